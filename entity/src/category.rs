@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+/// A problem category: a 大类 (parent_id none) or a 小类 under one.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "categories")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    #[sea_orm(unique)]
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    /// Handling time limit, in `limit_unit`; none on 大类.
+    pub time_limit: Option<i32>,
+    /// work_hours | work_days | natural_hours
+    pub limit_unit: Option<String>,
+    /// Accept (接单) limit in working hours.
+    pub accept_limit_hours: Option<i32>,
+    pub manual_review: bool,
+    #[sea_orm(column_type = "Text")]
+    pub close_criterion: String,
+    pub sort_order: i32,
+    pub active: bool,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,34 @@
+use sea_orm::entity::prelude::*;
+
+/// One processed photo: the stored (metadata-free) image and its thumbnail.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "media")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub owner_id: Uuid,
+    /// SHA-256 of the uploaded bytes, hex; unique per owner.
+    pub sha256: String,
+    pub content_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub original_format: String,
+    pub object_key: String,
+    pub thumb_key: String,
+    /// Private hints for staff, read from EXIF before it was stripped.
+    pub exif_taken_at: Option<String>,
+    pub exif_lat: Option<f64>,
+    pub exif_lng: Option<f64>,
+    /// The case this photo is attached to; none while unattached.
+    pub case_id: Option<Uuid>,
+    pub event_id: Option<Uuid>,
+    pub created_at: DateTimeWithTimeZone,
+    /// Unattached uploads are deleted after this time.
+    pub expires_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+/// A person who can log in: a citizen (by WeChat openid) or a staff or unit
+/// account (by username and password).
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// citizen | admin | dispatcher | supervisor | unit_member
+    pub role: String,
+    #[sea_orm(unique)]
+    pub openid: Option<String>,
+    pub unionid: Option<String>,
+    /// WeChat session_key: kept server-side only, never serialised out.
+    pub session_key: Option<String>,
+    #[sea_orm(unique)]
+    pub username: Option<String>,
+    pub password_hash: Option<String>,
+    pub unit_id: Option<Uuid>,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub disabled: bool,
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,52 @@
+//! The OpenAPI surface: tags, the tuple of feature APIs, and the spec
+//! (built with no I/O, so `suishoupai openapi` needs no database).
+
+use poem_openapi::{OpenApiService, Tags};
+
+#[derive(Tags)]
+pub enum Tag {
+    /// Logging in and the caller's account.
+    Auth,
+    /// Photo upload and signed photo URLs.
+    Media,
+    /// The category tree.
+    Categories,
+    /// The citizen's reports (随手拍).
+    Reports,
+    /// Liveness, readiness and metrics.
+    Operations,
+}
+
+pub type Apis = (
+    crate::auth::AuthApi,
+    crate::media::MediaApi,
+    crate::categories::CategoriesApi,
+    crate::reports::ReportsApi,
+    crate::ops::OpsApi,
+);
+
+pub fn service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (
+            crate::auth::AuthApi,
+            crate::media::MediaApi,
+            crate::categories::CategoriesApi,
+            crate::reports::ReportsApi,
+            crate::ops::OpsApi,
+        ),
+        "Suishoupai (随手拍) API",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(
+        "Citizens report uncivil behaviour and urban-management problems; the city routes \
+         each case to the unit responsible, with a deadline, until it is fixed and rated. \
+         Every error is `{code, message, details?}`; times are RFC 3339; lists use cursors.",
+    )
+}
+
+/// The spec as committed in `api-docs/openapi.json`.
+pub fn spec_json() -> String {
+    let mut s = service().spec();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,197 @@
+//! Authentication: WeChat login for citizens, password login for staff and
+//! unit accounts, dev login in the embedded default; bearer JWTs; `/me`.
+
+pub mod jwt;
+pub mod password;
+pub mod service;
+pub mod wechat;
+
+use crate::{
+    api::Tag,
+    error::{ApiError, ApiResult},
+    state::AppState,
+    web,
+};
+use poem::Request;
+use poem_openapi::{Enum, Object, OpenApi, SecurityScheme, auth::Bearer, payload::Json};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who a user is to the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 市民: reports problems and rates results.
+    Citizen,
+    /// Manages categories, units, areas, routing, calendar and accounts.
+    Admin,
+    /// 受理员/派遣员: reviews, dispatches, verifies.
+    Dispatcher,
+    /// 督办: watches overdue work and indicators.
+    Supervisor,
+    /// 责任单位 member: handles its unit's cases.
+    UnitMember,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Admin => "admin",
+            Self::Dispatcher => "dispatcher",
+            Self::Supervisor => "supervisor",
+            Self::UnitMember => "unit_member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            Self::Citizen,
+            Self::Admin,
+            Self::Dispatcher,
+            Self::Supervisor,
+            Self::UnitMember,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+/// The authenticated caller, from a valid bearer token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub unit_id: Option<Uuid>,
+}
+
+impl Caller {
+    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "the {} role may not do this",
+                self.role.as_str()
+            )))
+        }
+    }
+}
+
+/// A JWT from one of the `/auth/*` endpoints, as `Authorization: Bearer <token>`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check_bearer")]
+pub struct BearerAuth(pub Caller);
+
+async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+    let state = req
+        .data::<AppState>()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
+    let claims = state
+        .jwt
+        .verify(&bearer.token)
+        .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
+    Ok(Caller {
+        user_id: claims.sub,
+        role: claims.role,
+        unit_id: claims.unit,
+    })
+}
+
+/// WeChat login: the code from `wx.login()`.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct WechatLogin {
+    /// The temporary code returned by `wx.login()`.
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub code: String,
+}
+
+/// Development login (embedded default only): any openid becomes a citizen.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct DevLogin {
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub openid: String,
+}
+
+/// Staff or unit account login.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PasswordLogin {
+    #[oai(validator(min_length = 1, max_length = 64))]
+    pub username: String,
+    #[oai(validator(min_length = 1, max_length = 256))]
+    pub password: String,
+}
+
+/// A bearer token and who it is for.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    /// When the token stops working.
+    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+    pub user: Me,
+}
+
+/// The caller's own account.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Me {
+    pub id: Uuid,
+    pub role: Role,
+    pub display_name: String,
+    /// The unit of a unit member.
+    #[oai(skip_serializing_if_is_none)]
+    pub unit_id: Option<Uuid>,
+    /// Staff and unit accounts only.
+    #[oai(skip_serializing_if_is_none)]
+    pub username: Option<String>,
+}
+
+pub struct AuthApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Auth")]
+impl AuthApi {
+    /// Log in with WeChat
+    ///
+    /// Exchanges a `wx.login()` code through WeChat's code2Session for a
+    /// citizen token. The citizen is created on first login (keyed by openid;
+    /// unionid kept when WeChat gives one). The WeChat session key never
+    /// leaves the server.
+    #[oai(path = "/auth/wechat", method = "post", operation_id = "authWechat")]
+    async fn wechat(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<WechatLogin>) -> ApiResult<Json<TokenResponse>> {
+        web::limit_login(&state, req).await?;
+        Ok(Json(service::wechat_login(&state, &body.code).await?))
+    }
+
+    /// Log in as any citizen (development)
+    ///
+    /// Exists only in the embedded default (`dev_login`); elsewhere `404`.
+    #[oai(path = "/auth/dev", method = "post", operation_id = "authDev")]
+    async fn dev(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<DevLogin>) -> ApiResult<Json<TokenResponse>> {
+        if !state.config.dev_login {
+            return Err(ApiError::NotFound("route not found".into()));
+        }
+        web::limit_login(&state, req).await?;
+        Ok(Json(service::dev_login(&state, &body.openid).await?))
+    }
+
+    /// Log in with a username and password
+    ///
+    /// For staff (admin, dispatcher, supervisor) and unit accounts.
+    #[oai(path = "/auth/password", method = "post", operation_id = "authPassword")]
+    async fn password(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<PasswordLogin>) -> ApiResult<Json<TokenResponse>> {
+        web::limit_login(&state, req).await?;
+        Ok(Json(service::password_login(&state, &body.username, &body.password).await?))
+    }
+
+    /// The caller's account
+    #[oai(path = "/me", method = "get", operation_id = "getMe")]
+    async fn me(&self, state: poem::web::Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Me>> {
+        Ok(Json(service::me(&state, &auth.0).await?))
+    }
+}

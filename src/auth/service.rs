@@ -1,0 +1,226 @@
+//! Login and account services (no HTTP here).
+
+use super::{Caller, Me, Role, TokenResponse, password, wechat::WechatError};
+use crate::{
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+use anyhow::Context;
+use entity::user;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
+};
+use secrecy::ExposeSecret;
+use uuid::Uuid;
+
+impl From<WechatError> for ApiError {
+    fn from(e: WechatError) -> Self {
+        match e {
+            WechatError::InvalidCode(_) => ApiError::Unauthorized {
+                code: "wechat_code_invalid",
+                message: e.to_string(),
+            },
+            WechatError::RateLimited => ApiError::TooManyRequests {
+                code: "wechat_rate_limited",
+                message: e.to_string(),
+                retry_after_secs: 60,
+            },
+            WechatError::Busy => ApiError::Unavailable {
+                code: "wechat_busy",
+                message: e.to_string(),
+                retry_after_secs: 2,
+            },
+            WechatError::Unreachable(ref why) => {
+                tracing::warn!(why, "wechat unreachable");
+                ApiError::Unavailable {
+                    code: "wechat_unavailable",
+                    message: "WeChat could not be reached; try again shortly".into(),
+                    retry_after_secs: 5,
+                }
+            }
+            WechatError::Other { code, ref msg } => {
+                tracing::warn!(code, msg, "wechat refused login");
+                ApiError::Unavailable {
+                    code: "wechat_error",
+                    message: e.to_string(),
+                    retry_after_secs: 5,
+                }
+            }
+        }
+    }
+}
+
+fn now() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::Utc::now().fixed_offset()
+}
+
+fn token_for(state: &AppState, u: &user::Model) -> ApiResult<TokenResponse> {
+    let role = Role::parse(&u.role).context("stored role")?;
+    let (token, exp) = state.jwt.issue(u.id, role, u.unit_id)?;
+    let expires_at = chrono::DateTime::from_timestamp(exp, 0)
+        .context("token expiry")?
+        .fixed_offset();
+    Ok(TokenResponse {
+        token,
+        expires_at,
+        user: me_of(u, role),
+    })
+}
+
+fn me_of(u: &user::Model, role: Role) -> Me {
+    Me {
+        id: u.id,
+        role,
+        display_name: u.display_name.clone(),
+        unit_id: u.unit_id,
+        username: u.username.clone(),
+    }
+}
+
+/// Finds or creates the citizen with this openid, updating the session key.
+async fn upsert_citizen(
+    state: &AppState,
+    openid: &str,
+    unionid: Option<String>,
+    session_key: Option<String>,
+) -> ApiResult<user::Model> {
+    let t = now();
+    let model = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        role: Set(Role::Citizen.as_str().into()),
+        openid: Set(Some(openid.to_owned())),
+        unionid: Set(unionid),
+        session_key: Set(session_key),
+        username: Set(None),
+        password_hash: Set(None),
+        unit_id: Set(None),
+        display_name: Set("市民".into()),
+        phone: Set(None),
+        disabled: Set(false),
+        created_at: Set(t),
+        updated_at: Set(t),
+    };
+    // One statement, so two first logins at once cannot both insert.
+    user::Entity::insert(model)
+        .on_conflict(
+            OnConflict::column(user::Column::Openid)
+                .update_columns([user::Column::SessionKey, user::Column::UpdatedAt])
+                .value(
+                    user::Column::Unionid,
+                    sea_orm::sea_query::Expr::cust("COALESCE(excluded.unionid, users.unionid)"),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(&state.db)
+        .await?;
+    let u = user::Entity::find()
+        .filter(user::Column::Openid.eq(openid))
+        .one(&state.db)
+        .await?
+        .context("citizen just upserted")?;
+    if u.disabled {
+        return Err(ApiError::Forbidden("this account is disabled".into()));
+    }
+    Ok(u)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn wechat_login(state: &AppState, code: &str) -> ApiResult<TokenResponse> {
+    let session = state.wechat.code2session(code).await?;
+    let u = upsert_citizen(
+        state,
+        &session.openid,
+        session.unionid,
+        Some(session.session_key.expose_secret().to_owned()),
+    )
+    .await?;
+    token_for(state, &u)
+}
+
+pub async fn dev_login(state: &AppState, openid: &str) -> ApiResult<TokenResponse> {
+    let u = upsert_citizen(state, &format!("dev:{openid}"), None, None).await?;
+    token_for(state, &u)
+}
+
+#[tracing::instrument(skip(state, password))]
+pub async fn password_login(state: &AppState, username: &str, password: &str) -> ApiResult<TokenResponse> {
+    let u = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(&state.db)
+        .await?;
+    let stored = u
+        .as_ref()
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_owned());
+    let pw = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
+        .await
+        .context("password verification task")?;
+    match u {
+        Some(u) if ok && !u.disabled => token_for(state, &u),
+        _ => Err(ApiError::Unauthorized {
+            code: "invalid_credentials",
+            message: "wrong username or password".into(),
+        }),
+    }
+}
+
+pub async fn me(state: &AppState, caller: &Caller) -> ApiResult<Me> {
+    let u = user::Entity::find_by_id(caller.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+    Ok(me_of(&u, caller.role))
+}
+
+/// Creates a staff or unit account (admin CLI and, later, admin API).
+pub async fn create_account(
+    db: &sea_orm::DatabaseConnection,
+    username: &str,
+    password: &str,
+    role: Role,
+    display_name: &str,
+    unit_id: Option<Uuid>,
+) -> ApiResult<user::Model> {
+    if role == Role::Citizen {
+        return Err(ApiError::unprocessable("invalid_role", "citizens log in with WeChat"));
+    }
+    if (role == Role::UnitMember) != unit_id.is_some() {
+        return Err(ApiError::unprocessable(
+            "invalid_unit",
+            "unit members need a unit; other roles have none",
+        ));
+    }
+    if password.chars().count() < 8 {
+        return Err(ApiError::unprocessable("weak_password", "passwords need at least 8 characters"));
+    }
+    let exists = user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?;
+    if exists.is_some() {
+        return Err(ApiError::conflict("username_taken", format!("username {username} is taken")));
+    }
+    let pw = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
+        .await
+        .context("hash task")??;
+    let t = now();
+    Ok(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        role: Set(role.as_str().into()),
+        openid: Set(None),
+        unionid: Set(None),
+        session_key: Set(None),
+        username: Set(Some(username.to_owned())),
+        password_hash: Set(Some(hash)),
+        unit_id: Set(unit_id),
+        display_name: Set(display_name.to_owned()),
+        phone: Set(None),
+        disabled: Set(false),
+        created_at: Set(t),
+        updated_at: Set(t),
+    }
+    .insert(db)
+    .await?)
+}

@@ -1,0 +1,3 @@
+//! The case (案卷) domain: statuses, case numbers, timeline events.
+
+pub mod domain;

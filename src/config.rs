@@ -1,0 +1,266 @@
+//! Typed configuration: embedded defaults, then `suishoupai.toml` (if present),
+//! then `SSP_*` environment variables (`SSP_STORE__KIND=s3`, …).
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+/// The JWT secret shipped for the embedded default; production refuses it.
+pub const DEFAULT_JWT_SECRET: &str = "suishoupai-embedded-dev-secret-change-me";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// SQLite + local files + in-process shared state; dev login allowed.
+    Embedded,
+    /// Real parts; insecure defaults are refused at start.
+    Production,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Config {
+    pub mode: Mode,
+    /// Address to listen on; port 0 picks a free port.
+    pub bind: String,
+    /// Base of absolute URLs handed to clients (signed photo URLs). Empty:
+    /// URLs are relative to the API host.
+    pub public_url: String,
+    pub database_url: String,
+    /// PostgreSQL schema to use (search_path); none means the server default.
+    pub database_schema: Option<String>,
+    /// Redis URL; none means in-process shared state (one node only).
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so several deployments (or tests) can share one Redis.
+    pub key_prefix: String,
+    /// How many API nodes this deployment declares.
+    pub nodes: u32,
+    pub store: StoreConfig,
+    #[serde(serialize_with = "ser_secret")]
+    pub jwt_secret: SecretString,
+    /// Lifetime of issued bearer tokens, in seconds.
+    pub token_ttl_secs: u64,
+    pub dev_login: bool,
+    /// Load the demo city into an empty database.
+    pub demo_data: bool,
+    pub wechat: WechatConfig,
+    pub media: MediaConfig,
+    pub limits: RateLimits,
+    pub reports: ReportConfig,
+    /// Seconds in-flight requests get to finish at shutdown.
+    pub shutdown_grace_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoreConfig {
+    /// local | s3
+    pub kind: StoreKind,
+    pub local_root: String,
+    pub s3: S3Config,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    Local,
+    S3,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct S3Config {
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub bucket: String,
+    pub access_key: String,
+    #[serde(serialize_with = "ser_secret")]
+    pub secret_key: SecretString,
+    /// Path-style (`endpoint/bucket/key`) rather than virtual-hosted addressing.
+    pub path_style: bool,
+    /// Send CRC checksums only when an operation requires them
+    /// (`when_required`, accepted by every S3-compatible store) or on every
+    /// request (`when_supported`, the AWS SDK default that some stores reject).
+    pub checksums: ChecksumMode,
+    /// Create the bucket at start if it does not exist.
+    pub create_bucket: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChecksumMode {
+    WhenRequired,
+    WhenSupported,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WechatConfig {
+    /// Base URL of the WeChat API (api.weixin.qq.com in production).
+    pub base_url: String,
+    pub appid: String,
+    #[serde(serialize_with = "ser_secret")]
+    pub secret: SecretString,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MediaConfig {
+    /// Largest accepted upload, in bytes.
+    pub max_bytes: usize,
+    /// Largest accepted pixel count (width × height), checked from the header.
+    pub max_pixels: u64,
+    pub max_edge: u32,
+    pub thumb_edge: u32,
+    pub jpeg_quality: u8,
+    /// Photos processed at once; further uploads wait up to `queue_wait_ms`, then 503.
+    pub workers: usize,
+    pub queue_wait_ms: u64,
+    /// Lifetime of signed photo URLs, seconds.
+    pub url_ttl_secs: u64,
+    /// Unattached uploads expire after this many seconds.
+    pub unattached_ttl_secs: u64,
+}
+
+/// Abuse limits: events allowed per minute, per user and per client IP.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RateLimits {
+    pub login_per_ip: u32,
+    pub upload_per_user: u32,
+    pub upload_per_ip: u32,
+    pub report_per_user: u32,
+    pub report_per_ip: u32,
+    /// Trust the first X-Forwarded-For address (behind a known proxy only).
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReportConfig {
+    pub max_description_chars: usize,
+    pub max_address_chars: usize,
+    /// How long an Idempotency-Key is remembered, seconds.
+    pub idempotency_ttl_secs: u64,
+}
+
+fn ser_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.expose_secret())
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            mode: Mode::Embedded,
+            bind: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            database_url: "sqlite://./data/suishoupai.db?mode=rwc".into(),
+            database_schema: None,
+            redis_url: None,
+            key_prefix: "ssp:".into(),
+            nodes: 1,
+            store: StoreConfig {
+                kind: StoreKind::Local,
+                local_root: "./data/objects".into(),
+                s3: S3Config {
+                    endpoint: None,
+                    region: "us-east-1".into(),
+                    bucket: "suishoupai".into(),
+                    access_key: String::new(),
+                    secret_key: SecretString::from(""),
+                    path_style: true,
+                    checksums: ChecksumMode::WhenRequired,
+                    create_bucket: false,
+                },
+            },
+            jwt_secret: SecretString::from(DEFAULT_JWT_SECRET),
+            token_ttl_secs: 7 * 24 * 3600,
+            dev_login: true,
+            demo_data: true,
+            wechat: WechatConfig {
+                base_url: "https://api.weixin.qq.com".into(),
+                appid: String::new(),
+                secret: SecretString::from(""),
+                timeout_ms: 5000,
+            },
+            media: MediaConfig {
+                max_bytes: 15 * 1024 * 1024,
+                max_pixels: 50_000_000,
+                max_edge: 2048,
+                thumb_edge: 480,
+                jpeg_quality: 85,
+                workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+                queue_wait_ms: 3000,
+                url_ttl_secs: 600,
+                unattached_ttl_secs: 24 * 3600,
+            },
+            limits: RateLimits {
+                login_per_ip: 30,
+                upload_per_user: 60,
+                upload_per_ip: 120,
+                report_per_user: 20,
+                report_per_ip: 60,
+                trust_forwarded_for: false,
+            },
+            reports: ReportConfig {
+                max_description_chars: 1000,
+                max_address_chars: 200,
+                idempotency_ttl_secs: 24 * 3600,
+            },
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("refusing to start in production mode: {0}")]
+    Insecure(&'static str),
+}
+
+impl Config {
+    /// Defaults, then `suishoupai.toml` (or the file named by `SSP_CONFIG`),
+    /// then `SSP_` environment variables (`__` separates nesting).
+    pub fn load() -> Result<Self, ConfigError> {
+        let file = std::env::var("SSP_CONFIG").unwrap_or_else(|_| "suishoupai.toml".into());
+        let cfg: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("SSP_").split("__"))
+            .extract()
+            .map_err(Box::new)?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    /// The production checks of DESIGN §9.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.mode != Mode::Production {
+            return Ok(());
+        }
+        if self.jwt_secret.expose_secret() == DEFAULT_JWT_SECRET
+            || self.jwt_secret.expose_secret().len() < 32
+        {
+            return Err(ConfigError::Insecure(
+                "jwt_secret is the default or shorter than 32 bytes",
+            ));
+        }
+        if self.dev_login {
+            return Err(ConfigError::Insecure("dev_login is on"));
+        }
+        if self.nodes > 1 && self.redis_url.is_none() {
+            return Err(ConfigError::Insecure(
+                "more than one node declared but no redis_url",
+            ));
+        }
+        if self.nodes > 1 && self.store.kind == StoreKind::Local {
+            return Err(ConfigError::Insecure(
+                "more than one node declared but photos are on local files",
+            ));
+        }
+        if self.nodes > 1 && self.database_url.starts_with("sqlite:") {
+            return Err(ConfigError::Insecure(
+                "more than one node declared but the database is SQLite",
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,186 @@
+//! The city's areas (districts ⊃ streets ⊃ grids) as polygons in an R-tree,
+//! so that locating a point stays fast with thousands of grids.
+
+use anyhow::Context;
+use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use std::sync::{Arc, RwLock};
+use uuid::Uuid;
+
+/// Area levels, most general first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    District = 0,
+    Street = 1,
+    Grid = 2,
+}
+
+impl Level {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "district" => Some(Self::District),
+            "street" => Some(Self::Street),
+            "grid" => Some(Self::Grid),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AreaShape {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub level: Level,
+    pub parent_id: Option<Uuid>,
+    pub shape: MultiPolygon<f64>,
+}
+
+/// Parses a GeoJSON Polygon or MultiPolygon geometry (WGS-84).
+pub fn parse_geometry(geojson_text: &str) -> anyhow::Result<MultiPolygon<f64>> {
+    let gj: geojson::Geometry = geojson_text.parse().context("not a GeoJSON geometry")?;
+    let g: geo::Geometry<f64> = gj.try_into().context("GeoJSON geometry")?;
+    match g {
+        geo::Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
+        geo::Geometry::MultiPolygon(m) => Ok(m),
+        _ => anyhow::bail!("geometry must be a Polygon or MultiPolygon"),
+    }
+}
+
+type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+/// An immutable snapshot of the areas with its spatial index.
+#[derive(Default)]
+pub struct AreaIndex {
+    areas: Vec<AreaShape>,
+    tree: RTree<Entry>,
+}
+
+impl AreaIndex {
+    pub fn new(areas: Vec<AreaShape>) -> Self {
+        let entries = areas
+            .iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let r = a.shape.bounding_rect()?;
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
+            })
+            .collect();
+        Self {
+            areas,
+            tree: RTree::bulk_load(entries),
+        }
+    }
+
+    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
+        let rows = entity::area::Entity::find()
+            .all(db)
+            .await
+            .context("load areas")?;
+        let mut areas = Vec::with_capacity(rows.len());
+        for r in rows {
+            let shape = parse_geometry(&r.geometry)
+                .with_context(|| format!("area {} geometry", r.code))?;
+            let level = Level::parse(&r.level)
+                .with_context(|| format!("area {} level {}", r.code, r.level))?;
+            areas.push(AreaShape {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+                level,
+                parent_id: r.parent_id,
+                shape,
+            });
+        }
+        Ok(Self::new(areas))
+    }
+
+    pub fn len(&self) -> usize {
+        self.areas.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.areas.is_empty()
+    }
+
+    /// Every area containing the point, most specific first.
+    pub fn containing(&self, lng: f64, lat: f64) -> Vec<&AreaShape> {
+        let p = Point::new(lng, lat);
+        let mut hits: Vec<&AreaShape> = self
+            .tree
+            .locate_in_envelope_intersecting(&AABB::from_point([lng, lat]))
+            .map(|e| &self.areas[e.data])
+            .filter(|a| a.shape.contains(&p))
+            .collect();
+        hits.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.code.cmp(&b.code)));
+        hits
+    }
+
+    /// The most specific area containing the point.
+    pub fn most_specific(&self, lng: f64, lat: f64) -> Option<&AreaShape> {
+        self.containing(lng, lat).into_iter().next()
+    }
+}
+
+/// The current snapshot, swapped whole when areas change.
+#[derive(Clone, Default)]
+pub struct Areas(Arc<RwLock<Arc<AreaIndex>>>);
+
+impl Areas {
+    pub fn get(&self) -> Arc<AreaIndex> {
+        match self.0.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    pub fn replace(&self, index: AreaIndex) {
+        let mut g = match self.0.write() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        *g = Arc::new(index);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(code: &str, level: Level, x0: f64, y0: f64, x1: f64, y1: f64) -> AreaShape {
+        let text = format!(
+            r#"{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}"#
+        );
+        AreaShape {
+            id: Uuid::now_v7(),
+            code: code.into(),
+            name: code.into(),
+            level,
+            parent_id: None,
+            shape: parse_geometry(&text).unwrap_or_default(),
+        }
+    }
+
+    #[test]
+    fn the_most_specific_area_wins() {
+        let idx = AreaIndex::new(vec![
+            square("d", Level::District, 0.0, 0.0, 10.0, 10.0),
+            square("s", Level::Street, 0.0, 0.0, 5.0, 5.0),
+            square("g", Level::Grid, 0.0, 0.0, 1.0, 1.0),
+        ]);
+        assert_eq!(idx.most_specific(0.5, 0.5).map(|a| a.code.as_str()), Some("g"));
+        assert_eq!(idx.most_specific(3.0, 3.0).map(|a| a.code.as_str()), Some("s"));
+        assert_eq!(idx.most_specific(7.0, 7.0).map(|a| a.code.as_str()), Some("d"));
+        assert!(idx.most_specific(11.0, 7.0).is_none());
+    }
+
+    #[test]
+    fn non_polygons_are_refused() {
+        assert!(parse_geometry(r#"{"type":"Point","coordinates":[1,2]}"#).is_err());
+        assert!(parse_geometry("not json").is_err());
+    }
+}

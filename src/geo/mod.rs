@@ -1,0 +1,4 @@
+//! Coordinates and areas.
+
+pub mod areas;
+pub mod coords;

@@ -1,0 +1,63 @@
+//! Prometheus metrics, one registry per app instance (nothing global, so
+//! several apps in one test process do not mix their counts).
+
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+};
+
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Registry,
+    pub http_requests: IntCounterVec,
+    pub http_latency: HistogramVec,
+    pub photos: IntCounterVec,
+    pub rate_limited: IntCounterVec,
+}
+
+impl Metrics {
+    pub fn new() -> anyhow::Result<Self> {
+        let registry = Registry::new_custom(Some("suishoupai".into()), None)?;
+        let http_requests = IntCounterVec::new(
+            Opts::new("http_requests_total", "HTTP requests by route, method and status"),
+            &["route", "method", "status"],
+        )?;
+        let http_latency = HistogramVec::new(
+            HistogramOpts::new("http_request_duration_seconds", "HTTP latency by route")
+                .buckets(vec![
+                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+                ]),
+            &["route", "method", "status"],
+        )?;
+        let photos = IntCounterVec::new(
+            Opts::new("photos_processed_total", "Uploaded photos by outcome"),
+            &["outcome"],
+        )?;
+        let rate_limited = IntCounterVec::new(
+            Opts::new("rate_limit_rejections_total", "Requests refused by abuse limits"),
+            &["scope"],
+        )?;
+        registry.register(Box::new(http_requests.clone()))?;
+        registry.register(Box::new(http_latency.clone()))?;
+        registry.register(Box::new(photos.clone()))?;
+        registry.register(Box::new(rate_limited.clone()))?;
+        Ok(Self {
+            registry,
+            http_requests,
+            http_latency,
+            photos,
+            rate_limited,
+        })
+    }
+
+    /// The text exposition format.
+    pub fn render(&self) -> String {
+        let mut buf = Vec::new();
+        if TextEncoder::new()
+            .encode(&self.registry.gather(), &mut buf)
+            .is_err()
+        {
+            return String::new();
+        }
+        String::from_utf8(buf).unwrap_or_default()
+    }
+}

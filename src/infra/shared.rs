@@ -1,0 +1,265 @@
+//! State shared across API nodes: abuse limits and idempotency keys.
+//! Redis in production; in-process equivalents in the embedded default
+//! (one node only).
+
+use anyhow::Context;
+use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
+use redis::aio::ConnectionManager;
+use serde::{Deserialize, Serialize};
+use std::{
+    collections::HashMap,
+    num::NonZeroU32,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+/// GCRA (generic cell rate algorithm), the same algorithm governor runs in
+/// process, evaluated atomically inside Redis with Redis's own clock so that
+/// every node agrees. Returns 0 when allowed, else milliseconds to wait.
+const GCRA_LUA: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_until = now + interval * burst
+if new_tat > allow_until then
+  return new_tat - allow_until
+end
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+return 0
+";
+
+/// One idempotency record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IdemRecord {
+    /// Fingerprint of the request body the key was first used with.
+    pub fingerprint: String,
+    /// None while the first request is still being processed.
+    pub response: Option<StoredResponse>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+/// What a request carrying an Idempotency-Key should do.
+#[derive(Debug)]
+pub enum IdemBegin {
+    /// First use: go ahead, then `complete` or `abort`.
+    Proceed,
+    /// Same key, same body, finished: return this.
+    Replay(StoredResponse),
+    /// Same key, same body, still running elsewhere.
+    InProgress,
+    /// Same key, another body.
+    Mismatch,
+}
+
+#[derive(Clone)]
+pub enum Shared {
+    Redis {
+        conn: ConnectionManager,
+        prefix: String,
+        gcra: Arc<redis::Script>,
+    },
+    Local(Arc<LocalShared>),
+}
+
+pub struct LocalShared {
+    limiters: Mutex<HashMap<(String, u32), Arc<DefaultKeyedRateLimiter<String>>>>,
+    idem: moka::sync::Cache<String, IdemRecord>,
+}
+
+impl Shared {
+    pub async fn connect(redis_url: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        match redis_url {
+            Some(url) => {
+                let client = redis::Client::open(url).context("parse redis url")?;
+                let cfg = redis::aio::ConnectionManagerConfig::new()
+                    .set_connection_timeout(Some(Duration::from_secs(3)))
+                    .set_response_timeout(Some(Duration::from_secs(3)))
+                    .set_number_of_retries(2);
+                let conn = client
+                    .get_connection_manager_with_config(cfg)
+                    .await
+                    .context("connect to redis")?;
+                Ok(Self::Redis {
+                    conn,
+                    prefix: prefix.to_owned(),
+                    gcra: Arc::new(redis::Script::new(GCRA_LUA)),
+                })
+            }
+            None => Ok(Self::Local(Arc::new(LocalShared {
+                limiters: Mutex::new(HashMap::new()),
+                idem: moka::sync::Cache::builder()
+                    .max_capacity(100_000)
+                    .time_to_live(Duration::from_secs(24 * 3600))
+                    .build(),
+            }))),
+        }
+    }
+
+    pub fn is_redis(&self) -> bool {
+        matches!(self, Self::Redis { .. })
+    }
+
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        if let Self::Redis { conn, .. } = self {
+            let mut c = conn.clone();
+            let _: String = redis::cmd("PING").query_async(&mut c).await.context("redis ping")?;
+        }
+        Ok(())
+    }
+
+    /// Takes one event from the bucket `scope:key`, allowing `per_minute`
+    /// events per minute. `Ok(None)` when allowed, `Ok(Some(wait))` when not.
+    pub async fn rate_limit(
+        &self,
+        scope: &str,
+        key: &str,
+        per_minute: u32,
+    ) -> anyhow::Result<Option<Duration>> {
+        let per_minute = per_minute.max(1);
+        match self {
+            Self::Redis { conn, prefix, gcra } => {
+                let mut c = conn.clone();
+                let interval_ms = 60_000 / u64::from(per_minute);
+                let wait_ms: u64 = gcra
+                    .key(format!("{prefix}rl:{scope}:{key}"))
+                    .arg(interval_ms.max(1))
+                    .arg(per_minute)
+                    .invoke_async(&mut c)
+                    .await
+                    .context("redis rate limit")?;
+                Ok((wait_ms > 0).then(|| Duration::from_millis(wait_ms)))
+            }
+            Self::Local(local) => {
+                let limiter = {
+                    let mut map = local
+                        .limiters
+                        .lock()
+                        .map_err(|_| anyhow::anyhow!("rate limiter lock poisoned"))?;
+                    map.entry((scope.to_owned(), per_minute))
+                        .or_insert_with(|| {
+                            let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+                            Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
+                        })
+                        .clone()
+                };
+                match limiter.check_key(&key.to_owned()) {
+                    Ok(()) => Ok(None),
+                    Err(not_until) => {
+                        let now = governor::clock::DefaultClock::default().now();
+                        Ok(Some(not_until.wait_time_from(now)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Claims an idempotency key for a request whose body has `fingerprint`.
+    pub async fn idem_begin(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        ttl: Duration,
+    ) -> anyhow::Result<IdemBegin> {
+        let pending = IdemRecord {
+            fingerprint: fingerprint.to_owned(),
+            response: None,
+        };
+        let existing = match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let k = format!("{prefix}idem:{key}");
+                let set: Option<String> = redis::cmd("SET")
+                    .arg(&k)
+                    .arg(serde_json::to_string(&pending)?)
+                    .arg("NX")
+                    .arg("EX")
+                    .arg(ttl.as_secs().max(1))
+                    .query_async(&mut c)
+                    .await
+                    .context("redis idempotency claim")?;
+                if set.is_some() {
+                    return Ok(IdemBegin::Proceed);
+                }
+                let raw: Option<String> = redis::cmd("GET")
+                    .arg(&k)
+                    .query_async(&mut c)
+                    .await
+                    .context("redis idempotency read")?;
+                match raw {
+                    // Expired between SET and GET: treat as in progress; a retry settles it.
+                    None => return Ok(IdemBegin::InProgress),
+                    Some(r) => serde_json::from_str::<IdemRecord>(&r)?,
+                }
+            }
+            Self::Local(local) => {
+                let entry = local.idem.entry(key.to_owned()).or_insert(pending);
+                if entry.is_fresh() {
+                    return Ok(IdemBegin::Proceed);
+                }
+                entry.into_value()
+            }
+        };
+        Ok(if existing.fingerprint != fingerprint {
+            IdemBegin::Mismatch
+        } else {
+            match existing.response {
+                Some(r) => IdemBegin::Replay(r),
+                None => IdemBegin::InProgress,
+            }
+        })
+    }
+
+    /// Records the response of a request that claimed `key`.
+    pub async fn idem_complete(
+        &self,
+        key: &str,
+        fingerprint: &str,
+        response: StoredResponse,
+        ttl: Duration,
+    ) -> anyhow::Result<()> {
+        let rec = IdemRecord {
+            fingerprint: fingerprint.to_owned(),
+            response: Some(response),
+        };
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let _: () = redis::cmd("SET")
+                    .arg(format!("{prefix}idem:{key}"))
+                    .arg(serde_json::to_string(&rec)?)
+                    .arg("EX")
+                    .arg(ttl.as_secs().max(1))
+                    .query_async(&mut c)
+                    .await
+                    .context("redis idempotency store")?;
+            }
+            Self::Local(local) => local.idem.insert(key.to_owned(), rec),
+        }
+        Ok(())
+    }
+
+    /// Releases a claimed key after a failed request, so a corrected retry can run.
+    pub async fn idem_abort(&self, key: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let _: () = redis::cmd("DEL")
+                    .arg(format!("{prefix}idem:{key}"))
+                    .query_async(&mut c)
+                    .await
+                    .context("redis idempotency release")?;
+            }
+            Self::Local(local) => local.idem.invalidate(key),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,245 @@
+//! Object store: S3-compatible through aws-sdk-s3, or files under a folder.
+
+use crate::config::{ChecksumMode, StoreConfig, StoreKind};
+use anyhow::Context;
+use aws_sdk_s3::{
+    Client,
+    config::{
+        BehaviorVersion, Credentials, Region, RequestChecksumCalculation,
+        ResponseChecksumValidation,
+    },
+    primitives::ByteStream,
+};
+use bytes::Bytes;
+use secrecy::ExposeSecret;
+use std::path::PathBuf;
+
+#[derive(Clone)]
+pub enum ObjectStore {
+    Local { root: PathBuf },
+    S3 { client: Client, bucket: String },
+}
+
+impl ObjectStore {
+    pub async fn from_config(cfg: &StoreConfig) -> anyhow::Result<Self> {
+        match cfg.kind {
+            StoreKind::Local => {
+                let root = PathBuf::from(&cfg.local_root);
+                tokio::fs::create_dir_all(&root)
+                    .await
+                    .with_context(|| format!("create {}", root.display()))?;
+                Ok(Self::Local { root })
+            }
+            StoreKind::S3 => {
+                let s3 = &cfg.s3;
+                let checksum = match s3.checksums {
+                    ChecksumMode::WhenRequired => (
+                        RequestChecksumCalculation::WhenRequired,
+                        ResponseChecksumValidation::WhenRequired,
+                    ),
+                    ChecksumMode::WhenSupported => (
+                        RequestChecksumCalculation::WhenSupported,
+                        ResponseChecksumValidation::WhenSupported,
+                    ),
+                };
+                let mut b = aws_sdk_s3::Config::builder()
+                    .behavior_version(BehaviorVersion::latest())
+                    .region(Region::new(s3.region.clone()))
+                    .credentials_provider(Credentials::new(
+                        s3.access_key.clone(),
+                        s3.secret_key.expose_secret().to_owned(),
+                        None,
+                        None,
+                        "suishoupai-config",
+                    ))
+                    .force_path_style(s3.path_style)
+                    .request_checksum_calculation(checksum.0)
+                    .response_checksum_validation(checksum.1);
+                if let Some(ep) = &s3.endpoint {
+                    b = b.endpoint_url(ep.clone());
+                }
+                let client = Client::from_conf(b.build());
+                let store = Self::S3 {
+                    client,
+                    bucket: s3.bucket.clone(),
+                };
+                if s3.create_bucket {
+                    store.ensure_bucket().await?;
+                }
+                Ok(store)
+            }
+        }
+    }
+
+    async fn ensure_bucket(&self) -> anyhow::Result<()> {
+        if let Self::S3 { client, bucket } = self
+            && client.head_bucket().bucket(bucket).send().await.is_err()
+        {
+            client
+                .create_bucket()
+                .bucket(bucket)
+                .send()
+                .await
+                .with_context(|| format!("create bucket {bucket}"))?;
+        }
+        Ok(())
+    }
+
+    fn local_path(root: &std::path::Path, key: &str) -> anyhow::Result<PathBuf> {
+        anyhow::ensure!(
+            !key.split('/').any(|p| p == ".." || p.is_empty()),
+            "invalid object key {key}"
+        );
+        Ok(root.join(key))
+    }
+
+    pub async fn put(&self, key: &str, data: Bytes, content_type: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Local { root } => {
+                let path = Self::local_path(root, key)?;
+                if let Some(dir) = path.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                // Write then rename, so a reader never sees half a file.
+                let tmp = path.with_extension("part");
+                tokio::fs::write(&tmp, &data)
+                    .await
+                    .with_context(|| format!("write {}", tmp.display()))?;
+                tokio::fs::rename(&tmp, &path).await?;
+                Ok(())
+            }
+            Self::S3 { client, bucket } => {
+                client
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .content_type(content_type)
+                    .body(ByteStream::from(data))
+                    .send()
+                    .await
+                    .with_context(|| format!("put object {key} to S3"))?;
+                Ok(())
+            }
+        }
+    }
+
+    pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
+        match self {
+            Self::Local { root } => {
+                let path = Self::local_path(root, key)?;
+                match tokio::fs::read(&path).await {
+                    Ok(b) => Ok(Some(Bytes::from(b))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(e).with_context(|| format!("read {}", path.display())),
+                }
+            }
+            Self::S3 { client, bucket } => {
+                match client.get_object().bucket(bucket).key(key).send().await {
+                    Ok(out) => {
+                        let data = out
+                            .body
+                            .collect()
+                            .await
+                            .with_context(|| format!("read object {key} from S3"))?;
+                        Ok(Some(data.into_bytes()))
+                    }
+                    Err(e) => {
+                        if e.as_service_error().is_some_and(|s| s.is_no_such_key()) {
+                            Ok(None)
+                        } else {
+                            Err(anyhow::Error::new(e).context(format!("get object {key} from S3")))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Local { root } => {
+                let path = Self::local_path(root, key)?;
+                match tokio::fs::remove_file(&path).await {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                    Err(e) => Err(e).with_context(|| format!("delete {}", path.display())),
+                }
+            }
+            Self::S3 { client, bucket } => {
+                client
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .with_context(|| format!("delete object {key} from S3"))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Keys under a prefix (operations and tests: find orphans, count objects).
+    pub async fn list(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
+        match self {
+            Self::Local { root } => {
+                let mut out = Vec::new();
+                let mut stack = vec![root.clone()];
+                while let Some(dir) = stack.pop() {
+                    let mut rd = match tokio::fs::read_dir(&dir).await {
+                        Ok(rd) => rd,
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                        Err(e) => return Err(e).with_context(|| format!("list {}", dir.display())),
+                    };
+                    while let Some(entry) = rd.next_entry().await? {
+                        let path = entry.path();
+                        if entry.file_type().await?.is_dir() {
+                            stack.push(path);
+                        } else if let Ok(rel) = path.strip_prefix(root) {
+                            let key = rel.to_string_lossy().replace('\\', "/");
+                            if key.starts_with(prefix) {
+                                out.push(key);
+                            }
+                        }
+                    }
+                }
+                out.sort();
+                Ok(out)
+            }
+            Self::S3 { client, bucket } => {
+                let mut out = Vec::new();
+                let mut pages = client
+                    .list_objects_v2()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .into_paginator()
+                    .send();
+                while let Some(page) = pages.next().await {
+                    let page = page.with_context(|| format!("list bucket {bucket}"))?;
+                    out.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_owned)));
+                }
+                out.sort();
+                Ok(out)
+            }
+        }
+    }
+
+    /// Readiness probe.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Local { root } => {
+                let meta = tokio::fs::metadata(root).await?;
+                anyhow::ensure!(meta.is_dir(), "{} is not a folder", root.display());
+                Ok(())
+            }
+            Self::S3 { client, bucket } => {
+                client
+                    .head_bucket()
+                    .bucket(bucket)
+                    .send()
+                    .await
+                    .with_context(|| format!("head bucket {bucket}"))?;
+                Ok(())
+            }
+        }
+    }
+}

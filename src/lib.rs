@@ -1,0 +1,98 @@
+//! Suishoupai (随手拍): the backend of a WeChat mini-program with which
+//! citizens report urban-management problems, and the city gets each report
+//! to the unit responsible until it is fixed and rated.
+
+pub mod api;
+pub mod auth;
+pub mod cases;
+pub mod categories;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod geo;
+pub mod infra;
+pub mod media;
+pub mod ops;
+pub mod reports;
+pub mod state;
+pub mod web;
+
+use anyhow::Context;
+use config::{Config, Mode};
+use poem::{
+    EndpointExt, Route, Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+use state::AppState;
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+/// A built application: bound, migrated, ready to serve.
+pub struct App {
+    acceptor: TcpAcceptor,
+    pub addr: SocketAddr,
+    pub state: AppState,
+}
+
+impl App {
+    /// Connects everything, migrates, loads demo data into an empty embedded
+    /// database, and binds the listener (port 0 picks a free port).
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        config.check()?;
+        let db = infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        infra::db::migrate(&db).await?;
+        if config.demo_data && config.mode == Mode::Embedded {
+            demo::load_if_empty(&db).await.context("load demo city")?;
+        }
+        let state = AppState::build(config, db).await?;
+        let acceptor = TcpListener::bind(state.config.bind.clone())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("bind {}", state.config.bind))?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .context("listener has no address")?;
+        Ok(Self { acceptor, addr, state })
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests (photo
+    /// uploads included) finish within the grace period.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let grace = Duration::from_secs(self.state.config.shutdown_grace_secs);
+        let sweeper = tokio::spawn(sweep_expired_media(self.state.clone()));
+        let route = routes(self.state.clone());
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(route, shutdown, Some(grace))
+            .await
+            .context("server");
+        sweeper.abort();
+        result
+    }
+}
+
+/// The whole HTTP surface.
+pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
+    let api = api::service();
+    let ui = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    Route::new()
+        .nest("/docs", ui)
+        .at("/openapi.json", spec)
+        .nest("/", api)
+        .data(state.clone())
+        .with(ops::middleware::Observe { state })
+}
+
+/// Deletes unattached uploads past their expiry, every ten minutes.
+async fn sweep_expired_media(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match media::service::purge_expired(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "expired unattached photos deleted"),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "photo sweep failed"),
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `suishoupai serve | migrate | openapi | admin …`
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use suishoupai::{App, auth::Role, config::{Config, Mode}, infra::db};
+
+#[derive(Parser)]
+#[command(name = "suishoupai", version, about = "随手拍 backend")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the API (the default): migrates, loads the demo city into an empty embedded database.
+    Serve,
+    /// Apply migrations (`up`, the default) or list them (`status`).
+    Migrate {
+        #[arg(default_value = "up")]
+        action: MigrateAction,
+    },
+    /// Write the OpenAPI spec.
+    Openapi {
+        #[arg(long, default_value = "api-docs/openapi.json")]
+        out: String,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Clone, clap::ValueEnum)]
+enum MigrateAction {
+    Up,
+    Status,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff or unit account.
+    CreateAccount {
+        #[arg(long)]
+        username: String,
+        /// Read from SSP_NEW_PASSWORD when not given, so it stays out of shell history.
+        #[arg(long, env = "SSP_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin | dispatcher | supervisor | unit_member
+        #[arg(long)]
+        role: String,
+        /// The unit code, for unit members.
+        #[arg(long)]
+        unit: Option<String>,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+}
+
+fn init_tracing(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.mode == Mode::Production {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::Openapi { out }) = &cli.command {
+        std::fs::write(out, suishoupai::api::spec_json()).with_context(|| format!("write {out}"))?;
+        println!("wrote {out}");
+        return Ok(());
+    }
+    let config = Config::load()?;
+    init_tracing(&config);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = App::build(config).await?;
+            tracing::info!(addr = %app.addr, "listening; Swagger UI at /docs");
+            app.run_until(shutdown_signal()).await
+        }
+        Command::Migrate { action } => {
+            let conn = db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+            match action {
+                MigrateAction::Up => {
+                    db::migrate(&conn).await?;
+                    println!("migrations applied");
+                }
+                MigrateAction::Status => {
+                    use migration::MigratorTrait;
+                    migration::Migrator::status(&conn).await.context("migration status")?;
+                }
+            }
+            Ok(())
+        }
+        Command::Admin { command } => admin(config, command).await,
+        Command::Openapi { .. } => Ok(()),
+    }
+}
+
+async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
+    let conn = db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+    db::migrate(&conn).await?;
+    match command {
+        AdminCommand::CreateAccount { username, password, role, unit, display_name } => {
+            let role = Role::parse(&role).context("role must be admin, dispatcher, supervisor or unit_member")?;
+            let unit_id = match unit {
+                Some(code) => Some(suishoupai::demo::unit_id_by_code(&conn, &code).await?.with_context(|| format!("no unit with code {code}"))?),
+                None => None,
+            };
+            let display = display_name.unwrap_or_else(|| username.clone());
+            let u = suishoupai::auth::service::create_account(&conn, &username, &password, role, &display, unit_id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("created {} ({}) id {}", username, role.as_str(), u.id);
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down; letting in-flight requests finish");
+}

@@ -1,0 +1,221 @@
+//! The photo pipeline: judge the format by its bytes, bound the pixel count
+//! from the header before decoding, read EXIF hints, decode, apply the EXIF
+//! orientation, cap the long edge, re-encode (which drops every metadata
+//! block) and write a thumbnail. CPU-bound: run it off the async runtime.
+
+use image::{
+    DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, codecs::jpeg::JpegEncoder,
+    metadata::Orientation,
+};
+use std::io::Cursor;
+
+#[derive(Debug, Clone)]
+pub struct PipelineLimits {
+    pub max_pixels: u64,
+    pub max_edge: u32,
+    pub thumb_edge: u32,
+    pub jpeg_quality: u8,
+}
+
+/// EXIF facts kept as private hints for staff.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExifHints {
+    /// `DateTimeOriginal` as the camera wrote it (local time, no zone).
+    pub taken_at: Option<String>,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+#[derive(Debug)]
+pub struct Processed {
+    /// The stored image: JPEG, oriented, capped, without metadata.
+    pub full: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    pub thumb: Vec<u8>,
+    pub original_format: &'static str,
+    pub exif: ExifHints,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum PipelineError {
+    #[error("HEIC/HEIF photos are not accepted: set the camera to 'Most Compatible' or upload JPEG, PNG or WebP")]
+    Heic,
+    #[error("unsupported image format: upload JPEG, PNG or WebP")]
+    Unsupported,
+    #[error("image is {width}×{height} pixels; at most {max} pixels are accepted")]
+    TooManyPixels { width: u32, height: u32, max: u64 },
+    #[error("the image could not be decoded: {0}")]
+    Corrupt(String),
+}
+
+/// Judges the format from the first bytes, never from a name or declared type.
+pub fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str), PipelineError> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok((ImageFormat::Jpeg, "jpeg"));
+    }
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok((ImageFormat::Png, "png"));
+    }
+    if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        return Ok((ImageFormat::WebP, "webp"));
+    }
+    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        let brand = &bytes[8..12];
+        if [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"]
+            .iter()
+            .any(|b| brand == *b)
+        {
+            return Err(PipelineError::Heic);
+        }
+    }
+    Err(PipelineError::Unsupported)
+}
+
+/// Reads width and height from the header alone.
+pub fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), PipelineError> {
+    ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| PipelineError::Corrupt(e.to_string()))
+}
+
+fn read_exif(bytes: &[u8]) -> (Option<u8>, ExifHints) {
+    let Ok(exif) = exif::Reader::new().read_from_container(&mut Cursor::new(bytes)) else {
+        return (None, ExifHints::default());
+    };
+    use exif::{In, Tag, Value};
+    let orientation = exif
+        .get_field(Tag::Orientation, In::PRIMARY)
+        .and_then(|f| f.value.get_uint(0))
+        .and_then(|v| u8::try_from(v).ok());
+    let taken_at = exif
+        .get_field(Tag::DateTimeOriginal, In::PRIMARY)
+        .or_else(|| exif.get_field(Tag::DateTime, In::PRIMARY))
+        .map(|f| f.display_value().to_string());
+    let coord = |tag: Tag, ref_tag: Tag, neg: &str| -> Option<f64> {
+        let f = exif.get_field(tag, In::PRIMARY)?;
+        let Value::Rational(ref v) = f.value else {
+            return None;
+        };
+        if v.len() < 3 {
+            return None;
+        }
+        let deg = v[0].to_f64() + v[1].to_f64() / 60.0 + v[2].to_f64() / 3600.0;
+        let r = exif.get_field(ref_tag, In::PRIMARY)?.display_value().to_string();
+        let val = if r.contains(neg) { -deg } else { deg };
+        val.is_finite().then_some(val)
+    };
+    let lat = coord(Tag::GPSLatitude, Tag::GPSLatitudeRef, "S");
+    let lng = coord(Tag::GPSLongitude, Tag::GPSLongitudeRef, "W");
+    (
+        orientation,
+        ExifHints {
+            taken_at,
+            lat: lat.filter(|v| (-90.0..=90.0).contains(v)),
+            lng: lng.filter(|v| (-180.0..=180.0).contains(v)),
+        },
+    )
+}
+
+fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PipelineError> {
+    let mut out = Vec::with_capacity(img.as_raw().len() / 8);
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .map_err(|e| PipelineError::Corrupt(e.to_string()))?;
+    Ok(out)
+}
+
+/// Flattens transparency onto white (photos are stored as JPEG).
+fn to_rgb(img: DynamicImage) -> RgbImage {
+    if !img.color().has_alpha() {
+        return img.into_rgb8();
+    }
+    let rgba = img.into_rgba8();
+    let (w, h) = rgba.dimensions();
+    let mut rgb = RgbImage::new(w, h);
+    for (dst, src) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let a = u16::from(src[3]);
+        for c in 0..3 {
+            let v = (u16::from(src[c]) * a + 255 * (255 - a)) / 255;
+            dst[c] = u8::try_from(v).unwrap_or(255);
+        }
+    }
+    rgb
+}
+
+fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= edge {
+        return (w, h);
+    }
+    let scale = f64::from(edge) / f64::from(long);
+    let nw = (f64::from(w) * scale).round().max(1.0);
+    let nh = (f64::from(h) * scale).round().max(1.0);
+    // Both are ≤ edge, which fits in u32.
+    (nw as u32, nh as u32)
+}
+
+/// Runs the whole pipeline on an upload.
+pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, PipelineError> {
+    let (format, name) = sniff(bytes)?;
+    let (w, h) = dimensions(bytes, format)?;
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(PipelineError::TooManyPixels {
+            width: w,
+            height: h,
+            max: limits.max_pixels,
+        });
+    }
+    let (orientation, exif) = read_exif(bytes);
+
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut lim = Limits::default();
+    lim.max_image_width = Some(w);
+    lim.max_image_height = Some(h);
+    lim.max_alloc = Some(limits.max_pixels * 4 + (64 << 20));
+    reader.limits(lim);
+    let mut img = reader
+        .decode()
+        .map_err(|e| PipelineError::Corrupt(e.to_string()))?;
+
+    // Shrink before rotating: cheaper, and the cap is on the long edge either way.
+    let (fw, fh) = fit(img.width(), img.height(), limits.max_edge);
+    if (fw, fh) != (img.width(), img.height()) {
+        img = img.thumbnail(fw, fh);
+    }
+    if let Some(o) = orientation.and_then(Orientation::from_exif) {
+        img.apply_orientation(o);
+    }
+    let rgb = to_rgb(img);
+    let (tw, th) = fit(rgb.width(), rgb.height(), limits.thumb_edge);
+    let thumb_img = image::imageops::thumbnail(&rgb, tw, th);
+    Ok(Processed {
+        full: encode_jpeg(&rgb, limits.jpeg_quality)?,
+        width: rgb.width(),
+        height: rgb.height(),
+        thumb: encode_jpeg(&thumb_img, 80)?,
+        original_format: name,
+        exif,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_judged_by_their_bytes() {
+        assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest").map(|f| f.1), Ok("jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx").map(|f| f.1), Ok("png"));
+        assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").map(|f| f.1), Ok("webp"));
+        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Err(PipelineError::Heic));
+        assert_eq!(sniff(b"GIF89a......"), Err(PipelineError::Unsupported));
+    }
+
+    #[test]
+    fn fit_caps_the_long_edge_keeping_the_ratio() {
+        assert_eq!(fit(4032, 3024, 2048), (2048, 1536));
+        assert_eq!(fit(3024, 4032, 480), (360, 480));
+        assert_eq!(fit(100, 50, 2048), (100, 50));
+    }
+}

@@ -1,0 +1,241 @@
+//! Photo upload, storage and serving (no HTTP here).
+
+use super::pipeline::{self, PipelineError, PipelineLimits, Processed};
+use crate::{
+    auth::Caller,
+    error::{ApiError, ApiResult},
+    state::AppState,
+};
+use anyhow::Context;
+use bytes::Bytes;
+use entity::media;
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
+};
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use uuid::Uuid;
+
+impl From<PipelineError> for ApiError {
+    fn from(e: PipelineError) -> Self {
+        match e {
+            PipelineError::Heic => ApiError::UnsupportedMedia {
+                code: "heic_not_supported",
+                message: e.to_string(),
+            },
+            PipelineError::Unsupported => ApiError::UnsupportedMedia {
+                code: "unsupported_media_type",
+                message: e.to_string(),
+            },
+            PipelineError::TooManyPixels { width, height, max } => ApiError::Unprocessable {
+                code: "image_too_many_pixels",
+                message: e.to_string(),
+                details: Some(serde_json::json!({"width": width, "height": height, "maxPixels": max})),
+            },
+            PipelineError::Corrupt(_) => ApiError::unprocessable("image_corrupt", e.to_string()),
+        }
+    }
+}
+
+/// Object keys are derived from the id, so serving needs no database lookup.
+pub fn object_key(id: Uuid, variant: Variant) -> String {
+    match variant {
+        Variant::Full => format!("media/{id}/full.jpg"),
+        Variant::Thumb => format!("media/{id}/thumb.jpg"),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Full,
+    Thumb,
+}
+
+impl Variant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Thumb => "thumb",
+        }
+    }
+}
+
+/// Processes and stores an upload; the same bytes from the same user give
+/// the same media.
+#[tracing::instrument(skip(state, bytes), fields(size = bytes.len()))]
+pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiResult<media::Model> {
+    let cfg = &state.config.media;
+    if bytes.len() > cfg.max_bytes {
+        return Err(ApiError::PayloadTooLarge(format!(
+            "the photo is {} bytes; at most {} are accepted",
+            bytes.len(),
+            cfg.max_bytes
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request("empty_file", "the file field is empty"));
+    }
+    // Cheap checks before taking a decode slot.
+    let (format, _) = pipeline::sniff(&bytes).inspect_err(|_| count(state, "rejected"))?;
+    let (w, h) = pipeline::dimensions(&bytes, format).inspect_err(|_| count(state, "rejected"))?;
+    if u64::from(w) * u64::from(h) > cfg.max_pixels {
+        count(state, "rejected");
+        return Err(PipelineError::TooManyPixels { width: w, height: h, max: cfg.max_pixels }.into());
+    }
+
+    let sha = hex::encode(Sha256::digest(&bytes));
+    if let Some(existing) = find_by_hash(&state.db, caller.user_id, &sha).await? {
+        count(state, "deduplicated");
+        return Ok(existing);
+    }
+
+    let processed = run_pipeline(state, bytes).await?;
+    let id = Uuid::now_v7();
+    let full_key = object_key(id, Variant::Full);
+    let thumb_key = object_key(id, Variant::Thumb);
+    let full_len = processed.full.len();
+    let stored = async {
+        state.store.put(&full_key, Bytes::from(processed.full), "image/jpeg").await?;
+        state.store.put(&thumb_key, Bytes::from(processed.thumb), "image/jpeg").await
+    }
+    .await;
+    if let Err(e) = stored {
+        remove_objects(state, id).await;
+        return Err(e.into());
+    }
+
+    let now = chrono::Utc::now();
+    let ttl = chrono::Duration::seconds(i64::try_from(cfg.unattached_ttl_secs).unwrap_or(86_400));
+    let row = media::ActiveModel {
+        id: Set(id),
+        owner_id: Set(caller.user_id),
+        sha256: Set(sha.clone()),
+        content_type: Set("image/jpeg".into()),
+        width: Set(i32::try_from(processed.width).unwrap_or(i32::MAX)),
+        height: Set(i32::try_from(processed.height).unwrap_or(i32::MAX)),
+        bytes: Set(i64::try_from(full_len).unwrap_or(i64::MAX)),
+        original_format: Set(processed.original_format.into()),
+        object_key: Set(full_key),
+        thumb_key: Set(thumb_key),
+        exif_taken_at: Set(processed.exif.taken_at),
+        exif_lat: Set(processed.exif.lat),
+        exif_lng: Set(processed.exif.lng),
+        case_id: Set(None),
+        event_id: Set(None),
+        created_at: Set(now.fixed_offset()),
+        expires_at: Set((now + ttl).fixed_offset()),
+    };
+    let inserted = media::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([media::Column::OwnerId, media::Column::Sha256])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&state.db)
+        .await;
+    match inserted {
+        Ok(1) => {}
+        Ok(_) => {
+            // The same upload won a race in another request: keep that one.
+            remove_objects(state, id).await;
+            count(state, "deduplicated");
+            return find_by_hash(&state.db, caller.user_id, &sha)
+                .await?
+                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("deduplicated media vanished")));
+        }
+        Err(e) => {
+            remove_objects(state, id).await;
+            return Err(e.into());
+        }
+    }
+    count(state, "stored");
+    media::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("media row just inserted is missing")))
+}
+
+fn count(state: &AppState, outcome: &str) {
+    state.metrics.photos.with_label_values(&[outcome]).inc();
+}
+
+async fn find_by_hash(db: &DatabaseConnection, owner: Uuid, sha: &str) -> ApiResult<Option<media::Model>> {
+    Ok(media::Entity::find()
+        .filter(media::Column::OwnerId.eq(owner))
+        .filter(media::Column::Sha256.eq(sha))
+        .one(db)
+        .await?)
+}
+
+/// Decodes on the blocking pool with a bounded number in flight; when every
+/// slot stays busy past the queue wait, `503` rather than unbounded memory.
+async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> ApiResult<Processed> {
+    let cfg = &state.config.media;
+    let permit = tokio::time::timeout(
+        Duration::from_millis(cfg.queue_wait_ms),
+        state.image_slots.clone().acquire_owned(),
+    )
+    .await
+    .map_err(|_| {
+        count(state, "busy");
+        ApiError::Unavailable {
+            code: "media_busy",
+            message: "too many photos are being processed; retry shortly".into(),
+            retry_after_secs: 2,
+        }
+    })?
+    .context("image slots closed")?;
+    let limits = PipelineLimits {
+        max_pixels: cfg.max_pixels,
+        max_edge: cfg.max_edge,
+        thumb_edge: cfg.thumb_edge,
+        jpeg_quality: cfg.jpeg_quality,
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        pipeline::process(&bytes, &limits)
+    })
+    .await
+    .context("image task")?;
+    result.inspect_err(|_| count(state, "rejected")).map_err(Into::into)
+}
+
+pub async fn remove_objects(state: &AppState, id: Uuid) {
+    for v in [Variant::Full, Variant::Thumb] {
+        if let Err(e) = state.store.delete(&object_key(id, v)).await {
+            tracing::warn!(error = %format!("{e:#}"), %id, "could not delete object");
+        }
+    }
+}
+
+/// Deletes unattached uploads past their expiry, objects first.
+pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
+    let now = chrono::Utc::now().fixed_offset();
+    let expired = media::Entity::find()
+        .filter(media::Column::CaseId.is_null())
+        .filter(media::Column::ExpiresAt.lt(now))
+        .all(&state.db)
+        .await
+        .context("list expired media")?;
+    let mut n = 0;
+    for m in expired {
+        remove_objects(state, m.id).await;
+        let res = media::Entity::delete_many()
+            .filter(media::Column::Id.eq(m.id))
+            .filter(media::Column::CaseId.is_null())
+            .exec(&state.db)
+            .await
+            .context("delete expired media")?;
+        n += usize::try_from(res.rows_affected).unwrap_or(0);
+    }
+    Ok(n)
+}
+
+/// Reads a stored variant for a signed URL.
+pub async fn read(state: &AppState, id: Uuid, variant: Variant) -> ApiResult<Bytes> {
+    state
+        .store
+        .get(&object_key(id, variant))
+        .await?
+        .ok_or_else(|| ApiError::not_found("photo"))
+}

@@ -1,0 +1,119 @@
+//! The outermost layer: request ids, access logs, metrics, body limits, and
+//! the conversion of every error (ours, poem's parse errors, unknown routes,
+//! panics) into the JSON error body.
+
+use crate::{error::ApiError, state::AppState};
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
+use futures_util::FutureExt;
+use std::{panic::AssertUnwindSafe, time::Instant};
+use tracing::Instrument;
+
+pub struct Observe {
+    pub state: AppState,
+}
+
+impl<E: Endpoint> Middleware<E> for Observe {
+    type Output = ObserveEndpoint<E>;
+    fn transform(&self, ep: E) -> Self::Output {
+        ObserveEndpoint { inner: ep, state: self.state.clone() }
+    }
+}
+
+pub struct ObserveEndpoint<E> {
+    inner: E,
+    state: AppState,
+}
+
+/// Largest body for JSON endpoints; the photo upload gets its own bound.
+const JSON_BODY_LIMIT: u64 = 256 * 1024;
+
+impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Self::Output> {
+        let request_id = uuid::Uuid::now_v7().to_string();
+        let method = req.method().to_string();
+        let path = req.uri().path().to_owned();
+        let span = tracing::info_span!("request", id = %request_id, %method, %path);
+        let started = Instant::now();
+        let state = &self.state;
+        async move {
+            let resp = match body_limit(state, &req) {
+                Some(err) => Ok(err.to_response(&request_id)),
+                None => match AssertUnwindSafe(self.inner.call(req)).catch_unwind().await {
+                    Ok(Ok(r)) => Ok(r.into_response()),
+                    Ok(Err(e)) => Err(e),
+                    Err(_) => Err(ApiError::Internal(anyhow::anyhow!("handler panicked")).into()),
+                },
+            };
+            let mut resp = match resp {
+                Ok(r) => r,
+                Err(e) => render_error(e, &request_id),
+            };
+            if let Ok(v) = request_id.parse() {
+                resp.headers_mut().insert("x-request-id", v);
+            }
+            let route = resp
+                .extensions()
+                .get::<poem_openapi::OperationId>()
+                .map_or_else(|| "unmatched".to_owned(), |o| o.0.to_owned());
+            let status = resp.status().as_u16().to_string();
+            let elapsed = started.elapsed();
+            state.metrics.http_requests.with_label_values(&[&route, &method, &status]).inc();
+            state
+                .metrics
+                .http_latency
+                .with_label_values(&[&route, &method, &status])
+                .observe(elapsed.as_secs_f64());
+            tracing::info!(status = resp.status().as_u16(), route, ms = elapsed.as_millis() as u64, "done");
+            Ok(resp)
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+fn body_limit(state: &AppState, req: &Request) -> Option<ApiError> {
+    let len: u64 = req.header("content-length")?.parse().ok()?;
+    let is_upload = req.uri().path() == "/api/v1/media";
+    let max = if is_upload {
+        // Multipart framing adds a little around the file itself.
+        state.config.media.max_bytes as u64 + 64 * 1024
+    } else {
+        JSON_BODY_LIMIT
+    };
+    (len > max).then(|| ApiError::PayloadTooLarge(format!("the request body is {len} bytes; at most {max} are accepted")))
+}
+
+/// Turns any error into the JSON error body; logs 5xx causes with the id.
+fn render_error(e: poem::Error, request_id: &str) -> Response {
+    if let Some(api) = e.downcast_ref::<ApiError>() {
+        if let ApiError::Internal(cause) = api {
+            tracing::error!(request_id, error = %format!("{cause:#}"), "internal error");
+        }
+        return api.to_response(request_id);
+    }
+    let status = e.status();
+    let message = e.to_string();
+    let api = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound("route not found".into()),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::BadRequest {
+            code: "method_not_allowed",
+            message: "this method is not allowed on this route".into(),
+            details: None,
+        },
+        StatusCode::UNAUTHORIZED => ApiError::unauthorized("a bearer token is required"),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(message),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMedia { code: "unsupported_content_type", message },
+        s if s.is_client_error() => ApiError::BadRequest { code: "invalid_request", message, details: None },
+        _ => ApiError::Internal(anyhow::anyhow!("{message}")),
+    };
+    if let ApiError::Internal(cause) = &api {
+        tracing::error!(request_id, error = %cause, "internal error");
+    }
+    let mut resp = api.to_response(request_id);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        resp.set_status(StatusCode::METHOD_NOT_ALLOWED);
+    }
+    resp
+}

@@ -1,0 +1,119 @@
+//! Request and response shapes of the citizen's report endpoints.
+
+use crate::{cases::domain::CaseStatus, geo::coords::Location};
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::Object;
+use uuid::Uuid;
+
+/// A new report (随手拍).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CreateReport {
+    /// Code of a small category (小类), from `GET /categories`.
+    #[oai(validator(min_length = 1, max_length = 32))]
+    pub category_code: String,
+    /// What is wrong, in the citizen's words.
+    #[oai(default)]
+    pub description: String,
+    /// Where: the pin the citizen placed.
+    pub location: Location,
+    /// Street address as the map showed it, if any.
+    pub address: Option<String>,
+    /// 1–9 photo ids from `POST /media`, uploaded by the caller and not used elsewhere.
+    pub media_ids: Vec<Uuid>,
+}
+
+/// A photo in a case view.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Photo {
+    pub id: Uuid,
+    pub width: i32,
+    pub height: i32,
+    /// Signed URL; expires.
+    pub url: String,
+    /// Signed URL of the thumbnail; expires.
+    pub thumbnail_url: String,
+}
+
+/// A category reference.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CategoryRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// An area reference.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct AreaRef {
+    pub code: String,
+    pub name: String,
+}
+
+/// One public step of a case's timeline.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TimelineEntry {
+    pub at: DateTime<FixedOffset>,
+    /// What happened (`submit`, `accept`, `dispatch`, …).
+    pub action: String,
+    /// The status after this step.
+    pub status: CaseStatus,
+    /// The status, as a citizen reads it.
+    pub status_label: String,
+    /// A note meant for the citizen (e.g. why a report was not accepted).
+    #[oai(skip_serializing_if_is_none)]
+    pub note: Option<String>,
+}
+
+/// A report as its citizen sees it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ReportView {
+    pub id: Uuid,
+    /// Human case number, `SSP-YYYYMMDD-NNNNNN`.
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub status_label: String,
+    pub category: CategoryRef,
+    pub description: String,
+    pub location: Location,
+    #[oai(skip_serializing_if_is_none)]
+    pub address: Option<String>,
+    /// The most specific area (grid, street or district) of the location.
+    pub area: AreaRef,
+    pub photos: Vec<Photo>,
+    /// The public part of the timeline, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    pub created_at: DateTime<FixedOffset>,
+    pub updated_at: DateTime<FixedOffset>,
+}
+
+/// One line of "my reports".
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ReportSummary {
+    pub id: Uuid,
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub status_label: String,
+    pub category: CategoryRef,
+    pub description: String,
+    pub location: Location,
+    /// Signed URL of the first photo's thumbnail.
+    #[oai(skip_serializing_if_is_none)]
+    pub thumbnail_url: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A page of reports, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ReportPage {
+    pub items: Vec<ReportSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}

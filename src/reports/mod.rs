@@ -1,0 +1,159 @@
+//! The citizen's reports: submit one, list mine, follow one.
+
+pub mod dto;
+pub mod service;
+
+use crate::{
+    api::Tag,
+    auth::{BearerAuth, Role},
+    error::{ApiError, ApiResult},
+    geo::coords::CoordSystem,
+    infra::shared::{IdemBegin, StoredResponse},
+    state::AppState,
+    web,
+};
+use dto::{CreateReport, ReportPage, ReportView};
+use poem::{Request, web::Data};
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Header, Path, Query},
+    payload::Json,
+};
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(ApiResponse)]
+pub enum CreatedReport {
+    /// The report was created (or, for a repeated Idempotency-Key with the
+    /// same body, this is the first request's report).
+    #[oai(status = 201)]
+    Created(
+        Json<ReportView>,
+        /// `true` when this answers a repeated Idempotency-Key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+pub struct ReportsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Reports")]
+impl ReportsApi {
+    /// Submit a report
+    ///
+    /// Creates a case (status `submitted`) with a case number and its first
+    /// timeline event, attaching 1–9 photos the caller uploaded. The location
+    /// may be WGS-84 or GCJ-02 and is stored as WGS-84; out of range is `400
+    /// invalid_coordinates`, outside every area of the city `400
+    /// outside_service_area`. With an `Idempotency-Key`, a retry with the same
+    /// body returns the first result (across nodes); with another body, `422`.
+    #[oai(path = "/reports", method = "post", operation_id = "createReport")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: BearerAuth,
+        /// A client-chosen key (1–128 visible ASCII characters) that makes retries safe.
+        #[oai(name = "Idempotency-Key")]
+        idempotency_key: Header<Option<String>>,
+        body: Json<CreateReport>,
+    ) -> ApiResult<CreatedReport> {
+        let caller = auth.0;
+        caller.require(&[Role::Citizen])?;
+        let ip = web::client_ip(&state, req);
+        let l = &state.config.limits;
+        let Some(key) = idempotency_key.0 else {
+            web::limit(&state, "report_user", &caller.user_id.to_string(), l.report_per_user).await?;
+            web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
+            let id = service::create(&state, &caller, &body).await?;
+            let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+            return Ok(CreatedReport::Created(Json(view), None));
+        };
+        if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::bad_request(
+                "invalid_idempotency_key",
+                "Idempotency-Key must be 1–128 visible ASCII characters",
+            ));
+        }
+        let scoped = format!("report:{}:{key}", caller.user_id);
+        let fp = service::fingerprint(&body);
+        let ttl = Duration::from_secs(state.config.reports.idempotency_ttl_secs);
+        match state.shared.idem_begin(&scoped, &fp, ttl).await? {
+            IdemBegin::Replay(stored) => {
+                let id: Uuid = stored.body.parse().map_err(|e| ApiError::Internal(anyhow::anyhow!("stored idempotent result: {e}")))?;
+                let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+                Ok(CreatedReport::Created(Json(view), Some("true".into())))
+            }
+            IdemBegin::InProgress => Err(ApiError::conflict(
+                "idempotency_in_progress",
+                "a request with this Idempotency-Key is still being processed",
+            )),
+            IdemBegin::Mismatch => Err(ApiError::unprocessable(
+                "idempotency_key_reused",
+                "this Idempotency-Key was used with a different request body",
+            )),
+            IdemBegin::Proceed => {
+                let result = async {
+                    web::limit(&state, "report_user", &caller.user_id.to_string(), l.report_per_user).await?;
+                    web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
+                    service::create(&state, &caller, &body).await
+                }
+                .await;
+                match result {
+                    Ok(id) => {
+                        let stored = StoredResponse { status: 201, body: id.to_string() };
+                        state.shared.idem_complete(&scoped, &fp, stored, ttl).await?;
+                        let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+                        Ok(CreatedReport::Created(Json(view), None))
+                    }
+                    Err(e) => {
+                        state.shared.idem_abort(&scoped).await?;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
+    /// My reports
+    ///
+    /// The caller's reports, newest first, with cursor pagination.
+    #[oai(path = "/me/reports", method = "get", operation_id = "listMyReports")]
+    async fn list_mine(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// `nextCursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "100")))]
+        limit: Query<u64>,
+        /// Datum of the returned locations (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<CoordSystem>,
+    ) -> ApiResult<Json<ReportPage>> {
+        Ok(Json(
+            service::list_mine(&state, &auth.0, cursor.0.as_deref(), limit.0, coord_system.0).await?,
+        ))
+    }
+
+    /// One of my reports
+    ///
+    /// With its photos and public timeline. Someone else's report is `404`.
+    #[oai(path = "/reports/:id", method = "get", operation_id = "getReport")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// Datum of the returned location (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<CoordSystem>,
+    ) -> ApiResult<Json<ReportView>> {
+        Ok(Json(service::get_mine(&state, &auth.0, id.0, coord_system.0).await?))
+    }
+}
+
+fn default_limit() -> u64 {
+    20
+}

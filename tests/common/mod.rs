@@ -1,0 +1,228 @@
+//! Shared test helpers: an app on port 0 with state of its own, on the
+//! embedded backends by default, or on PostgreSQL / Redis / S3 when
+//! `TEST_DATABASE_URL`, `TEST_REDIS_URL` and `TEST_S3_ENDPOINT` are given.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod s3;
+pub mod stand_in;
+
+use reqwest::{Client, Response, StatusCode};
+use sea_orm::{ConnectionTrait, Database, EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+use suishoupai::{
+    App,
+    config::{Config, StoreKind},
+    state::AppState,
+};
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub struct TestApp {
+    pub base: String,
+    pub http: Client,
+    pub state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    pub server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _tmp: tempfile::TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+/// A test config on its own temporary folder, database schema, Redis prefix
+/// and bucket.
+pub async fn test_config(tmp: &std::path::Path) -> Config {
+    let mut c = Config::default();
+    c.bind = "127.0.0.1:0".into();
+    c.store.local_root = tmp.join("objects").to_string_lossy().into_owned();
+    c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.display());
+    c.media.url_ttl_secs = 600;
+    c.shutdown_grace_secs = 5;
+    let id = Uuid::now_v7().simple().to_string();
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let schema = format!("t_{id}");
+        let admin = Database::connect(&url).await.expect("TEST_DATABASE_URL must be reachable");
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+            .await
+            .unwrap();
+        admin.close().await.ok();
+        c.database_url = url;
+        c.database_schema = Some(schema);
+    }
+    if let Ok(url) = std::env::var("TEST_REDIS_URL") {
+        c.redis_url = Some(url);
+        c.key_prefix = format!("test:{id}:");
+    }
+    if std::env::var("TEST_S3_ENDPOINT").is_ok() {
+        s3::use_s3(&mut c, &id).await;
+    }
+    c
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|_| {}).await
+}
+
+pub async fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = test_config(tmp.path()).await;
+    f(&mut config);
+    start(config, tmp).await
+}
+
+pub async fn start(config: Config, tmp: tempfile::TempDir) -> TestApp {
+    let app = App::build(config).await.expect("app builds");
+    let base = format!("http://{}", app.addr);
+    let state = app.state.clone();
+    let (tx, rx) = oneshot::channel();
+    let server = tokio::spawn(app.run_until(async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        http: Client::builder().build().unwrap(),
+        state,
+        shutdown: Some(tx),
+        server: Some(server),
+        _tmp: tmp,
+    }
+}
+
+pub fn store_is_s3(app: &TestApp) -> bool {
+    app.state.config.store.kind == StoreKind::S3
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn citizen(&self, openid: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/dev"))
+            .json(&json!({ "openid": openid }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "dev login");
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn staff(&self, username: &str, password: &str) -> String {
+        let r = self
+            .http
+            .post(self.url("/api/v1/auth/password"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "password login {username}");
+        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> Response {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.http
+            .post(self.url("/api/v1/media"))
+            .bearer_auth(token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a photo and returns its id.
+    pub async fn photo(&self, token: &str, bytes: Vec<u8>) -> String {
+        let r = self.upload(token, "p.jpg", bytes).await;
+        assert_eq!(r.status(), StatusCode::OK, "upload");
+        r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut rb = self.http.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        rb.send().await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut rb = self.http.get(self.url(path));
+        if let Some(t) = token {
+            rb = rb.bearer_auth(t);
+        }
+        rb.send().await.unwrap()
+    }
+
+    pub async fn count<E: EntityTrait>(&self, _table: E) -> u64 {
+        E::find().count(&self.state.db).await.unwrap()
+    }
+
+    pub async fn objects(&self) -> Vec<String> {
+        self.state.store.list("media/").await.unwrap()
+    }
+
+    /// Rows and objects that a failed request must not have added.
+    pub async fn footprint(&self) -> (u64, u64, u64, usize) {
+        (
+            self.count(entity::cases::Entity).await,
+            self.count(entity::case_event::Entity).await,
+            self.count(entity::media::Entity).await,
+            self.objects().await.len(),
+        )
+    }
+}
+
+/// A small valid JPEG of the given size and shade.
+pub fn jpeg(w: u32, h: u32, shade: u8) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([shade, (x % 256) as u8, (y % 256) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+/// Asserts the JSON error body's status and code; returns the body.
+pub async fn expect_error(r: Response, status: u16, code: &str) -> Value {
+    assert_eq!(r.status().as_u16(), status, "status for {code}");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(ct.starts_with("application/json"), "error content type {ct}");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["code"], code, "error body {body}");
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    body
+}
+
+/// A valid report body inside 赛罕区人民路街道.
+pub fn report_body(media: &[&str]) -> Value {
+    json!({
+        "categoryCode": "0201",
+        "description": "电线杆上贴满了小广告",
+        "location": { "lat": 40.79, "lng": 111.70, "coordSystem": "wgs84" },
+        "address": "人民路与大学西街交叉口",
+        "mediaIds": media,
+    })
+}
