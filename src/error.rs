@@ -146,7 +146,10 @@ impl ApiError {
                 code,
                 retry_after_secs,
                 ..
-            } => (*code, Some(serde_json::json!({ "retryAfter": retry_after_secs }))),
+            } => (
+                *code,
+                Some(serde_json::json!({ "retryAfter": retry_after_secs })),
+            ),
             Self::Forbidden(_) => ("forbidden", None),
             Self::NotFound(_) => ("not_found", None),
             Self::PayloadTooLarge(_) => ("payload_too_large", None),
@@ -213,17 +216,32 @@ impl From<sea_orm::DbErr> for ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 const ERROR_STATUSES: &[(u16, &str)] = &[
-    (400, "Malformed input: body, parameter or multipart that does not parse or validate"),
+    (
+        400,
+        "Malformed input: body, parameter or multipart that does not parse or validate",
+    ),
     (401, "Missing, expired or invalid credentials"),
     (403, "Authenticated, but this role may not do this"),
     (404, "Not found, or not visible to the caller"),
     (409, "Conflicts with the current state"),
     (413, "Request body too large"),
     (415, "Unsupported media type"),
-    (422, "Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …)"),
-    (429, "Abuse limit reached; retry after the Retry-After header's seconds"),
-    (500, "Internal error; the body carries only a request id, which is in the log"),
-    (503, "A dependency or capacity is unavailable for now; see Retry-After"),
+    (
+        422,
+        "Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …)",
+    ),
+    (
+        429,
+        "Abuse limit reached; retry after the Retry-After header's seconds",
+    ),
+    (
+        500,
+        "Internal error; the body carries only a request id, which is in the log",
+    ),
+    (
+        503,
+        "A dependency or capacity is unavailable for now; see Retry-After",
+    ),
 ];
 
 impl poem_openapi::ApiResponse for ApiError {

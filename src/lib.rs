@@ -38,7 +38,8 @@ impl App {
     /// database, and binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.check()?;
-        let db = infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        let db =
+            infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;
         infra::db::migrate(&db).await?;
         if config.demo_data && config.mode == Mode::Embedded {
             demo::load_if_empty(&db).await.context("load demo city")?;
@@ -53,12 +54,19 @@ impl App {
             .first()
             .and_then(|a| a.as_socket_addr().copied())
             .context("listener has no address")?;
-        Ok(Self { acceptor, addr, state })
+        Ok(Self {
+            acceptor,
+            addr,
+            state,
+        })
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests (photo
     /// uploads included) finish within the grace period.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let grace = Duration::from_secs(self.state.config.shutdown_grace_secs);
         let sweeper = tokio::spawn(sweep_expired_media(self.state.clone()));
         let route = routes(self.state.clone());

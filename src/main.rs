@@ -2,7 +2,12 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use suishoupai::{App, auth::Role, config::{Config, Mode}, infra::db};
+use suishoupai::{
+    App,
+    auth::Role,
+    config::{Config, Mode},
+    infra::db,
+};
 
 #[derive(Parser)]
 #[command(name = "suishoupai", version, about = "随手拍 backend")]
@@ -73,7 +78,8 @@ fn init_tracing(config: &Config) {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     if let Some(Command::Openapi { out }) = &cli.command {
-        std::fs::write(out, suishoupai::api::spec_json()).with_context(|| format!("write {out}"))?;
+        std::fs::write(out, suishoupai::api::spec_json())
+            .with_context(|| format!("write {out}"))?;
         println!("wrote {out}");
         return Ok(());
     }
@@ -94,7 +100,9 @@ async fn main() -> anyhow::Result<()> {
                 }
                 MigrateAction::Status => {
                     use migration::MigratorTrait;
-                    migration::Migrator::status(&conn).await.context("migration status")?;
+                    migration::Migrator::status(&conn)
+                        .await
+                        .context("migration status")?;
                 }
             }
             Ok(())
@@ -108,16 +116,29 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     let conn = db::connect(&config.database_url, config.database_schema.as_deref()).await?;
     db::migrate(&conn).await?;
     match command {
-        AdminCommand::CreateAccount { username, password, role, unit, display_name } => {
-            let role = Role::parse(&role).context("role must be admin, dispatcher, supervisor or unit_member")?;
+        AdminCommand::CreateAccount {
+            username,
+            password,
+            role,
+            unit,
+            display_name,
+        } => {
+            let role = Role::parse(&role)
+                .context("role must be admin, dispatcher, supervisor or unit_member")?;
             let unit_id = match unit {
-                Some(code) => Some(suishoupai::demo::unit_id_by_code(&conn, &code).await?.with_context(|| format!("no unit with code {code}"))?),
+                Some(code) => Some(
+                    suishoupai::demo::unit_id_by_code(&conn, &code)
+                        .await?
+                        .with_context(|| format!("no unit with code {code}"))?,
+                ),
                 None => None,
             };
             let display = display_name.unwrap_or_else(|| username.clone());
-            let u = suishoupai::auth::service::create_account(&conn, &username, &password, role, &display, unit_id)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let u = suishoupai::auth::service::create_account(
+                &conn, &username, &password, role, &display, unit_id,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created {} ({}) id {}", username, role.as_str(), u.id);
             Ok(())
         }

@@ -25,7 +25,12 @@ pub fn client_ip(state: &AppState, req: &Request) -> String {
 }
 
 /// Takes one event from `scope` for `key`; `429` with Retry-After when spent.
-pub async fn limit(state: &AppState, scope: &'static str, key: &str, per_minute: u32) -> ApiResult<()> {
+pub async fn limit(
+    state: &AppState,
+    scope: &'static str,
+    key: &str,
+    per_minute: u32,
+) -> ApiResult<()> {
     match state.shared.rate_limit(scope, key, per_minute).await? {
         None => Ok(()),
         Some(wait) => {

@@ -21,15 +21,23 @@ async fn a_wechat_code_becomes_a_citizen_token_and_the_session_key_stays_on_the_
     .await;
 
     // Act
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": "union-oABC"})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": "union-oABC"}))
+        .await;
 
     // Assert
     assert_eq!(r.status(), StatusCode::OK);
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["user"]["role"], "citizen");
-    assert!(!body.to_string().contains("c2Vzc2lvbi1rZXk="), "session key leaked: {body}");
+    assert!(
+        !body.to_string().contains("c2Vzc2lvbi1rZXk="),
+        "session key leaked: {body}"
+    );
     let q = seen.0.lock().unwrap()[0].clone();
-    assert_eq!((q.appid.as_str(), q.secret.as_str(), q.grant_type.as_str()), ("wx-test-app", "wx-test-secret", "authorization_code"));
+    assert_eq!(
+        (q.appid.as_str(), q.secret.as_str(), q.grant_type.as_str()),
+        ("wx-test-app", "wx-test-secret", "authorization_code")
+    );
     let u = user::Entity::find()
         .filter(user::Column::Openid.eq("oABC"))
         .one(&app.state.db)
@@ -61,33 +69,51 @@ async fn wechat_errors_map_to_clear_client_errors() {
     let app = spawn_with(|c| c.wechat.base_url = wx.clone()).await;
     let before = app.count(user::Entity).await;
 
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": "invalid"})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": "invalid"}))
+        .await;
     expect_error(r, 401, "wechat_code_invalid").await;
 
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": "limited"})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": "limited"}))
+        .await;
     assert!(r.headers().contains_key("retry-after"));
     expect_error(r, 429, "wechat_rate_limited").await;
 
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": "busy"})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": "busy"}))
+        .await;
     assert!(r.headers().contains_key("retry-after"));
     expect_error(r, 503, "wechat_busy").await;
 
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": ""})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": ""}))
+        .await;
     expect_error(r, 400, "invalid_request").await;
 
-    assert_eq!(app.count(user::Entity).await, before, "failed logins create no user");
+    assert_eq!(
+        app.count(user::Entity).await,
+        before,
+        "failed logins create no user"
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_wechat_is_a_503() {
     // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let app = spawn_with(|c| {
         c.wechat.base_url = format!("http://127.0.0.1:{port}");
         c.wechat.timeout_ms = 1000;
     })
     .await;
-    let r = app.post_json("/api/v1/auth/wechat", None, &json!({"code": "ok-x"})).await;
+    let r = app
+        .post_json("/api/v1/auth/wechat", None, &json!({"code": "ok-x"}))
+        .await;
     let body = expect_error(r, 503, "wechat_unavailable").await;
     assert!(!body.to_string().contains("secret"), "{body}");
 }
@@ -96,12 +122,21 @@ async fn an_unreachable_wechat_is_a_503() {
 async fn staff_log_in_with_passwords_and_wrong_ones_are_refused() {
     let app = spawn_with(|_| {}).await;
     let token = app.staff("dispatcher", "Dispatch@2026").await;
-    let me: Value = app.get("/api/v1/me", Some(&token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["role"], "dispatcher");
     assert_eq!(me["username"], "dispatcher");
 
     let unit: Value = app
-        .post_json("/api/v1/auth/password", None, &json!({"username": "sh-cgj", "password": "Unit@2026"}))
+        .post_json(
+            "/api/v1/auth/password",
+            None,
+            &json!({"username": "sh-cgj", "password": "Unit@2026"}),
+        )
         .await
         .json()
         .await
@@ -109,8 +144,17 @@ async fn staff_log_in_with_passwords_and_wrong_ones_are_refused() {
     assert_eq!(unit["user"]["role"], "unit_member");
     assert!(unit["user"]["unitId"].is_string());
 
-    for (u, p) in [("dispatcher", "wrong-password"), ("nobody", "Dispatch@2026")] {
-        let r = app.post_json("/api/v1/auth/password", None, &json!({"username": u, "password": p})).await;
+    for (u, p) in [
+        ("dispatcher", "wrong-password"),
+        ("nobody", "Dispatch@2026"),
+    ] {
+        let r = app
+            .post_json(
+                "/api/v1/auth/password",
+                None,
+                &json!({"username": u, "password": p}),
+            )
+            .await;
         expect_error(r, 401, "invalid_credentials").await;
     }
 }
@@ -118,7 +162,9 @@ async fn staff_log_in_with_passwords_and_wrong_ones_are_refused() {
 #[tokio::test]
 async fn dev_login_exists_only_when_enabled() {
     let app = spawn_with(|c| c.dev_login = false).await;
-    let r = app.post_json("/api/v1/auth/dev", None, &json!({"openid": "x"})).await;
+    let r = app
+        .post_json("/api/v1/auth/dev", None, &json!({"openid": "x"}))
+        .await;
     expect_error(r, 404, "not_found").await;
 }
 
@@ -126,25 +172,59 @@ async fn dev_login_exists_only_when_enabled() {
 async fn missing_forged_and_expired_tokens_are_401() {
     let app = spawn_with(|_| {}).await;
     expect_error(app.get("/api/v1/me", None).await, 401, "unauthorized").await;
-    expect_error(app.get("/api/v1/me", Some("not.a.jwt")).await, 401, "unauthorized").await;
+    expect_error(
+        app.get("/api/v1/me", Some("not.a.jwt")).await,
+        401,
+        "unauthorized",
+    )
+    .await;
 
     // Signed with another secret.
-    let other = suishoupai::auth::jwt::JwtKeys::new(&"another-secret-entirely".to_owned().into(), 3600);
-    let (forged, _) = other.issue(uuid::Uuid::now_v7(), suishoupai::auth::Role::Admin, None).unwrap();
-    expect_error(app.get("/api/v1/me", Some(&forged)).await, 401, "unauthorized").await;
+    let other =
+        suishoupai::auth::jwt::JwtKeys::new(&"another-secret-entirely".to_owned().into(), 3600);
+    let (forged, _) = other
+        .issue(uuid::Uuid::now_v7(), suishoupai::auth::Role::Admin, None)
+        .unwrap();
+    expect_error(
+        app.get("/api/v1/me", Some(&forged)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
 
     // Expired an hour ago, signed with the right secret.
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": uuid::Uuid::now_v7(), "role": "citizen", "iat": now - 7200, "exp": now - 3600});
     let secret = suishoupai::config::DEFAULT_JWT_SECRET.as_bytes();
-    let expired = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(secret)).unwrap();
-    expect_error(app.get("/api/v1/me", Some(&expired)).await, 401, "unauthorized").await;
+    let expired = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap();
+    expect_error(
+        app.get("/api/v1/me", Some(&expired)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
 
     // The same, unexpired, is accepted: the secret above is the app's.
-    let claims = json!({"sub": uuid::Uuid::now_v7(), "role": "citizen", "iat": now, "exp": now + 3600});
-    let fresh = jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(secret)).unwrap();
+    let claims =
+        json!({"sub": uuid::Uuid::now_v7(), "role": "citizen", "iat": now, "exp": now + 3600});
+    let fresh = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret),
+    )
+    .unwrap();
     // The account does not exist, so /me says so, still as a 401.
-    expect_error(app.get("/api/v1/me", Some(&fresh)).await, 401, "unauthorized").await;
+    expect_error(
+        app.get("/api/v1/me", Some(&fresh)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -153,7 +233,9 @@ async fn production_mode_refuses_insecure_defaults() {
     let mut c = Config::default();
     c.mode = Mode::Production;
     assert!(c.check().is_err(), "default secret and dev login");
-    c.jwt_secret = "0123456789abcdef0123456789abcdef-production".to_owned().into();
+    c.jwt_secret = "0123456789abcdef0123456789abcdef-production"
+        .to_owned()
+        .into();
     assert!(c.check().is_err(), "dev login still on");
     c.dev_login = false;
     c.database_url = "postgres://db/ssp".into();

@@ -28,25 +28,49 @@ async fn a_portrait_phone_photo_is_oriented_capped_stripped_and_thumbnailed() {
     // Assert
     assert_eq!(r.status(), StatusCode::OK);
     let m: Value = r.json().await.unwrap();
-    assert_eq!((m["width"].as_i64(), m["height"].as_i64()), (Some(1536), Some(2048)), "{m}");
+    assert_eq!(
+        (m["width"].as_i64(), m["height"].as_i64()),
+        (Some(1536), Some(2048)),
+        "{m}"
+    );
     assert_eq!(m["contentType"], "image/jpeg");
-    let full = app.http.get(app.url(m["url"].as_str().unwrap())).send().await.unwrap();
+    let full = app
+        .http
+        .get(app.url(m["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(full.status(), StatusCode::OK);
     assert_eq!(full.headers()["content-type"], "image/jpeg");
     let full = full.bytes().await.unwrap();
     assert!(!has_exif(&full), "stored photo must carry no EXIF");
     let decoded = image::load_from_memory(&full).unwrap();
     assert_eq!((decoded.width(), decoded.height()), (1536, 2048));
-    let thumb = app.http.get(app.url(m["thumbnailUrl"].as_str().unwrap())).send().await.unwrap().bytes().await.unwrap();
+    let thumb = app
+        .http
+        .get(app.url(m["thumbnailUrl"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
     let t = image::load_from_memory(&thumb).unwrap();
     assert_eq!((t.width(), t.height()), (360, 480));
 
     // EXIF time and GPS are kept as private hints, not in the response.
-    let row = media::Entity::find().one(&app.state.db).await.unwrap().unwrap();
+    let row = media::Entity::find()
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(row.exif_taken_at.as_deref(), Some("2026-11-20 09:41:07"));
     assert!((row.exif_lat.unwrap() - 40.8115).abs() < 0.001);
     assert!((row.exif_lng.unwrap() - 111.7225).abs() < 0.001);
-    assert!(!m.to_string().contains("40.81"), "hints must not be in the citizen's response");
+    assert!(
+        !m.to_string().contains("40.81"),
+        "hints must not be in the citizen's response"
+    );
 }
 
 #[tokio::test]
@@ -57,7 +81,11 @@ async fn png_and_webp_are_accepted_by_content_whatever_the_name() {
         let r = app.upload(&token, "looks-like.heic", fixture(name)).await;
         assert_eq!(r.status(), StatusCode::OK, "{name}");
         let m: Value = r.json().await.unwrap();
-        assert_eq!((m["width"].as_i64(), m["height"].as_i64()), (Some(1280), Some(800)), "{name}");
+        assert_eq!(
+            (m["width"].as_i64(), m["height"].as_i64()),
+            (Some(1280), Some(800)),
+            "{name}"
+        );
     }
 }
 
@@ -67,13 +95,30 @@ async fn other_formats_are_415_and_heic_has_its_own_message() {
     let token = app.citizen("carol").await;
 
     let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
-    let body = expect_error(app.upload(&token, "photo.jpg", heic).await, 415, "heic_not_supported").await;
+    let body = expect_error(
+        app.upload(&token, "photo.jpg", heic).await,
+        415,
+        "heic_not_supported",
+    )
+    .await;
     assert!(body["message"].as_str().unwrap().contains("HEIC"));
 
-    for bytes in [b"GIF89a\x01\0\x01\0\0\0\0;".to_vec(), b"%PDF-1.4 hello".to_vec(), b"just text".to_vec()] {
-        let body = expect_error(app.upload(&token, "x.jpg", bytes).await, 415, "unsupported_media_type").await;
+    for bytes in [
+        b"GIF89a\x01\0\x01\0\0\0\0;".to_vec(),
+        b"%PDF-1.4 hello".to_vec(),
+        b"just text".to_vec(),
+    ] {
+        let body = expect_error(
+            app.upload(&token, "x.jpg", bytes).await,
+            415,
+            "unsupported_media_type",
+        )
+        .await;
         let msg = body["message"].as_str().unwrap();
-        assert!(msg.contains("JPEG") && msg.contains("PNG") && msg.contains("WebP"), "{msg}");
+        assert!(
+            msg.contains("JPEG") && msg.contains("PNG") && msg.contains("WebP"),
+            "{msg}"
+        );
     }
     assert_eq!(app.footprint().await, (0, 0, 0, 0));
 }
@@ -89,31 +134,38 @@ async fn too_many_bytes_is_413_and_too_many_pixels_is_422_before_decoding() {
 
     let big = fixture("street-4mp.jpg");
     assert!(big.len() > 200_000);
-    expect_error(app.upload(&token, "big.jpg", big).await, 413, "payload_too_large").await;
-
-    // A decompression bomb: a tiny PNG claiming 20000×20000 pixels.
-    let img = image::GrayImage::new(20_000, 20_000);
-    let mut bomb = Vec::new();
-    image::codecs::png::PngEncoder::new_with_quality(
-        &mut bomb,
-        image::codecs::png::CompressionType::Fast,
-        image::codecs::png::FilterType::NoFilter,
+    expect_error(
+        app.upload(&token, "big.jpg", big).await,
+        413,
+        "payload_too_large",
     )
-    .write_image(img.as_raw(), 20_000, 20_000, image::ExtendedColorType::L8)
-    .unwrap();
-    assert!(bomb.len() < 200_000, "bomb is {} bytes", bomb.len());
-    let body = expect_error(app.upload(&token, "bomb.png", bomb).await, 422, "image_too_many_pixels").await;
+    .await;
+
+    // A decompression bomb: a small JPEG whose header claims 20000×20000 pixels.
+    let mut bomb = jpeg(16, 16, 5);
+    let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    bomb[sof + 5..sof + 9].copy_from_slice(&[0x4E, 0x20, 0x4E, 0x20]);
+    assert!(bomb.len() < 2_000);
+    let body = expect_error(
+        app.upload(&token, "bomb.jpg", bomb).await,
+        422,
+        "image_too_many_pixels",
+    )
+    .await;
     assert_eq!(body["details"]["width"], 20_000);
 
     // Truncated JPEG: right magic, broken body.
     let mut broken = jpeg(64, 64, 10);
     broken.truncate(40);
-    expect_error(app.upload(&token, "broken.jpg", broken).await, 422, "image_corrupt").await;
+    expect_error(
+        app.upload(&token, "broken.jpg", broken).await,
+        422,
+        "image_corrupt",
+    )
+    .await;
 
     assert_eq!(app.footprint().await, (0, 0, 0, 0));
 }
-
-use image::ImageEncoder;
 
 #[tokio::test]
 async fn the_same_bytes_from_the_same_user_give_the_same_media() {
@@ -137,10 +189,18 @@ async fn signed_urls_expire_and_cannot_be_altered() {
     let r = app.upload(&token, "a.jpg", jpeg(100, 80, 1)).await;
     let m: Value = r.json().await.unwrap();
     let url = m["url"].as_str().unwrap().to_owned();
-    assert_eq!(app.http.get(app.url(&url)).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        app.http.get(app.url(&url)).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 
     let tampered = url.replace("/full?", "/thumb?");
-    expect_error(app.http.get(app.url(&tampered)).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.http.get(app.url(&tampered)).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
 
     let id = m["id"].as_str().unwrap();
     let past = chrono::Utc::now().timestamp() - 10;
@@ -151,7 +211,12 @@ async fn signed_urls_expire_and_cannot_be_altered() {
         u.split("sig=").nth(1).unwrap().to_owned()
     };
     let expired = format!("/api/v1/media/{id}/full?expires={past}&sig={sig}");
-    expect_error(app.http.get(app.url(&expired)).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        app.http.get(app.url(&expired)).send().await.unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -188,7 +253,11 @@ async fn uploads_need_a_token_and_one_file_field() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status().as_u16() / 100, 4, "broken multipart is a client error");
+    assert_eq!(
+        r.status().as_u16() / 100,
+        4,
+        "broken multipart is a client error"
+    );
     let body: Value = r.json().await.unwrap();
     assert!(body["code"].is_string());
     assert_eq!(app.footprint().await, (0, 0, 0, 0));
@@ -208,5 +277,8 @@ async fn when_every_decoding_slot_is_busy_uploads_get_503_with_retry_after() {
     expect_error(r, 503, "media_busy").await;
     assert_eq!(app.footprint().await, (0, 0, 0, 0));
     drop(held);
-    assert_eq!(app.upload(&token, "a.jpg", jpeg(64, 64, 3)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.upload(&token, "a.jpg", jpeg(64, 64, 3)).await.status(),
+        StatusCode::OK
+    );
 }

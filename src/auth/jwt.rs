@@ -34,7 +34,12 @@ impl JwtKeys {
     }
 
     /// Issues a token; returns it with its expiry (unix seconds).
-    pub fn issue(&self, sub: Uuid, role: Role, unit: Option<Uuid>) -> anyhow::Result<(String, i64)> {
+    pub fn issue(
+        &self,
+        sub: Uuid,
+        role: Role,
+        unit: Option<Uuid>,
+    ) -> anyhow::Result<(String, i64)> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub,

@@ -113,6 +113,7 @@ pub struct WechatLogin {
 #[oai(rename_all = "camelCase")]
 pub struct DevLogin {
     #[oai(validator(min_length = 1, max_length = 64))]
+    /// Any string; it becomes the test citizen's openid.
     pub openid: String,
 }
 
@@ -121,8 +122,10 @@ pub struct DevLogin {
 #[oai(rename_all = "camelCase")]
 pub struct PasswordLogin {
     #[oai(validator(min_length = 1, max_length = 64))]
+    /// Account name.
     pub username: String,
     #[oai(validator(min_length = 1, max_length = 256))]
+    /// Account password.
     pub password: String,
 }
 
@@ -143,6 +146,7 @@ pub struct TokenResponse {
 pub struct Me {
     pub id: Uuid,
     pub role: Role,
+    /// Name shown in the console and timelines.
     pub display_name: String,
     /// The unit of a unit member.
     #[oai(skip_serializing_if_is_none)]
@@ -163,7 +167,12 @@ impl AuthApi {
     /// unionid kept when WeChat gives one). The WeChat session key never
     /// leaves the server.
     #[oai(path = "/auth/wechat", method = "post", operation_id = "authWechat")]
-    async fn wechat(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<WechatLogin>) -> ApiResult<Json<TokenResponse>> {
+    async fn wechat(
+        &self,
+        state: poem::web::Data<&AppState>,
+        req: &Request,
+        body: Json<WechatLogin>,
+    ) -> ApiResult<Json<TokenResponse>> {
         web::limit_login(&state, req).await?;
         Ok(Json(service::wechat_login(&state, &body.code).await?))
     }
@@ -172,7 +181,12 @@ impl AuthApi {
     ///
     /// Exists only in the embedded default (`dev_login`); elsewhere `404`.
     #[oai(path = "/auth/dev", method = "post", operation_id = "authDev")]
-    async fn dev(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<DevLogin>) -> ApiResult<Json<TokenResponse>> {
+    async fn dev(
+        &self,
+        state: poem::web::Data<&AppState>,
+        req: &Request,
+        body: Json<DevLogin>,
+    ) -> ApiResult<Json<TokenResponse>> {
         if !state.config.dev_login {
             return Err(ApiError::NotFound("route not found".into()));
         }
@@ -183,10 +197,21 @@ impl AuthApi {
     /// Log in with a username and password
     ///
     /// For staff (admin, dispatcher, supervisor) and unit accounts.
-    #[oai(path = "/auth/password", method = "post", operation_id = "authPassword")]
-    async fn password(&self, state: poem::web::Data<&AppState>, req: &Request, body: Json<PasswordLogin>) -> ApiResult<Json<TokenResponse>> {
+    #[oai(
+        path = "/auth/password",
+        method = "post",
+        operation_id = "authPassword"
+    )]
+    async fn password(
+        &self,
+        state: poem::web::Data<&AppState>,
+        req: &Request,
+        body: Json<PasswordLogin>,
+    ) -> ApiResult<Json<TokenResponse>> {
         web::limit_login(&state, req).await?;
-        Ok(Json(service::password_login(&state, &body.username, &body.password).await?))
+        Ok(Json(
+            service::password_login(&state, &body.username, &body.password).await?,
+        ))
     }
 
     /// The caller's account

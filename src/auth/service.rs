@@ -143,7 +143,11 @@ pub async fn dev_login(state: &AppState, openid: &str) -> ApiResult<TokenRespons
 }
 
 #[tracing::instrument(skip(state, password))]
-pub async fn password_login(state: &AppState, username: &str, password: &str) -> ApiResult<TokenResponse> {
+pub async fn password_login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+) -> ApiResult<TokenResponse> {
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(&state.db)
@@ -183,7 +187,10 @@ pub async fn create_account(
     unit_id: Option<Uuid>,
 ) -> ApiResult<user::Model> {
     if role == Role::Citizen {
-        return Err(ApiError::unprocessable("invalid_role", "citizens log in with WeChat"));
+        return Err(ApiError::unprocessable(
+            "invalid_role",
+            "citizens log in with WeChat",
+        ));
     }
     if (role == Role::UnitMember) != unit_id.is_some() {
         return Err(ApiError::unprocessable(
@@ -192,14 +199,20 @@ pub async fn create_account(
         ));
     }
     if password.chars().count() < 8 {
-        return Err(ApiError::unprocessable("weak_password", "passwords need at least 8 characters"));
+        return Err(ApiError::unprocessable(
+            "weak_password",
+            "passwords need at least 8 characters",
+        ));
     }
     let exists = user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(db)
         .await?;
     if exists.is_some() {
-        return Err(ApiError::conflict("username_taken", format!("username {username} is taken")));
+        return Err(ApiError::conflict(
+            "username_taken",
+            format!("username {username} is taken"),
+        ));
     }
     let pw = password.to_owned();
     let hash = tokio::task::spawn_blocking(move || password::hash(&pw))

@@ -94,14 +94,20 @@ pub fn shanghai() -> FixedOffset {
 
 /// Formats `SSP-YYYYMMDD-NNNNNN`.
 pub fn format_case_no(at: DateTime<FixedOffset>, seq: i64) -> String {
-    format!("SSP-{}-{seq:06}", at.with_timezone(&shanghai()).format("%Y%m%d"))
+    format!(
+        "SSP-{}-{seq:06}",
+        at.with_timezone(&shanghai()).format("%Y%m%d")
+    )
 }
 
 /// Takes the next number of the day, atomically, in one statement that works
 /// on PostgreSQL and SQLite. Run it outside the case transaction so the
 /// counter row is locked only for an instant; a failed submission may leave
 /// a gap in the day's numbers, never a duplicate.
-pub async fn next_case_no<C: ConnectionTrait>(db: &C, at: DateTime<FixedOffset>) -> anyhow::Result<String> {
+pub async fn next_case_no<C: ConnectionTrait>(
+    db: &C,
+    at: DateTime<FixedOffset>,
+) -> anyhow::Result<String> {
     let day = at.with_timezone(&shanghai()).format("%Y%m%d").to_string();
     let table = Alias::new("case_counters");
     let value = Alias::new("value");

@@ -45,6 +45,7 @@ pub struct Subcategory {
     pub id: Uuid,
     /// Code in the style of the national urban-management classification.
     pub code: String,
+    /// Name of the small category.
     pub name: String,
     /// Handling time limit, counted in `limitUnit`.
     pub time_limit: i32,
@@ -62,8 +63,11 @@ pub struct Subcategory {
 #[oai(rename_all = "camelCase")]
 pub struct CategoryGroup {
     pub id: Uuid,
+    /// Code of the large category.
     pub code: String,
+    /// Name of the large category.
     pub name: String,
+    /// Its small categories, in display order.
     pub children: Vec<Subcategory>,
 }
 
@@ -88,7 +92,8 @@ impl CategoriesApi {
 }
 
 fn tree(rows: Vec<category::Model>) -> Vec<CategoryGroup> {
-    let (parents, children): (Vec<_>, Vec<_>) = rows.into_iter().partition(|c| c.parent_id.is_none());
+    let (parents, children): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|c| c.parent_id.is_none());
     parents
         .into_iter()
         .map(|p| CategoryGroup {

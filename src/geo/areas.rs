@@ -83,8 +83,8 @@ impl AreaIndex {
             .context("load areas")?;
         let mut areas = Vec::with_capacity(rows.len());
         for r in rows {
-            let shape = parse_geometry(&r.geometry)
-                .with_context(|| format!("area {} geometry", r.code))?;
+            let shape =
+                parse_geometry(&r.geometry).with_context(|| format!("area {} geometry", r.code))?;
             let level = Level::parse(&r.level)
                 .with_context(|| format!("area {} level {}", r.code, r.level))?;
             areas.push(AreaShape {
@@ -161,7 +161,7 @@ mod tests {
             name: code.into(),
             level,
             parent_id: None,
-            shape: parse_geometry(&text).unwrap_or_default(),
+            shape: parse_geometry(&text).unwrap(),
         }
     }
 
@@ -172,9 +172,18 @@ mod tests {
             square("s", Level::Street, 0.0, 0.0, 5.0, 5.0),
             square("g", Level::Grid, 0.0, 0.0, 1.0, 1.0),
         ]);
-        assert_eq!(idx.most_specific(0.5, 0.5).map(|a| a.code.as_str()), Some("g"));
-        assert_eq!(idx.most_specific(3.0, 3.0).map(|a| a.code.as_str()), Some("s"));
-        assert_eq!(idx.most_specific(7.0, 7.0).map(|a| a.code.as_str()), Some("d"));
+        assert_eq!(
+            idx.most_specific(0.5, 0.5).map(|a| a.code.as_str()),
+            Some("g")
+        );
+        assert_eq!(
+            idx.most_specific(3.0, 3.0).map(|a| a.code.as_str()),
+            Some("s")
+        );
+        assert_eq!(
+            idx.most_specific(7.0, 7.0).map(|a| a.code.as_str()),
+            Some("d")
+        );
         assert!(idx.most_specific(11.0, 7.0).is_none());
     }
 

@@ -43,7 +43,11 @@ impl Wgs84 {
     /// Parses a client location, converting GCJ-02 to WGS-84.
     pub fn parse(loc: &Location) -> Result<Self, OutOfRange> {
         let (lat, lng) = (loc.lat, loc.lng);
-        if !lat.is_finite() || !lng.is_finite() || !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
+        if !lat.is_finite()
+            || !lng.is_finite()
+            || !(-90.0..=90.0).contains(&lat)
+            || !(-180.0..=180.0).contains(&lng)
+        {
             return Err(OutOfRange { lat, lng });
         }
         Ok(match loc.coord_system {
@@ -93,7 +97,10 @@ mod tests {
     fn gcj02_round_trip_in_hohhot_is_within_a_few_metres() {
         let wgs = Wgs84::from_stored(40.8175, 111.7652);
         let gcj = wgs.to_location(CoordSystem::Gcj02);
-        assert!((gcj.lng - wgs.lng()).abs() > 0.001, "GCJ-02 must be shifted in China");
+        assert!(
+            (gcj.lng - wgs.lng()).abs() > 0.001,
+            "GCJ-02 must be shifted in China"
+        );
         let back = Wgs84::parse(&gcj).unwrap_or(wgs);
         assert!((back.lat() - wgs.lat()).abs() < 0.00005);
         assert!((back.lng() - wgs.lng()).abs() < 0.00005);
@@ -101,14 +108,25 @@ mod tests {
 
     #[test]
     fn points_outside_china_are_not_shifted() {
-        let paris = Location { lat: 48.8566, lng: 2.3522, coord_system: CoordSystem::Gcj02 };
-        assert_eq!(Wgs84::parse(&paris), Ok(Wgs84::from_stored(48.8566, 2.3522)));
+        let paris = Location {
+            lat: 48.8566,
+            lng: 2.3522,
+            coord_system: CoordSystem::Gcj02,
+        };
+        assert_eq!(
+            Wgs84::parse(&paris),
+            Ok(Wgs84::from_stored(48.8566, 2.3522))
+        );
     }
 
     #[test]
     fn out_of_range_is_refused() {
         for (lat, lng) in [(91.0, 0.0), (0.0, 181.0), (f64::NAN, 0.0), (-90.5, 10.0)] {
-            let loc = Location { lat, lng, coord_system: CoordSystem::Wgs84 };
+            let loc = Location {
+                lat,
+                lng,
+                coord_system: CoordSystem::Wgs84,
+            };
             assert!(Wgs84::parse(&loc).is_err(), "{lat},{lng}");
         }
     }

@@ -28,12 +28,16 @@ pub async fn connect(url: &str, schema: Option<&str>) -> anyhow::Result<Database
             opts.set_schema_search_path(schema);
         }
     }
-    let db = Database::connect(opts).await.context("connect to database")?;
+    let db = Database::connect(opts)
+        .await
+        .context("connect to database")?;
     if url.starts_with("sqlite:") {
         use sea_orm::ConnectionTrait;
-        db.execute_unprepared("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;")
-            .await
-            .context("configure sqlite")?;
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;",
+        )
+        .await
+        .context("configure sqlite")?;
     }
     Ok(db)
 }

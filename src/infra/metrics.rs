@@ -18,14 +18,18 @@ impl Metrics {
     pub fn new() -> anyhow::Result<Self> {
         let registry = Registry::new_custom(Some("suishoupai".into()), None)?;
         let http_requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "HTTP requests by route, method and status"),
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by route, method and status",
+            ),
             &["route", "method", "status"],
         )?;
         let http_latency = HistogramVec::new(
-            HistogramOpts::new("http_request_duration_seconds", "HTTP latency by route")
-                .buckets(vec![
+            HistogramOpts::new("http_request_duration_seconds", "HTTP latency by route").buckets(
+                vec![
                     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
-                ]),
+                ],
+            ),
             &["route", "method", "status"],
         )?;
         let photos = IntCounterVec::new(
@@ -33,7 +37,10 @@ impl Metrics {
             &["outcome"],
         )?;
         let rate_limited = IntCounterVec::new(
-            Opts::new("rate_limit_rejections_total", "Requests refused by abuse limits"),
+            Opts::new(
+                "rate_limit_rejections_total",
+                "Requests refused by abuse limits",
+            ),
             &["scope"],
         )?;
         registry.register(Box::new(http_requests.clone()))?;

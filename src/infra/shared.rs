@@ -111,7 +111,10 @@ impl Shared {
     pub async fn ping(&self) -> anyhow::Result<()> {
         if let Self::Redis { conn, .. } = self {
             let mut c = conn.clone();
-            let _: String = redis::cmd("PING").query_async(&mut c).await.context("redis ping")?;
+            let _: String = redis::cmd("PING")
+                .query_async(&mut c)
+                .await
+                .context("redis ping")?;
         }
         Ok(())
     }

@@ -215,7 +215,11 @@ impl ObjectStore {
                     .send();
                 while let Some(page) = pages.next().await {
                     let page = page.with_context(|| format!("list bucket {bucket}"))?;
-                    out.extend(page.contents().iter().filter_map(|o| o.key().map(str::to_owned)));
+                    out.extend(
+                        page.contents()
+                            .iter()
+                            .filter_map(|o| o.key().map(str::to_owned)),
+                    );
                 }
                 out.sort();
                 Ok(out)

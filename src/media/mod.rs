@@ -36,6 +36,7 @@ pub struct MediaView {
     pub id: Uuid,
     /// Width of the stored image, after orientation and the long-edge cap.
     pub width: i32,
+    /// Height of the stored image.
     pub height: i32,
     /// Size of the stored image in bytes.
     pub bytes: i64,
@@ -111,12 +112,29 @@ impl MediaApi {
     /// user give the same media. When every decoding slot is busy: `503`
     /// with Retry-After.
     #[oai(path = "/media", method = "post", operation_id = "uploadMedia")]
-    async fn upload(&self, state: Data<&AppState>, req: &Request, auth: BearerAuth, form: UploadForm) -> ApiResult<Json<MediaView>> {
+    async fn upload(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: BearerAuth,
+        form: UploadForm,
+    ) -> ApiResult<Json<MediaView>> {
         let caller = auth.0;
-        caller.require(&[Role::Citizen, Role::UnitMember, Role::Dispatcher, Role::Admin])?;
+        caller.require(&[
+            Role::Citizen,
+            Role::UnitMember,
+            Role::Dispatcher,
+            Role::Admin,
+        ])?;
         let ip = web::client_ip(&state, req);
         let l = &state.config.limits;
-        web::limit(&state, "upload_user", &caller.user_id.to_string(), l.upload_per_user).await?;
+        web::limit(
+            &state,
+            "upload_user",
+            &caller.user_id.to_string(),
+            l.upload_per_user,
+        )
+        .await?;
         web::limit(&state, "upload_ip", &ip, l.upload_per_ip).await?;
         let max = state.config.media.max_bytes;
         if form.file.size() > max {
@@ -125,11 +143,12 @@ impl MediaApi {
                 form.file.size()
             )));
         }
-        let bytes = form
-            .file
-            .into_vec()
-            .await
-            .map_err(|e| ApiError::bad_request("invalid_multipart", format!("could not read the file field: {e}")))?;
+        let bytes = form.file.into_vec().await.map_err(|e| {
+            ApiError::bad_request(
+                "invalid_multipart",
+                format!("could not read the file field: {e}"),
+            )
+        })?;
         let m = service::upload(&state, &caller, bytes).await?;
         Ok(Json(view(&state, &m)))
     }
@@ -138,7 +157,11 @@ impl MediaApi {
     ///
     /// The URLs in `url` and `thumbnailUrl` carry their own signature and
     /// expiry; no bearer token is needed, and an expired or altered URL is `403`.
-    #[oai(path = "/media/:id/:variant", method = "get", operation_id = "getMediaContent")]
+    #[oai(
+        path = "/media/:id/:variant",
+        method = "get",
+        operation_id = "getMediaContent"
+    )]
     async fn content(
         &self,
         state: Data<&AppState>,
@@ -154,10 +177,15 @@ impl MediaApi {
             VariantParam::Thumb => Variant::Thumb,
         };
         if !state.signer.verify(id.0, v.as_str(), expires.0, &sig.0) {
-            return Err(ApiError::Forbidden("the photo URL is expired or invalid".into()));
+            return Err(ApiError::Forbidden(
+                "the photo URL is expired or invalid".into(),
+            ));
         }
         let bytes = service::read(&state, id.0, v).await?;
         let max_age = (expires.0 - chrono::Utc::now().timestamp()).max(0);
-        Ok(PhotoResponse::Ok(Binary(bytes.to_vec()), format!("private, max-age={max_age}")))
+        Ok(PhotoResponse::Ok(
+            Binary(bytes.to_vec()),
+            format!("private, max-age={max_age}"),
+        ))
     }
 }

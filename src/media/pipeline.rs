@@ -39,7 +39,9 @@ pub struct Processed {
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PipelineError {
-    #[error("HEIC/HEIF photos are not accepted: set the camera to 'Most Compatible' or upload JPEG, PNG or WebP")]
+    #[error(
+        "HEIC/HEIF photos are not accepted: set the camera to 'Most Compatible' or upload JPEG, PNG or WebP"
+    )]
     Heic,
     #[error("unsupported image format: upload JPEG, PNG or WebP")]
     Unsupported,
@@ -62,9 +64,11 @@ pub fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str), PipelineError>
     }
     if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
         let brand = &bytes[8..12];
-        if [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"]
-            .iter()
-            .any(|b| brand == *b)
+        if [
+            b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif",
+        ]
+        .iter()
+        .any(|b| brand == *b)
         {
             return Err(PipelineError::Heic);
         }
@@ -101,7 +105,10 @@ fn read_exif(bytes: &[u8]) -> (Option<u8>, ExifHints) {
             return None;
         }
         let deg = v[0].to_f64() + v[1].to_f64() / 60.0 + v[2].to_f64() / 3600.0;
-        let r = exif.get_field(ref_tag, In::PRIMARY)?.display_value().to_string();
+        let r = exif
+            .get_field(ref_tag, In::PRIMARY)?
+            .display_value()
+            .to_string();
         let val = if r.contains(neg) { -deg } else { deg };
         val.is_finite().then_some(val)
     };
@@ -208,7 +215,10 @@ mod tests {
         assert_eq!(sniff(b"\xFF\xD8\xFF\xE0rest").map(|f| f.1), Ok("jpeg"));
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nxxxx").map(|f| f.1), Ok("png"));
         assert_eq!(sniff(b"RIFF\0\0\0\0WEBPVP8 ").map(|f| f.1), Ok("webp"));
-        assert_eq!(sniff(b"\0\0\0\x18ftypheic\0\0\0\0"), Err(PipelineError::Heic));
+        assert_eq!(
+            sniff(b"\0\0\0\x18ftypheic\0\0\0\0"),
+            Err(PipelineError::Heic)
+        );
         assert_eq!(sniff(b"GIF89a......"), Err(PipelineError::Unsupported));
     }
 

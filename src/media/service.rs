@@ -30,7 +30,9 @@ impl From<PipelineError> for ApiError {
             PipelineError::TooManyPixels { width, height, max } => ApiError::Unprocessable {
                 code: "image_too_many_pixels",
                 message: e.to_string(),
-                details: Some(serde_json::json!({"width": width, "height": height, "maxPixels": max})),
+                details: Some(
+                    serde_json::json!({"width": width, "height": height, "maxPixels": max}),
+                ),
             },
             PipelineError::Corrupt(_) => ApiError::unprocessable("image_corrupt", e.to_string()),
         }
@@ -73,14 +75,22 @@ pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiRes
         )));
     }
     if bytes.is_empty() {
-        return Err(ApiError::bad_request("empty_file", "the file field is empty"));
+        return Err(ApiError::bad_request(
+            "empty_file",
+            "the file field is empty",
+        ));
     }
     // Cheap checks before taking a decode slot.
     let (format, _) = pipeline::sniff(&bytes).inspect_err(|_| count(state, "rejected"))?;
     let (w, h) = pipeline::dimensions(&bytes, format).inspect_err(|_| count(state, "rejected"))?;
     if u64::from(w) * u64::from(h) > cfg.max_pixels {
         count(state, "rejected");
-        return Err(PipelineError::TooManyPixels { width: w, height: h, max: cfg.max_pixels }.into());
+        return Err(PipelineError::TooManyPixels {
+            width: w,
+            height: h,
+            max: cfg.max_pixels,
+        }
+        .into());
     }
 
     let sha = hex::encode(Sha256::digest(&bytes));
@@ -95,8 +105,14 @@ pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiRes
     let thumb_key = object_key(id, Variant::Thumb);
     let full_len = processed.full.len();
     let stored = async {
-        state.store.put(&full_key, Bytes::from(processed.full), "image/jpeg").await?;
-        state.store.put(&thumb_key, Bytes::from(processed.thumb), "image/jpeg").await
+        state
+            .store
+            .put(&full_key, Bytes::from(processed.full), "image/jpeg")
+            .await?;
+        state
+            .store
+            .put(&thumb_key, Bytes::from(processed.thumb), "image/jpeg")
+            .await
     }
     .await;
     if let Err(e) = stored {
@@ -159,7 +175,11 @@ fn count(state: &AppState, outcome: &str) {
     state.metrics.photos.with_label_values(&[outcome]).inc();
 }
 
-async fn find_by_hash(db: &DatabaseConnection, owner: Uuid, sha: &str) -> ApiResult<Option<media::Model>> {
+async fn find_by_hash(
+    db: &DatabaseConnection,
+    owner: Uuid,
+    sha: &str,
+) -> ApiResult<Option<media::Model>> {
     Ok(media::Entity::find()
         .filter(media::Column::OwnerId.eq(owner))
         .filter(media::Column::Sha256.eq(sha))
@@ -197,7 +217,9 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> ApiResult<Processed> 
     })
     .await
     .context("image task")?;
-    result.inspect_err(|_| count(state, "rejected")).map_err(Into::into)
+    result
+        .inspect_err(|_| count(state, "rejected"))
+        .map_err(Into::into)
 }
 
 pub async fn remove_objects(state: &AppState, id: Uuid) {

@@ -3,8 +3,8 @@
 //! panics) into the JSON error body.
 
 use crate::{error::ApiError, state::AppState};
-use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
 use futures_util::FutureExt;
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
 use std::{panic::AssertUnwindSafe, time::Instant};
 use tracing::Instrument;
 
@@ -15,7 +15,10 @@ pub struct Observe {
 impl<E: Endpoint> Middleware<E> for Observe {
     type Output = ObserveEndpoint<E>;
     fn transform(&self, ep: E) -> Self::Output {
-        ObserveEndpoint { inner: ep, state: self.state.clone() }
+        ObserveEndpoint {
+            inner: ep,
+            state: self.state.clone(),
+        }
     }
 }
 
@@ -59,13 +62,22 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
                 .map_or_else(|| "unmatched".to_owned(), |o| o.0.to_owned());
             let status = resp.status().as_u16().to_string();
             let elapsed = started.elapsed();
-            state.metrics.http_requests.with_label_values(&[&route, &method, &status]).inc();
+            state
+                .metrics
+                .http_requests
+                .with_label_values(&[&route, &method, &status])
+                .inc();
             state
                 .metrics
                 .http_latency
                 .with_label_values(&[&route, &method, &status])
                 .observe(elapsed.as_secs_f64());
-            tracing::info!(status = resp.status().as_u16(), route, ms = elapsed.as_millis() as u64, "done");
+            tracing::info!(
+                status = resp.status().as_u16(),
+                route,
+                ms = elapsed.as_millis() as u64,
+                "done"
+            );
             Ok(resp)
         }
         .instrument(span)
@@ -82,7 +94,11 @@ fn body_limit(state: &AppState, req: &Request) -> Option<ApiError> {
     } else {
         JSON_BODY_LIMIT
     };
-    (len > max).then(|| ApiError::PayloadTooLarge(format!("the request body is {len} bytes; at most {max} are accepted")))
+    (len > max).then(|| {
+        ApiError::PayloadTooLarge(format!(
+            "the request body is {len} bytes; at most {max} are accepted"
+        ))
+    })
 }
 
 /// Turns any error into the JSON error body; logs 5xx causes with the id.
@@ -104,8 +120,15 @@ fn render_error(e: poem::Error, request_id: &str) -> Response {
         },
         StatusCode::UNAUTHORIZED => ApiError::unauthorized("a bearer token is required"),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(message),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMedia { code: "unsupported_content_type", message },
-        s if s.is_client_error() => ApiError::BadRequest { code: "invalid_request", message, details: None },
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMedia {
+            code: "unsupported_content_type",
+            message,
+        },
+        s if s.is_client_error() => ApiError::BadRequest {
+            code: "invalid_request",
+            message,
+            details: None,
+        },
         _ => ApiError::Internal(anyhow::anyhow!("{message}")),
     };
     if let ApiError::Internal(cause) = &api {

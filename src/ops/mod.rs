@@ -4,7 +4,10 @@ pub mod middleware;
 
 use crate::{api::Tag, state::AppState};
 use poem::web::Data;
-use poem_openapi::{ApiResponse, Object, OpenApi, payload::{Json, PlainText}};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi,
+    payload::{Json, PlainText},
+};
 use sea_orm::ConnectionTrait;
 
 /// Liveness.
@@ -21,9 +24,11 @@ pub struct Health {
 pub struct Readiness {
     /// `ok` when every part answers.
     pub status: String,
+    /// `ok` or `unavailable`.
     pub database: String,
     /// `ok`, or `in-process` in the embedded default.
     pub redis: String,
+    /// `ok` or `unavailable`.
     pub object_store: String,
 }
 
@@ -54,7 +59,9 @@ impl OpsApi {
     /// Liveness
     #[oai(path = "/healthz", method = "get", operation_id = "healthz")]
     async fn healthz(&self) -> Json<Health> {
-        Json(Health { status: "ok".into() })
+        Json(Health {
+            status: "ok".into(),
+        })
     }
 
     /// Readiness: database, Redis and object store reachable
@@ -62,21 +69,39 @@ impl OpsApi {
     async fn readyz(&self, state: Data<&AppState>) -> ReadyResponse {
         let timeout = std::time::Duration::from_secs(3);
         let db = tokio::time::timeout(timeout, async {
-            state.db.execute_unprepared("SELECT 1").await.map(|_| ()).map_err(anyhow::Error::from)
+            state
+                .db
+                .execute_unprepared("SELECT 1")
+                .await
+                .map(|_| ())
+                .map_err(anyhow::Error::from)
         });
         let redis = tokio::time::timeout(timeout, state.shared.ping());
         let store = tokio::time::timeout(timeout, state.store.ping());
         let (db, redis, store) = tokio::join!(db, redis, store);
-        let flat = |r: Result<anyhow::Result<()>, _>| r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));
+        let flat = |r: Result<anyhow::Result<()>, _>| {
+            r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")))
+        };
         let r = Readiness {
             status: String::new(),
             database: outcome(flat(db), "database"),
-            redis: if state.shared.is_redis() { outcome(flat(redis), "redis") } else { "in-process".into() },
+            redis: if state.shared.is_redis() {
+                outcome(flat(redis), "redis")
+            } else {
+                "in-process".into()
+            },
             object_store: outcome(flat(store), "object store"),
         };
         let ok = r.database == "ok" && r.redis != "unavailable" && r.object_store == "ok";
-        let r = Readiness { status: if ok { "ok" } else { "unavailable" }.into(), ..r };
-        if ok { ReadyResponse::Ready(Json(r)) } else { ReadyResponse::NotReady(Json(r)) }
+        let r = Readiness {
+            status: if ok { "ok" } else { "unavailable" }.into(),
+            ..r
+        };
+        if ok {
+            ReadyResponse::Ready(Json(r))
+        } else {
+            ReadyResponse::NotReady(Json(r))
+        }
     }
 
     /// Prometheus metrics

@@ -28,7 +28,9 @@ pub struct CreateReport {
 #[oai(rename_all = "camelCase")]
 pub struct Photo {
     pub id: Uuid,
+    /// Stored width in pixels.
     pub width: i32,
+    /// Stored height in pixels.
     pub height: i32,
     /// Signed URL; expires.
     pub url: String,
@@ -40,7 +42,9 @@ pub struct Photo {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct CategoryRef {
+    /// Category code.
     pub code: String,
+    /// Category name.
     pub name: String,
 }
 
@@ -48,7 +52,9 @@ pub struct CategoryRef {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct AreaRef {
+    /// Area code (district, street or grid).
     pub code: String,
+    /// Area name.
     pub name: String,
 }
 
@@ -56,6 +62,7 @@ pub struct AreaRef {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct TimelineEntry {
+    /// When it happened.
     pub at: DateTime<FixedOffset>,
     /// What happened (`submit`, `accept`, `dispatch`, …).
     pub action: String,
@@ -76,18 +83,24 @@ pub struct ReportView {
     /// Human case number, `SSP-YYYYMMDD-NNNNNN`.
     pub case_no: String,
     pub status: CaseStatus,
+    /// The status, as a citizen reads it.
     pub status_label: String,
     pub category: CategoryRef,
+    /// What the citizen wrote.
     pub description: String,
     pub location: Location,
     #[oai(skip_serializing_if_is_none)]
+    /// Street address, when the citizen gave one.
     pub address: Option<String>,
     /// The most specific area (grid, street or district) of the location.
     pub area: AreaRef,
+    /// The photos: the citizen's, then any after-photos of the unit.
     pub photos: Vec<Photo>,
     /// The public part of the timeline, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// When the report was submitted.
     pub created_at: DateTime<FixedOffset>,
+    /// When the case last changed.
     pub updated_at: DateTime<FixedOffset>,
 }
 
@@ -96,15 +109,19 @@ pub struct ReportView {
 #[oai(rename_all = "camelCase")]
 pub struct ReportSummary {
     pub id: Uuid,
+    /// Human case number.
     pub case_no: String,
     pub status: CaseStatus,
+    /// The status, as a citizen reads it.
     pub status_label: String,
     pub category: CategoryRef,
+    /// What the citizen wrote.
     pub description: String,
     pub location: Location,
     /// Signed URL of the first photo's thumbnail.
     #[oai(skip_serializing_if_is_none)]
     pub thumbnail_url: Option<String>,
+    /// When the report was submitted.
     pub created_at: DateTime<FixedOffset>,
 }
 
@@ -112,6 +129,7 @@ pub struct ReportSummary {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct ReportPage {
+    /// This page of reports.
     pub items: Vec<ReportSummary>,
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]

@@ -63,7 +63,13 @@ impl ReportsApi {
         let ip = web::client_ip(&state, req);
         let l = &state.config.limits;
         let Some(key) = idempotency_key.0 else {
-            web::limit(&state, "report_user", &caller.user_id.to_string(), l.report_per_user).await?;
+            web::limit(
+                &state,
+                "report_user",
+                &caller.user_id.to_string(),
+                l.report_per_user,
+            )
+            .await?;
             web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
             let id = service::create(&state, &caller, &body).await?;
             let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
@@ -80,8 +86,11 @@ impl ReportsApi {
         let ttl = Duration::from_secs(state.config.reports.idempotency_ttl_secs);
         match state.shared.idem_begin(&scoped, &fp, ttl).await? {
             IdemBegin::Replay(stored) => {
-                let id: Uuid = stored.body.parse().map_err(|e| ApiError::Internal(anyhow::anyhow!("stored idempotent result: {e}")))?;
-                let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+                let id: Uuid = stored.body.parse().map_err(|e| {
+                    ApiError::Internal(anyhow::anyhow!("stored idempotent result: {e}"))
+                })?;
+                let view =
+                    service::get_mine(&state, &caller, id, body.location.coord_system).await?;
                 Ok(CreatedReport::Created(Json(view), Some("true".into())))
             }
             IdemBegin::InProgress => Err(ApiError::conflict(
@@ -94,16 +103,30 @@ impl ReportsApi {
             )),
             IdemBegin::Proceed => {
                 let result = async {
-                    web::limit(&state, "report_user", &caller.user_id.to_string(), l.report_per_user).await?;
+                    web::limit(
+                        &state,
+                        "report_user",
+                        &caller.user_id.to_string(),
+                        l.report_per_user,
+                    )
+                    .await?;
                     web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
                     service::create(&state, &caller, &body).await
                 }
                 .await;
                 match result {
                     Ok(id) => {
-                        let stored = StoredResponse { status: 201, body: id.to_string() };
-                        state.shared.idem_complete(&scoped, &fp, stored, ttl).await?;
-                        let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+                        let stored = StoredResponse {
+                            status: 201,
+                            body: id.to_string(),
+                        };
+                        state
+                            .shared
+                            .idem_complete(&scoped, &fp, stored, ttl)
+                            .await?;
+                        let view =
+                            service::get_mine(&state, &caller, id, body.location.coord_system)
+                                .await?;
                         Ok(CreatedReport::Created(Json(view), None))
                     }
                     Err(e) => {
@@ -126,14 +149,24 @@ impl ReportsApi {
         /// `nextCursor` of the previous page.
         cursor: Query<Option<String>>,
         /// Page size, 1–100 (default 20).
-        #[oai(default = "default_limit", validator(minimum(value = "1"), maximum(value = "100")))]
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
         limit: Query<u64>,
         /// Datum of the returned locations (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> ApiResult<Json<ReportPage>> {
         Ok(Json(
-            service::list_mine(&state, &auth.0, cursor.0.as_deref(), limit.0, coord_system.0).await?,
+            service::list_mine(
+                &state,
+                &auth.0,
+                cursor.0.as_deref(),
+                limit.0,
+                coord_system.0,
+            )
+            .await?,
         ))
     }
 
@@ -150,7 +183,9 @@ impl ReportsApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> ApiResult<Json<ReportView>> {
-        Ok(Json(service::get_mine(&state, &auth.0, id.0, coord_system.0).await?))
+        Ok(Json(
+            service::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
+        ))
     }
 }
 

@@ -1,8 +1,7 @@
 //! Report submission and the citizen's views (no HTTP here).
 
 use super::dto::{
-    AreaRef, CategoryRef, CreateReport, Photo, ReportPage, ReportSummary, ReportView,
-    TimelineEntry,
+    AreaRef, CategoryRef, CreateReport, Photo, ReportPage, ReportSummary, ReportView, TimelineEntry,
 };
 use crate::{
     auth::Caller,
@@ -59,14 +58,28 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
     if description.chars().count() > cfg.max_description_chars {
         return Err(ApiError::bad_request(
             "description_too_long",
-            format!("the description has more than {} characters", cfg.max_description_chars),
+            format!(
+                "the description has more than {} characters",
+                cfg.max_description_chars
+            ),
         ));
     }
-    let address = r.address.as_deref().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned);
-    if address.as_ref().is_some_and(|a| a.chars().count() > cfg.max_address_chars) {
+    let address = r
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    if address
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > cfg.max_address_chars)
+    {
         return Err(ApiError::bad_request(
             "address_too_long",
-            format!("the address has more than {} characters", cfg.max_address_chars),
+            format!(
+                "the address has more than {} characters",
+                cfg.max_address_chars
+            ),
         ));
     }
     if r.media_ids.is_empty() || r.media_ids.len() > MAX_PHOTOS {
@@ -77,7 +90,10 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
     }
     let unique: HashSet<_> = r.media_ids.iter().collect();
     if unique.len() != r.media_ids.len() {
-        return Err(ApiError::bad_request("duplicate_media_ids", "a photo is listed twice"));
+        return Err(ApiError::bad_request(
+            "duplicate_media_ids",
+            "a photo is listed twice",
+        ));
     }
     let point = Wgs84::parse(&r.location).map_err(|e| ApiError::BadRequest {
         code: "invalid_coordinates",
@@ -92,7 +108,10 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
         .filter(|c| c.parent_id.is_some())
         .ok_or_else(|| ApiError::Unprocessable {
             code: "unknown_category",
-            message: format!("{} is not a reportable category; see GET /api/v1/categories", r.category_code),
+            message: format!(
+                "{} is not a reportable category; see GET /api/v1/categories",
+                r.category_code
+            ),
             details: None,
         })?;
     let area_id = state
@@ -131,11 +150,17 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         .filter(|m| m.owner_id == caller.user_id && m.case_id.is_none() && m.expires_at > now)
         .map(|m| m.id)
         .collect();
-    let bad: Vec<Uuid> = c.media_ids.iter().filter(|id| !usable.contains(id)).copied().collect();
+    let bad: Vec<Uuid> = c
+        .media_ids
+        .iter()
+        .filter(|id| !usable.contains(id))
+        .copied()
+        .collect();
     if !bad.is_empty() {
         return Err(ApiError::Unprocessable {
             code: "invalid_media",
-            message: "some photos are unknown, expired, not yours, or already in another report".into(),
+            message: "some photos are unknown, expired, not yours, or already in another report"
+                .into(),
             details: Some(serde_json::json!({ "mediaIds": bad })),
         });
     }
@@ -207,7 +232,9 @@ pub fn decode_cursor(s: &str) -> ApiResult<Uuid> {
         .decode(s)
         .ok()
         .and_then(|b| Uuid::from_slice(&b).ok())
-        .ok_or_else(|| ApiError::bad_request("invalid_cursor", "the cursor is not one this API issued"))
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", "the cursor is not one this API issued")
+        })
 }
 
 fn status_of(s: &str) -> ApiResult<CaseStatus> {
@@ -275,7 +302,10 @@ pub async fn list_mine(
     Ok(ReportPage { items, next_cursor })
 }
 
-async fn categories_by_id(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap<Uuid, category::Model>> {
+async fn categories_by_id(
+    state: &AppState,
+    ids: Vec<Uuid>,
+) -> ApiResult<HashMap<Uuid, category::Model>> {
     Ok(category::Entity::find()
         .filter(category::Column::Id.is_in(ids))
         .all(&state.db)
@@ -287,20 +317,33 @@ async fn categories_by_id(state: &AppState, ids: Vec<Uuid>) -> ApiResult<HashMap
 
 fn cat_ref(cats: &HashMap<Uuid, category::Model>, id: Uuid) -> CategoryRef {
     cats.get(&id).map_or_else(
-        || CategoryRef { code: String::new(), name: String::new() },
-        |c| CategoryRef { code: c.code.clone(), name: c.name.clone() },
+        || CategoryRef {
+            code: String::new(),
+            name: String::new(),
+        },
+        |c| CategoryRef {
+            code: c.code.clone(),
+            name: c.name.clone(),
+        },
     )
 }
 
 /// One of the caller's reports with its public timeline; anyone else's is `404`.
-pub async fn get_mine(state: &AppState, caller: &Caller, id: Uuid, system: CoordSystem) -> ApiResult<ReportView> {
+pub async fn get_mine(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    system: CoordSystem,
+) -> ApiResult<ReportView> {
     let case = cases::Entity::find_by_id(id)
         .one(&state.db)
         .await?
         .filter(|c| c.reporter_id == caller.user_id)
         .ok_or_else(|| ApiError::not_found("report"))?;
     let cats = categories_by_id(state, vec![case.category_id]).await?;
-    let area = area::Entity::find_by_id(case.area_id).one(&state.db).await?;
+    let area = area::Entity::find_by_id(case.area_id)
+        .one(&state.db)
+        .await?;
     let photos = media::Entity::find()
         .filter(media::Column::CaseId.eq(case.id))
         .order_by_asc(media::Column::Id)
@@ -324,8 +367,14 @@ pub async fn get_mine(state: &AppState, caller: &Caller, id: Uuid, system: Coord
         location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
         address: case.address,
         area: area.map_or_else(
-            || AreaRef { code: String::new(), name: String::new() },
-            |a| AreaRef { code: a.code, name: a.name },
+            || AreaRef {
+                code: String::new(),
+                name: String::new(),
+            },
+            |a| AreaRef {
+                code: a.code,
+                name: a.name,
+            },
         ),
         photos: photos
             .iter()

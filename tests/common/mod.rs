@@ -35,7 +35,11 @@ impl Drop for TestApp {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 /// A test config on its own temporary folder, database schema, Redis prefix
@@ -50,7 +54,9 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
     let id = Uuid::now_v7().simple().to_string();
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
         let schema = format!("t_{id}");
-        let admin = Database::connect(&url).await.expect("TEST_DATABASE_URL must be reachable");
+        let admin = Database::connect(&url)
+            .await
+            .expect("TEST_DATABASE_URL must be reachable");
         admin
             .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
             .await
@@ -120,7 +126,10 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "dev login");
-        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn staff(&self, username: &str, password: &str) -> String {
@@ -132,7 +141,10 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK, "password login {username}");
-        r.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn upload(&self, token: &str, name: &str, bytes: Vec<u8>) -> Response {
@@ -151,7 +163,10 @@ impl TestApp {
     pub async fn photo(&self, token: &str, bytes: Vec<u8>) -> String {
         let r = self.upload(token, "p.jpg", bytes).await;
         assert_eq!(r.status(), StatusCode::OK, "upload");
-        r.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+        r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
@@ -170,7 +185,10 @@ impl TestApp {
         rb.send().await.unwrap()
     }
 
-    pub async fn count<E: EntityTrait>(&self, _table: E) -> u64 {
+    pub async fn count<E: EntityTrait>(&self, _table: E) -> u64
+    where
+        E::Model: Sync,
+    {
         E::find().count(&self.state.db).await.unwrap()
     }
 
@@ -209,10 +227,16 @@ pub async fn expect_error(r: Response, status: u16, code: &str) -> Value {
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_owned())
         .unwrap_or_default();
-    assert!(ct.starts_with("application/json"), "error content type {ct}");
+    assert!(
+        ct.starts_with("application/json"),
+        "error content type {ct}"
+    );
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["code"], code, "error body {body}");
-    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "message in {body}"
+    );
     body
 }
 

@@ -42,7 +42,10 @@ fn code2session(Query(q): Query<Code2SessionQuery>, seen: Data<&Seen>) -> Json<V
 /// Starts the stand-in; returns its base URL and what it has received.
 pub async fn wechat() -> (String, Seen) {
     let seen = Seen::default();
-    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .unwrap();
     let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
     let app = Route::new()
         .at("/sns/jscode2session", get(code2session))

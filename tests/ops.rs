@@ -1,0 +1,225 @@
+//! Health, readiness, metrics, docs, the error contract, abuse limits.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{expect_error, jpeg, report_body, spawn_app, spawn_with};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn health_readiness_docs_and_spec_are_served() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
+    let ready: Value = app.get("/readyz", None).await.json().await.unwrap();
+    assert_eq!(ready["status"], "ok", "{ready}");
+    assert_eq!(ready["database"], "ok");
+    assert_eq!(ready["objectStore"], "ok");
+    let docs = app.get("/docs", None).await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(docs.text().await.unwrap().contains("swagger"));
+    let spec: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    assert!(spec["paths"]["/api/v1/reports"]["post"].is_object());
+}
+
+#[tokio::test]
+async fn readiness_says_which_part_is_down() {
+    // On local files, whatever the suite's store, so the store can be taken away.
+    let app = spawn_with(|c| c.store.kind = suishoupai::config::StoreKind::Local).await;
+    // Take the object store away from under the app.
+    let suishoupai::infra::store::ObjectStore::Local { root } = &app.state.store else {
+        panic!("the store was forced to local files");
+    };
+    std::fs::remove_dir_all(root).unwrap();
+    let r = app.get("/readyz", None).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["objectStore"], "unavailable");
+    assert_eq!(v["database"], "ok");
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_status_photos_and_rejections() {
+    let app = spawn_with(|c| c.limits.login_per_ip = 1).await;
+    let token = app.citizen("m").await;
+    app.photo(&token, jpeg(30, 30, 1)).await;
+    let _ = app
+        .post_json("/api/v1/auth/dev", None, &json!({"openid": "m2"}))
+        .await;
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"suishoupai_http_requests_total{method="POST",route="uploadMedia",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("suishoupai_http_request_duration_seconds_bucket"));
+    assert!(text.contains(r#"suishoupai_photos_processed_total{outcome="stored"} 1"#));
+    assert!(text.contains(r#"suishoupai_rate_limit_rejections_total{scope="login_ip"} 1"#));
+}
+
+#[tokio::test]
+async fn every_error_is_the_json_body_with_a_request_id_header() {
+    let app = spawn_app().await;
+    let token = app.citizen("e").await;
+
+    let r = app.get("/no/such/route", None).await;
+    assert!(r.headers().contains_key("x-request-id"));
+    expect_error(r, 404, "not_found").await;
+
+    let r = app
+        .http
+        .post(app.url("/api/v1/reports"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, 400, "invalid_request").await;
+
+    let r = app
+        .post_json("/api/v1/reports", Some(&token), &json!({"categoryCode": 5}))
+        .await;
+    expect_error(r, 400, "invalid_request").await;
+
+    let r = app
+        .http
+        .delete(app.url("/api/v1/categories"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "method_not_allowed");
+
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/dev"))
+        .header("content-type", "text/plain")
+        .body("openid=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16() / 100, 4);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["code"].is_string());
+
+    // Oversized JSON bodies are refused before they are read.
+    let huge = "x".repeat(300_000);
+    let r = app
+        .post_json("/api/v1/auth/dev", None, &json!({"openid": huge}))
+        .await;
+    expect_error(r, 413, "payload_too_large").await;
+}
+
+#[tokio::test]
+async fn internal_errors_carry_only_a_request_id() {
+    let err = suishoupai::error::ApiError::Internal(anyhow::anyhow!(
+        "connection refused to db at 10.0.0.5"
+    ));
+    let body = serde_json::to_value(err.body("req-123")).unwrap();
+    assert_eq!(body["code"], "internal_error");
+    assert_eq!(body["details"]["requestId"], "req-123");
+    assert!(!body.to_string().contains("10.0.0.5"));
+}
+
+#[tokio::test]
+async fn abuse_limits_answer_429_with_retry_after() {
+    let app = spawn_with(|c| {
+        c.limits.login_per_ip = 3;
+        c.limits.upload_per_user = 2;
+        c.limits.report_per_user = 1;
+    })
+    .await;
+    for i in 0..3 {
+        let r = app
+            .post_json(
+                "/api/v1/auth/dev",
+                None,
+                &json!({"openid": format!("u{i}")}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = app
+        .post_json("/api/v1/auth/dev", None, &json!({"openid": "u9"}))
+        .await;
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "retry after {retry}");
+    expect_error(r, 429, "rate_limited").await;
+
+    // Uploads and reports are limited per user (the token was issued before the limit).
+    let app2 = spawn_with(|c| {
+        c.limits.upload_per_user = 2;
+        c.limits.report_per_user = 1;
+    })
+    .await;
+    let t = app2.citizen("busy").await;
+    let a = app2.photo(&t, jpeg(20, 20, 1)).await;
+    let b = app2.photo(&t, jpeg(20, 20, 2)).await;
+    expect_error(
+        app2.upload(&t, "c.jpg", jpeg(20, 20, 3)).await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert_eq!(
+        app2.post_json("/api/v1/reports", Some(&t), &report_body(&[&a]))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let before = app2.footprint().await;
+    expect_error(
+        app2.post_json("/api/v1/reports", Some(&t), &report_body(&[&b]))
+            .await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert_eq!(app2.footprint().await, before);
+}
+
+#[tokio::test]
+async fn the_committed_spec_is_the_codes_spec() {
+    let committed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/api-docs/openapi.json"
+    ))
+    .unwrap();
+    assert!(
+        committed == suishoupai::api::spec_json(),
+        "api-docs/openapi.json is stale: run `cargo run -- openapi`"
+    );
+}
+
+#[tokio::test]
+async fn every_operation_and_field_is_documented() {
+    let spec: Value = serde_json::from_str(&suishoupai::api::spec_json()).unwrap();
+    for (path, ops) in spec["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            assert!(
+                op["summary"].as_str().is_some_and(|s| !s.is_empty()),
+                "{method} {path} has no summary"
+            );
+        }
+    }
+    for (name, schema) in spec["components"]["schemas"].as_object().unwrap() {
+        if let Some(props) = schema["properties"].as_object() {
+            for (field, p) in props {
+                let documented = p.get("description").is_some()
+                    || p.get("$ref").is_some()
+                    || p.get("allOf").is_some();
+                assert!(
+                    documented || matches!(field.as_str(), "id"),
+                    "{name}.{field} is undocumented"
+                );
+            }
+        }
+    }
+}
