@@ -88,7 +88,18 @@ pub const UNITS: &[(&str, &str, &str, Option<&str>)] = &[
 
 /// Districts: (code, name, unit code, min lng, max lng, min lat, max lat, streets)
 type Street = (&'static str, &'static str);
-const DISTRICTS: &[(&str, &str, &str, f64, f64, f64, f64, [Street; 2])] = &[
+/// (code, name, unit code, min lng, max lng, min lat, max lat, streets)
+type District = (
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    f64,
+    f64,
+    f64,
+    [Street; 2],
+);
+const DISTRICTS: &[District] = &[
     (
         "150102",
         "新城区",

@@ -230,8 +230,10 @@ async fn missing_forged_and_expired_tokens_are_401() {
 #[tokio::test]
 async fn production_mode_refuses_insecure_defaults() {
     use suishoupai::config::{Config, Mode};
-    let mut c = Config::default();
-    c.mode = Mode::Production;
+    let mut c = Config {
+        mode: Mode::Production,
+        ..Config::default()
+    };
     assert!(c.check().is_err(), "default secret and dev login");
     c.jwt_secret = "0123456789abcdef0123456789abcdef-production"
         .to_owned()

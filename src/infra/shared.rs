@@ -70,8 +70,11 @@ pub enum Shared {
     Local(Arc<LocalShared>),
 }
 
+/// One in-process limiter per (scope, events per minute).
+type Limiters = HashMap<(String, u32), Arc<DefaultKeyedRateLimiter<String>>>;
+
 pub struct LocalShared {
-    limiters: Mutex<HashMap<(String, u32), Arc<DefaultKeyedRateLimiter<String>>>>,
+    limiters: Mutex<Limiters>,
     idem: moka::sync::Cache<String, IdemRecord>,
 }
 

@@ -45,8 +45,10 @@ pub fn fixture(name: &str) -> Vec<u8> {
 /// A test config on its own temporary folder, database schema, Redis prefix
 /// and bucket.
 pub async fn test_config(tmp: &std::path::Path) -> Config {
-    let mut c = Config::default();
-    c.bind = "127.0.0.1:0".into();
+    let mut c = Config {
+        bind: "127.0.0.1:0".into(),
+        ..Config::default()
+    };
     c.store.local_root = tmp.join("objects").to_string_lossy().into_owned();
     c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.display());
     c.media.url_ttl_secs = 600;
