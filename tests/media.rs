@@ -28,9 +28,11 @@ async fn a_portrait_phone_photo_is_oriented_capped_stripped_and_thumbnailed() {
     // Assert
     assert_eq!(r.status(), StatusCode::OK);
     let m: Value = r.json().await.unwrap();
+    // Portrait after EXIF orientation 6; decoded at half scale in the DCT
+    // domain, so the long edge is 2016, under the 2048 cap.
     assert_eq!(
         (m["width"].as_i64(), m["height"].as_i64()),
-        (Some(1536), Some(2048)),
+        (Some(1512), Some(2016)),
         "{m}"
     );
     assert_eq!(m["contentType"], "image/jpeg");
@@ -45,7 +47,7 @@ async fn a_portrait_phone_photo_is_oriented_capped_stripped_and_thumbnailed() {
     let full = full.bytes().await.unwrap();
     assert!(!has_exif(&full), "stored photo must carry no EXIF");
     let decoded = image::load_from_memory(&full).unwrap();
-    assert_eq!((decoded.width(), decoded.height()), (1536, 2048));
+    assert_eq!((decoded.width(), decoded.height()), (1512, 2016));
     let thumb = app
         .http
         .get(app.url(m["thumbnailUrl"].as_str().unwrap()))
@@ -281,4 +283,54 @@ async fn when_every_decoding_slot_is_busy_uploads_get_503_with_retry_after() {
         app.upload(&token, "a.jpg", jpeg(64, 64, 3)).await.status(),
         StatusCode::OK
     );
+}
+
+/// Mean absolute difference of two images shrunk to 64×64.
+fn diff(a: &image::DynamicImage, b: &image::DynamicImage) -> f64 {
+    let a = a
+        .resize_exact(64, 64, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let b = b
+        .resize_exact(64, 64, image::imageops::FilterType::Triangle)
+        .to_rgb8();
+    let sum: u64 = a
+        .as_raw()
+        .iter()
+        .zip(b.as_raw())
+        .map(|(x, y)| u64::from(x.abs_diff(*y)))
+        .sum();
+    sum as f64 / a.as_raw().len() as f64
+}
+
+#[tokio::test]
+async fn orientation_turns_the_picture_the_right_way() {
+    let app = spawn_app().await;
+    let token = app.citizen("olga").await;
+    let original = fixture("phone-12mp-orientation6.jpg");
+    let m: Value = app
+        .upload(&token, "p.jpg", original.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let stored = app
+        .http
+        .get(app.url(m["url"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let stored = image::load_from_memory(&stored).unwrap();
+    let raw = image::load_from_memory(&original).unwrap();
+    // EXIF orientation 6: rotate 90° clockwise to display.
+    let right = raw.rotate90();
+    let wrong = raw.rotate270();
+    let (good, bad) = (diff(&stored, &right), diff(&stored, &wrong));
+    assert!(
+        good < 6.0,
+        "stored differs from the correctly turned original by {good}"
+    );
+    assert!(bad > good * 3.0, "turned the wrong way? {good} vs {bad}");
 }

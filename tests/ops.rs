@@ -223,3 +223,48 @@ async fn every_operation_and_field_is_documented() {
         }
     }
 }
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_upload_finish() {
+    // Arrange: the one decoding slot is held, so the upload is in flight.
+    let mut app = spawn_with(|c| {
+        c.media.workers = 1;
+        c.media.queue_wait_ms = 10_000;
+    })
+    .await;
+    let token = app.citizen("late").await;
+    let slot = app.state.image_slots.clone().acquire_owned().await.unwrap();
+    let upload = {
+        let http = app.http.clone();
+        let url = app.url("/api/v1/media");
+        let token = token.clone();
+        tokio::spawn(async move {
+            let part = reqwest::multipart::Part::bytes(jpeg(300, 200, 4)).file_name("a.jpg");
+            http.post(url)
+                .bearer_auth(token)
+                .multipart(reqwest::multipart::Form::new().part("file", part))
+                .send()
+                .await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // Act: shut down while the upload waits, then free the slot.
+    let server = app.begin_shutdown();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !server.is_finished(),
+        "the server must wait for the in-flight upload"
+    );
+    drop(slot);
+
+    // Assert
+    let r = upload.await.unwrap().unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    tokio::time::timeout(std::time::Duration::from_secs(10), server)
+        .await
+        .expect("server stops after the upload")
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.count(entity::media::Entity).await, 1);
+}

@@ -4,8 +4,7 @@
 //! block) and write a thumbnail. CPU-bound: run it off the async runtime.
 
 use image::{
-    DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, codecs::jpeg::JpegEncoder,
-    metadata::Orientation,
+    DynamicImage, GrayImage, ImageFormat, ImageReader, Limits, RgbImage, metadata::Orientation,
 };
 use std::io::Cursor;
 
@@ -125,11 +124,82 @@ fn read_exif(bytes: &[u8]) -> (Option<u8>, ExifHints) {
 }
 
 fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PipelineError> {
+    let (w, h) = img.dimensions();
+    let too_big = || PipelineError::Corrupt("image too large to encode".into());
     let mut out = Vec::with_capacity(img.as_raw().len() / 8);
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(img)
+    // jpeg-encoder writes no EXIF, XMP, ICC or comment segments unless asked.
+    jpeg_encoder::Encoder::new(&mut out, quality)
+        .encode(
+            img.as_raw(),
+            u16::try_from(w).map_err(|_| too_big())?,
+            u16::try_from(h).map_err(|_| too_big())?,
+            jpeg_encoder::ColorType::Rgb,
+        )
         .map_err(|e| PipelineError::Corrupt(e.to_string()))?;
     Ok(out)
+}
+
+/// The DCT scale (1, 2, 4 or 8) to decode a JPEG at: the largest reduction
+/// that still leaves the long edge at ≥ 90 % of the cap, so a 12 MP photo is
+/// decoded straight to 2016×1512 in the DCT domain instead of decoded whole
+/// and resized.
+fn dct_reduction(long_edge: u32, max_edge: u32) -> u32 {
+    if long_edge <= max_edge {
+        return 1;
+    }
+    let floor = max_edge * 9 / 10;
+    [8, 4, 2]
+        .into_iter()
+        .find(|k| long_edge.div_ceil(*k) >= floor && long_edge.div_ceil(*k) <= max_edge)
+        .unwrap_or(1)
+}
+
+/// Decodes a JPEG with DCT-domain downscaling; `None` for pixel formats it
+/// leaves to the general decoder (16-bit grey, CMYK).
+fn decode_jpeg_scaled(
+    bytes: &[u8],
+    w: u32,
+    h: u32,
+    max_edge: u32,
+) -> Result<Option<DynamicImage>, PipelineError> {
+    let k = dct_reduction(w.max(h), max_edge);
+    let corrupt = |e: jpeg_decoder::Error| PipelineError::Corrupt(e.to_string());
+    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    let req = |v: u32| u16::try_from(v.div_ceil(k)).unwrap_or(u16::MAX);
+    let (ow, oh) = d.scale(req(w), req(h)).map_err(corrupt)?;
+    let pixels = d.decode().map_err(corrupt)?;
+    let info = d
+        .info()
+        .ok_or_else(|| PipelineError::Corrupt("no frame".into()))?;
+    let (ow, oh) = (u32::from(ow), u32::from(oh));
+    let short = || PipelineError::Corrupt("truncated pixel data".into());
+    Ok(match info.pixel_format {
+        jpeg_decoder::PixelFormat::RGB24 => Some(DynamicImage::ImageRgb8(
+            RgbImage::from_raw(ow, oh, pixels).ok_or_else(short)?,
+        )),
+        jpeg_decoder::PixelFormat::L8 => Some(DynamicImage::ImageLuma8(
+            GrayImage::from_raw(ow, oh, pixels).ok_or_else(short)?,
+        )),
+        _ => None,
+    })
+}
+
+fn decode_general(
+    bytes: &[u8],
+    format: ImageFormat,
+    w: u32,
+    h: u32,
+    max_pixels: u64,
+) -> Result<DynamicImage, PipelineError> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut lim = Limits::default();
+    lim.max_image_width = Some(w);
+    lim.max_image_height = Some(h);
+    lim.max_alloc = Some(max_pixels * 4 + (64 << 20));
+    reader.limits(lim);
+    reader
+        .decode()
+        .map_err(|e| PipelineError::Corrupt(e.to_string()))
 }
 
 /// Flattens transparency onto white (photos are stored as JPEG).
@@ -175,20 +245,20 @@ pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, Pipel
     }
     let (orientation, exif) = read_exif(bytes);
 
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut lim = Limits::default();
-    lim.max_image_width = Some(w);
-    lim.max_image_height = Some(h);
-    lim.max_alloc = Some(limits.max_pixels * 4 + (64 << 20));
-    reader.limits(lim);
-    let mut img = reader
-        .decode()
-        .map_err(|e| PipelineError::Corrupt(e.to_string()))?;
+    let decoded = if format == ImageFormat::Jpeg {
+        decode_jpeg_scaled(bytes, w, h, limits.max_edge)?
+    } else {
+        None
+    };
+    let mut img = match decoded {
+        Some(img) => img,
+        None => decode_general(bytes, format, w, h, limits.max_pixels)?,
+    };
 
     // Shrink before rotating: cheaper, and the cap is on the long edge either way.
     let (fw, fh) = fit(img.width(), img.height(), limits.max_edge);
     if (fw, fh) != (img.width(), img.height()) {
-        img = img.thumbnail(fw, fh);
+        img = img.resize_exact(fw, fh, image::imageops::FilterType::Triangle);
     }
     if let Some(o) = orientation.and_then(Orientation::from_exif) {
         img.apply_orientation(o);
@@ -220,6 +290,14 @@ mod tests {
             Err(PipelineError::Heic)
         );
         assert_eq!(sniff(b"GIF89a......"), Err(PipelineError::Unsupported));
+    }
+
+    #[test]
+    fn twelve_megapixels_are_decoded_at_half_scale_in_the_dct_domain() {
+        assert_eq!(dct_reduction(4032, 2048), 2);
+        assert_eq!(dct_reduction(2048, 2048), 1);
+        assert_eq!(dct_reduction(3000, 2048), 1);
+        assert_eq!(dct_reduction(16000, 2048), 8);
     }
 
     #[test]

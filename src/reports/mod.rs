@@ -71,8 +71,7 @@ impl ReportsApi {
             )
             .await?;
             web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
-            let id = service::create(&state, &caller, &body).await?;
-            let view = service::get_mine(&state, &caller, id, body.location.coord_system).await?;
+            let view = service::create(&state, &caller, &body).await?;
             return Ok(CreatedReport::Created(Json(view), None));
         };
         if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
@@ -115,18 +114,15 @@ impl ReportsApi {
                 }
                 .await;
                 match result {
-                    Ok(id) => {
+                    Ok(view) => {
                         let stored = StoredResponse {
                             status: 201,
-                            body: id.to_string(),
+                            body: view.id.to_string(),
                         };
                         state
                             .shared
                             .idem_complete(&scoped, &fp, stored, ttl)
                             .await?;
-                        let view =
-                            service::get_mine(&state, &caller, id, body.location.coord_system)
-                                .await?;
                         Ok(CreatedReport::Created(Json(view), None))
                     }
                     Err(e) => {

@@ -47,6 +47,7 @@ struct Checked {
     category: category::Model,
     point: Wgs84,
     area_id: Uuid,
+    area: AreaRef,
     description: String,
     address: Option<String>,
     media_ids: Vec<Uuid>,
@@ -114,11 +115,9 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
             ),
             details: None,
         })?;
-    let area_id = state
-        .areas
-        .get()
+    let index = state.areas.get();
+    let found = index
         .most_specific(point.lng(), point.lat())
-        .map(|a| a.id)
         .ok_or_else(|| ApiError::BadRequest {
             code: "outside_service_area",
             message: "the location is outside every area this city serves".into(),
@@ -127,7 +126,11 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
     Ok(Checked {
         category,
         point,
-        area_id,
+        area_id: found.id,
+        area: AreaRef {
+            code: found.code.clone(),
+            name: found.name.clone(),
+        },
         description,
         address,
         media_ids: r.media_ids.clone(),
@@ -137,7 +140,7 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
 /// Submits a report: one case, its photos attached, its first timeline
 /// event, all in one transaction.
 #[tracing::instrument(skip_all, fields(user = %caller.user_id))]
-pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiResult<Uuid> {
+pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiResult<ReportView> {
     let c = check(state, r).await?;
     let now = chrono::Utc::now().fixed_offset();
 
@@ -169,7 +172,7 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
     let case_id = Uuid::now_v7();
     let event_id = Uuid::now_v7();
     let txn = state.db.begin().await?;
-    cases::ActiveModel {
+    let case = cases::ActiveModel {
         id: Set(case_id),
         case_no: Set(case_no),
         reporter_id: Set(caller.user_id),
@@ -187,7 +190,7 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
     }
     .insert(&txn)
     .await?;
-    case_event::ActiveModel {
+    let event = case_event::ActiveModel {
         id: Set(event_id),
         case_id: Set(case_id),
         actor_id: Set(Some(caller.user_id)),
@@ -220,7 +223,28 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         ));
     }
     txn.commit().await?;
-    Ok(case_id)
+    let mut photos = photos;
+    photos.sort_by_key(|p| p.id);
+    assemble(
+        state,
+        Parts {
+            case,
+            category: Some(c.category),
+            area: c.area,
+            photos,
+            events: vec![event],
+        },
+        r.location.coord_system,
+    )
+}
+
+/// What a citizen's view is made of.
+struct Parts {
+    case: cases::Model,
+    category: Option<category::Model>,
+    area: AreaRef,
+    photos: Vec<media::Model>,
+    events: Vec<case_event::Model>,
 }
 
 pub fn encode_cursor(id: Uuid) -> String {
@@ -340,10 +364,6 @@ pub async fn get_mine(
         .await?
         .filter(|c| c.reporter_id == caller.user_id)
         .ok_or_else(|| ApiError::not_found("report"))?;
-    let cats = categories_by_id(state, vec![case.category_id]).await?;
-    let area = area::Entity::find_by_id(case.area_id)
-        .one(&state.db)
-        .await?;
     let photos = media::Entity::find()
         .filter(media::Column::CaseId.eq(case.id))
         .order_by_asc(media::Column::Id)
@@ -355,18 +375,10 @@ pub async fn get_mine(
         .order_by_asc(case_event::Column::Id)
         .all(&state.db)
         .await?;
-    let ttl = state.config.media.url_ttl_secs;
-    let status = status_of(&case.status)?;
-    Ok(ReportView {
-        id: case.id,
-        case_no: case.case_no,
-        status,
-        status_label: status.label().into(),
-        category: cat_ref(&cats, case.category_id),
-        description: case.description,
-        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
-        address: case.address,
-        area: area.map_or_else(
+    let area = area::Entity::find_by_id(case.area_id)
+        .one(&state.db)
+        .await?
+        .map_or_else(
             || AreaRef {
                 code: String::new(),
                 name: String::new(),
@@ -375,7 +387,52 @@ pub async fn get_mine(
                 code: a.code,
                 name: a.name,
             },
+        );
+    let category = category::Entity::find_by_id(case.category_id)
+        .one(&state.db)
+        .await?;
+    assemble(
+        state,
+        Parts {
+            case,
+            category,
+            area,
+            photos,
+            events,
+        },
+        system,
+    )
+}
+
+fn assemble(state: &AppState, p: Parts, system: CoordSystem) -> ApiResult<ReportView> {
+    let Parts {
+        case,
+        category,
+        area,
+        photos,
+        events,
+    } = p;
+    let ttl = state.config.media.url_ttl_secs;
+    let status = status_of(&case.status)?;
+    Ok(ReportView {
+        id: case.id,
+        case_no: case.case_no,
+        status,
+        status_label: status.label().into(),
+        category: category.map_or_else(
+            || CategoryRef {
+                code: String::new(),
+                name: String::new(),
+            },
+            |c| CategoryRef {
+                code: c.code,
+                name: c.name,
+            },
         ),
+        description: case.description,
+        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
+        address: case.address,
+        area,
         photos: photos
             .iter()
             .map(|p| Photo {

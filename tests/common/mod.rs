@@ -119,6 +119,14 @@ impl TestApp {
         }
     }
 
+    /// Asks the server to stop (as SIGTERM would) and returns its task.
+    pub fn begin_shutdown(&mut self) -> tokio::task::JoinHandle<anyhow::Result<()>> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.server.take().unwrap()
+    }
+
     pub async fn citizen(&self, openid: &str) -> String {
         let r = self
             .http
