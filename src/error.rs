@@ -244,36 +244,89 @@ const ERROR_STATUSES: &[(u16, &str)] = &[
     ),
 ];
 
-impl poem_openapi::ApiResponse for ApiError {
+/// The error statuses one operation can answer, for its spec.
+pub trait ErrorSet: Send + Sync + 'static {
+    const STATUSES: &'static [u16];
+}
+
+/// Declares an [`ErrorSet`]: `error_set!(UploadErrors: 400, 401, 413);`
+/// (500 is always added).
+#[macro_export]
+macro_rules! error_set {
+    ($name:ident: $($status:literal),*) => {
+        #[doc = "Error statuses of one group of operations."]
+        pub struct $name;
+        impl $crate::error::ErrorSet for $name {
+            const STATUSES: &'static [u16] = &[$($status,)* 500];
+        }
+    };
+}
+
+/// An [`ApiError`] from an operation whose spec lists only the statuses of `S`.
+pub struct Errors<S: ErrorSet>(pub ApiError, std::marker::PhantomData<S>);
+
+/// What handlers return: the spec lists exactly the statuses of `S`.
+pub type Res<T, S> = Result<T, Errors<S>>;
+
+impl<S: ErrorSet> From<ApiError> for Errors<S> {
+    fn from(e: ApiError) -> Self {
+        Self(e, std::marker::PhantomData)
+    }
+}
+
+impl<S: ErrorSet> From<sea_orm::DbErr> for Errors<S> {
+    fn from(e: sea_orm::DbErr) -> Self {
+        ApiError::from(e).into()
+    }
+}
+
+impl<S: ErrorSet> From<anyhow::Error> for Errors<S> {
+    fn from(e: anyhow::Error) -> Self {
+        ApiError::Internal(e).into()
+    }
+}
+
+impl<S: ErrorSet> From<Errors<S>> for poem::Error {
+    fn from(e: Errors<S>) -> Self {
+        e.0.into()
+    }
+}
+
+impl<S: ErrorSet> poem_openapi::ApiResponse for Errors<S> {
     fn meta() -> MetaResponses {
         MetaResponses {
-            responses: ERROR_STATUSES
-                .iter()
-                .map(|(status, description)| MetaResponse {
-                    description,
-                    status: Some(*status),
-                    status_range: None,
-                    content: vec![MetaMediaType {
-                        content_type: "application/json; charset=utf-8",
-                        schema: ErrorBody::schema_ref(),
-                    }],
-                    headers: if matches!(status, 429 | 503) {
-                        vec![MetaHeader {
-                            name: "Retry-After".into(),
-                            description: Some("Seconds to wait before retrying".into()),
-                            required: false,
-                            deprecated: false,
-                            schema: u64::schema_ref(),
-                        }]
-                    } else {
-                        vec![]
-                    },
-                })
-                .collect(),
+            responses: meta_for(S::STATUSES),
         }
     }
 
     fn register(registry: &mut Registry) {
         ErrorBody::register(registry);
     }
+}
+
+fn meta_for(statuses: &[u16]) -> Vec<MetaResponse> {
+    ERROR_STATUSES
+        .iter()
+        .filter(|(s, _)| statuses.contains(s))
+        .map(|(status, description)| MetaResponse {
+            description,
+            status: Some(*status),
+            status_range: None,
+            content: vec![MetaMediaType {
+                content_type: "application/json; charset=utf-8",
+                schema: ErrorBody::schema_ref(),
+            }],
+            headers: if matches!(status, 429 | 503) {
+                vec![MetaHeader {
+                    name: "Retry-After".into(),
+                    description: Some("Seconds to wait before retrying".into()),
+                    required: false,
+                    deprecated: false,
+                    schema: u64::schema_ref(),
+                }]
+            } else {
+                vec![]
+            },
+        })
+        .collect()
 }

@@ -48,3 +48,36 @@ pub async fn limit_login(state: &AppState, req: &Request) -> ApiResult<()> {
     let ip = client_ip(state, req);
     limit(state, "login_ip", &ip, state.config.limits.login_per_ip).await
 }
+
+/// Which writes are limited, per user and per client IP.
+#[derive(Clone, Copy)]
+pub enum Write {
+    Upload,
+    Report,
+}
+
+/// Applies the per-user and the per-IP limit of a kind of write.
+pub async fn limit_write(
+    state: &AppState,
+    req: &Request,
+    user: uuid::Uuid,
+    what: Write,
+) -> ApiResult<()> {
+    let l = &state.config.limits;
+    let (user_scope, per_user, ip_scope, per_ip) = match what {
+        Write::Upload => (
+            "upload_user",
+            l.upload_per_user,
+            "upload_ip",
+            l.upload_per_ip,
+        ),
+        Write::Report => (
+            "report_user",
+            l.report_per_user,
+            "report_ip",
+            l.report_per_ip,
+        ),
+    };
+    limit(state, user_scope, &user.to_string(), per_user).await?;
+    limit(state, ip_scope, &client_ip(state, req), per_ip).await
+}

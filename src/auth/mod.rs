@@ -8,7 +8,7 @@ pub mod wechat;
 
 use crate::{
     api::Tag,
-    error::{ApiError, ApiResult},
+    error::{ApiError, ApiResult, Res},
     state::AppState,
     web,
 };
@@ -172,7 +172,7 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         req: &Request,
         body: Json<WechatLogin>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    ) -> Res<Json<TokenResponse>, WechatLoginErrors> {
         web::limit_login(&state, req).await?;
         Ok(Json(service::wechat_login(&state, &body.code).await?))
     }
@@ -186,9 +186,9 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         req: &Request,
         body: Json<DevLogin>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    ) -> Res<Json<TokenResponse>, DevLoginErrors> {
         if !state.config.dev_login {
-            return Err(ApiError::NotFound("route not found".into()));
+            return Err(ApiError::NotFound("route not found".into()).into());
         }
         web::limit_login(&state, req).await?;
         Ok(Json(service::dev_login(&state, &body.openid).await?))
@@ -207,7 +207,7 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         req: &Request,
         body: Json<PasswordLogin>,
-    ) -> ApiResult<Json<TokenResponse>> {
+    ) -> Res<Json<TokenResponse>, PasswordLoginErrors> {
         web::limit_login(&state, req).await?;
         Ok(Json(
             service::password_login(&state, &body.username, &body.password).await?,
@@ -216,7 +216,16 @@ impl AuthApi {
 
     /// The caller's account
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
-    async fn me(&self, state: poem::web::Data<&AppState>, auth: BearerAuth) -> ApiResult<Json<Me>> {
+    async fn me(
+        &self,
+        state: poem::web::Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Me>, MeErrors> {
         Ok(Json(service::me(&state, &auth.0).await?))
     }
 }
+
+crate::error_set!(WechatLoginErrors: 400, 401, 403, 413, 429, 503);
+crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 429);
+crate::error_set!(PasswordLoginErrors: 400, 401, 413, 429);
+crate::error_set!(MeErrors: 401);

@@ -1,6 +1,6 @@
 //! The category tree (大类/小类) with time limits, as the mini-program shows it.
 
-use crate::{api::Tag, error::ApiResult, state::AppState};
+use crate::{api::Tag, error::Res, state::AppState};
 use entity::category;
 use poem::web::Data;
 use poem_openapi::{Enum, Object, OpenApi, payload::Json};
@@ -80,7 +80,7 @@ impl CategoriesApi {
     /// Active categories, 大类 with their 小类, in display order, each 小类
     /// with its time limits and close criterion. No login needed.
     #[oai(path = "/categories", method = "get", operation_id = "listCategories")]
-    async fn list(&self, state: Data<&AppState>) -> ApiResult<Json<Vec<CategoryGroup>>> {
+    async fn list(&self, state: Data<&AppState>) -> Res<Json<Vec<CategoryGroup>>, CategoryErrors> {
         let rows = category::Entity::find()
             .filter(category::Column::Active.eq(true))
             .order_by_asc(category::Column::SortOrder)
@@ -121,3 +121,5 @@ fn tree(rows: Vec<category::Model>) -> Vec<CategoryGroup> {
         })
         .collect()
 }
+
+crate::error_set!(CategoryErrors:);

@@ -8,7 +8,7 @@ pub mod signing;
 use crate::{
     api::Tag,
     auth::{BearerAuth, Role},
-    error::{ApiError, ApiResult},
+    error::{ApiError, Res},
     state::AppState,
     web,
 };
@@ -118,7 +118,7 @@ impl MediaApi {
         req: &Request,
         auth: BearerAuth,
         form: UploadForm,
-    ) -> ApiResult<Json<MediaView>> {
+    ) -> Res<Json<MediaView>, UploadErrors> {
         let caller = auth.0;
         caller.require(&[
             Role::Citizen,
@@ -126,22 +126,14 @@ impl MediaApi {
             Role::Dispatcher,
             Role::Admin,
         ])?;
-        let ip = web::client_ip(&state, req);
-        let l = &state.config.limits;
-        web::limit(
-            &state,
-            "upload_user",
-            &caller.user_id.to_string(),
-            l.upload_per_user,
-        )
-        .await?;
-        web::limit(&state, "upload_ip", &ip, l.upload_per_ip).await?;
+        web::limit_write(&state, req, caller.user_id, web::Write::Upload).await?;
         let max = state.config.media.max_bytes;
         if form.file.size() > max {
             return Err(ApiError::PayloadTooLarge(format!(
                 "the photo is {} bytes; at most {max} are accepted",
                 form.file.size()
-            )));
+            ))
+            .into());
         }
         let bytes = form.file.into_vec().await.map_err(|e| {
             ApiError::bad_request(
@@ -171,15 +163,13 @@ impl MediaApi {
         expires: Query<i64>,
         /// HMAC signature of the URL.
         sig: Query<String>,
-    ) -> ApiResult<PhotoResponse> {
+    ) -> Res<PhotoResponse, ContentErrors> {
         let v = match variant.0 {
             VariantParam::Full => Variant::Full,
             VariantParam::Thumb => Variant::Thumb,
         };
         if !state.signer.verify(id.0, v.as_str(), expires.0, &sig.0) {
-            return Err(ApiError::Forbidden(
-                "the photo URL is expired or invalid".into(),
-            ));
+            return Err(ApiError::Forbidden("the photo URL is expired or invalid".into()).into());
         }
         let bytes = service::read(&state, id.0, v).await?;
         let max_age = (expires.0 - chrono::Utc::now().timestamp()).max(0);
@@ -189,3 +179,6 @@ impl MediaApi {
         ))
     }
 }
+
+crate::error_set!(UploadErrors: 400, 401, 403, 413, 415, 422, 429, 503);
+crate::error_set!(ContentErrors: 400, 403, 404);

@@ -6,7 +6,7 @@ pub mod service;
 use crate::{
     api::Tag,
     auth::{BearerAuth, Role},
-    error::{ApiError, ApiResult},
+    error::{ApiError, Res},
     geo::coords::CoordSystem,
     infra::shared::{IdemBegin, StoredResponse},
     state::AppState,
@@ -57,20 +57,11 @@ impl ReportsApi {
         #[oai(name = "Idempotency-Key")]
         idempotency_key: Header<Option<String>>,
         body: Json<CreateReport>,
-    ) -> ApiResult<CreatedReport> {
+    ) -> Res<CreatedReport, CreateReportErrors> {
         let caller = auth.0;
         caller.require(&[Role::Citizen])?;
-        let ip = web::client_ip(&state, req);
-        let l = &state.config.limits;
         let Some(key) = idempotency_key.0 else {
-            web::limit(
-                &state,
-                "report_user",
-                &caller.user_id.to_string(),
-                l.report_per_user,
-            )
-            .await?;
-            web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
+            web::limit_write(&state, req, caller.user_id, web::Write::Report).await?;
             let view = service::create(&state, &caller, &body).await?;
             return Ok(CreatedReport::Created(Json(view), None));
         };
@@ -78,7 +69,8 @@ impl ReportsApi {
             return Err(ApiError::bad_request(
                 "invalid_idempotency_key",
                 "Idempotency-Key must be 1–128 visible ASCII characters",
-            ));
+            )
+            .into());
         }
         let scoped = format!("report:{}:{key}", caller.user_id);
         let fp = service::fingerprint(&body);
@@ -95,21 +87,16 @@ impl ReportsApi {
             IdemBegin::InProgress => Err(ApiError::conflict(
                 "idempotency_in_progress",
                 "a request with this Idempotency-Key is still being processed",
-            )),
+            )
+            .into()),
             IdemBegin::Mismatch => Err(ApiError::unprocessable(
                 "idempotency_key_reused",
                 "this Idempotency-Key was used with a different request body",
-            )),
+            )
+            .into()),
             IdemBegin::Proceed => {
                 let result = async {
-                    web::limit(
-                        &state,
-                        "report_user",
-                        &caller.user_id.to_string(),
-                        l.report_per_user,
-                    )
-                    .await?;
-                    web::limit(&state, "report_ip", &ip, l.report_per_ip).await?;
+                    web::limit_write(&state, req, caller.user_id, web::Write::Report).await?;
                     service::create(&state, &caller, &body).await
                 }
                 .await;
@@ -127,7 +114,7 @@ impl ReportsApi {
                     }
                     Err(e) => {
                         state.shared.idem_abort(&scoped).await?;
-                        Err(e)
+                        Err(e.into())
                     }
                 }
             }
@@ -153,7 +140,7 @@ impl ReportsApi {
         /// Datum of the returned locations (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-    ) -> ApiResult<Json<ReportPage>> {
+    ) -> Res<Json<ReportPage>, ListReportErrors> {
         Ok(Json(
             service::list_mine(
                 &state,
@@ -178,7 +165,7 @@ impl ReportsApi {
         /// Datum of the returned location (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-    ) -> ApiResult<Json<ReportView>> {
+    ) -> Res<Json<ReportView>, ReadReportErrors> {
         Ok(Json(
             service::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
         ))
@@ -188,3 +175,7 @@ impl ReportsApi {
 fn default_limit() -> u64 {
     20
 }
+
+crate::error_set!(CreateReportErrors: 400, 401, 403, 409, 413, 422, 429);
+crate::error_set!(ListReportErrors: 400, 401);
+crate::error_set!(ReadReportErrors: 400, 401, 404);
