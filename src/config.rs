@@ -125,6 +125,8 @@ pub struct MediaConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RateLimits {
     pub login_per_ip: u32,
+    /// Password attempts per username (slows credential stuffing).
+    pub login_per_user: u32,
     pub upload_per_user: u32,
     pub upload_per_ip: u32,
     pub report_per_user: u32,
@@ -193,6 +195,7 @@ impl Default for Config {
             },
             limits: RateLimits {
                 login_per_ip: 30,
+                login_per_user: 10,
                 upload_per_user: 60,
                 upload_per_ip: 120,
                 report_per_user: 20,

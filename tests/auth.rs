@@ -248,3 +248,36 @@ async fn production_mode_refuses_insecure_defaults() {
     c.redis_url = Some("redis://r".into());
     assert!(c.check().is_ok());
 }
+
+#[tokio::test]
+async fn password_attempts_are_limited_per_username() {
+    let app = spawn_with(|c| c.limits.login_per_user = 2).await;
+    for _ in 0..2 {
+        let r = app
+            .post_json(
+                "/api/v1/auth/password",
+                None,
+                &json!({"username": "admin", "password": "guess"}),
+            )
+            .await;
+        expect_error(r, 401, "invalid_credentials").await;
+    }
+    let r = app
+        .post_json(
+            "/api/v1/auth/password",
+            None,
+            &json!({"username": "admin", "password": "Admin@2026"}),
+        )
+        .await;
+    assert!(r.headers().contains_key("retry-after"));
+    expect_error(r, 429, "rate_limited").await;
+    // Another username is not affected.
+    let r = app
+        .post_json(
+            "/api/v1/auth/password",
+            None,
+            &json!({"username": "dispatcher", "password": "Dispatch@2026"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

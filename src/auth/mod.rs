@@ -209,6 +209,8 @@ impl AuthApi {
         body: Json<PasswordLogin>,
     ) -> Res<Json<TokenResponse>, PasswordLoginErrors> {
         web::limit_login(&state, req).await?;
+        let per_user = state.config.limits.login_per_user;
+        web::limit(&state, "login_user", &body.username, per_user).await?;
         Ok(Json(
             service::password_login(&state, &body.username, &body.password).await?,
         ))

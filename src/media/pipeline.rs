@@ -232,6 +232,21 @@ fn fit(w: u32, h: u32, edge: u32) -> (u32, u32) {
     (nw as u32, nh as u32)
 }
 
+/// SIMD convolution resize (Catmull-Rom), for the long-edge cap and the thumbnail.
+fn resize(src: &RgbImage, w: u32, h: u32) -> Result<RgbImage, PipelineError> {
+    if src.dimensions() == (w, h) {
+        return Ok(src.clone());
+    }
+    let mut dst = RgbImage::new(w, h);
+    let options = fast_image_resize::ResizeOptions::new().resize_alg(
+        fast_image_resize::ResizeAlg::Convolution(fast_image_resize::FilterType::CatmullRom),
+    );
+    fast_image_resize::Resizer::new()
+        .resize(src, &mut dst, &options)
+        .map_err(|e| PipelineError::Corrupt(e.to_string()))?;
+    Ok(dst)
+}
+
 /// Runs the whole pipeline on an upload.
 pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, PipelineError> {
     let (format, name) = sniff(bytes)?;
@@ -250,22 +265,24 @@ pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, Pipel
     } else {
         None
     };
-    let mut img = match decoded {
+    let img = match decoded {
         Some(img) => img,
         None => decode_general(bytes, format, w, h, limits.max_pixels)?,
     };
 
     // Shrink before rotating: cheaper, and the cap is on the long edge either way.
-    let (fw, fh) = fit(img.width(), img.height(), limits.max_edge);
-    if (fw, fh) != (img.width(), img.height()) {
-        img = img.resize_exact(fw, fh, image::imageops::FilterType::Triangle);
+    let mut rgb = to_rgb(img);
+    let (fw, fh) = fit(rgb.width(), rgb.height(), limits.max_edge);
+    if (fw, fh) != rgb.dimensions() {
+        rgb = resize(&rgb, fw, fh)?;
     }
     if let Some(o) = orientation.and_then(Orientation::from_exif) {
+        let mut img = DynamicImage::ImageRgb8(rgb);
         img.apply_orientation(o);
+        rgb = img.into_rgb8();
     }
-    let rgb = to_rgb(img);
     let (tw, th) = fit(rgb.width(), rgb.height(), limits.thumb_edge);
-    let thumb_img = image::imageops::thumbnail(&rgb, tw, th);
+    let thumb_img = resize(&rgb, tw, th)?;
     Ok(Processed {
         full: encode_jpeg(&rgb, limits.jpeg_quality)?,
         width: rgb.width(),
