@@ -25,6 +25,8 @@ pub struct Inner {
     pub signer: UrlSigner,
     pub wechat: WechatClient,
     pub areas: Areas,
+    /// Small categories by code (a short TTL: admin changes show within seconds).
+    pub categories: moka::sync::Cache<String, Option<entity::category::Model>>,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
 }
@@ -50,6 +52,10 @@ impl AppState {
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
+            categories: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(30))
+                .build(),
             areas,
             store,
             shared,

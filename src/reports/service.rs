@@ -101,12 +101,8 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
         message: e.to_string(),
         details: None,
     })?;
-    let category = category::Entity::find()
-        .filter(category::Column::Code.eq(r.category_code.as_str()))
-        .filter(category::Column::Active.eq(true))
-        .one(&state.db)
+    let category = reportable_category(state, &r.category_code)
         .await?
-        .filter(|c| c.parent_id.is_some())
         .ok_or_else(|| ApiError::Unprocessable {
             code: "unknown_category",
             message: format!(
@@ -135,6 +131,21 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
         address,
         media_ids: r.media_ids.clone(),
     })
+}
+
+/// An active small category by code, through a short-lived cache.
+async fn reportable_category(state: &AppState, code: &str) -> ApiResult<Option<category::Model>> {
+    if let Some(hit) = state.categories.get(code) {
+        return Ok(hit);
+    }
+    let found = category::Entity::find()
+        .filter(category::Column::Code.eq(code))
+        .filter(category::Column::Active.eq(true))
+        .one(&state.db)
+        .await?
+        .filter(|c| c.parent_id.is_some());
+    state.categories.insert(code.to_owned(), found.clone());
+    Ok(found)
 }
 
 /// Submits a report: one case, its photos attached, its first timeline
