@@ -218,8 +218,83 @@ async fn main() {
         pct(&all, 0.5).as_secs_f64() * 1e3,
         pct(&all, 0.99).as_secs_f64() * 1e3,
     );
+    // Concurrent, with wrk as the load generator: a C program in its own
+    // process, so the load costs far less CPU than the reqwest clients above.
+    let wrk_secs: u64 = std::env::var("BENCH_WRK_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    let wrk_photos = wrk_secs as usize * 1500;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("lines.tsv");
+    let mut lines = String::new();
+    for k in 0..clients {
+        let t = login(format!("bench-w{k}")).await;
+        let seed = 5_000_000 + (k * wrk_photos) as u32;
+        for id in upload_many(&http, &base, &t, wrk_photos / clients, seed).await {
+            lines.push_str(&format!("{t}\t{id}\n"));
+        }
+    }
+    std::fs::write(&data, lines).unwrap();
+    let script = dir.path().join("submit.lua");
+    std::fs::write(
+        &script,
+        WRK_LUA.replace("DATA_FILE", &data.to_string_lossy()),
+    )
+    .unwrap();
+    let out = std::process::Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{clients}"),
+            &format!("-d{wrk_secs}s"),
+            "-s",
+        ])
+        .arg(&script)
+        .arg(&base)
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("created"))
+                .unwrap_or("no summary");
+            println!("wrk, {clients} connections, {wrk_secs} s: {line}");
+        }
+        _ => println!("wrk: not available (apt-get install wrk)"),
+    }
     admin
         .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .await
         .unwrap();
 }
+
+/// Each request takes the next (token, photo) pair; only 201s are counted.
+const WRK_LUA: &str = r#"
+local lines = {}
+for l in io.lines("DATA_FILE") do lines[#lines + 1] = l end
+local i = 0
+created = 0
+other = 0
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function request()
+  i = i + 1
+  local l = lines[i]
+  if l == nil then return wrk.format("GET", "/healthz") end
+  local tok, media = l:match("([^\t]+)\t([^\t]+)")
+  local body = '{"categoryCode":"0201","description":"wrk","location":{"lat":40.79,"lng":111.70,"coordSystem":"gcj02"},"mediaIds":["' .. media .. '"]}'
+  return wrk.format("POST", "/api/v1/reports", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tok}, body)
+end
+function response(status, headers, body)
+  if status == 201 then created = created + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local c, o = 0, 0
+  for _, t in ipairs(threads) do c = c + t:get("created"); o = o + t:get("other") end
+  local secs = summary.duration / 1e6
+  io.write(string.format("created %d reports in %.2f s = %.0f reports/s, %d other responses (health checks after the photos ran out, or errors), %d socket errors, latency p50 %.2f ms p99 %.2f ms\n",
+    c, secs, c / secs, o, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout + summary.errors.status,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"#;
