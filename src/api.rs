@@ -13,6 +13,10 @@ pub enum Tag {
     Categories,
     /// The citizen's reports (随手拍).
     Reports,
+    /// Cases for staff and units: lifecycle actions, views, extensions.
+    Cases,
+    /// Administration: categories, units, areas, routing, calendar, accounts, audit.
+    Admin,
     /// Liveness, readiness and metrics.
     Operations,
 }
@@ -22,6 +26,8 @@ pub type Apis = (
     crate::media::MediaApi,
     crate::categories::CategoriesApi,
     crate::reports::ReportsApi,
+    crate::cases::CasesApi,
+    crate::admin::AdminApi,
     crate::ops::OpsApi,
 );
 
@@ -32,6 +38,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             crate::media::MediaApi,
             crate::categories::CategoriesApi,
             crate::reports::ReportsApi,
+            crate::cases::CasesApi,
+            crate::admin::AdminApi,
             crate::ops::OpsApi,
         ),
         "Suishoupai (随手拍) API",

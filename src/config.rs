@@ -49,6 +49,7 @@ pub struct Config {
     pub media: MediaConfig,
     pub limits: RateLimits,
     pub reports: ReportConfig,
+    pub workflow: WorkflowConfig,
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
 }
@@ -101,6 +102,11 @@ pub struct WechatConfig {
     #[serde(serialize_with = "ser_secret")]
     pub secret: SecretString,
     pub timeout_ms: u64,
+    /// Subscribe-message template for case status changes (fields
+    /// character_string1, thing2, phrase3, time4, thing5); none: no messages.
+    pub subscribe_template_id: Option<String>,
+    /// developer | trial | formal: which mini-program build a message opens.
+    pub miniprogram_state: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -143,6 +149,30 @@ pub struct ReportConfig {
     pub idempotency_ttl_secs: u64,
 }
 
+/// Deadlines, the scheduler, duplicates and notification delivery.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkflowConfig {
+    /// A warning (预警) fires when this fraction of the limit has run.
+    pub warn_fraction: f64,
+    /// Open cases of the same category within this many metres …
+    pub duplicate_radius_m: f64,
+    /// … submitted within this many hours are duplicate candidates.
+    pub duplicate_window_hours: i64,
+    /// How often the scheduler looks for due timers, milliseconds.
+    pub scheduler_tick_ms: u64,
+    /// How often the outbox worker looks for due notifications, milliseconds.
+    pub outbox_tick_ms: u64,
+    /// Delivery attempts before a notification is given up (status failed).
+    pub outbox_max_attempts: i32,
+    /// First retry delay, doubled at each attempt, milliseconds.
+    pub outbox_backoff_ms: u64,
+    /// How often a node checks whether areas, units, rules, categories or
+    /// the calendar changed elsewhere, milliseconds.
+    pub cache_refresh_ms: u64,
+    /// Run the scheduler and the outbox worker on this node.
+    pub background_jobs: bool,
+}
+
 fn ser_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S::Ok, S::Error> {
     ser.serialize_str(s.expose_secret())
 }
@@ -181,6 +211,8 @@ impl Default for Config {
                 appid: String::new(),
                 secret: SecretString::from(""),
                 timeout_ms: 5000,
+                subscribe_template_id: None,
+                miniprogram_state: "formal".into(),
             },
             media: MediaConfig {
                 max_bytes: 15 * 1024 * 1024,
@@ -206,6 +238,17 @@ impl Default for Config {
                 max_description_chars: 1000,
                 max_address_chars: 200,
                 idempotency_ttl_secs: 24 * 3600,
+            },
+            workflow: WorkflowConfig {
+                warn_fraction: 0.8,
+                duplicate_radius_m: 50.0,
+                duplicate_window_hours: 72,
+                scheduler_tick_ms: 5000,
+                outbox_tick_ms: 1000,
+                outbox_max_attempts: 8,
+                outbox_backoff_ms: 5000,
+                cache_refresh_ms: 5000,
+                background_jobs: true,
             },
             shutdown_grace_secs: 30,
         }

@@ -510,6 +510,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             kind: Set((*kind).into()),
             parent_id: Set(parent.and_then(|p| units.get(p).copied())),
             created_at: Set(now),
+            ..Default::default()
         }
         .insert(&txn)
         .await?;
@@ -636,6 +637,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             close_criterion: Set(String::new()),
             sort_order: Set(i32::try_from(gi).unwrap_or(0)),
             active: Set(true),
+            unsatisfied_max: Set(2),
         }
         .insert(&txn)
         .await?;
@@ -655,6 +657,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 close_criterion: Set((*criterion).into()),
                 sort_order: Set(i32::try_from(si).unwrap_or(0)),
                 active: Set(true),
+                unsatisfied_max: Set(2),
             }
             .insert(&txn)
             .await?;

@@ -208,6 +208,15 @@ impl poem::error::ResponseError for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
+        // SQLite refuses a second writer that read an older snapshot
+        // (SQLITE_BUSY): the same situation as a lost version race.
+        let text = e.to_string();
+        if text.contains("database is locked") || text.contains("(code: 517)") {
+            return Self::Conflict {
+                code: "concurrent_update",
+                message: "another change was written at the same moment; reload and retry".into(),
+            };
+        }
         Self::Internal(anyhow::Error::new(e).context("database"))
     }
 }

@@ -2,7 +2,9 @@
 //! citizens report urban-management problems, and the city gets each report
 //! to the unit responsible until it is fixed and rated.
 
+pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod cases;
@@ -13,8 +15,10 @@ pub mod error;
 pub mod geo;
 pub mod infra;
 pub mod media;
+pub mod notify;
 pub mod ops;
 pub mod reports;
+pub mod routing;
 pub mod state;
 pub mod web;
 
@@ -69,13 +73,22 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let grace = Duration::from_secs(self.state.config.shutdown_grace_secs);
-        let sweeper = tokio::spawn(sweep_expired_media(self.state.clone()));
+        let mut jobs = vec![
+            tokio::spawn(sweep_expired_media(self.state.clone())),
+            tokio::spawn(refresh_snapshots(self.state.clone())),
+        ];
+        if self.state.config.workflow.background_jobs {
+            jobs.push(tokio::spawn(run_scheduler(self.state.clone())));
+            jobs.push(tokio::spawn(run_outbox(self.state.clone())));
+        }
         let route = routes(self.state.clone());
         let result = Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(route, shutdown, Some(grace))
             .await
             .context("server");
-        sweeper.abort();
+        for j in jobs {
+            j.abort();
+        }
         result
     }
 }
@@ -102,6 +115,57 @@ async fn sweep_expired_media(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "expired unattached photos deleted"),
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "photo sweep failed"),
+        }
+    }
+}
+
+/// Fires deadline warnings, overdue marks and escalations.
+async fn run_scheduler(state: AppState) {
+    let every = Duration::from_millis(state.config.workflow.scheduler_tick_ms.max(50));
+    loop {
+        if let Err(e) = cases::scheduler::tick(&state).await {
+            tracing::warn!(error = %format!("{e:#}"), "scheduler tick failed");
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Delivers queued notifications.
+async fn run_outbox(state: AppState) {
+    let every = Duration::from_millis(state.config.workflow.outbox_tick_ms.max(50));
+    loop {
+        match notify::worker::deliver_due(&state).await {
+            Ok(n) if n > 0 => continue,
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "outbox delivery failed"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+/// Reloads areas, units and rules, the calendar and categories when another
+/// node (or the CLI) changed them.
+async fn refresh_snapshots(state: AppState) {
+    let every = Duration::from_millis(state.config.workflow.cache_refresh_ms.max(100));
+    let mut seen = infra::settings::generations(&state.db)
+        .await
+        .unwrap_or_default();
+    loop {
+        tokio::time::sleep(every).await;
+        match infra::settings::generations(&state.db).await {
+            Ok(now) => {
+                let changed: Vec<_> = infra::settings::Gen::ALL
+                    .into_iter()
+                    .filter(|g| now.get(g) != seen.get(g))
+                    .collect();
+                if !changed.is_empty() {
+                    match state.refresh(&changed).await {
+                        Ok(()) => seen = now,
+                        Err(e) => tracing::warn!(error = %format!("{e:#}"), "reload failed"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "reading generations failed"),
         }
     }
 }

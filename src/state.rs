@@ -2,10 +2,12 @@
 
 use crate::{
     auth::{jwt::JwtKeys, wechat::WechatClient},
+    calendar::WorkCalendar,
     config::Config,
     geo::areas::{AreaIndex, Areas},
-    infra::{metrics::Metrics, shared::Shared, store::ObjectStore},
+    infra::{metrics::Metrics, shared::Shared, snapshot::Snapshot, store::ObjectStore},
     media::signing::UrlSigner,
+    routing::Directory,
 };
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
@@ -25,6 +27,12 @@ pub struct Inner {
     pub signer: UrlSigner,
     pub wechat: WechatClient,
     pub areas: Areas,
+    /// Units and routing rules.
+    pub directory: Snapshot<Directory>,
+    /// The working calendar behind deadlines.
+    pub calendar: Snapshot<WorkCalendar>,
+    /// Outgoing HTTP (unit webhooks).
+    pub http: reqwest::Client,
     /// Small categories by code (a short TTL: admin changes show within seconds).
     pub categories: moka::sync::Cache<String, Option<entity::category::Model>>,
     /// Bounds the photos being decoded at once.
@@ -46,6 +54,14 @@ impl AppState {
         let shared = Shared::connect(config.redis_url.as_deref(), &config.key_prefix).await?;
         let areas = Areas::default();
         areas.replace(AreaIndex::load(&db).await?);
+        crate::calendar::store::seed_shipped(&db).await?;
+        let calendar = Snapshot::new(crate::calendar::store::load(&db).await?);
+        let directory = Snapshot::new(Directory::load(&db).await?);
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .connect_timeout(std::time::Duration::from_secs(3))
+            .build()
+            .context("http client")?;
         Ok(Self(Arc::new(Inner {
             metrics: Metrics::new()?,
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl_secs),
@@ -57,10 +73,31 @@ impl AppState {
                 .time_to_live(std::time::Duration::from_secs(30))
                 .build(),
             areas,
+            directory,
+            calendar,
+            http,
             store,
             shared,
             db,
             config,
         })))
+    }
+}
+
+impl AppState {
+    /// Reloads the snapshots that changed elsewhere (or here).
+    pub async fn refresh(&self, what: &[crate::infra::settings::Gen]) -> anyhow::Result<()> {
+        use crate::infra::settings::Gen;
+        for g in what {
+            match g {
+                Gen::Areas => self.areas.replace(AreaIndex::load(&self.db).await?),
+                Gen::Directory => self.directory.replace(Directory::load(&self.db).await?),
+                Gen::Calendar => self
+                    .calendar
+                    .replace(crate::calendar::store::load(&self.db).await?),
+                Gen::Categories => self.categories.invalidate_all(),
+            }
+        }
+        Ok(())
     }
 }

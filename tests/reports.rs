@@ -29,15 +29,23 @@ async fn a_report_becomes_a_numbered_case_with_its_photos_and_first_event() {
         "{case_no}"
     );
     assert!(case_no.ends_with("-000001"));
-    assert_eq!(v["status"], "submitted");
+    assert_eq!(
+        v["status"], "dispatched",
+        "0201 needs no manual review: accepted and dispatched at once"
+    );
     assert_eq!(v["category"]["code"], "0201");
     assert_eq!(
         v["area"]["code"], "150105001001",
         "most specific area: the north grid of 人民路街道"
     );
     assert_eq!(v["photos"].as_array().unwrap().len(), 2);
-    assert_eq!(v["timeline"].as_array().unwrap().len(), 1);
-    assert_eq!(v["timeline"][0]["action"], "submit");
+    let actions: Vec<&str> = v["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["submit", "accept", "dispatch"]);
     assert_eq!(v["location"]["coordSystem"], "wgs84");
     assert!(v["createdAt"].as_str().unwrap().contains('T'));
 

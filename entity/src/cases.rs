@@ -21,9 +21,51 @@ pub struct Model {
     pub status: String,
     /// Optimistic-concurrency version, bumped on every transition.
     pub version: i32,
+    /// The unit the case is dispatched to; none before dispatch.
     pub unit_id: Option<Uuid>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// The unit routing chose at submission (the default for dispatch).
+    pub routed_unit_id: Option<Uuid>,
+    /// The routing rule that chose it.
+    pub rule_id: Option<Uuid>,
+    pub dispatched_at: Option<DateTimeWithTimeZone>,
+    /// 接单时限: the unit must claim before this.
+    pub accept_due_at: Option<DateTimeWithTimeZone>,
+    pub accept_overdue_at: Option<DateTimeWithTimeZone>,
+    /// work | natural: how the handling clock counts.
+    pub clock_kind: Option<String>,
+    /// The whole handling limit in clock minutes (extensions included).
+    pub clock_total_minutes: Option<i64>,
+    /// Clock minutes left when suspended.
+    pub clock_left_minutes: Option<i64>,
+    /// Handling deadline; none while no clock runs.
+    pub due_at: Option<DateTimeWithTimeZone>,
+    /// When the 预警 fires.
+    pub warn_at: Option<DateTimeWithTimeZone>,
+    pub warned_at: Option<DateTimeWithTimeZone>,
+    /// When the case became overdue (超期).
+    pub overdue_at: Option<DateTimeWithTimeZone>,
+    /// How many levels up the unit tree the case has been escalated (督办).
+    pub escalation_level: i32,
+    pub escalated_unit_id: Option<Uuid>,
+    pub next_escalation_at: Option<DateTimeWithTimeZone>,
+    /// The earliest pending timer (the scheduler's index).
+    pub timer_at: Option<DateTimeWithTimeZone>,
+    /// The status to return to on resume.
+    pub suspended_from: Option<String>,
+    /// The case this one was merged into.
+    pub duplicate_of: Option<Uuid>,
+    /// An extension was approved.
+    pub extended: bool,
+    pub reopen_count: i32,
+    pub resolved_at: Option<DateTimeWithTimeZone>,
+    pub closed_at: Option<DateTimeWithTimeZone>,
+    /// 评单: 1–5.
+    pub rating: Option<i32>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub rating_comment: Option<String>,
+    pub rated_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

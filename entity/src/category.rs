@@ -21,6 +21,8 @@ pub struct Model {
     pub close_criterion: String,
     pub sort_order: i32,
     pub active: bool,
+    /// A rating at or below this reopens the case for verification.
+    pub unsatisfied_max: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,11 +2,17 @@
 //! lives here (services in the app crate own the rules).
 
 pub mod area;
+pub mod audit_log;
 pub mod case_counter;
 pub mod case_event;
+pub mod case_link;
 pub mod cases;
 pub mod category;
+pub mod extension;
+pub mod holiday_day;
 pub mod media;
+pub mod outbox;
 pub mod routing_rule;
+pub mod setting;
 pub mod unit;
 pub mod user;

@@ -14,6 +14,11 @@ pub struct Model {
     pub kind: String,
     pub parent_id: Option<Uuid>,
     pub created_at: DateTimeWithTimeZone,
+    /// wecom (group-robot markdown) | hmac (signed JSON POST); none: no notifications.
+    pub webhook_kind: Option<String>,
+    pub webhook_url: Option<String>,
+    /// HMAC-SHA256 key of `hmac` webhooks.
+    pub webhook_secret: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -108,6 +108,72 @@ impl WechatClient {
     }
 }
 
+#[derive(Deserialize)]
+struct StableTokenResponse {
+    access_token: Option<String>,
+    #[serde(default)]
+    expires_in: u64,
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+#[derive(Deserialize)]
+struct SendResponse {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+impl WechatClient {
+    /// `cgi-bin/stable_token`: an access token and its lifetime in seconds.
+    pub async fn stable_token(&self, force_refresh: bool) -> Result<(String, u64), String> {
+        let resp = self
+            .http
+            .post(format!("{}/cgi-bin/stable_token", self.base_url))
+            .json(&serde_json::json!({
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret.expose_secret(),
+                "force_refresh": force_refresh,
+            }))
+            .send()
+            .await
+            .map_err(|e| without_url(&e))?;
+        if !resp.status().is_success() {
+            return Err(format!("stable_token HTTP {}", resp.status()));
+        }
+        let body: StableTokenResponse = resp.json().await.map_err(|e| without_url(&e))?;
+        match (body.errcode, body.access_token) {
+            (0, Some(t)) if !t.is_empty() => Ok((t, body.expires_in.max(60))),
+            (code, _) => Err(format!("stable_token errcode {code}: {}", body.errmsg)),
+        }
+    }
+
+    /// `cgi-bin/message/subscribe/send`: WeChat's errcode (0 is success).
+    pub async fn send_subscribe(
+        &self,
+        token: &str,
+        payload: &serde_json::Value,
+    ) -> Result<(i64, String), String> {
+        let resp = self
+            .http
+            .post(format!("{}/cgi-bin/message/subscribe/send", self.base_url))
+            .query(&[("access_token", token)])
+            .json(payload)
+            .send()
+            .await
+            .map_err(|e| without_url(&e))?;
+        if !resp.status().is_success() {
+            return Err(format!("subscribe/send HTTP {}", resp.status()));
+        }
+        let body: SendResponse = resp.json().await.map_err(|e| without_url(&e))?;
+        Ok((body.errcode, body.errmsg))
+    }
+}
+
 /// reqwest errors print the URL, which carries the app secret: never log it.
 fn without_url(e: &reqwest::Error) -> String {
     let mut s = e.to_string();

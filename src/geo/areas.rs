@@ -107,6 +107,36 @@ impl AreaIndex {
         self.areas.is_empty()
     }
 
+    pub fn by_id(&self, id: Uuid) -> Option<&AreaShape> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    pub fn by_code(&self, code: &str) -> Option<&AreaShape> {
+        self.areas.iter().find(|a| a.code == code)
+    }
+
+    pub fn all(&self) -> &[AreaShape] {
+        &self.areas
+    }
+
+    /// The ids of an area and every area below it.
+    pub fn subtree_of_code(&self, code: &str) -> Option<Vec<Uuid>> {
+        let root = self.by_code(code)?.id;
+        let mut out = vec![root];
+        let mut i = 0;
+        while i < out.len() {
+            let cur = out[i];
+            out.extend(
+                self.areas
+                    .iter()
+                    .filter(|a| a.parent_id == Some(cur))
+                    .map(|a| a.id),
+            );
+            i += 1;
+        }
+        Some(out)
+    }
+
     /// Every area containing the point, most specific first.
     pub fn containing(&self, lng: f64, lat: f64) -> Vec<&AreaShape> {
         let p = Point::new(lng, lat);

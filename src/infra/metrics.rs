@@ -12,6 +12,8 @@ pub struct Metrics {
     pub http_latency: HistogramVec,
     pub photos: IntCounterVec,
     pub rate_limited: IntCounterVec,
+    pub notifications: IntCounterVec,
+    pub case_timers: IntCounterVec,
 }
 
 impl Metrics {
@@ -43,6 +45,22 @@ impl Metrics {
             ),
             &["scope"],
         )?;
+        let notifications = IntCounterVec::new(
+            Opts::new(
+                "notifications_total",
+                "Notification delivery attempts by kind and outcome",
+            ),
+            &["kind", "outcome"],
+        )?;
+        let case_timers = IntCounterVec::new(
+            Opts::new(
+                "case_timers_fired_total",
+                "Deadline events fired by the scheduler (warning, overdue, escalation)",
+            ),
+            &["event"],
+        )?;
+        registry.register(Box::new(notifications.clone()))?;
+        registry.register(Box::new(case_timers.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
         registry.register(Box::new(http_latency.clone()))?;
         registry.register(Box::new(photos.clone()))?;
@@ -53,6 +71,8 @@ impl Metrics {
             http_latency,
             photos,
             rate_limited,
+            notifications,
+            case_timers,
         })
     }
 

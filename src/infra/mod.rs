@@ -2,5 +2,8 @@
 
 pub mod db;
 pub mod metrics;
+pub mod settings;
 pub mod shared;
+pub mod snapshot;
 pub mod store;
+pub mod time;

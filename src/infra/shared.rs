@@ -76,6 +76,7 @@ type Limiters = HashMap<(String, u32), Arc<DefaultKeyedRateLimiter<String>>>;
 pub struct LocalShared {
     limiters: Mutex<Limiters>,
     idem: moka::sync::Cache<String, IdemRecord>,
+    kv: Mutex<HashMap<String, (String, std::time::Instant)>>,
 }
 
 impl Shared {
@@ -103,6 +104,7 @@ impl Shared {
                     .max_capacity(100_000)
                     .time_to_live(Duration::from_secs(24 * 3600))
                     .build(),
+                kv: Mutex::new(HashMap::new()),
             }))),
         }
     }
@@ -265,6 +267,86 @@ impl Shared {
                     .context("redis idempotency release")?;
             }
             Self::Local(local) => local.idem.invalidate(key),
+        }
+        Ok(())
+    }
+
+    /// A shared value (e.g. the WeChat access token), if set and not expired.
+    pub async fn kv_get(&self, key: &str) -> anyhow::Result<Option<String>> {
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                redis::cmd("GET")
+                    .arg(format!("{prefix}kv:{key}"))
+                    .query_async(&mut c)
+                    .await
+                    .context("redis get")
+            }
+            Self::Local(local) => {
+                let map = local
+                    .kv
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("kv lock poisoned"))?;
+                Ok(map
+                    .get(key)
+                    .filter(|(_, until)| *until > std::time::Instant::now())
+                    .map(|(v, _)| v.clone()))
+            }
+        }
+    }
+
+    /// Sets a shared value that expires after `ttl`.
+    pub async fn kv_set(&self, key: &str, value: &str, ttl: Duration) -> anyhow::Result<()> {
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let _: () = redis::cmd("SET")
+                    .arg(format!("{prefix}kv:{key}"))
+                    .arg(value)
+                    .arg("PX")
+                    .arg(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1))
+                    .query_async(&mut c)
+                    .await
+                    .context("redis set")?;
+            }
+            Self::Local(local) => {
+                let mut map = local
+                    .kv
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("kv lock poisoned"))?;
+                map.insert(
+                    key.to_owned(),
+                    (value.to_owned(), std::time::Instant::now() + ttl),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes a shared value only if it still holds `value` (so a node does
+    /// not drop a token another node just refreshed).
+    pub async fn kv_del_if(&self, key: &str, value: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let _: i64 = redis::Script::new(
+                    "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+                )
+                .key(format!("{prefix}kv:{key}"))
+                .arg(value)
+                .invoke_async(&mut c)
+                .await
+                .context("redis conditional delete")?;
+            }
+            Self::Local(local) => {
+                let mut map = local
+                    .kv
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("kv lock poisoned"))?;
+                if map.get(key).is_some_and(|(v, _)| v == value) {
+                    map.remove(key);
+                }
+            }
         }
         Ok(())
     }

@@ -98,6 +98,14 @@ pub struct ReportView {
     pub photos: Vec<Photo>,
     /// The public part of the timeline, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// For a duplicate: the case that carries on.
+    #[oai(skip_serializing_if_is_none)]
+    pub merged_into: Option<MergedInto>,
+    /// The citizen's rating (评单), once given.
+    #[oai(skip_serializing_if_is_none)]
+    pub rating: Option<i32>,
+    /// Whether the citizen can rate now (closed and not yet rated).
+    pub can_rate: bool,
     /// When the report was submitted.
     pub created_at: DateTime<FixedOffset>,
     /// When the case last changed.
@@ -134,4 +142,24 @@ pub struct ReportPage {
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+/// The case a duplicate report was merged into.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MergedInto {
+    pub id: Uuid,
+    /// Its case number: follow that case for progress.
+    pub case_no: String,
+}
+
+/// 评单: how the citizen rates the result.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RatingBody {
+    /// 1 (very unsatisfied) to 5 (very satisfied).
+    #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
+    pub score: i32,
+    /// An optional comment, ≤ 500 characters.
+    pub comment: Option<String>,
 }

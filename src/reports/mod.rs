@@ -12,7 +12,7 @@ use crate::{
     state::AppState,
     web,
 };
-use dto::{CreateReport, ReportPage, ReportView};
+use dto::{CreateReport, RatingBody, ReportPage, ReportView};
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -170,6 +170,33 @@ impl ReportsApi {
             service::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
         ))
     }
+
+    /// Rate my report (评单)
+    ///
+    /// Once, when its case is closed: 1–5 and an optional comment. A rating
+    /// at or below the category's unsatisfied threshold (default 2) sends
+    /// the case back to verification. Not closed: `409 not_closed`; rated:
+    /// `409 already_rated`; someone else's: `404`.
+    #[oai(
+        path = "/reports/:id/rating",
+        method = "post",
+        operation_id = "rateReport"
+    )]
+    async fn rate(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<RatingBody>,
+    ) -> Res<Json<ReportView>, RateErrors> {
+        web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
+        let b = body.0;
+        service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
+        Ok(Json(
+            service::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
+        ))
+    }
 }
 
 fn default_limit() -> u64 {
@@ -179,3 +206,4 @@ fn default_limit() -> u64 {
 crate::error_set!(CreateReportErrors: 400, 401, 403, 409, 413, 422, 429);
 crate::error_set!(ListReportErrors: 400, 401);
 crate::error_set!(ReadReportErrors: 400, 401, 404);
+crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 429);

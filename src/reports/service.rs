@@ -1,7 +1,8 @@
 //! Report submission and the citizen's views (no HTTP here).
 
 use super::dto::{
-    AreaRef, CategoryRef, CreateReport, Photo, ReportPage, ReportSummary, ReportView, TimelineEntry,
+    AreaRef, CategoryRef, CreateReport, MergedInto, Photo, ReportPage, ReportSummary, ReportView,
+    TimelineEntry,
 };
 use crate::{
     auth::Caller,
@@ -48,6 +49,7 @@ struct Checked {
     point: Wgs84,
     area_id: Uuid,
     area: AreaRef,
+    route: Option<crate::routing::Decision>,
     description: String,
     address: Option<String>,
     media_ids: Vec<Uuid>,
@@ -112,13 +114,13 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
             details: None,
         })?;
     let index = state.areas.get();
-    let found = index
-        .most_specific(point.lng(), point.lat())
-        .ok_or_else(|| ApiError::BadRequest {
-            code: "outside_service_area",
-            message: "the location is outside every area this city serves".into(),
-            details: Some(serde_json::json!({"lat": point.lat(), "lng": point.lng()})),
-        })?;
+    let containing = index.containing(point.lng(), point.lat());
+    let route = state.directory.get().route(&containing, &category);
+    let found = containing.first().ok_or_else(|| ApiError::BadRequest {
+        code: "outside_service_area",
+        message: "the location is outside every area this city serves".into(),
+        details: Some(serde_json::json!({"lat": point.lat(), "lng": point.lng()})),
+    })?;
     Ok(Checked {
         category,
         point,
@@ -127,6 +129,7 @@ async fn check(state: &AppState, r: &CreateReport) -> ApiResult<Checked> {
             code: found.code.clone(),
             name: found.name.clone(),
         },
+        route,
         description,
         address,
         media_ids: r.media_ids.clone(),
@@ -179,11 +182,25 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         });
     }
 
+    let candidates = duplicate_candidates(state, &c, now).await?;
     let case_no = next_case_no(&state.db, now).await?;
     let case_id = Uuid::now_v7();
+    let submit = crate::cases::service::event(
+        case_id,
+        crate::audit::Actor::of(caller),
+        "submit",
+        None,
+        CaseStatus::Submitted,
+        None,
+        true,
+        Some(serde_json::json!({ "routing": c.route })),
+        now,
+    );
     let event_id = Uuid::now_v7();
-    let txn = state.db.begin().await?;
-    let case = cases::ActiveModel {
+    let mut submit = submit;
+    submit.id = sea_orm::ActiveValue::Set(event_id);
+    let mut events = vec![submit];
+    let mut am = cases::ActiveModel {
         id: Set(case_id),
         case_no: Set(case_no),
         reporter_id: Set(caller.user_id),
@@ -198,24 +215,89 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         unit_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
+        routed_unit_id: Set(c.route.as_ref().map(|r| r.unit_id)),
+        rule_id: Set(c.route.as_ref().map(|r| r.rule_id)),
+        escalation_level: Set(0),
+        extended: Set(false),
+        reopen_count: Set(0),
+        ..Default::default()
+    };
+    // Categories without manual review are accepted and dispatched at once.
+    let mut fx = crate::cases::service::Effects {
+        events: vec![],
+        units: vec![],
+        citizen: None,
+    };
+    if !c.category.manual_review
+        && let Some(route) = &c.route
+    {
+        let cal = state.calendar.get();
+        let clock = crate::cases::clock::Clock {
+            cal: &cal,
+            warn_fraction: state.config.workflow.warn_fraction,
+        };
+        crate::cases::service::dispatch_into(&mut am, &clock, &c.category, route.unit_id, now);
+        am.status = Set(CaseStatus::Dispatched.as_str().into());
+        let sys = crate::audit::Actor::SYSTEM;
+        events.push(crate::cases::service::event(
+            case_id,
+            sys,
+            "accept",
+            Some(CaseStatus::Submitted),
+            CaseStatus::Accepted,
+            Some("自动受理".into()),
+            true,
+            None,
+            now,
+        ));
+        events.push(crate::cases::service::event(
+            case_id, sys, "dispatch", Some(CaseStatus::Accepted), CaseStatus::Dispatched,
+            Some(format!("自动派遣至{}", route.unit_name)), true,
+            Some(serde_json::json!({"unitCode": route.unit_code, "unitName": route.unit_name, "auto": true})),
+            now,
+        ));
+        fx.units.push((
+            route.unit_id,
+            "dispatched",
+            format!("新派遣案卷：{}", c.category.name),
+        ));
+        fx.citizen = Some((
+            CaseStatus::Dispatched,
+            Some(format!("已派遣至{}", route.unit_name)),
+        ));
     }
-    .insert(&txn)
-    .await?;
-    let event = case_event::ActiveModel {
-        id: Set(event_id),
-        case_id: Set(case_id),
-        actor_id: Set(Some(caller.user_id)),
-        actor_role: Set(caller.role.as_str().into()),
-        action: Set("submit".into()),
-        from_status: Set(None),
-        to_status: Set(CaseStatus::Submitted.as_str().into()),
-        note: Set(None),
-        public: Set(true),
-        data: Set(None),
-        created_at: Set(now),
+    let provisional = am.clone();
+    let txn = state.db.begin().await?;
+    let case = am.insert(&txn).await?;
+    let timer = crate::cases::service::timer_after(
+        &case,
+        &<cases::ActiveModel as Default>::default(),
+        CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Submitted),
+    );
+    if timer.is_some() {
+        cases::Entity::update_many()
+            .col_expr(cases::Column::TimerAt, Expr::value(timer))
+            .filter(cases::Column::Id.eq(case_id))
+            .exec(&txn)
+            .await?;
     }
-    .insert(&txn)
-    .await?;
+    drop(provisional);
+    case_event::Entity::insert_many(events.clone())
+        .exec(&txn)
+        .await?;
+    if !candidates.is_empty() {
+        entity::case_link::Entity::insert_many(candidates.iter().map(|(other, d)| {
+            entity::case_link::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                case_id: Set(case_id),
+                candidate_id: Set(*other),
+                distance_m: Set(*d),
+                created_at: Set(now),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
     // Claim the photos only if still unattached: a concurrent report that
     // took one of them makes this one fail whole.
     let claimed = media::Entity::update_many()
@@ -233,6 +315,7 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
             "a photo was attached to another report at the same time",
         ));
     }
+    crate::cases::service::notices(state, &txn, &case, &fx).await?;
     txn.commit().await?;
     let mut photos = photos;
     photos.sort_by_key(|p| p.id);
@@ -243,7 +326,11 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
             category: Some(c.category),
             area: c.area,
             photos,
-            events: vec![event],
+            events: events
+                .into_iter()
+                .filter_map(|e| active_event(e).filter(|e| e.public))
+                .collect(),
+            merged_into: None,
         },
         r.location.coord_system,
     )
@@ -256,6 +343,118 @@ struct Parts {
     area: AreaRef,
     photos: Vec<media::Model>,
     events: Vec<case_event::Model>,
+    /// The case a duplicate was merged into.
+    merged_into: Option<cases::Model>,
+}
+
+fn active_event(e: case_event::ActiveModel) -> Option<case_event::Model> {
+    use sea_orm::TryIntoModel;
+    e.try_into_model().ok()
+}
+
+/// Open cases of the same category within the configured radius and time
+/// window: candidates for the dispatcher to merge.
+async fn duplicate_candidates(
+    state: &AppState,
+    c: &Checked,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> ApiResult<Vec<(Uuid, f64)>> {
+    use geo::{Distance, Haversine, Point};
+    let cfg = &state.config.workflow;
+    if cfg.duplicate_radius_m <= 0.0 {
+        return Ok(vec![]);
+    }
+    let (lat, lng) = (c.point.lat(), c.point.lng());
+    let dlat = cfg.duplicate_radius_m / 111_320.0;
+    let dlng = dlat / lat.to_radians().cos().abs().max(0.01);
+    let since = now - chrono::Duration::hours(cfg.duplicate_window_hours.max(0));
+    let open: Vec<&str> = crate::cases::service::OPEN
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    let near = cases::Entity::find()
+        .filter(cases::Column::CategoryId.eq(c.category.id))
+        .filter(cases::Column::CreatedAt.gte(since))
+        .filter(cases::Column::Status.is_in(open))
+        .filter(cases::Column::Lat.between(lat - dlat, lat + dlat))
+        .filter(cases::Column::Lng.between(lng - dlng, lng + dlng))
+        .order_by_desc(cases::Column::Id)
+        .limit(20)
+        .all(&state.db)
+        .await?;
+    let here = Point::new(lng, lat);
+    Ok(near
+        .into_iter()
+        .map(|o| (o.id, Haversine.distance(here, Point::new(o.lng, o.lat))))
+        .filter(|(_, d)| *d <= cfg.duplicate_radius_m)
+        .collect())
+}
+
+/// 评单: the reporter rates a closed case once; an unsatisfied rating sends
+/// it back to verification.
+pub async fn rate(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    score: i32,
+    comment: Option<String>,
+) -> ApiResult<()> {
+    use crate::cases::service as cs;
+    caller.require(&[crate::auth::Role::Citizen])?;
+    let comment = cs::clean_note(comment)?;
+    let now = crate::infra::time::utc_now();
+    let txn = state.db.begin().await?;
+    let case = cases::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .filter(|c| c.reporter_id == caller.user_id)
+        .ok_or_else(|| ApiError::not_found("report"))?;
+    if case.rating.is_some() {
+        return Err(ApiError::conflict(
+            "already_rated",
+            "this report was already rated",
+        ));
+    }
+    if case.status != CaseStatus::Closed.as_str() {
+        return Err(ApiError::conflict(
+            "not_closed",
+            "a report can be rated once its case is closed",
+        ));
+    }
+    let cat = category::Entity::find_by_id(case.category_id)
+        .one(&txn)
+        .await?;
+    let unsatisfied = score <= cat.map_or(2, |c| c.unsatisfied_max);
+    let to = if unsatisfied {
+        CaseStatus::Resolved
+    } else {
+        CaseStatus::Closed
+    };
+    let am = cases::ActiveModel {
+        rating: Set(Some(score)),
+        rating_comment: Set(comment.clone()),
+        rated_at: Set(Some(now)),
+        status: Set(to.as_str().into()),
+        ..Default::default()
+    };
+    let fx = cs::Effects {
+        events: vec![cs::event(
+            id,
+            crate::audit::Actor::of(caller),
+            "rate",
+            Some(CaseStatus::Closed),
+            to,
+            comment,
+            true,
+            Some(serde_json::json!({"score": score, "reopenedForVerification": unsatisfied})),
+            now,
+        )],
+        units: vec![],
+        citizen: None,
+    };
+    cs::commit(state, &txn, &case, am, to, case.version, &fx, None).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 pub fn encode_cursor(id: Uuid) -> String {
@@ -402,6 +601,10 @@ pub async fn get_mine(
     let category = category::Entity::find_by_id(case.category_id)
         .one(&state.db)
         .await?;
+    let merged_into = match case.duplicate_of {
+        Some(d) => cases::Entity::find_by_id(d).one(&state.db).await?,
+        None => None,
+    };
     assemble(
         state,
         Parts {
@@ -410,6 +613,7 @@ pub async fn get_mine(
             area,
             photos,
             events,
+            merged_into,
         },
         system,
     )
@@ -422,6 +626,7 @@ fn assemble(state: &AppState, p: Parts, system: CoordSystem) -> ApiResult<Report
         area,
         photos,
         events,
+        merged_into,
     } = p;
     let ttl = state.config.media.url_ttl_secs;
     let status = status_of(&case.status)?;
@@ -467,6 +672,12 @@ fn assemble(state: &AppState, p: Parts, system: CoordSystem) -> ApiResult<Report
                 })
             })
             .collect::<ApiResult<Vec<_>>>()?,
+        merged_into: merged_into.map(|m| MergedInto {
+            id: m.id,
+            case_no: m.case_no,
+        }),
+        rating: case.rating,
+        can_rate: case.rating.is_none() && status == CaseStatus::Closed,
         created_at: case.created_at,
         updated_at: case.updated_at,
     })

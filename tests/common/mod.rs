@@ -260,3 +260,94 @@ pub fn report_body(media: &[&str]) -> Value {
         "mediaIds": media,
     })
 }
+
+pub const DISPATCHER: (&str, &str) = ("dispatcher", "Dispatch@2026");
+pub const SUPERVISOR: (&str, &str) = ("supervisor", "Supervise@2026");
+pub const ADMIN: (&str, &str) = ("admin", "Admin@2026");
+pub const UNIT_PASSWORD: &str = "Unit@2026";
+
+impl TestApp {
+    /// Submits a report of `category` at a point in 赛罕区 and returns it.
+    pub async fn submit(&self, citizen: &str, category: &str, lat: f64, lng: f64) -> Value {
+        let media = self.photo(citizen, jpeg(64, 48, rand_shade())).await;
+        let r = self
+            .post_json(
+                "/api/v1/reports",
+                Some(citizen),
+                &json!({
+                    "categoryCode": category,
+                    "description": "测试",
+                    "location": {"lat": lat, "lng": lng, "coordSystem": "wgs84"},
+                    "mediaIds": [media],
+                }),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::CREATED, "submit");
+        r.json().await.unwrap()
+    }
+
+    /// POST /cases/{id}/{action}.
+    pub async fn act(&self, token: &str, id: &str, action: &str, body: Value) -> Response {
+        self.post_json(&format!("/api/v1/cases/{id}/{action}"), Some(token), &body)
+            .await
+    }
+
+    /// Runs an action that must succeed; returns the case.
+    pub async fn act_ok(&self, token: &str, id: &str, action: &str, mut body: Value) -> Value {
+        if body.get("expectedVersion").is_none() {
+            let v = self.case(token, id).await["version"].clone();
+            body["expectedVersion"] = v;
+        }
+        let r = self.act(token, id, action, body).await;
+        let status = r.status();
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{action}: {v}");
+        v
+    }
+
+    /// GET /cases/{id}.
+    pub async fn case(&self, token: &str, id: &str) -> Value {
+        let r = self.get(&format!("/api/v1/cases/{id}"), Some(token)).await;
+        assert_eq!(r.status(), StatusCode::OK, "get case");
+        r.json().await.unwrap()
+    }
+
+    /// Moves a case's timers into the past, as if time had passed.
+    pub async fn age(&self, id: &str, warn_secs_ago: i64, due_secs_ago: Option<i64>) {
+        use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+        let now = chrono::Utc::now().fixed_offset();
+        let warn = now - chrono::Duration::seconds(warn_secs_ago);
+        let mut q = entity::cases::Entity::update_many()
+            .col_expr(entity::cases::Column::WarnAt, Expr::value(warn))
+            .col_expr(entity::cases::Column::TimerAt, Expr::value(warn))
+            .filter(entity::cases::Column::Id.eq(id.parse::<Uuid>().unwrap()));
+        if let Some(d) = due_secs_ago {
+            q = q.col_expr(
+                entity::cases::Column::DueAt,
+                Expr::value(now - chrono::Duration::seconds(d)),
+            );
+        }
+        q.exec(&self.state.db).await.unwrap();
+    }
+}
+
+fn rand_shade() -> u8 {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    (N.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 251) as u8
+}
+
+/// Waits until `f` holds, up to `secs`.
+pub async fn eventually<F, Fut>(secs: u64, mut f: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if f().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}

@@ -1,0 +1,6 @@
+//! The audit log (DESIGN §8): every staff and unit action, and every view of
+//! a reporter's identity, with actor, time and reason; admins read it.
+
+pub mod service;
+
+pub use service::{Actor, record};

@@ -1,0 +1,343 @@
+//! Request and response shapes of the staff and unit case endpoints.
+
+use super::domain::CaseStatus;
+use crate::{
+    categories::LimitUnit,
+    geo::coords::Location,
+    reports::dto::{AreaRef, CategoryRef, Photo},
+};
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::{Enum, Object};
+use uuid::Uuid;
+
+type Ts = DateTime<FixedOffset>;
+
+/// The body of an action that needs nothing but the version and a note.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ActionBody {
+    /// The case `version` the caller acted on; another version is `409 version_conflict`.
+    pub expected_version: i32,
+    /// A note for the timeline (required where the action says so), ≤ 500 characters.
+    pub note: Option<String>,
+}
+
+/// Dispatch (派遣) or re-dispatch (改派).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct DispatchBody {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    /// The unit to send the case to; default: the unit routing chose.
+    pub unit_code: Option<String>,
+    /// A note for the timeline.
+    pub note: Option<String>,
+}
+
+/// Merge this case into another (重复).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct DuplicateBody {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    /// The case that carries on.
+    pub duplicate_of: Uuid,
+    /// A note for the timeline.
+    pub note: Option<String>,
+}
+
+/// Report the work done (处置反馈) with after-photos.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ResolveBody {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    /// What was done.
+    pub note: Option<String>,
+    /// 1–9 after-photos uploaded by the caller through `POST /media`.
+    pub media_ids: Vec<Uuid>,
+}
+
+/// The outcome of verification (核查).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum VerifyOutcome {
+    /// 核查通过: close the case (结案).
+    Close,
+    /// 返工: send it back to the unit (a note is required).
+    Reopen,
+}
+
+/// Verify a resolved case.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct VerifyBody {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    pub outcome: VerifyOutcome,
+    /// A note for the timeline (required to reopen).
+    pub note: Option<String>,
+}
+
+/// A unit's request for more time (延期).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ExtensionRequest {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    /// Extra time, 1–1000, in `limitUnit`.
+    #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
+    pub amount: i32,
+    /// Default: the category's limit unit.
+    pub limit_unit: Option<LimitUnit>,
+    /// Why more time is needed (required).
+    pub reason: String,
+}
+
+/// A dispatcher's decision on an extension request.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ExtensionDecision {
+    /// The case `version` the caller acted on.
+    pub expected_version: i32,
+    /// Approve (the deadline moves) or refuse.
+    pub approve: bool,
+    /// A note for the timeline.
+    pub note: Option<String>,
+}
+
+/// An extension request and its decision.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ExtensionView {
+    pub id: Uuid,
+    /// Extra time asked for, in `limitUnit`.
+    pub amount: i32,
+    pub limit_unit: LimitUnit,
+    /// Why the unit asked.
+    pub reason: String,
+    /// pending | approved | refused
+    pub status: String,
+    /// The dispatcher's note.
+    #[oai(skip_serializing_if_is_none)]
+    pub decision_note: Option<String>,
+    /// When it was asked for.
+    pub created_at: Ts,
+    /// When it was decided.
+    #[oai(skip_serializing_if_is_none)]
+    pub decided_at: Option<Ts>,
+}
+
+/// A unit reference.
+#[derive(Debug, Object, Clone)]
+#[oai(rename_all = "camelCase")]
+pub struct UnitRef {
+    pub id: Uuid,
+    /// Unit code.
+    pub code: String,
+    /// Unit name.
+    pub name: String,
+}
+
+/// Another case, by number.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CaseRef {
+    pub id: Uuid,
+    /// Its case number.
+    pub case_no: String,
+    pub status: CaseStatus,
+}
+
+/// An open case nearby of the same category, found at submission.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct DuplicateCandidate {
+    pub id: Uuid,
+    /// Its case number.
+    pub case_no: String,
+    pub status: CaseStatus,
+    /// Distance between the two pins, metres.
+    pub distance_m: f64,
+}
+
+/// One entry of the full timeline.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct StaffTimelineEntry {
+    pub id: Uuid,
+    /// When it happened.
+    pub at: Ts,
+    /// What happened (`submit`, `route`, `accept`, `dispatch`, `warning`, `overdue`, `escalate`, …).
+    pub action: String,
+    /// The status before.
+    #[oai(skip_serializing_if_is_none)]
+    pub from_status: Option<CaseStatus>,
+    /// The status after.
+    pub status: CaseStatus,
+    /// citizen | dispatcher | unit_member | supervisor | admin | system
+    pub actor_role: String,
+    /// The staff or unit account that acted (never shown for citizens).
+    #[oai(skip_serializing_if_is_none)]
+    pub actor_name: Option<String>,
+    /// The note given with the action.
+    #[oai(skip_serializing_if_is_none)]
+    pub note: Option<String>,
+    /// Whether the citizen sees this entry.
+    pub public: bool,
+    /// Structured details: the routing decision, the escalation level, …
+    #[oai(skip_serializing_if_is_none)]
+    pub data: Option<serde_json::Value>,
+    /// Photos attached with this step (after-photos).
+    pub photos: Vec<Photo>,
+}
+
+/// The citizen's rating (评单).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RatingView {
+    /// 1–5.
+    pub score: i32,
+    /// The citizen's comment.
+    #[oai(skip_serializing_if_is_none)]
+    pub comment: Option<String>,
+    /// When it was given.
+    pub at: Ts,
+}
+
+/// Deadlines and escalation of a case.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Deadlines {
+    /// 接单时限: the unit must claim before this.
+    #[oai(skip_serializing_if_is_none)]
+    pub accept_due_at: Option<Ts>,
+    /// Handling deadline (none while no clock runs).
+    #[oai(skip_serializing_if_is_none)]
+    pub due_at: Option<Ts>,
+    /// When the warning (预警) fires or fired.
+    #[oai(skip_serializing_if_is_none)]
+    pub warn_at: Option<Ts>,
+    /// When the warning was sent.
+    #[oai(skip_serializing_if_is_none)]
+    pub warned_at: Option<Ts>,
+    /// Whether the case is past its deadline and not yet resolved.
+    pub overdue: bool,
+    /// When it became overdue.
+    #[oai(skip_serializing_if_is_none)]
+    pub overdue_at: Option<Ts>,
+    /// Levels escalated (督办) up the unit tree.
+    pub escalation_level: i32,
+    /// The unit it was escalated to last.
+    #[oai(skip_serializing_if_is_none)]
+    pub escalated_to: Option<UnitRef>,
+    /// Clock minutes left while suspended.
+    #[oai(skip_serializing_if_is_none)]
+    pub minutes_left_when_suspended: Option<i64>,
+    /// An extension was approved.
+    pub extended: bool,
+}
+
+/// A case as staff and units see it (never the reporter's identity).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CaseView {
+    pub id: Uuid,
+    /// Human case number.
+    pub case_no: String,
+    pub status: CaseStatus,
+    /// The status in Chinese.
+    pub status_label: String,
+    /// Bumped by every action; send it back as `expectedVersion`.
+    pub version: i32,
+    pub category: CategoryRef,
+    /// What the citizen wrote.
+    pub description: String,
+    pub location: Location,
+    /// Street address, when the citizen gave one.
+    #[oai(skip_serializing_if_is_none)]
+    pub address: Option<String>,
+    pub area: AreaRef,
+    /// The unit routing chose.
+    #[oai(skip_serializing_if_is_none)]
+    pub routed_unit: Option<UnitRef>,
+    /// The unit it is dispatched to.
+    #[oai(skip_serializing_if_is_none)]
+    pub unit: Option<UnitRef>,
+    pub deadlines: Deadlines,
+    /// The status to return to on resume.
+    #[oai(skip_serializing_if_is_none)]
+    pub suspended_from: Option<CaseStatus>,
+    /// The case this one was merged into.
+    #[oai(skip_serializing_if_is_none)]
+    pub duplicate_of: Option<CaseRef>,
+    /// Open cases nearby of the same category (for the dispatcher).
+    pub duplicate_candidates: Vec<DuplicateCandidate>,
+    /// Extension requests, oldest first.
+    pub extensions: Vec<ExtensionView>,
+    /// The citizen's rating.
+    #[oai(skip_serializing_if_is_none)]
+    pub rating: Option<RatingView>,
+    /// The citizen's photos.
+    pub photos: Vec<Photo>,
+    /// The whole timeline, oldest first.
+    pub timeline: Vec<StaffTimelineEntry>,
+    /// When it was submitted.
+    pub created_at: Ts,
+    /// When it last changed.
+    pub updated_at: Ts,
+}
+
+/// One line of the case list.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CaseSummary {
+    pub id: Uuid,
+    /// Human case number.
+    pub case_no: String,
+    pub status: CaseStatus,
+    /// Bumped by every action.
+    pub version: i32,
+    pub category: CategoryRef,
+    pub area: AreaRef,
+    /// The unit it is dispatched to.
+    #[oai(skip_serializing_if_is_none)]
+    pub unit: Option<UnitRef>,
+    pub location: Location,
+    /// Handling deadline.
+    #[oai(skip_serializing_if_is_none)]
+    pub due_at: Option<Ts>,
+    /// Past its deadline and not yet resolved.
+    pub overdue: bool,
+    /// Levels escalated.
+    pub escalation_level: i32,
+    /// When it was submitted.
+    pub created_at: Ts,
+}
+
+/// A page of cases, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CasePage {
+    /// This page.
+    pub items: Vec<CaseSummary>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+/// The reporter's identity, shown to staff only with a recorded reason.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ReporterView {
+    /// The reporter's account id.
+    pub user_id: Uuid,
+    /// WeChat openid.
+    #[oai(skip_serializing_if_is_none)]
+    pub openid: Option<String>,
+    /// Phone number, when known.
+    #[oai(skip_serializing_if_is_none)]
+    pub phone: Option<String>,
+    /// Display name.
+    pub display_name: String,
+}

@@ -1,0 +1,130 @@
+//! Notifications through an outbox: a row written in the transaction of the
+//! change it announces, delivered at least once by [`worker`] with retries
+//! and backoff. Citizens get WeChat subscribe messages; units get a WeCom
+//! group-robot markdown message or a JSON POST signed with HMAC.
+
+pub mod wechat;
+pub mod worker;
+
+use crate::{cases::domain::CaseStatus, config::WechatConfig};
+use anyhow::Context;
+use entity::{cases, outbox, unit};
+use sea_orm::{ConnectionTrait, EntityTrait, Set};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+pub const WECHAT: &str = "wechat_subscribe";
+pub const UNIT: &str = "unit_webhook";
+
+/// What a unit is told, whatever the channel.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UnitMessage {
+    /// dispatched | reopened | warning | overdue | escalated | accept_overdue | extension_decided
+    pub event: String,
+    pub case_id: Uuid,
+    pub case_no: String,
+    pub status: String,
+    pub category: String,
+    pub due_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub text: String,
+}
+
+async fn insert<C: ConnectionTrait>(
+    db: &C,
+    kind: &str,
+    case_id: Uuid,
+    target: String,
+    payload: String,
+) -> anyhow::Result<()> {
+    let now = chrono::Utc::now().fixed_offset();
+    outbox::Entity::insert(outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(kind.into()),
+        case_id: Set(Some(case_id)),
+        target: Set(target),
+        payload: Set(payload),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        created_at: Set(now),
+        done_at: Set(None),
+    })
+    .exec(db)
+    .await
+    .context("write outbox")?;
+    Ok(())
+}
+
+/// Cuts a value to a template field's limit (WeChat rejects longer ones).
+pub fn fit(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max_chars.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Queues a subscribe message to the reporter about a status change, when a
+/// template is configured and the reporter logged in with WeChat.
+pub async fn citizen<C: ConnectionTrait>(
+    db: &C,
+    cfg: &WechatConfig,
+    case: &cases::Model,
+    openid: Option<&str>,
+    category: &str,
+    status: CaseStatus,
+    note: Option<&str>,
+) -> anyhow::Result<()> {
+    let (Some(template), Some(openid)) = (cfg.subscribe_template_id.as_deref(), openid) else {
+        return Ok(());
+    };
+    let at = chrono::Utc::now()
+        .with_timezone(&crate::cases::domain::shanghai())
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    // Field limits of subscribe-message templates: character_string ≤ 32,
+    // thing ≤ 20, phrase ≤ 5 characters.
+    let payload = serde_json::json!({
+        "touser": openid,
+        "template_id": template,
+        "page": format!("pages/report/detail?id={}", case.id),
+        "miniprogram_state": cfg.miniprogram_state,
+        "lang": "zh_CN",
+        "data": {
+            "character_string1": {"value": fit(&case.case_no, 32)},
+            "thing2": {"value": fit(category, 20)},
+            "phrase3": {"value": fit(status.label(), 5)},
+            "time4": {"value": at},
+            "thing5": {"value": fit(note.unwrap_or(status.label()), 20)},
+        }
+    });
+    insert(db, WECHAT, case.id, openid.to_owned(), payload.to_string()).await
+}
+
+/// Queues a message to a unit, when the unit has a webhook.
+pub async fn unit<C: ConnectionTrait>(
+    db: &C,
+    target: &unit::Model,
+    msg: &UnitMessage,
+) -> anyhow::Result<()> {
+    if target.webhook_url.is_none() {
+        return Ok(());
+    }
+    insert(
+        db,
+        UNIT,
+        msg.case_id,
+        target.id.to_string(),
+        serde_json::to_string(msg)?,
+    )
+    .await
+}
+
+/// Looks up a unit fresh (webhook settings may have changed) for delivery.
+pub async fn unit_row<C: ConnectionTrait>(db: &C, id: Uuid) -> anyhow::Result<Option<unit::Model>> {
+    Ok(unit::Entity::find_by_id(id).one(db).await?)
+}

@@ -1,0 +1,211 @@
+//! Delivers the outbox: claims due rows (a short lease in the row itself, so
+//! several nodes never send one row at once), sends, and records the result;
+//! failures are retried with exponential backoff up to a limit.
+
+use super::{UNIT, UnitMessage, WECHAT, wechat};
+use crate::{infra::time::utc_now, state::AppState};
+use anyhow::Context;
+use chrono::Duration;
+use entity::outbox;
+use hmac::{Hmac, Mac};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use sha2::Sha256;
+
+enum Outcome {
+    Sent,
+    Skipped(String),
+    Failed(String),
+}
+
+/// Delivers what is due now; returns how many rows were attempted.
+pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
+    let now = utc_now();
+    let rows = outbox::Entity::find()
+        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::NextAttemptAt.lte(now))
+        .order_by_asc(outbox::Column::NextAttemptAt)
+        .limit(32)
+        .all(&state.db)
+        .await
+        .context("read outbox")?;
+    let mut attempted = 0;
+    for row in rows {
+        let claimed = outbox::Entity::update_many()
+            .col_expr(
+                outbox::Column::LockedUntil,
+                Expr::value(now + Duration::seconds(60)),
+            )
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).add(1),
+            )
+            .filter(outbox::Column::Id.eq(row.id))
+            .filter(outbox::Column::Status.eq("pending"))
+            .filter(
+                Condition::any()
+                    .add(outbox::Column::LockedUntil.is_null())
+                    .add(outbox::Column::LockedUntil.lt(now)),
+            )
+            .exec(&state.db)
+            .await
+            .context("claim outbox row")?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        attempted += 1;
+        let attempts = row.attempts + 1;
+        let outcome = match row.kind.as_str() {
+            WECHAT => match wechat::send(state, &row.payload).await {
+                wechat::Sent::Ok => Outcome::Sent,
+                wechat::Sent::Skip(e) => Outcome::Skipped(e),
+                wechat::Sent::Retry(e) => Outcome::Failed(e),
+            },
+            UNIT => unit_webhook(state, &row).await,
+            other => Outcome::Skipped(format!("unknown kind {other}")),
+        };
+        let mut am = outbox::ActiveModel {
+            locked_until: Set(None),
+            ..Default::default()
+        };
+        let done = utc_now();
+        match outcome {
+            Outcome::Sent => {
+                am.status = Set("sent".into());
+                am.done_at = Set(Some(done));
+                state
+                    .metrics
+                    .notifications
+                    .with_label_values(&[&row.kind, "sent"])
+                    .inc();
+            }
+            Outcome::Skipped(e) => {
+                am.status = Set("skipped".into());
+                am.last_error = Set(Some(e));
+                am.done_at = Set(Some(done));
+                state
+                    .metrics
+                    .notifications
+                    .with_label_values(&[&row.kind, "skipped"])
+                    .inc();
+            }
+            Outcome::Failed(e) => {
+                tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
+                am.last_error = Set(Some(e));
+                if attempts >= state.config.workflow.outbox_max_attempts {
+                    am.status = Set("failed".into());
+                    am.done_at = Set(Some(done));
+                    state
+                        .metrics
+                        .notifications
+                        .with_label_values(&[&row.kind, "failed"])
+                        .inc();
+                } else {
+                    am.next_attempt_at = Set(done + backoff(state, attempts));
+                    state
+                        .metrics
+                        .notifications
+                        .with_label_values(&[&row.kind, "retry"])
+                        .inc();
+                }
+            }
+        }
+        outbox::Entity::update_many()
+            .set(am)
+            .filter(outbox::Column::Id.eq(row.id))
+            .exec(&state.db)
+            .await
+            .context("record outbox result")?;
+    }
+    Ok(attempted)
+}
+
+/// base × 2^(attempts−1), capped at one hour.
+fn backoff(state: &AppState, attempts: i32) -> Duration {
+    let base = i64::try_from(state.config.workflow.outbox_backoff_ms).unwrap_or(1000);
+    let exp = u32::try_from(attempts.saturating_sub(1).clamp(0, 20)).unwrap_or(0);
+    Duration::milliseconds(std::cmp::min(base.saturating_mul(1i64 << exp), 3_600_000))
+}
+
+/// The markdown a WeCom group robot shows.
+fn markdown(m: &UnitMessage) -> String {
+    let due = m
+        .due_at
+        .map(|d| {
+            d.with_timezone(&crate::cases::domain::shanghai())
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| "—".into());
+    format!(
+        "**{}**\n> 案卷：<font color=\"info\">{}</font>\n> 类别：{}\n> 时限：{}\n> 状态：{}",
+        m.text, m.case_no, m.category, due, m.status
+    )
+}
+
+async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
+    let Ok(msg) = serde_json::from_str::<UnitMessage>(&row.payload) else {
+        return Outcome::Skipped("payload is not a unit message".into());
+    };
+    let Ok(unit_id) = row.target.parse() else {
+        return Outcome::Skipped("target is not a unit id".into());
+    };
+    let unit = match super::unit_row(&state.db, unit_id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Outcome::Skipped("unit no longer exists".into()),
+        Err(e) => return Outcome::Failed(format!("{e:#}")),
+    };
+    let Some(url) = unit.webhook_url.as_deref() else {
+        return Outcome::Skipped("unit has no webhook any more".into());
+    };
+    let request = if unit.webhook_kind.as_deref() == Some("wecom") {
+        state.http.post(url).json(&serde_json::json!({
+            "msgtype": "markdown",
+            "markdown": {"content": markdown(&msg)},
+        }))
+    } else {
+        let body = row.payload.clone();
+        let ts = utc_now().timestamp().to_string();
+        let secret = unit.webhook_secret.clone().unwrap_or_default();
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
+            return Outcome::Skipped("bad webhook secret".into());
+        };
+        mac.update(ts.as_bytes());
+        mac.update(b".");
+        mac.update(body.as_bytes());
+        let sig = hex::encode(mac.finalize().into_bytes());
+        state
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-suishoupai-timestamp", ts)
+            .header("x-suishoupai-signature", format!("sha256={sig}"))
+            .header("x-suishoupai-delivery", row.id.to_string())
+            .body(body)
+    };
+    match request.send().await {
+        Ok(r) if r.status().is_success() => {
+            if unit.webhook_kind.as_deref() == Some("wecom") {
+                // WeCom answers 200 with an errcode.
+                match r.json::<serde_json::Value>().await {
+                    Ok(v) if v["errcode"].as_i64().unwrap_or(0) == 0 => Outcome::Sent,
+                    Ok(v) => Outcome::Failed(format!("wecom errcode {}", v["errcode"])),
+                    Err(_) => Outcome::Sent,
+                }
+            } else {
+                Outcome::Sent
+            }
+        }
+        Ok(r) => Outcome::Failed(format!("HTTP {}", r.status())),
+        Err(e) => Outcome::Failed(if e.is_timeout() {
+            "timed out".into()
+        } else if e.is_connect() {
+            "connection failed".into()
+        } else {
+            "request failed".into()
+        }),
+    }
+}
