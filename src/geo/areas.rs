@@ -2,7 +2,7 @@
 //! so that locating a point stays fast with thousands of grids.
 
 use anyhow::Context;
-use geo::{BoundingRect, Contains, MultiPolygon, Point};
+use geo::{Area, BoundingRect, Contains, MultiPolygon, Point};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use std::sync::{Arc, RwLock};
@@ -146,7 +146,13 @@ impl AreaIndex {
             .map(|e| &self.areas[e.data])
             .filter(|a| a.shape.contains(&p))
             .collect();
-        hits.sort_by(|a, b| b.level.cmp(&a.level).then_with(|| a.code.cmp(&b.code)));
+        // Deeper level first; among overlapping areas of one level, the smaller.
+        hits.sort_by(|a, b| {
+            b.level
+                .cmp(&a.level)
+                .then_with(|| a.shape.unsigned_area().total_cmp(&b.shape.unsigned_area()))
+                .then_with(|| a.code.cmp(&b.code))
+        });
         hits
     }
 

@@ -1,0 +1,163 @@
+//! Deadlines over time: warnings, overdue, escalation, each fired once; two
+//! server processes on one database fire each exactly once.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{DISPATCHER, eventually, spawn_with};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::json;
+use uuid::Uuid;
+
+async fn count(app: &common::TestApp, id: Uuid, action: &str) -> u64 {
+    entity::case_event::Entity::find()
+        .filter(entity::case_event::Column::CaseId.eq(id))
+        .filter(entity::case_event::Column::Action.eq(action))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn warning_overdue_and_escalation_fire_once_each() {
+    let app = spawn_with(|c| c.workflow.scheduler_tick_ms = 50).await;
+    let citizen = app.citizen("timers").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = app.submit(&citizen, "0301", 40.79, 111.70).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.act_ok(&disp, &id, "dispatch", json!({})).await;
+    let uid: Uuid = id.parse().unwrap();
+
+    // Past the warning point only.
+    app.age(&id, 1, None).await;
+    assert!(eventually(10, || async { count(&app, uid, "warning").await == 1 }).await);
+    assert_eq!(count(&app, uid, "overdue").await, 0);
+    // Past the deadline.
+    app.age(&id, 120, Some(1)).await;
+    assert!(eventually(10, || async { count(&app, uid, "escalate").await == 1 }).await);
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    assert_eq!(
+        count(&app, uid, "warning").await,
+        1,
+        "a re-aged warning point does not warn twice"
+    );
+    assert_eq!(count(&app, uid, "overdue").await, 1);
+    assert_eq!(count(&app, uid, "escalate").await, 1);
+    let c = app.case(&disp, &id).await;
+    assert_eq!(c["deadlines"]["overdue"], true);
+    assert_eq!(c["deadlines"]["escalationLevel"], 1);
+    assert_eq!(c["deadlines"]["escalatedTo"]["code"], "hhht-cgj");
+    let overdue: serde_json::Value = app
+        .get("/api/v1/cases?overdue=true", Some(&disp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(overdue["items"][0]["id"], id.as_str());
+}
+
+#[tokio::test]
+async fn the_scheduler_state_survives_a_restart() {
+    // Timers aged while no scheduler runs fire when one starts.
+    let app = spawn_with(|c| c.workflow.background_jobs = false).await;
+    let citizen = app.citizen("restart").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = app.submit(&citizen, "0301", 40.79, 111.70).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.act_ok(&disp, &id, "dispatch", json!({})).await;
+    app.age(&id, 60, Some(30)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let uid: Uuid = id.parse().unwrap();
+    assert_eq!(count(&app, uid, "warning").await, 0, "no scheduler yet");
+
+    let fired = suishoupai::cases::scheduler::tick(&app.state)
+        .await
+        .unwrap();
+
+    assert_eq!(fired, 2, "warning, then overdue with its escalation");
+    assert_eq!(count(&app, uid, "warning").await, 1);
+    assert_eq!(count(&app, uid, "overdue").await, 1);
+    assert_eq!(
+        suishoupai::cases::scheduler::tick(&app.state)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+/// Two server processes (the real binary) on one database, and on one Redis
+/// when TEST_REDIS_URL is given, each running the scheduler every 20 ms.
+#[tokio::test]
+async fn two_server_processes_fire_each_event_exactly_once() {
+    let app = spawn_with(|c| c.workflow.background_jobs = false).await;
+    let citizen = app.citizen("two-nodes").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let mut ids = vec![];
+    for i in 0..12 {
+        let r = app
+            .submit(&citizen, "0301", 40.79 + f64::from(i) * 0.001, 111.70)
+            .await;
+        let id = r["id"].as_str().unwrap().to_owned();
+        app.act_ok(&disp, &id, "dispatch", json!({})).await;
+        app.age(&id, 60, Some(30)).await;
+        ids.push(id);
+    }
+    let cfg = &app.state.config;
+    let tmp = tempfile::tempdir().unwrap();
+    let spawn = |n: usize| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_suishoupai"));
+        cmd.arg("serve")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("RUST_LOG", "warn")
+            .env("SSP_BIND", "127.0.0.1:0")
+            .env("SSP_DATABASE_URL", &cfg.database_url)
+            .env("SSP_DEMO_DATA", "false")
+            .env("SSP_STORE__LOCAL_ROOT", tmp.path().join(format!("o{n}")))
+            .env("SSP_WORKFLOW__SCHEDULER_TICK_MS", "20")
+            .env("SSP_WORKFLOW__OUTBOX_TICK_MS", "20")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(s) = &cfg.database_schema {
+            cmd.env("SSP_DATABASE_SCHEMA", s);
+        }
+        if let Some(r) = &cfg.redis_url {
+            cmd.env("SSP_REDIS_URL", r)
+                .env("SSP_KEY_PREFIX", &cfg.key_prefix);
+        }
+        cmd.spawn().unwrap()
+    };
+    let mut a = spawn(1);
+    let mut b = spawn(2);
+
+    let all_fired = eventually(60, || async {
+        let mut done = true;
+        for id in &ids {
+            done &= count(&app, id.parse().unwrap(), "escalate").await >= 1;
+        }
+        done
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let _ = a.kill();
+    let _ = b.kill();
+    let _ = a.wait();
+    let _ = b.wait();
+
+    assert!(all_fired, "both processes ran and fired the timers");
+    for id in &ids {
+        let uid: Uuid = id.parse().unwrap();
+        for action in ["warning", "overdue", "escalate"] {
+            assert_eq!(
+                count(&app, uid, action).await,
+                1,
+                "{action} of {id} fired exactly once"
+            );
+        }
+    }
+}
