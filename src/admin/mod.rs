@@ -768,6 +768,7 @@ impl AdminApi {
     ///
     /// Newest first; filter by object id (e.g. a case id), actor or action.
     #[oai(path = "/audit", method = "get", operation_id = "adminAudit")]
+    #[allow(clippy::too_many_arguments)]
     async fn audit(
         &self,
         state: Data<&AppState>,

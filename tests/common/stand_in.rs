@@ -106,12 +106,15 @@ pub async fn wechat_messages() -> (String, Messages) {
     (format!("http://{addr}"), m)
 }
 
+/// (timestamp header, signature header, body) of one accepted delivery.
+pub type Delivery = (Option<String>, Option<String>, String);
+
 /// A webhook receiver: what it got (headers of interest and body).
 #[derive(Clone, Default)]
 pub struct Hook {
     pub fail_first: Arc<Mutex<u32>>,
     pub attempts: Arc<Mutex<u32>>,
-    pub accepted: Arc<Mutex<Vec<(Option<String>, Option<String>, String)>>>,
+    pub accepted: Arc<Mutex<Vec<Delivery>>>,
 }
 
 #[handler]
