@@ -4,6 +4,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use suishoupai::{
     App,
+    admin::service as admin,
+    audit::Actor,
     auth::Role,
     config::{Config, Mode},
     infra::db,
@@ -60,6 +62,29 @@ enum AdminCommand {
         unit: Option<String>,
         #[arg(long)]
         display_name: Option<String>,
+    },
+    /// Load a year of holidays from a holiday-cn JSON file (replaces that year).
+    LoadCalendar { file: String },
+    /// Set the working hours of the day, e.g. `08:30-12:00,13:30-17:30`.
+    SetHours { periods: String },
+    /// Print the deadline the calendar gives: FROM (RFC 3339) + AMOUNT UNIT.
+    CalendarDue {
+        from: String,
+        amount: i64,
+        /// work_hours | work_days | natural_hours
+        unit: String,
+    },
+    /// Import areas from a GeoJSON FeatureCollection (properties code, name,
+    /// level, parentCode); all or nothing.
+    LoadAreas { file: String },
+    /// Add a routing rule (category and area optional: every category / city-wide).
+    AddRule {
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        unit: String,
     },
 }
 
@@ -140,6 +165,61 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("created {} ({}) id {}", username, role.as_str(), u.id);
+            Ok(())
+        }
+        AdminCommand::LoadCalendar { file } => {
+            let json = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
+            let y = admin::load_calendar_year(&conn, Actor::SYSTEM, &json)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("loaded {} ({} days)", y.year, y.days.len());
+            Ok(())
+        }
+        AdminCommand::SetHours { periods } => {
+            admin::set_working_hours(&conn, Actor::SYSTEM, &periods)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("working hours set to {periods}");
+            Ok(())
+        }
+        AdminCommand::CalendarDue { from, amount, unit } => {
+            let from = chrono::DateTime::parse_from_rfc3339(&from).context("FROM is RFC 3339")?;
+            let unit = suishoupai::categories::LimitUnit::parse(&unit)
+                .context("unit is work_hours, work_days or natural_hours")?;
+            let cal = suishoupai::calendar::store::load(&conn).await?;
+            let due = cal.due(from, amount, unit);
+            println!(
+                "{}",
+                due.with_timezone(&suishoupai::cases::domain::shanghai())
+                    .to_rfc3339()
+            );
+            Ok(())
+        }
+        AdminCommand::LoadAreas { file } => {
+            let text = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
+            let items =
+                admin::parse_feature_collection(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = admin::import_areas(&conn, Actor::SYSTEM, items)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("imported {n} areas");
+            Ok(())
+        }
+        AdminCommand::AddRule {
+            category,
+            area,
+            unit,
+        } => {
+            let r = admin::add_rule(
+                &conn,
+                Actor::SYSTEM,
+                category.as_deref(),
+                area.as_deref(),
+                &unit,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("rule {} added", r.id);
             Ok(())
         }
     }

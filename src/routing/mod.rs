@@ -39,26 +39,26 @@ pub struct Decision {
 
 impl Directory {
     pub async fn load<C: ConnectionTrait>(db: &C) -> anyhow::Result<Self> {
-        let units: HashMap<Uuid, unit::Model> = unit::Entity::find()
-            .all(db)
-            .await
-            .context("load units")?
-            .into_iter()
-            .map(|u| (u.id, u))
-            .collect();
-        let by_code = units.values().map(|u| (u.code.clone(), u.id)).collect();
+        let units = unit::Entity::find().all(db).await.context("load units")?;
         let rules = routing_rule::Entity::find()
             .all(db)
             .await
-            .context("load routing rules")?
+            .context("load routing rules")?;
+        Ok(Self::from_parts(units, rules))
+    }
+
+    pub fn from_parts(units: Vec<unit::Model>, rules: Vec<routing_rule::Model>) -> Self {
+        let units: HashMap<Uuid, unit::Model> = units.into_iter().map(|u| (u.id, u)).collect();
+        let by_code = units.values().map(|u| (u.code.clone(), u.id)).collect();
+        let rules = rules
             .into_iter()
             .map(|r| ((r.category_id, r.area_id), r))
             .collect();
-        Ok(Self {
+        Self {
             units,
             by_code,
             rules,
-        })
+        }
     }
 
     pub fn unit(&self, id: Uuid) -> Option<&unit::Model> {
