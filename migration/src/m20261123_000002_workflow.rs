@@ -38,7 +38,7 @@ enum Cases {
     RatedAt,
     UnitId,
     CategoryId,
-    CreatedAt,
+    Lat,
 }
 
 #[derive(DeriveIden, Clone, Copy)]
@@ -181,7 +181,7 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             ("idx_cases_timer", vec![Cases::TimerAt]),
             ("idx_cases_unit", vec![Cases::UnitId, Cases::Id]),
-            ("idx_cases_dup", vec![Cases::CategoryId, Cases::CreatedAt]),
+            ("idx_cases_dup", vec![Cases::CategoryId, Cases::Lat]),
         ] {
             let mut idx = Index::create();
             idx.name(name).table(Cases::Table);

@@ -777,7 +777,14 @@ pub async fn notices(
     case: &cases::Model,
     fx: &Effects,
 ) -> ApiResult<()> {
-    if fx.units.is_empty() && fx.citizen.is_none() {
+    let dir = state.directory.get();
+    // Only units with a webhook, and citizens only with a template configured.
+    let hooked = fx
+        .units
+        .iter()
+        .any(|(u, _, _)| dir.unit(*u).is_some_and(|u| u.webhook_url.is_some()));
+    let to_citizen = fx.citizen.is_some() && state.config.wechat.subscribe_template_id.is_some();
+    if !hooked && !to_citizen {
         return Ok(());
     }
     let fresh = cases::Entity::find_by_id(case.id)
@@ -789,7 +796,6 @@ pub async fn notices(
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
-    let dir = state.directory.get();
     for (unit_id, ev, text) in &fx.units {
         if let Some(u) = dir.unit(*unit_id) {
             notify::unit(

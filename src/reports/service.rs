@@ -266,22 +266,20 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
             Some(format!("已派遣至{}", route.unit_name)),
         ));
     }
-    let provisional = am.clone();
+    if am.status == Set(CaseStatus::Dispatched.as_str().to_owned()) {
+        let set = |v: &sea_orm::ActiveValue<Option<chrono::DateTime<chrono::FixedOffset>>>| match v
+        {
+            sea_orm::ActiveValue::Set(t) => *t,
+            _ => None,
+        };
+        am.timer_at = Set(crate::cases::clock::next_timer(&[
+            set(&am.warn_at),
+            set(&am.due_at),
+            set(&am.accept_due_at),
+        ]));
+    }
     let txn = state.db.begin().await?;
     let case = am.insert(&txn).await?;
-    let timer = crate::cases::service::timer_after(
-        &case,
-        &<cases::ActiveModel as Default>::default(),
-        CaseStatus::parse(&case.status).unwrap_or(CaseStatus::Submitted),
-    );
-    if timer.is_some() {
-        cases::Entity::update_many()
-            .col_expr(cases::Column::TimerAt, Expr::value(timer))
-            .filter(cases::Column::Id.eq(case_id))
-            .exec(&txn)
-            .await?;
-    }
-    drop(provisional);
     case_event::Entity::insert_many(events.clone())
         .exec(&txn)
         .await?;
