@@ -261,6 +261,8 @@ pub enum ConfigError {
     Load(#[from] Box<figment::Error>),
     #[error("refusing to start in production mode: {0}")]
     Insecure(&'static str),
+    #[error("configuration: {0}")]
+    Invalid(&'static str),
 }
 
 impl Config {
@@ -279,6 +281,12 @@ impl Config {
 
     /// The production checks of DESIGN §9.
     pub fn check(&self) -> Result<(), ConfigError> {
+        let f = self.workflow.warn_fraction;
+        if !(f > 0.0 && f <= 1.0) {
+            return Err(ConfigError::Invalid(
+                "workflow.warn_fraction must be above 0 and at most 1",
+            ));
+        }
         if self.mode != Mode::Production {
             return Ok(());
         }

@@ -254,6 +254,15 @@ async fn categories_and_accounts_are_managed_by_admins() {
         )
         .await;
     expect_error(no_limit, 400, "invalid_time_limit").await;
+    let own_parent = app
+        .post_json(
+            "/api/v1/admin/categories",
+            Some(&admin),
+            &json!({"code": "03", "name": "街面秩序", "parentCode": "03",
+            "timeLimit": 2, "limitUnit": "work_hours", "acceptLimitHours": 1}),
+        )
+        .await;
+    expect_error(own_parent, 422, "invalid_parent").await;
     let tree: Value = app
         .get("/api/v1/categories", None)
         .await

@@ -247,6 +247,8 @@ async fn production_mode_refuses_insecure_defaults() {
     assert!(c.check().is_err(), "several nodes without redis");
     c.redis_url = Some("redis://r".into());
     assert!(c.check().is_ok());
+    c.workflow.warn_fraction = 1.5;
+    assert!(c.check().is_err(), "a warning after the deadline");
 }
 
 #[tokio::test]

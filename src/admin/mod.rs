@@ -15,7 +15,7 @@ use crate::{
     reports::service::{decode_cursor, encode_cursor},
     state::AppState,
 };
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use entity::{audit_log, routing_rule, unit, user};
 use poem::web::Data;
 use poem_openapi::{
@@ -661,6 +661,13 @@ impl AdminApi {
         unit: Query<LimitUnit>,
     ) -> Res<Json<DueAnswer>, AdminErrors> {
         admin(&auth)?;
+        if !(2000..=2100).contains(&from.0.year()) {
+            return Err(ApiError::bad_request(
+                "invalid_from",
+                "from must be in the years 2000–2100",
+            )
+            .into());
+        }
         let cal = state.calendar.get();
         let due = cal
             .due(from.0, amount.0, unit.0)

@@ -99,6 +99,18 @@ pub async fn upsert_category(
             "a name is 1–64 characters",
         ));
     }
+    if c.close_criterion.chars().count() > 500 {
+        return Err(ApiError::bad_request(
+            "invalid_criterion",
+            "closeCriterion has at most 500 characters",
+        ));
+    }
+    if c.parent_code.as_deref() == Some(c.code.as_str()) {
+        return Err(unprocessable(
+            "invalid_parent",
+            "a category cannot be its own parent".into(),
+        ));
+    }
     if !(0..=5).contains(&c.unsatisfied_max) {
         return Err(ApiError::bad_request(
             "invalid_threshold",
@@ -135,6 +147,18 @@ pub async fn upsert_category(
         .filter(category::Column::Code.eq(&c.code))
         .one(&txn)
         .await?;
+    if let (Some(e), Some(_)) = (&existing, parent) {
+        let children = category::Entity::find()
+            .filter(category::Column::ParentId.eq(e.id))
+            .one(&txn)
+            .await?;
+        if children.is_some() {
+            return Err(unprocessable(
+                "invalid_parent",
+                "this 大类 has 小类 and cannot become a 小类 itself".into(),
+            ));
+        }
+    }
     let am = category::ActiveModel {
         id: Set(existing.as_ref().map_or_else(Uuid::now_v7, |e| e.id)),
         code: Set(c.code.clone()),
@@ -194,6 +218,15 @@ pub async fn upsert_unit(
         return Err(ApiError::bad_request(
             "invalid_name",
             "a name is 1–64 characters",
+        ));
+    }
+    if u.kind.is_empty()
+        || u.kind.len() > 32
+        || u.webhook_url.as_deref().is_some_and(|w| w.len() > 500)
+    {
+        return Err(ApiError::bad_request(
+            "invalid_unit",
+            "kind is 1–32 characters and webhookUrl at most 500",
         ));
     }
     match (u.webhook_kind.as_deref(), u.webhook_url.as_deref()) {
