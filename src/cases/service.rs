@@ -294,15 +294,14 @@ pub async fn act(
         cal: &cal,
         warn_fraction: state.config.workflow.warn_fraction,
     };
-    let txn = state.db.begin().await?;
-    let case = load_visible(&txn, &dir, caller, id).await?;
+    let case = load_visible(&state.db, &dir, caller, id).await?;
     check_version(&case, expected)?;
     let from = status_of(&case.status)?;
     if !cmd.from().contains(&from) {
         return Err(illegal(cmd.name(), from));
     }
     let cat = category::Entity::find_by_id(case.category_id)
-        .one(&txn)
+        .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case category missing")))?;
     let actor = Actor::of(caller);
@@ -346,7 +345,7 @@ pub async fn act(
         }
         Command::MarkDuplicate { of } => {
             let target = cases::Entity::find_by_id(*of)
-                .one(&txn)
+                .one(&state.db)
                 .await?
                 .filter(|t| t.id != id)
                 .ok_or_else(|| {
@@ -469,7 +468,7 @@ pub async fn act(
             S::Returned
         }
         Command::Resolve { media_ids } => {
-            attach = check_after_photos(&txn, caller, media_ids, now).await?;
+            attach = check_after_photos(&state.db, caller, media_ids, now).await?;
             am.resolved_at = Set(Some(now));
             fx.events.push(event(
                 id,
@@ -628,6 +627,7 @@ pub async fn act(
         Set(v) => Some(*v),
         _ => None,
     });
+    let txn = state.db.begin().await?;
     commit(state, &txn, &case, am, to, expected, &fx, Some(actor)).await?;
     if !attach.is_empty()
         && let Some(event_id) = resolve_event
@@ -700,8 +700,8 @@ fn stop_clock(am: &mut cases::ActiveModel) {
     am.clock_left_minutes = Set(None);
 }
 
-async fn check_after_photos(
-    txn: &DatabaseTransaction,
+async fn check_after_photos<C: ConnectionTrait>(
+    txn: &C,
     caller: &Caller,
     ids: &[Uuid],
     now: Ts,
@@ -848,8 +848,7 @@ pub async fn request_extension(
     })?;
     let now = utc_now();
     let dir = state.directory.get();
-    let txn = state.db.begin().await?;
-    let case = load_visible(&txn, &dir, caller, id).await?;
+    let case = load_visible(&state.db, &dir, caller, id).await?;
     check_version(&case, body.expected_version)?;
     let from = status_of(&case.status)?;
     if !CLOCK_RUNS.contains(&from) {
@@ -858,7 +857,7 @@ pub async fn request_extension(
     let pending = extension::Entity::find()
         .filter(extension::Column::CaseId.eq(id))
         .filter(extension::Column::Status.eq("pending"))
-        .one(&txn)
+        .one(&state.db)
         .await?;
     if pending.is_some() {
         return Err(ApiError::conflict(
@@ -867,13 +866,14 @@ pub async fn request_extension(
         ));
     }
     let cat = category::Entity::find_by_id(case.category_id)
-        .one(&txn)
+        .one(&state.db)
         .await?;
     let unit = body.limit_unit.unwrap_or_else(|| {
         cat.and_then(|c| c.limit_unit.as_deref().and_then(LimitUnit::parse))
             .unwrap_or(LimitUnit::WorkHours)
     });
     let ext_id = Uuid::now_v7();
+    let txn = state.db.begin().await?;
     extension::Entity::insert(extension::ActiveModel {
         id: Set(ext_id),
         case_id: Set(id),
@@ -950,11 +950,10 @@ pub async fn decide_extension(
         cal: &cal,
         warn_fraction: state.config.workflow.warn_fraction,
     };
-    let txn = state.db.begin().await?;
-    let case = load_visible(&txn, &dir, caller, id).await?;
+    let case = load_visible(&state.db, &dir, caller, id).await?;
     check_version(&case, body.expected_version)?;
     let ext = extension::Entity::find_by_id(ext_id)
-        .one(&txn)
+        .one(&state.db)
         .await?
         .filter(|e| e.case_id == id)
         .ok_or_else(|| ApiError::not_found("extension"))?;
@@ -989,6 +988,7 @@ pub async fn decide_extension(
         }
     }
     let decision = if body.approve { "approved" } else { "refused" };
+    let txn = state.db.begin().await?;
     extension::Entity::update_many()
         .col_expr(extension::Column::Status, Expr::value(decision))
         .col_expr(extension::Column::DecidedBy, Expr::value(caller.user_id))

@@ -419,12 +419,13 @@ pub async fn reporter(
         ));
     }
     let dir = state.directory.get();
-    let txn = state.db.begin().await?;
-    let case = load_visible(&txn, &dir, caller, id).await?;
+    let case = load_visible(&state.db, &dir, caller, id).await?;
     let u = user::Entity::find_by_id(case.reporter_id)
-        .one(&txn)
+        .one(&state.db)
         .await?
         .ok_or_else(|| ApiError::not_found("reporter"))?;
+    // Reads first, then one write: SQLite never has to upgrade a stale snapshot.
+    let txn = state.db.begin().await?;
     audit::record(
         &txn,
         Actor::of(caller),

@@ -401,9 +401,8 @@ pub async fn rate(
     caller.require(&[crate::auth::Role::Citizen])?;
     let comment = cs::clean_note(comment)?;
     let now = crate::infra::time::utc_now();
-    let txn = state.db.begin().await?;
     let case = cases::Entity::find_by_id(id)
-        .one(&txn)
+        .one(&state.db)
         .await?
         .filter(|c| c.reporter_id == caller.user_id)
         .ok_or_else(|| ApiError::not_found("report"))?;
@@ -420,7 +419,7 @@ pub async fn rate(
         ));
     }
     let cat = category::Entity::find_by_id(case.category_id)
-        .one(&txn)
+        .one(&state.db)
         .await?;
     let unsatisfied = score <= cat.map_or(2, |c| c.unsatisfied_max);
     let to = if unsatisfied {
@@ -450,6 +449,7 @@ pub async fn rate(
         units: vec![],
         citizen: None,
     };
+    let txn = state.db.begin().await?;
     cs::commit(state, &txn, &case, am, to, case.version, &fx, None).await?;
     txn.commit().await?;
     Ok(())
