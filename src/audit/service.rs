@@ -1,6 +1,6 @@
 //! Writing and reading the audit log.
 
-use crate::auth::{Caller, Role};
+use crate::auth::Caller;
 use anyhow::Context;
 use entity::audit_log;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
@@ -24,10 +24,6 @@ impl Actor {
             id: Some(c.user_id),
             role: c.role.as_str(),
         }
-    }
-
-    pub fn role(r: Role) -> &'static str {
-        r.as_str()
     }
 }
 

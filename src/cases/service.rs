@@ -628,7 +628,7 @@ pub async fn act(
         _ => None,
     });
     let txn = state.db.begin().await?;
-    commit(state, &txn, &case, am, to, expected, &fx, Some(actor)).await?;
+    commit(state, &txn, &case, am, to, expected, &fx).await?;
     if !attach.is_empty()
         && let Some(event_id) = resolve_event
     {
@@ -732,7 +732,6 @@ async fn check_after_photos<C: ConnectionTrait>(
 
 /// Writes the case change guarded by its version, then its events and
 /// notifications, inside `txn`.
-#[allow(clippy::too_many_arguments)]
 pub async fn commit(
     state: &AppState,
     txn: &DatabaseTransaction,
@@ -741,7 +740,6 @@ pub async fn commit(
     to: CaseStatus,
     expected: i32,
     fx: &Effects,
-    _actor: Option<Actor>,
 ) -> ApiResult<()> {
     let now = utc_now();
     am.timer_at = Set(timer_after(case, &am, to));
@@ -916,7 +914,6 @@ pub async fn request_extension(
         from,
         body.expected_version,
         &fx,
-        Some(actor),
     )
     .await?;
     audit::record(
@@ -1033,17 +1030,7 @@ pub async fn decide_extension(
             ),
         ));
     }
-    commit(
-        state,
-        &txn,
-        &case,
-        am,
-        from,
-        body.expected_version,
-        &fx,
-        Some(actor),
-    )
-    .await?;
+    commit(state, &txn, &case, am, from, body.expected_version, &fx).await?;
     audit::record(
         &txn,
         actor,

@@ -194,14 +194,16 @@ pub async fn list(
                 version: r.version,
                 category: cats
                     .get(&r.category_id)
-                    .map_or_else(empty_cat, |c| CategoryRef {
+                    .map_or_else(CategoryRef::default, |c| CategoryRef {
                         code: c.code.clone(),
                         name: c.name.clone(),
                     }),
-                area: areas.by_id(r.area_id).map_or_else(empty_area, |a| AreaRef {
-                    code: a.code.clone(),
-                    name: a.name.clone(),
-                }),
+                area: areas
+                    .by_id(r.area_id)
+                    .map_or_else(AreaRef::default, |a| AreaRef {
+                        code: a.code.clone(),
+                        name: a.name.clone(),
+                    }),
                 unit: unit_ref(&dir, r.unit_id),
                 location: Wgs84::from_stored(r.lat, r.lng).to_location(system),
                 due_at: r.due_at,
@@ -211,20 +213,6 @@ pub async fn list(
         })
         .collect::<ApiResult<Vec<_>>>()?;
     Ok(CasePage { items, next_cursor })
-}
-
-fn empty_cat() -> CategoryRef {
-    CategoryRef {
-        code: String::new(),
-        name: String::new(),
-    }
-}
-
-fn empty_area() -> AreaRef {
-    AreaRef {
-        code: String::new(),
-        name: String::new(),
-    }
 }
 
 fn photo(state: &AppState, m: &media::Model) -> Photo {
@@ -330,14 +318,14 @@ pub async fn get(
         status,
         status_label: status.label().into(),
         version: case.version,
-        category: cat.map_or_else(empty_cat, |c| CategoryRef {
+        category: cat.map_or_else(CategoryRef::default, |c| CategoryRef {
             code: c.code,
             name: c.name,
         }),
         description: case.description.clone(),
         location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
         address: case.address.clone(),
-        area: area.map_or_else(empty_area, |a| AreaRef {
+        area: area.map_or_else(AreaRef::default, |a| AreaRef {
             code: a.code,
             name: a.name,
         }),

@@ -5,7 +5,6 @@ use anyhow::Context;
 use geo::{Area, BoundingRect, Contains, MultiPolygon, Point};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use sea_orm::{DatabaseConnection, EntityTrait};
-use std::sync::{Arc, RwLock};
 use uuid::Uuid;
 
 /// Area levels, most general first.
@@ -54,6 +53,7 @@ type Entry = GeomWithData<Rectangle<[f64; 2]>, usize>;
 #[derive(Default)]
 pub struct AreaIndex {
     areas: Vec<AreaShape>,
+    by_id: std::collections::HashMap<Uuid, usize>,
     tree: RTree<Entry>,
 }
 
@@ -70,8 +70,10 @@ impl AreaIndex {
                 ))
             })
             .collect();
+        let by_id = areas.iter().enumerate().map(|(i, a)| (a.id, i)).collect();
         Self {
             areas,
+            by_id,
             tree: RTree::bulk_load(entries),
         }
     }
@@ -108,7 +110,7 @@ impl AreaIndex {
     }
 
     pub fn by_id(&self, id: Uuid) -> Option<&AreaShape> {
-        self.areas.iter().find(|a| a.id == id)
+        self.by_id.get(&id).map(|i| &self.areas[*i])
     }
 
     pub fn by_code(&self, code: &str) -> Option<&AreaShape> {
@@ -162,26 +164,8 @@ impl AreaIndex {
     }
 }
 
-/// The current snapshot, swapped whole when areas change.
-#[derive(Clone, Default)]
-pub struct Areas(Arc<RwLock<Arc<AreaIndex>>>);
-
-impl Areas {
-    pub fn get(&self) -> Arc<AreaIndex> {
-        match self.0.read() {
-            Ok(g) => g.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    pub fn replace(&self, index: AreaIndex) {
-        let mut g = match self.0.write() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        *g = Arc::new(index);
-    }
-}
+/// The current areas, swapped whole when they change.
+pub type Areas = crate::infra::snapshot::Snapshot<AreaIndex>;
 
 #[cfg(test)]
 mod tests {

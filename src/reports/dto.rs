@@ -39,7 +39,7 @@ pub struct Photo {
 }
 
 /// A category reference.
-#[derive(Debug, Object)]
+#[derive(Debug, Default, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct CategoryRef {
     /// Category code.
@@ -49,7 +49,7 @@ pub struct CategoryRef {
 }
 
 /// An area reference.
-#[derive(Debug, Object)]
+#[derive(Debug, Default, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct AreaRef {
     /// Area code (district, street or grid).

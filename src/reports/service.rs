@@ -450,7 +450,7 @@ pub async fn rate(
         citizen: None,
     };
     let txn = state.db.begin().await?;
-    cs::commit(state, &txn, &case, am, to, case.version, &fx, None).await?;
+    cs::commit(state, &txn, &case, am, to, case.version, &fx).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -548,16 +548,11 @@ async fn categories_by_id(
 }
 
 fn cat_ref(cats: &HashMap<Uuid, category::Model>, id: Uuid) -> CategoryRef {
-    cats.get(&id).map_or_else(
-        || CategoryRef {
-            code: String::new(),
-            name: String::new(),
-        },
-        |c| CategoryRef {
+    cats.get(&id)
+        .map_or_else(CategoryRef::default, |c| CategoryRef {
             code: c.code.clone(),
             name: c.name.clone(),
-        },
-    )
+        })
 }
 
 /// One of the caller's reports with its public timeline; anyone else's is `404`.
@@ -586,16 +581,10 @@ pub async fn get_mine(
     let area = area::Entity::find_by_id(case.area_id)
         .one(&state.db)
         .await?
-        .map_or_else(
-            || AreaRef {
-                code: String::new(),
-                name: String::new(),
-            },
-            |a| AreaRef {
-                code: a.code,
-                name: a.name,
-            },
-        );
+        .map_or_else(AreaRef::default, |a| AreaRef {
+            code: a.code,
+            name: a.name,
+        });
     let category = category::Entity::find_by_id(case.category_id)
         .one(&state.db)
         .await?;
@@ -633,16 +622,10 @@ fn assemble(state: &AppState, p: Parts, system: CoordSystem) -> ApiResult<Report
         case_no: case.case_no,
         status,
         status_label: status.label().into(),
-        category: category.map_or_else(
-            || CategoryRef {
-                code: String::new(),
-                name: String::new(),
-            },
-            |c| CategoryRef {
-                code: c.code,
-                name: c.name,
-            },
-        ),
+        category: category.map_or_else(CategoryRef::default, |c| CategoryRef {
+            code: c.code,
+            name: c.name,
+        }),
         description: case.description,
         location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
         address: case.address,
