@@ -61,13 +61,17 @@ async fn upload_many(
     ids
 }
 
+/// BENCH_CATEGORY, 0201 by default.
+fn category() -> String {
+    std::env::var("BENCH_CATEGORY").unwrap_or_else(|_| "0201".into())
+}
+
 fn body(media: &str, i: usize) -> Value {
     // 0201 (default) needs no manual review: each report is routed, accepted
     // and dispatched with its deadlines (submission to dispatched). 0301 is
     // reviewed by a dispatcher: submission and routing only.
-    let category = std::env::var("BENCH_CATEGORY").unwrap_or_else(|_| "0201".into());
     json!({
-        "categoryCode": category,
+        "categoryCode": category(),
         "description": format!("基准测试 #{i}"),
         // Spread over a 100 × 100 lattice ~100 m apart in the urban core, so
         // that (as in real life) few reports have a duplicate candidate.
@@ -246,7 +250,9 @@ async fn main() {
     let script = dir.path().join("submit.lua");
     std::fs::write(
         &script,
-        WRK_LUA.replace("DATA_FILE", &data.to_string_lossy()),
+        WRK_LUA
+            .replace("DATA_FILE", &data.to_string_lossy())
+            .replace("CATEGORY", &category()),
     )
     .unwrap();
     let out = std::process::Command::new("wrk")
@@ -290,7 +296,10 @@ function request()
   local l = lines[i]
   if l == nil then return wrk.format("GET", "/healthz") end
   local tok, media = l:match("([^\t]+)\t([^\t]+)")
-  local body = '{"categoryCode":"0201","description":"wrk","location":{"lat":40.79,"lng":111.70,"coordSystem":"gcj02"},"mediaIds":["' .. media .. '"]}'
+  -- The same 100 x 100 lattice as the reqwest phases.
+  local lat = 40.78 + (i % 100) * 0.001
+  local lng = 111.62 + (math.floor(i / 100) % 100) * 0.001
+  local body = string.format('{"categoryCode":"CATEGORY","description":"wrk #%d","location":{"lat":%.3f,"lng":%.3f,"coordSystem":"gcj02"},"mediaIds":["%s"]}', i, lat, lng, media)
   return wrk.format("POST", "/api/v1/reports", {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tok}, body)
 end
 function response(status, headers, body)

@@ -35,6 +35,8 @@ pub struct Inner {
     pub http: reqwest::Client,
     /// Small categories by code (a short TTL: admin changes show within seconds).
     pub categories: moka::sync::Cache<String, Option<entity::category::Model>>,
+    /// This node's reserved block of case numbers.
+    pub case_numbers: crate::cases::domain::CaseNumbers,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
 }
@@ -67,6 +69,7 @@ impl AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl_secs),
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
+            case_numbers: crate::cases::domain::CaseNumbers::new(config.reports.case_number_block),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
             categories: moka::sync::Cache::builder()
                 .max_capacity(10_000)

@@ -1,5 +1,5 @@
 //! Several API nodes on one database and one Redis share what they must:
-//! idempotency keys and abuse limits.
+//! idempotency keys, abuse limits and the case-number counter.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -82,4 +82,53 @@ async fn two_nodes_share_idempotency_keys_and_abuse_limits() {
         .post_json("/api/v1/reports", Some(&token), &report_body(&[&p3]))
         .await;
     expect_error(r, 429, "rate_limited").await;
+}
+
+#[tokio::test]
+async fn nodes_reserve_case_numbers_in_blocks_and_never_hand_out_one_twice() {
+    // Arrange: two nodes on one database, each reserving 3 numbers at a
+    // time, so that 12 reports make both refill their blocks.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = common::test_config(tmp.path()).await;
+    c.reports.case_number_block = 3;
+    let tmp_b = tempfile::tempdir().unwrap();
+    let a = common::start(c.clone(), tmp).await;
+    let b = common::start(c, tmp_b).await;
+    let mut prepared = Vec::new();
+    for i in 0..12u8 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let token = node.citizen(&format!("numbers-{i}")).await;
+        let photo = node.photo(&token, jpeg(40, 40, i)).await;
+        prepared.push((node, token, report_body(&[&photo])));
+    }
+
+    // Act: all at once, alternating between the nodes.
+    let sent = futures_util::future::join_all(
+        prepared
+            .iter()
+            .map(|(node, token, body)| node.post_json("/api/v1/reports", Some(token), body)),
+    )
+    .await;
+
+    // Assert: every report has a number of today, none twice; each node's
+    // numbers grow in the order it handed them out.
+    let mut numbers = Vec::new();
+    for r in sent {
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        numbers.push(v["caseNo"].as_str().unwrap().to_owned());
+    }
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .format("SSP-%Y%m%d-")
+        .to_string();
+    assert!(numbers.iter().all(|n| n.starts_with(&today)), "{numbers:?}");
+    let mut unique = numbers.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 12, "{numbers:?}");
+    // Numbers come from blocks, so few are skipped: at most the 2 spare
+    // numbers of each node's last block.
+    let highest: u32 = unique.last().unwrap()[today.len()..].parse().unwrap();
+    assert!((12..=16).contains(&highest), "{numbers:?}");
 }

@@ -343,3 +343,47 @@ async fn the_category_tree_lists_small_categories_with_their_limits() {
     assert!(sub["timeLimit"].as_i64().unwrap() > 0);
     assert!(sub["closeCriterion"].as_str().unwrap().len() > 3);
 }
+
+#[tokio::test]
+async fn one_photo_sent_in_concurrent_reports_ends_in_exactly_one() {
+    // Arrange
+    let app = spawn_app().await;
+    let alice = app.citizen("alice").await;
+    let p = app.photo(&alice, jpeg(60, 60, 7)).await;
+
+    // Act: six submissions of the same photo at once.
+    let body = report_body(&[&p]);
+    let sent = futures_util::future::join_all(
+        (0..6).map(|_| app.post_json("/api/v1/reports", Some(&alice), &body)),
+    )
+    .await;
+
+    // Assert: one report has it; the others were refused whole.
+    let mut created = Vec::new();
+    for r in sent {
+        match r.status().as_u16() {
+            201 => created.push(r.json::<Value>().await.unwrap()),
+            409 | 422 => {
+                let e: Value = r.json().await.unwrap();
+                assert!(
+                    [
+                        "invalid_media",
+                        "media_already_attached",
+                        "concurrent_update"
+                    ]
+                    .contains(&e["code"].as_str().unwrap()),
+                    "{e}"
+                );
+            }
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0]["photos"][0]["id"], p.as_str());
+    assert_eq!(app.count(entity::cases::Entity).await, 1);
+    let events = app.count(entity::case_event::Entity).await;
+    assert_eq!(
+        events as usize,
+        created[0]["timeline"].as_array().unwrap().len()
+    );
+}

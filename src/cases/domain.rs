@@ -100,24 +100,73 @@ pub fn format_case_no(at: DateTime<FixedOffset>, seq: i64) -> String {
     )
 }
 
-/// Takes the next number of the day, atomically, in one statement that works
-/// on PostgreSQL and SQLite. Run it outside the case transaction so the
-/// counter row is locked only for an instant; a failed submission may leave
-/// a gap in the day's numbers, never a duplicate.
-pub async fn next_case_no<C: ConnectionTrait>(
-    db: &C,
-    at: DateTime<FixedOffset>,
-) -> anyhow::Result<String> {
-    let day = at.with_timezone(&shanghai()).format("%Y%m%d").to_string();
+/// Hands out case numbers from blocks reserved in the database.
+///
+/// Each reservation takes `block` numbers of the day at once, atomically, in
+/// one statement that works on PostgreSQL and SQLite, outside any case
+/// transaction (the counter row is locked only for an instant). A submission
+/// therefore rarely needs a round trip of its own for its number. Numbers are
+/// unique across nodes and increase on each node; numbers a node had reserved
+/// but not used when it stops, or that a failed submission took, are skipped:
+/// a gap, never a duplicate.
+pub struct CaseNumbers {
+    block: i64,
+    current: tokio::sync::Mutex<Option<Block>>,
+}
+
+/// A reserved range of one day's numbers: `next..=last`.
+struct Block {
+    day: String,
+    next: i64,
+    last: i64,
+}
+
+impl CaseNumbers {
+    pub fn new(block: u32) -> Self {
+        Self {
+            block: i64::from(Ord::max(block, 1)),
+            current: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    /// The next case number for a case created at `at`.
+    pub async fn next<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        at: DateTime<FixedOffset>,
+    ) -> anyhow::Result<String> {
+        let day = at.with_timezone(&shanghai()).format("%Y%m%d").to_string();
+        let mut current = self.current.lock().await;
+        if let Some(b) = current.as_mut()
+            && b.day == day
+            && b.next <= b.last
+        {
+            b.next += 1;
+            return Ok(format_case_no(at, b.next - 1));
+        }
+        let last = reserve(db, &day, self.block).await?;
+        let first = last - self.block + 1;
+        *current = Some(Block {
+            day,
+            next: first + 1,
+            last,
+        });
+        Ok(format_case_no(at, first))
+    }
+}
+
+/// Adds `count` to the day's counter and returns the new value: the numbers
+/// `value - count + 1 ..= value` now belong to the caller.
+async fn reserve<C: ConnectionTrait>(db: &C, day: &str, count: i64) -> anyhow::Result<i64> {
     let table = Alias::new("case_counters");
     let value = Alias::new("value");
     let stmt = Query::insert()
         .into_table(table.clone())
         .columns([Alias::new("day"), value.clone()])
-        .values_panic([day.clone().into(), 1i64.into()])
+        .values_panic([day.into(), count.into()])
         .on_conflict(
             OnConflict::column(Alias::new("day"))
-                .value(value.clone(), Expr::col((table, value.clone())).add(1))
+                .value(value.clone(), Expr::col((table, value.clone())).add(count))
                 .to_owned(),
         )
         .returning_col(value)
@@ -126,10 +175,9 @@ pub async fn next_case_no<C: ConnectionTrait>(
     let row = db
         .query_one_raw(backend.build(&stmt))
         .await
-        .context("increment case counter")?
+        .context("reserve case numbers")?
         .context("case counter returned no row")?;
-    let seq: i64 = row.try_get("", "value").context("case counter value")?;
-    Ok(format_case_no(at, seq))
+    row.try_get("", "value").context("case counter value")
 }
 
 #[cfg(test)]

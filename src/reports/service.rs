@@ -6,7 +6,7 @@ use super::dto::{
 };
 use crate::{
     auth::Caller,
-    cases::domain::{CaseStatus, next_case_no},
+    cases::domain::CaseStatus,
     error::{ApiError, ApiResult},
     geo::coords::{CoordSystem, Wgs84},
     media::service::Variant,
@@ -158,32 +158,14 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
     let c = check(state, r).await?;
     let now = chrono::Utc::now().fixed_offset();
 
-    let photos = media::Entity::find()
-        .filter(media::Column::Id.is_in(c.media_ids.clone()))
-        .all(&state.db)
-        .await?;
-    let usable: HashSet<Uuid> = photos
-        .iter()
-        .filter(|m| m.owner_id == caller.user_id && m.case_id.is_none() && m.expires_at > now)
-        .map(|m| m.id)
-        .collect();
-    let bad: Vec<Uuid> = c
-        .media_ids
-        .iter()
-        .filter(|id| !usable.contains(id))
-        .copied()
-        .collect();
-    if !bad.is_empty() {
-        return Err(ApiError::Unprocessable {
-            code: "invalid_media",
-            message: "some photos are unknown, expired, not yours, or already in another report"
-                .into(),
-            details: Some(serde_json::json!({ "mediaIds": bad })),
-        });
-    }
-
-    let candidates = duplicate_candidates(state, &c, now).await?;
-    let case_no = next_case_no(&state.db, now).await?;
+    // Two independent reads, on two pooled connections at once.
+    let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
+        state
+            .case_numbers
+            .next(&state.db, now)
+            .await
+            .map_err(ApiError::from)
+    },)?;
     let case_id = Uuid::now_v7();
     let submit = crate::cases::service::event(
         case_id,
@@ -296,26 +278,24 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         .exec(&txn)
         .await?;
     }
-    // Claim the photos only if still unattached: a concurrent report that
-    // took one of them makes this one fail whole.
-    let claimed = media::Entity::update_many()
+    // Claim the photos: only the caller's own, unexpired and unattached. One
+    // that is not (or that a concurrent report took first) makes the whole
+    // submission roll back.
+    let mut photos = media::Entity::update_many()
         .col_expr(media::Column::CaseId, Expr::value(case_id))
         .col_expr(media::Column::EventId, Expr::value(event_id))
         .filter(media::Column::Id.is_in(c.media_ids.clone()))
         .filter(media::Column::CaseId.is_null())
         .filter(media::Column::OwnerId.eq(caller.user_id))
-        .exec(&txn)
+        .filter(media::Column::ExpiresAt.gt(now))
+        .exec_with_returning(&txn)
         .await?;
-    if usize::try_from(claimed.rows_affected).ok() != Some(c.media_ids.len()) {
+    if photos.len() != c.media_ids.len() {
         txn.rollback().await?;
-        return Err(ApiError::conflict(
-            "media_already_attached",
-            "a photo was attached to another report at the same time",
-        ));
+        return Err(unusable_media(state, caller, &c.media_ids, now).await);
     }
     crate::cases::service::notices(state, &txn, &case, &fx).await?;
     txn.commit().await?;
-    let mut photos = photos;
     photos.sort_by_key(|p| p.id);
     assemble(
         state,
@@ -332,6 +312,47 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         },
         r.location.coord_system,
     )
+}
+
+/// Why the photos of a submission could not be claimed: those that are
+/// unknown, expired, someone else's or attached to another report (422).
+/// When every photo looks usable again (the report that took one rolled
+/// back meanwhile), the submission lost a race: 409, try again.
+async fn unusable_media(
+    state: &AppState,
+    caller: &Caller,
+    ids: &[Uuid],
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> ApiError {
+    let found = match media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.to_vec()))
+        .all(&state.db)
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return e.into(),
+    };
+    let usable: HashSet<Uuid> = found
+        .iter()
+        .filter(|m| m.owner_id == caller.user_id && m.case_id.is_none() && m.expires_at > now)
+        .map(|m| m.id)
+        .collect();
+    let bad: Vec<Uuid> = ids
+        .iter()
+        .filter(|id| !usable.contains(id))
+        .copied()
+        .collect();
+    if bad.is_empty() {
+        return ApiError::conflict(
+            "media_already_attached",
+            "a photo was being attached to another report at the same time; try again",
+        );
+    }
+    ApiError::Unprocessable {
+        code: "invalid_media",
+        message: "some photos are unknown, expired, not yours, or already in another report".into(),
+        details: Some(serde_json::json!({ "mediaIds": bad })),
+    }
 }
 
 /// What a citizen's view is made of.
@@ -378,12 +399,15 @@ async fn duplicate_candidates(
         .filter(cases::Column::Lng.between(lng - dlng, lng + dlng))
         .order_by_desc(cases::Column::Id)
         .limit(20)
+        .select_only()
+        .columns([cases::Column::Id, cases::Column::Lat, cases::Column::Lng])
+        .into_tuple::<(Uuid, f64, f64)>()
         .all(&state.db)
         .await?;
     let here = Point::new(lng, lat);
     Ok(near
         .into_iter()
-        .map(|o| (o.id, Haversine.distance(here, Point::new(o.lng, o.lat))))
+        .map(|(id, lat, lng)| (id, Haversine.distance(here, Point::new(lng, lat))))
         .filter(|(_, d)| *d <= cfg.duplicate_radius_m)
         .collect())
 }
