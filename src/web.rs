@@ -2,6 +2,7 @@
 
 use crate::{
     error::{ApiError, ApiResult},
+    infra::shared::Bucket,
     state::AppState,
 };
 use poem::Request;
@@ -24,16 +25,12 @@ pub fn client_ip(state: &AppState, req: &Request) -> String {
     }
 }
 
-/// Takes one event from `scope` for `key`; `429` with Retry-After when spent.
-pub async fn limit(
-    state: &AppState,
-    scope: &'static str,
-    key: &str,
-    per_minute: u32,
-) -> ApiResult<()> {
-    match state.shared.rate_limit(scope, key, per_minute).await? {
+/// Takes one event from each bucket; `429` with Retry-After, naming the
+/// spent bucket, when one is spent.
+pub async fn limit(state: &AppState, buckets: &[Bucket<'_>]) -> ApiResult<()> {
+    match state.shared.rate_limit(buckets).await? {
         None => Ok(()),
-        Some(wait) => {
+        Some((scope, wait)) => {
             state.metrics.rate_limited.with_label_values(&[scope]).inc();
             Err(ApiError::TooManyRequests {
                 code: "rate_limited",
@@ -44,9 +41,24 @@ pub async fn limit(
     }
 }
 
-pub async fn limit_login(state: &AppState, req: &Request) -> ApiResult<()> {
+/// The login limits: per client IP, and per account name when one is given
+/// (password logins).
+pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>) -> ApiResult<()> {
     let ip = client_ip(state, req);
-    limit(state, "login_ip", &ip, state.config.limits.login_per_ip).await
+    let l = &state.config.limits;
+    let mut buckets = vec![Bucket {
+        scope: "login_ip",
+        key: &ip,
+        per_minute: l.login_per_ip,
+    }];
+    if let Some(account) = account {
+        buckets.push(Bucket {
+            scope: "login_user",
+            key: account,
+            per_minute: l.login_per_user,
+        });
+    }
+    limit(state, &buckets).await
 }
 
 /// Which writes are limited, per user and per client IP.
@@ -78,6 +90,21 @@ pub async fn limit_write(
             l.report_per_ip,
         ),
     };
-    limit(state, user_scope, &user.to_string(), per_user).await?;
-    limit(state, ip_scope, &client_ip(state, req), per_ip).await
+    let (user, ip) = (user.to_string(), client_ip(state, req));
+    limit(
+        state,
+        &[
+            Bucket {
+                scope: user_scope,
+                key: &user,
+                per_minute: per_user,
+            },
+            Bucket {
+                scope: ip_scope,
+                key: &ip,
+                per_minute: per_ip,
+            },
+        ],
+    )
+    .await
 }

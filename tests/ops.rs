@@ -186,6 +186,58 @@ async fn abuse_limits_answer_429_with_retry_after() {
 }
 
 #[tokio::test]
+async fn the_per_ip_limit_covers_every_user_at_one_address_and_counts_only_what_passed() {
+    // Arrange: one upload per user and three per address, a minute.
+    let app = spawn_with(|c| {
+        c.limits.upload_per_user = 1;
+        c.limits.upload_per_ip = 3;
+    })
+    .await;
+    let (a, b, c, d) = (
+        app.citizen("ip-a").await,
+        app.citizen("ip-b").await,
+        app.citizen("ip-c").await,
+        app.citizen("ip-d").await,
+    );
+
+    // Act + Assert: a's second upload is refused by a's own bucket, and that
+    // refusal is not counted against the address …
+    assert_eq!(
+        app.upload(&a, "1.jpg", jpeg(20, 20, 1)).await.status(),
+        StatusCode::OK
+    );
+    let e = expect_error(
+        app.upload(&a, "2.jpg", jpeg(20, 20, 2)).await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("upload_user"),
+        "{e}"
+    );
+    assert_eq!(
+        app.upload(&b, "3.jpg", jpeg(20, 20, 3)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.upload(&c, "4.jpg", jpeg(20, 20, 4)).await.status(),
+        StatusCode::OK
+    );
+    // … so the address is spent after three uploads by three users, and a
+    // fourth user there is refused by the address's bucket.
+    let before = app.footprint().await;
+    let e = expect_error(
+        app.upload(&d, "5.jpg", jpeg(20, 20, 5)).await,
+        429,
+        "rate_limited",
+    )
+    .await;
+    assert!(e["message"].as_str().unwrap().contains("upload_ip"), "{e}");
+    assert_eq!(app.footprint().await, before);
+}
+
+#[tokio::test]
 async fn the_committed_spec_is_the_codes_spec() {
     let committed = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -173,7 +173,7 @@ impl AuthApi {
         req: &Request,
         body: Json<WechatLogin>,
     ) -> Res<Json<TokenResponse>, WechatLoginErrors> {
-        web::limit_login(&state, req).await?;
+        web::limit_login(&state, req, None).await?;
         Ok(Json(service::wechat_login(&state, &body.code).await?))
     }
 
@@ -190,7 +190,7 @@ impl AuthApi {
         if !state.config.dev_login {
             return Err(ApiError::NotFound("route not found".into()).into());
         }
-        web::limit_login(&state, req).await?;
+        web::limit_login(&state, req, None).await?;
         Ok(Json(service::dev_login(&state, &body.openid).await?))
     }
 
@@ -208,9 +208,7 @@ impl AuthApi {
         req: &Request,
         body: Json<PasswordLogin>,
     ) -> Res<Json<TokenResponse>, PasswordLoginErrors> {
-        web::limit_login(&state, req).await?;
-        let per_user = state.config.limits.login_per_user;
-        web::limit(&state, "login_user", &body.username, per_user).await?;
+        web::limit_login(&state, req, Some(&body.username)).await?;
         Ok(Json(
             service::password_login(&state, &body.username, &body.password).await?,
         ))

@@ -15,22 +15,39 @@ use std::{
 
 /// GCRA (generic cell rate algorithm), the same algorithm governor runs in
 /// process, evaluated atomically inside Redis with Redis's own clock so that
-/// every node agrees. Returns 0 when allowed, else milliseconds to wait.
+/// every node agrees. Takes one event from every bucket in KEYS (ARGV: the
+/// interval in ms and the burst of each), or from none when one is spent.
+/// Returns {0, 0} when allowed, else {index of the spent bucket (1-based),
+/// milliseconds to wait}.
 const GCRA_LUA: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local interval = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local tat = tonumber(redis.call('GET', KEYS[1]) or now)
-if tat < now then tat = now end
-local new_tat = tat + interval
-local allow_until = now + interval * burst
-if new_tat > allow_until then
-  return new_tat - allow_until
+local next_tat = {}
+for i = 1, #KEYS do
+  local interval = tonumber(ARGV[2 * i - 1])
+  local burst = tonumber(ARGV[2 * i])
+  local tat = tonumber(redis.call('GET', KEYS[i]) or now)
+  if tat < now then tat = now end
+  local new_tat = tat + interval
+  local allow_until = now + interval * burst
+  if new_tat > allow_until then
+    return {i, new_tat - allow_until}
+  end
+  next_tat[i] = new_tat
 end
-redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
-return 0
+for i = 1, #KEYS do
+  redis.call('SET', KEYS[i], next_tat[i], 'PX', next_tat[i] - now)
+end
+return {0, 0}
 ";
+
+/// One abuse-limit bucket: `scope:key`, allowing `per_minute` events a minute.
+#[derive(Debug, Clone, Copy)]
+pub struct Bucket<'a> {
+    pub scope: &'static str,
+    pub key: &'a str,
+    pub per_minute: u32,
+}
 
 /// One idempotency record.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -79,6 +96,27 @@ pub struct LocalShared {
     kv: Mutex<HashMap<String, (String, std::time::Instant)>>,
 }
 
+impl LocalShared {
+    /// The in-process limiter of `scope` at `per_minute`, made on first use.
+    fn limiter(
+        &self,
+        scope: &str,
+        per_minute: u32,
+    ) -> anyhow::Result<Arc<DefaultKeyedRateLimiter<String>>> {
+        let mut map = self
+            .limiters
+            .lock()
+            .map_err(|_| anyhow::anyhow!("rate limiter lock poisoned"))?;
+        Ok(map
+            .entry((scope.to_owned(), per_minute))
+            .or_insert_with(|| {
+                let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
+                Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
+            })
+            .clone())
+    }
+}
+
 impl Shared {
     pub async fn connect(redis_url: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
         match redis_url {
@@ -124,48 +162,41 @@ impl Shared {
         Ok(())
     }
 
-    /// Takes one event from the bucket `scope:key`, allowing `per_minute`
-    /// events per minute. `Ok(None)` when allowed, `Ok(Some(wait))` when not.
+    /// Takes one event from each bucket, in one round trip to Redis: either
+    /// from all of them, or, when one is spent, from none. `Ok(None)` when
+    /// allowed; `Ok(Some((scope, wait)))` names the spent bucket.
     pub async fn rate_limit(
         &self,
-        scope: &str,
-        key: &str,
-        per_minute: u32,
-    ) -> anyhow::Result<Option<Duration>> {
-        let per_minute = per_minute.max(1);
+        buckets: &[Bucket<'_>],
+    ) -> anyhow::Result<Option<(&'static str, Duration)>> {
         match self {
             Self::Redis { conn, prefix, gcra } => {
                 let mut c = conn.clone();
-                let interval_ms = 60_000 / u64::from(per_minute);
-                let wait_ms: u64 = gcra
-                    .key(format!("{prefix}rl:{scope}:{key}"))
-                    .arg(interval_ms.max(1))
-                    .arg(per_minute)
-                    .invoke_async(&mut c)
-                    .await
-                    .context("redis rate limit")?;
-                Ok((wait_ms > 0).then(|| Duration::from_millis(wait_ms)))
+                let mut inv = gcra.prepare_invoke();
+                for b in buckets {
+                    let per_minute = b.per_minute.max(1);
+                    inv.key(format!("{prefix}rl:{}:{}", b.scope, b.key))
+                        .arg((60_000 / u64::from(per_minute)).max(1))
+                        .arg(per_minute);
+                }
+                let (spent, wait_ms): (usize, u64) =
+                    inv.invoke_async(&mut c).await.context("redis rate limit")?;
+                Ok(spent
+                    .checked_sub(1)
+                    .and_then(|i| buckets.get(i))
+                    .map(|b| (b.scope, Duration::from_millis(wait_ms))))
             }
             Self::Local(local) => {
-                let limiter = {
-                    let mut map = local
-                        .limiters
-                        .lock()
-                        .map_err(|_| anyhow::anyhow!("rate limiter lock poisoned"))?;
-                    map.entry((scope.to_owned(), per_minute))
-                        .or_insert_with(|| {
-                            let n = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-                            Arc::new(DefaultKeyedRateLimiter::keyed(Quota::per_minute(n)))
-                        })
-                        .clone()
-                };
-                match limiter.check_key(&key.to_owned()) {
-                    Ok(()) => Ok(None),
-                    Err(not_until) => {
+                // governor cannot look without taking: in process, the
+                // buckets before a spent one have counted the request.
+                for b in buckets {
+                    let limiter = local.limiter(b.scope, b.per_minute.max(1))?;
+                    if let Err(not_until) = limiter.check_key(&b.key.to_owned()) {
                         let now = governor::clock::DefaultClock::default().now();
-                        Ok(Some(not_until.wait_time_from(now)))
+                        return Ok(Some((b.scope, not_until.wait_time_from(now))));
                     }
                 }
+                Ok(None)
             }
         }
     }
