@@ -387,3 +387,23 @@ async fn one_photo_sent_in_concurrent_reports_ends_in_exactly_one() {
         created[0]["timeline"].as_array().unwrap().len()
     );
 }
+
+#[tokio::test]
+async fn a_photo_left_unattached_past_its_time_cannot_be_reported() {
+    // Arrange: unattached photos expire after one second.
+    let app = spawn_with(|c| c.media.unattached_ttl_secs = 1).await;
+    let alice = app.citizen("alice").await;
+    let p = app.photo(&alice, jpeg(60, 60, 9)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    // Act
+    let r = app
+        .post_json("/api/v1/reports", Some(&alice), &report_body(&[&p]))
+        .await;
+
+    // Assert
+    let e = expect_error(r, 422, "invalid_media").await;
+    assert_eq!(e["details"]["mediaIds"][0], p.as_str());
+    assert_eq!(app.count(entity::cases::Entity).await, 0);
+    assert_eq!(app.count(entity::case_event::Entity).await, 0);
+}
