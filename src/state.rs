@@ -49,6 +49,14 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
+    /// Deadlines on the current working calendar.
+    pub fn clock(&self) -> crate::cases::clock::Clock {
+        crate::cases::clock::Clock {
+            cal: self.calendar.get(),
+            warn_fraction: self.config.workflow.warn_fraction,
+        }
+    }
+
     pub async fn build(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
         let store = ObjectStore::from_config(&config.store)
             .await

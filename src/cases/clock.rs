@@ -38,8 +38,8 @@ impl ClockKind {
 }
 
 /// The calendar and the warning threshold.
-pub struct Clock<'a> {
-    pub cal: &'a WorkCalendar,
+pub struct Clock {
+    pub cal: std::sync::Arc<WorkCalendar>,
     pub warn_fraction: f64,
 }
 
@@ -51,7 +51,7 @@ pub struct Schedule {
     pub warn_at: Option<Ts>,
 }
 
-impl Clock<'_> {
+impl Clock {
     pub fn add(&self, kind: ClockKind, at: Ts, minutes: i64) -> Ts {
         utc(match kind {
             ClockKind::Natural => at + Duration::minutes(minutes),
@@ -106,9 +106,8 @@ mod tests {
 
     #[test]
     fn the_warning_falls_at_the_fraction_of_working_time() {
-        let cal = WorkCalendar::default_city();
         let c = Clock {
-            cal: &cal,
+            cal: std::sync::Arc::new(WorkCalendar::default_city()),
             warn_fraction: 0.8,
         };
         // 10 working hours from Friday 09:00: 7 h Friday, 3 h Monday.
@@ -126,9 +125,8 @@ mod tests {
 
     #[test]
     fn a_resumed_clock_past_its_warning_point_warns_at_once_unless_warned() {
-        let cal = WorkCalendar::default_city();
         let c = Clock {
-            cal: &cal,
+            cal: std::sync::Arc::new(WorkCalendar::default_city()),
             warn_fraction: 0.8,
         };
         let now = t("2026-11-24T09:00:00+08:00");

@@ -6,7 +6,7 @@
 //! fields it changes, so several nodes fire each event exactly once.
 
 use super::{
-    clock::{Clock, ClockKind},
+    clock::ClockKind,
     domain::CaseStatus,
     service::{CLOCK_RUNS, Effects, event, notices, status_of, timer_after},
 };
@@ -83,7 +83,11 @@ async fn fire_one(state: &AppState, case: &cases::Model) -> anyhow::Result<Optio
     let Some(due) = what_is_due(case, status, now) else {
         // Nothing due (changed meanwhile): refresh the timer so it is not read again.
         let am = cases::ActiveModel {
-            timer_at: Set(timer_after(case, &cases::ActiveModel::default(), status)),
+            timer_at: Set(timer_after(
+                Some(case),
+                &cases::ActiveModel::default(),
+                status,
+            )),
             ..Default::default()
         };
         cases::Entity::update_many()
@@ -96,20 +100,12 @@ async fn fire_one(state: &AppState, case: &cases::Model) -> anyhow::Result<Optio
         return Ok(None);
     };
     let dir = state.directory.get();
-    let cal = state.calendar.get();
-    let clock = Clock {
-        cal: &cal,
-        warn_fraction: state.config.workflow.warn_fraction,
-    };
+    let clock = state.clock();
     let mut am = cases::ActiveModel::default();
     let mut q = cases::Entity::update_many()
         .filter(cases::Column::Id.eq(case.id))
         .filter(cases::Column::Status.eq(case.status.clone()));
-    let mut fx = Effects {
-        events: vec![],
-        units: vec![],
-        citizen: None,
-    };
+    let mut fx = Effects::default();
     let unit = case.unit_id;
     let escalate_to =
         |level: i32, am: &mut cases::ActiveModel, fx: &mut Effects, auto_note: &str| {
@@ -236,7 +232,7 @@ async fn fire_one(state: &AppState, case: &cases::Model) -> anyhow::Result<Optio
             }
         }
     }
-    am.timer_at = Set(timer_after(case, &am, status));
+    am.timer_at = Set(timer_after(Some(case), &am, status));
     let txn = state.db.begin().await?;
     let updated = q.set(am).exec(&txn).await?;
     if updated.rows_affected != 1 {

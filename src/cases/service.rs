@@ -167,26 +167,27 @@ pub fn event(
     }
 }
 
-/// The value an active model will hold: its new value, or the row's.
-fn pick<T: Clone + Into<sea_orm::Value>>(av: &ActiveValue<T>, orig: &T) -> T {
-    match av {
-        Set(v) | Unchanged(v) => v.clone(),
-        NotSet => orig.clone(),
-    }
-}
-
-/// The earliest pending timer of a case after a change.
-pub fn timer_after(case: &cases::Model, am: &cases::ActiveModel, status: CaseStatus) -> Option<Ts> {
+/// The earliest pending timer of a case after a change (`case`: the row
+/// before it; none for a case being created).
+pub fn timer_after(
+    case: Option<&cases::Model>,
+    am: &cases::ActiveModel,
+    status: CaseStatus,
+) -> Option<Ts> {
     if !CLOCK_RUNS.contains(&status) {
         return None;
     }
-    let warn_at = pick(&am.warn_at, &case.warn_at);
-    let warned_at = pick(&am.warned_at, &case.warned_at);
-    let due_at = pick(&am.due_at, &case.due_at);
-    let overdue_at = pick(&am.overdue_at, &case.overdue_at);
-    let next_esc = pick(&am.next_escalation_at, &case.next_escalation_at);
-    let accept_due = pick(&am.accept_due_at, &case.accept_due_at);
-    let accept_overdue = pick(&am.accept_overdue_at, &case.accept_overdue_at);
+    let pick = |av: &ActiveValue<Option<Ts>>, orig: fn(&cases::Model) -> Option<Ts>| match av {
+        Set(v) | Unchanged(v) => *v,
+        NotSet => case.and_then(orig),
+    };
+    let warn_at = pick(&am.warn_at, |c| c.warn_at);
+    let warned_at = pick(&am.warned_at, |c| c.warned_at);
+    let due_at = pick(&am.due_at, |c| c.due_at);
+    let overdue_at = pick(&am.overdue_at, |c| c.overdue_at);
+    let next_esc = pick(&am.next_escalation_at, |c| c.next_escalation_at);
+    let accept_due = pick(&am.accept_due_at, |c| c.accept_due_at);
+    let accept_overdue = pick(&am.accept_overdue_at, |c| c.accept_overdue_at);
     next_timer(&[
         warn_at.filter(|_| warned_at.is_none()),
         due_at.filter(|_| overdue_at.is_none()),
@@ -196,7 +197,7 @@ pub fn timer_after(case: &cases::Model, am: &cases::ActiveModel, status: CaseSta
 }
 
 /// The limit of a category as (clock kind, total clock minutes).
-pub fn limit_of(clock: &Clock<'_>, cat: &category::Model) -> (ClockKind, i64) {
+pub fn limit_of(clock: &Clock, cat: &category::Model) -> (ClockKind, i64) {
     let unit = cat
         .limit_unit
         .as_deref()
@@ -207,7 +208,7 @@ pub fn limit_of(clock: &Clock<'_>, cat: &category::Model) -> (ClockKind, i64) {
 }
 
 /// Starts a fresh handling clock (dispatch, reopen).
-pub fn start_clock(am: &mut cases::ActiveModel, clock: &Clock<'_>, cat: &category::Model, now: Ts) {
+pub fn start_clock(am: &mut cases::ActiveModel, clock: &Clock, cat: &category::Model, now: Ts) {
     let (kind, total) = limit_of(clock, cat);
     let s = clock.schedule(kind, now, total, total, false);
     am.clock_kind = Set(Some(kind.as_str().into()));
@@ -223,6 +224,7 @@ pub fn start_clock(am: &mut cases::ActiveModel, clock: &Clock<'_>, cat: &categor
 }
 
 /// What an action writes besides the case row.
+#[derive(Default)]
 pub struct Effects {
     pub events: Vec<case_event::ActiveModel>,
     pub units: Vec<(Uuid, &'static str, String)>,
@@ -289,11 +291,7 @@ pub async fn act(
     }
     let now = utc_now();
     let dir = state.directory.get();
-    let cal = state.calendar.get();
-    let clock = Clock {
-        cal: &cal,
-        warn_fraction: state.config.workflow.warn_fraction,
-    };
+    let clock = state.clock();
     let case = load_visible(&state.db, &dir, caller, id).await?;
     check_version(&case, expected)?;
     let from = status_of(&case.status)?;
@@ -306,11 +304,7 @@ pub async fn act(
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("case category missing")))?;
     let actor = Actor::of(caller);
     let mut am = cases::ActiveModel::default();
-    let mut fx = Effects {
-        events: vec![],
-        units: vec![],
-        citizen: None,
-    };
+    let mut fx = Effects::default();
     let mut attach: Vec<Uuid> = vec![];
     let to = match &cmd {
         Command::Accept => {
@@ -678,7 +672,7 @@ pub fn check_version(case: &cases::Model, expected: i32) -> ApiResult<()> {
 /// Sets the unit and starts the accept and handling clocks.
 pub fn dispatch_into(
     am: &mut cases::ActiveModel,
-    clock: &Clock<'_>,
+    clock: &Clock,
     cat: &category::Model,
     unit: Uuid,
     now: Ts,
@@ -742,7 +736,7 @@ pub async fn commit(
     fx: &Effects,
 ) -> ApiResult<()> {
     let now = utc_now();
-    am.timer_at = Set(timer_after(case, &am, to));
+    am.timer_at = Set(timer_after(Some(case), &am, to));
     am.updated_at = Set(now);
     let updated = cases::Entity::update_many()
         .set(am)
@@ -942,11 +936,7 @@ pub async fn decide_extension(
     let note = clean_note(body.note.clone())?;
     let now = utc_now();
     let dir = state.directory.get();
-    let cal = state.calendar.get();
-    let clock = Clock {
-        cal: &cal,
-        warn_fraction: state.config.workflow.warn_fraction,
-    };
+    let clock = state.clock();
     let case = load_visible(&state.db, &dir, caller, id).await?;
     check_version(&case, body.expected_version)?;
     let ext = extension::Entity::find_by_id(ext_id)
@@ -964,7 +954,7 @@ pub async fn decide_extension(
     let mut am = cases::ActiveModel::default();
     if body.approve {
         let unit = LimitUnit::parse(&ext.limit_unit).unwrap_or(LimitUnit::WorkHours);
-        let extra = cal.limit_minutes(i64::from(ext.amount), unit);
+        let extra = clock.cal.limit_minutes(i64::from(ext.amount), unit);
         let total = case.clock_total_minutes.unwrap_or(0) + extra;
         am.clock_total_minutes = Set(Some(total));
         am.extended = Set(true);

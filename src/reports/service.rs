@@ -167,7 +167,9 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
             .map_err(ApiError::from)
     },)?;
     let case_id = Uuid::now_v7();
-    let submit = crate::cases::service::event(
+    // The photos point at this event, so its id is chosen here.
+    let event_id = Uuid::now_v7();
+    let mut submit = crate::cases::service::event(
         case_id,
         crate::audit::Actor::of(caller),
         "submit",
@@ -178,9 +180,7 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         Some(serde_json::json!({ "routing": c.route })),
         now,
     );
-    let event_id = Uuid::now_v7();
-    let mut submit = submit;
-    submit.id = sea_orm::ActiveValue::Set(event_id);
+    submit.id = Set(event_id);
     let mut events = vec![submit];
     let mut am = cases::ActiveModel {
         id: Set(case_id),
@@ -205,21 +205,18 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
         ..Default::default()
     };
     // Categories without manual review are accepted and dispatched at once.
-    let mut fx = crate::cases::service::Effects {
-        events: vec![],
-        units: vec![],
-        citizen: None,
-    };
+    let mut fx = crate::cases::service::Effects::default();
     if !c.category.manual_review
         && let Some(route) = &c.route
     {
-        let cal = state.calendar.get();
-        let clock = crate::cases::clock::Clock {
-            cal: &cal,
-            warn_fraction: state.config.workflow.warn_fraction,
-        };
+        let clock = state.clock();
         crate::cases::service::dispatch_into(&mut am, &clock, &c.category, route.unit_id, now);
         am.status = Set(CaseStatus::Dispatched.as_str().into());
+        am.timer_at = Set(crate::cases::service::timer_after(
+            None,
+            &am,
+            CaseStatus::Dispatched,
+        ));
         let sys = crate::audit::Actor::SYSTEM;
         events.push(crate::cases::service::event(
             case_id,
@@ -247,18 +244,6 @@ pub async fn create(state: &AppState, caller: &Caller, r: &CreateReport) -> ApiR
             CaseStatus::Dispatched,
             Some(format!("已派遣至{}", route.unit_name)),
         ));
-    }
-    if am.status == Set(CaseStatus::Dispatched.as_str().to_owned()) {
-        let set = |v: &sea_orm::ActiveValue<Option<chrono::DateTime<chrono::FixedOffset>>>| match v
-        {
-            sea_orm::ActiveValue::Set(t) => *t,
-            _ => None,
-        };
-        am.timer_at = Set(crate::cases::clock::next_timer(&[
-            set(&am.warn_at),
-            set(&am.due_at),
-            set(&am.accept_due_at),
-        ]));
     }
     let txn = state.db.begin().await?;
     let case = am.insert(&txn).await?;
