@@ -234,18 +234,18 @@ async fn fire_one(state: &AppState, case: &cases::Model) -> anyhow::Result<Optio
     }
     am.timer_at = Set(timer_after(Some(case), &am, status));
     let txn = state.db.begin().await?;
-    let updated = q.set(am).exec(&txn).await?;
-    if updated.rows_affected != 1 {
+    let updated = q.set(am).exec_with_returning(&txn).await?;
+    let [after] = updated.as_slice() else {
         // Another node fired it, or the case changed: nothing to do.
         txn.rollback().await?;
         return Ok(None);
-    }
+    };
     if !fx.events.is_empty() {
         entity::case_event::Entity::insert_many(fx.events.clone())
             .exec(&txn)
             .await?;
     }
-    notices(state, &txn, case, &fx)
+    notices(state, &txn, after, &fx)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     txn.commit().await?;

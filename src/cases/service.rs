@@ -746,23 +746,24 @@ pub async fn commit(
         )
         .filter(cases::Column::Id.eq(case.id))
         .filter(cases::Column::Version.eq(expected))
-        .exec(txn)
+        .exec_with_returning(txn)
         .await?;
-    if updated.rows_affected != 1 {
+    let [after] = updated.as_slice() else {
         return Err(ApiError::conflict(
             "version_conflict",
             "someone else acted on this case at the same time; reload it",
         ));
-    }
+    };
     if !fx.events.is_empty() {
         case_event::Entity::insert_many(fx.events.clone())
             .exec(txn)
             .await?;
     }
-    notices(state, txn, case, fx).await
+    notices(state, txn, after, fx).await
 }
 
-/// Queues the unit and citizen notifications of a change.
+/// Queues the unit and citizen notifications of a change; `case` is the row
+/// as the change wrote it.
 pub async fn notices(
     state: &AppState,
     txn: &DatabaseTransaction,
@@ -779,10 +780,6 @@ pub async fn notices(
     if !hooked && !to_citizen {
         return Ok(());
     }
-    let fresh = cases::Entity::find_by_id(case.id)
-        .one(txn)
-        .await?
-        .unwrap_or_else(|| case.clone());
     let cat_name = category::Entity::find_by_id(case.category_id)
         .one(txn)
         .await?
@@ -797,9 +794,9 @@ pub async fn notices(
                     event: (*ev).into(),
                     case_id: case.id,
                     case_no: case.case_no.clone(),
-                    status: fresh.status.clone(),
+                    status: case.status.clone(),
                     category: cat_name.clone(),
-                    due_at: fresh.due_at,
+                    due_at: case.due_at,
                     text: text.clone(),
                 },
             )
