@@ -235,7 +235,7 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(5);
-    let wrk_photos = wrk_secs as usize * 1500;
+    let wrk_photos = wrk_secs as usize * 2500;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("lines.tsv");
     let mut lines = String::new();
