@@ -9,6 +9,14 @@ use poem_openapi::{
 };
 use serde::Serialize;
 
+use crate::{
+    cases::{error::CaseError, transition::Refusal},
+    categories::service::CategoryError,
+    core::{Forbidden, UnknownStored, page::BadCursor},
+    infra::DbError,
+    reports::error::ReportError,
+};
+
 /// The JSON body of every error response.
 #[derive(Debug, Clone, Object, Serialize)]
 #[oai(rename_all = "camelCase")]
@@ -208,16 +216,193 @@ impl poem::error::ResponseError for ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(e: sea_orm::DbErr) -> Self {
-        // SQLite refuses a second writer that read an older snapshot
-        // (SQLITE_BUSY): the same situation as a lost version race.
-        let text = e.to_string();
-        if text.contains("database is locked") || text.contains("(code: 517)") {
-            return Self::Conflict {
+        DbError::from(e).into()
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Busy(_) => Self::Conflict {
                 code: "concurrent_update",
                 message: "another change was written at the same moment; reload and retry".into(),
-            };
+            },
+            DbError::Constraint { constraint, source } => on_constraint(&constraint)
+                .unwrap_or_else(|| {
+                    Self::Internal(anyhow::Error::new(source).context(format!(
+                        "constraint {constraint} with no mapping to a client error"
+                    )))
+                }),
+            DbError::Other(e) => Self::Internal(anyhow::Error::new(e).context("database")),
         }
-        Self::Internal(anyhow::Error::new(e).context("database"))
+    }
+}
+
+/// The constraint violations a client can cause, by constraint: the
+/// PostgreSQL name, or how SQLite identifies it (its columns).
+const CONSTRAINTS: &[(&[&str], u16, &str, &str)] = &[
+    (
+        &["users_username_key", "users.username"],
+        409,
+        "username_taken",
+        "an account with this username exists",
+    ),
+    (
+        &["units_code_key", "units.code"],
+        409,
+        "concurrent_update",
+        "a unit with this code was created at the same moment; retry",
+    ),
+    (
+        &["categories_code_key", "categories.code"],
+        409,
+        "concurrent_update",
+        "a category with this code was created at the same moment; retry",
+    ),
+    (
+        &["areas_code_key", "areas.code"],
+        409,
+        "concurrent_update",
+        "an area with this code was created at the same moment; retry",
+    ),
+];
+
+/// Maps a constraint violation to the client error it means, if any.
+fn on_constraint(constraint: &str) -> Option<ApiError> {
+    let (_, status, code, message) = CONSTRAINTS
+        .iter()
+        .find(|(names, ..)| names.contains(&constraint))?;
+    Some(match status {
+        409 => ApiError::Conflict {
+            code,
+            message: (*message).into(),
+        },
+        _ => ApiError::Unprocessable {
+            code,
+            message: (*message).into(),
+            details: None,
+        },
+    })
+}
+
+impl From<Forbidden> for ApiError {
+    fn from(e: Forbidden) -> Self {
+        Self::Forbidden(e.to_string())
+    }
+}
+
+impl From<BadCursor> for ApiError {
+    fn from(e: BadCursor) -> Self {
+        Self::bad_request("invalid_cursor", e.to_string())
+    }
+}
+
+impl From<UnknownStored> for ApiError {
+    fn from(e: UnknownStored) -> Self {
+        Self::Internal(anyhow::Error::new(e))
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(e: Refusal) -> Self {
+        let message = e.to_string();
+        let bad = |code| Self::BadRequest {
+            code,
+            message: message.clone(),
+            details: None,
+        };
+        let conflict = |code| Self::Conflict {
+            code,
+            message: message.clone(),
+        };
+        let unprocessable = |code| Self::Unprocessable {
+            code,
+            message: message.clone(),
+            details: None,
+        };
+        match e {
+            Refusal::Forbidden(f) => f.into(),
+            Refusal::SystemOnly { .. } => Self::Forbidden(message),
+            Refusal::NoteRequired { .. } => bad("note_required"),
+            Refusal::NoteTooLong => bad("note_too_long"),
+            Refusal::AfterPhotosRequired => bad("after_photos_required"),
+            Refusal::ReasonRequired => bad("reason_required"),
+            Refusal::VersionConflict { .. } => conflict("version_conflict"),
+            Refusal::IllegalTransition { .. } => conflict("illegal_transition"),
+            Refusal::NoHigherUnit => conflict("no_higher_unit"),
+            Refusal::ExtensionPending => conflict("extension_pending"),
+            Refusal::ExtensionDecided { .. } => conflict("extension_decided"),
+            Refusal::AlreadyRated => conflict("already_rated"),
+            Refusal::NotClosed => conflict("not_closed"),
+            Refusal::NothingDue => conflict("nothing_due"),
+            Refusal::UnknownUnit { .. } => unprocessable("unknown_unit"),
+            Refusal::NoUnit => unprocessable("no_unit"),
+            Refusal::UnknownCase => unprocessable("unknown_case"),
+            Refusal::NotACarrier { .. } => unprocessable("not_a_carrier"),
+        }
+    }
+}
+
+impl From<CaseError> for ApiError {
+    fn from(e: CaseError) -> Self {
+        let message = e.to_string();
+        match e {
+            CaseError::Refused(r) => r.into(),
+            CaseError::Forbidden(f) => f.into(),
+            CaseError::NotFound { .. } => Self::NotFound(message),
+            CaseError::LostRace => Self::Conflict {
+                code: "version_conflict",
+                message,
+            },
+            CaseError::InvalidMedia { ids } => Self::Unprocessable {
+                code: "invalid_media",
+                message,
+                details: Some(serde_json::json!({ "mediaIds": ids })),
+            },
+            CaseError::MediaRace => Self::Conflict {
+                code: "media_already_attached",
+                message,
+            },
+            CaseError::BadFilter { code, .. } => Self::BadRequest {
+                code,
+                message,
+                details: None,
+            },
+            CaseError::ReasonRequired => Self::bad_request("reason_required", message),
+            CaseError::Cursor(c) => c.into(),
+            CaseError::Stored(s) => s.into(),
+            CaseError::Db(d) => d.into(),
+            CaseError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<ReportError> for ApiError {
+    fn from(e: ReportError) -> Self {
+        let message = e.to_string();
+        match e {
+            ReportError::Invalid { code, details, .. } => Self::BadRequest {
+                code,
+                message,
+                details,
+            },
+            ReportError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
+            ReportError::Case(c) => c.into(),
+            ReportError::Forbidden(f) => f.into(),
+            ReportError::Cursor(c) => c.into(),
+            ReportError::Stored(s) => s.into(),
+            ReportError::Db(d) => d.into(),
+            ReportError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<CategoryError> for ApiError {
+    fn from(e: CategoryError) -> Self {
+        match e {
+            CategoryError::Stored(s) => s.into(),
+            CategoryError::Db(d) => d.into(),
+        }
     }
 }
 
@@ -277,21 +462,24 @@ pub struct Errors<S: ErrorSet>(pub ApiError, std::marker::PhantomData<S>);
 /// What handlers return: the spec lists exactly the statuses of `S`.
 pub type Res<T, S> = Result<T, Errors<S>>;
 
-impl<S: ErrorSet> From<ApiError> for Errors<S> {
-    fn from(e: ApiError) -> Self {
-        Self(e, std::marker::PhantomData)
-    }
-}
+/// An error that a handler may return with `?`: every feature's error type
+/// (each converts into an [`ApiError`] below, the one place a status is chosen).
+pub trait IntoApiError: Into<ApiError> {}
 
-impl<S: ErrorSet> From<sea_orm::DbErr> for Errors<S> {
-    fn from(e: sea_orm::DbErr) -> Self {
-        ApiError::from(e).into()
-    }
-}
+impl IntoApiError for ApiError {}
+impl IntoApiError for anyhow::Error {}
+impl IntoApiError for Forbidden {}
+impl IntoApiError for BadCursor {}
+impl IntoApiError for DbError {}
+impl IntoApiError for sea_orm::DbErr {}
+impl IntoApiError for Refusal {}
+impl IntoApiError for CaseError {}
+impl IntoApiError for ReportError {}
+impl IntoApiError for CategoryError {}
 
-impl<S: ErrorSet> From<anyhow::Error> for Errors<S> {
-    fn from(e: anyhow::Error) -> Self {
-        ApiError::Internal(e).into()
+impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
+    fn from(e: E) -> Self {
+        Self(e.into(), std::marker::PhantomData)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod cases;
 pub mod categories;
 pub mod config;
+pub mod core;
 pub mod demo;
 pub mod error;
 pub mod geo;

@@ -184,13 +184,13 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::CalendarDue { from, amount, unit } => {
             let from = chrono::DateTime::parse_from_rfc3339(&from).context("FROM is RFC 3339")?;
-            let unit = suishoupai::categories::LimitUnit::parse(&unit)
+            let unit = suishoupai::core::LimitUnit::parse(&unit)
                 .context("unit is work_hours, work_days or natural_hours")?;
             let cal = suishoupai::calendar::store::load(&conn).await?;
             let due = cal.due(from, amount, unit);
             println!(
                 "{}",
-                due.with_timezone(&suishoupai::cases::domain::shanghai())
+                due.with_timezone(&suishoupai::core::time::shanghai())
                     .to_rfc3339()
             );
             Ok(())

@@ -3,10 +3,11 @@
 use crate::{
     auth::{jwt::JwtKeys, wechat::WechatClient},
     calendar::WorkCalendar,
+    cases::{model::CategoryRules, numbers::CaseNumbers},
     config::Config,
+    core::photos::UrlSigner,
     geo::areas::{AreaIndex, Areas},
     infra::{metrics::Metrics, shared::Shared, snapshot::Snapshot, store::ObjectStore},
-    media::signing::UrlSigner,
     routing::Directory,
 };
 use anyhow::Context;
@@ -36,7 +37,9 @@ pub struct Inner {
     /// Small categories by code (a short TTL: admin changes show within seconds).
     pub categories: moka::sync::Cache<String, Option<entity::category::Model>>,
     /// This node's reserved block of case numbers.
-    pub case_numbers: crate::cases::domain::CaseNumbers,
+    pub case_numbers: CaseNumbers,
+    /// Category rules by id, for the case loop (the same short TTL).
+    pub category_rules: moka::sync::Cache<uuid::Uuid, CategoryRules>,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
 }
@@ -77,7 +80,11 @@ impl AppState {
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl_secs),
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
-            case_numbers: crate::cases::domain::CaseNumbers::new(config.reports.case_number_block),
+            case_numbers: CaseNumbers::new(config.reports.case_number_block),
+            category_rules: moka::sync::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(30))
+                .build(),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
             categories: moka::sync::Cache::builder()
                 .max_capacity(10_000)
@@ -106,7 +113,10 @@ impl AppState {
                 Gen::Calendar => self
                     .calendar
                     .replace(crate::calendar::store::load(&self.db).await?),
-                Gen::Categories => self.categories.invalidate_all(),
+                Gen::Categories => {
+                    self.categories.invalidate_all();
+                    self.category_rules.invalidate_all();
+                }
             }
         }
         Ok(())

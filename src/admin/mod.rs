@@ -7,13 +7,16 @@ pub mod service;
 use crate::{
     api::Tag,
     audit::Actor,
-    auth::{BearerAuth, Caller, Role},
+    auth::BearerAuth,
     calendar::store as cal_store,
-    categories::LimitUnit,
+    core::{
+        Caller, Role,
+        page::{decode_cursor, split_page},
+    },
     error::{ApiError, ApiResult, Res},
     infra::settings::Gen,
-    reports::service::{decode_cursor, encode_cursor},
     state::AppState,
+    web::enums,
 };
 use chrono::{DateTime, Datelike, FixedOffset};
 use entity::{audit_log, routing_rule, unit, user};
@@ -47,7 +50,7 @@ pub struct CategoryInput {
     pub parent_code: Option<String>,
     /// Handling time limit of a 小类, in `limitUnit` (1–10000).
     pub time_limit: Option<i32>,
-    pub limit_unit: Option<LimitUnit>,
+    pub limit_unit: Option<enums::LimitUnit>,
     /// Accept limit (接单时限) of a 小类 in working hours (1–1000).
     pub accept_limit_hours: Option<i32>,
     /// Whether a dispatcher reviews reports first (false: automatic 立案 and dispatch).
@@ -291,7 +294,7 @@ pub struct AccountInput {
     /// At least 8 characters.
     #[oai(validator(max_length = 256))]
     pub password: String,
-    pub role: Role,
+    pub role: enums::Role,
     /// The unit, for unit members.
     pub unit_code: Option<String>,
     /// Name shown in timelines.
@@ -305,7 +308,7 @@ pub struct AccountRow {
     pub id: Uuid,
     /// Login name.
     pub username: Option<String>,
-    pub role: Role,
+    pub role: enums::Role,
     /// Unit of a unit member.
     pub unit_id: Option<Uuid>,
     /// Display name.
@@ -397,7 +400,7 @@ impl AdminApi {
                 name: b.name,
                 parent_code: b.parent_code,
                 time_limit: b.time_limit,
-                limit_unit: b.limit_unit,
+                limit_unit: b.limit_unit.map(Into::into),
                 accept_limit_hours: b.accept_limit_hours,
                 manual_review: b.manual_review,
                 close_criterion: b.close_criterion,
@@ -658,7 +661,7 @@ impl AdminApi {
         #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
         amount: Query<i64>,
         /// work_hours | work_days | natural_hours
-        unit: Query<LimitUnit>,
+        unit: Query<enums::LimitUnit>,
     ) -> Res<Json<DueAnswer>, AdminErrors> {
         admin(&auth)?;
         if !(2000..=2100).contains(&from.0.year()) {
@@ -669,11 +672,12 @@ impl AdminApi {
             .into());
         }
         let cal = state.calendar.get();
+        let unit: crate::core::LimitUnit = unit.0.into();
         let due = cal
-            .due(from.0, amount.0, unit.0)
-            .with_timezone(&crate::cases::domain::shanghai());
-        let minutes = match unit.0 {
-            LimitUnit::NaturalHours => (due - from.0).num_minutes(),
+            .due(from.0, amount.0, unit)
+            .with_timezone(&crate::core::time::shanghai());
+        let minutes = match unit {
+            crate::core::LimitUnit::NaturalHours => (due - from.0).num_minutes(),
             _ => cal.working_minutes_between(from.0, due),
         };
         Ok(Json(DueAnswer {
@@ -700,7 +704,7 @@ impl AdminApi {
             rows.into_iter()
                 .filter_map(|u| {
                     Some(AccountRow {
-                        role: Role::parse(&u.role)?,
+                        role: Role::parse(&u.role)?.into(),
                         id: u.id,
                         username: u.username,
                         unit_id: u.unit_id,
@@ -746,7 +750,7 @@ impl AdminApi {
             &state.db,
             &b.username,
             &b.password,
-            b.role,
+            b.role.into(),
             &display,
             unit_id,
         )
@@ -758,7 +762,7 @@ impl AdminApi {
             "account",
             Some(u.id.to_string()),
             None,
-            Some(serde_json::json!({"username": b.username, "role": b.role.as_str()})),
+            Some(serde_json::json!({"username": b.username, "role": Role::from(b.role).as_str()})),
         )
         .await?;
         Ok(Json(AccountRow {
@@ -814,12 +818,7 @@ impl AdminApi {
             q = q.filter(audit_log::Column::Id.lt(decode_cursor(c)?));
         }
         let mut rows = q.all(&state.db).await?;
-        let next_cursor = if rows.len() as u64 > limit.0 {
-            rows.truncate(usize::try_from(limit.0).unwrap_or(usize::MAX));
-            rows.last().map(|r| encode_cursor(r.id))
-        } else {
-            None
-        };
+        let next_cursor = split_page(&mut rows, limit.0, |r| r.id);
         Ok(Json(AuditPage {
             items: rows
                 .into_iter()

@@ -6,13 +6,10 @@
 use crate::{
     audit::{self, Actor},
     calendar::{HolidayYear, WorkCalendar, store as cal_store},
-    categories::LimitUnit,
+    core::{LimitUnit, time::utc_now},
     error::{ApiError, ApiResult},
     geo::areas::{Level, parse_geometry},
-    infra::{
-        settings::{self, Gen},
-        time::utc_now,
-    },
+    infra::settings::{self, Gen},
 };
 use chrono::NaiveTime;
 use entity::{area, category, routing_rule, unit};
@@ -607,7 +604,7 @@ pub async fn set_working_hours(
             "periods look like 08:30-12:00,13:30-17:30",
         )
     })?;
-    WorkCalendar::new(parsed.clone(), crate::cases::domain::shanghai())
+    WorkCalendar::new(parsed.clone(), crate::core::time::shanghai())
         .map_err(|e| ApiError::bad_request("invalid_periods", e.to_string()))?;
     let txn = db.begin().await?;
     cal_store::save_periods(&txn, &parsed).await?;

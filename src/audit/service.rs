@@ -1,31 +1,10 @@
 //! Writing and reading the audit log.
 
-use crate::auth::Caller;
+pub use crate::core::Actor;
 use anyhow::Context;
 use entity::audit_log;
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use uuid::Uuid;
-
-/// Who did it: a caller, or the system (scheduler, CLI).
-#[derive(Debug, Clone, Copy)]
-pub struct Actor {
-    pub id: Option<Uuid>,
-    pub role: &'static str,
-}
-
-impl Actor {
-    pub const SYSTEM: Actor = Actor {
-        id: None,
-        role: "system",
-    };
-
-    pub fn of(c: &Caller) -> Self {
-        Self {
-            id: Some(c.user_id),
-            role: c.role.as_str(),
-        }
-    }
-}
 
 /// One audit entry; call inside the transaction of the action.
 pub async fn record<C: ConnectionTrait>(

@@ -6,78 +6,16 @@ pub mod password;
 pub mod service;
 pub mod wechat;
 
+pub use crate::core::{Caller, Role};
 use crate::{
     api::Tag,
-    error::{ApiError, ApiResult, Res},
+    error::{ApiError, Res},
     state::AppState,
     web,
 };
 use poem::Request;
-use poem_openapi::{Enum, Object, OpenApi, SecurityScheme, auth::Bearer, payload::Json};
-use serde::{Deserialize, Serialize};
+use poem_openapi::{Object, OpenApi, SecurityScheme, auth::Bearer, payload::Json};
 use uuid::Uuid;
-
-/// Who a user is to the system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Serialize, Deserialize)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 市民: reports problems and rates results.
-    Citizen,
-    /// Manages categories, units, areas, routing, calendar and accounts.
-    Admin,
-    /// 受理员/派遣员: reviews, dispatches, verifies.
-    Dispatcher,
-    /// 督办: watches overdue work and indicators.
-    Supervisor,
-    /// 责任单位 member: handles its unit's cases.
-    UnitMember,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Citizen => "citizen",
-            Self::Admin => "admin",
-            Self::Dispatcher => "dispatcher",
-            Self::Supervisor => "supervisor",
-            Self::UnitMember => "unit_member",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [
-            Self::Citizen,
-            Self::Admin,
-            Self::Dispatcher,
-            Self::Supervisor,
-            Self::UnitMember,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-}
-
-/// The authenticated caller, from a valid bearer token.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user_id: Uuid,
-    pub role: Role,
-    pub unit_id: Option<Uuid>,
-}
-
-impl Caller {
-    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
-        if roles.contains(&self.role) {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "the {} role may not do this",
-                self.role.as_str()
-            )))
-        }
-    }
-}
 
 /// A JWT from one of the `/auth/*` endpoints, as `Authorization: Bearer <token>`.
 #[derive(SecurityScheme)]
@@ -145,7 +83,7 @@ pub struct TokenResponse {
 #[oai(rename_all = "camelCase")]
 pub struct Me {
     pub id: Uuid,
-    pub role: Role,
+    pub role: web::enums::Role,
     /// Name shown in the console and timelines.
     pub display_name: String,
     /// The unit of a unit member.

@@ -70,7 +70,7 @@ fn token_for(state: &AppState, u: &user::Model) -> ApiResult<TokenResponse> {
 fn me_of(u: &user::Model, role: Role) -> Me {
     Me {
         id: u.id,
-        role,
+        role: role.into(),
         display_name: u.display_name.clone(),
         unit_id: u.unit_id,
         username: u.username.clone(),

@@ -2,7 +2,7 @@
 //! weekends, statutory holidays and make-up working days (调休), loaded per
 //! year in the holiday-cn JSON form. Pure domain code: no I/O, no clock.
 
-use crate::categories::LimitUnit;
+use crate::core::LimitUnit;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -119,7 +119,7 @@ impl WorkCalendar {
         let mut c = Self {
             periods: vec![(hm(8, 30), hm(12, 0)), (hm(13, 30), hm(17, 30))],
             overrides: BTreeMap::new(),
-            tz: crate::cases::domain::shanghai(),
+            tz: crate::core::time::shanghai(),
         };
         for json in SHIPPED {
             if let Ok(y) = HolidayYear::parse(json) {
@@ -412,7 +412,7 @@ mod tests {
 
     #[test]
     fn working_periods_are_checked() {
-        let tz = crate::cases::domain::shanghai();
+        let tz = crate::core::time::shanghai();
         assert!(WorkCalendar::new(vec![], tz).is_err());
         assert!(WorkCalendar::new(vec![(hm(12, 0), hm(8, 0))], tz).is_err());
         assert!(

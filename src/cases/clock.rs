@@ -1,41 +1,11 @@
 //! The handling clock of a case: deadline, warning point, suspension and
 //! extension, counted in working minutes (工作时, 工作日) or natural minutes.
 
-use crate::{calendar::WorkCalendar, categories::LimitUnit, infra::time::utc};
-use chrono::{DateTime, Duration, FixedOffset};
-
-type Ts = DateTime<FixedOffset>;
-
-/// How a clock counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClockKind {
-    Work,
-    Natural,
-}
-
-impl ClockKind {
-    pub fn of(unit: LimitUnit) -> Self {
-        match unit {
-            LimitUnit::NaturalHours => Self::Natural,
-            LimitUnit::WorkHours | LimitUnit::WorkDays => Self::Work,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Work => "work",
-            Self::Natural => "natural",
-        }
-    }
-
-    pub fn parse(s: &str) -> Self {
-        if s == "natural" {
-            Self::Natural
-        } else {
-            Self::Work
-        }
-    }
-}
+use crate::{
+    calendar::WorkCalendar,
+    core::{ClockKind, Ts, time::utc},
+};
+use chrono::Duration;
 
 /// The calendar and the warning threshold.
 pub struct Clock {
@@ -91,14 +61,10 @@ impl Clock {
     }
 }
 
-/// The earliest of the pending timers.
-pub fn next_timer(pending: &[Option<Ts>]) -> Option<Ts> {
-    pending.iter().flatten().min().copied()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     fn t(s: &str) -> Ts {
         DateTime::parse_from_rfc3339(s).unwrap()

@@ -1,16 +1,15 @@
 //! Request and response shapes of the staff and unit case endpoints.
 
-use super::domain::CaseStatus;
 use crate::{
-    categories::LimitUnit,
+    core::Ts,
     geo::coords::Location,
-    reports::dto::{AreaRef, CategoryRef, Photo},
+    web::{
+        dto::{AreaRef, CategoryRef, Photo},
+        enums::{CaseStatus, LimitUnit},
+    },
 };
-use chrono::{DateTime, FixedOffset};
 use poem_openapi::{Enum, Object};
 use uuid::Uuid;
-
-type Ts = DateTime<FixedOffset>;
 
 /// The body of an action that needs nothing but the version and a note.
 #[derive(Debug, Object)]

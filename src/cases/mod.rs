@@ -2,15 +2,21 @@
 //! deadlines and the scheduler that watches them.
 
 pub mod clock;
-pub mod domain;
 pub mod dto;
+pub mod error;
+pub mod model;
+pub mod numbers;
+pub mod repo;
 pub mod scheduler;
 pub mod service;
+pub mod transition;
 pub mod views;
 
-use crate::{api::Tag, auth::BearerAuth, error::Res, geo::coords::CoordSystem, state::AppState};
+use crate::{
+    api::Tag, auth::BearerAuth, error::Res, geo::coords::CoordSystem, state::AppState,
+    web::enums::CaseStatus,
+};
 use chrono::{DateTime, FixedOffset};
-use domain::CaseStatus;
 use dto::{
     ActionBody, CasePage, CaseView, DispatchBody, DuplicateBody, ExtensionDecision,
     ExtensionRequest, ReporterView, ResolveBody, VerifyBody, VerifyOutcome,
@@ -21,20 +27,22 @@ use poem_openapi::{
     param::{Path, Query},
     payload::Json,
 };
-use service::Command;
+use service::Action;
+use transition::Command;
 use uuid::Uuid;
 
 pub struct CasesApi;
 
+/// Runs an action, then answers with the case as the caller now sees it.
 async fn run(
     state: &AppState,
     auth: &BearerAuth,
     id: Uuid,
     expected: i32,
     note: Option<String>,
-    cmd: Command,
+    action: impl Into<Action>,
 ) -> Res<Json<CaseView>, ActionErrors> {
-    service::act(state, &auth.0, id, expected, note, cmd).await?;
+    service::act(state, &auth.0, id, expected, note, action.into()).await?;
     Ok(Json(
         views::get(state, &auth.0, id, CoordSystem::Wgs84).await?,
     ))
@@ -80,7 +88,7 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
-            status: status.0,
+            status: status.0.map(Into::into),
             unit_code: unit.0,
             category_code: category.0,
             area_code: area.0,
@@ -219,7 +227,7 @@ impl CasesApi {
             id.0,
             body.expected_version,
             body.0.note,
-            Command::MarkDuplicate { of },
+            Action::MarkDuplicate { of },
         )
         .await
     }
@@ -456,10 +464,20 @@ impl CasesApi {
         id: Path<Uuid>,
         body: Json<ExtensionRequest>,
     ) -> Res<Json<CaseView>, ActionErrors> {
-        service::request_extension(&state, &auth.0, id.0, &body).await?;
-        Ok(Json(
-            views::get(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
-        ))
+        let b = body.0;
+        let action = Action::RequestExtension {
+            amount: b.amount,
+            unit: b.limit_unit.map(Into::into),
+        };
+        run(
+            &state,
+            &auth,
+            id.0,
+            b.expected_version,
+            Some(b.reason),
+            action,
+        )
+        .await
     }
 
     /// Decide an extension — dispatcher
@@ -479,15 +497,23 @@ impl CasesApi {
         eid: Path<Uuid>,
         body: Json<ExtensionDecision>,
     ) -> Res<Json<CaseView>, ActionErrors> {
-        service::decide_extension(&state, &auth.0, id.0, eid.0, &body).await?;
-        Ok(Json(
-            views::get(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
-        ))
+        let b = body.0;
+        let action = Action::DecideExtension {
+            id: eid.0,
+            approve: b.approve,
+        };
+        run(&state, &auth, id.0, b.expected_version, b.note, action).await
     }
 }
 
 fn default_limit() -> u64 {
     20
+}
+
+impl From<Command> for Action {
+    fn from(c: Command) -> Self {
+        Self::Do(c)
+    }
 }
 
 crate::error_set!(ListErrors: 400, 401, 403);

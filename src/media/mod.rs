@@ -3,8 +3,8 @@
 
 pub mod pipeline;
 pub mod service;
-pub mod signing;
 
+use crate::core::photos::Variant;
 use crate::{
     api::Tag,
     auth::{BearerAuth, Role},
@@ -19,7 +19,6 @@ use poem_openapi::{
     payload::{Binary, Json},
     types::multipart::Upload,
 };
-use service::Variant;
 use uuid::Uuid;
 
 /// The upload form of `wx.uploadFile`: one file field named `file`.

@@ -1,6 +1,7 @@
 //! Photo upload, storage and serving (no HTTP here).
 
 use super::pipeline::{self, PipelineError, PipelineLimits, Processed};
+pub use crate::core::photos::Variant;
 use crate::{
     auth::Caller,
     error::{ApiError, ApiResult},
@@ -44,21 +45,6 @@ pub fn object_key(id: Uuid, variant: Variant) -> String {
     match variant {
         Variant::Full => format!("media/{id}/full.jpg"),
         Variant::Thumb => format!("media/{id}/thumb.jpg"),
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    Full,
-    Thumb,
-}
-
-impl Variant {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Full => "full",
-            Self::Thumb => "thumb",
-        }
     }
 }
 

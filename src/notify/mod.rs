@@ -6,9 +6,9 @@
 pub mod wechat;
 pub mod worker;
 
-use crate::{cases::domain::CaseStatus, config::WechatConfig};
+use crate::{config::WechatConfig, core::CaseStatus};
 use anyhow::Context;
-use entity::{cases, outbox, unit};
+use entity::{outbox, unit};
 use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -68,22 +68,29 @@ pub fn fit(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// Whom a citizen message is for, about which case.
+pub struct Citizen<'a> {
+    pub case_id: Uuid,
+    pub case_no: &'a str,
+    /// None: the reporter did not log in with WeChat (no message).
+    pub openid: Option<&'a str>,
+    pub category: &'a str,
+}
+
 /// Queues a subscribe message to the reporter about a status change, when a
 /// template is configured and the reporter logged in with WeChat.
 pub async fn citizen<C: ConnectionTrait>(
     db: &C,
     cfg: &WechatConfig,
-    case: &cases::Model,
-    openid: Option<&str>,
-    category: &str,
+    to: &Citizen<'_>,
     status: CaseStatus,
     note: Option<&str>,
 ) -> anyhow::Result<()> {
-    let (Some(template), Some(openid)) = (cfg.subscribe_template_id.as_deref(), openid) else {
+    let (Some(template), Some(openid)) = (cfg.subscribe_template_id.as_deref(), to.openid) else {
         return Ok(());
     };
     let at = chrono::Utc::now()
-        .with_timezone(&crate::cases::domain::shanghai())
+        .with_timezone(&crate::core::time::shanghai())
         .format("%Y-%m-%d %H:%M")
         .to_string();
     // Field limits of subscribe-message templates: character_string ≤ 32,
@@ -91,18 +98,25 @@ pub async fn citizen<C: ConnectionTrait>(
     let payload = serde_json::json!({
         "touser": openid,
         "template_id": template,
-        "page": format!("pages/report/detail?id={}", case.id),
+        "page": format!("pages/report/detail?id={}", to.case_id),
         "miniprogram_state": cfg.miniprogram_state,
         "lang": "zh_CN",
         "data": {
-            "character_string1": {"value": fit(&case.case_no, 32)},
-            "thing2": {"value": fit(category, 20)},
+            "character_string1": {"value": fit(to.case_no, 32)},
+            "thing2": {"value": fit(to.category, 20)},
             "phrase3": {"value": fit(status.label(), 5)},
             "time4": {"value": at},
             "thing5": {"value": fit(note.unwrap_or(status.label()), 20)},
         }
     });
-    insert(db, WECHAT, case.id, openid.to_owned(), payload.to_string()).await
+    insert(
+        db,
+        WECHAT,
+        to.case_id,
+        openid.to_owned(),
+        payload.to_string(),
+    )
+    .await
 }
 
 /// Queues a message to a unit, when the unit has a webhook.

@@ -3,7 +3,7 @@
 //! failures are retried with exponential backoff up to a limit.
 
 use super::{UNIT, UnitMessage, WECHAT, wechat};
-use crate::{infra::time::utc_now, state::AppState};
+use crate::{core::time::utc_now, state::AppState};
 use anyhow::Context;
 use chrono::Duration;
 use entity::outbox;
@@ -135,7 +135,7 @@ fn markdown(m: &UnitMessage) -> String {
     let due = m
         .due_at
         .map(|d| {
-            d.with_timezone(&crate::cases::domain::shanghai())
+            d.with_timezone(&crate::core::time::shanghai())
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })

@@ -1,6 +1,7 @@
 //! Request and response shapes of the citizen's report endpoints.
 
-use crate::{cases::domain::CaseStatus, geo::coords::Location};
+pub use crate::web::dto::{AreaRef, CategoryRef, Photo};
+use crate::{geo::coords::Location, web::enums::CaseStatus};
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::Object;
 use uuid::Uuid;
@@ -21,41 +22,6 @@ pub struct CreateReport {
     pub address: Option<String>,
     /// 1–9 photo ids from `POST /media`, uploaded by the caller and not used elsewhere.
     pub media_ids: Vec<Uuid>,
-}
-
-/// A photo in a case view.
-#[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct Photo {
-    pub id: Uuid,
-    /// Stored width in pixels.
-    pub width: i32,
-    /// Stored height in pixels.
-    pub height: i32,
-    /// Signed URL; expires.
-    pub url: String,
-    /// Signed URL of the thumbnail; expires.
-    pub thumbnail_url: String,
-}
-
-/// A category reference.
-#[derive(Debug, Default, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct CategoryRef {
-    /// Category code.
-    pub code: String,
-    /// Category name.
-    pub name: String,
-}
-
-/// An area reference.
-#[derive(Debug, Default, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct AreaRef {
-    /// Area code (district, street or grid).
-    pub code: String,
-    /// Area name.
-    pub name: String,
 }
 
 /// One public step of a case's timeline.

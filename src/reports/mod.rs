@@ -1,15 +1,13 @@
 //! The citizen's reports: submit one, list mine, follow one.
 
 pub mod dto;
-pub mod service;
+pub mod error;
+mod idempotency;
+pub mod submit;
+pub mod views;
 
 use crate::{
-    api::Tag,
-    auth::{BearerAuth, Role},
-    error::{ApiError, Res},
-    geo::coords::CoordSystem,
-    infra::shared::{IdemBegin, StoredResponse},
-    state::AppState,
+    api::Tag, auth::BearerAuth, core::Role, error::Res, geo::coords::CoordSystem, state::AppState,
     web,
 };
 use dto::{CreateReport, RatingBody, ReportPage, ReportView};
@@ -19,7 +17,6 @@ use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
 };
-use std::time::Duration;
 use uuid::Uuid;
 
 #[derive(ApiResponse)]
@@ -60,65 +57,12 @@ impl ReportsApi {
     ) -> Res<CreatedReport, CreateReportErrors> {
         let caller = auth.0;
         caller.require(&[Role::Citizen])?;
-        let Some(key) = idempotency_key.0 else {
-            web::limit_write(&state, req, caller.user_id, web::Write::Report).await?;
-            let view = service::create(&state, &caller, &body).await?;
-            return Ok(CreatedReport::Created(Json(view), None));
-        };
-        if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::bad_request(
-                "invalid_idempotency_key",
-                "Idempotency-Key must be 1–128 visible ASCII characters",
-            )
-            .into());
-        }
-        let scoped = format!("report:{}:{key}", caller.user_id);
-        let fp = service::fingerprint(&body);
-        let ttl = Duration::from_secs(state.config.reports.idempotency_ttl_secs);
-        match state.shared.idem_begin(&scoped, &fp, ttl).await? {
-            IdemBegin::Replay(stored) => {
-                let id: Uuid = stored.body.parse().map_err(|e| {
-                    ApiError::Internal(anyhow::anyhow!("stored idempotent result: {e}"))
-                })?;
-                let view =
-                    service::get_mine(&state, &caller, id, body.location.coord_system).await?;
-                Ok(CreatedReport::Created(Json(view), Some("true".into())))
-            }
-            IdemBegin::InProgress => Err(ApiError::conflict(
-                "idempotency_in_progress",
-                "a request with this Idempotency-Key is still being processed",
-            )
-            .into()),
-            IdemBegin::Mismatch => Err(ApiError::unprocessable(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used with a different request body",
-            )
-            .into()),
-            IdemBegin::Proceed => {
-                let result = async {
-                    web::limit_write(&state, req, caller.user_id, web::Write::Report).await?;
-                    service::create(&state, &caller, &body).await
-                }
-                .await;
-                match result {
-                    Ok(view) => {
-                        let stored = StoredResponse {
-                            status: 201,
-                            body: view.id.to_string(),
-                        };
-                        state
-                            .shared
-                            .idem_complete(&scoped, &fp, stored, ttl)
-                            .await?;
-                        Ok(CreatedReport::Created(Json(view), None))
-                    }
-                    Err(e) => {
-                        state.shared.idem_abort(&scoped).await?;
-                        Err(e.into())
-                    }
-                }
-            }
-        }
+        let (view, replayed) =
+            idempotency::submit_once(&state, req, &caller, idempotency_key.0, &body).await?;
+        Ok(CreatedReport::Created(
+            Json(view),
+            replayed.then(|| "true".to_owned()),
+        ))
     }
 
     /// My reports
@@ -142,7 +86,7 @@ impl ReportsApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportPage>, ListReportErrors> {
         Ok(Json(
-            service::list_mine(
+            views::list_mine(
                 &state,
                 &auth.0,
                 cursor.0.as_deref(),
@@ -167,7 +111,7 @@ impl ReportsApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportView>, ReadReportErrors> {
         Ok(Json(
-            service::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
+            views::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
         ))
     }
 
@@ -192,9 +136,9 @@ impl ReportsApi {
     ) -> Res<Json<ReportView>, RateErrors> {
         web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
         let b = body.0;
-        service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
+        crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
         Ok(Json(
-            service::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
+            views::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
         ))
     }
 }

@@ -137,3 +137,25 @@ impl Directory {
         None
     }
 }
+
+impl crate::cases::transition::Units for Directory {
+    fn unit(&self, id: Uuid) -> Option<crate::cases::transition::UnitRef<'_>> {
+        self.units.get(&id).map(unit_ref)
+    }
+
+    fn unit_by_code(&self, code: &str) -> Option<crate::cases::transition::UnitRef<'_>> {
+        Directory::unit_by_code(self, code).map(unit_ref)
+    }
+
+    fn ancestors(&self, id: Uuid) -> Vec<Uuid> {
+        Directory::ancestors(self, id)
+    }
+}
+
+fn unit_ref(u: &unit::Model) -> crate::cases::transition::UnitRef<'_> {
+    crate::cases::transition::UnitRef {
+        id: u.id,
+        code: &u.code,
+        name: &u.name,
+    }
+}

@@ -1,4 +1,9 @@
-//! Small HTTP-side helpers shared by the feature APIs.
+//! The HTTP side shared by the feature APIs: client IP and abuse limits,
+//! response shapes used by several features, and the OpenAPI mirrors of the
+//! shared enums.
+
+pub mod dto;
+pub mod enums;
 
 use crate::{
     error::{ApiError, ApiResult},

@@ -1,10 +1,33 @@
-//! Short-lived signed photo URLs: HMAC-SHA256 over (media id, variant,
+//! Photo URLs: short-lived and signed, HMAC-SHA256 over (media id, variant,
 //! expiry), verified without a database round trip.
 
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use uuid::Uuid;
+
+/// A stored rendition of a photo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Full,
+    Thumb,
+}
+
+impl Variant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Thumb => "thumb",
+        }
+    }
+}
+
+/// The two URLs a client needs for one photo.
+#[derive(Debug, Clone)]
+pub struct PhotoUrls {
+    pub url: String,
+    pub thumbnail_url: String,
+}
 
 #[derive(Clone)]
 pub struct UrlSigner {
@@ -41,6 +64,19 @@ impl UrlSigner {
             self.base,
             self.sig(id, variant, expires)
         )
+    }
+
+    /// The full-size and thumbnail URLs of a photo, valid for `ttl_secs`.
+    pub fn photo(&self, id: Uuid, ttl_secs: u64) -> PhotoUrls {
+        PhotoUrls {
+            url: self.url(id, Variant::Full.as_str(), ttl_secs),
+            thumbnail_url: self.url(id, Variant::Thumb.as_str(), ttl_secs),
+        }
+    }
+
+    /// The thumbnail URL of a photo.
+    pub fn thumbnail(&self, id: Uuid, ttl_secs: u64) -> String {
+        self.url(id, Variant::Thumb.as_str(), ttl_secs)
     }
 
     pub fn verify(&self, id: Uuid, variant: &str, expires: i64, sig: &str) -> bool {

@@ -1,0 +1,109 @@
+//! A case as the code sees it: typed, with no I/O. `super::repo` reads it
+//! from its row (an unknown stored value is an error naming the row) and
+//! writes back the fields a transition changed.
+
+use crate::core::{CaseStatus, ClockKind, LimitUnit, Ts};
+use uuid::Uuid;
+
+/// A case (案卷).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub id: Uuid,
+    pub case_no: String,
+    pub reporter_id: Uuid,
+    pub category_id: Uuid,
+    pub description: String,
+    /// WGS-84.
+    pub lat: f64,
+    pub lng: f64,
+    pub address: Option<String>,
+    pub area_id: Uuid,
+    pub status: CaseStatus,
+    /// Optimistic-concurrency version, bumped by every action.
+    pub version: i32,
+    pub unit_id: Option<Uuid>,
+    pub routed_unit_id: Option<Uuid>,
+    pub rule_id: Option<Uuid>,
+    pub clock: CaseClock,
+    /// The status to return to on resume.
+    pub suspended_from: Option<CaseStatus>,
+    pub duplicate_of: Option<Uuid>,
+    pub extended: bool,
+    pub reopen_count: i32,
+    pub dispatched_at: Option<Ts>,
+    pub resolved_at: Option<Ts>,
+    pub closed_at: Option<Ts>,
+    pub rating: Option<Rating>,
+    pub created_at: Ts,
+    pub updated_at: Ts,
+}
+
+/// 评单.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    pub score: i32,
+    pub comment: Option<String>,
+    pub at: Ts,
+}
+
+/// The deadlines of a case: the accept clock (接单时限) and the handling
+/// clock, its warning (预警), overdue mark (超期) and escalation (督办).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseClock {
+    pub accept_due_at: Option<Ts>,
+    pub accept_overdue_at: Option<Ts>,
+    pub kind: Option<ClockKind>,
+    /// The whole handling limit in clock minutes (extensions included).
+    pub total_minutes: Option<i64>,
+    /// Clock minutes left while suspended.
+    pub left_minutes: Option<i64>,
+    pub due_at: Option<Ts>,
+    pub warn_at: Option<Ts>,
+    pub warned_at: Option<Ts>,
+    pub overdue_at: Option<Ts>,
+    pub escalation_level: i32,
+    pub escalated_unit_id: Option<Uuid>,
+    pub next_escalation_at: Option<Ts>,
+}
+
+impl Case {
+    /// Whether the case counts as overdue now (超期 while its clock runs or
+    /// is suspended).
+    pub fn is_overdue(&self) -> bool {
+        self.clock.overdue_at.is_some() && self.status.overdue_counts()
+    }
+
+    /// The earliest pending timer: the scheduler's index (`timer_at`).
+    pub fn timer_at(&self) -> Option<Ts> {
+        if !self.status.clock_runs() {
+            return None;
+        }
+        let c = &self.clock;
+        [
+            c.warn_at.filter(|_| c.warned_at.is_none()),
+            c.due_at.filter(|_| c.overdue_at.is_none()),
+            c.next_escalation_at,
+            c.accept_due_at
+                .filter(|_| c.accept_overdue_at.is_none() && self.status == CaseStatus::Dispatched),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+}
+
+/// What a transition needs of the case's category (小类).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryRules {
+    pub id: Uuid,
+    pub code: String,
+    pub name: String,
+    pub parent_id: Option<Uuid>,
+    pub time_limit: i64,
+    pub limit_unit: LimitUnit,
+    /// 接单时限, working hours.
+    pub accept_limit_hours: i64,
+    pub manual_review: bool,
+    /// Ratings at or below this reopen the case for verification.
+    pub unsatisfied_max: i32,
+}

@@ -1,0 +1,336 @@
+//! The SQL of the case loop: typed cases read from their rows, a
+//! transition's outcome written as the fields that changed under its
+//! guard, events, photos and extension rows.
+
+use super::{
+    error::CaseError,
+    model::{Case, CategoryRules},
+    transition::{CaseRef, ExtensionRef, Guard, NewEvent, Transition},
+};
+use crate::core::{
+    Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, UnknownStored, stored, time::utc_now,
+};
+use entity::{case_event, cases, category, extension, media};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait},
+};
+use uuid::Uuid;
+
+mod rows;
+
+use rows::{changes, unchanged_since};
+
+/// One case by id.
+pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Case>, CaseError> {
+    match cases::Entity::find_by_id(id).one(db).await? {
+        Some(row) => Ok(Some(Case::from_row(row)?)),
+        None => Ok(None),
+    }
+}
+
+/// Another case, as the target of a merge.
+pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<CaseRef>, CaseError> {
+    let row = cases::Entity::find_by_id(id)
+        .select_only()
+        .columns([
+            cases::Column::Id,
+            cases::Column::CaseNo,
+            cases::Column::Status,
+        ])
+        .into_tuple::<(Uuid, String, String)>()
+        .one(db)
+        .await?;
+    let Some((id, case_no, status)) = row else {
+        return Ok(None);
+    };
+    let status = stored::parse("case", id, "status", &status, CaseStatus::parse)?;
+    Ok(Some(CaseRef {
+        id,
+        case_no,
+        status,
+    }))
+}
+
+/// The rules of a case's category.
+pub async fn category_rules<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+) -> Result<CategoryRules, CaseError> {
+    let row = category::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| UnknownStored {
+            table: "case",
+            row: id.to_string(),
+            column: "category_id",
+            value: id.to_string(),
+        })?;
+    Ok(CategoryRules::from_row(&row)?)
+}
+
+/// One extension request of a case.
+pub async fn extension<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+    id: Uuid,
+) -> Result<Option<ExtensionRef>, CaseError> {
+    let Some(e) = extension::Entity::find_by_id(id)
+        .filter(extension::Column::CaseId.eq(case_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(ExtensionRef {
+        id: e.id,
+        status: stored::parse(
+            "extension",
+            e.id,
+            "status",
+            &e.status,
+            ExtensionStatus::parse,
+        )?,
+        amount: e.amount,
+        unit: stored::parse(
+            "extension",
+            e.id,
+            "limit_unit",
+            &e.limit_unit,
+            LimitUnit::parse,
+        )?,
+    }))
+}
+
+/// Whether a request of the case waits for a decision.
+pub async fn extension_pending<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+) -> Result<bool, CaseError> {
+    Ok(extension::Entity::find()
+        .filter(extension::Column::CaseId.eq(case_id))
+        .filter(extension::Column::Status.eq(ExtensionStatus::Pending.as_str()))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+fn event_row(case_id: Uuid, id: Uuid, e: &NewEvent, at: Ts) -> case_event::ActiveModel {
+    case_event::ActiveModel {
+        id: Set(id),
+        case_id: Set(case_id),
+        actor_id: Set(e.actor.id),
+        actor_role: Set(e.actor.role.into()),
+        action: Set(e.action.into()),
+        from_status: Set(e.from.map(|s| s.as_str().into())),
+        to_status: Set(e.to.as_str().into()),
+        note: Set(e.note.clone()),
+        public: Set(e.public),
+        data: Set(e.data.as_ref().map(|d| d.to_string())),
+        created_at: Set(at),
+    }
+}
+
+/// Inserts events with the ids given.
+pub async fn insert_events<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+    events: &[(Uuid, NewEvent)],
+    at: Ts,
+) -> Result<(), CaseError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    case_event::Entity::insert_many(events.iter().map(|(id, e)| event_row(case_id, *id, e, at)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Inserts a new case as it is after submission.
+pub async fn insert<C: ConnectionTrait>(db: &C, case: &Case) -> Result<(), CaseError> {
+    let mut am = changes(None, case);
+    am.id = Set(case.id);
+    am.case_no = Set(case.case_no.clone());
+    am.reporter_id = Set(case.reporter_id);
+    am.category_id = Set(case.category_id);
+    am.description = Set(case.description.clone());
+    am.lat = Set(case.lat);
+    am.lng = Set(case.lng);
+    am.address = Set(case.address.clone());
+    am.area_id = Set(case.area_id);
+    am.version = Set(case.version);
+    am.routed_unit_id = Set(case.routed_unit_id);
+    am.rule_id = Set(case.rule_id);
+    am.created_at = Set(case.created_at);
+    am.insert(db).await?;
+    Ok(())
+}
+
+/// Writes a transition's change of the case under its guard; returns
+/// false when the guard failed (another action, or another node's timer,
+/// came first).
+pub async fn write<C: ConnectionTrait>(
+    db: &C,
+    before: &Case,
+    t: &Transition,
+) -> Result<bool, CaseError> {
+    let am = changes(Some(before), &t.after);
+    let mut q = cases::Entity::update_many()
+        .set(am)
+        .filter(cases::Column::Id.eq(before.id))
+        .filter(cases::Column::Version.eq(before.version))
+        .filter(cases::Column::Status.eq(before.status.as_str()));
+    match t.guard {
+        Guard::Version => {
+            q = q.col_expr(
+                cases::Column::Version,
+                Expr::col(cases::Column::Version).add(1),
+            );
+        }
+        Guard::Timer => {
+            for cond in unchanged_since(before, &t.after) {
+                q = q.filter(cond);
+            }
+        }
+    }
+    Ok(q.exec(db).await?.rows_affected == 1)
+}
+
+/// Refreshes the scheduler's index of a case whose timer held nothing due.
+pub async fn refresh_timer<C: ConnectionTrait>(db: &C, case: &Case) -> Result<(), CaseError> {
+    cases::Entity::update_many()
+        .col_expr(cases::Column::TimerAt, Expr::value(case.timer_at()))
+        .filter(cases::Column::Id.eq(case.id))
+        .filter(cases::Column::Version.eq(case.version))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Cases whose earliest timer is due, oldest first.
+pub async fn due_timers<C: ConnectionTrait>(
+    db: &C,
+    now: Ts,
+    limit: u64,
+) -> Result<Vec<Case>, CaseError> {
+    use sea_orm::QueryOrder;
+    let running: Vec<&str> = CaseStatus::CLOCK_RUNS.iter().map(|s| s.as_str()).collect();
+    let rows = cases::Entity::find()
+        .filter(cases::Column::TimerAt.lte(now))
+        .filter(cases::Column::Status.is_in(running))
+        .order_by_asc(cases::Column::TimerAt)
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(Case::from_row)
+        .collect::<Result<_, _>>()?)
+}
+
+/// Claims photos for a case and one of its events: only the owner's own,
+/// unexpired and unattached. Returns the photos claimed; fewer than asked
+/// means the caller must roll back.
+pub async fn claim_photos<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+    event_id: Uuid,
+    owner: Uuid,
+    ids: &[Uuid],
+    now: Ts,
+) -> Result<Vec<media::Model>, CaseError> {
+    Ok(media::Entity::update_many()
+        .col_expr(media::Column::CaseId, Expr::value(case_id))
+        .col_expr(media::Column::EventId, Expr::value(event_id))
+        .filter(media::Column::Id.is_in(ids.to_vec()))
+        .filter(media::Column::CaseId.is_null())
+        .filter(media::Column::OwnerId.eq(owner))
+        .filter(media::Column::ExpiresAt.gt(now))
+        .exec_with_returning(db)
+        .await?)
+}
+
+/// Stores a pending extension request.
+pub async fn open_extension<C: ConnectionTrait>(
+    db: &C,
+    case: &Case,
+    actor: Actor,
+    (id, amount, unit, reason): (Uuid, i32, LimitUnit, &str),
+) -> Result<(), CaseError> {
+    extension::Entity::insert(extension::ActiveModel {
+        id: Set(id),
+        case_id: Set(case.id),
+        unit_id: Set(case.unit_id.unwrap_or_default()),
+        requested_by: Set(actor.id.unwrap_or_default()),
+        amount: Set(amount),
+        limit_unit: Set(unit.as_str().into()),
+        reason: Set(reason.to_owned()),
+        status: Set(ExtensionStatus::Pending.as_str().into()),
+        decided_by: Set(None),
+        decision_note: Set(None),
+        decided_at: Set(None),
+        created_at: Set(utc_now()),
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a decision on a pending request.
+pub async fn decide_extension<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    actor: Actor,
+    status: ExtensionStatus,
+    note: Option<&str>,
+) -> Result<(), CaseError> {
+    extension::Entity::update_many()
+        .col_expr(extension::Column::Status, Expr::value(status.as_str()))
+        .col_expr(extension::Column::DecidedBy, Expr::value(actor.id))
+        .col_expr(
+            extension::Column::DecisionNote,
+            Expr::value(note.map(str::to_owned)),
+        )
+        .col_expr(extension::Column::DecidedAt, Expr::value(utc_now()))
+        .filter(extension::Column::Id.eq(id))
+        .filter(extension::Column::Status.eq(ExtensionStatus::Pending.as_str()))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Why photos could not be claimed: those that are unknown, expired,
+/// someone else's or attached elsewhere; or, when every one looks usable
+/// again (the claim that took one rolled back meanwhile), a lost race.
+pub async fn why_unclaimed<C: ConnectionTrait>(
+    db: &C,
+    owner: Uuid,
+    ids: &[Uuid],
+    now: Ts,
+) -> CaseError {
+    let found = match media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.to_vec()))
+        .all(db)
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => return e.into(),
+    };
+    let bad: Vec<Uuid> = ids
+        .iter()
+        .filter(|id| {
+            !found.iter().any(|m| {
+                m.id == **id && m.owner_id == owner && m.case_id.is_none() && m.expires_at > now
+            })
+        })
+        .copied()
+        .collect();
+    if bad.is_empty() {
+        CaseError::MediaRace
+    } else {
+        CaseError::InvalidMedia { ids: bad }
+    }
+}

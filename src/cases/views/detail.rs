@@ -1,0 +1,287 @@
+//! One case, as staff and units see it.
+//!
+//! Read in a bounded number of statements, whatever the length of its
+//! timeline: the case row (which decides visibility), then six reads at
+//! once on pooled connections — photos, events, the names of the staff who
+//! acted, duplicate links, the linked cases, extensions — so 7 statements in
+//! 2 round trips. The category comes from the rules cache and the area from
+//! the areas snapshot.
+
+use super::{super::service, staff_only, unit_ref};
+use crate::{
+    audit,
+    cases::{
+        dto::{
+            CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView, RatingView,
+            ReporterView, StaffTimelineEntry,
+        },
+        error::CaseError,
+        model::Case,
+    },
+    core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
+    geo::coords::{CoordSystem, Wgs84},
+    state::AppState,
+    web::dto::{AreaRef, CategoryRef, Photo},
+};
+use entity::{case_event, case_link, cases, extension, media, user};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::Query,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Everything read about a case besides its row.
+struct Related {
+    photos: Vec<media::Model>,
+    events: Vec<case_event::Model>,
+    names: HashMap<Uuid, String>,
+    links: Vec<case_link::Model>,
+    linked: HashMap<Uuid, cases::Model>,
+    extensions: Vec<extension::Model>,
+}
+
+async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
+    let db = &state.db;
+    let id = case.id;
+    let actors = Query::select()
+        .column(case_event::Column::ActorId)
+        .from(case_event::Entity)
+        .and_where(case_event::Column::CaseId.eq(id))
+        .and_where(case_event::Column::ActorRole.ne(Role::Citizen.as_str()))
+        .to_owned();
+    let links = Query::select()
+        .column(case_link::Column::CandidateId)
+        .from(case_link::Entity)
+        .and_where(case_link::Column::CaseId.eq(id))
+        .to_owned();
+    let mut linked = Condition::any().add(cases::Column::Id.in_subquery(links));
+    if let Some(d) = case.duplicate_of {
+        linked = linked.add(cases::Column::Id.eq(d));
+    }
+    let (photos, events, names, links, linked, extensions) = tokio::try_join!(
+        media::Entity::find()
+            .filter(media::Column::CaseId.eq(id))
+            .order_by_asc(media::Column::Id)
+            .all(db),
+        case_event::Entity::find()
+            .filter(case_event::Column::CaseId.eq(id))
+            .order_by_asc(case_event::Column::Id)
+            .all(db),
+        user::Entity::find()
+            .select_only()
+            .columns([user::Column::Id, user::Column::DisplayName])
+            .filter(user::Column::Id.in_subquery(actors))
+            .into_tuple::<(Uuid, String)>()
+            .all(db),
+        case_link::Entity::find()
+            .filter(case_link::Column::CaseId.eq(id))
+            .all(db),
+        cases::Entity::find().filter(linked).all(db),
+        extension::Entity::find()
+            .filter(extension::Column::CaseId.eq(id))
+            .order_by_asc(extension::Column::Id)
+            .all(db),
+    )?;
+    Ok(Related {
+        photos,
+        events,
+        names: names.into_iter().collect(),
+        links,
+        linked: linked.into_iter().map(|c| (c.id, c)).collect(),
+        extensions,
+    })
+}
+
+fn case_ref(c: &cases::Model) -> Result<CaseRef, CaseError> {
+    Ok(CaseRef {
+        id: c.id,
+        case_no: c.case_no.clone(),
+        status: stored::parse("case", c.id, "status", &c.status, CaseStatus::parse)?.into(),
+    })
+}
+
+/// One case with everything staff and units need.
+pub async fn get(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    system: CoordSystem,
+) -> Result<CaseView, CaseError> {
+    staff_only(caller)?;
+    let dir = state.directory.get();
+    let case = service::load_visible(state, &dir, caller, id).await?;
+    let (cat, r) = tokio::try_join!(
+        service::category(state, case.category_id),
+        related(state, &case)
+    )?;
+    let ttl = state.config.media.url_ttl_secs;
+    let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
+    let (citizen_photos, after): (Vec<_>, Vec<_>) = r
+        .photos
+        .iter()
+        .partition(|p| p.owner_id == case.reporter_id);
+    let timeline = r
+        .events
+        .into_iter()
+        .map(|e| {
+            let parse = |col, v: &str| stored::parse("case_event", e.id, col, v, CaseStatus::parse);
+            Ok(StaffTimelineEntry {
+                id: e.id,
+                at: e.created_at,
+                from_status: e
+                    .from_status
+                    .as_deref()
+                    .map(|s| parse("from_status", s))
+                    .transpose()?
+                    .map(Into::into),
+                status: parse("to_status", &e.to_status)?.into(),
+                actor_name: if e.actor_role == Role::Citizen.as_str() {
+                    None
+                } else {
+                    e.actor_id.and_then(|a| r.names.get(&a).cloned())
+                },
+                photos: after
+                    .iter()
+                    .filter(|p| p.event_id == Some(e.id))
+                    .map(|p| photo(p))
+                    .collect(),
+                action: e.action,
+                actor_role: e.actor_role,
+                note: e.note,
+                public: e.public,
+                data: e.data.and_then(|d| serde_json::from_str(&d).ok()),
+            })
+        })
+        .collect::<Result<Vec<_>, CaseError>>()?;
+    let duplicate_candidates = r
+        .links
+        .iter()
+        .filter_map(|l| r.linked.get(&l.candidate_id).map(|d| (l, d)))
+        .map(|(l, d)| {
+            let c = case_ref(d)?;
+            Ok(DuplicateCandidate {
+                id: c.id,
+                case_no: c.case_no,
+                status: c.status,
+                distance_m: (l.distance_m * 10.0).round() / 10.0,
+            })
+        })
+        .collect::<Result<Vec<_>, CaseError>>()?;
+    let extensions = r
+        .extensions
+        .into_iter()
+        .map(|e| {
+            stored::parse(
+                "extension",
+                e.id,
+                "status",
+                &e.status,
+                ExtensionStatus::parse,
+            )?;
+            Ok(ExtensionView {
+                id: e.id,
+                amount: e.amount,
+                limit_unit: stored::parse(
+                    "extension",
+                    e.id,
+                    "limit_unit",
+                    &e.limit_unit,
+                    LimitUnit::parse,
+                )?
+                .into(),
+                reason: e.reason,
+                status: e.status,
+                decision_note: e.decision_note,
+                created_at: e.created_at,
+                decided_at: e.decided_at,
+            })
+        })
+        .collect::<Result<Vec<_>, CaseError>>()?;
+    let k = &case.clock;
+    Ok(CaseView {
+        id: case.id,
+        case_no: case.case_no.clone(),
+        status: case.status.into(),
+        status_label: case.status.label().into(),
+        version: case.version,
+        category: CategoryRef {
+            code: cat.code,
+            name: cat.name,
+        },
+        description: case.description.clone(),
+        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
+        address: case.address.clone(),
+        area: AreaRef::of(&state.areas.get(), case.area_id),
+        routed_unit: unit_ref(&dir, case.routed_unit_id),
+        unit: unit_ref(&dir, case.unit_id),
+        deadlines: Deadlines {
+            accept_due_at: k.accept_due_at,
+            due_at: k.due_at,
+            warn_at: k.warn_at,
+            warned_at: k.warned_at,
+            overdue: case.is_overdue(),
+            overdue_at: k.overdue_at,
+            escalation_level: k.escalation_level,
+            escalated_to: unit_ref(&dir, k.escalated_unit_id),
+            minutes_left_when_suspended: k.left_minutes,
+            extended: case.extended,
+        },
+        suspended_from: case.suspended_from.map(Into::into),
+        duplicate_of: case
+            .duplicate_of
+            .and_then(|d| r.linked.get(&d))
+            .map(case_ref)
+            .transpose()?,
+        duplicate_candidates,
+        extensions,
+        rating: case.rating.as_ref().map(|x| RatingView {
+            score: x.score,
+            comment: x.comment.clone(),
+            at: x.at,
+        }),
+        photos: citizen_photos.into_iter().map(photo).collect(),
+        timeline,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    })
+}
+
+/// The reporter's identity, for staff (not units), with the reason recorded.
+pub async fn reporter(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    reason: &str,
+) -> Result<ReporterView, CaseError> {
+    caller.require(&[Role::Dispatcher, Role::Supervisor, Role::Admin])?;
+    let reason = reason.trim();
+    if reason.chars().count() < 2 || reason.chars().count() > 200 {
+        return Err(CaseError::ReasonRequired);
+    }
+    let dir = state.directory.get();
+    let case = service::load_visible(state, &dir, caller, id).await?;
+    let u = user::Entity::find_by_id(case.reporter_id)
+        .one(&state.db)
+        .await?
+        .ok_or(CaseError::NotFound { what: "reporter" })?;
+    // Reads first, then one write: SQLite never has to upgrade a stale snapshot.
+    let txn = state.db.begin().await?;
+    audit::record(
+        &txn,
+        Actor::of(caller),
+        "reporter.view",
+        "case",
+        Some(id.to_string()),
+        Some(reason),
+        Some(serde_json::json!({"reporterId": u.id, "at": utc_now()})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ReporterView {
+        user_id: u.id,
+        openid: u.openid,
+        phone: u.phone,
+        display_name: u.display_name,
+    })
+}

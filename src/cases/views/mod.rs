@@ -1,0 +1,34 @@
+//! The staff and unit views (the read side of the case loop): the case list
+//! with filters, one case with everything (never the reporter's identity),
+//! and the reporter's identity for staff, with a reason that goes to the
+//! audit log.
+
+mod detail;
+mod list;
+
+pub use detail::{get, reporter};
+pub use list::{Filters, list, parse_bbox};
+
+use super::{dto::UnitRef, error::CaseError};
+use crate::{
+    core::{Caller, Role},
+    routing::Directory,
+};
+use uuid::Uuid;
+
+fn staff_only(caller: &Caller) -> Result<(), CaseError> {
+    Ok(caller.require(&[
+        Role::Dispatcher,
+        Role::Supervisor,
+        Role::Admin,
+        Role::UnitMember,
+    ])?)
+}
+
+fn unit_ref(dir: &Directory, id: Option<Uuid>) -> Option<UnitRef> {
+    id.and_then(|u| dir.unit(u)).map(|u| UnitRef {
+        id: u.id,
+        code: u.code.clone(),
+        name: u.name.clone(),
+    })
+}

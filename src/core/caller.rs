@@ -1,0 +1,96 @@
+//! Who is calling: the role and, for unit members, the unit; and who acted,
+//! for timelines and the audit log.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// Who a user is to the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 市民: reports problems and rates results.
+    Citizen,
+    /// Manages categories, units, areas, routing, calendar and accounts.
+    Admin,
+    /// 受理员/派遣员: reviews, dispatches, verifies.
+    Dispatcher,
+    /// 督办: watches overdue work and indicators.
+    Supervisor,
+    /// 责任单位 member: handles its unit's cases.
+    UnitMember,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Self::Citizen,
+        Self::Admin,
+        Self::Dispatcher,
+        Self::Supervisor,
+        Self::UnitMember,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Citizen => "citizen",
+            Self::Admin => "admin",
+            Self::Dispatcher => "dispatcher",
+            Self::Supervisor => "supervisor",
+            Self::UnitMember => "unit_member",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// City staff: see every case.
+    pub fn is_city_staff(self) -> bool {
+        matches!(self, Self::Dispatcher | Self::Supervisor | Self::Admin)
+    }
+}
+
+/// The authenticated caller, from a valid bearer token.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user_id: Uuid,
+    pub role: Role,
+    pub unit_id: Option<Uuid>,
+}
+
+/// The caller's role may not do this (403).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the {} role may not do this", .role.as_str())]
+pub struct Forbidden {
+    pub role: Role,
+}
+
+impl Caller {
+    pub fn require(&self, roles: &[Role]) -> Result<(), Forbidden> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(Forbidden { role: self.role })
+        }
+    }
+}
+
+/// Who did something: a caller, or the system (scheduler, CLI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: Option<Uuid>,
+    pub role: &'static str,
+}
+
+impl Actor {
+    pub const SYSTEM: Actor = Actor {
+        id: None,
+        role: "system",
+    };
+
+    pub fn of(c: &Caller) -> Self {
+        Self {
+            id: Some(c.user_id),
+            role: c.role.as_str(),
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! Database failures, classified by what the database itself reports: its
+//! error code, and for a constraint violation the constraint. Never by the
+//! text of a message. `crate::error` maps a classified failure to its HTTP
+//! status in one place (`on_constraint`).
+
+use sea_orm::{DbErr, RuntimeErr, sqlx};
+
+/// A database failure.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// Two writers met: SQLite's busy snapshot (SQLITE_BUSY, 5/517/261/6), a
+    /// PostgreSQL serialization failure or deadlock (40001, 40P01). The same
+    /// situation as a lost version race: reload and retry.
+    #[error("another change was written at the same moment")]
+    Busy(#[source] DbErr),
+    /// A unique, foreign-key, not-null or check constraint refused a row.
+    /// `constraint` is its name on PostgreSQL; SQLite names no constraint,
+    /// only its columns (`table.column, …`) or, for CHECK, its name.
+    #[error("constraint {constraint} refused the row")]
+    Constraint {
+        constraint: String,
+        #[source]
+        source: DbErr,
+    },
+    /// Anything else: a bug or an infrastructure failure.
+    #[error("database: {0}")]
+    Other(#[source] DbErr),
+}
+
+impl From<DbErr> for DbError {
+    fn from(e: DbErr) -> Self {
+        let db = match &e {
+            DbErr::Exec(RuntimeErr::SqlxError(x))
+            | DbErr::Query(RuntimeErr::SqlxError(x))
+            | DbErr::Conn(RuntimeErr::SqlxError(x)) => match x.as_ref() {
+                sqlx::Error::Database(db) => Some(db),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(db) = db else {
+            return Self::Other(e);
+        };
+        let code = db.code().unwrap_or_default().into_owned();
+        if matches!(code.as_str(), "5" | "6" | "261" | "517" | "40001" | "40P01") {
+            return Self::Busy(e);
+        }
+        if matches!(
+            db.kind(),
+            sqlx::error::ErrorKind::UniqueViolation
+                | sqlx::error::ErrorKind::ForeignKeyViolation
+                | sqlx::error::ErrorKind::NotNullViolation
+                | sqlx::error::ErrorKind::CheckViolation
+        ) {
+            let constraint = match db.constraint() {
+                Some(name) => name.to_owned(),
+                // SQLite: "UNIQUE constraint failed: users.username" — the
+                // part after the colon is how SQLite identifies it.
+                None => db
+                    .message()
+                    .split_once(": ")
+                    .map_or_else(String::new, |(_, c)| c.trim().to_owned()),
+            };
+            return Self::Constraint {
+                constraint,
+                source: e,
+            };
+        }
+        Self::Other(e)
+    }
+}

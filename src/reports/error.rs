@@ -1,0 +1,55 @@
+//! Every way a report operation can fail; `crate::error` maps each to its
+//! HTTP status.
+
+use crate::{
+    cases::error::CaseError,
+    core::{Forbidden, UnknownStored, page::BadCursor},
+    infra::DbError,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Malformed input (400): `code` says which rule.
+    #[error("{message}")]
+    Invalid {
+        code: &'static str,
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    /// Not a reportable 小类 (422).
+    #[error("{code} is not a reportable category; see GET /api/v1/categories")]
+    UnknownCategory { code: String },
+    /// The case loop refused or failed (photos, rating, not found, …).
+    #[error(transparent)]
+    Case(#[from] CaseError),
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Cursor(#[from] BadCursor),
+    #[error(transparent)]
+    Stored(#[from] UnknownStored),
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for ReportError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Db(e.into())
+    }
+}
+
+impl ReportError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn not_found() -> Self {
+        CaseError::NotFound { what: "report" }.into()
+    }
+}

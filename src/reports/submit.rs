@@ -1,0 +1,320 @@
+//! Submitting a report: validate, route, look for duplicates, then create the
+//! case through the transition core (categories without manual review are
+//! accepted and dispatched at once, by `Command::AutoDispatch`) and attach
+//! the photos, all in one transaction.
+
+use super::{
+    dto::{CreateReport, ReportView},
+    error::ReportError,
+    views::{self, Parts},
+};
+use crate::{
+    cases::{
+        model::{Case, CaseClock, CategoryRules},
+        repo, service as cases,
+        transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
+    },
+    core::{Actor, Caller, CaseStatus, time::utc_now},
+    geo::coords::{CoordSystem, Wgs84},
+    routing::Decision,
+    state::AppState,
+    web::dto::AreaRef,
+};
+use entity::{case_link, cases as case_rows, category};
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use uuid::Uuid;
+
+pub use transition::MAX_PHOTOS;
+
+/// A stable fingerprint of a submission, for Idempotency-Key comparison.
+pub fn fingerprint(r: &CreateReport) -> String {
+    let mut h = Sha256::new();
+    h.update(r.category_code.as_bytes());
+    h.update([0]);
+    h.update(r.description.as_bytes());
+    h.update([0]);
+    h.update(r.location.lat.to_bits().to_be_bytes());
+    h.update(r.location.lng.to_bits().to_be_bytes());
+    h.update([u8::from(r.location.coord_system == CoordSystem::Gcj02)]);
+    h.update(r.address.as_deref().unwrap_or("\u{1}").as_bytes());
+    h.update([0]);
+    for id in &r.media_ids {
+        h.update(id.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// Validated input, before any write.
+struct Checked {
+    category: category::Model,
+    rules: CategoryRules,
+    point: Wgs84,
+    area_id: Uuid,
+    area: AreaRef,
+    route: Option<Decision>,
+    description: String,
+    address: Option<String>,
+    media_ids: Vec<Uuid>,
+}
+
+async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportError> {
+    let cfg = &state.config.reports;
+    let description = r.description.trim().to_owned();
+    if description.chars().count() > cfg.max_description_chars {
+        let max = cfg.max_description_chars;
+        let msg = format!("the description has more than {max} characters");
+        return Err(ReportError::invalid("description_too_long", msg));
+    }
+    let address = r
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    if address
+        .as_ref()
+        .is_some_and(|a| a.chars().count() > cfg.max_address_chars)
+    {
+        let max = cfg.max_address_chars;
+        let msg = format!("the address has more than {max} characters");
+        return Err(ReportError::invalid("address_too_long", msg));
+    }
+    if r.media_ids.is_empty() || r.media_ids.len() > MAX_PHOTOS {
+        let msg = format!("a report needs 1 to {MAX_PHOTOS} photos");
+        return Err(ReportError::invalid("invalid_photo_count", msg));
+    }
+    let unique: HashSet<_> = r.media_ids.iter().collect();
+    if unique.len() != r.media_ids.len() {
+        return Err(ReportError::invalid(
+            "duplicate_media_ids",
+            "a photo is listed twice",
+        ));
+    }
+    let point = Wgs84::parse(&r.location)
+        .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
+    let category = reportable_category(state, &r.category_code)
+        .await?
+        .ok_or_else(|| ReportError::UnknownCategory {
+            code: r.category_code.clone(),
+        })?;
+    let rules = CategoryRules::from_row(&category)?;
+    let index = state.areas.get();
+    let containing = index.containing(point.lng(), point.lat());
+    let route = state.directory.get().route(&containing, &category);
+    let found = containing.first().ok_or_else(|| ReportError::Invalid {
+        code: "outside_service_area",
+        message: "the location is outside every area this city serves".into(),
+        details: Some(serde_json::json!({"lat": point.lat(), "lng": point.lng()})),
+    })?;
+    Ok(Checked {
+        category,
+        rules,
+        point,
+        area_id: found.id,
+        area: AreaRef {
+            code: found.code.clone(),
+            name: found.name.clone(),
+        },
+        route,
+        description,
+        address,
+        media_ids: r.media_ids.clone(),
+    })
+}
+
+/// An active small category by code, through a short-lived cache.
+async fn reportable_category(
+    state: &AppState,
+    code: &str,
+) -> Result<Option<category::Model>, ReportError> {
+    if let Some(hit) = state.categories.get(code) {
+        return Ok(hit);
+    }
+    let found = category::Entity::find()
+        .filter(category::Column::Code.eq(code))
+        .filter(category::Column::Active.eq(true))
+        .one(&state.db)
+        .await?
+        .filter(|c| c.parent_id.is_some());
+    state.categories.insert(code.to_owned(), found.clone());
+    Ok(found)
+}
+
+/// The new case as submitted, with its submit event: then automatic
+/// dispatch through the core where the category needs no review.
+fn submitted(
+    c: &Checked,
+    caller: &Caller,
+    id: Uuid,
+    case_no: String,
+    state: &AppState,
+) -> Result<Transition, ReportError> {
+    let now = utc_now();
+    let case = Case {
+        id,
+        case_no,
+        reporter_id: caller.user_id,
+        category_id: c.category.id,
+        description: c.description.clone(),
+        lat: c.point.lat(),
+        lng: c.point.lng(),
+        address: c.address.clone(),
+        area_id: c.area_id,
+        status: CaseStatus::Submitted,
+        version: 1,
+        unit_id: None,
+        routed_unit_id: c.route.as_ref().map(|r| r.unit_id),
+        rule_id: c.route.as_ref().map(|r| r.rule_id),
+        clock: CaseClock::default(),
+        suspended_from: None,
+        duplicate_of: None,
+        extended: false,
+        reopen_count: 0,
+        dispatched_at: None,
+        resolved_at: None,
+        closed_at: None,
+        rating: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let submit = NewEvent {
+        actor: Actor::of(caller),
+        action: "submit",
+        from: None,
+        to: CaseStatus::Submitted,
+        note: None,
+        public: true,
+        data: Some(serde_json::json!({ "routing": c.route })),
+    };
+    let mut t = match (&c.route, c.rules.manual_review) {
+        (Some(route), false) => {
+            let (clock, dir) = (state.clock(), state.directory.get());
+            let ctx = Ctx {
+                who: &Who::System,
+                now,
+                clock: &clock,
+                units: &*dir,
+                category: &c.rules,
+                expected_version: None,
+            };
+            let cmd = Command::AutoDispatch {
+                unit_id: route.unit_id,
+            };
+            transition::decide(&case, &cmd, None, &ctx)
+                .map_err(crate::cases::error::CaseError::from)?
+        }
+        _ => Transition {
+            after: case,
+            events: vec![],
+            effects: vec![],
+            guard: Guard::Version,
+        },
+    };
+    t.events.insert(0, submit);
+    // The citizen's photos belong to the submit event.
+    t.effects.push(transition::Effect::AttachPhotos {
+        media_ids: c.media_ids.clone(),
+        event: 0,
+    });
+    Ok(t)
+}
+
+/// Submits a report: one case, its photos, its first timeline events, in
+/// one transaction.
+#[tracing::instrument(skip_all, fields(user = %caller.user_id))]
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    r: &CreateReport,
+) -> Result<ReportView, ReportError> {
+    let c = check(state, r).await?;
+    let now = utc_now();
+    // Two independent reads, on two pooled connections at once.
+    let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
+        Ok(state.case_numbers.next(&state.db, now).await?)
+    })?;
+    let id = Uuid::now_v7();
+    let t = submitted(&c, caller, id, case_no, state)?;
+    let txn = state.db.begin().await?;
+    repo::insert(&txn, &t.after).await?;
+    if !candidates.is_empty() {
+        case_link::Entity::insert_many(candidates.iter().map(|(other, d)| {
+            case_link::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                case_id: Set(id),
+                candidate_id: Set(*other),
+                distance_m: Set(*d),
+                created_at: Set(now),
+            }
+        }))
+        .exec(&txn)
+        .await?;
+    }
+    let who = Who::Caller(caller.clone());
+    let done = cases::commit(state, txn, &t, &c.rules, &who, now).await?;
+    let events = t
+        .events
+        .iter()
+        .zip(done.event_ids)
+        .filter(|(e, _)| e.public)
+        .map(|(e, eid)| views::public_entry(eid, e, now))
+        .collect();
+    views::assemble(
+        state,
+        Parts {
+            case: t.after,
+            category: (c.rules.code, c.rules.name),
+            area: c.area,
+            photos: done.photos,
+            events,
+            merged_into: None,
+        },
+        r.location.coord_system,
+    )
+}
+
+/// Open cases of the same category within the configured radius and time
+/// window: candidates for the dispatcher to merge.
+async fn duplicate_candidates(
+    state: &AppState,
+    c: &Checked,
+    now: crate::core::Ts,
+) -> Result<Vec<(Uuid, f64)>, ReportError> {
+    use geo::{Distance, Haversine, Point};
+    let cfg = &state.config.workflow;
+    if cfg.duplicate_radius_m <= 0.0 {
+        return Ok(vec![]);
+    }
+    let (lat, lng) = (c.point.lat(), c.point.lng());
+    let dlat = cfg.duplicate_radius_m / 111_320.0;
+    let dlng = dlat / lat.to_radians().cos().abs().max(0.01);
+    let since = now - chrono::Duration::hours(cfg.duplicate_window_hours.max(0));
+    let open: Vec<&str> = CaseStatus::OPEN.iter().map(|s| s.as_str()).collect();
+    let near = case_rows::Entity::find()
+        .filter(case_rows::Column::CategoryId.eq(c.category.id))
+        .filter(case_rows::Column::CreatedAt.gte(since))
+        .filter(case_rows::Column::Status.is_in(open))
+        .filter(case_rows::Column::Lat.between(lat - dlat, lat + dlat))
+        .filter(case_rows::Column::Lng.between(lng - dlng, lng + dlng))
+        .order_by_desc(case_rows::Column::Id)
+        .limit(20)
+        .select_only()
+        .columns([
+            case_rows::Column::Id,
+            case_rows::Column::Lat,
+            case_rows::Column::Lng,
+        ])
+        .into_tuple::<(Uuid, f64, f64)>()
+        .all(&state.db)
+        .await?;
+    let here = Point::new(lng, lat);
+    Ok(near
+        .into_iter()
+        .map(|(id, lat, lng)| (id, Haversine.distance(here, Point::new(lng, lat))))
+        .filter(|(_, d)| *d <= cfg.duplicate_radius_m)
+        .collect())
+}

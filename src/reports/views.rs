@@ -1,0 +1,222 @@
+//! The citizen's views: my reports, and one report with its public
+//! timeline. One report is read in at most 4 statements in 2 round trips:
+//! the case row (which decides visibility), then its photos, its public
+//! events and, for a duplicate, the case it was merged into, at once.
+
+use super::{
+    dto::{MergedInto, ReportPage, ReportSummary, ReportView, TimelineEntry},
+    error::ReportError,
+};
+use crate::{
+    cases::{model::Case, repo, service as cases, transition::NewEvent},
+    core::{
+        Caller, CaseStatus, Ts,
+        page::{decode_cursor, split_page},
+        stored,
+    },
+    geo::coords::{CoordSystem, Wgs84},
+    state::AppState,
+    web::dto::{AreaRef, CategoryRef, Photo},
+};
+use entity::{case_event, cases as case_rows, category, media};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// What a citizen's view is made of.
+pub struct Parts {
+    pub case: Case,
+    /// (code, name) of the category.
+    pub category: (String, String),
+    pub area: AreaRef,
+    pub photos: Vec<media::Model>,
+    pub events: Vec<TimelineEntry>,
+    /// The case a duplicate was merged into.
+    pub merged_into: Option<MergedInto>,
+}
+
+/// A public timeline entry from a stored event.
+fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
+    let status = stored::parse(
+        "case_event",
+        e.id,
+        "to_status",
+        &e.to_status,
+        CaseStatus::parse,
+    )?;
+    Ok(TimelineEntry {
+        at: e.created_at,
+        action: e.action,
+        status: status.into(),
+        status_label: status.label().into(),
+        note: e.note,
+    })
+}
+
+/// A public timeline entry from an event just written.
+pub fn public_entry(_id: Uuid, e: &NewEvent, at: Ts) -> TimelineEntry {
+    TimelineEntry {
+        at,
+        action: e.action.into(),
+        status: e.to.into(),
+        status_label: e.to.label().into(),
+        note: e.note.clone(),
+    }
+}
+
+/// The caller's reports, newest first.
+pub async fn list_mine(
+    state: &AppState,
+    caller: &Caller,
+    cursor: Option<&str>,
+    limit: u64,
+    system: CoordSystem,
+) -> Result<ReportPage, ReportError> {
+    let mut q = case_rows::Entity::find()
+        .filter(case_rows::Column::ReporterId.eq(caller.user_id))
+        .order_by_desc(case_rows::Column::Id)
+        .limit(limit + 1);
+    if let Some(c) = cursor {
+        q = q.filter(case_rows::Column::Id.lt(decode_cursor(c)?));
+    }
+    let mut rows = q.all(&state.db).await?;
+    let next_cursor = split_page(&mut rows, limit, |r| r.id);
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let cat_ids: Vec<Uuid> = rows.iter().map(|r| r.category_id).collect();
+    let (cats, photos) = tokio::try_join!(
+        category::Entity::find()
+            .filter(category::Column::Id.is_in(cat_ids))
+            .all(&state.db),
+        media::Entity::find()
+            .filter(media::Column::CaseId.is_in(ids))
+            .order_by_asc(media::Column::Id)
+            .all(&state.db),
+    )?;
+    let cats: HashMap<Uuid, category::Model> = cats.into_iter().map(|c| (c.id, c)).collect();
+    let mut first_photo: HashMap<Uuid, Uuid> = HashMap::new();
+    for p in photos {
+        if let Some(case_id) = p.case_id {
+            first_photo.entry(case_id).or_insert(p.id);
+        }
+    }
+    let ttl = state.config.media.url_ttl_secs;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let c = Case::from_row(r)?;
+            Ok(ReportSummary {
+                id: c.id,
+                status: c.status.into(),
+                status_label: c.status.label().into(),
+                category: cats
+                    .get(&c.category_id)
+                    .map_or_else(CategoryRef::default, |x| CategoryRef {
+                        code: x.code.clone(),
+                        name: x.name.clone(),
+                    }),
+                location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
+                thumbnail_url: first_photo
+                    .get(&c.id)
+                    .map(|m| state.signer.thumbnail(*m, ttl)),
+                created_at: c.created_at,
+                description: c.description,
+                case_no: c.case_no,
+            })
+        })
+        .collect::<Result<Vec<_>, ReportError>>()?;
+    Ok(ReportPage { items, next_cursor })
+}
+
+/// One of the caller's reports with its public timeline; anyone else's is `404`.
+pub async fn get_mine(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    system: CoordSystem,
+) -> Result<ReportView, ReportError> {
+    let case = repo::find(&state.db, id)
+        .await?
+        .filter(|c| c.reporter_id == caller.user_id)
+        .ok_or_else(ReportError::not_found)?;
+    let db = &state.db;
+    let (photos, events, merged_into, cat) = tokio::try_join!(
+        async {
+            Ok::<_, ReportError>(
+                media::Entity::find()
+                    .filter(media::Column::CaseId.eq(case.id))
+                    .order_by_asc(media::Column::Id)
+                    .all(db)
+                    .await?,
+            )
+        },
+        async {
+            Ok(case_event::Entity::find()
+                .filter(case_event::Column::CaseId.eq(case.id))
+                .filter(case_event::Column::Public.eq(true))
+                .order_by_asc(case_event::Column::Id)
+                .all(db)
+                .await?)
+        },
+        async {
+            Ok(match case.duplicate_of {
+                Some(d) => repo::case_ref(db, d).await?,
+                None => None,
+            })
+        },
+        async { Ok(cases::category(state, case.category_id).await?) },
+    )?;
+    let events = events.into_iter().map(entry).collect::<Result<_, _>>()?;
+    assemble(
+        state,
+        Parts {
+            area: AreaRef::of(&state.areas.get(), case.area_id),
+            case,
+            category: (cat.code, cat.name),
+            photos,
+            events,
+            merged_into: merged_into.map(|m| MergedInto {
+                id: m.id,
+                case_no: m.case_no,
+            }),
+        },
+        system,
+    )
+}
+
+pub fn assemble(
+    state: &AppState,
+    p: Parts,
+    system: CoordSystem,
+) -> Result<ReportView, ReportError> {
+    let Parts {
+        case,
+        category: (code, name),
+        area,
+        photos,
+        events,
+        merged_into,
+    } = p;
+    let ttl = state.config.media.url_ttl_secs;
+    let status = case.status;
+    Ok(ReportView {
+        id: case.id,
+        case_no: case.case_no,
+        status: status.into(),
+        status_label: status.label().into(),
+        category: CategoryRef { code, name },
+        description: case.description,
+        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
+        address: case.address,
+        area,
+        photos: photos
+            .iter()
+            .map(|p| Photo::signed(&state.signer, ttl, p))
+            .collect(),
+        timeline: events,
+        merged_into,
+        rating: case.rating.as_ref().map(|r| r.score),
+        can_rate: case.rating.is_none() && status == CaseStatus::Closed,
+        created_at: case.created_at,
+        updated_at: case.updated_at,
+    })
+}

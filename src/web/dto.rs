@@ -1,0 +1,64 @@
+//! Response shapes shared by the citizen and the staff views.
+
+use crate::core::photos::UrlSigner;
+use poem_openapi::Object;
+use uuid::Uuid;
+
+/// A photo in a case view.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Photo {
+    pub id: Uuid,
+    /// Stored width in pixels.
+    pub width: i32,
+    /// Stored height in pixels.
+    pub height: i32,
+    /// Signed URL; expires.
+    pub url: String,
+    /// Signed URL of the thumbnail; expires.
+    pub thumbnail_url: String,
+}
+
+impl Photo {
+    /// A stored photo with its signed URLs.
+    pub fn signed(signer: &UrlSigner, ttl_secs: u64, m: &entity::media::Model) -> Self {
+        let urls = signer.photo(m.id, ttl_secs);
+        Self {
+            id: m.id,
+            width: m.width,
+            height: m.height,
+            url: urls.url,
+            thumbnail_url: urls.thumbnail_url,
+        }
+    }
+}
+
+/// A category reference.
+#[derive(Debug, Default, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CategoryRef {
+    /// Category code.
+    pub code: String,
+    /// Category name.
+    pub name: String,
+}
+
+/// An area reference.
+#[derive(Debug, Default, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct AreaRef {
+    /// Area code (district, street or grid).
+    pub code: String,
+    /// Area name.
+    pub name: String,
+}
+
+impl AreaRef {
+    /// The area of an id in the areas snapshot (empty if it vanished).
+    pub fn of(areas: &crate::geo::areas::AreaIndex, id: Uuid) -> Self {
+        areas.by_id(id).map_or_else(Self::default, |a| Self {
+            code: a.code.clone(),
+            name: a.name.clone(),
+        })
+    }
+}
