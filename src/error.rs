@@ -10,10 +10,12 @@ use poem_openapi::{
 use serde::Serialize;
 
 use crate::{
+    auth::{error::AuthError, wechat::WechatError},
     cases::{error::CaseError, transition::Refusal},
     categories::service::CategoryError,
     core::{Forbidden, UnknownStored, page::BadCursor},
     infra::DbError,
+    media::{pipeline::PipelineError, service::MediaError},
     reports::error::ReportError,
 };
 
@@ -406,6 +408,103 @@ impl From<CategoryError> for ApiError {
     }
 }
 
+impl From<WechatError> for ApiError {
+    fn from(e: WechatError) -> Self {
+        match e {
+            WechatError::InvalidCode(_) => Self::Unauthorized {
+                code: "wechat_code_invalid",
+                message: e.to_string(),
+            },
+            WechatError::RateLimited => Self::TooManyRequests {
+                code: "wechat_rate_limited",
+                message: e.to_string(),
+                retry_after_secs: 60,
+            },
+            WechatError::Busy => Self::Unavailable {
+                code: "wechat_busy",
+                message: e.to_string(),
+                retry_after_secs: 2,
+            },
+            WechatError::Unreachable(ref why) => {
+                tracing::warn!(why, "wechat unreachable");
+                Self::Unavailable {
+                    code: "wechat_unavailable",
+                    message: "WeChat could not be reached; try again shortly".into(),
+                    retry_after_secs: 5,
+                }
+            }
+            WechatError::Other { code, ref msg } => {
+                tracing::warn!(code, msg, "wechat refused login");
+                Self::Unavailable {
+                    code: "wechat_error",
+                    message: e.to_string(),
+                    retry_after_secs: 5,
+                }
+            }
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        let message = e.to_string();
+        match e {
+            AuthError::Wechat(w) => w.into(),
+            AuthError::InvalidCredentials => Self::Unauthorized {
+                code: "invalid_credentials",
+                message,
+            },
+            AuthError::Disabled => Self::Forbidden(message),
+            AuthError::AccountGone => Self::unauthorized(message),
+            AuthError::Stored(s) => s.into(),
+            AuthError::Db(d) => d.into(),
+            AuthError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<PipelineError> for ApiError {
+    fn from(e: PipelineError) -> Self {
+        match e {
+            PipelineError::Heic => Self::UnsupportedMedia {
+                code: "heic_not_supported",
+                message: e.to_string(),
+            },
+            PipelineError::Unsupported => Self::UnsupportedMedia {
+                code: "unsupported_media_type",
+                message: e.to_string(),
+            },
+            PipelineError::TooManyPixels { width, height, max } => Self::Unprocessable {
+                code: "image_too_many_pixels",
+                message: e.to_string(),
+                details: Some(
+                    serde_json::json!({"width": width, "height": height, "maxPixels": max}),
+                ),
+            },
+            PipelineError::Corrupt(_) => Self::unprocessable("image_corrupt", e.to_string()),
+        }
+    }
+}
+
+impl From<MediaError> for ApiError {
+    fn from(e: MediaError) -> Self {
+        let message = e.to_string();
+        match e {
+            MediaError::TooLarge { .. } => Self::PayloadTooLarge(message),
+            MediaError::Empty => Self::bad_request("empty_file", message),
+            MediaError::Pipeline(p) => p.into(),
+            MediaError::Busy => Self::Unavailable {
+                code: "media_busy",
+                message,
+                retry_after_secs: 2,
+            },
+            MediaError::NotFound => Self::NotFound(message),
+            MediaError::Db(d) => d.into(),
+            MediaError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
 /// Result type of every service and handler.
 pub type ApiResult<T> = Result<T, ApiError>;
 
@@ -476,6 +575,8 @@ impl IntoApiError for Refusal {}
 impl IntoApiError for CaseError {}
 impl IntoApiError for ReportError {}
 impl IntoApiError for CategoryError {}
+impl IntoApiError for AuthError {}
+impl IntoApiError for MediaError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

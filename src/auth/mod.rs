@@ -1,6 +1,7 @@
 //! Authentication: WeChat login for citizens, password login for staff and
 //! unit accounts, dev login in the embedded default; bearer JWTs; `/me`.
 
+pub mod error;
 pub mod jwt;
 pub mod password;
 pub mod service;

@@ -1,7 +1,8 @@
 //! Login and account services (no HTTP here).
 
-use super::{Caller, Me, Role, TokenResponse, password, wechat::WechatError};
+use super::{Caller, Me, Role, TokenResponse, error::AuthError, password};
 use crate::{
+    core::stored,
     error::{ApiError, ApiResult},
     state::AppState,
 };
@@ -13,49 +14,12 @@ use sea_orm::{
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
-impl From<WechatError> for ApiError {
-    fn from(e: WechatError) -> Self {
-        match e {
-            WechatError::InvalidCode(_) => ApiError::Unauthorized {
-                code: "wechat_code_invalid",
-                message: e.to_string(),
-            },
-            WechatError::RateLimited => ApiError::TooManyRequests {
-                code: "wechat_rate_limited",
-                message: e.to_string(),
-                retry_after_secs: 60,
-            },
-            WechatError::Busy => ApiError::Unavailable {
-                code: "wechat_busy",
-                message: e.to_string(),
-                retry_after_secs: 2,
-            },
-            WechatError::Unreachable(ref why) => {
-                tracing::warn!(why, "wechat unreachable");
-                ApiError::Unavailable {
-                    code: "wechat_unavailable",
-                    message: "WeChat could not be reached; try again shortly".into(),
-                    retry_after_secs: 5,
-                }
-            }
-            WechatError::Other { code, ref msg } => {
-                tracing::warn!(code, msg, "wechat refused login");
-                ApiError::Unavailable {
-                    code: "wechat_error",
-                    message: e.to_string(),
-                    retry_after_secs: 5,
-                }
-            }
-        }
-    }
-}
-
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().fixed_offset()
 }
 
-fn token_for(state: &AppState, u: &user::Model) -> ApiResult<TokenResponse> {
-    let role = Role::parse(&u.role).context("stored role")?;
+fn token_for(state: &AppState, u: &user::Model) -> Result<TokenResponse, AuthError> {
+    let role = stored::parse("user", u.id, "role", &u.role, Role::parse)?;
     let (token, exp) = state.jwt.issue(u.id, role, u.unit_id)?;
     let expires_at = chrono::DateTime::from_timestamp(exp, 0)
         .context("token expiry")?
@@ -83,7 +47,7 @@ async fn upsert_citizen(
     openid: &str,
     unionid: Option<String>,
     session_key: Option<String>,
-) -> ApiResult<user::Model> {
+) -> Result<user::Model, AuthError> {
     let t = now();
     let model = user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -119,13 +83,13 @@ async fn upsert_citizen(
         .await?
         .context("citizen just upserted")?;
     if u.disabled {
-        return Err(ApiError::Forbidden("this account is disabled".into()));
+        return Err(AuthError::Disabled);
     }
     Ok(u)
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn wechat_login(state: &AppState, code: &str) -> ApiResult<TokenResponse> {
+pub async fn wechat_login(state: &AppState, code: &str) -> Result<TokenResponse, AuthError> {
     let session = state.wechat.code2session(code).await?;
     let u = upsert_citizen(
         state,
@@ -137,7 +101,7 @@ pub async fn wechat_login(state: &AppState, code: &str) -> ApiResult<TokenRespon
     token_for(state, &u)
 }
 
-pub async fn dev_login(state: &AppState, openid: &str) -> ApiResult<TokenResponse> {
+pub async fn dev_login(state: &AppState, openid: &str) -> Result<TokenResponse, AuthError> {
     let u = upsert_citizen(state, &format!("dev:{openid}"), None, None).await?;
     token_for(state, &u)
 }
@@ -147,7 +111,7 @@ pub async fn password_login(
     state: &AppState,
     username: &str,
     password: &str,
-) -> ApiResult<TokenResponse> {
+) -> Result<TokenResponse, AuthError> {
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(&state.db)
@@ -162,18 +126,15 @@ pub async fn password_login(
         .context("password verification task")?;
     match u {
         Some(u) if ok && !u.disabled => token_for(state, &u),
-        _ => Err(ApiError::Unauthorized {
-            code: "invalid_credentials",
-            message: "wrong username or password".into(),
-        }),
+        _ => Err(AuthError::InvalidCredentials),
     }
 }
 
-pub async fn me(state: &AppState, caller: &Caller) -> ApiResult<Me> {
+pub async fn me(state: &AppState, caller: &Caller) -> Result<Me, AuthError> {
     let u = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
+        .ok_or(AuthError::AccountGone)?;
     Ok(me_of(&u, caller.role))
 }
 

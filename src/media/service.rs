@@ -2,11 +2,7 @@
 
 use super::pipeline::{self, PipelineError, PipelineLimits, Processed};
 pub use crate::core::photos::Variant;
-use crate::{
-    auth::Caller,
-    error::{ApiError, ApiResult},
-    state::AppState,
-};
+use crate::{core::Caller, state::AppState};
 use anyhow::Context;
 use bytes::Bytes;
 use entity::media;
@@ -17,26 +13,30 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 use uuid::Uuid;
 
-impl From<PipelineError> for ApiError {
-    fn from(e: PipelineError) -> Self {
-        match e {
-            PipelineError::Heic => ApiError::UnsupportedMedia {
-                code: "heic_not_supported",
-                message: e.to_string(),
-            },
-            PipelineError::Unsupported => ApiError::UnsupportedMedia {
-                code: "unsupported_media_type",
-                message: e.to_string(),
-            },
-            PipelineError::TooManyPixels { width, height, max } => ApiError::Unprocessable {
-                code: "image_too_many_pixels",
-                message: e.to_string(),
-                details: Some(
-                    serde_json::json!({"width": width, "height": height, "maxPixels": max}),
-                ),
-            },
-            PipelineError::Corrupt(_) => ApiError::unprocessable("image_corrupt", e.to_string()),
-        }
+/// Every way an upload or a read can fail; `crate::error` maps each to its
+/// HTTP status.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("the photo is {size} bytes; at most {max} are accepted")]
+    TooLarge { size: usize, max: usize },
+    #[error("the file field is empty")]
+    Empty,
+    /// Not a photo we take, too many pixels, or corrupt.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+    #[error("too many photos are being processed; retry shortly")]
+    Busy,
+    #[error("photo not found")]
+    NotFound,
+    #[error(transparent)]
+    Db(#[from] crate::infra::DbError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sea_orm::DbErr> for MediaError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Db(e.into())
     }
 }
 
@@ -51,20 +51,20 @@ pub fn object_key(id: Uuid, variant: Variant) -> String {
 /// Processes and stores an upload; the same bytes from the same user give
 /// the same media.
 #[tracing::instrument(skip(state, bytes), fields(size = bytes.len()))]
-pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiResult<media::Model> {
+pub async fn upload(
+    state: &AppState,
+    caller: &Caller,
+    bytes: Vec<u8>,
+) -> Result<media::Model, MediaError> {
     let cfg = &state.config.media;
     if bytes.len() > cfg.max_bytes {
-        return Err(ApiError::PayloadTooLarge(format!(
-            "the photo is {} bytes; at most {} are accepted",
-            bytes.len(),
-            cfg.max_bytes
-        )));
+        return Err(MediaError::TooLarge {
+            size: bytes.len(),
+            max: cfg.max_bytes,
+        });
     }
     if bytes.is_empty() {
-        return Err(ApiError::bad_request(
-            "empty_file",
-            "the file field is empty",
-        ));
+        return Err(MediaError::Empty);
     }
     // Cheap checks before taking a decode slot.
     let (format, _) = pipeline::sniff(&bytes).inspect_err(|_| count(state, "rejected"))?;
@@ -143,7 +143,7 @@ pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiRes
             count(state, "deduplicated");
             return find_by_hash(&state.db, caller.user_id, &sha)
                 .await?
-                .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("deduplicated media vanished")));
+                .ok_or_else(|| anyhow::anyhow!("deduplicated media vanished").into());
         }
         Err(e) => {
             remove_objects(state, id).await;
@@ -154,7 +154,7 @@ pub async fn upload(state: &AppState, caller: &Caller, bytes: Vec<u8>) -> ApiRes
     media::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("media row just inserted is missing")))
+        .ok_or_else(|| anyhow::anyhow!("media row just inserted is missing").into())
 }
 
 fn count(state: &AppState, outcome: &str) {
@@ -165,7 +165,7 @@ async fn find_by_hash(
     db: &DatabaseConnection,
     owner: Uuid,
     sha: &str,
-) -> ApiResult<Option<media::Model>> {
+) -> Result<Option<media::Model>, MediaError> {
     Ok(media::Entity::find()
         .filter(media::Column::OwnerId.eq(owner))
         .filter(media::Column::Sha256.eq(sha))
@@ -175,7 +175,7 @@ async fn find_by_hash(
 
 /// Decodes on the blocking pool with a bounded number in flight; when every
 /// slot stays busy past the queue wait, `503` rather than unbounded memory.
-async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> ApiResult<Processed> {
+async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, MediaError> {
     let cfg = &state.config.media;
     let permit = tokio::time::timeout(
         Duration::from_millis(cfg.queue_wait_ms),
@@ -184,11 +184,7 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> ApiResult<Processed> 
     .await
     .map_err(|_| {
         count(state, "busy");
-        ApiError::Unavailable {
-            code: "media_busy",
-            message: "too many photos are being processed; retry shortly".into(),
-            retry_after_secs: 2,
-        }
+        MediaError::Busy
     })?
     .context("image slots closed")?;
     let limits = PipelineLimits {
@@ -240,10 +236,10 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Reads a stored variant for a signed URL.
-pub async fn read(state: &AppState, id: Uuid, variant: Variant) -> ApiResult<Bytes> {
+pub async fn read(state: &AppState, id: Uuid, variant: Variant) -> Result<Bytes, MediaError> {
     state
         .store
         .get(&object_key(id, variant))
         .await?
-        .ok_or_else(|| ApiError::not_found("photo"))
+        .ok_or(MediaError::NotFound)
 }

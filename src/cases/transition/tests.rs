@@ -6,7 +6,7 @@ use super::*;
 use crate::{
     calendar::WorkCalendar,
     cases::model::{CaseClock, Rating},
-    core::CaseStatus as S,
+    core::{CaseStatus as S, ClockKind},
 };
 use std::{collections::HashMap, sync::Arc};
 
@@ -102,8 +102,9 @@ fn case_in(status: S) -> Case {
                 kind: Some(ClockKind::Work),
                 total_minutes: Some(480),
                 due_at: Some(t("2026-11-25T10:00:00+08:00")),
-                warn_at: Some(t("2026-11-25T08:30:00+08:00")),
-                accept_due_at: Some(t("2026-11-24T11:00:00+08:00")),
+                // Both past at NOW: something is due in every running status.
+                warn_at: Some(t("2026-11-24T09:45:00+08:00")),
+                accept_due_at: Some(t("2026-11-24T09:30:00+08:00")),
                 ..CaseClock::default()
             }
         } else if status == S::Suspended {
@@ -246,7 +247,7 @@ fn commands() -> Vec<(&'static str, Command, Who, Option<String>)> {
             Who::System,
             None,
         ),
-        // The clock of `case_in` is past its accept deadline at NOW.
+        // The clock of `case_in` is past its warning (and accept) point at NOW.
         ("timer", Command::Tick, Who::System, None),
     ]
 }
@@ -535,6 +536,7 @@ fn refusals_that_do_not_depend_on_the_status() {
     // Timers with nothing due.
     let mut fresh = case_in(S::InProgress);
     fresh.clock.accept_due_at = None;
+    fresh.clock.warn_at = Some(t("2026-11-25T08:30:00+08:00"));
     assert_eq!(
         run(&fresh, &Command::Tick, &Who::System, None, None),
         Err(Refusal::NothingDue)
