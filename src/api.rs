@@ -27,6 +27,7 @@ pub type Apis = (
     crate::categories::CategoriesApi,
     crate::reports::ReportsApi,
     crate::cases::CasesApi,
+    crate::cases::CaseActionsApi,
     crate::admin::AdminApi,
     crate::ops::OpsApi,
 );
@@ -39,6 +40,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
             crate::categories::CategoriesApi,
             crate::reports::ReportsApi,
             crate::cases::CasesApi,
+            crate::cases::CaseActionsApi,
             crate::admin::AdminApi,
             crate::ops::OpsApi,
         ),

@@ -644,3 +644,40 @@ async fn automatic_categories_are_dispatched_without_a_person() {
     assert_eq!(c["unit"]["code"], c["routedUnit"]["code"]);
     assert!(c["deadlines"]["dueAt"].is_string());
 }
+
+#[tokio::test]
+async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know() {
+    use sea_orm::ConnectionTrait;
+    // Arrange
+    let app = spawn_app().await;
+    let citizen = app.citizen("typed-citizen").await;
+    let id = app.submit(&citizen, "0301", LAT, LNG).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let db = &app.state.db;
+
+    // Act
+    let bad_status = db
+        .execute_unprepared(&format!(
+            "UPDATE cases SET status = 'on_hold' WHERE id = '{id}'"
+        ))
+        .await;
+    let bad_role = db
+        .execute_unprepared("UPDATE users SET role = 'superuser' WHERE username = 'dispatcher'")
+        .await;
+    let bad_unit = db
+        .execute_unprepared("UPDATE categories SET limit_unit = 'weeks' WHERE code = '0301'")
+        .await;
+    let good = db
+        .execute_unprepared(&format!(
+            "UPDATE cases SET status = 'accepted' WHERE id = '{id}'"
+        ))
+        .await;
+
+    // Assert
+    assert!(bad_status.is_err(), "an unknown status was stored");
+    assert!(bad_role.is_err(), "an unknown role was stored");
+    assert!(bad_unit.is_err(), "an unknown limit unit was stored");
+    assert!(good.is_ok(), "a known status is refused: {good:?}");
+}

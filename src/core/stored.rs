@@ -37,3 +37,25 @@ pub fn parse_opt<T>(
 ) -> Result<Option<T>, UnknownStored> {
     value.map(|v| parse(table, row, column, v, f)).transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_stored_value_names_its_row_and_column() {
+        let e = parse("case", "0190-abc", "status", "bogus", |_| None::<()>).err();
+        assert_eq!(
+            e.map(|e| e.to_string()),
+            Some("case 0190-abc: unknown status \"bogus\"".to_owned())
+        );
+        assert_eq!(
+            parse("case", 1, "status", "ok", |s| Some(s.len())).ok(),
+            Some(2)
+        );
+        assert_eq!(
+            parse_opt("case", 1, "clock_kind", None, |_| Some(1)).ok(),
+            Some(None)
+        );
+    }
+}
