@@ -651,7 +651,7 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
     // Arrange
     let app = spawn_app().await;
     let citizen = app.citizen("typed-citizen").await;
-    let id = app.submit(&citizen, "0301", LAT, LNG).await["id"]
+    let no = app.submit(&citizen, "0301", LAT, LNG).await["caseNo"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -660,7 +660,7 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
     // Act
     let bad_status = db
         .execute_unprepared(&format!(
-            "UPDATE cases SET status = 'on_hold' WHERE id = '{id}'"
+            "UPDATE cases SET status = 'on_hold' WHERE case_no = '{no}'"
         ))
         .await;
     let bad_role = db
@@ -671,7 +671,7 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
         .await;
     let good = db
         .execute_unprepared(&format!(
-            "UPDATE cases SET status = 'accepted' WHERE id = '{id}'"
+            "UPDATE cases SET status = 'accepted' WHERE case_no = '{no}'"
         ))
         .await;
 
@@ -679,5 +679,9 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
     assert!(bad_status.is_err(), "an unknown status was stored");
     assert!(bad_role.is_err(), "an unknown role was stored");
     assert!(bad_unit.is_err(), "an unknown limit unit was stored");
-    assert!(good.is_ok(), "a known status is refused: {good:?}");
+    assert_eq!(
+        good.map(|r| r.rows_affected()).ok(),
+        Some(1),
+        "a known status is refused"
+    );
 }

@@ -73,11 +73,16 @@ impl MigrationTrait for Migration {
         let db = manager.get_connection();
         let backend = db.get_database_backend();
         for (table, id, column, values, _) in TYPED {
+            // SQLite keeps UUIDs as blobs: show them as hex.
+            let id = match backend {
+                DbBackend::Postgres => format!("CAST({id} AS TEXT)"),
+                _ => format!("CASE WHEN typeof({id}) = 'blob' THEN lower(hex({id})) ELSE {id} END"),
+            };
             let bad = db
                 .query_all_raw(Statement::from_string(
                     backend,
                     format!(
-                        "SELECT CAST({id} AS TEXT) AS id, {column} AS value FROM {table} \
+                        "SELECT {id} AS id, {column} AS value FROM {table} \
                          WHERE {column} IS NOT NULL AND {column} NOT IN ({}) LIMIT 10",
                         list(values)
                     ),
