@@ -2,9 +2,8 @@
 
 use crate::{
     core::Ts,
-    geo::coords::Location,
     web::{
-        dto::{AreaRef, CategoryRef, Photo},
+        dto::{AreaRef, CategoryRef, Location, Photo},
         enums::{CaseStatus, LimitUnit},
     },
 };

@@ -16,8 +16,8 @@ pub mod views;
 pub use actions_api::CaseActionsApi;
 
 use crate::{
-    api::Tag, auth::BearerAuth, error::Res, geo::coords::CoordSystem, state::AppState,
-    web::enums::CaseStatus,
+    api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CaseStatus,
+    web::enums::CoordSystem,
 };
 use chrono::{DateTime, FixedOffset};
 use dto::{CasePage, CaseView, ReporterView};
@@ -86,7 +86,7 @@ impl CasesApi {
                 f,
                 cursor.0.as_deref(),
                 limit.0,
-                coord_system.0,
+                coord_system.0.into(),
             )
             .await?,
         ))
@@ -108,7 +108,7 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CaseView>, ReadErrors> {
         Ok(Json(
-            views::get(&state, &auth.0, id.0, coord_system.0).await?,
+            views::get(&state, &auth.0, id.0, coord_system.0.into()).await?,
         ))
     }
 

@@ -8,7 +8,7 @@ use super::{
     error::CaseError,
     model::{Case, CategoryRules},
     repo,
-    transition::{self, Command, Ctx, Effect, Transition, Who},
+    transition::{self, Command, Ctx, Effect, Transition, UnitRef, Units, Who},
 };
 use crate::{
     audit,
@@ -291,5 +291,28 @@ pub fn visible(dir: &Directory, caller: &Caller, case: &Case) -> bool {
             _ => false,
         },
         Role::Citizen => false,
+    }
+}
+
+/// The routing directory is the unit tree transitions read.
+impl Units for Directory {
+    fn unit(&self, id: Uuid) -> Option<UnitRef<'_>> {
+        self.units.get(&id).map(unit_ref)
+    }
+
+    fn unit_by_code(&self, code: &str) -> Option<UnitRef<'_>> {
+        Directory::unit_by_code(self, code).map(unit_ref)
+    }
+
+    fn ancestors(&self, id: Uuid) -> Vec<Uuid> {
+        Directory::ancestors(self, id)
+    }
+}
+
+fn unit_ref(u: &entity::unit::Model) -> UnitRef<'_> {
+    UnitRef {
+        id: u.id,
+        code: &u.code,
+        name: &u.name,
     }
 }

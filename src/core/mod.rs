@@ -2,7 +2,7 @@
 //! case statuses, time limits, China time, cursors, stored-value parsing and
 //! photo URLs. Features import from here; nothing here imports a feature,
 //! poem, poem-openapi or sea-orm (the OpenAPI schemas of these types are
-//! mirrors in `crate::web::enums`).
+//! mirrors in the HTTP layer, `web::enums`).
 
 pub mod caller;
 pub mod limits;

@@ -4,7 +4,6 @@
 use anyhow::Context;
 use geo::{Area, BoundingRect, Contains, MultiPolygon, Point};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
-use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 /// Area levels, most general first.
@@ -76,29 +75,6 @@ impl AreaIndex {
             by_id,
             tree: RTree::bulk_load(entries),
         }
-    }
-
-    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
-        let rows = entity::area::Entity::find()
-            .all(db)
-            .await
-            .context("load areas")?;
-        let mut areas = Vec::with_capacity(rows.len());
-        for r in rows {
-            let shape =
-                parse_geometry(&r.geometry).with_context(|| format!("area {} geometry", r.code))?;
-            let level = Level::parse(&r.level)
-                .with_context(|| format!("area {} level {}", r.code, r.level))?;
-            areas.push(AreaShape {
-                id: r.id,
-                code: r.code,
-                name: r.name,
-                level,
-                parent_id: r.parent_id,
-                shape,
-            });
-        }
-        Ok(Self::new(areas))
     }
 
     pub fn len(&self) -> usize {

@@ -1,28 +1,13 @@
 //! Coordinates: validated newtypes, the datum a client speaks, and the
 //! WGS-84 ⇄ GCJ-02 transform (points outside China are not shifted).
 
-use poem_openapi::{Enum, Object};
-
 /// Which datum a coordinate is in. WeChat's map and `wx.getLocation({type:'gcj02'})`
 /// speak GCJ-02; GPS, Open311 and GeoJSON speak WGS-84.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Default)]
-#[oai(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CoordSystem {
     #[default]
     Wgs84,
     Gcj02,
-}
-
-/// A point as a client sends or receives it.
-#[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct Location {
-    /// Latitude in degrees, −90 … 90.
-    pub lat: f64,
-    /// Longitude in degrees, −180 … 180.
-    pub lng: f64,
-    /// The datum of `lat`/`lng`.
-    pub coord_system: CoordSystem,
 }
 
 /// A validated WGS-84 point; the only form stored.
@@ -40,9 +25,8 @@ pub struct OutOfRange {
 }
 
 impl Wgs84 {
-    /// Parses a client location, converting GCJ-02 to WGS-84.
-    pub fn parse(loc: &Location) -> Result<Self, OutOfRange> {
-        let (lat, lng) = (loc.lat, loc.lng);
+    /// Parses a client's point in `system`, converting GCJ-02 to WGS-84.
+    pub fn parse(lat: f64, lng: f64, system: CoordSystem) -> Result<Self, OutOfRange> {
         if !lat.is_finite()
             || !lng.is_finite()
             || !(-90.0..=90.0).contains(&lat)
@@ -50,7 +34,7 @@ impl Wgs84 {
         {
             return Err(OutOfRange { lat, lng });
         }
-        Ok(match loc.coord_system {
+        Ok(match system {
             CoordSystem::Wgs84 => Self { lat, lng },
             CoordSystem::Gcj02 => {
                 let (lng, lat) = coordtransform::gcj02_to_wgs84(lng, lat);
@@ -72,19 +56,14 @@ impl Wgs84 {
         self.lng
     }
 
-    /// This point in the datum a client asked for.
-    pub fn to_location(self, system: CoordSystem) -> Location {
-        let (lat, lng) = match system {
+    /// This point as (lat, lng) in the datum a client asked for.
+    pub fn in_system(self, system: CoordSystem) -> (f64, f64) {
+        match system {
             CoordSystem::Wgs84 => (self.lat, self.lng),
             CoordSystem::Gcj02 => {
                 let (lng, lat) = coordtransform::wgs84_to_gcj02(self.lng, self.lat);
                 (lat, lng)
             }
-        };
-        Location {
-            lat,
-            lng,
-            coord_system: system,
         }
     }
 }
@@ -96,25 +75,20 @@ mod tests {
     #[test]
     fn gcj02_round_trip_in_hohhot_is_within_a_few_metres() {
         let wgs = Wgs84::from_stored(40.8175, 111.7652);
-        let gcj = wgs.to_location(CoordSystem::Gcj02);
+        let (lat, lng) = wgs.in_system(CoordSystem::Gcj02);
         assert!(
-            (gcj.lng - wgs.lng()).abs() > 0.001,
+            (lng - wgs.lng()).abs() > 0.001,
             "GCJ-02 must be shifted in China"
         );
-        let back = Wgs84::parse(&gcj).unwrap_or(wgs);
+        let back = Wgs84::parse(lat, lng, CoordSystem::Gcj02).unwrap_or(wgs);
         assert!((back.lat() - wgs.lat()).abs() < 0.00005);
         assert!((back.lng() - wgs.lng()).abs() < 0.00005);
     }
 
     #[test]
     fn points_outside_china_are_not_shifted() {
-        let paris = Location {
-            lat: 48.8566,
-            lng: 2.3522,
-            coord_system: CoordSystem::Gcj02,
-        };
         assert_eq!(
-            Wgs84::parse(&paris),
+            Wgs84::parse(48.8566, 2.3522, CoordSystem::Gcj02),
             Ok(Wgs84::from_stored(48.8566, 2.3522))
         );
     }
@@ -122,12 +96,10 @@ mod tests {
     #[test]
     fn out_of_range_is_refused() {
         for (lat, lng) in [(91.0, 0.0), (0.0, 181.0), (f64::NAN, 0.0), (-90.5, 10.0)] {
-            let loc = Location {
-                lat,
-                lng,
-                coord_system: CoordSystem::Wgs84,
-            };
-            assert!(Wgs84::parse(&loc).is_err(), "{lat},{lng}");
+            assert!(
+                Wgs84::parse(lat, lng, CoordSystem::Wgs84).is_err(),
+                "{lat},{lng}"
+            );
         }
     }
 }

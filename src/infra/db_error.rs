@@ -1,6 +1,6 @@
 //! Database failures, classified by what the database itself reports: its
 //! error code, and for a constraint violation the constraint. Never by the
-//! text of a message. `crate::error` maps a classified failure to its HTTP
+//! text of a message. The error module maps a classified failure to its HTTP
 //! status in one place (`on_constraint`).
 
 use sea_orm::{DbErr, RuntimeErr, sqlx};

@@ -1,7 +1,7 @@
 //! Request and response shapes of the citizen's report endpoints.
 
 pub use crate::web::dto::{AreaRef, CategoryRef, Photo};
-use crate::{geo::coords::Location, web::enums::CaseStatus};
+use crate::web::{dto::Location, enums::CaseStatus};
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::Object;
 use uuid::Uuid;

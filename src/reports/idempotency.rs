@@ -44,7 +44,7 @@ pub async fn submit_once(
                 .body
                 .parse()
                 .map_err(|e| anyhow::anyhow!("stored idempotent result: {e}"))?;
-            let system = body.location.coord_system;
+            let system = body.location.coord_system.into();
             Ok((views::get_mine(state, caller, id, system).await?, true))
         }
         IdemBegin::InProgress => Err(ApiError::conflict(

@@ -7,8 +7,8 @@ pub mod submit;
 pub mod views;
 
 use crate::{
-    api::Tag, auth::BearerAuth, core::Role, error::Res, geo::coords::CoordSystem, state::AppState,
-    web,
+    api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState, web,
+    web::enums::CoordSystem,
 };
 use dto::{CreateReport, RatingBody, ReportPage, ReportView};
 use poem::{Request, web::Data};
@@ -91,7 +91,7 @@ impl ReportsApi {
                 &auth.0,
                 cursor.0.as_deref(),
                 limit.0,
-                coord_system.0,
+                coord_system.0.into(),
             )
             .await?,
         ))
@@ -111,7 +111,7 @@ impl ReportsApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportView>, ReadReportErrors> {
         Ok(Json(
-            views::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
+            views::get_mine(&state, &auth.0, id.0, coord_system.0.into()).await?,
         ))
     }
 
@@ -138,7 +138,7 @@ impl ReportsApi {
         let b = body.0;
         crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
         Ok(Json(
-            views::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84).await?,
+            views::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84.into()).await?,
         ))
     }
 }

@@ -15,10 +15,11 @@ use crate::{
         transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
     },
     core::{Actor, Caller, CaseStatus, time::utc_now},
-    geo::coords::{CoordSystem, Wgs84},
+    geo::coords::Wgs84,
     routing::Decision,
     state::AppState,
     web::dto::AreaRef,
+    web::enums::CoordSystem::Gcj02,
 };
 use entity::{case_link, cases as case_rows, category};
 use sea_orm::{
@@ -39,7 +40,7 @@ pub fn fingerprint(r: &CreateReport) -> String {
     h.update([0]);
     h.update(r.location.lat.to_bits().to_be_bytes());
     h.update(r.location.lng.to_bits().to_be_bytes());
-    h.update([u8::from(r.location.coord_system == CoordSystem::Gcj02)]);
+    h.update([u8::from(r.location.coord_system == Gcj02)]);
     h.update(r.address.as_deref().unwrap_or("\u{1}").as_bytes());
     h.update([0]);
     for id in &r.media_ids {
@@ -94,7 +95,9 @@ async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportErro
             "a photo is listed twice",
         ));
     }
-    let point = Wgs84::parse(&r.location)
+    let point = r
+        .location
+        .to_wgs84()
         .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
     let category = reportable_category(state, &r.category_code)
         .await?
@@ -273,7 +276,7 @@ pub async fn create(
             events,
             merged_into: None,
         },
-        r.location.coord_system,
+        r.location.coord_system.into(),
     )
 }
 

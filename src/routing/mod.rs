@@ -5,9 +5,9 @@
 //! every node reloads when they change.
 
 use crate::geo::areas::AreaShape;
-use anyhow::Context;
 use entity::{category, routing_rule, unit};
-use sea_orm::{ConnectionTrait, EntityTrait};
+
+pub mod store;
 use serde::Serialize;
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -38,15 +38,6 @@ pub struct Decision {
 }
 
 impl Directory {
-    pub async fn load<C: ConnectionTrait>(db: &C) -> anyhow::Result<Self> {
-        let units = unit::Entity::find().all(db).await.context("load units")?;
-        let rules = routing_rule::Entity::find()
-            .all(db)
-            .await
-            .context("load routing rules")?;
-        Ok(Self::from_parts(units, rules))
-    }
-
     pub fn from_parts(units: Vec<unit::Model>, rules: Vec<routing_rule::Model>) -> Self {
         let units: HashMap<Uuid, unit::Model> = units.into_iter().map(|u| (u.id, u)).collect();
         let by_code = units.values().map(|u| (u.code.clone(), u.id)).collect();
@@ -135,27 +126,5 @@ impl Directory {
             }
         }
         None
-    }
-}
-
-impl crate::cases::transition::Units for Directory {
-    fn unit(&self, id: Uuid) -> Option<crate::cases::transition::UnitRef<'_>> {
-        self.units.get(&id).map(unit_ref)
-    }
-
-    fn unit_by_code(&self, code: &str) -> Option<crate::cases::transition::UnitRef<'_>> {
-        Directory::unit_by_code(self, code).map(unit_ref)
-    }
-
-    fn ancestors(&self, id: Uuid) -> Vec<Uuid> {
-        Directory::ancestors(self, id)
-    }
-}
-
-fn unit_ref(u: &unit::Model) -> crate::cases::transition::UnitRef<'_> {
-    crate::cases::transition::UnitRef {
-        id: u.id,
-        code: &u.code,
-        name: &u.name,
     }
 }

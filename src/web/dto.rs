@@ -1,6 +1,10 @@
 //! Response shapes shared by the citizen and the staff views.
 
-use crate::core::photos::UrlSigner;
+use crate::{
+    core::photos::UrlSigner,
+    geo::coords::{self, OutOfRange, Wgs84},
+    web::enums::CoordSystem,
+};
 use poem_openapi::Object;
 use uuid::Uuid;
 
@@ -60,5 +64,36 @@ impl AreaRef {
             code: a.code.clone(),
             name: a.name.clone(),
         })
+    }
+}
+
+/// A point as a client sends or receives it.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Location {
+    /// Latitude in degrees, −90 … 90.
+    pub lat: f64,
+    /// Longitude in degrees, −180 … 180.
+    pub lng: f64,
+    /// The datum of `lat`/`lng`.
+    pub coord_system: CoordSystem,
+}
+
+impl Location {
+    /// The point, validated and in WGS-84.
+    pub fn to_wgs84(&self) -> Result<Wgs84, OutOfRange> {
+        Wgs84::parse(self.lat, self.lng, self.coord_system.into())
+    }
+}
+
+impl Wgs84 {
+    /// This point in the datum a client asked for.
+    pub fn to_location(self, system: coords::CoordSystem) -> Location {
+        let (lat, lng) = self.in_system(system);
+        Location {
+            lat,
+            lng,
+            coord_system: system.into(),
+        }
     }
 }

@@ -71,3 +71,17 @@ pub enum LimitUnit {
     /// 自然时: wall-clock hours, calendar ignored (urgent work).
     NaturalHours,
 }
+
+/// Which datum a coordinate is in. WeChat's map and `wx.getLocation({type:'gcj02'})`
+/// speak GCJ-02; GPS, Open311 and GeoJSON speak WGS-84.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(
+    rename = "CoordSystem",
+    rename_all = "lowercase",
+    remote = "crate::geo::coords::CoordSystem"
+)]
+pub enum CoordSystem {
+    #[default]
+    Wgs84,
+    Gcj02,
+}
