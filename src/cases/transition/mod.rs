@@ -7,6 +7,7 @@
 //! loop goes through here: staff and unit actions, automatic acceptance and
 //! dispatch at submission, rating, extensions and the scheduler's timers.
 
+mod apply;
 mod commands;
 #[cfg(test)]
 mod tests;
@@ -273,7 +274,7 @@ pub fn decide(
         effects: vec![],
         guard: Guard::Version,
     };
-    commands::apply(case, cmd, note, ctx, &mut t)?;
+    apply::apply(case, cmd, note, ctx, &mut t)?;
     if t.guard == Guard::Version {
         t.after.updated_at = ctx.now;
     }
@@ -285,8 +286,7 @@ impl Transition {
         &mut self,
         ctx: &Ctx<'_>,
         action: &'static str,
-        from: CaseStatus,
-        to: CaseStatus,
+        (from, to): (CaseStatus, CaseStatus),
         note: Option<String>,
         public: bool,
         data: Option<serde_json::Value>,

@@ -1,0 +1,411 @@
+//! What each allowed command changes: the case after, its events, its
+//! effects.
+
+use super::{Command, Ctx, Effect, ExtensionRef, Guard, MAX_PHOTOS, Refusal, Transition, timers};
+use crate::{
+    cases::{clock::Clock, model::Case, model::CategoryRules},
+    core::{CaseStatus as S, ClockKind, ExtensionStatus, Ts},
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Applies an allowed command to `t.after`.
+pub(super) fn apply(
+    case: &Case,
+    cmd: &Command,
+    note: Option<String>,
+    ctx: &Ctx<'_>,
+    t: &mut Transition,
+) -> Result<(), Refusal> {
+    let from = case.status;
+    let (now, cat) = (ctx.now, ctx.category);
+    let to = match cmd {
+        Command::Accept => {
+            t.event(ctx, "accept", (from, S::Accepted), note.clone(), true, None);
+            t.notify_citizen(S::Accepted, note.clone());
+            S::Accepted
+        }
+        Command::Reject => {
+            t.event(ctx, "reject", (from, S::Rejected), note.clone(), true, None);
+            t.notify_citizen(S::Rejected, note.clone());
+            S::Rejected
+        }
+        Command::MarkDuplicate { target } => {
+            let target = target
+                .as_ref()
+                .filter(|x| x.id != case.id)
+                .ok_or(Refusal::UnknownCase)?;
+            if matches!(target.status, S::Rejected | S::Duplicate) {
+                return Err(Refusal::NotACarrier {
+                    case_no: target.case_no.clone(),
+                    status: target.status,
+                });
+            }
+            t.after.duplicate_of = Some(target.id);
+            let msg = format!("与案件 {} 重复，由该案件继续办理", target.case_no);
+            let public_note = match &note {
+                Some(n) => format!("{msg}（{n}）"),
+                None => msg.clone(),
+            };
+            let data = json!({"duplicateOf": target.id, "caseNo": target.case_no});
+            t.event(
+                ctx,
+                "mark_duplicate",
+                (from, S::Duplicate),
+                Some(public_note),
+                true,
+                Some(data),
+            );
+            t.notify_citizen(S::Duplicate, Some(msg));
+            S::Duplicate
+        }
+        Command::Dispatch { unit_code } => {
+            let unit = match unit_code {
+                Some(code) => ctx
+                    .units
+                    .unit_by_code(code)
+                    .ok_or_else(|| Refusal::UnknownUnit { code: code.clone() })?,
+                None => case
+                    .routed_unit_id
+                    .and_then(|u| ctx.units.unit(u))
+                    .ok_or(Refusal::NoUnit)?,
+            };
+            let mut before = from;
+            if from == S::Submitted {
+                t.event(ctx, "accept", (from, S::Accepted), None, true, None);
+                before = S::Accepted;
+            }
+            let action = if matches!(from, S::Submitted | S::Accepted) {
+                "dispatch"
+            } else {
+                "redispatch"
+            };
+            dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
+            let data = json!({"unitCode": unit.code, "unitName": unit.name});
+            t.event(
+                ctx,
+                action,
+                (before, S::Dispatched),
+                note.clone(),
+                true,
+                Some(data),
+            );
+            t.notify_unit(unit.id, "dispatched", format!("新派遣案卷：{}", cat.name));
+            t.notify_citizen(S::Dispatched, Some(format!("已派遣至{}", unit.name)));
+            S::Dispatched
+        }
+        Command::AutoDispatch { unit_id } => {
+            let unit = ctx.units.unit(*unit_id).ok_or(Refusal::NoUnit)?;
+            t.event(
+                ctx,
+                "accept",
+                (from, S::Accepted),
+                Some("自动受理".into()),
+                true,
+                None,
+            );
+            dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
+            let data = json!({"unitCode": unit.code, "unitName": unit.name, "auto": true});
+            let text = format!("自动派遣至{}", unit.name);
+            t.event(
+                ctx,
+                "dispatch",
+                (S::Accepted, S::Dispatched),
+                Some(text),
+                true,
+                Some(data),
+            );
+            t.notify_unit(unit.id, "dispatched", format!("新派遣案卷：{}", cat.name));
+            t.notify_citizen(S::Dispatched, Some(format!("已派遣至{}", unit.name)));
+            S::Dispatched
+        }
+        Command::Claim => {
+            t.after.clock.accept_due_at = None;
+            t.event(
+                ctx,
+                "claim",
+                (from, S::InProgress),
+                note.clone(),
+                true,
+                None,
+            );
+            S::InProgress
+        }
+        Command::Return => {
+            let c = &mut t.after.clock;
+            (c.due_at, c.warn_at, c.accept_due_at) = (None, None, None);
+            (c.next_escalation_at, c.left_minutes) = (None, None);
+            t.event(
+                ctx,
+                "return",
+                (from, S::Returned),
+                note.clone(),
+                false,
+                None,
+            );
+            S::Returned
+        }
+        Command::Resolve { media_ids } => {
+            if media_ids.is_empty() || media_ids.len() > MAX_PHOTOS {
+                return Err(Refusal::AfterPhotosRequired);
+            }
+            t.after.resolved_at = Some(now);
+            let event = t.event(
+                ctx,
+                "resolve",
+                (from, S::Resolved),
+                note.clone(),
+                true,
+                None,
+            );
+            t.effects.push(Effect::AttachPhotos {
+                media_ids: media_ids.clone(),
+                event,
+            });
+            t.notify_citizen(S::Resolved, note.clone());
+            S::Resolved
+        }
+        Command::Verify { close: true } => {
+            t.after.closed_at = Some(now);
+            t.event(ctx, "close", (from, S::Closed), note.clone(), true, None);
+            t.notify_citizen(S::Closed, note.clone());
+            S::Closed
+        }
+        Command::Verify { close: false } => {
+            t.after.reopen_count = case.reopen_count + 1;
+            t.after.clock.accept_due_at = None;
+            start_clock(&mut t.after, ctx.clock, cat, now);
+            t.event(ctx, "reopen", (from, S::Reopened), note.clone(), true, None);
+            if let Some(u) = case.unit_id {
+                let text = format!("案卷返工：{}", note.clone().unwrap_or_default());
+                t.notify_unit(u, "reopened", text);
+            }
+            S::Reopened
+        }
+        Command::Suspend => {
+            let c = &mut t.after.clock;
+            if from.clock_runs()
+                && let (Some(due), Some(kind)) = (case.clock.due_at, case.clock.kind)
+            {
+                c.left_minutes = Some(ctx.clock.between(kind, now, due));
+            }
+            (c.due_at, c.warn_at, c.accept_due_at, c.next_escalation_at) = (None, None, None, None);
+            t.after.suspended_from = Some(from);
+            t.event(
+                ctx,
+                "suspend",
+                (from, S::Suspended),
+                note.clone(),
+                true,
+                None,
+            );
+            S::Suspended
+        }
+        Command::Resume => {
+            let back = case.suspended_from.unwrap_or(S::Accepted);
+            let c = &mut t.after.clock;
+            if let (Some(left), Some(kind)) = (case.clock.left_minutes, case.clock.kind) {
+                let total = case.clock.total_minutes.unwrap_or(left);
+                let warned = case.clock.warned_at.is_some();
+                let s = ctx.clock.schedule(kind, now, left, total, warned);
+                (c.due_at, c.warn_at, c.left_minutes) = (Some(s.due), s.warn_at, None);
+                if case.clock.overdue_at.is_some() && s.due > now {
+                    c.overdue_at = None;
+                }
+            }
+            t.after.suspended_from = None;
+            t.event(ctx, "resume", (from, back), note.clone(), true, None);
+            back
+        }
+        Command::Escalate => {
+            let unit = case.unit_id.ok_or(Refusal::IllegalTransition {
+                action: "escalate",
+                from,
+            })?;
+            let level = case.clock.escalation_level;
+            let target = usize::try_from(level)
+                .ok()
+                .and_then(|l| ctx.units.ancestors(unit).get(l).copied())
+                .and_then(|u| ctx.units.unit(u))
+                .ok_or(Refusal::NoHigherUnit)?;
+            t.after.clock.escalation_level = level + 1;
+            t.after.clock.escalated_unit_id = Some(target.id);
+            let data = json!({"level": level + 1, "unitCode": target.code, "auto": false});
+            t.event(
+                ctx,
+                "escalate",
+                (from, from),
+                note.clone(),
+                false,
+                Some(data),
+            );
+            let text = format!(
+                "督办：{}",
+                note.clone().unwrap_or_else(|| "请督促办理".into())
+            );
+            t.notify_unit(target.id, "escalated", text);
+            from
+        }
+        Command::RequestExtension {
+            id,
+            amount,
+            unit,
+            pending,
+        } => {
+            if *pending {
+                return Err(Refusal::ExtensionPending);
+            }
+            let unit = unit.unwrap_or(cat.limit_unit);
+            let reason = note.clone().unwrap_or_default();
+            let data = json!({"extensionId": id, "amount": amount, "limitUnit": unit.as_str()});
+            t.event(
+                ctx,
+                "request_extension",
+                (from, from),
+                note.clone(),
+                false,
+                Some(data),
+            );
+            t.effects.push(Effect::OpenExtension {
+                id: *id,
+                amount: *amount,
+                unit,
+                reason,
+            });
+            from
+        }
+        Command::DecideExtension { extension, approve } => {
+            decide_extension(case, extension, *approve, note.clone(), ctx, t)?;
+            from
+        }
+        Command::Rate { score } => {
+            let unsatisfied = *score <= cat.unsatisfied_max;
+            let to = if unsatisfied { S::Resolved } else { S::Closed };
+            t.after.rating = Some(crate::cases::model::Rating {
+                score: *score,
+                comment: note.clone(),
+                at: now,
+            });
+            let data = json!({"score": score, "reopenedForVerification": unsatisfied});
+            t.event(ctx, "rate", (from, to), note.clone(), true, Some(data));
+            to
+        }
+        Command::Tick => {
+            timers::fire(case, ctx, t)?;
+            from
+        }
+    };
+    t.after.status = to;
+    if let Some(who) = audited(cmd) {
+        t.effects.push(Effect::Audit {
+            action: format!("case.{who}"),
+            note,
+        });
+    }
+    Ok(())
+}
+
+/// The audit action of a person's command on a case (citizens' ratings and
+/// the system's moves are in the timeline only).
+fn audited(cmd: &Command) -> Option<&'static str> {
+    match cmd {
+        Command::Rate { .. } | Command::AutoDispatch { .. } | Command::Tick => None,
+        _ => Some(cmd.name()),
+    }
+}
+
+fn decide_extension(
+    case: &Case,
+    ext: &ExtensionRef,
+    approve: bool,
+    note: Option<String>,
+    ctx: &Ctx<'_>,
+    t: &mut Transition,
+) -> Result<(), Refusal> {
+    if ext.status != ExtensionStatus::Pending {
+        return Err(Refusal::ExtensionDecided { status: ext.status });
+    }
+    let now = ctx.now;
+    if approve {
+        let extra = ctx.clock.cal.limit_minutes(i64::from(ext.amount), ext.unit);
+        let total = case.clock.total_minutes.unwrap_or(0) + extra;
+        let c = &mut t.after.clock;
+        c.total_minutes = Some(total);
+        t.after.extended = true;
+        if let Some(left) = case.clock.left_minutes {
+            c.left_minutes = Some(left + extra);
+        } else if let (Some(due), Some(kind)) = (case.clock.due_at, case.clock.kind) {
+            let new_due = ctx.clock.add(kind, due, extra);
+            let left = ctx.clock.between(kind, now, new_due);
+            let s = ctx.clock.schedule(kind, now, left, total, false);
+            (c.due_at, c.warn_at, c.warned_at) = (Some(new_due), s.warn_at, None);
+            if new_due > now {
+                (c.overdue_at, c.next_escalation_at) = (None, None);
+            }
+        }
+    }
+    let (action, status, said) = if approve {
+        ("extension_approved", ExtensionStatus::Approved, "已批准")
+    } else {
+        ("extension_refused", ExtensionStatus::Refused, "未批准")
+    };
+    let data = json!({"extensionId": ext.id, "amount": ext.amount, "limitUnit": ext.unit.as_str()});
+    t.event(
+        ctx,
+        action,
+        (case.status, case.status),
+        note.clone(),
+        approve,
+        Some(data),
+    );
+    t.effects.push(Effect::DecideExtension {
+        id: ext.id,
+        status,
+        note,
+    });
+    if let Some(u) = case.unit_id {
+        t.notify_unit(u, "extension_decided", format!("延期申请{said}"));
+    }
+    Ok(())
+}
+
+/// The limit of a category as (clock kind, total clock minutes).
+pub fn limit_of(clock: &Clock, cat: &CategoryRules) -> (ClockKind, i64) {
+    let amount = cat.time_limit.max(1);
+    (
+        ClockKind::of(cat.limit_unit),
+        clock.cal.limit_minutes(amount, cat.limit_unit),
+    )
+}
+
+/// Starts a fresh handling clock (dispatch, reopen).
+fn start_clock(case: &mut Case, clock: &Clock, cat: &CategoryRules, now: Ts) {
+    let (kind, total) = limit_of(clock, cat);
+    let s = clock.schedule(kind, now, total, total, false);
+    let c = &mut case.clock;
+    (c.kind, c.total_minutes, c.left_minutes) = (Some(kind), Some(total), None);
+    (c.due_at, c.warn_at, c.warned_at, c.overdue_at) = (Some(s.due), s.warn_at, None, None);
+    (
+        c.next_escalation_at,
+        c.escalation_level,
+        c.escalated_unit_id,
+    ) = (None, 0, None);
+}
+
+/// Sets the unit and starts the accept and handling clocks.
+fn dispatch_into(case: &mut Case, clock: &Clock, cat: &CategoryRules, unit: Uuid, now: Ts) {
+    case.unit_id = Some(unit);
+    case.dispatched_at = Some(now);
+    let accept_minutes = cat.accept_limit_hours.max(1) * 60;
+    case.clock.accept_due_at = Some(clock.add(ClockKind::Work, now, accept_minutes));
+    case.clock.accept_overdue_at = None;
+    case.suspended_from = None;
+    start_clock(case, clock, cat, now);
+}
+
+impl Transition {
+    /// A timer's change: guarded by the fields it changes, version not bumped.
+    pub(super) fn as_timer(&mut self) {
+        self.guard = Guard::Timer;
+    }
+}

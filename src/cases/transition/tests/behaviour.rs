@@ -1,0 +1,156 @@
+//! What allowed commands change.
+
+use super::*;
+use crate::core::CaseStatus as S;
+
+#[test]
+fn dispatch_from_submitted_accepts_first_and_starts_both_clocks() {
+    let case = case_in(S::Submitted);
+    let tr = run(
+        &case,
+        &Command::Dispatch {
+            unit_code: Some("district".into()),
+        },
+        &caller(Role::Dispatcher),
+        None,
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let actions: Vec<_> = tr.events.iter().map(|e| (e.action, e.from, e.to)).collect();
+    assert_eq!(
+        actions,
+        [
+            ("accept", Some(S::Submitted), S::Accepted),
+            ("dispatch", Some(S::Accepted), S::Dispatched)
+        ]
+    );
+    assert_eq!(tr.after.status, S::Dispatched);
+    assert_eq!(tr.after.unit_id, Some(id(2)));
+    // 8 working hours from Tuesday 10:00; 接单 within 2 working hours.
+    // (Tuesday 10:00–12:00 and 13:30–17:30 are 6 h; 2 more on Wednesday.)
+    assert_eq!(tr.after.clock.due_at, Some(t("2026-11-25T10:30:00+08:00")));
+    assert_eq!(
+        tr.after.clock.accept_due_at,
+        Some(t("2026-11-24T12:00:00+08:00"))
+    );
+    assert_eq!(tr.after.timer_at(), tr.after.clock.accept_due_at);
+    assert_eq!(tr.guard, Guard::Version);
+    assert_eq!(tr.after.updated_at, t(NOW));
+    assert!(tr.effects.contains(&Effect::NotifyUnit {
+        unit_id: id(2),
+        event: "dispatched",
+        text: "新派遣案卷：非法小广告".into()
+    }));
+    assert!(tr.effects.contains(&Effect::NotifyCitizen {
+        status: S::Dispatched,
+        note: Some("已派遣至区城管局".into())
+    }));
+    assert!(tr.effects.contains(&Effect::Audit {
+        action: "case.dispatch".into(),
+        note: None
+    }));
+}
+
+#[test]
+fn suspension_keeps_the_time_left_and_resumption_restores_it() {
+    let d = caller(Role::Dispatcher);
+    let running = case_in(S::InProgress);
+    let s = run(
+        &running,
+        &Command::Suspend,
+        &d,
+        Some("施工".into()),
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // 10:00 Tuesday to 10:00 Wednesday: 6 + 1.5 working hours.
+    assert_eq!(s.after.clock.left_minutes, Some(450));
+    assert_eq!((s.after.clock.due_at, s.after.timer_at()), (None, None));
+    assert_eq!(s.after.suspended_from, Some(S::InProgress));
+    let mut suspended = s.after.clone();
+    suspended.version = 4;
+    let r = run(&suspended, &Command::Resume, &d, None, Some(4)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.after.status, S::InProgress);
+    assert_eq!(r.after.clock.due_at, Some(t("2026-11-25T10:00:00+08:00")));
+    assert_eq!(r.after.clock.left_minutes, None);
+}
+
+#[test]
+fn an_unsatisfied_rating_sends_the_case_back_to_verification() {
+    let closed = case_in(S::Closed);
+    let c = caller(Role::Citizen);
+    let low = run(
+        &closed,
+        &Command::Rate { score: 2 },
+        &c,
+        Some("没修好".into()),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(low.after.status, S::Resolved);
+    assert_eq!(low.after.rating.as_ref().map(|r| r.score), Some(2));
+    assert!(
+        low.effects.is_empty(),
+        "a rating is not audited and tells no one"
+    );
+    let high =
+        run(&closed, &Command::Rate { score: 3 }, &c, None, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(high.after.status, S::Closed);
+}
+
+#[test]
+fn timers_fire_in_order_and_escalate_up_the_tree() {
+    let sys = Who::System;
+    let (clock, units, cat) = (clock(), tree(), category());
+    let at = |now: &str| Ctx {
+        who: &sys,
+        now: t(now),
+        clock: &clock,
+        units: &units,
+        category: &cat,
+        expected_version: None,
+    };
+    let mut case = case_in(S::InProgress);
+    case.clock.accept_due_at = None;
+    // Warning at 80 %, then overdue with escalation to the district, then
+    // one more level a whole limit later, then nothing.
+    let w = decide(
+        &case,
+        &Command::Tick,
+        None,
+        &at("2026-11-25T08:40:00+08:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((w.events[0].action, w.guard), ("warning", Guard::Timer));
+    assert_eq!(
+        w.after.version, case.version,
+        "a timer does not bump the version"
+    );
+    let o = decide(
+        &w.after,
+        &Command::Tick,
+        None,
+        &at("2026-11-25T10:01:00+08:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let actions: Vec<_> = o.events.iter().map(|e| e.action).collect();
+    assert_eq!(actions, ["overdue", "escalate"]);
+    assert_eq!(o.after.clock.escalated_unit_id, Some(id(2)));
+    assert_eq!(
+        o.after.clock.next_escalation_at,
+        Some(t("2026-11-26T10:30:00+08:00"))
+    );
+    let e = decide(
+        &o.after,
+        &Command::Tick,
+        None,
+        &at("2026-11-26T10:30:00+08:00"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(e.after.clock.escalated_unit_id, Some(id(3)));
+    assert_eq!(
+        e.after.clock.next_escalation_at, None,
+        "nothing above the city"
+    );
+    assert_eq!(e.after.timer_at(), None);
+}
