@@ -44,13 +44,16 @@ impl App {
     /// database, and binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.check()?;
-        let db =
+        let metrics = infra::metrics::Metrics::new()?;
+        let mut db =
             infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        let statements = metrics.db_statements.clone();
+        db.set_metric_callback(move |_| statements.inc());
         infra::db::migrate(&db).await?;
         if config.demo_data && config.mode == Mode::Embedded {
             demo::load_if_empty(&db).await.context("load demo city")?;
         }
-        let state = AppState::build(config, db).await?;
+        let state = AppState::build(config, db, metrics).await?;
         let acceptor = TcpListener::bind(state.config.bind.clone())
             .into_acceptor()
             .await

@@ -60,7 +60,11 @@ impl AppState {
         }
     }
 
-    pub async fn build(config: Config, db: DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn build(
+        config: Config,
+        db: DatabaseConnection,
+        metrics: Metrics,
+    ) -> anyhow::Result<Self> {
         let store = ObjectStore::from_config(&config.store)
             .await
             .context("object store")?;
@@ -76,7 +80,7 @@ impl AppState {
             .build()
             .context("http client")?;
         Ok(Self(Arc::new(Inner {
-            metrics: Metrics::new()?,
+            metrics,
             jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl_secs),
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,

@@ -685,3 +685,46 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
         "a known status is refused"
     );
 }
+
+/// The node's count of SQL statements, from `/metrics`.
+async fn statements(app: &common::TestApp) -> u64 {
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("suishoupai_db_statements_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("statement counter in /metrics")
+}
+
+#[tokio::test]
+async fn a_case_is_read_in_at_most_seven_statements_whatever_its_history() {
+    // Arrange: no background job may run a statement meanwhile.
+    let app = common::spawn_with(|c| {
+        c.workflow.background_jobs = false;
+        c.workflow.cache_refresh_ms = 3_600_000;
+    })
+    .await;
+    let citizen = app.citizen("count-citizen").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let first = app.submit(&citizen, "0301", LAT, LNG).await;
+    let id = app.submit(&citizen, "0301", LAT, LNG).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first["id"].as_str(), Some(id.as_str()));
+    app.act_ok(&disp, &id, "dispatch", json!({"note": "派遣"})).await;
+    app.act_ok(&unit, &id, "claim", json!({})).await;
+    let view = app.case(&disp, &id).await; // warms the caches
+    assert_eq!(view["duplicateCandidates"].as_array().map(Vec::len), Some(1));
+    assert!(view["timeline"].as_array().map_or(0, Vec::len) >= 4);
+
+    // Act
+    let before = statements(&app).await;
+    let again = app.case(&disp, &id).await;
+    let after = statements(&app).await;
+
+    // Assert
+    assert_eq!(again["id"], view["id"]);
+    let used = after - before;
+    assert!((2..=7).contains(&used), "GET /cases/{{id}} ran {used} statements");
+}

@@ -260,8 +260,9 @@ impl CaseActionsApi {
 
     /// Suspend (挂账) — dispatcher
     ///
-    /// Any open state → `suspended`; the clock stops with the time left
-    /// kept. A note (required) says why.
+    /// `accepted`/`dispatched`/`returned`/`in_progress`/`reopened` →
+    /// `suspended`; the clock stops with the time left kept. A note
+    /// (required) says why.
     #[oai(
         path = "/cases/:id/suspend",
         method = "post",

@@ -2,7 +2,7 @@
 //! several apps in one test process do not mix their counts).
 
 use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, Opts, Registry, TextEncoder,
+    Encoder, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, Opts, Registry, TextEncoder,
 };
 
 #[derive(Clone)]
@@ -14,6 +14,8 @@ pub struct Metrics {
     pub rate_limited: IntCounterVec,
     pub notifications: IntCounterVec,
     pub case_timers: IntCounterVec,
+    /// SQL statements sent to the database (all nodes' pools count their own).
+    pub db_statements: IntCounter,
 }
 
 impl Metrics {
@@ -59,6 +61,11 @@ impl Metrics {
             ),
             &["event"],
         )?;
+        let db_statements = IntCounter::new(
+            "db_statements_total",
+            "SQL statements sent to the database by this node",
+        )?;
+        registry.register(Box::new(db_statements.clone()))?;
         registry.register(Box::new(notifications.clone()))?;
         registry.register(Box::new(case_timers.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -73,6 +80,7 @@ impl Metrics {
             rate_limited,
             notifications,
             case_timers,
+            db_statements,
         })
     }
 

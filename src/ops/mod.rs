@@ -1,6 +1,7 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
 pub mod middleware;
+pub mod service;
 
 use crate::{api::Tag, state::AppState};
 use poem::web::Data;
@@ -8,7 +9,6 @@ use poem_openapi::{
     ApiResponse, Object, OpenApi,
     payload::{Json, PlainText},
 };
-use sea_orm::ConnectionTrait;
 
 /// Liveness.
 #[derive(Debug, Object)]
@@ -67,36 +67,7 @@ impl OpsApi {
     /// Readiness: database, Redis and object store reachable
     #[oai(path = "/readyz", method = "get", operation_id = "readyz")]
     async fn readyz(&self, state: Data<&AppState>) -> ReadyResponse {
-        let timeout = std::time::Duration::from_secs(3);
-        let db = tokio::time::timeout(timeout, async {
-            state
-                .db
-                .execute_unprepared("SELECT 1")
-                .await
-                .map(|_| ())
-                .map_err(anyhow::Error::from)
-        });
-        let redis = tokio::time::timeout(timeout, state.shared.ping());
-        let store = tokio::time::timeout(timeout, state.store.ping());
-        let (db, redis, store) = tokio::join!(db, redis, store);
-        let flat = |r: Result<anyhow::Result<()>, _>| {
-            r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")))
-        };
-        let r = Readiness {
-            status: String::new(),
-            database: outcome(flat(db), "database"),
-            redis: if state.shared.is_redis() {
-                outcome(flat(redis), "redis")
-            } else {
-                "in-process".into()
-            },
-            object_store: outcome(flat(store), "object store"),
-        };
-        let ok = r.database == "ok" && r.redis != "unavailable" && r.object_store == "ok";
-        let r = Readiness {
-            status: if ok { "ok" } else { "unavailable" }.into(),
-            ..r
-        };
+        let (ok, r) = service::readiness(&state).await;
         if ok {
             ReadyResponse::Ready(Json(r))
         } else {
