@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use suishoupai::{
     App,
-    admin::service as admin,
+    admin::{accounts, areas, calendar, rules},
     audit::Actor,
     auth::Role,
     config::{Config, Mode},
@@ -150,35 +150,34 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         } => {
             let role = Role::parse(&role)
                 .context("role must be admin, dispatcher, supervisor or unit_member")?;
-            let unit_id = match unit {
-                Some(code) => Some(
-                    suishoupai::demo::unit_id_by_code(&conn, &code)
-                        .await?
-                        .with_context(|| format!("no unit with code {code}"))?,
-                ),
-                None => None,
-            };
-            let display = display_name.unwrap_or_else(|| username.clone());
-            let u = suishoupai::auth::service::create_account(
-                &conn, &username, &password, role, &display, unit_id,
+            let a = accounts::service::create_account(
+                &conn,
+                Actor::SYSTEM,
+                accounts::service::NewAccount {
+                    username,
+                    password: password.into(),
+                    role,
+                    unit_code: unit,
+                    display_name,
+                },
             )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("created {} ({}) id {}", username, role.as_str(), u.id);
+            .await?;
+            println!(
+                "created {} ({}) id {}",
+                a.username.unwrap_or_default(),
+                role.as_str(),
+                a.id
+            );
             Ok(())
         }
         AdminCommand::LoadCalendar { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
-            let y = admin::load_calendar_year(&conn, Actor::SYSTEM, &json)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let y = calendar::service::load_calendar_year(&conn, Actor::SYSTEM, &json).await?;
             println!("loaded {} ({} days)", y.year, y.days.len());
             Ok(())
         }
         AdminCommand::SetHours { periods } => {
-            admin::set_working_hours(&conn, Actor::SYSTEM, &periods)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            calendar::service::set_working_hours(&conn, Actor::SYSTEM, &periods).await?;
             println!("working hours set to {periods}");
             Ok(())
         }
@@ -197,11 +196,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::LoadAreas { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
-            let items =
-                admin::parse_feature_collection(&text).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let n = admin::import_areas(&conn, Actor::SYSTEM, items)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let n = areas::service::import_geojson(&conn, Actor::SYSTEM, &text).await?;
             println!("imported {n} areas");
             Ok(())
         }
@@ -210,15 +205,14 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             area,
             unit,
         } => {
-            let r = admin::add_rule(
+            let r = rules::service::add_rule(
                 &conn,
                 Actor::SYSTEM,
                 category.as_deref(),
                 area.as_deref(),
                 &unit,
             )
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .await?;
             println!("rule {} added", r.id);
             Ok(())
         }

@@ -316,3 +316,42 @@ async fn categories_and_accounts_are_managed_by_admins() {
             .any(|a| a["username"] == "sh-2")
     );
 }
+
+#[tokio::test]
+async fn concurrent_creations_of_one_username_give_one_account_and_conflicts_never_a_500() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let body = json!({"username": "twin", "password": "Strong#2026", "role": "dispatcher"});
+
+    // Act: the same account, eight times at once.
+    let responses = futures_util::future::join_all(
+        (0..8).map(|_| app.post_json("/api/v1/admin/accounts", Some(&admin), &body)),
+    )
+    .await;
+
+    // Assert: the database lets exactly one through; the others are told why.
+    let mut created = 0;
+    for r in responses {
+        if matches!(r.status().as_u16(), 200 | 201) {
+            created += 1;
+        } else {
+            expect_error(r, 409, "username_taken").await;
+        }
+    }
+    assert_eq!(created, 1, "exactly one creation succeeds");
+    let list: Value = app
+        .get("/api/v1/admin/accounts", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let twins = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["username"] == "twin")
+        .count();
+    assert_eq!(twins, 1);
+    assert!(!app.staff("twin", "Strong#2026").await.is_empty());
+}

@@ -712,10 +712,14 @@ async fn a_case_is_read_in_at_most_seven_statements_whatever_its_history() {
         .unwrap()
         .to_owned();
     assert_ne!(first["id"].as_str(), Some(id.as_str()));
-    app.act_ok(&disp, &id, "dispatch", json!({"note": "派遣"})).await;
+    app.act_ok(&disp, &id, "dispatch", json!({"note": "派遣"}))
+        .await;
     app.act_ok(&unit, &id, "claim", json!({})).await;
     let view = app.case(&disp, &id).await; // warms the caches
-    assert_eq!(view["duplicateCandidates"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        view["duplicateCandidates"].as_array().map(Vec::len),
+        Some(1)
+    );
     assert!(view["timeline"].as_array().map_or(0, Vec::len) >= 4);
 
     // Act
@@ -726,5 +730,8 @@ async fn a_case_is_read_in_at_most_seven_statements_whatever_its_history() {
     // Assert
     assert_eq!(again["id"], view["id"]);
     let used = after - before;
-    assert!((2..=7).contains(&used), "GET /cases/{{id}} ran {used} statements");
+    assert!(
+        (2..=7).contains(&used),
+        "GET /cases/{{id}} ran {used} statements"
+    );
 }

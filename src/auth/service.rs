@@ -1,16 +1,10 @@
 //! Login and account services (no HTTP here).
 
 use super::{Caller, Me, Role, TokenResponse, error::AuthError, password};
-use crate::{
-    core::stored,
-    error::{ApiError, ApiResult},
-    state::AppState,
-};
+use crate::{core::stored, state::AppState};
 use anyhow::Context;
 use entity::user;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
 
@@ -136,65 +130,4 @@ pub async fn me(state: &AppState, caller: &Caller) -> Result<Me, AuthError> {
         .await?
         .ok_or(AuthError::AccountGone)?;
     Ok(me_of(&u, caller.role))
-}
-
-/// Creates a staff or unit account (admin CLI and, later, admin API).
-pub async fn create_account(
-    db: &sea_orm::DatabaseConnection,
-    username: &str,
-    password: &str,
-    role: Role,
-    display_name: &str,
-    unit_id: Option<Uuid>,
-) -> ApiResult<user::Model> {
-    if role == Role::Citizen {
-        return Err(ApiError::unprocessable(
-            "invalid_role",
-            "citizens log in with WeChat",
-        ));
-    }
-    if (role == Role::UnitMember) != unit_id.is_some() {
-        return Err(ApiError::unprocessable(
-            "invalid_unit",
-            "unit members need a unit; other roles have none",
-        ));
-    }
-    if password.chars().count() < 8 {
-        return Err(ApiError::unprocessable(
-            "weak_password",
-            "passwords need at least 8 characters",
-        ));
-    }
-    let exists = user::Entity::find()
-        .filter(user::Column::Username.eq(username))
-        .one(db)
-        .await?;
-    if exists.is_some() {
-        return Err(ApiError::conflict(
-            "username_taken",
-            format!("username {username} is taken"),
-        ));
-    }
-    let pw = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || password::hash(&pw))
-        .await
-        .context("hash task")??;
-    let t = now();
-    Ok(user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        role: Set(role.as_str().into()),
-        openid: Set(None),
-        unionid: Set(None),
-        session_key: Set(None),
-        username: Set(Some(username.to_owned())),
-        password_hash: Set(Some(hash)),
-        unit_id: Set(unit_id),
-        display_name: Set(display_name.to_owned()),
-        phone: Set(None),
-        disabled: Set(false),
-        created_at: Set(t),
-        updated_at: Set(t),
-    }
-    .insert(db)
-    .await?)
 }

@@ -3,6 +3,7 @@
 
 use super::ApiError;
 use crate::{
+    admin::error::AdminError,
     auth::{error::AuthError, wechat::WechatError},
     cases::{error::CaseError, transition::Refusal},
     categories::service::CategoryError,
@@ -297,6 +298,34 @@ impl From<MediaError> for ApiError {
             MediaError::NotFound => Self::NotFound(message),
             MediaError::Db(d) => d.into(),
             MediaError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<AdminError> for ApiError {
+    fn from(e: AdminError) -> Self {
+        let message = e.to_string();
+        match e {
+            AdminError::Invalid { code, details, .. } => Self::BadRequest {
+                code,
+                message,
+                details,
+            },
+            AdminError::UnknownUnit { .. } => Self::unprocessable("unknown_unit", message),
+            AdminError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
+            AdminError::UnknownArea { .. } => Self::unprocessable("unknown_area", message),
+            AdminError::InvalidParent(_) => Self::unprocessable("invalid_parent", message),
+            AdminError::UnitCycle => Self::unprocessable("unit_cycle", message),
+            AdminError::CitizenAccount => Self::unprocessable("invalid_role", message),
+            AdminError::AccountUnit => Self::unprocessable("invalid_unit", message),
+            AdminError::WeakPassword => Self::unprocessable("weak_password", message),
+            AdminError::RuleExists => Self::conflict("rule_exists", message),
+            AdminError::NotFound { .. } => Self::NotFound(message),
+            AdminError::Forbidden(f) => f.into(),
+            AdminError::Cursor(c) => c.into(),
+            AdminError::Stored(s) => s.into(),
+            AdminError::Db(d) => d.into(),
+            AdminError::Internal(e) => Self::Internal(e),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{ApiError, ErrorBody};
 use crate::{
+    admin::error::AdminError,
     auth::error::AuthError,
     cases::{error::CaseError, transition::Refusal},
     categories::service::CategoryError,
@@ -78,13 +79,13 @@ impl IntoApiError for anyhow::Error {}
 impl IntoApiError for Forbidden {}
 impl IntoApiError for BadCursor {}
 impl IntoApiError for DbError {}
-impl IntoApiError for sea_orm::DbErr {}
 impl IntoApiError for Refusal {}
 impl IntoApiError for CaseError {}
 impl IntoApiError for ReportError {}
 impl IntoApiError for CategoryError {}
 impl IntoApiError for AuthError {}
 impl IntoApiError for MediaError {}
+impl IntoApiError for AdminError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

@@ -10,25 +10,24 @@ pub async fn readiness(state: &AppState) -> (bool, Readiness) {
     let timeout = std::time::Duration::from_secs(3);
     let db = tokio::time::timeout(timeout, async {
         state
-        .db
-        .execute_unprepared("SELECT 1")
-        .await
-        .map(|_| ())
-        .map_err(anyhow::Error::from)
+            .db
+            .execute_unprepared("SELECT 1")
+            .await
+            .map(|_| ())
+            .map_err(anyhow::Error::from)
     });
     let redis = tokio::time::timeout(timeout, state.shared.ping());
     let store = tokio::time::timeout(timeout, state.store.ping());
     let (db, redis, store) = tokio::join!(db, redis, store);
-    let flat = |r: Result<anyhow::Result<()>, _>| {
-        r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")))
-    };
+    let flat =
+        |r: Result<anyhow::Result<()>, _>| r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));
     let r = Readiness {
         status: String::new(),
         database: outcome(flat(db), "database"),
         redis: if state.shared.is_redis() {
-        outcome(flat(redis), "redis")
+            outcome(flat(redis), "redis")
         } else {
-        "in-process".into()
+            "in-process".into()
         },
         object_store: outcome(flat(store), "object store"),
     };

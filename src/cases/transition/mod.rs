@@ -9,6 +9,7 @@
 
 mod apply;
 mod commands;
+mod deadlines;
 #[cfg(test)]
 mod tests;
 mod timers;

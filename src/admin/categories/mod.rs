@@ -1,0 +1,157 @@
+//! Admin: categories (大类 and 小类), their time limits and close criteria.
+
+pub mod service;
+
+use super::{AdminErrors, admin};
+use crate::{
+    api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState, web::enums,
+};
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, payload::Json};
+use uuid::Uuid;
+
+/// A category to create or replace (by code).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CategoryInput {
+    /// Unique code (1–32 letters, digits, '-', '_').
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// The 大类 of a 小类; none for a 大类.
+    pub parent_code: Option<String>,
+    /// Handling time limit of a 小类, in `limitUnit` (1–10000).
+    pub time_limit: Option<i32>,
+    pub limit_unit: Option<enums::LimitUnit>,
+    /// Accept limit (接单时限) of a 小类 in working hours (1–1000).
+    pub accept_limit_hours: Option<i32>,
+    /// Whether a dispatcher reviews reports first (false: automatic 立案 and dispatch).
+    #[oai(default = "yes")]
+    pub manual_review: bool,
+    /// 结案标准.
+    #[oai(default)]
+    pub close_criterion: String,
+    /// Ratings at or below this (0–5, default 2) reopen the case for verification.
+    #[oai(default = "two")]
+    pub unsatisfied_max: i32,
+    /// Display order.
+    #[oai(default)]
+    pub sort_order: i32,
+    /// Inactive categories cannot be reported.
+    #[oai(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn two() -> i32 {
+    2
+}
+
+impl From<CategoryInput> for service::CategoryInput {
+    fn from(b: CategoryInput) -> Self {
+        Self {
+            code: b.code,
+            name: b.name,
+            parent_code: b.parent_code,
+            time_limit: b.time_limit,
+            limit_unit: b.limit_unit.map(Into::into),
+            accept_limit_hours: b.accept_limit_hours,
+            manual_review: b.manual_review,
+            close_criterion: b.close_criterion,
+            unsatisfied_max: b.unsatisfied_max,
+            sort_order: b.sort_order,
+            active: b.active,
+        }
+    }
+}
+
+/// A stored category.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CategoryRow {
+    pub id: Uuid,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Parent id (大类) of a 小类.
+    pub parent_id: Option<Uuid>,
+    /// Handling time limit.
+    pub time_limit: Option<i32>,
+    /// work_hours | work_days | natural_hours
+    pub limit_unit: Option<String>,
+    /// Accept limit, working hours.
+    pub accept_limit_hours: Option<i32>,
+    /// Manual review (false: automatic).
+    pub manual_review: bool,
+    /// 结案标准.
+    pub close_criterion: String,
+    /// Unsatisfied threshold.
+    pub unsatisfied_max: i32,
+    /// Active.
+    pub active: bool,
+}
+
+impl From<entity::category::Model> for CategoryRow {
+    fn from(c: entity::category::Model) -> Self {
+        Self {
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            parent_id: c.parent_id,
+            time_limit: c.time_limit,
+            limit_unit: c.limit_unit,
+            accept_limit_hours: c.accept_limit_hours,
+            manual_review: c.manual_review,
+            close_criterion: c.close_criterion,
+            unsatisfied_max: c.unsatisfied_max,
+            active: c.active,
+        }
+    }
+}
+
+pub struct AdminCategoriesApi;
+
+#[OpenApi(prefix_path = "/api/v1/admin", tag = "Tag::Admin")]
+impl AdminCategoriesApi {
+    /// List categories (all, flat)
+    #[oai(
+        path = "/categories",
+        method = "get",
+        operation_id = "adminListCategories"
+    )]
+    async fn categories(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<CategoryRow>>, AdminErrors> {
+        admin(&auth)?;
+        let rows = service::list(&state.db).await?;
+        Ok(Json(rows.into_iter().map(Into::into).collect()))
+    }
+
+    /// Create or replace a category
+    ///
+    /// By code: time limit with its unit (工作时 `work_hours`, 工作日
+    /// `work_days`, natural `natural_hours`), accept limit, manual review or
+    /// automatic, close criterion.
+    #[oai(
+        path = "/categories",
+        method = "post",
+        operation_id = "adminSaveCategory"
+    )]
+    async fn save_category(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<CategoryInput>,
+    ) -> Res<Json<CategoryRow>, AdminErrors> {
+        let actor = admin(&auth)?;
+        let saved = service::upsert_category(&state.db, actor, body.0.into()).await?;
+        state.refresh(&[Gen::Categories]).await?;
+        Ok(Json(saved.into()))
+    }
+}

@@ -1,0 +1,118 @@
+//! Admin: units (责任单位), their tree and their webhooks.
+
+pub mod service;
+
+use super::{AdminErrors, admin};
+use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};
+use entity::unit;
+use poem::web::Data;
+use poem_openapi::{Object, OpenApi, payload::Json};
+use uuid::Uuid;
+
+/// A unit to create or replace (by code).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct UnitInput {
+    /// Unique code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// chengguan | huanwei | jiaojing | street_office | property | other
+    #[oai(default = "other")]
+    pub kind: String,
+    /// The parent unit (where escalation goes).
+    pub parent_code: Option<String>,
+    /// wecom (group robot markdown) | hmac (signed JSON POST).
+    pub webhook_kind: Option<String>,
+    /// Where notifications go.
+    pub webhook_url: Option<String>,
+    /// HMAC-SHA256 key for `hmac` (16+ characters); never returned.
+    pub webhook_secret: Option<String>,
+}
+
+fn other() -> String {
+    "other".into()
+}
+
+impl From<UnitInput> for service::UnitInput {
+    fn from(b: UnitInput) -> Self {
+        Self {
+            code: b.code,
+            name: b.name,
+            kind: b.kind,
+            parent_code: b.parent_code,
+            webhook_kind: b.webhook_kind,
+            webhook_url: b.webhook_url,
+            webhook_secret: b.webhook_secret,
+        }
+    }
+}
+
+/// A stored unit.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct UnitRow {
+    pub id: Uuid,
+    /// Code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: String,
+    /// Parent unit id.
+    pub parent_id: Option<Uuid>,
+    /// Webhook kind, if any.
+    pub webhook_kind: Option<String>,
+    /// Webhook URL, if any.
+    pub webhook_url: Option<String>,
+}
+
+impl From<unit::Model> for UnitRow {
+    fn from(u: unit::Model) -> Self {
+        Self {
+            id: u.id,
+            code: u.code,
+            name: u.name,
+            kind: u.kind,
+            parent_id: u.parent_id,
+            webhook_kind: u.webhook_kind,
+            webhook_url: u.webhook_url,
+        }
+    }
+}
+
+pub struct AdminUnitsApi;
+
+#[OpenApi(prefix_path = "/api/v1/admin", tag = "Tag::Admin")]
+impl AdminUnitsApi {
+    /// List units
+    #[oai(path = "/units", method = "get", operation_id = "adminListUnits")]
+    async fn units(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<UnitRow>>, AdminErrors> {
+        admin(&auth)?;
+        let rows = service::list(&state.db).await?;
+        Ok(Json(rows.into_iter().map(Into::into).collect()))
+    }
+
+    /// Create or replace a unit
+    ///
+    /// Units form a tree: the parent is where escalation goes. A webhook
+    /// (WeCom group robot, or JSON signed with HMAC-SHA256 in
+    /// `X-Suishoupai-Signature: sha256=hex(hmac(secret, timestamp + "." + body))`)
+    /// receives the unit's notifications.
+    #[oai(path = "/units", method = "post", operation_id = "adminSaveUnit")]
+    async fn save_unit(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<UnitInput>,
+    ) -> Res<Json<UnitRow>, AdminErrors> {
+        let actor = admin(&auth)?;
+        let saved = service::upsert_unit(&state.db, actor, body.0.into()).await?;
+        state.refresh(&[Gen::Directory]).await?;
+        Ok(Json(saved.into()))
+    }
+}
