@@ -686,15 +686,6 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
     );
 }
 
-/// The node's count of SQL statements, from `/metrics`.
-async fn statements(app: &common::TestApp) -> u64 {
-    let text = app.get("/metrics", None).await.text().await.unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix("suishoupai_db_statements_total "))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("statement counter in /metrics")
-}
-
 #[tokio::test]
 async fn a_case_is_read_in_at_most_seven_statements_whatever_its_history() {
     // Arrange: no background job may run a statement meanwhile.
@@ -723,9 +714,9 @@ async fn a_case_is_read_in_at_most_seven_statements_whatever_its_history() {
     assert!(view["timeline"].as_array().map_or(0, Vec::len) >= 4);
 
     // Act
-    let before = statements(&app).await;
+    let before = app.statements().await;
     let again = app.case(&disp, &id).await;
-    let after = statements(&app).await;
+    let after = app.statements().await;
 
     // Assert
     assert_eq!(again["id"], view["id"]);

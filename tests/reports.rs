@@ -407,3 +407,42 @@ async fn a_photo_left_unattached_past_its_time_cannot_be_reported() {
     assert_eq!(app.count(entity::cases::Entity).await, 0);
     assert_eq!(app.count(entity::case_event::Entity).await, 0);
 }
+
+#[tokio::test]
+async fn an_automatic_submission_is_routed_dispatched_and_written_in_four_statements() {
+    // Arrange: no background job may run a statement meanwhile; caches warm.
+    let app = spawn_with(|c| {
+        c.workflow.background_jobs = false;
+        c.workflow.cache_refresh_ms = 3_600_000;
+    })
+    .await;
+    let citizen = app.citizen("count-submit").await;
+    let warm = app.photo(&citizen, jpeg(64, 48, 10)).await;
+    let mut body = report_body(&[&warm]);
+    body["categoryCode"] = json!("0201");
+    assert_eq!(
+        app.post_json("/api/v1/reports", Some(&citizen), &body)
+            .await
+            .status(),
+        201
+    );
+    let photo = app.photo(&citizen, jpeg(64, 48, 11)).await;
+    let mut body = report_body(&[&photo]);
+    body["categoryCode"] = json!("0201");
+    body["location"]["lat"] = json!(40.80);
+
+    // Act
+    let before = app.statements().await;
+    let r = app
+        .post_json("/api/v1/reports", Some(&citizen), &body)
+        .await;
+    let after = app.statements().await;
+
+    // Assert: duplicate search, INSERT case, INSERT events, UPDATE media
+    // RETURNING (BEGIN and COMMIT are not counted; the case number comes
+    // from the node's block).
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["status"], "dispatched");
+    assert_eq!(after - before, 4, "statements for one submission");
+}

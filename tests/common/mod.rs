@@ -187,6 +187,15 @@ impl TestApp {
         rb.send().await.unwrap()
     }
 
+    /// The node's count of SQL statements, from `/metrics`.
+    pub async fn statements(&self) -> u64 {
+        let text = self.get("/metrics", None).await.text().await.unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("suishoupai_db_statements_total "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("statement counter in /metrics")
+    }
+
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
         let mut rb = self.http.get(self.url(path));
         if let Some(t) = token {
