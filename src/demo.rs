@@ -6,8 +6,7 @@ use crate::auth::{Role, password};
 use anyhow::Context;
 use entity::{area, category, routing_rule, unit, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set, TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -472,14 +471,6 @@ fn rect(x0: f64, x1: f64, y0: f64, y1: f64) -> String {
     format!(
         r#"{{"type":"Polygon","coordinates":[[[{x0},{y0}],[{x1},{y0}],[{x1},{y1}],[{x0},{y1}],[{x0},{y0}]]]}}"#
     )
-}
-
-pub async fn unit_id_by_code(db: &DatabaseConnection, code: &str) -> anyhow::Result<Option<Uuid>> {
-    Ok(unit::Entity::find()
-        .filter(unit::Column::Code.eq(code))
-        .one(db)
-        .await?
-        .map(|u| u.id))
 }
 
 /// Loads the demo city unless the database already has units.

@@ -123,8 +123,8 @@ impl MigrationTrait for Migration {
                         format!("NEW.{column} IS NOT NULL AND NEW.{column} NOT IN ({allowed})");
                     let abort = format!("SELECT RAISE(ABORT, 'CHECK constraint failed: {ck}')");
                     format!(
-                        "CREATE TRIGGER {ck}_insert BEFORE INSERT ON {table} WHEN {when} BEGIN {abort}; END; \
-                         CREATE TRIGGER {ck}_update BEFORE UPDATE OF {column} ON {table} WHEN {when} BEGIN {abort}; END;"
+                        "CREATE TRIGGER IF NOT EXISTS {ck}_insert BEFORE INSERT ON {table} WHEN {when} BEGIN {abort}; END; \
+                         CREATE TRIGGER IF NOT EXISTS {ck}_update BEFORE UPDATE OF {column} ON {table} WHEN {when} BEGIN {abort}; END;"
                     )
                 }
             };

@@ -107,3 +107,36 @@ pub struct CategoryRules {
     /// Ratings at or below this reopen the case for verification.
     pub unsatisfied_max: i32,
 }
+
+/// A clock field the scheduler writes. An action that assigns one writes it
+/// even when the value it read is the same, since a timer may have changed
+/// it meanwhile (timers do not bump the version an action is guarded by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerField {
+    AcceptOverdueAt,
+    WarnedAt,
+    OverdueAt,
+    EscalationLevel,
+    EscalatedUnitId,
+    NextEscalationAt,
+}
+
+impl TimerField {
+    /// Every one: a dispatch restarts every clock.
+    pub const ALL: [TimerField; 6] = [
+        Self::AcceptOverdueAt,
+        Self::WarnedAt,
+        Self::OverdueAt,
+        Self::EscalationLevel,
+        Self::EscalatedUnitId,
+        Self::NextEscalationAt,
+    ];
+    /// What a fresh handling clock resets.
+    pub const HANDLING: [TimerField; 5] = [
+        Self::WarnedAt,
+        Self::OverdueAt,
+        Self::EscalationLevel,
+        Self::EscalatedUnitId,
+        Self::NextEscalationAt,
+    ];
+}

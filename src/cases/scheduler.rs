@@ -2,8 +2,8 @@
 //! core (`Command::Tick`). Its state is the case rows themselves
 //! (`timer_at` and the fields it summarises), so it survives restarts; each
 //! firing is written under a guard on the fields it changes, so several
-//! nodes fire each event exactly once. A case that fails is logged and
-//! left for the next tick; the others go on.
+//! nodes fire each event exactly once. A case that fails is logged and its
+//! timer postponed by ten minutes, so that it never holds up the others.
 
 use super::{
     error::CaseError,
@@ -16,13 +16,19 @@ use sea_orm::TransactionTrait;
 
 /// Fires everything due now; returns the number of events fired.
 pub async fn tick(state: &AppState) -> Result<usize, CaseError> {
-    let due = repo::due_timers(&state.db, utc_now(), 200).await?;
+    let now = utc_now();
+    let due = repo::due_timers(&state.db, now, 200).await?;
     let mut fired = 0;
-    for case in due {
-        let id = case.id;
-        match fire_all(state, case).await {
+    for (id, case) in due {
+        match async { fire_all(state, case?).await }.await {
             Ok(n) => fired += n,
-            Err(e) => tracing::warn!(case = %id, error = %e, "scheduler: case skipped this tick"),
+            Err(e) => {
+                tracing::warn!(case = %id, error = %e, "scheduler: case postponed");
+                let later = now + chrono::Duration::minutes(10);
+                if let Err(e) = repo::postpone_timer(&state.db, id, later).await {
+                    tracing::warn!(case = %id, error = %e, "scheduler: postponing failed");
+                }
+            }
         }
     }
     Ok(fired)

@@ -87,6 +87,13 @@ pub async fn act(
             unit,
             pending: repo::extension_pending(&state.db, id).await?,
         },
+        Action::DecideExtension { .. } if case.version != expected => {
+            return Err(transition::Refusal::VersionConflict {
+                current: case.version,
+                expected,
+            }
+            .into());
+        }
         Action::DecideExtension { id: eid, approve } => Command::DecideExtension {
             extension: repo::extension(&state.db, id, eid)
                 .await?

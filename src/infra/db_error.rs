@@ -1,14 +1,16 @@
 //! Database failures, classified by what the database itself reports: its
-//! error code, and for a constraint violation the constraint. Never by the
-//! text of a message. The error module maps a classified failure to its HTTP
-//! status in one place (`on_constraint`).
+//! error code, and for a constraint violation the constraint's name (which
+//! SQLite gives only as the `table.column` list of its message). The error
+//! module maps a classified failure to its HTTP status in one place
+//! (`on_constraint`).
 
 use sea_orm::{DbErr, RuntimeErr, sqlx};
 
 /// A database failure.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    /// Two writers met: SQLite's busy snapshot (SQLITE_BUSY, 5/517/261/6), a
+    /// Two writers met: SQLite busy or locked (SQLITE_BUSY 5 and its extended
+    /// codes 261/517/773, SQLITE_LOCKED 6 and 262/518), a
     /// PostgreSQL serialization failure or deadlock (40001, 40P01). The same
     /// situation as a lost version race: reload and retry.
     #[error("another change was written at the same moment")]
@@ -42,7 +44,10 @@ impl From<DbErr> for DbError {
             return Self::Other(e);
         };
         let code = db.code().unwrap_or_default().into_owned();
-        if matches!(code.as_str(), "5" | "6" | "261" | "517" | "40001" | "40P01") {
+        let busy = [
+            "5", "261", "517", "773", "6", "262", "518", "40001", "40P01",
+        ];
+        if busy.contains(&code.as_str()) {
             return Self::Busy(e);
         }
         if matches!(

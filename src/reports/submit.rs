@@ -14,7 +14,7 @@ use crate::{
         repo, service as cases,
         transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
     },
-    core::{Actor, Caller, CaseStatus, time::utc_now},
+    core::{Actor, Caller, CaseStatus, Ts, time::utc_now},
     geo::coords::Wgs84,
     routing::Decision,
     state::AppState,
@@ -152,11 +152,10 @@ async fn reportable_category(
 fn submitted(
     c: &Checked,
     caller: &Caller,
-    id: Uuid,
-    case_no: String,
+    (id, case_no): (Uuid, String),
+    now: Ts,
     state: &AppState,
 ) -> Result<Transition, ReportError> {
-    let now = utc_now();
     let case = Case {
         id,
         case_no,
@@ -215,6 +214,7 @@ fn submitted(
             events: vec![],
             effects: vec![],
             guard: Guard::Version,
+            assigned: vec![],
         },
     };
     t.events.insert(0, submit);
@@ -241,7 +241,7 @@ pub async fn create(
         Ok(state.case_numbers.next(&state.db, now).await?)
     })?;
     let id = Uuid::now_v7();
-    let t = submitted(&c, caller, id, case_no, state)?;
+    let t = submitted(&c, caller, (id, case_no), now, state)?;
     let txn = state.db.begin().await?;
     repo::insert(&txn, &t.after).await?;
     if !candidates.is_empty() {
@@ -285,7 +285,7 @@ pub async fn create(
 async fn duplicate_candidates(
     state: &AppState,
     c: &Checked,
-    now: crate::core::Ts,
+    now: Ts,
 ) -> Result<Vec<(Uuid, f64)>, ReportError> {
     use geo::{Distance, Haversine, Point};
     let cfg = &state.config.workflow;

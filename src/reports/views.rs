@@ -1,5 +1,6 @@
 //! The citizen's views: my reports, and one report with its public
-//! timeline. One report is read in at most 4 statements in 2 round trips:
+//! timeline. One report is read in at most 4 statements in 2 round trips (5
+//! when the category cache is cold):
 //! the case row (which decides visibility), then its photos, its public
 //! events and, for a duplicate, the case it was merged into, at once.
 

@@ -110,6 +110,20 @@ pub async fn upsert_category(
             ));
         }
     }
+    if let (Some(e), None) = (&existing, parent)
+        && e.parent_id.is_some()
+    {
+        // A 大类 has no time limits; the cases of a 小类 need its limits.
+        let cases = entity::cases::Entity::find()
+            .filter(entity::cases::Column::CategoryId.eq(e.id))
+            .one(&txn)
+            .await?;
+        if cases.is_some() {
+            return Err(AdminError::InvalidParent(
+                "this 小类 has cases and cannot become a 大类; deactivate it instead",
+            ));
+        }
+    }
     let am = category::ActiveModel {
         id: Set(existing.as_ref().map_or_else(Uuid::now_v7, |e| e.id)),
         code: Set(c.code.clone()),

@@ -151,7 +151,7 @@ pub async fn insert_events<C: ConnectionTrait>(
 
 /// Inserts a new case as it is after submission.
 pub async fn insert<C: ConnectionTrait>(db: &C, case: &Case) -> Result<(), CaseError> {
-    let mut am = changes(None, case);
+    let mut am = changes(None, case, &[]);
     am.id = Set(case.id);
     am.case_no = Set(case.case_no.clone());
     am.reporter_id = Set(case.reporter_id);
@@ -177,7 +177,7 @@ pub async fn write<C: ConnectionTrait>(
     before: &Case,
     t: &Transition,
 ) -> Result<bool, CaseError> {
-    let am = changes(Some(before), &t.after);
+    let am = changes(Some(before), &t.after, &t.assigned);
     let mut q = cases::Entity::update_many()
         .set(am)
         .filter(cases::Column::Id.eq(before.id))
@@ -210,12 +210,13 @@ pub async fn refresh_timer<C: ConnectionTrait>(db: &C, case: &Case) -> Result<()
     Ok(())
 }
 
-/// Cases whose earliest timer is due, oldest first.
+/// Cases whose earliest timer is due, oldest first; a row that cannot be
+/// read is its own error, so that the others still fire.
 pub async fn due_timers<C: ConnectionTrait>(
     db: &C,
     now: Ts,
     limit: u64,
-) -> Result<Vec<Case>, CaseError> {
+) -> Result<Vec<(Uuid, Result<Case, CaseError>)>, CaseError> {
     use sea_orm::QueryOrder;
     let running: Vec<&str> = CaseStatus::CLOCK_RUNS.iter().map(|s| s.as_str()).collect();
     let rows = cases::Entity::find()
@@ -227,8 +228,19 @@ pub async fn due_timers<C: ConnectionTrait>(
         .await?;
     Ok(rows
         .into_iter()
-        .map(Case::from_row)
-        .collect::<Result<_, _>>()?)
+        .map(|r| (r.id, Case::from_row(r).map_err(CaseError::from)))
+        .collect())
+}
+
+/// Moves a case's timer index to `at` (a case the scheduler cannot handle
+/// now is retried then, and does not hold up the others meanwhile).
+pub async fn postpone_timer<C: ConnectionTrait>(db: &C, id: Uuid, at: Ts) -> Result<(), CaseError> {
+    cases::Entity::update_many()
+        .col_expr(cases::Column::TimerAt, Expr::value(at))
+        .filter(cases::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Claims photos for a case and one of its events: only the owner's own,

@@ -2,11 +2,11 @@
 //! value is an error naming the row) and writing back what changed.
 
 use crate::{
-    cases::model::{Case, CaseClock, CategoryRules, Rating},
+    cases::model::{Case, CaseClock, CategoryRules, Rating, TimerField},
     core::{CaseStatus, ClockKind, LimitUnit, UnknownStored, stored},
 };
 use entity::cases::{self, Column as C};
-use sea_orm::{ActiveModelTrait, ColumnTrait, Value, sea_query::SimpleExpr};
+use sea_orm::{ActiveModelTrait, ColumnTrait, IdenStatic, Value, sea_query::SimpleExpr};
 
 impl Case {
     /// A case from its row.
@@ -152,17 +152,34 @@ fn mutable_fields(c: &Case) -> Vec<(C, Value, bool)> {
     ]
 }
 
+/// The column of a timer-owned field.
+fn column(f: TimerField) -> C {
+    match f {
+        TimerField::AcceptOverdueAt => C::AcceptOverdueAt,
+        TimerField::WarnedAt => C::WarnedAt,
+        TimerField::OverdueAt => C::OverdueAt,
+        TimerField::EscalationLevel => C::EscalationLevel,
+        TimerField::EscalatedUnitId => C::EscalatedUnitId,
+        TimerField::NextEscalationAt => C::NextEscalationAt,
+    }
+}
+
 /// The fields of `after` that differ from `before` (all of them for a new
-/// case), as an active model.
-pub(super) fn changes(before: Option<&Case>, after: &Case) -> cases::ActiveModel {
+/// case), and those in `assigned` whatever their value, as an active model.
+pub(super) fn changes(
+    before: Option<&Case>,
+    after: &Case,
+    assigned: &[TimerField],
+) -> cases::ActiveModel {
     let mut am = <cases::ActiveModel as Default>::default();
     let old = before.map(mutable_fields);
+    let assigned: Vec<&str> = assigned.iter().map(|f| column(*f).as_str()).collect();
     for (i, (col, value, _)) in mutable_fields(after).into_iter().enumerate() {
         let same = old
             .as_ref()
             .and_then(|o| o.get(i))
             .is_some_and(|(_, v, _)| *v == value);
-        if !same {
+        if !same || assigned.contains(&col.as_str()) {
             ActiveModelTrait::set(&mut am, col, value);
         }
     }

@@ -7,7 +7,7 @@ use super::{
     timers,
 };
 use crate::{
-    cases::model::Case,
+    cases::model::{Case, TimerField as F},
     core::{CaseStatus as S, ExtensionStatus},
 };
 use serde_json::json;
@@ -84,6 +84,7 @@ pub(super) fn apply(
                 "redispatch"
             };
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
+            t.assign(&F::ALL);
             let data = json!({"unitCode": unit.code, "unitName": unit.name});
             t.event(
                 ctx,
@@ -108,6 +109,7 @@ pub(super) fn apply(
                 None,
             );
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
+            t.assign(&F::ALL);
             let data = json!({"unitCode": unit.code, "unitName": unit.name, "auto": true});
             let text = format!("自动派遣至{}", unit.name);
             t.event(
@@ -138,6 +140,7 @@ pub(super) fn apply(
             let c = &mut t.after.clock;
             (c.due_at, c.warn_at, c.accept_due_at) = (None, None, None);
             (c.next_escalation_at, c.left_minutes) = (None, None);
+            t.assign(&[F::NextEscalationAt]);
             t.event(
                 ctx,
                 "return",
@@ -178,6 +181,7 @@ pub(super) fn apply(
             t.after.reopen_count = case.reopen_count + 1;
             t.after.clock.accept_due_at = None;
             start_clock(&mut t.after, ctx.clock, cat, now);
+            t.assign(&F::HANDLING);
             t.event(ctx, "reopen", (from, S::Reopened), note.clone(), true, None);
             if let Some(u) = case.unit_id {
                 let text = format!("案卷返工：{}", note.clone().unwrap_or_default());
@@ -193,6 +197,7 @@ pub(super) fn apply(
                 c.left_minutes = Some(ctx.clock.between(kind, now, due));
             }
             (c.due_at, c.warn_at, c.accept_due_at, c.next_escalation_at) = (None, None, None, None);
+            t.assign(&[F::NextEscalationAt]);
             t.after.suspended_from = Some(from);
             t.event(
                 ctx,
@@ -214,6 +219,7 @@ pub(super) fn apply(
                 (c.due_at, c.warn_at, c.left_minutes) = (Some(s.due), s.warn_at, None);
                 if case.clock.overdue_at.is_some() && s.due > now {
                     c.overdue_at = None;
+                    t.assign(&[F::OverdueAt]);
                 }
             }
             t.after.suspended_from = None;
@@ -233,6 +239,7 @@ pub(super) fn apply(
                 .ok_or(Refusal::NoHigherUnit)?;
             t.after.clock.escalation_level = level + 1;
             t.after.clock.escalated_unit_id = Some(target.id);
+            t.assign(&[F::EscalationLevel, F::EscalatedUnitId]);
             let data = json!({"level": level + 1, "unitCode": target.code, "auto": false});
             t.event(
                 ctx,
@@ -342,9 +349,12 @@ fn decide_extension(
             let left = ctx.clock.between(kind, now, new_due);
             let s = ctx.clock.schedule(kind, now, left, total, false);
             (c.due_at, c.warn_at, c.warned_at) = (Some(new_due), s.warn_at, None);
+            let mut fields = vec![F::WarnedAt];
             if new_due > now {
                 (c.overdue_at, c.next_escalation_at) = (None, None);
+                fields.extend([F::OverdueAt, F::NextEscalationAt]);
             }
+            t.assign(&fields);
         }
     }
     let (action, status, said) = if approve {

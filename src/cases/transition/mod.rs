@@ -19,7 +19,7 @@ pub use timers::{Due, what_is_due};
 
 use super::{
     clock::Clock,
-    model::{Case, CategoryRules},
+    model::{Case, CategoryRules, TimerField},
 };
 use crate::core::{Actor, Caller, CaseStatus, ExtensionStatus, Forbidden, LimitUnit, Role, Ts};
 use uuid::Uuid;
@@ -167,6 +167,9 @@ pub struct Transition {
     pub events: Vec<NewEvent>,
     pub effects: Vec<Effect>,
     pub guard: Guard,
+    /// Timer-owned fields an action assigned: written even when unchanged
+    /// from what it read.
+    pub assigned: Vec<TimerField>,
 }
 
 /// Why a command is refused.
@@ -274,6 +277,7 @@ pub fn decide(
         events: vec![],
         effects: vec![],
         guard: Guard::Version,
+        assigned: vec![],
     };
     apply::apply(case, cmd, note, ctx, &mut t)?;
     if t.guard == Guard::Version {
@@ -302,6 +306,10 @@ impl Transition {
             data,
         });
         self.events.len() - 1
+    }
+
+    fn assign(&mut self, fields: &[TimerField]) {
+        self.assigned.extend_from_slice(fields);
     }
 
     fn notify_unit(&mut self, unit_id: Uuid, event: &'static str, text: String) {

@@ -122,10 +122,6 @@ fn timers_fire_in_order_and_escalate_up_the_tree() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((w.events[0].action, w.guard), ("warning", Guard::Timer));
-    assert_eq!(
-        w.after.version, case.version,
-        "a timer does not bump the version"
-    );
     let o = decide(
         &w.after,
         &Command::Tick,
@@ -153,4 +149,35 @@ fn timers_fire_in_order_and_escalate_up_the_tree() {
         "nothing above the city"
     );
     assert_eq!(e.after.timer_at(), None);
+}
+
+#[test]
+fn actions_that_reset_a_timer_field_assign_it_so_that_a_concurrent_timer_cannot_keep_it() {
+    use crate::cases::model::TimerField as F;
+    let d = caller(Role::Dispatcher);
+    // Re-dispatch restarts every clock: every timer-owned field is written.
+    let redispatch = Command::Dispatch { unit_code: None };
+    let tr = run(&case_in(S::InProgress), &redispatch, &d, None, Some(3))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(tr.assigned, F::ALL);
+    // Suspension stops further escalation.
+    let tr = run(
+        &case_in(S::InProgress),
+        &Command::Suspend,
+        &d,
+        Some("施工".into()),
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(tr.assigned, [F::NextEscalationAt]);
+    // A claim leaves the scheduler's marks alone.
+    let tr = run(
+        &case_in(S::Dispatched),
+        &Command::Claim,
+        &caller(Role::UnitMember),
+        None,
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(tr.assigned.is_empty());
 }

@@ -62,9 +62,16 @@ fn every_status_times_every_command_is_allowed_or_refused_as_the_table_says() {
             match (allowed, got) {
                 (true, Ok(tr)) => {
                     assert_eq!(tr.after.id, case.id);
-                    assert!(
-                        !tr.events.is_empty(),
-                        "{name} from {status:?} writes no event"
+                    let (first, last) = (tr.events.first(), tr.events.last());
+                    assert_eq!(
+                        first.and_then(|e| e.from),
+                        Some(*status),
+                        "{name} from {status:?}: first event"
+                    );
+                    assert_eq!(
+                        last.map(|e| e.to),
+                        Some(tr.after.status),
+                        "{name} from {status:?}: last event"
                     );
                 }
                 (true, Err(e)) => panic!("{name} from {status:?} refused: {e}"),
