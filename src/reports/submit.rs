@@ -262,9 +262,8 @@ pub async fn create(
     let events = t
         .events
         .iter()
-        .zip(done.event_ids)
-        .filter(|(e, _)| e.public)
-        .map(|(e, eid)| views::public_entry(eid, e, now))
+        .filter(|e| e.public)
+        .map(|e| views::public_entry(e, now))
         .collect();
     views::assemble(
         state,

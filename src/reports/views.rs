@@ -55,7 +55,7 @@ fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
 }
 
 /// A public timeline entry from an event just written.
-pub fn public_entry(_id: Uuid, e: &NewEvent, at: Ts) -> TimelineEntry {
+pub fn public_entry(e: &NewEvent, at: Ts) -> TimelineEntry {
     TimelineEntry {
         at,
         action: e.action.into(),
