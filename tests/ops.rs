@@ -320,3 +320,54 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
         .unwrap();
     assert_eq!(app.count(entity::media::Entity).await, 1);
 }
+
+#[tokio::test]
+async fn the_typed_values_migration_stops_on_a_value_it_does_not_know_and_names_the_row() {
+    use migration::{Migrator, MigratorTrait};
+    use sea_orm::{ActiveModelTrait, EntityTrait, Set};
+    // Arrange: a database migrated up to before the typed values, holding a
+    // role no code knows.
+    let tmp = tempfile::tempdir().unwrap();
+    let c = common::test_config(tmp.path()).await;
+    let db = suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref())
+        .await
+        .unwrap();
+    Migrator::up(&db, Some(2)).await.unwrap();
+    let now = chrono::Utc::now().fixed_offset();
+    let id = uuid::Uuid::now_v7();
+    entity::user::ActiveModel {
+        id: Set(id),
+        role: Set("superuser".into()),
+        openid: Set(None),
+        unionid: Set(None),
+        session_key: Set(None),
+        username: Set(Some("root".into())),
+        password_hash: Set(None),
+        unit_id: Set(None),
+        display_name: Set("root".into()),
+        phone: Set(None),
+        disabled: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+
+    // Act
+    let refused = Migrator::up(&db, None).await;
+
+    // Assert: nothing changed, and the message names the column and the row.
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("users.role"), "{message}");
+    assert!(message.contains("superuser"), "{message}");
+    let row = id.simple().to_string();
+    let named = message.contains(&id.to_string()) || message.contains(&row);
+    assert!(named, "the row is named: {message}");
+    let role: Option<String> = entity::user::Entity::find_by_id(id)
+        .one(&db)
+        .await
+        .unwrap()
+        .map(|u| u.role);
+    assert_eq!(role.as_deref(), Some("superuser"), "existing data is kept");
+}
