@@ -7,26 +7,11 @@
 //! Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sea_orm::{ConnectionTrait, Database};
+mod support;
+
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use suishoupai::{App, config::Config};
-
-fn jpeg(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(32, 32, |x, y| {
-        image::Rgb([(seed % 251) as u8, ((x * 7 + y * 3) % 256) as u8, 9])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
+use support::{BenchApp, pct, upload};
 
 async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> Value {
     let r = http
@@ -38,21 +23,6 @@ async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> 
         .unwrap();
     assert!(r.status().is_success(), "{}", r.status());
     r.json().await.unwrap()
-}
-
-async fn upload(http: &reqwest::Client, base: &str, token: &str, seed: u32) -> String {
-    let part = reqwest::multipart::Part::bytes(jpeg(seed)).file_name("p.jpg");
-    let r: Value = http
-        .post(format!("{base}/api/v1/media"))
-        .bearer_auth(token)
-        .multipart(reqwest::multipart::Form::new().part("file", part))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["id"].as_str().unwrap().to_owned()
 }
 
 /// Sequential latency, then concurrent throughput, of one GET.
@@ -120,27 +90,8 @@ async fn main() {
     let clients = args.get(1).copied().unwrap_or(16);
     let secs = args.get(2).copied().unwrap_or(5) as u64;
 
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into());
-    let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-    let admin = Database::connect(&url).await.expect("PostgreSQL reachable");
-    admin
-        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-        .await
-        .unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let mut c = Config {
-        bind: "127.0.0.1:0".into(),
-        ..Config::default()
-    };
-    c.database_url = url.clone();
-    c.database_schema = Some(schema.clone());
-    c.key_prefix = format!("{schema}:");
-    c.store.local_root = tmp.path().join("objects").to_string_lossy().into_owned();
-    c.limits.login_per_ip = 1_000_000;
-    let app = App::build(c).await.map_err(|e| format!("{e:#}")).unwrap();
-    let base = format!("http://{}", app.addr);
-    tokio::spawn(app.run_until(std::future::pending()));
+    let app = BenchApp::start(|_| {}).await;
+    let base = app.base.clone();
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients * 2)
         .build()
@@ -261,8 +212,5 @@ async fn main() {
     )
     .await;
 
-    admin
-        .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .await
-        .unwrap();
+    app.finish().await;
 }

@@ -8,30 +8,11 @@
 //! BENCH_CATEGORY (0201, automatic dispatch, by default; 0301: manual review).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use sea_orm::{ConnectionTrait, Database};
+mod support;
+
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use suishoupai::{App, config::Config};
-
-fn jpeg(seed: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(32, 32, |x, y| {
-        image::Rgb([
-            (seed % 251) as u8,
-            ((seed / 251) % 251) as u8,
-            ((x * 7 + y * 3) % 256) as u8,
-        ])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-        .encode_image(&img)
-        .unwrap();
-    out
-}
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i]
-}
+use support::{BenchApp, pct};
 
 async fn upload_many(
     http: &reqwest::Client,
@@ -42,21 +23,7 @@ async fn upload_many(
 ) -> Vec<String> {
     let mut ids = Vec::with_capacity(n);
     for i in 0..n {
-        let part = reqwest::multipart::Part::bytes(jpeg(seed0 + i as u32)).file_name("p.jpg");
-        let r = http
-            .post(format!("{base}/api/v1/media"))
-            .bearer_auth(token)
-            .multipart(reqwest::multipart::Form::new().part("file", part))
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "upload {}", r.status());
-        ids.push(
-            r.json::<Value>().await.unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned(),
-        );
+        ids.push(support::upload(http, base, token, seed0 + i as u32).await);
     }
     ids
 }
@@ -90,33 +57,15 @@ async fn main() {
     let concurrent_total = args.get(1).copied().unwrap_or(4000);
     let clients = args.get(2).copied().unwrap_or(32);
 
-    let url = std::env::var("BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into());
-    let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
-    let admin = Database::connect(&url).await.expect("PostgreSQL reachable");
-    admin
-        .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
-        .await
-        .unwrap();
-
-    let tmp = tempfile::tempdir().unwrap();
-    let mut c = Config {
-        bind: "127.0.0.1:0".into(),
-        ..Config::default()
-    };
-    c.database_url = url.clone();
-    c.database_schema = Some(schema.clone());
-    c.redis_url = std::env::var("BENCH_REDIS_URL").ok();
-    c.key_prefix = format!("{schema}:");
-    c.store.local_root = tmp.path().join("objects").to_string_lossy().into_owned();
-    c.limits.report_per_user = 1_000_000;
-    c.limits.report_per_ip = 1_000_000;
-    c.limits.upload_per_user = 1_000_000;
-    c.limits.upload_per_ip = 1_000_000;
-    c.limits.login_per_ip = 1_000_000;
-    let app = App::build(c).await.map_err(|e| format!("{e:#}")).unwrap();
-    let base = format!("http://{}", app.addr);
-    tokio::spawn(app.run_until(std::future::pending()));
+    let app = BenchApp::start(|c| {
+        c.redis_url = std::env::var("BENCH_REDIS_URL").ok();
+        c.limits.report_per_user = 1_000_000;
+        c.limits.report_per_ip = 1_000_000;
+        c.limits.upload_per_user = 1_000_000;
+        c.limits.upload_per_ip = 1_000_000;
+    })
+    .await;
+    let base = app.base.clone();
 
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(clients * 2)
@@ -276,10 +225,7 @@ async fn main() {
         }
         _ => println!("wrk: not available (apt-get install wrk)"),
     }
-    admin
-        .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .await
-        .unwrap();
+    app.finish().await;
 }
 
 /// Each request takes the next (token, photo) pair; only 201s are counted.

@@ -3,7 +3,8 @@
 use crate::{
     auth::{jwt::JwtKeys, wechat::WechatClient},
     calendar::WorkCalendar,
-    cases::{model::CategoryRules, numbers::CaseNumbers},
+    cases::numbers::CaseNumbers,
+    categories::catalog::Catalog,
     config::Config,
     core::photos::UrlSigner,
     geo::areas::{AreaIndex, Areas},
@@ -34,12 +35,10 @@ pub struct Inner {
     pub calendar: Snapshot<WorkCalendar>,
     /// Outgoing HTTP (unit webhooks).
     pub http: reqwest::Client,
-    /// Small categories by code (a short TTL: admin changes show within seconds).
-    pub categories: moka::sync::Cache<String, Option<entity::category::Model>>,
+    /// Every category (大类 and 小类).
+    pub categories: Snapshot<Catalog>,
     /// This node's reserved block of case numbers.
     pub case_numbers: CaseNumbers,
-    /// Category rules by id, for the case loop (the same short TTL).
-    pub category_rules: moka::sync::Cache<uuid::Uuid, CategoryRules>,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
 }
@@ -74,6 +73,7 @@ impl AppState {
         crate::calendar::store::seed_shipped(&db).await?;
         let calendar = Snapshot::new(crate::calendar::store::load(&db).await?);
         let directory = Snapshot::new(Directory::load(&db).await?);
+        let categories = Snapshot::new(Catalog::load(&db).await?);
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .connect_timeout(std::time::Duration::from_secs(3))
@@ -85,15 +85,8 @@ impl AppState {
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
-            category_rules: moka::sync::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(std::time::Duration::from_secs(30))
-                .build(),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
-            categories: moka::sync::Cache::builder()
-                .max_capacity(10_000)
-                .time_to_live(std::time::Duration::from_secs(30))
-                .build(),
+            categories,
             areas,
             directory,
             calendar,
@@ -117,10 +110,7 @@ impl AppState {
                 Gen::Calendar => self
                     .calendar
                     .replace(crate::calendar::store::load(&self.db).await?),
-                Gen::Categories => {
-                    self.categories.invalidate_all();
-                    self.category_rules.invalidate_all();
-                }
+                Gen::Categories => self.categories.replace(Catalog::load(&self.db).await?),
             }
         }
         Ok(())

@@ -60,11 +60,7 @@ pub enum AdminError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for AdminError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(AdminError);
 
 impl AdminError {
     /// Malformed input (400) with no details.

@@ -22,8 +22,4 @@ pub enum AuthError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for AuthError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(AuthError);

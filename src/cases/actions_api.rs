@@ -27,9 +27,9 @@ async fn run(
     note: Option<String>,
     action: impl Into<Action>,
 ) -> Res<Json<CaseView>, ActionErrors> {
-    service::act(state, &auth.0, id, expected, note, action.into()).await?;
+    let case = service::act(state, &auth.0, id, expected, note, action.into()).await?;
     Ok(Json(
-        views::get(state, &auth.0, id, CoordSystem::Wgs84).await?,
+        views::show(state, &auth.0, case, CoordSystem::Wgs84).await?,
     ))
 }
 

@@ -43,11 +43,7 @@ pub enum CaseError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for CaseError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(CaseError);
 
 impl CaseError {
     pub fn not_found() -> Self {

@@ -53,7 +53,7 @@ async fn fire_all(state: &AppState, mut case: Case) -> Result<usize, CaseError> 
 /// Fires the first thing due on this case, unless another node did;
 /// returns the case as it is afterwards.
 async fn fire_one(state: &AppState, case: &Case) -> Result<Option<Case>, CaseError> {
-    let cat = service::category(state, case.category_id).await?;
+    let cat = service::category(state, case.category_id)?;
     let (clock, dir, who) = (state.clock(), state.directory.get(), Who::System);
     let ctx = Ctx {
         who: &who,

@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     audit,
-    core::{Caller, LimitUnit, Role, Ts, time::utc_now},
+    core::{Caller, LimitUnit, Role, Ts, UnknownStored, time::utc_now},
     notify::{self, UnitMessage},
     routing::Directory,
     state::AppState,
@@ -131,7 +131,7 @@ async fn run(
     note: Option<String>,
     expected_version: Option<i32>,
 ) -> Result<Case, CaseError> {
-    let cat = category(state, case.category_id).await?;
+    let cat = category(state, case.category_id)?;
     let (clock, dir) = (state.clock(), state.directory.get());
     let ctx = Ctx {
         who,
@@ -148,29 +148,28 @@ async fn run(
         return Err(CaseError::LostRace);
     }
     commit(state, txn, &t, &cat, who, ctx.now).await?;
-    Ok(t.after)
+    // The guarded write bumped the version it checked.
+    Ok(Case {
+        version: case.version + 1,
+        ..t.after
+    })
 }
 
-/// The rules of a category, through a short-lived cache.
-pub async fn category(state: &AppState, id: Uuid) -> Result<CategoryRules, CaseError> {
-    if let Some(hit) = state.category_rules.get(&id) {
-        return Ok(hit);
-    }
-    let rules = repo::category_rules(&state.db, id).await?;
-    state.category_rules.insert(id, rules.clone());
-    Ok(rules)
-}
-
-/// What a commit wrote besides the case row.
-pub struct Committed {
-    /// The ids given to the transition's events, in order.
-    pub event_ids: Vec<Uuid>,
-    /// The photos attached.
-    pub photos: Vec<entity::media::Model>,
+/// The rules of a case's category, from the catalogue.
+pub fn category(state: &AppState, id: Uuid) -> Result<CategoryRules, CaseError> {
+    let catalog = state.categories.get();
+    let row = catalog.by_id(id).ok_or_else(|| UnknownStored {
+        table: "case",
+        row: id.to_string(),
+        column: "category_id",
+        value: id.to_string(),
+    })?;
+    Ok(CategoryRules::from_row(row)?)
 }
 
 /// Writes a transition's events and carries out its effects inside `txn`
-/// (whose guarded case write, or insert, is done), then commits.
+/// (whose guarded case write, or insert, is done), then commits; returns the
+/// photos it attached.
 pub async fn commit(
     state: &AppState,
     txn: DatabaseTransaction,
@@ -178,7 +177,7 @@ pub async fn commit(
     cat: &CategoryRules,
     who: &Who,
     now: Ts,
-) -> Result<Committed, CaseError> {
+) -> Result<Vec<entity::media::Model>, CaseError> {
     let case = &t.after;
     let ids: Vec<Uuid> = t.events.iter().map(|_| Uuid::now_v7()).collect();
     let events: Vec<_> = ids.iter().copied().zip(t.events.iter().cloned()).collect();
@@ -217,10 +216,7 @@ pub async fn commit(
     notices(state, &txn, case, &t.effects, &cat.name).await?;
     txn.commit().await?;
     photos.sort_by_key(|p| p.id);
-    Ok(Committed {
-        event_ids: ids,
-        photos,
-    })
+    Ok(photos)
 }
 
 /// Queues the unit and citizen notifications among `effects`: only for

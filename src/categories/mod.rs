@@ -1,6 +1,8 @@
 //! The category tree (大类/小类) with time limits, as the mini-program shows it.
 
+pub mod catalog;
 pub mod service;
+mod store;
 
 use crate::{api::Tag, error::Res, state::AppState, web::enums};
 use poem::web::Data;

@@ -13,11 +13,7 @@ pub enum CategoryError {
     Db(#[from] DbError),
 }
 
-impl From<sea_orm::DbErr> for CategoryError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(CategoryError);
 
 /// Active categories, 大类 with their 小类, in display order.
 pub async fn tree<C: ConnectionTrait>(db: &C) -> Result<Vec<CategoryGroup>, CategoryError> {

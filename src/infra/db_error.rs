@@ -74,3 +74,16 @@ impl From<DbErr> for DbError {
         Self::Other(e)
     }
 }
+
+/// `impl From<sea_orm::DbErr>` for feature errors that have a `Db(DbError)`
+/// variant, so that services can use `?` on sea-orm calls.
+#[macro_export]
+macro_rules! db_err_into {
+    ($($t:ty),* $(,)?) => {$(
+        impl From<sea_orm::DbErr> for $t {
+            fn from(e: sea_orm::DbErr) -> Self {
+                Self::Db(e.into())
+            }
+        }
+    )*};
+}

@@ -34,11 +34,7 @@ pub enum MediaError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for MediaError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(MediaError);
 
 /// Object keys are derived from the id, so serving needs no database lookup.
 pub fn object_key(id: Uuid, variant: Variant) -> String {

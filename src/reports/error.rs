@@ -34,11 +34,7 @@ pub enum ReportError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sea_orm::DbErr> for ReportError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Db(e.into())
-    }
-}
+crate::db_err_into!(ReportError);
 
 impl ReportError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {

@@ -136,9 +136,9 @@ impl ReportsApi {
     ) -> Res<Json<ReportView>, RateErrors> {
         web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
         let b = body.0;
-        crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
+        let case = crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
         Ok(Json(
-            views::get_mine(&state, &auth.0, id.0, CoordSystem::Wgs84.into()).await?,
+            views::show(&state, case, CoordSystem::Wgs84.into()).await?,
         ))
     }
 }

@@ -99,8 +99,11 @@ async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportErro
         .location
         .to_wgs84()
         .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
-    let category = reportable_category(state, &r.category_code)
-        .await?
+    let category = state
+        .categories
+        .get()
+        .reportable(&r.category_code)
+        .cloned()
         .ok_or_else(|| ReportError::UnknownCategory {
             code: r.category_code.clone(),
         })?;
@@ -127,24 +130,6 @@ async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportErro
         address,
         media_ids: r.media_ids.clone(),
     })
-}
-
-/// An active small category by code, through a short-lived cache.
-async fn reportable_category(
-    state: &AppState,
-    code: &str,
-) -> Result<Option<category::Model>, ReportError> {
-    if let Some(hit) = state.categories.get(code) {
-        return Ok(hit);
-    }
-    let found = category::Entity::find()
-        .filter(category::Column::Code.eq(code))
-        .filter(category::Column::Active.eq(true))
-        .one(&state.db)
-        .await?
-        .filter(|c| c.parent_id.is_some());
-    state.categories.insert(code.to_owned(), found.clone());
-    Ok(found)
 }
 
 /// The new case as submitted, with its submit event: then automatic
@@ -258,7 +243,7 @@ pub async fn create(
         .await?;
     }
     let who = Who::Caller(caller.clone());
-    let done = cases::commit(state, txn, &t, &c.rules, &who, now).await?;
+    let photos = cases::commit(state, txn, &t, &c.rules, &who, now).await?;
     let events = t
         .events
         .iter()
@@ -271,7 +256,7 @@ pub async fn create(
             case: t.after,
             category: (c.rules.code, c.rules.name),
             area: c.area,
-            photos: done.photos,
+            photos,
             events,
             merged_into: None,
         },

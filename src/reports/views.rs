@@ -1,6 +1,5 @@
 //! The citizen's views: my reports, and one report with its public
-//! timeline. One report is read in at most 4 statements in 2 round trips (5
-//! when the category cache is cold):
+//! timeline. One report is read in at most 4 statements in 2 round trips:
 //! the case row (which decides visibility), then its photos, its public
 //! events and, for a duplicate, the case it was merged into, at once.
 
@@ -19,7 +18,7 @@ use crate::{
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
 };
-use entity::{case_event, cases as case_rows, category, media};
+use entity::{case_event, cases as case_rows, media};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -83,17 +82,12 @@ pub async fn list_mine(
     let mut rows = q.all(&state.db).await?;
     let next_cursor = split_page(&mut rows, limit, |r| r.id);
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let cat_ids: Vec<Uuid> = rows.iter().map(|r| r.category_id).collect();
-    let (cats, photos) = tokio::try_join!(
-        category::Entity::find()
-            .filter(category::Column::Id.is_in(cat_ids))
-            .all(&state.db),
-        media::Entity::find()
-            .filter(media::Column::CaseId.is_in(ids))
-            .order_by_asc(media::Column::Id)
-            .all(&state.db),
-    )?;
-    let cats: HashMap<Uuid, category::Model> = cats.into_iter().map(|c| (c.id, c)).collect();
+    let photos = media::Entity::find()
+        .filter(media::Column::CaseId.is_in(ids))
+        .order_by_asc(media::Column::Id)
+        .all(&state.db)
+        .await?;
+    let cats = state.categories.get();
     let mut first_photo: HashMap<Uuid, Uuid> = HashMap::new();
     for p in photos {
         if let Some(case_id) = p.case_id {
@@ -109,12 +103,7 @@ pub async fn list_mine(
                 id: c.id,
                 status: c.status.into(),
                 status_label: c.status.label().into(),
-                category: cats
-                    .get(&c.category_id)
-                    .map_or_else(CategoryRef::default, |x| CategoryRef {
-                        code: x.code.clone(),
-                        name: x.name.clone(),
-                    }),
+                category: CategoryRef::of(&cats, c.category_id),
                 location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
                 thumbnail_url: first_photo
                     .get(&c.id)
@@ -139,8 +128,18 @@ pub async fn get_mine(
         .await?
         .filter(|c| c.reporter_id == caller.user_id)
         .ok_or_else(ReportError::not_found)?;
+    show(state, case, system).await
+}
+
+/// The citizen's view of their case already read (as a rating wrote it).
+pub async fn show(
+    state: &AppState,
+    case: Case,
+    system: CoordSystem,
+) -> Result<ReportView, ReportError> {
     let db = &state.db;
-    let (photos, events, merged_into, cat) = tokio::try_join!(
+    let cat = cases::category(state, case.category_id)?;
+    let (photos, events, merged_into) = tokio::try_join!(
         async {
             Ok::<_, ReportError>(
                 media::Entity::find()
@@ -164,7 +163,6 @@ pub async fn get_mine(
                 None => None,
             })
         },
-        async { Ok(cases::category(state, case.category_id).await?) },
     )?;
     let events = events.into_iter().map(entry).collect::<Result<_, _>>()?;
     assemble(

@@ -47,6 +47,16 @@ pub struct CategoryRef {
     pub name: String,
 }
 
+impl CategoryRef {
+    /// The category of an id in the catalogue (empty if it vanished).
+    pub fn of(catalog: &crate::categories::catalog::Catalog, id: Uuid) -> Self {
+        catalog.by_id(id).map_or_else(Self::default, |c| Self {
+            code: c.code.clone(),
+            name: c.name.clone(),
+        })
+    }
+}
+
 /// An area reference.
 #[derive(Debug, Default, Clone, Object)]
 #[oai(rename_all = "camelCase")]

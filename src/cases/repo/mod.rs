@@ -4,13 +4,11 @@
 
 use super::{
     error::CaseError,
-    model::{Case, CategoryRules},
+    model::Case,
     transition::{CaseRef, ExtensionRef, Guard, NewEvent, Transition},
 };
-use crate::core::{
-    Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, UnknownStored, stored, time::utc_now,
-};
-use entity::{case_event, cases, category, extension, media};
+use crate::core::{Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, stored, time::utc_now};
+use entity::{case_event, cases, extension, media};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -52,23 +50,6 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
         case_no,
         status,
     }))
-}
-
-/// The rules of a case's category.
-pub async fn category_rules<C: ConnectionTrait>(
-    db: &C,
-    id: Uuid,
-) -> Result<CategoryRules, CaseError> {
-    let row = category::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| UnknownStored {
-            table: "case",
-            row: id.to_string(),
-            column: "category_id",
-            value: id.to_string(),
-        })?;
-    Ok(CategoryRules::from_row(&row)?)
 }
 
 /// One extension request of a case.

@@ -17,10 +17,8 @@ use crate::{
     web::dto::{AreaRef, CategoryRef},
 };
 use chrono::{DateTime, FixedOffset};
-use entity::{cases, category};
+use entity::cases;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
-use uuid::Uuid;
 
 /// Filters of `GET /cases`.
 #[derive(Debug, Default)]
@@ -97,21 +95,15 @@ pub async fn list(
         })?;
         q = q.filter(cases::Column::UnitId.eq(u.id));
     }
+    let cats = state.categories.get();
     if let Some(code) = &f.category_code {
-        let cats = category::Entity::find().all(&state.db).await?;
-        let c = cats
-            .iter()
-            .find(|c| &c.code == code)
+        // A 大类 matches its 小类 too.
+        let ids = cats
+            .with_children(code)
             .ok_or_else(|| CaseError::BadFilter {
                 code: "unknown_category",
                 message: format!("no category with code {code}"),
             })?;
-        // A 大类 matches its 小类 too.
-        let ids: Vec<Uuid> = cats
-            .iter()
-            .filter(|x| x.id == c.id || x.parent_id == Some(c.id))
-            .map(|x| x.id)
-            .collect();
         q = q.filter(cases::Column::CategoryId.is_in(ids));
     }
     if let Some(code) = &f.area_code {
@@ -145,13 +137,6 @@ pub async fn list(
     }
     let mut rows = q.all(&state.db).await?;
     let next_cursor = split_page(&mut rows, limit, |r| r.id);
-    let cats: HashMap<Uuid, category::Model> = category::Entity::find()
-        .filter(category::Column::Id.is_in(rows.iter().map(|r| r.category_id).collect::<Vec<_>>()))
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|c| (c.id, c))
-        .collect();
     let areas = state.areas.get();
     let items = rows
         .into_iter()
@@ -162,12 +147,7 @@ pub async fn list(
                 id: c.id,
                 status: c.status.into(),
                 version: c.version,
-                category: cats
-                    .get(&c.category_id)
-                    .map_or_else(CategoryRef::default, |x| CategoryRef {
-                        code: x.code.clone(),
-                        name: x.name.clone(),
-                    }),
+                category: CategoryRef::of(&cats, c.category_id),
                 area: AreaRef::of(&areas, c.area_id),
                 unit: unit_ref(&dir, c.unit_id),
                 location: Wgs84::from_stored(c.lat, c.lng).to_location(system),

@@ -6,7 +6,7 @@
 mod detail;
 mod list;
 
-pub use detail::{get, reporter};
+pub use detail::{get, reporter, show};
 pub use list::{Filters, list, parse_bbox};
 
 use super::{dto::UnitRef, error::CaseError};
