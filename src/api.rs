@@ -15,6 +15,9 @@ pub enum Tag {
     Reports,
     /// Cases for staff and units: lifecycle actions, views, extensions.
     Cases,
+    /// The command centre: map, indicators, exports, live feed.
+    #[oai(rename = "Command centre")]
+    CommandCentre,
     /// Administration: categories, units, areas, routing, calendar, accounts, audit.
     Admin,
     /// Liveness, readiness and metrics.
@@ -28,6 +31,8 @@ pub type Apis = (
     crate::reports::ReportsApi,
     crate::cases::CasesApi,
     crate::cases::CaseActionsApi,
+    crate::command::CommandApi,
+    crate::live::LiveApi,
     crate::admin::AdminCategoriesApi,
     crate::admin::AdminUnitsApi,
     crate::admin::AdminAreasApi,
@@ -47,6 +52,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             crate::reports::ReportsApi,
             crate::cases::CasesApi,
             crate::cases::CaseActionsApi,
+            crate::command::CommandApi,
+            crate::live::LiveApi,
             crate::admin::AdminCategoriesApi,
             crate::admin::AdminUnitsApi,
             crate::admin::AdminAreasApi,

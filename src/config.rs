@@ -174,6 +174,9 @@ pub struct WorkflowConfig {
     /// How often a node checks whether areas, units, rules, categories or
     /// the calendar changed elsewhere, milliseconds.
     pub cache_refresh_ms: u64,
+    /// How often the case index re-reads the cases whose `updated_at`
+    /// moved (for changes the live bus lost), milliseconds.
+    pub index_catch_up_ms: u64,
     /// Run the scheduler and the outbox worker on this node.
     pub background_jobs: bool,
 }
@@ -254,6 +257,7 @@ impl Default for Config {
                 outbox_max_attempts: 8,
                 outbox_backoff_ms: 5000,
                 cache_refresh_ms: 5000,
+                index_catch_up_ms: 5000,
                 background_jobs: true,
             },
             shutdown_grace_secs: 30,

@@ -9,12 +9,14 @@ pub mod auth;
 pub mod calendar;
 pub mod cases;
 pub mod categories;
+pub mod command;
 pub mod config;
 pub mod core;
 pub mod demo;
 pub mod error;
 pub mod geo;
 pub mod infra;
+pub mod live;
 pub mod media;
 pub mod notify;
 pub mod ops;
@@ -80,6 +82,11 @@ impl App {
         let mut jobs = vec![
             tokio::spawn(sweep_expired_media(self.state.clone())),
             tokio::spawn(refresh_snapshots(self.state.clone())),
+            tokio::spawn(command::index::follow(
+                self.state.clone(),
+                self.state.live.clone(),
+                Duration::from_millis(self.state.config.workflow.index_catch_up_ms.max(100)),
+            )),
         ];
         if self.state.config.workflow.background_jobs {
             jobs.push(tokio::spawn(run_scheduler(self.state.clone())));

@@ -41,6 +41,10 @@ pub struct Inner {
     pub case_numbers: CaseNumbers,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
+    /// Committed timeline entries, announced to every node.
+    pub live: crate::live::bus::LiveBus,
+    /// Every case's map and indicator facts, in memory.
+    pub case_index: crate::command::index::CaseIndex,
 }
 
 impl std::ops::Deref for AppState {
@@ -74,6 +78,11 @@ impl AppState {
         let calendar = Snapshot::new(crate::calendar::store::load(&db).await?);
         let directory = Snapshot::new(Directory::load(&db).await?);
         let categories = Snapshot::new(Catalog::load(&db).await?);
+        let live = crate::live::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
+            .await?;
+        let case_index = crate::command::index::CaseIndex::load(&db)
+            .await
+            .context("load the case index")?;
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(10))
             .connect_timeout(std::time::Duration::from_secs(3))
@@ -87,6 +96,8 @@ impl AppState {
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
             categories,
+            live,
+            case_index,
             areas,
             directory,
             calendar,

@@ -66,6 +66,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub rating_comment: Option<String>,
     pub rated_at: Option<DateTimeWithTimeZone>,
+    /// How many times the unit returned the case (回退).
+    pub return_count: i32,
+    /// When the unit last claimed the case (接单).
+    pub claimed_at: Option<DateTimeWithTimeZone>,
+    /// Working minutes from the last dispatch to the last resolution.
+    pub handling_minutes: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_init;
 mod m20261123_000002_workflow;
 mod m20261129_000003_typed_values;
+mod m20261129_000004_case_facts;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_init::Migration),
             Box::new(m20261123_000002_workflow::Migration),
             Box::new(m20261129_000003_typed_values::Migration),
+            Box::new(m20261129_000004_case_facts::Migration),
         ]
     }
 }

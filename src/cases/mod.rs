@@ -43,8 +43,8 @@ impl CasesApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// Only cases in this status.
-        status: Query<Option<CaseStatus>>,
+        /// Any of these statuses (repeat the parameter).
+        status: Query<Option<Vec<CaseStatus>>>,
         /// Only cases dispatched to this unit (code).
         unit: Query<Option<String>>,
         /// Only this category (code); a 大类 includes its 小类.
@@ -53,6 +53,22 @@ impl CasesApi {
         area: Query<Option<String>>,
         /// Only overdue (true) or not overdue (false) cases.
         overdue: Query<Option<bool>>,
+        /// Warned (预警) and still open.
+        warned: Query<Option<bool>>,
+        /// Escalated (督办).
+        escalated: Query<Option<bool>>,
+        /// Created at or after (RFC 3339).
+        #[oai(name = "createdFrom")]
+        created_from: Query<Option<DateTime<FixedOffset>>>,
+        /// Created before (RFC 3339).
+        #[oai(name = "createdTo")]
+        created_to: Query<Option<DateTime<FixedOffset>>>,
+        /// Closed at or after (RFC 3339).
+        #[oai(name = "closedFrom")]
+        closed_from: Query<Option<DateTime<FixedOffset>>>,
+        /// Closed before (RFC 3339).
+        #[oai(name = "closedTo")]
+        closed_to: Query<Option<DateTime<FixedOffset>>>,
         /// Only cases whose handling deadline is before this time (RFC 3339).
         #[oai(name = "dueBefore")]
         due_before: Query<Option<DateTime<FixedOffset>>>,
@@ -71,11 +87,19 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
-            status: status.0.map(Into::into),
-            unit_code: unit.0,
-            category_code: category.0,
-            area_code: area.0,
-            overdue: overdue.0,
+            filter: crate::command::filter::CaseFilter {
+                statuses: status.0.unwrap_or_default().into_iter().map(Into::into).collect(),
+                category: category.0,
+                unit: unit.0,
+                area: area.0,
+                overdue: overdue.0,
+                warned: warned.0,
+                escalated: escalated.0,
+                created_from: created_from.0,
+                created_to: created_to.0,
+                closed_from: closed_from.0,
+                closed_to: closed_to.0,
+            },
             due_before: due_before.0,
             bbox: bbox.0.as_deref().map(views::parse_bbox).transpose()?,
         };

@@ -30,6 +30,12 @@ pub struct Case {
     pub duplicate_of: Option<Uuid>,
     pub extended: bool,
     pub reopen_count: i32,
+    /// How many times the unit returned the case (回退).
+    pub return_count: i32,
+    /// When the unit last claimed the case (接单).
+    pub claimed_at: Option<Ts>,
+    /// Working minutes from the last dispatch to the last resolution.
+    pub handling_minutes: Option<i64>,
     pub dispatched_at: Option<Ts>,
     pub resolved_at: Option<Ts>,
     pub closed_at: Option<Ts>,

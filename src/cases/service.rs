@@ -215,6 +215,23 @@ pub async fn commit(
     }
     notices(state, &txn, case, &t.effects, &cat.name).await?;
     txn.commit().await?;
+    let announced = events
+        .iter()
+        .map(|(id, e)| crate::live::bus::BusEvent {
+            id: *id,
+            case_id: case.id,
+            case_no: case.case_no.clone(),
+            action: e.action.into(),
+            from: e.from,
+            to: e.to,
+            unit_id: case.unit_id,
+            category_id: case.category_id,
+            lat: case.lat,
+            lng: case.lng,
+            at: now,
+        })
+        .collect();
+    state.live.publish(announced).await;
     photos.sort_by_key(|p| p.id);
     Ok(photos)
 }

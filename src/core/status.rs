@@ -1,7 +1,8 @@
 //! Where a case stands (DESIGN §2), and where an extension request stands.
 
 /// Where a case stands in 点单—派单—接单—评单.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// 待受理: waiting for review.
     Submitted,

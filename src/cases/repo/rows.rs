@@ -60,6 +60,9 @@ impl Case {
             duplicate_of: r.duplicate_of,
             extended: r.extended,
             reopen_count: r.reopen_count,
+            return_count: r.return_count,
+            claimed_at: r.claimed_at,
+            handling_minutes: r.handling_minutes,
             dispatched_at: r.dispatched_at,
             resolved_at: r.resolved_at,
             closed_at: r.closed_at,
@@ -141,6 +144,9 @@ fn mutable_fields(c: &Case) -> Vec<(C, Value, bool)> {
         f(C::DuplicateOf, c.duplicate_of),
         f(C::Extended, c.extended),
         f(C::ReopenCount, c.reopen_count),
+        f(C::ReturnCount, c.return_count),
+        f(C::ClaimedAt, c.claimed_at),
+        f(C::HandlingMinutes, c.handling_minutes),
         f(C::ResolvedAt, c.resolved_at),
         f(C::ClosedAt, c.closed_at),
         f(C::Rating, c.rating.as_ref().map(|r| r.score)),
@@ -211,4 +217,4 @@ impl<T> IsNull for Option<T> {
 macro_rules! never_null {
     ($($t:ty),*) => {$(impl IsNull for $t { fn is_null(&self) -> bool { false } })*};
 }
-never_null!(&str, i32, bool, crate::core::Ts);
+never_null!(&str, i32, i64, bool, crate::core::Ts);

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     cases::model::{Case, TimerField as F},
-    core::{CaseStatus as S, ExtensionStatus},
+    core::{CaseStatus as S, ClockKind, ExtensionStatus},
 };
 use serde_json::json;
 
@@ -126,6 +126,7 @@ pub(super) fn apply(
         }
         Command::Claim => {
             t.after.clock.accept_due_at = None;
+            t.after.claimed_at = Some(now);
             t.event(
                 ctx,
                 "claim",
@@ -137,6 +138,7 @@ pub(super) fn apply(
             S::InProgress
         }
         Command::Return => {
+            t.after.return_count = case.return_count + 1;
             let c = &mut t.after.clock;
             (c.due_at, c.warn_at, c.accept_due_at) = (None, None, None);
             (c.next_escalation_at, c.left_minutes) = (None, None);
@@ -156,6 +158,9 @@ pub(super) fn apply(
                 return Err(Refusal::AfterPhotosRequired);
             }
             t.after.resolved_at = Some(now);
+            t.after.handling_minutes = case
+                .dispatched_at
+                .map(|d| ctx.clock.between(ClockKind::Work, d, now).max(0));
             let event = t.event(
                 ctx,
                 "resolve",

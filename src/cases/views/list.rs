@@ -1,14 +1,15 @@
 //! The case list: newest first, with filters and cursor pagination.
 
-use super::{staff_only, unit_ref};
+use super::unit_ref;
 use crate::{
     cases::{
         dto::{CasePage, CaseSummary},
         error::CaseError,
         model::Case,
     },
+    command::filter::CaseFilter,
     core::{
-        Caller, CaseStatus, Role,
+        Caller,
         page::{decode_cursor, split_page},
         time::utc,
     },
@@ -18,16 +19,12 @@ use crate::{
 };
 use chrono::{DateTime, FixedOffset};
 use entity::cases;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-/// Filters of `GET /cases`.
+/// Filters of `GET /cases`: the command centre's, plus two of its own.
 #[derive(Debug, Default)]
 pub struct Filters {
-    pub status: Option<CaseStatus>,
-    pub unit_code: Option<String>,
-    pub category_code: Option<String>,
-    pub area_code: Option<String>,
-    pub overdue: Option<bool>,
+    pub filter: CaseFilter,
     pub due_before: Option<DateTime<FixedOffset>>,
     /// min lng, min lat, max lng, max lat (WGS-84).
     pub bbox: Option<[f64; 4]>,
@@ -73,59 +70,15 @@ pub async fn list(
     limit: u64,
     system: CoordSystem,
 ) -> Result<CasePage, CaseError> {
-    staff_only(caller)?;
+    let resolved = f.filter.resolve(state, caller)?;
     let dir = state.directory.get();
+    let cats = state.categories.get();
     let mut q = cases::Entity::find()
+        .filter(resolved.condition())
         .order_by_desc(cases::Column::Id)
         .limit(limit + 1);
-    if caller.role == Role::UnitMember {
-        let mine = caller.unit_id.map(|u| dir.subtree(u)).unwrap_or_default();
-        q = q.filter(cases::Column::UnitId.is_in(mine));
-    }
     if let Some(c) = cursor {
         q = q.filter(cases::Column::Id.lt(decode_cursor(c)?));
-    }
-    if let Some(s) = f.status {
-        q = q.filter(cases::Column::Status.eq(s.as_str()));
-    }
-    if let Some(code) = &f.unit_code {
-        let u = dir.unit_by_code(code).ok_or_else(|| CaseError::BadFilter {
-            code: "unknown_unit",
-            message: format!("no unit with code {code}"),
-        })?;
-        q = q.filter(cases::Column::UnitId.eq(u.id));
-    }
-    let cats = state.categories.get();
-    if let Some(code) = &f.category_code {
-        // A 大类 matches its 小类 too.
-        let ids = cats
-            .with_children(code)
-            .ok_or_else(|| CaseError::BadFilter {
-                code: "unknown_category",
-                message: format!("no category with code {code}"),
-            })?;
-        q = q.filter(cases::Column::CategoryId.is_in(ids));
-    }
-    if let Some(code) = &f.area_code {
-        let areas = state.areas.get();
-        let ids = areas
-            .subtree_of_code(code)
-            .ok_or_else(|| CaseError::BadFilter {
-                code: "unknown_area",
-                message: format!("no area with code {code}"),
-            })?;
-        q = q.filter(cases::Column::AreaId.is_in(ids));
-    }
-    if let Some(o) = f.overdue {
-        let running: Vec<&str> = CaseStatus::ALL
-            .into_iter()
-            .filter(|s| s.overdue_counts())
-            .map(|s| s.as_str())
-            .collect();
-        let cond = Condition::all()
-            .add(cases::Column::OverdueAt.is_not_null())
-            .add(cases::Column::Status.is_in(running));
-        q = q.filter(if o { cond } else { cond.not() });
     }
     if let Some(t) = f.due_before {
         q = q.filter(cases::Column::DueAt.lt(utc(t)));

@@ -1,0 +1,267 @@
+//! Exports of the filtered cases (CSV and XLSX, Chinese headers) and of the
+//! indicator table (XLSX). Cases are read in keyset batches of 2,000, so
+//! memory stays flat however many rows go out: CSV is streamed to the
+//! client batch by batch; XLSX is written in the writer's constant-memory
+//! mode to a temporary file, which is then streamed and deleted.
+//!
+//! No cell can become a formula: a CSV cell that starts with `=`, `+`,
+//! `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice
+//! for CSV injection); XLSX cells are written as strings, never formulas.
+
+use super::{dto::IndicatorTable, filter::Resolved};
+use crate::{
+    cases::error::CaseError,
+    core::{CaseStatus, Ts, time::china},
+    state::AppState,
+};
+use bytes::Bytes;
+use entity::cases::{self, Column as C};
+use futures_util::Stream;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+const BATCH: u64 = 2000;
+
+/// The columns of a case export.
+pub const HEADERS: [&str; 22] = [
+    "案卷编号",
+    "状态",
+    "大类",
+    "小类",
+    "区",
+    "街道",
+    "网格",
+    "地址",
+    "问题描述",
+    "纬度(WGS-84)",
+    "经度(WGS-84)",
+    "责任单位",
+    "上报时间",
+    "派遣时间",
+    "处置时限",
+    "处置时间",
+    "结案时间",
+    "是否超期",
+    "督办级别",
+    "返工次数",
+    "回退次数",
+    "评价",
+];
+
+/// Makes a text cell inert in a spreadsheet.
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+/// Reads the next batch of matching cases after `after`.
+async fn batch(
+    state: &AppState,
+    f: &Resolved,
+    after: Option<Uuid>,
+) -> Result<Vec<cases::Model>, CaseError> {
+    let mut q = cases::Entity::find()
+        .filter(f.condition())
+        .order_by_asc(C::Id)
+        .limit(BATCH);
+    if let Some(a) = after {
+        q = q.filter(C::Id.gt(a));
+    }
+    Ok(q.all(&state.db).await?)
+}
+
+/// One case as export cells.
+fn cells(state: &AppState, r: &cases::Model) -> Vec<String> {
+    let cats = state.categories.get();
+    let areas = state.areas.get();
+    let dir = state.directory.get();
+    let time = |t: Option<Ts>| t.map(|t| china(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let status = CaseStatus::parse(&r.status);
+    let small = cats.by_id(r.category_id);
+    let big = small.and_then(|c| c.parent_id).and_then(|p| cats.by_id(p));
+    // The area chain, from the case's area upwards.
+    let mut chain = vec![];
+    let mut cur = areas.by_id(r.area_id);
+    while let Some(a) = cur.filter(|_| chain.len() < 4) {
+        chain.push(a);
+        cur = a.parent_id.and_then(|p| areas.by_id(p));
+    }
+    let at_level = |l: crate::geo::areas::Level| {
+        chain
+            .iter()
+            .find(|a| a.level == l)
+            .map(|a| a.name.clone())
+            .unwrap_or_default()
+    };
+    use crate::geo::areas::Level;
+    let overdue = status.is_some_and(|s| super::filter::is_overdue(s, r.overdue_at.is_some()));
+    vec![
+        r.case_no.clone(),
+        status.map(|s| s.label().to_owned()).unwrap_or_else(|| r.status.clone()),
+        big.map(|c| c.name.clone()).unwrap_or_default(),
+        small.map(|c| c.name.clone()).unwrap_or_default(),
+        at_level(Level::District),
+        at_level(Level::Street),
+        at_level(Level::Grid),
+        r.address.clone().unwrap_or_default(),
+        r.description.clone(),
+        format!("{:.6}", r.lat),
+        format!("{:.6}", r.lng),
+        r.unit_id
+            .and_then(|u| dir.units.get(&u))
+            .map(|u| u.name.clone())
+            .unwrap_or_default(),
+        time(Some(r.created_at)),
+        time(r.dispatched_at),
+        time(r.due_at),
+        time(r.resolved_at),
+        time(r.closed_at),
+        if overdue { "是" } else { "否" }.into(),
+        r.escalation_level.to_string(),
+        r.reopen_count.to_string(),
+        r.return_count.to_string(),
+        r.rating.map(|s| s.to_string()).unwrap_or_default(),
+    ]
+}
+
+fn csv_bytes(rows: &[Vec<String>], header: bool) -> Result<Bytes, CaseError> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 256));
+    let fail = |e: csv::Error| CaseError::Internal(e.into());
+    if header {
+        w.write_record(HEADERS).map_err(fail)?;
+    }
+    for r in rows {
+        w.write_record(r.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(fail)?;
+    }
+    let mut out = w
+        .into_inner()
+        .map_err(|e| CaseError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    if header {
+        // A byte-order mark, so that Excel reads the Chinese as UTF-8.
+        out.splice(0..0, "\u{feff}".bytes());
+    }
+    Ok(out.into())
+}
+
+/// The matching cases as CSV, batch by batch. The first batch is read
+/// before the response starts, so a failing database is an error status,
+/// not a truncated file.
+pub async fn csv_stream(
+    state: AppState,
+    f: Resolved,
+) -> Result<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static, CaseError> {
+    let first = batch(&state, &f, None).await?;
+    let rows: Vec<Vec<String>> = first.iter().map(|r| cells(&state, r)).collect();
+    let head = csv_bytes(&rows, true)?;
+    let after = first.last().map(|r| r.id);
+    let more = first.len() as u64 == BATCH;
+    let tail = futures_util::stream::unfold(
+        (state, f, after, more),
+        |(state, f, after, more)| async move {
+            if !more {
+                return None;
+            }
+            let next = match batch(&state, &f, after).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "export: batch failed; the file is cut short");
+                    return Some((Err(std::io::Error::other(e.to_string())), (state, f, after, false)));
+                }
+            };
+            let more = next.len() as u64 == BATCH;
+            let after = next.last().map(|r| r.id);
+            let rows: Vec<Vec<String>> = next.iter().map(|r| cells(&state, r)).collect();
+            let chunk = csv_bytes(&rows, false).map_err(|e| std::io::Error::other(e.to_string()));
+            Some((chunk, (state, f, after, more)))
+        },
+    );
+    Ok(futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok(head) }),
+        tail,
+    ))
+}
+
+fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
+    CaseError::Internal(anyhow::anyhow!("xlsx: {e}"))
+}
+
+/// The matching cases as an XLSX file written in constant memory to a
+/// temporary file; returns the open file (already unlinked).
+pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, CaseError> {
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || -> Result<tokio::fs::File, CaseError> {
+        let tmp = tempfile::NamedTempFile::new().map_err(|e| CaseError::Internal(e.into()))?;
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;
+        ws.set_name("案卷").map_err(xlsx_err)?;
+        for (c, h) in (0u16..).zip(HEADERS) {
+            ws.write_string(0, c, h).map_err(xlsx_err)?;
+        }
+        let mut row: u32 = 1;
+        let mut after = None;
+        loop {
+            let rows = handle.block_on(batch(&state, &f, after))?;
+            for r in &rows {
+                for (c, v) in (0u16..).zip(cells(&state, r)) {
+                    ws.write_string(row, c, v).map_err(xlsx_err)?;
+                }
+                row += 1;
+            }
+            after = rows.last().map(|r| r.id);
+            if (rows.len() as u64) < BATCH {
+                break;
+            }
+        }
+        wb.save(tmp.path()).map_err(xlsx_err)?;
+        let file = tmp.reopen().map_err(|e| CaseError::Internal(e.into()))?;
+        Ok(tokio::fs::File::from_std(file))
+    })
+    .await
+    .map_err(|e| CaseError::Internal(anyhow::anyhow!("export task: {e}")))?
+}
+
+/// The indicator table as an XLSX workbook.
+pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("考核指标").map_err(xlsx_err)?;
+    let headers = [
+        "编码", "名称", "派遣数", "挂账数", "结案数", "按期结案数", "处置数", "返工数",
+        "延期数", "回退数", "评价数", "满意数", "接单数", "按时接单数", "超期数", "督办数",
+        "按期结案率", "结案率", "返工率", "延期率", "回退率", "满意率", "接单及时率",
+        "平均处置时长(工作小时)", "处置时长中位数(工作小时)",
+    ];
+    for (c, h) in (0u16..).zip(headers) {
+        ws.write_string(0, c, h).map_err(xlsx_err)?;
+    }
+    let rows = t.rows.iter().chain(std::iter::once(&t.total));
+    for (r, row) in (1u32..).zip(rows) {
+        ws.write_string(r, 0, neutralise(&row.key)).map_err(xlsx_err)?;
+        ws.write_string(r, 1, neutralise(&row.name)).map_err(xlsx_err)?;
+        #[allow(clippy::cast_precision_loss)]
+        let counts = [
+            row.dispatched, row.suspended, row.closed, row.closed_on_time, row.resolved,
+            row.reopened, row.extended, row.returned, row.rated, row.satisfied, row.claimed,
+            row.claimed_on_time, row.overdue, row.escalated,
+        ]
+        .map(|v| Some(v as f64));
+        let rates = [
+            &row.on_time_close_rate, &row.close_rate, &row.rework_rate, &row.extension_rate,
+            &row.return_rate, &row.satisfaction_rate, &row.timely_claim_rate,
+        ]
+        .map(|r| r.value);
+        let values = counts
+            .into_iter()
+            .chain(rates)
+            .chain([row.mean_handling_hours, row.median_handling_hours]);
+        for (c, v) in (2u16..).zip(values) {
+            if let Some(v) = v {
+                ws.write_number(r, c, v).map_err(xlsx_err)?;
+            }
+        }
+    }
+    wb.save_to_buffer().map_err(xlsx_err)
+}

@@ -1,0 +1,53 @@
+//! Periods in China time: whole days, `from` and `to` both included.
+
+use crate::{cases::error::CaseError, core::time::shanghai};
+use chrono::{Days, NaiveDate, TimeZone};
+
+/// The longest period a view counts over: three years.
+pub const MAX_DAYS: i64 = 1096;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    /// The days given, or the last 30 days up to today (China time).
+    pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Self, CaseError> {
+        let today = chrono::Utc::now().with_timezone(&shanghai()).date_naive();
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or_else(|| to - Days::new(29));
+        let days = (to - from).num_days();
+        if days < 0 || days >= MAX_DAYS {
+            return Err(CaseError::BadFilter {
+                code: "invalid_period",
+                message: format!(
+                    "a period runs from `from` to `to` (both included, China time), at most {MAX_DAYS} days"
+                ),
+            });
+        }
+        Ok(Self { from, to })
+    }
+
+    /// `[start, end)` in Unix seconds.
+    pub fn secs(self) -> (i64, i64) {
+        let midnight = |d: NaiveDate| {
+            shanghai()
+                .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .single()
+                .map_or(0, |t| t.timestamp())
+        };
+        (midnight(self.from), midnight(self.to) + 86_400)
+    }
+
+    pub fn contains(self, t: Option<i64>) -> bool {
+        let (a, b) = self.secs();
+        t.is_some_and(|t| t >= a && t < b)
+    }
+}
+
+/// The China-time day of an instant (Unix seconds).
+pub fn day_of(secs: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&shanghai()).date_naive())
+}

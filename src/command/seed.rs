@@ -1,0 +1,1 @@
+//! `suishoupai admin seed --cases N`: a believable year of history.

@@ -1,0 +1,141 @@
+//! Indicators (考核, DESIGN §5), counted on the case index over the cohort
+//! of cases dispatched (派遣) in the period, grouped by unit, area,
+//! category or day. Each rate comes with its numerator and denominator;
+//! the formulas are in the API description of `GET /stats/indicators`.
+
+use super::{
+    index::{Compiled, Data, Entry},
+    period::{Period, day_of},
+};
+use crate::core::CaseStatus;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// What the rows are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupBy {
+    Unit,
+    /// By the area at a level (its ancestor, or itself).
+    Area,
+    Category,
+    Day,
+}
+
+/// A group's key: an interned unit, area or category, or a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Key {
+    Interned(usize),
+    Day(NaiveDate),
+    /// Not dispatched to a unit any more, or outside every area of the level.
+    None,
+}
+
+/// The raw counts of one group.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    /// 派遣数: dispatched in the period (the cohort).
+    pub dispatched: u64,
+    /// 挂账: of the cohort, suspended now.
+    pub suspended: u64,
+    /// 结案数: of the cohort, closed.
+    pub closed: u64,
+    /// 按期结案数: closed, the last resolution within the deadline.
+    pub closed_on_time: u64,
+    /// 处置数: resolved at least once.
+    pub resolved: u64,
+    /// 返工数: reopened at verification at least once.
+    pub reopened: u64,
+    /// 延期数: with an approved extension.
+    pub extended: u64,
+    /// 回退数: returned by the unit at least once.
+    pub returned: u64,
+    /// 评价数 and 满意数 (score ≥ 4).
+    pub rated: u64,
+    pub satisfied: u64,
+    /// 接单数 and 按时接单数 (claimed within the accept limit).
+    pub claimed: u64,
+    pub claimed_on_time: u64,
+    /// Overdue now (超期) and escalated (督办).
+    pub overdue: u64,
+    pub escalated: u64,
+    /// Handling minutes of the resolved cases (working time).
+    pub handling: Vec<i64>,
+}
+
+impl Tally {
+    fn add(&mut self, e: &Entry) {
+        let n = |b: bool| u64::from(b);
+        self.dispatched += 1;
+        self.suspended += n(e.status == CaseStatus::Suspended);
+        self.closed += n(e.closed.is_some());
+        self.closed_on_time += n(e.closed_on_time());
+        self.resolved += n(e.resolved.is_some());
+        self.reopened += n(e.reopen_count > 0);
+        self.extended += n(e.extended);
+        self.returned += n(e.return_count > 0);
+        self.rated += n(e.rating.is_some());
+        self.satisfied += n(e.rating.is_some_and(|r| r >= 4));
+        self.claimed += n(e.claimed);
+        self.claimed_on_time += n(e.claimed && !e.accept_late);
+        self.overdue += n(e.overdue_marked);
+        self.escalated += n(e.escalated());
+        if e.resolved.is_some()
+            && let Some(m) = e.handling_minutes
+        {
+            self.handling.push(m);
+        }
+    }
+
+    /// Mean and median handling time in working hours.
+    pub fn handling_hours(&mut self) -> (Option<f64>, Option<f64>) {
+        if self.handling.is_empty() {
+            return (None, None);
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let mean = self.handling.iter().sum::<i64>() as f64 / self.handling.len() as f64 / 60.0;
+        self.handling.sort_unstable();
+        let mid = self.handling.len() / 2;
+        #[allow(clippy::cast_precision_loss)]
+        let median = if self.handling.len() % 2 == 0 {
+            (self.handling[mid - 1] + self.handling[mid]) as f64 / 2.0
+        } else {
+            self.handling[mid] as f64
+        } / 60.0;
+        (Some(mean), Some(median))
+    }
+}
+
+/// The cohort's counts per group, and for the whole cohort.
+pub fn indicators(
+    d: &Data,
+    f: &Compiled,
+    period: Period,
+    by: GroupBy,
+    area_level_of: &[Option<usize>],
+) -> (BTreeMap<Key, Tally>, Tally) {
+    let (start, end) = period.secs();
+    let mut groups: BTreeMap<Key, Tally> = BTreeMap::new();
+    let mut all = Tally::default();
+    for e in &d.entries {
+        let Some(t) = e.dispatched.filter(|t| *t >= start && *t < end) else {
+            continue;
+        };
+        if !f.matches(e) {
+            continue;
+        }
+        let key = match by {
+            GroupBy::Unit if e.unit == 0 => Key::None,
+            GroupBy::Unit => Key::Interned(usize::from(e.unit)),
+            GroupBy::Category => Key::Interned(usize::from(e.category)),
+            GroupBy::Area => area_level_of
+                .get(usize::from(e.area))
+                .copied()
+                .flatten()
+                .map_or(Key::None, Key::Interned),
+            GroupBy::Day => day_of(t).map_or(Key::None, Key::Day),
+        };
+        groups.entry(key).or_default().add(e);
+        all.add(e);
+    }
+    (groups, all)
+}

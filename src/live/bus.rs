@@ -1,0 +1,134 @@
+//! The live bus: every committed timeline entry, announced to every node.
+//! Redis pub/sub in production (each node publishes to one channel and
+//! listens on it, its own messages included); an in-process broadcast in
+//! the embedded default. A message lost in transit is not lost for good:
+//! the timeline is the source, and a feed resumes from it.
+
+use crate::core::{CaseStatus, Ts};
+use anyhow::Context;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::{sync::Arc, time::Duration};
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// One timeline entry as the bus carries it (WGS-84).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BusEvent {
+    /// The timeline entry's id (UUIDv7).
+    pub id: Uuid,
+    pub case_id: Uuid,
+    pub case_no: String,
+    /// The timeline action: submit, accept, dispatch, warning, …
+    pub action: String,
+    pub from: Option<CaseStatus>,
+    pub to: CaseStatus,
+    pub unit_id: Option<Uuid>,
+    pub category_id: Uuid,
+    pub lat: f64,
+    pub lng: f64,
+    pub at: Ts,
+}
+
+/// How many events a slow subscriber may fall behind before it is told
+/// it lagged (and resumes from the timeline).
+const BACKLOG: usize = 4096;
+
+#[derive(Clone)]
+pub struct LiveBus {
+    tx: broadcast::Sender<Arc<BusEvent>>,
+    redis: Option<(redis::aio::ConnectionManager, String)>,
+}
+
+impl LiveBus {
+    /// The in-process bus, or the Redis one (which starts its listener).
+    pub async fn start(redis_url: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
+        let (tx, _) = broadcast::channel(BACKLOG);
+        let Some(url) = redis_url else {
+            return Ok(Self { tx, redis: None });
+        };
+        let client = redis::Client::open(url).context("parse redis url")?;
+        let cfg = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(3)))
+            .set_response_timeout(Some(Duration::from_secs(3)));
+        let conn = client
+            .get_connection_manager_with_config(cfg)
+            .await
+            .context("connect to redis (live bus)")?;
+        let channel = format!("{prefix}live");
+        tokio::spawn(listen(client, channel.clone(), tx.clone()));
+        Ok(Self {
+            tx,
+            redis: Some((conn, channel)),
+        })
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<BusEvent>> {
+        self.tx.subscribe()
+    }
+
+    /// Announces committed events. Never fails the caller: the change is
+    /// committed, and a feed that missed it resumes from the timeline.
+    pub async fn publish(&self, events: Vec<BusEvent>) {
+        if events.is_empty() {
+            return;
+        }
+        match &self.redis {
+            None => {
+                for e in events {
+                    // No subscriber is not an error.
+                    let _ = self.tx.send(Arc::new(e));
+                }
+            }
+            Some((conn, channel)) => {
+                let mut c = conn.clone();
+                let sent = match serde_json::to_string(&events) {
+                    Ok(body) => redis::cmd("PUBLISH")
+                        .arg(channel)
+                        .arg(body)
+                        .query_async::<i64>(&mut c)
+                        .await
+                        .map_err(anyhow::Error::from),
+                    Err(e) => Err(e.into()),
+                };
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, "live bus: publish failed; announcing on this node only");
+                    for e in events {
+                        let _ = self.tx.send(Arc::new(e));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Listens on the channel for ever, reconnecting after a second when Redis
+/// goes away.
+async fn listen(client: redis::Client, channel: String, tx: broadcast::Sender<Arc<BusEvent>>) {
+    loop {
+        match client.get_async_pubsub().await {
+            Ok(mut ps) => match ps.subscribe(&channel).await {
+                Ok(()) => {
+                    let mut stream = ps.on_message();
+                    while let Some(msg) = stream.next().await {
+                        let Ok(body) = msg.get_payload::<String>() else {
+                            continue;
+                        };
+                        match serde_json::from_str::<Vec<BusEvent>>(&body) {
+                            Ok(events) => {
+                                for e in events {
+                                    let _ = tx.send(Arc::new(e));
+                                }
+                            }
+                            Err(e) => tracing::warn!(error = %e, "live bus: bad message"),
+                        }
+                    }
+                    tracing::warn!("live bus: subscription ended; reconnecting");
+                }
+                Err(e) => tracing::warn!(error = %e, "live bus: subscribe failed"),
+            },
+            Err(e) => tracing::warn!(error = %e, "live bus: connect failed"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}

@@ -1,0 +1,247 @@
+//! One subscriber's feed: a replay from the timeline after `Last-Event-ID`,
+//! then the bus, filtered to the caller's scope. When the subscriber falls
+//! too far behind the bus, it replays from the timeline again.
+
+use super::bus::BusEvent;
+use crate::{
+    core::{CaseStatus, Ts},
+    geo::coords::{CoordSystem, Wgs84},
+    state::AppState,
+    web::dto::{CategoryRef, Location},
+};
+use entity::{case_event, cases};
+use futures_util::{StreamExt, stream::BoxStream};
+use poem_openapi::{Enum, Object};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{HashMap, HashSet};
+use tokio::sync::{broadcast::error::RecvError, mpsc};
+use uuid::Uuid;
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum FeedKind {
+    /// A citizen's report became a case.
+    NewCase,
+    /// The case moved to another status.
+    StatusChanged,
+    /// 预警: the deadline is near.
+    Warning,
+    /// 超期: the deadline passed.
+    Overdue,
+    /// The unit did not claim within the accept limit (接单超时).
+    AcceptOverdue,
+    /// 督办: escalated to a higher unit.
+    Escalation,
+    /// Anything else on the timeline (a rating, an extension request …).
+    Updated,
+}
+
+impl FeedKind {
+    fn of(action: &str, from: Option<CaseStatus>, to: CaseStatus) -> Self {
+        match action {
+            "submit" => Self::NewCase,
+            "warning" => Self::Warning,
+            "overdue" => Self::Overdue,
+            "accept_overdue" => Self::AcceptOverdue,
+            "escalate" | "escalation" => Self::Escalation,
+            _ if from != Some(to) => Self::StatusChanged,
+            _ => Self::Updated,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewCase => "new_case",
+            Self::StatusChanged => "status_changed",
+            Self::Warning => "warning",
+            Self::Overdue => "overdue",
+            Self::AcceptOverdue => "accept_overdue",
+            Self::Escalation => "escalation",
+            Self::Updated => "updated",
+        }
+    }
+}
+
+/// One event of the live feed.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct FeedEvent {
+    /// The timeline entry's id (UUIDv7, in time order); the SSE `id`.
+    pub id: Uuid,
+    pub kind: FeedKind,
+    /// The timeline action (submit, dispatch, claim, warning …).
+    pub action: String,
+    pub case_id: Uuid,
+    pub case_no: String,
+    pub from_status: Option<crate::web::enums::CaseStatus>,
+    pub status: crate::web::enums::CaseStatus,
+    /// The unit the case is dispatched to.
+    pub unit_id: Option<Uuid>,
+    pub category: CategoryRef,
+    pub location: Location,
+    pub at: Ts,
+}
+
+fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedEvent {
+    FeedEvent {
+        id: e.id,
+        kind: FeedKind::of(&e.action, e.from, e.to),
+        action: e.action.clone(),
+        case_id: e.case_id,
+        case_no: e.case_no.clone(),
+        from_status: e.from.map(Into::into),
+        status: e.to.into(),
+        unit_id: e.unit_id,
+        category: CategoryRef::of(&state.categories.get(), e.category_id),
+        location: Wgs84::from_stored(e.lat, e.lng).to_location(system),
+        at: e.at,
+    }
+}
+
+fn in_scope(scope: Option<&HashSet<Uuid>>, e: &BusEvent) -> bool {
+    scope.is_none_or(|s| e.unit_id.is_some_and(|u| s.contains(&u)))
+}
+
+/// The smallest UUIDv7 of the millisecond `ms`.
+fn floor_id(ms: u64) -> Uuid {
+    let mut b = [0u8; 16];
+    let be = ms.to_be_bytes();
+    b[..6].copy_from_slice(&be[2..]);
+    b[6] = 0x70;
+    b[8] = 0x80;
+    Uuid::from_bytes(b)
+}
+
+/// Where a replay after `last` starts: 5 s before it, and no further back
+/// than 24 hours.
+fn replay_floor(last: Uuid) -> Uuid {
+    let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
+    let last_ms = last
+        .get_timestamp()
+        .map(|t| {
+            let (s, n) = t.to_unix();
+            s * 1000 + u64::from(n / 1_000_000)
+        })
+        .unwrap_or(now_ms);
+    floor_id(last_ms.saturating_sub(5_000).max(now_ms.saturating_sub(86_400_000)))
+}
+
+/// Timeline entries after `after`, oldest first, as bus events.
+async fn timeline_after(state: &AppState, after: Uuid) -> anyhow::Result<Vec<BusEvent>> {
+    let rows = case_event::Entity::find()
+        .filter(case_event::Column::Id.gt(after))
+        .order_by_asc(case_event::Column::Id)
+        .limit(2000)
+        .all(&state.db)
+        .await?;
+    let ids: HashSet<Uuid> = rows.iter().map(|r| r.case_id).collect();
+    let cases: HashMap<Uuid, cases::Model> = cases::Entity::find()
+        .filter(cases::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let c = cases.get(&r.case_id)?;
+            Some(BusEvent {
+                id: r.id,
+                case_id: r.case_id,
+                case_no: c.case_no.clone(),
+                from: r.from_status.as_deref().and_then(CaseStatus::parse),
+                to: CaseStatus::parse(&r.to_status)?,
+                action: r.action,
+                unit_id: c.unit_id,
+                category_id: c.category_id,
+                lat: c.lat,
+                lng: c.lng,
+                at: r.created_at,
+            })
+        })
+        .collect())
+}
+
+/// Sends the timeline after `from` to `tx`; returns the ids sent and
+/// whether the subscriber is still there.
+async fn replay(
+    state: &AppState,
+    scope: Option<&HashSet<Uuid>>,
+    from: Uuid,
+    system: CoordSystem,
+    tx: &mpsc::Sender<FeedEvent>,
+) -> (HashSet<Uuid>, bool) {
+    let mut sent = HashSet::new();
+    let mut after = from;
+    loop {
+        let batch = match timeline_after(state, after).await {
+            Ok(b) => b,
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "live feed: replay failed");
+                return (sent, true);
+            }
+        };
+        let Some(last) = batch.last().map(|e| e.id) else {
+            return (sent, true);
+        };
+        let full = batch.len() == 2000;
+        for e in batch.iter().filter(|e| in_scope(scope, e)) {
+            sent.insert(e.id);
+            if tx.send(to_feed(state, e, system)).await.is_err() {
+                return (sent, false);
+            }
+        }
+        if !full {
+            return (sent, true);
+        }
+        after = last;
+    }
+}
+
+/// The feed of one subscriber.
+pub fn stream(
+    state: AppState,
+    scope: Option<HashSet<Uuid>>,
+    last: Option<Uuid>,
+    system: CoordSystem,
+) -> BoxStream<'static, FeedEvent> {
+    let (tx, rx) = mpsc::channel(256);
+    tokio::spawn(async move {
+        // Subscribe first, so that nothing falls between replay and live.
+        let mut rx_bus = state.live.subscribe();
+        let mut sent = HashSet::new();
+        let mut last_sent = last;
+        if let Some(l) = last {
+            let (ids, open) = replay(&state, scope.as_ref(), replay_floor(l), system, &tx).await;
+            if !open {
+                return;
+            }
+            sent = ids;
+        }
+        loop {
+            match rx_bus.recv().await {
+                Ok(e) => {
+                    if sent.remove(&e.id) || !in_scope(scope.as_ref(), &e) {
+                        continue;
+                    }
+                    last_sent = Some(e.id);
+                    if tx.send(to_feed(&state, &e, system)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    let from = last_sent.map_or_else(|| floor_id(0), replay_floor);
+                    let (ids, open) = replay(&state, scope.as_ref(), from, system, &tx).await;
+                    if !open {
+                        return;
+                    }
+                    sent = ids;
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+    tokio_stream::wrappers::ReceiverStream::new(rx).boxed()
+}

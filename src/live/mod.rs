@@ -1,0 +1,62 @@
+//! The live feed of the command centre: every committed timeline entry, on
+//! every node, as Server-Sent Events.
+
+pub mod bus;
+mod feed;
+
+use crate::{
+    api::Tag,
+    auth::BearerAuth,
+    error::Res,
+    state::AppState,
+    web::enums::CoordSystem,
+};
+use feed::FeedEvent;
+use futures_util::stream::BoxStream;
+use poem::web::Data;
+use poem_openapi::{OpenApi, param::{Header, Query}, payload::EventStream, types::ToJSON};
+use uuid::Uuid;
+
+pub struct LiveApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::CommandCentre")]
+impl LiveApi {
+    /// Live feed (Server-Sent Events)
+    ///
+    /// Every new case, status change, warning (预警), overdue mark (超期),
+    /// accept-limit miss and escalation (督办) in the caller's scope (staff:
+    /// the whole city; a unit member: its unit's subtree), within about a
+    /// second of its commit on any node. Each SSE message has `event:` the
+    /// kind and `id:` the timeline entry's id; a comment line is sent every
+    /// 15 s as a heartbeat.
+    ///
+    /// Resuming: reconnect with `Last-Event-ID` (the header EventSource
+    /// sends) and the feed first replays from the timeline what came after
+    /// it (up to the last 24 hours), then goes on live. Replay starts 5 s
+    /// before the event named, since an entry committed a moment late can
+    /// carry an earlier id: a client drops the ids it already has.
+    #[oai(path = "/events", method = "get", operation_id = "liveEvents")]
+    async fn events(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// The id of the last event received, to resume after it.
+        #[oai(name = "Last-Event-ID")]
+        last_event_id: Header<Option<Uuid>>,
+        /// Datum of the locations (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<CoordSystem>,
+    ) -> Res<EventStream<BoxStream<'static, FeedEvent>>, FeedErrors> {
+        let scope = crate::command::filter::scope(&state, &auth.0)?;
+        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into());
+        Ok(EventStream::new(stream)
+            .keep_alive(std::time::Duration::from_secs(15))
+            .to_event(|e| {
+                poem::web::sse::Event::message(e.to_json_string())
+                    .id(e.id.to_string())
+                    .event_type(e.kind.as_str())
+            }))
+    }
+}
+
+crate::error_set!(FeedErrors: 400, 401, 403);
