@@ -77,6 +77,17 @@ enum AdminCommand {
     /// Import areas from a GeoJSON FeatureCollection (properties code, name,
     /// level, parentCode); all or nothing.
     LoadAreas { file: String },
+    /// Fill the database with a believable history of N cases over the
+    /// last DAYS days (for trying the command centre, and benchmarks).
+    Seed {
+        #[arg(long)]
+        cases: usize,
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Random seed: the same seed gives the same history.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Add a routing rule (category and area optional: every category / city-wide).
     AddRule {
         #[arg(long)]
@@ -168,6 +179,12 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 role.as_str(),
                 a.id
             );
+            Ok(())
+        }
+        AdminCommand::Seed { cases, days, seed } => {
+            let t = std::time::Instant::now();
+            let n = suishoupai::command::seed::seed(&conn, cases, days, seed).await?;
+            println!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());
             Ok(())
         }
         AdminCommand::LoadCalendar { file } => {

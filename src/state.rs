@@ -78,8 +78,9 @@ impl AppState {
         let calendar = Snapshot::new(crate::calendar::store::load(&db).await?);
         let directory = Snapshot::new(Directory::load(&db).await?);
         let categories = Snapshot::new(Catalog::load(&db).await?);
-        let live = crate::live::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
-            .await?;
+        let live =
+            crate::live::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
+                .await?;
         let case_index = crate::command::index::CaseIndex::load(&db)
             .await
             .context("load the case index")?;

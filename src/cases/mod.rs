@@ -88,7 +88,12 @@ impl CasesApi {
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
             filter: crate::command::filter::CaseFilter {
-                statuses: status.0.unwrap_or_default().into_iter().map(Into::into).collect(),
+                statuses: status
+                    .0
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(Into::into)
+                    .collect(),
                 category: category.0,
                 unit: unit.0,
                 area: area.0,

@@ -23,6 +23,11 @@ impl Catalog {
         self.by_id.get(&id)
     }
 
+    /// Every category, in no particular order.
+    pub fn all(&self) -> impl Iterator<Item = &category::Model> {
+        self.by_id.values()
+    }
+
     pub fn by_code(&self, code: &str) -> Option<&category::Model> {
         self.by_code.get(code).and_then(|id| self.by_id.get(id))
     }

@@ -28,6 +28,7 @@ pub enum PointType {
 pub struct PointGeometry {
     #[oai(rename = "type")]
     pub kind: PointType,
+    /// `[lng, lat]`.
     pub coordinates: Vec<f64>,
 }
 
@@ -45,16 +46,27 @@ impl PointGeometry {
 #[derive(Debug, Clone, Default, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct StatusCounts {
+    /// 待受理.
     pub submitted: u32,
+    /// 不予受理.
     pub rejected: u32,
+    /// 重复.
     pub duplicate: u32,
+    /// 已立案.
     pub accepted: u32,
+    /// 已派遣.
     pub dispatched: u32,
+    /// 已回退.
     pub returned: u32,
+    /// 处置中.
     pub in_progress: u32,
+    /// 已处置.
     pub resolved: u32,
+    /// 已结案.
     pub closed: u32,
+    /// 返工.
     pub reopened: u32,
+    /// 挂账.
     pub suspended: u32,
 }
 
@@ -105,6 +117,7 @@ pub struct ClusterProperties {
     pub expansion_zoom: Option<u8>,
     /// A single case's id, case number, status and category.
     pub id: Option<Uuid>,
+    /// A single case's case number.
     pub case_no: Option<String>,
     pub status: Option<CaseStatus>,
     pub category: Option<CategoryRef>,
@@ -124,9 +137,11 @@ pub struct ClusterFeature {
 pub struct ClusterCollection {
     #[oai(rename = "type")]
     pub kind: FeatureCollectionType,
+    /// Clusters and single cases.
     pub features: Vec<ClusterFeature>,
     /// Cases in the bbox matching the filters (the sum of the counts).
     pub total: u64,
+    /// The zoom asked for.
     pub zoom: u8,
     pub coord_system: CoordSystem,
 }
@@ -154,9 +169,13 @@ pub struct HeatFeature {
 pub struct HeatmapCollection {
     #[oai(rename = "type")]
     pub kind: FeatureCollectionType,
+    /// The cells that hold cases.
     pub features: Vec<HeatFeature>,
+    /// Cases in the bbox matching the filters.
     pub total: u64,
+    /// The heaviest cell's weight.
     pub max_weight: u32,
+    /// The zoom asked for.
     pub zoom: u8,
     pub coord_system: CoordSystem,
 }
@@ -165,7 +184,9 @@ pub struct HeatmapCollection {
 /// counted (denominator 0).
 #[derive(Debug, Clone, Object)]
 pub struct Ratio {
+    /// What is counted.
     pub numerator: u64,
+    /// What it is counted out of.
     pub denominator: u64,
     /// numerator / denominator, 0–1, rounded to 4 places.
     pub value: Option<f64>,
@@ -211,14 +232,18 @@ impl From<AreaLevel> for crate::geo::areas::Level {
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct AreaProperties {
+    /// Area code.
     pub code: String,
+    /// Area name.
     pub name: String,
     pub level: AreaLevel,
     /// Cases matching the filters.
     pub total: u64,
     /// Open (待受理 to 返工; not suspended).
     pub open: u64,
+    /// Overdue now (超期).
     pub overdue: u64,
+    /// Warned (预警) and still open.
     pub warned: u64,
     /// Closed within the period.
     pub closed_in_period: u64,
@@ -243,10 +268,14 @@ pub struct AreaFeature {
 pub struct AreaCollection {
     #[oai(rename = "type")]
     pub kind: FeatureCollectionType,
+    /// The areas, sorted by code.
     pub features: Vec<AreaFeature>,
     pub level: AreaLevel,
+    /// The zoom the outlines are simplified for.
     pub zoom: u8,
+    /// First day of the period (China time).
     pub from: chrono::NaiveDate,
+    /// Last day of the period (China time).
     pub to: chrono::NaiveDate,
     pub coord_system: CoordSystem,
 }
@@ -274,6 +303,7 @@ pub struct IndicatorRow {
     /// cases with no unit (returned and not yet re-dispatched) or outside
     /// every area of the level.
     pub key: String,
+    /// Unit, area or category name, or the day.
     pub name: String,
     /// 派遣数: dispatched in the period (the cohort every count below is of).
     pub dispatched: u64,
@@ -327,9 +357,12 @@ pub struct IndicatorRow {
 #[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct IndicatorTable {
+    /// First day of the period (China time).
     pub from: chrono::NaiveDate,
+    /// Last day of the period (China time).
     pub to: chrono::NaiveDate,
     pub group_by: GroupBy,
+    /// One row per group, by key.
     pub rows: Vec<IndicatorRow>,
     /// The whole cohort.
     pub total: IndicatorRow,

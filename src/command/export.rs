@@ -77,7 +77,10 @@ fn cells(state: &AppState, r: &cases::Model) -> Vec<String> {
     let cats = state.categories.get();
     let areas = state.areas.get();
     let dir = state.directory.get();
-    let time = |t: Option<Ts>| t.map(|t| china(t).format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default();
+    let time = |t: Option<Ts>| {
+        t.map(|t| china(t).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    };
     let status = CaseStatus::parse(&r.status);
     let small = cats.by_id(r.category_id);
     let big = small.and_then(|c| c.parent_id).and_then(|p| cats.by_id(p));
@@ -99,7 +102,9 @@ fn cells(state: &AppState, r: &cases::Model) -> Vec<String> {
     let overdue = status.is_some_and(|s| super::filter::is_overdue(s, r.overdue_at.is_some()));
     vec![
         r.case_no.clone(),
-        status.map(|s| s.label().to_owned()).unwrap_or_else(|| r.status.clone()),
+        status
+            .map(|s| s.label().to_owned())
+            .unwrap_or_else(|| r.status.clone()),
         big.map(|c| c.name.clone()).unwrap_or_default(),
         small.map(|c| c.name.clone()).unwrap_or_default(),
         at_level(Level::District),
@@ -168,7 +173,10 @@ pub async fn csv_stream(
                 Ok(b) => b,
                 Err(e) => {
                     tracing::warn!(error = %e, "export: batch failed; the file is cut short");
-                    return Some((Err(std::io::Error::other(e.to_string())), (state, f, after, false)));
+                    return Some((
+                        Err(std::io::Error::other(e.to_string())),
+                        (state, f, after, false),
+                    ));
                 }
             };
             let more = next.len() as u64 == BATCH;
@@ -229,28 +237,67 @@ pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
     let ws = wb.add_worksheet();
     ws.set_name("考核指标").map_err(xlsx_err)?;
     let headers = [
-        "编码", "名称", "派遣数", "挂账数", "结案数", "按期结案数", "处置数", "返工数",
-        "延期数", "回退数", "评价数", "满意数", "接单数", "按时接单数", "超期数", "督办数",
-        "按期结案率", "结案率", "返工率", "延期率", "回退率", "满意率", "接单及时率",
-        "平均处置时长(工作小时)", "处置时长中位数(工作小时)",
+        "编码",
+        "名称",
+        "派遣数",
+        "挂账数",
+        "结案数",
+        "按期结案数",
+        "处置数",
+        "返工数",
+        "延期数",
+        "回退数",
+        "评价数",
+        "满意数",
+        "接单数",
+        "按时接单数",
+        "超期数",
+        "督办数",
+        "按期结案率",
+        "结案率",
+        "返工率",
+        "延期率",
+        "回退率",
+        "满意率",
+        "接单及时率",
+        "平均处置时长(工作小时)",
+        "处置时长中位数(工作小时)",
     ];
     for (c, h) in (0u16..).zip(headers) {
         ws.write_string(0, c, h).map_err(xlsx_err)?;
     }
     let rows = t.rows.iter().chain(std::iter::once(&t.total));
     for (r, row) in (1u32..).zip(rows) {
-        ws.write_string(r, 0, neutralise(&row.key)).map_err(xlsx_err)?;
-        ws.write_string(r, 1, neutralise(&row.name)).map_err(xlsx_err)?;
+        ws.write_string(r, 0, neutralise(&row.key))
+            .map_err(xlsx_err)?;
+        ws.write_string(r, 1, neutralise(&row.name))
+            .map_err(xlsx_err)?;
         #[allow(clippy::cast_precision_loss)]
         let counts = [
-            row.dispatched, row.suspended, row.closed, row.closed_on_time, row.resolved,
-            row.reopened, row.extended, row.returned, row.rated, row.satisfied, row.claimed,
-            row.claimed_on_time, row.overdue, row.escalated,
+            row.dispatched,
+            row.suspended,
+            row.closed,
+            row.closed_on_time,
+            row.resolved,
+            row.reopened,
+            row.extended,
+            row.returned,
+            row.rated,
+            row.satisfied,
+            row.claimed,
+            row.claimed_on_time,
+            row.overdue,
+            row.escalated,
         ]
         .map(|v| Some(v as f64));
         let rates = [
-            &row.on_time_close_rate, &row.close_rate, &row.rework_rate, &row.extension_rate,
-            &row.return_rate, &row.satisfaction_rate, &row.timely_claim_rate,
+            &row.on_time_close_rate,
+            &row.close_rate,
+            &row.rework_rate,
+            &row.extension_rate,
+            &row.return_rate,
+            &row.satisfaction_rate,
+            &row.timely_claim_rate,
         ]
         .map(|r| r.value);
         let values = counts

@@ -86,8 +86,10 @@ impl CaseFilter {
     /// caller's scope (a citizen is `403`).
     pub fn resolve(self, state: &AppState, caller: &Caller) -> Result<Resolved, CaseError> {
         let scope = scope(state, caller)?;
-        let range_ok = |a: Option<Ts>, b: Option<Ts>| !matches!((a, b), (Some(a), Some(b)) if a > b);
-        if !range_ok(self.created_from, self.created_to) || !range_ok(self.closed_from, self.closed_to)
+        let range_ok =
+            |a: Option<Ts>, b: Option<Ts>| !matches!((a, b), (Some(a), Some(b)) if a > b);
+        if !range_ok(self.created_from, self.created_to)
+            || !range_ok(self.closed_from, self.closed_to)
         {
             return Err(bad(
                 "invalid_period",
@@ -101,7 +103,9 @@ impl CaseFilter {
                     .categories
                     .get()
                     .with_children(code)
-                    .ok_or_else(|| bad("unknown_category", format!("no category with code {code}")))?
+                    .ok_or_else(|| {
+                        bad("unknown_category", format!("no category with code {code}"))
+                    })?
                     .into_iter()
                     .collect(),
             ),

@@ -76,8 +76,7 @@ impl Entry {
     }
     /// Closed (结案) with its last resolution within its deadline.
     pub fn closed_on_time(&self) -> bool {
-        self.closed.is_some()
-            && matches!((self.resolved, self.due), (Some(r), Some(d)) if r <= d)
+        self.closed.is_some() && matches!((self.resolved, self.due), (Some(r), Some(d)) if r <= d)
     }
 }
 
@@ -365,7 +364,10 @@ impl CaseIndex {
 
     /// Runs `f` on the index as it is now.
     pub fn read<T>(&self, f: impl FnOnce(&Data) -> T) -> T {
-        let guard = self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self
+            .0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&guard)
     }
 
@@ -436,7 +438,10 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             }
         }
         if !ids.is_empty()
-            && let Err(e) = state.case_index.refresh(&state.db, ids.into_iter().collect()).await
+            && let Err(e) = state
+                .case_index
+                .refresh(&state.db, ids.into_iter().collect())
+                .await
         {
             tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
         }

@@ -87,13 +87,14 @@ impl Cell {
     /// The zoom at which the cell's cases fall into more than one cell;
     /// none when they all stand on one spot.
     pub fn expansion_zoom(&self, zoom: u8, shift_at_zero: u8) -> Option<u8> {
-        ((zoom + 1)..=31).find(|z| {
-            let s = u32::from(shift_at_zero.saturating_sub(*z));
-            s == 0
-                || (self.min.0 >> s) != (self.max.0 >> s)
-                || (self.min.1 >> s) != (self.max.1 >> s)
-        })
-        .filter(|_| self.min != self.max)
+        ((zoom + 1)..=31)
+            .find(|z| {
+                let s = u32::from(shift_at_zero.saturating_sub(*z));
+                s == 0
+                    || (self.min.0 >> s) != (self.max.0 >> s)
+                    || (self.min.1 >> s) != (self.max.1 >> s)
+            })
+            .filter(|_| self.min != self.max)
     }
 }
 

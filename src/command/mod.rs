@@ -48,7 +48,11 @@ fn filter(
     closed: (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>),
 ) -> CaseFilter {
     CaseFilter {
-        statuses: status.unwrap_or_default().into_iter().map(Into::into).collect(),
+        statuses: status
+            .unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect(),
         category,
         unit,
         area,
@@ -167,7 +171,13 @@ impl CommandApi {
     ) -> Res<Json<ClusterCollection>, MapErrors> {
         let system = coord_system.0.into();
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
@@ -227,7 +237,13 @@ impl CommandApi {
     ) -> Res<Json<HeatmapCollection>, MapErrors> {
         let system = coord_system.0.into();
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
@@ -293,14 +309,28 @@ impl CommandApi {
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Json<AreaCollection>, MapErrors> {
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
         let period = period::Period::parse(from.0, to.0)?;
         Ok(Json(
-            service::areas(&state, &auth.0, f, level.0, zoom.0, period, coord_system.0.into())
-                .await?,
+            service::areas(
+                &state,
+                &auth.0,
+                f,
+                level.0,
+                zoom.0,
+                period,
+                coord_system.0.into(),
+            )
+            .await?,
         ))
     }
 
@@ -328,7 +358,11 @@ impl CommandApi {
     ///
     /// `dispatched`, `suspended` (挂账 now) and every count refer to the
     /// cases as they stand now. A unit member sees its unit's subtree.
-    #[oai(path = "/stats/indicators", method = "get", operation_id = "indicators")]
+    #[oai(
+        path = "/stats/indicators",
+        method = "get",
+        operation_id = "indicators"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn indicators(
         &self,
@@ -372,7 +406,13 @@ impl CommandApi {
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Json<IndicatorTable>, MapErrors> {
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
@@ -434,7 +474,13 @@ impl CommandApi {
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Xlsx, MapErrors> {
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
@@ -471,7 +517,11 @@ impl CommandApi {
     /// batches, so memory stays flat. A cell that starts with `=`, `+`,
     /// `-`, `@`, a tab or a carriage return gets a leading `'` in CSV, so
     /// no spreadsheet reads it as a formula; XLSX cells are strings.
-    #[oai(path = "/exports/cases.csv", method = "get", operation_id = "exportCasesCsv")]
+    #[oai(
+        path = "/exports/cases.csv",
+        method = "get",
+        operation_id = "exportCasesCsv"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn export_cases_csv(
         &self,
@@ -505,7 +555,13 @@ impl CommandApi {
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Csv, MapErrors> {
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         )
@@ -528,7 +584,11 @@ impl CommandApi {
     /// batches, so memory stays flat. A cell that starts with `=`, `+`,
     /// `-`, `@`, a tab or a carriage return gets a leading `'` in CSV, so
     /// no spreadsheet reads it as a formula; XLSX cells are strings.
-    #[oai(path = "/exports/cases.xlsx", method = "get", operation_id = "exportCasesXlsx")]
+    #[oai(
+        path = "/exports/cases.xlsx",
+        method = "get",
+        operation_id = "exportCasesXlsx"
+    )]
     #[allow(clippy::too_many_arguments)]
     async fn export_cases_xlsx(
         &self,
@@ -562,7 +622,13 @@ impl CommandApi {
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Xlsx, MapErrors> {
         let f = filter(
-            status.0, category.0, unit.0, area.0, overdue.0, warned.0, escalated.0,
+            status.0,
+            category.0,
+            unit.0,
+            area.0,
+            overdue.0,
+            warned.0,
+            escalated.0,
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         )

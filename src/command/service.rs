@@ -3,10 +3,10 @@
 
 use super::{
     dto::{
-        AreaCollection, AreaFeature, AreaLevel, AreaProperties, ClusterCollection,
-        ClusterFeature, ClusterProperties, FeatureCollectionType, FeatureType, GroupBy,
-        HeatFeature, HeatProperties, HeatmapCollection, IndicatorRow, IndicatorTable,
-        PointGeometry, Ratio, Summary,
+        AreaCollection, AreaFeature, AreaLevel, AreaProperties, ClusterCollection, ClusterFeature,
+        ClusterProperties, FeatureCollectionType, FeatureType, GroupBy, HeatFeature,
+        HeatProperties, HeatmapCollection, IndicatorRow, IndicatorTable, PointGeometry, Ratio,
+        Summary,
     },
     filter::CaseFilter,
     index::{Data, Interner},

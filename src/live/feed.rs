@@ -72,14 +72,20 @@ pub struct FeedEvent {
     pub kind: FeedKind,
     /// The timeline action (submit, dispatch, claim, warning …).
     pub action: String,
+    /// The case's id.
     pub case_id: Uuid,
+    /// The case's number.
     pub case_no: String,
+    /// The status before (none for a new case).
     pub from_status: Option<crate::web::enums::CaseStatus>,
+    /// The status after.
     pub status: crate::web::enums::CaseStatus,
     /// The unit the case is dispatched to.
     pub unit_id: Option<Uuid>,
     pub category: CategoryRef,
+    /// Where the case is, in the datum asked for.
     pub location: Location,
+    /// When it happened.
     pub at: Ts,
 }
 
@@ -124,7 +130,11 @@ fn replay_floor(last: Uuid) -> Uuid {
             s * 1000 + u64::from(n / 1_000_000)
         })
         .unwrap_or(now_ms);
-    floor_id(last_ms.saturating_sub(5_000).max(now_ms.saturating_sub(86_400_000)))
+    floor_id(
+        last_ms
+            .saturating_sub(5_000)
+            .max(now_ms.saturating_sub(86_400_000)),
+    )
 }
 
 /// Timeline entries after `after`, oldest first, as bus events.

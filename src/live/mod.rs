@@ -4,17 +4,16 @@
 pub mod bus;
 mod feed;
 
-use crate::{
-    api::Tag,
-    auth::BearerAuth,
-    error::Res,
-    state::AppState,
-    web::enums::CoordSystem,
-};
+use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CoordSystem};
 use feed::FeedEvent;
 use futures_util::stream::BoxStream;
 use poem::web::Data;
-use poem_openapi::{OpenApi, param::{Header, Query}, payload::EventStream, types::ToJSON};
+use poem_openapi::{
+    OpenApi,
+    param::{Header, Query},
+    payload::EventStream,
+    types::ToJSON,
+};
 use uuid::Uuid;
 
 pub struct LiveApi;
