@@ -19,7 +19,7 @@ impl Period {
         let to = to.unwrap_or(today);
         let from = from.unwrap_or_else(|| to - Days::new(29));
         let days = (to - from).num_days();
-        if days < 0 || days >= MAX_DAYS {
+        if !(0..MAX_DAYS).contains(&days) {
             return Err(CaseError::BadFilter {
                 code: "invalid_period",
                 message: format!(

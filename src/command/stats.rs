@@ -96,7 +96,7 @@ impl Tally {
         self.handling.sort_unstable();
         let mid = self.handling.len() / 2;
         #[allow(clippy::cast_precision_loss)]
-        let median = if self.handling.len() % 2 == 0 {
+        let median = if self.handling.len().is_multiple_of(2) {
             (self.handling[mid - 1] + self.handling[mid]) as f64 / 2.0
         } else {
             self.handling[mid] as f64
