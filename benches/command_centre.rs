@@ -1,0 +1,279 @@
+//! The command centre on a seeded city: map views, a year of indicators,
+//! the export and the node's memory, over HTTP against the node in this
+//! process, side by side with the naive query (a `GROUP BY` of snapped
+//! coordinates in the database) for the same view.
+//!
+//! `cargo bench --bench command_centre -- [CASES=1000000] [BACKEND=postgres|sqlite] [N=200]`
+//! Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use sea_orm::{ConnectionTrait, Database, Statement};
+use std::time::{Duration, Instant};
+use suishoupai::{App, config::Config};
+
+fn pct(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn rss_mib() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+/// A 1366×768 viewport at `zoom` around the city centre.
+fn viewport(zoom: u8) -> String {
+    let (lat, lng) = (40.815, 111.685);
+    let deg_per_px = 360.0 / (256.0 * 2f64.powi(i32::from(zoom)));
+    let w = 1366.0 * deg_per_px / 2.0;
+    let h = 768.0 * deg_per_px * lat.to_radians().cos() / 2.0;
+    format!(
+        "{:.6},{:.6},{:.6},{:.6}",
+        lng - w,
+        lat - h,
+        lng + w,
+        lat + h
+    )
+}
+
+async fn timed(
+    http: &reqwest::Client,
+    url: &str,
+    token: &str,
+    n: usize,
+) -> (Duration, Duration, usize) {
+    let mut lat = Vec::with_capacity(n);
+    let mut bytes = 0;
+    for _ in 0..n {
+        let t = Instant::now();
+        let r = http.get(url).bearer_auth(token).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{url}");
+        bytes = r.bytes().await.unwrap().len();
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    (pct(&lat, 0.5), pct(&lat, 0.99), bytes)
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().filter(|a| !a.starts_with("--")).collect();
+    let cases: usize = args
+        .get(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let backend = args.get(2).cloned().unwrap_or_else(|| "postgres".into());
+    let n: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(200);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = Config {
+        bind: "127.0.0.1:0".into(),
+        ..Config::default()
+    };
+    c.store.local_root = tmp.path().join("objects").to_string_lossy().into_owned();
+    c.limits.login_per_ip = 1_000_000;
+    c.workflow.background_jobs = false;
+    let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+    let pg = backend == "postgres";
+    if pg {
+        let url = std::env::var("BENCH_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into());
+        let admin = Database::connect(&url).await.unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+            .await
+            .unwrap();
+        c.database_url = url;
+        c.database_schema = Some(schema.clone());
+    } else {
+        c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.path().display());
+    }
+    let db = suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref())
+        .await
+        .unwrap();
+    suishoupai::infra::db::migrate(&db).await.unwrap();
+    let t = Instant::now();
+    let seeded = suishoupai::command::seed::seed(&db, cases, 365, 2026)
+        .await
+        .unwrap();
+    let seed_secs = t.elapsed().as_secs_f64();
+    let rss_before = rss_mib();
+    let t = Instant::now();
+    let app = App::build(c).await.unwrap();
+    let load_secs = t.elapsed().as_secs_f64();
+    let rss_after = rss_mib();
+    let base = format!("http://{}", app.addr);
+    tokio::spawn(app.run_until(std::future::pending()));
+    let http = reqwest::Client::new();
+    let token: String = http
+        .post(format!("{base}/api/v1/auth/password"))
+        .json(&serde_json::json!({"username": "dispatcher", "password": "Dispatch@2026"}))
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .into();
+
+    println!("# command centre, {backend}, {seeded} cases seeded in {seed_secs:.0} s");
+    println!(
+        "node start (migrate + index load): {load_secs:.1} s; RSS {rss_before:.0} MiB before, {rss_after:.0} MiB after the index"
+    );
+    println!();
+    println!("| view | p50 ms | p99 ms | bytes |");
+    println!("|---|---|---|---|");
+    let filter = "status=dispatched&status=in_progress&status=reopened&category=02";
+    let mut views: Vec<(String, String)> = vec![];
+    views.push((
+        "clusters z10, whole city".into(),
+        format!("/api/v1/map/clusters?bbox=111.4,40.6,112.0,41.0&zoom=10"),
+    ));
+    views.push((
+        "clusters z10, whole city, filtered".into(),
+        format!("/api/v1/map/clusters?bbox=111.4,40.6,112.0,41.0&zoom=10&{filter}"),
+    ));
+    for z in [12u8, 14, 16, 18] {
+        views.push((
+            format!("clusters z{z}, viewport"),
+            format!("/api/v1/map/clusters?bbox={}&zoom={z}", viewport(z)),
+        ));
+        views.push((
+            format!("clusters z{z}, viewport, filtered"),
+            format!(
+                "/api/v1/map/clusters?bbox={}&zoom={z}&{filter}",
+                viewport(z)
+            ),
+        ));
+    }
+    views.push((
+        "heatmap z12, viewport".into(),
+        format!("/api/v1/map/heatmap?bbox={}&zoom=12", viewport(12)),
+    ));
+    views.push((
+        "areas, districts z10".into(),
+        "/api/v1/map/areas?level=district&zoom=10".into(),
+    ));
+    views.push((
+        "areas, grids z14".into(),
+        "/api/v1/map/areas?level=grid&zoom=14".into(),
+    ));
+    let today = chrono::Utc::now().date_naive();
+    let year_ago = today - chrono::Duration::days(364);
+    views.push((
+        "indicators, a year by unit".into(),
+        format!("/api/v1/stats/indicators?from={year_ago}&to={today}&groupBy=unit"),
+    ));
+    views.push((
+        "indicators, a year by day".into(),
+        format!("/api/v1/stats/indicators?from={year_ago}&to={today}&groupBy=day"),
+    ));
+    views.push(("header summary".into(), "/api/v1/stats/summary".into()));
+    for (name, path) in &views {
+        let url = format!("{base}{path}");
+        timed(&http, &url, &token, 5).await;
+        let (p50, p99, bytes) = timed(&http, &url, &token, n).await;
+        println!("| {name} | {:.2} | {:.2} | {bytes} |", ms(p50), ms(p99));
+    }
+
+    // The naive query, side by side: snap to a grid and GROUP BY in the database.
+    let naive = |filtered: bool| {
+        let cond = if filtered {
+            " AND status IN ('dispatched','in_progress','reopened')"
+        } else {
+            ""
+        };
+        format!(
+            "SELECT round(lat*100)/100 AS a, round(lng*100)/100 AS b, count(*) FROM cases \
+             WHERE lat BETWEEN 40.6 AND 41.0 AND lng BETWEEN 111.4 AND 112.0{cond} GROUP BY 1, 2"
+        )
+    };
+    let backend_kind = db.get_database_backend();
+    for filtered in [false, true] {
+        let mut lat = vec![];
+        for _ in 0..10 {
+            let t = Instant::now();
+            db.query_all_raw(Statement::from_string(backend_kind, naive(filtered)))
+                .await
+                .unwrap();
+            lat.push(t.elapsed());
+        }
+        lat.sort();
+        let url = format!(
+            "{base}/api/v1/map/clusters?bbox=111.4,40.6,112.0,41.0&zoom=10{}",
+            if filtered {
+                "&status=dispatched&status=in_progress&status=reopened"
+            } else {
+                ""
+            }
+        );
+        let (ours, _, _) = timed(&http, &url, &token, 20).await;
+        println!(
+            "\nnaive GROUP BY in the database{}: p50 {:.1} ms; our clusters over HTTP {:.2} ms: {:.0}× faster",
+            if filtered { " (status filter)" } else { "" },
+            ms(pct(&lat, 0.5)),
+            ms(ours),
+            pct(&lat, 0.5).as_secs_f64() / ours.as_secs_f64()
+        );
+    }
+
+    // The export, whole city.
+    let t = Instant::now();
+    let r = http
+        .get(format!("{base}/api/v1/exports/cases.csv"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let body = r.bytes().await.unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    let rows = body
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        .saturating_sub(1);
+    println!(
+        "\nCSV export: {rows} rows, {:.0} MB in {secs:.1} s: {:.0} rows/s",
+        body.len() as f64 / 1e6,
+        rows as f64 / secs
+    );
+    drop(body);
+    let t = Instant::now();
+    let r = http
+        .get(format!(
+            "{base}/api/v1/exports/cases.xlsx?createdFrom={}T00:00:00%2B08:00",
+            today - chrono::Duration::days(30)
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let len = r.bytes().await.unwrap().len();
+    println!(
+        "XLSX export, last 30 days: {:.1} MB in {:.1} s",
+        len as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    println!("RSS at the end: {:.0} MiB", rss_mib());
+    if pg {
+        let admin =
+            Database::connect(std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
+                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into()
+            }))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+            .await
+            .unwrap();
+    }
+}
