@@ -49,13 +49,16 @@ impl App {
         let metrics = infra::metrics::Metrics::new()?;
         let mut db =
             infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        // The case index's own reads run in the background and are not
+        // counted with the statements of requests.
+        let index_db = db.clone();
         let statements = metrics.db_statements.clone();
         db.set_metric_callback(move |_| statements.inc());
         infra::db::migrate(&db).await?;
         if config.demo_data && config.mode == Mode::Embedded {
             demo::load_if_empty(&db).await.context("load demo city")?;
         }
-        let state = AppState::build(config, db, metrics).await?;
+        let state = AppState::build(config, db, index_db, metrics).await?;
         let acceptor = TcpListener::bind(state.config.bind.clone())
             .into_acceptor()
             .await

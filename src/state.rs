@@ -66,6 +66,7 @@ impl AppState {
     pub async fn build(
         config: Config,
         db: DatabaseConnection,
+        index_db: DatabaseConnection,
         metrics: Metrics,
     ) -> anyhow::Result<Self> {
         let store = ObjectStore::from_config(&config.store)
@@ -81,7 +82,7 @@ impl AppState {
         let live =
             crate::live::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
                 .await?;
-        let case_index = crate::command::index::CaseIndex::load(&db)
+        let case_index = crate::command::index::CaseIndex::load(index_db)
             .await
             .context("load the case index")?;
         let http = reqwest::Client::builder()

@@ -320,15 +320,15 @@ impl Row {
     }
 }
 
-/// The index of one node.
+/// The index of one node, with the connection it reads through.
 #[derive(Clone)]
-pub struct CaseIndex(Arc<RwLock<Data>>);
+pub struct CaseIndex(Arc<RwLock<Data>>, DatabaseConnection);
 
 const BATCH: u64 = 20_000;
 
 impl CaseIndex {
     /// Reads every case, in keyset batches.
-    pub async fn load(db: &DatabaseConnection) -> anyhow::Result<Self> {
+    pub async fn load(db: DatabaseConnection) -> anyhow::Result<Self> {
         let mut data = Data::new();
         let mut after: Option<Uuid> = None;
         loop {
@@ -340,7 +340,7 @@ impl CaseIndex {
             if let Some(a) = after {
                 q = q.filter(C::Id.gt(a));
             }
-            let rows = q.into_model::<Row>().all(db).await?;
+            let rows = q.into_model::<Row>().all(&db).await?;
             let n = rows.len();
             after = rows.last().map(|r| r.id);
             for r in rows {
@@ -351,7 +351,7 @@ impl CaseIndex {
             }
         }
         data.entries.shrink_to_fit();
-        Ok(Self(Arc::new(RwLock::new(data))))
+        Ok(Self(Arc::new(RwLock::new(data)), db))
     }
 
     pub fn len(&self) -> usize {
@@ -372,14 +372,14 @@ impl CaseIndex {
     }
 
     /// Re-reads these cases.
-    pub async fn refresh(&self, db: &DatabaseConnection, ids: Vec<Uuid>) -> anyhow::Result<()> {
+    pub async fn refresh(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
         for chunk in ids.chunks(500) {
             let rows = cases::Entity::find()
                 .select_only()
                 .columns(COLUMNS)
                 .filter(C::Id.is_in(chunk.to_vec()))
                 .into_model::<Row>()
-                .all(db)
+                .all(&self.1)
                 .await?;
             self.apply(rows);
         }
@@ -387,13 +387,13 @@ impl CaseIndex {
     }
 
     /// Re-reads the cases changed since `since`.
-    async fn changed_since(&self, db: &DatabaseConnection, since: Ts) -> anyhow::Result<usize> {
+    async fn changed_since(&self, since: Ts) -> anyhow::Result<usize> {
         let rows = cases::Entity::find()
             .select_only()
             .columns(COLUMNS)
             .filter(C::UpdatedAt.gte(utc(since)))
             .into_model::<Row>()
-            .all(db)
+            .all(&self.1)
             .await?;
         let n = rows.len();
         self.apply(rows);
@@ -438,16 +438,13 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             }
         }
         if !ids.is_empty()
-            && let Err(e) = state
-                .case_index
-                .refresh(&state.db, ids.into_iter().collect())
-                .await
+            && let Err(e) = state.case_index.refresh(ids.into_iter().collect()).await
         {
             tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
         }
         if lagged || last_catch_up.elapsed() >= catch_up {
             let started = crate::core::time::utc_now();
-            match state.case_index.changed_since(&state.db, since).await {
+            match state.case_index.changed_since(since).await {
                 Ok(_) => {
                     since = started - chrono::Duration::seconds(30);
                     last_catch_up = tokio::time::Instant::now();
