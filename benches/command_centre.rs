@@ -31,7 +31,7 @@ fn rss_mib() -> f64 {
 
 /// A 1366×768 viewport at `zoom` around the city centre.
 fn viewport(zoom: u8) -> String {
-    let (lat, lng) = (40.815, 111.685);
+    let (lat, lng): (f64, f64) = (40.815, 111.685);
     let deg_per_px = 360.0 / (256.0 * 2f64.powi(i32::from(zoom)));
     let w = 1366.0 * deg_per_px / 2.0;
     let h = 768.0 * deg_per_px * lat.to_radians().cos() / 2.0;
@@ -136,7 +136,7 @@ async fn main() {
     let mut views: Vec<(String, String)> = vec![];
     views.push((
         "clusters z10, whole city".into(),
-        format!("/api/v1/map/clusters?bbox=111.4,40.6,112.0,41.0&zoom=10"),
+        "/api/v1/map/clusters?bbox=111.4,40.6,112.0,41.0&zoom=10".to_string(),
     ));
     views.push((
         "clusters z10, whole city, filtered".into(),
