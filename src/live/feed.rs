@@ -231,7 +231,13 @@ pub fn stream(
             sent = ids;
         }
         loop {
-            match rx_bus.recv().await {
+            let msg = tokio::select! {
+                m = rx_bus.recv() => m,
+                // The subscriber went away: stop listening now, not at the
+                // next event.
+                () = tx.closed() => return,
+            };
+            match msg {
                 Ok(e) => {
                     if sent.remove(&e.id) || !in_scope(scope.as_ref(), &e) {
                         continue;
