@@ -85,6 +85,7 @@ impl App {
         let mut jobs = vec![
             tokio::spawn(sweep_expired_media(self.state.clone())),
             tokio::spawn(refresh_snapshots(self.state.clone())),
+            tokio::spawn(live::sweep::run(self.state.clone(), Duration::from_secs(2))),
             tokio::spawn(command::index::follow(
                 self.state.clone(),
                 self.state.live.clone(),

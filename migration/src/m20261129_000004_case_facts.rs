@@ -2,10 +2,12 @@
 //! transaction itself so that indicators never need the timeline:
 //! how often the case was returned (回退), when the unit claimed it (接单),
 //! and its handling time in working minutes (dispatch to resolution).
-//! Plus an index on `updated_at`, which nodes read to catch up on changes
+//! Existing cases get their return count and claim time from their
+//! timelines. Plus an index on `updated_at`, which nodes read to catch up on changes
 //! they did not hear about on the live feed.
 
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::ConnectionTrait;
 
 pub struct Migration;
 
@@ -52,6 +54,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        // The facts of the cases already there, from their timelines (the
+        // handling time needs the working calendar and stays empty for them).
+        let db = m.get_connection();
+        db.execute_unprepared(
+            "UPDATE cases SET \
+               return_count = (SELECT COUNT(*) FROM case_events e \
+                 WHERE e.case_id = cases.id AND e.action = 'return'), \
+               claimed_at = (SELECT MAX(e.created_at) FROM case_events e \
+                 WHERE e.case_id = cases.id AND e.action = 'claim')",
+        )
+        .await?;
         m.create_index(
             Index::create()
                 .name("cases_updated_at_idx")

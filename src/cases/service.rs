@@ -231,7 +231,7 @@ pub async fn commit(
             at: now,
         })
         .collect();
-    state.live.publish(announced).await;
+    state.live.publish(announced);
     photos.sort_by_key(|p| p.id);
     Ok(photos)
 }

@@ -17,10 +17,13 @@ use crate::{
 use bytes::Bytes;
 use entity::cases::{self, Column as C};
 use futures_util::Stream;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 const BATCH: u64 = 2000;
+
+/// Rows a worksheet holds below its header.
+pub const XLSX_MAX_ROWS: u64 = 1_048_575;
 
 /// The columns of a case export.
 pub const HEADERS: [&str; 22] = [
@@ -199,6 +202,18 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
 /// The matching cases as an XLSX file written in constant memory to a
 /// temporary file; returns the open file (already unlinked).
 pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, CaseError> {
+    let rows = cases::Entity::find()
+        .filter(f.condition())
+        .count(&state.db)
+        .await?;
+    if rows > XLSX_MAX_ROWS {
+        return Err(CaseError::BadFilter {
+            code: "export_too_large",
+            message: format!(
+                "{rows} cases match; a worksheet holds at most {XLSX_MAX_ROWS}: narrow the filters or export CSV"
+            ),
+        });
+    }
     let handle = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || -> Result<tokio::fs::File, CaseError> {
         let tmp = tempfile::NamedTempFile::new().map_err(|e| CaseError::Internal(e.into()))?;

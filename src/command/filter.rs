@@ -9,6 +9,7 @@ use crate::{
     core::{Caller, CaseStatus, Role, Ts, time::utc},
     state::AppState,
 };
+use chrono::{Datelike, Timelike};
 use entity::cases::Column as C;
 use sea_orm::{ColumnTrait, Condition};
 use std::collections::HashSet;
@@ -88,12 +89,23 @@ impl CaseFilter {
         let scope = scope(state, caller)?;
         let range_ok =
             |a: Option<Ts>, b: Option<Ts>| !matches!((a, b), (Some(a), Some(b)) if a > b);
+        let bounds = [
+            self.created_from,
+            self.created_to,
+            self.closed_from,
+            self.closed_to,
+        ];
         if !range_ok(self.created_from, self.created_to)
             || !range_ok(self.closed_from, self.closed_to)
+            || bounds
+                .iter()
+                .flatten()
+                .any(|t| !(2000..=2100).contains(&t.year()))
         {
             return Err(bad(
                 "invalid_period",
-                "a period's start must not be after its end".into(),
+                "a period's start must not be after its end, and both lie within the years 2000–2100"
+                    .into(),
             ));
         }
         let categories = match &self.category {
@@ -142,12 +154,19 @@ impl CaseFilter {
             overdue: self.overdue,
             warned: self.warned,
             escalated: self.escalated,
-            created_from: self.created_from.map(utc),
-            created_to: self.created_to.map(utc),
-            closed_from: self.closed_from.map(utc),
-            closed_to: self.closed_to.map(utc),
+            created_from: self.created_from.map(whole_second),
+            created_to: self.created_to.map(whole_second),
+            closed_from: self.closed_from.map(whole_second),
+            closed_to: self.closed_to.map(whole_second),
         })
     }
+}
+
+/// A bound in UTC, down to the whole second (the index counts in seconds;
+/// SQL and the index then agree on every case).
+fn whole_second(t: Ts) -> Ts {
+    let t = utc(t);
+    t.with_nanosecond(0).unwrap_or(t)
 }
 
 fn statuses(pred: fn(CaseStatus) -> bool) -> Vec<&'static str> {
@@ -214,6 +233,10 @@ impl Resolved {
         }
         if let Some(t) = self.created_to {
             c = c.add(C::CreatedAt.lt(t));
+        }
+        if self.closed_from.is_some() || self.closed_to.is_some() {
+            // A case rated unsatisfied left 结案 but keeps its `closed_at`.
+            c = c.add(C::Status.eq(CaseStatus::Closed.as_str()));
         }
         if let Some(t) = self.closed_from {
             c = c.add(C::ClosedAt.gte(t));

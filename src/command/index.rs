@@ -60,8 +60,6 @@ pub struct Entry {
     pub due: Option<Secs>,
     pub resolved: Option<Secs>,
     pub closed: Option<Secs>,
-    /// `updated_at` in microseconds: a row older than the entry is ignored.
-    pub updated: i64,
 }
 
 impl Entry {
@@ -126,10 +124,10 @@ impl Data {
     fn upsert(&mut self, row: Row) {
         let e = row.into_entry(self);
         match self.by_id.get(&e.id) {
+            // Reads are applied in the order they were made (one follow
+            // task per node), so the last read is the newest state.
             Some(&i) => {
-                if let Some(old) = self.entries.get_mut(i)
-                    && old.updated <= e.updated
-                {
+                if let Some(old) = self.entries.get_mut(i) {
                     *old = e;
                 }
             }
@@ -242,10 +240,9 @@ struct Row {
     due_at: Option<Ts>,
     resolved_at: Option<Ts>,
     closed_at: Option<Ts>,
-    updated_at: Ts,
 }
 
-const COLUMNS: [C; 24] = [
+const COLUMNS: [C; 23] = [
     C::Id,
     C::CaseNo,
     C::Lat,
@@ -269,7 +266,6 @@ const COLUMNS: [C; 24] = [
     C::DueAt,
     C::ResolvedAt,
     C::ClosedAt,
-    C::UpdatedAt,
 ];
 
 /// Web Mercator in a 2³² world: x grows east, y grows south.
@@ -314,21 +310,23 @@ impl Row {
             dispatched: secs(self.dispatched_at),
             due: secs(self.due_at),
             resolved: secs(self.resolved_at),
-            closed: secs(self.closed_at),
-            updated: self.updated_at.timestamp_micros(),
+            // A case rated unsatisfied leaves 结案 and keeps its old
+            // `closed_at`: only a case in 已结案 counts as closed.
+            closed: secs(self.closed_at).filter(|_| self.status == "closed"),
         }
     }
 }
 
 /// The index of one node, with the connection it reads through.
 #[derive(Clone)]
-pub struct CaseIndex(Arc<RwLock<Data>>, DatabaseConnection);
+pub struct CaseIndex(Arc<RwLock<Data>>, DatabaseConnection, Ts);
 
 const BATCH: u64 = 20_000;
 
 impl CaseIndex {
     /// Reads every case, in keyset batches.
     pub async fn load(db: DatabaseConnection) -> anyhow::Result<Self> {
+        let started = crate::core::time::utc_now();
         let mut data = Data::new();
         let mut after: Option<Uuid> = None;
         loop {
@@ -351,7 +349,7 @@ impl CaseIndex {
             }
         }
         data.entries.shrink_to_fit();
-        Ok(Self(Arc::new(RwLock::new(data)), db))
+        Ok(Self(Arc::new(RwLock::new(data)), db, started))
     }
 
     pub fn len(&self) -> usize {
@@ -419,7 +417,8 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
     let mut rx = bus.subscribe();
     let mut last_catch_up = tokio::time::Instant::now();
     let mut lagged = false;
-    let mut since = crate::core::time::utc_now() - chrono::Duration::seconds(60);
+    // From before the load began: what changed while it ran is read again.
+    let mut since = state.case_index.2 - chrono::Duration::seconds(60);
     loop {
         let mut ids = HashSet::new();
         let wait = tokio::time::sleep(Duration::from_millis(100));

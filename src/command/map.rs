@@ -26,9 +26,21 @@ pub struct Window {
 impl Window {
     /// From a WGS-84 bbox (min lng, min lat, max lng, max lat).
     pub fn of([a, b, c, d]: [f64; 4]) -> Self {
-        let (x0, y1) = super::index::project(a, b);
-        let (x1, y0) = super::index::project(c, d);
-        Self { x0, y0, x1, y1 }
+        let (xa, ya) = super::index::project(a, b);
+        let (xb, yb) = super::index::project(c, d);
+        Self {
+            x0: xa.min(xb),
+            y0: ya.min(yb),
+            x1: xa.max(xb),
+            y1: ya.max(yb),
+        }
+    }
+
+    /// How many cells of `2^px_log2` pixels at `zoom` the window spans.
+    pub fn cells(&self, zoom: u8, px_log2: u8) -> u64 {
+        let s = u32::from(shift_at_zero(px_log2).saturating_sub(zoom).min(31));
+        (u64::from(self.x1 >> s) - u64::from(self.x0 >> s) + 1)
+            * (u64::from(self.y1 >> s) - u64::from(self.y0 >> s) + 1)
     }
 
     fn holds(&self, e: &Entry) -> bool {
@@ -104,16 +116,23 @@ pub const fn shift_at_zero(px_log2: u8) -> u8 {
     24 + px_log2
 }
 
+/// The most cells a map view may span (a 1920×1080 screen at 16 pixels
+/// a cell is about 8,000).
+pub const MAX_CELLS: u64 = 1 << 18;
+
 /// The cases matching `f` in `w`, gathered into cells of `2^px_log2`
-/// pixels at `zoom`.
+/// pixels at `zoom` (the caller keeps `w.cells(..)` within [`MAX_CELLS`]).
 pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Cell> {
     let s = u32::from(shift_at_zero(px_log2).saturating_sub(zoom).min(31));
     let (cx0, cy0) = (w.x0 >> s, w.y0 >> s);
     let (cw, ch) = (
-        u64::from((w.x1 >> s) - cx0) + 1,
-        u64::from((w.y1 >> s) - cy0) + 1,
+        u64::from((w.x1 >> s).saturating_sub(cx0)) + 1,
+        u64::from((w.y1 >> s).saturating_sub(cy0)) + 1,
     );
-    let key = |e: &Entry| u64::from((e.x >> s) - cx0) * ch + u64::from((e.y >> s) - cy0);
+    // Within the window, so never below the window's first cell.
+    let key = |e: &Entry| {
+        u64::from((e.x >> s).saturating_sub(cx0)) * ch + u64::from((e.y >> s).saturating_sub(cy0))
+    };
     let matching = d
         .entries
         .iter()
@@ -163,6 +182,8 @@ pub fn area_tallies(
     period: Period,
 ) -> Vec<AreaTally> {
     let mut out = vec![AreaTally::default(); n];
+    let (start, end) = period.secs();
+    let in_period = |t: Option<i64>| t.is_some_and(|t| t >= start && t < end);
     for e in d.entries.iter().filter(|e| f.matches(e)) {
         let Some(t) = level_of
             .get(usize::from(e.area))
@@ -176,8 +197,8 @@ pub fn area_tallies(
         t.open += u64::from(CaseStatus::OPEN.contains(&e.status));
         t.overdue += u64::from(e.overdue());
         t.warned += u64::from(e.warned());
-        t.closed_in_period += u64::from(period.contains(e.closed));
-        if period.contains(e.dispatched) && e.status != CaseStatus::Suspended {
+        t.closed_in_period += u64::from(in_period(e.closed));
+        if in_period(e.dispatched) && e.status != CaseStatus::Suspended {
             t.due += 1;
             t.closed_on_time += u64::from(e.closed_on_time());
         }

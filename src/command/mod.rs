@@ -576,14 +576,11 @@ impl CommandApi {
 
     /// Export cases as XLSX
     ///
-    /// The cases matching the filters, oldest first, as CSV (UTF-8 with a
-    /// byte-order mark) or XLSX, with Chinese column headers: 案卷编号, 状态,
-    /// 大类, 小类, 区, 街道, 网格, 地址, 问题描述, coordinates (WGS-84),
-    /// 责任单位, times in China time, 是否超期, 督办级别, 返工次数, 回退次数,
-    /// 评价. Any size is streamed directly (no job): rows are read in
-    /// batches, so memory stays flat. A cell that starts with `=`, `+`,
-    /// `-`, `@`, a tab or a carriage return gets a leading `'` in CSV, so
-    /// no spreadsheet reads it as a formula; XLSX cells are strings.
+    /// The cases matching the filters, oldest first, as an XLSX workbook
+    /// with the columns of the CSV export (Chinese headers); every cell is
+    /// a string, never a formula. Written in constant memory to a
+    /// temporary file, then sent. A worksheet holds at most 1,048,575
+    /// rows: more matching cases is `400 export_too_large` (export CSV).
     #[oai(
         path = "/exports/cases.xlsx",
         method = "get",

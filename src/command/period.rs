@@ -1,7 +1,7 @@
 //! Periods in China time: whole days, `from` and `to` both included.
 
 use crate::{cases::error::CaseError, core::time::shanghai};
-use chrono::{Days, NaiveDate, TimeZone};
+use chrono::{Datelike, Days, NaiveDate, TimeZone};
 
 /// The longest period a view counts over: three years.
 pub const MAX_DAYS: i64 = 1096;
@@ -17,16 +17,18 @@ impl Period {
     pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Self, CaseError> {
         let today = chrono::Utc::now().with_timezone(&shanghai()).date_naive();
         let to = to.unwrap_or(today);
-        let from = from.unwrap_or_else(|| to - Days::new(29));
-        let days = (to - from).num_days();
-        if !(0..MAX_DAYS).contains(&days) {
+        let from = from.or_else(|| to.checked_sub_days(Days::new(29)));
+        let sane = |d: NaiveDate| (2000..=2100).contains(&d.year());
+        let days = from.map_or(-1, |f| (to - f).num_days());
+        let Some(from) = from.filter(|f| sane(*f) && sane(to) && (0..MAX_DAYS).contains(&days))
+        else {
             return Err(CaseError::BadFilter {
                 code: "invalid_period",
                 message: format!(
-                    "a period runs from `from` to `to` (both included, China time), at most {MAX_DAYS} days"
+                    "a period runs from `from` to `to` (both included, China time, years 2000–2100), at most {MAX_DAYS} days"
                 ),
             });
-        }
+        };
         Ok(Self { from, to })
     }
 

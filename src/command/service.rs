@@ -37,6 +37,21 @@ async fn on_index<T: Send + 'static>(
         .map_err(|e| CaseError::Internal(anyhow::anyhow!("index task: {e}")))
 }
 
+/// Refuses a window of more cells than a screen could show.
+fn window(bbox: [f64; 4], zoom: u8, px_log2: u8) -> Result<Window, CaseError> {
+    let w = Window::of(bbox);
+    if w.cells(zoom, px_log2) > map::MAX_CELLS {
+        return Err(CaseError::BadFilter {
+            code: "bbox_too_large",
+            message: format!(
+                "this bbox spans more than {} cells at zoom {zoom}: zoom out or ask for a smaller bbox",
+                map::MAX_CELLS
+            ),
+        });
+    }
+    Ok(w)
+}
+
 /// Clusters of 64-pixel cells at `zoom`; single cases as points.
 pub async fn clusters(
     state: &AppState,
@@ -47,10 +62,11 @@ pub async fn clusters(
     system: CoordSystem,
 ) -> Result<ClusterCollection, CaseError> {
     let f = filter.resolve(state, caller)?;
+    let w = window(bbox, zoom, 6)?;
     let cats = state.categories.get();
     on_index(state, move |d| {
         let compiled = d.compile(&f);
-        let cells = map::cells(d, &compiled, Window::of(bbox), zoom, 6);
+        let cells = map::cells(d, &compiled, w, zoom, 6);
         let total = cells.iter().map(|c| u64::from(c.count)).sum();
         let features = cells
             .iter()
@@ -102,9 +118,10 @@ pub async fn heatmap(
     system: CoordSystem,
 ) -> Result<HeatmapCollection, CaseError> {
     let f = filter.resolve(state, caller)?;
+    let w = window(bbox, zoom, 4)?;
     on_index(state, move |d| {
         let compiled = d.compile(&f);
-        let cells = map::cells(d, &compiled, Window::of(bbox), zoom, 4);
+        let cells = map::cells(d, &compiled, w, zoom, 4);
         let max_weight = cells.iter().map(|c| c.count).max().unwrap_or(0);
         let total = cells.iter().map(|c| u64::from(c.count)).sum();
         let features = cells
@@ -142,7 +159,12 @@ fn level_map<'a>(
 ) -> (Vec<&'a AreaShape>, Vec<Option<usize>>) {
     let mut of_level: Vec<&AreaShape> = areas.all().iter().filter(|a| a.level == level).collect();
     of_level.sort_by(|a, b| a.code.cmp(&b.code));
-    let pos = |id| of_level.iter().position(|a| a.id == id);
+    let positions: std::collections::HashMap<uuid::Uuid, usize> = of_level
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id, i))
+        .collect();
+    let pos = |id| positions.get(&id).copied();
     let map = interned
         .ids
         .iter()

@@ -9,7 +9,7 @@ use anyhow::Context;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::{sync::Arc, time::Duration};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use uuid::Uuid;
 
 /// One timeline entry as the bus carries it (WGS-84).
@@ -37,15 +37,22 @@ const BACKLOG: usize = 4096;
 #[derive(Clone)]
 pub struct LiveBus {
     tx: broadcast::Sender<Arc<BusEvent>>,
-    redis: Option<(redis::aio::ConnectionManager, String)>,
+    /// To the publisher task (Redis only), which keeps commits in order
+    /// and never holds up a request.
+    outbox: Option<mpsc::Sender<Vec<BusEvent>>>,
 }
 
+/// Batches of events waiting for Redis; past this, they go out on this
+/// node only (the other nodes' sweeps pick them up from the timeline).
+const OUTBOX: usize = 10_000;
+
 impl LiveBus {
-    /// The in-process bus, or the Redis one (which starts its listener).
+    /// The in-process bus, or the Redis one (which starts its listener and
+    /// its publisher).
     pub async fn start(redis_url: Option<&str>, prefix: &str) -> anyhow::Result<Self> {
         let (tx, _) = broadcast::channel(BACKLOG);
         let Some(url) = redis_url else {
-            return Ok(Self { tx, redis: None });
+            return Ok(Self { tx, outbox: None });
         };
         let client = redis::Client::open(url).context("parse redis url")?;
         let cfg = redis::aio::ConnectionManagerConfig::new()
@@ -56,10 +63,12 @@ impl LiveBus {
             .await
             .context("connect to redis (live bus)")?;
         let channel = format!("{prefix}live");
+        let (out_tx, out_rx) = mpsc::channel(OUTBOX);
         tokio::spawn(listen(client, channel.clone(), tx.clone()));
+        tokio::spawn(publish_all(conn, channel, out_rx, tx.clone()));
         Ok(Self {
             tx,
-            redis: Some((conn, channel)),
+            outbox: Some(out_tx),
         })
     }
 
@@ -67,36 +76,55 @@ impl LiveBus {
         self.tx.subscribe()
     }
 
-    /// Announces committed events. Never fails the caller: the change is
-    /// committed, and a feed that missed it resumes from the timeline.
-    pub async fn publish(&self, events: Vec<BusEvent>) {
+    /// Announces events on this node only (the sweep's recoveries).
+    pub fn announce_here(&self, e: BusEvent) {
+        // No subscriber is not an error.
+        let _ = self.tx.send(Arc::new(e));
+    }
+
+    /// Announces committed events. Never fails nor waits: the change is
+    /// committed, and what the bus loses the sweep finds in the timeline.
+    pub fn publish(&self, events: Vec<BusEvent>) {
         if events.is_empty() {
             return;
         }
-        match &self.redis {
-            None => {
-                for e in events {
-                    // No subscriber is not an error.
-                    let _ = self.tx.send(Arc::new(e));
+        match &self.outbox {
+            None => events.into_iter().for_each(|e| self.announce_here(e)),
+            Some(out) => {
+                if let Err(e) = out.try_send(events) {
+                    tracing::warn!("live bus: publisher behind; announcing on this node only");
+                    let (mpsc::error::TrySendError::Full(events)
+                    | mpsc::error::TrySendError::Closed(events)) = e;
+                    events.into_iter().for_each(|e| self.announce_here(e));
                 }
             }
-            Some((conn, channel)) => {
-                let mut c = conn.clone();
-                let sent = match serde_json::to_string(&events) {
-                    Ok(body) => redis::cmd("PUBLISH")
-                        .arg(channel)
-                        .arg(body)
-                        .query_async::<i64>(&mut c)
-                        .await
-                        .map_err(anyhow::Error::from),
-                    Err(e) => Err(e.into()),
-                };
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, "live bus: publish failed; announcing on this node only");
-                    for e in events {
-                        let _ = self.tx.send(Arc::new(e));
-                    }
-                }
+        }
+    }
+}
+
+/// Publishes each batch to Redis, in commit order; a batch Redis refuses
+/// goes out on this node only.
+async fn publish_all(
+    conn: redis::aio::ConnectionManager,
+    channel: String,
+    mut rx: mpsc::Receiver<Vec<BusEvent>>,
+    tx: broadcast::Sender<Arc<BusEvent>>,
+) {
+    while let Some(events) = rx.recv().await {
+        let mut c = conn.clone();
+        let sent = match serde_json::to_string(&events) {
+            Ok(body) => redis::cmd("PUBLISH")
+                .arg(&channel)
+                .arg(body)
+                .query_async::<i64>(&mut c)
+                .await
+                .map_err(anyhow::Error::from),
+            Err(e) => Err(e.into()),
+        };
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, "live bus: publish failed; announcing on this node only");
+            for e in events {
+                let _ = tx.send(Arc::new(e));
             }
         }
     }

@@ -110,13 +110,18 @@ fn in_scope(scope: Option<&HashSet<Uuid>>, e: &BusEvent) -> bool {
 }
 
 /// The smallest UUIDv7 of the millisecond `ms`.
-fn floor_id(ms: u64) -> Uuid {
+pub(super) fn floor_id(ms: u64) -> Uuid {
     let mut b = [0u8; 16];
     let be = ms.to_be_bytes();
     b[..6].copy_from_slice(&be[2..]);
     b[6] = 0x70;
     b[8] = 0x80;
     Uuid::from_bytes(b)
+}
+
+/// The smallest id of this moment.
+fn now_id() -> Uuid {
+    floor_id(u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0))
 }
 
 /// Where a replay after `last` starts: 5 s before it, and no further back
@@ -138,7 +143,7 @@ fn replay_floor(last: Uuid) -> Uuid {
 }
 
 /// Timeline entries after `after`, oldest first, as bus events.
-async fn timeline_after(state: &AppState, after: Uuid) -> anyhow::Result<Vec<BusEvent>> {
+pub(super) async fn timeline_after(state: &AppState, after: Uuid) -> anyhow::Result<Vec<BusEvent>> {
     let rows = case_event::Entity::find()
         .filter(case_event::Column::Id.gt(after))
         .order_by_asc(case_event::Column::Id)
@@ -182,7 +187,7 @@ async fn replay(
     from: Uuid,
     system: CoordSystem,
     tx: &mpsc::Sender<FeedEvent>,
-) -> (HashSet<Uuid>, bool) {
+) -> (HashSet<Uuid>, Uuid, bool) {
     let mut sent = HashSet::new();
     let mut after = from;
     loop {
@@ -190,21 +195,21 @@ async fn replay(
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "live feed: replay failed");
-                return (sent, true);
+                return (sent, after, true);
             }
         };
         let Some(last) = batch.last().map(|e| e.id) else {
-            return (sent, true);
+            return (sent, after, true);
         };
         let full = batch.len() == 2000;
         for e in batch.iter().filter(|e| in_scope(scope, e)) {
             sent.insert(e.id);
             if tx.send(to_feed(state, e, system)).await.is_err() {
-                return (sent, false);
+                return (sent, last, false);
             }
         }
         if !full {
-            return (sent, true);
+            return (sent, last, true);
         }
         after = last;
     }
@@ -222,13 +227,17 @@ pub fn stream(
         // Subscribe first, so that nothing falls between replay and live.
         let mut rx_bus = state.live.subscribe();
         let mut sent = HashSet::new();
-        let mut last_sent = last;
+        // The newest event this feed has passed (sent, or out of scope):
+        // where a replay after a lag starts.
+        let mut high = last.unwrap_or_else(now_id);
         if let Some(l) = last {
-            let (ids, open) = replay(&state, scope.as_ref(), replay_floor(l), system, &tx).await;
+            let (ids, newest, open) =
+                replay(&state, scope.as_ref(), replay_floor(l), system, &tx).await;
             if !open {
                 return;
             }
             sent = ids;
+            high = high.max(newest);
         }
         loop {
             let msg = tokio::select! {
@@ -239,21 +248,22 @@ pub fn stream(
             };
             match msg {
                 Ok(e) => {
+                    high = high.max(e.id);
                     if sent.remove(&e.id) || !in_scope(scope.as_ref(), &e) {
                         continue;
                     }
-                    last_sent = Some(e.id);
                     if tx.send(to_feed(&state, &e, system)).await.is_err() {
                         return;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let from = last_sent.map_or_else(|| floor_id(0), replay_floor);
-                    let (ids, open) = replay(&state, scope.as_ref(), from, system, &tx).await;
+                    let (ids, newest, open) =
+                        replay(&state, scope.as_ref(), replay_floor(high), system, &tx).await;
                     if !open {
                         return;
                     }
                     sent = ids;
+                    high = high.max(newest);
                 }
                 Err(RecvError::Closed) => return,
             }

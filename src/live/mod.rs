@@ -3,6 +3,7 @@
 
 pub mod bus;
 mod feed;
+pub mod sweep;
 
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CoordSystem};
 use feed::FeedEvent;
@@ -29,11 +30,14 @@ impl LiveApi {
     /// kind and `id:` the timeline entry's id; a comment line is sent every
     /// 15 s as a heartbeat.
     ///
-    /// Resuming: reconnect with `Last-Event-ID` (the header EventSource
-    /// sends) and the feed first replays from the timeline what came after
+    /// Resuming: reconnect with `Last-Event-ID` (as EventSource does; a
+    /// browser sends the bearer token through a fetch-based SSE client)
+    /// and the feed first replays from the timeline what came after
     /// it (up to the last 24 hours), then goes on live. Replay starts 5 s
     /// before the event named, since an entry committed a moment late can
-    /// carry an earlier id: a client drops the ids it already has.
+    /// carry an earlier id: a client drops the ids it already has. A
+    /// message the bus lost between nodes is found in the timeline within
+    /// about four seconds. The scope is fixed when the feed opens.
     #[oai(path = "/events", method = "get", operation_id = "liveEvents")]
     async fn events(
         &self,
