@@ -300,8 +300,7 @@ pub enum GroupBy {
 #[oai(rename_all = "camelCase")]
 pub struct IndicatorRow {
     /// Unit, area or category code, or the day (YYYY-MM-DD); `none` for
-    /// cases with no unit (returned and not yet re-dispatched) or outside
-    /// every area of the level.
+    /// cases outside every area of the level.
     pub key: String,
     /// Unit, area or category name, or the day.
     pub name: String,
@@ -329,7 +328,8 @@ pub struct IndicatorRow {
     pub claimed: u64,
     /// 按时接单数: claimed within the accept limit (接单时限).
     pub claimed_on_time: u64,
-    /// 超期数: went past the handling deadline.
+    /// 超期数: went past the handling deadline of its current clock (a
+    /// reopening or a new dispatch starts a fresh one).
     pub overdue: u64,
     /// 督办数: escalated at least one level.
     pub escalated: u64,

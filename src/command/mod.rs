@@ -127,6 +127,13 @@ impl CommandApi {
     /// category. The counts add up to `total`. Staff see the whole city; a
     /// unit member its unit's subtree; citizens are refused (403). Reflects
     /// a change on any node within about a second.
+    ///
+    /// Refused with 400: a malformed bbox or min after max (`invalid_bbox`),
+    /// a bbox of more than 262,144 cells at the zoom (`bbox_too_large`), an
+    /// unknown code (`unknown_category`, `unknown_unit`, `unknown_area`), a
+    /// period out of order or outside 2000–2100 (`invalid_period`).
+    /// Latitudes beyond ±85.05° are clamped (Web Mercator); a bbox does not
+    /// cross the antimeridian.
     #[oai(path = "/map/clusters", method = "get", operation_id = "mapClusters")]
     #[allow(clippy::too_many_arguments)]
     async fn clusters(
@@ -192,7 +199,8 @@ impl CommandApi {
     /// The cases in `bbox` matching the filters as weighted cells of 16
     /// pixels at `zoom`: each cell at the mean position of its cases, with
     /// `weight` (its cases) and `intensity` (weight over the heaviest
-    /// cell's). Scoped like the clusters.
+    /// cell's). Scoped and refused like the clusters (16-pixel cells count
+    /// towards the 262,144).
     #[oai(path = "/map/heatmap", method = "get", operation_id = "mapHeatmap")]
     #[allow(clippy::too_many_arguments)]
     async fn heatmap(
