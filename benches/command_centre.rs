@@ -5,6 +5,11 @@
 //!
 //! `cargo bench --bench command_centre -- [CASES=1000000] [BACKEND=postgres|sqlite] [N=200]`
 //! Env: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test?sslmode=disable).
+//!
+//! The seeded city is kept for the next run (PostgreSQL schema
+//! `bench_city_<CASES>`, or `target/bench-city-<CASES>.sqlite`), which then
+//! measures without seeding: run twice to see the node's memory without the
+//! seeding's leftovers. Drop the schema or delete the file when done.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sea_orm::{ConnectionTrait, Database, Statement};
@@ -80,29 +85,46 @@ async fn main() {
     c.store.local_root = tmp.path().join("objects").to_string_lossy().into_owned();
     c.limits.login_per_ip = 1_000_000;
     c.workflow.background_jobs = false;
-    let schema = format!("bench_{}", uuid::Uuid::now_v7().simple());
+    let schema = format!("bench_city_{cases}");
     let pg = backend == "postgres";
     if pg {
         let url = std::env::var("BENCH_DATABASE_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into());
         let admin = Database::connect(&url).await.unwrap();
         admin
-            .execute_unprepared(&format!("CREATE SCHEMA \"{schema}\""))
+            .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
             .await
             .unwrap();
         c.database_url = url;
         c.database_schema = Some(schema.clone());
     } else {
-        c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.path().display());
+        let path = format!(
+            "{}/target/bench-city-{cases}.sqlite",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        c.database_url = format!("sqlite://{path}?mode=rwc");
     }
     let db = suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref())
         .await
         .unwrap();
     suishoupai::infra::db::migrate(&db).await.unwrap();
-    let t = Instant::now();
-    let seeded = suishoupai::command::seed::seed(&db, cases, 365, 2026)
+    let have = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM cases",
+        ))
         .await
-        .unwrap();
+        .unwrap()
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .unwrap_or(0);
+    let t = Instant::now();
+    let seeded = if have > 0 {
+        0
+    } else {
+        suishoupai::command::seed::seed(&db, cases, 365, 2026)
+            .await
+            .unwrap()
+    };
     let seed_secs = t.elapsed().as_secs_f64();
     let rss_before = rss_mib();
     let t = Instant::now();
@@ -125,7 +147,13 @@ async fn main() {
         .unwrap()
         .into();
 
-    println!("# command centre, {backend}, {seeded} cases seeded in {seed_secs:.0} s");
+    if seeded > 0 {
+        println!(
+            "# command centre, {backend}: {seeded} cases seeded in this run in {seed_secs:.0} s"
+        );
+    } else {
+        println!("# command centre, {backend}: {have} cases already there");
+    }
     println!(
         "node start (migrate + index load): {load_secs:.1} s; RSS {rss_before:.0} MiB before, {rss_after:.0} MiB after the index"
     );
@@ -264,16 +292,12 @@ async fn main() {
         t.elapsed().as_secs_f64()
     );
     println!("RSS at the end: {:.0} MiB", rss_mib());
-    if pg {
-        let admin =
-            Database::connect(std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
-                "postgres://postgres@127.0.0.1:5432/test?sslmode=disable".into()
-            }))
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-            .await
-            .unwrap();
-    }
+    println!(
+        "(the seeded city stays for the next run: {})",
+        if pg {
+            format!("schema {schema}")
+        } else {
+            "target/bench-city-*.sqlite".into()
+        }
+    );
 }
