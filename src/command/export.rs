@@ -75,63 +75,84 @@ async fn batch(
     Ok(q.all(&state.db).await?)
 }
 
-/// One case as export cells.
-fn cells(state: &AppState, r: &cases::Model) -> Vec<String> {
-    let cats = state.categories.get();
-    let areas = state.areas.get();
-    let dir = state.directory.get();
-    let time = |t: Option<Ts>| {
-        t.map(|t| china(t).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default()
-    };
-    let status = CaseStatus::parse(&r.status);
-    let small = cats.by_id(r.category_id);
-    let big = small.and_then(|c| c.parent_id).and_then(|p| cats.by_id(p));
-    // The area chain, from the case's area upwards.
-    let mut chain = vec![];
-    let mut cur = areas.by_id(r.area_id);
-    while let Some(a) = cur.filter(|_| chain.len() < 4) {
-        chain.push(a);
-        cur = a.parent_id.and_then(|p| areas.by_id(p));
+/// The catalogues an export reads names from, taken once per batch.
+struct Names {
+    cats: std::sync::Arc<crate::categories::catalog::Catalog>,
+    areas: std::sync::Arc<crate::geo::areas::AreaIndex>,
+    dir: std::sync::Arc<crate::routing::Directory>,
+}
+
+impl Names {
+    fn of(state: &AppState) -> Self {
+        Self {
+            cats: state.categories.get(),
+            areas: state.areas.get(),
+            dir: state.directory.get(),
+        }
     }
-    let at_level = |l: crate::geo::areas::Level| {
-        chain
-            .iter()
-            .find(|a| a.level == l)
-            .map(|a| a.name.clone())
-            .unwrap_or_default()
-    };
-    use crate::geo::areas::Level;
-    let overdue = status.is_some_and(|s| super::filter::is_overdue(s, r.overdue_at.is_some()));
-    vec![
-        r.case_no.clone(),
-        status
-            .map(|s| s.label().to_owned())
-            .unwrap_or_else(|| r.status.clone()),
-        big.map(|c| c.name.clone()).unwrap_or_default(),
-        small.map(|c| c.name.clone()).unwrap_or_default(),
-        at_level(Level::District),
-        at_level(Level::Street),
-        at_level(Level::Grid),
-        r.address.clone().unwrap_or_default(),
-        r.description.clone(),
-        format!("{:.6}", r.lat),
-        format!("{:.6}", r.lng),
-        r.unit_id
-            .and_then(|u| dir.units.get(&u))
-            .map(|u| u.name.clone())
-            .unwrap_or_default(),
-        time(Some(r.created_at)),
-        time(r.dispatched_at),
-        time(r.due_at),
-        time(r.resolved_at),
-        time(r.closed_at),
-        if overdue { "是" } else { "否" }.into(),
-        r.escalation_level.to_string(),
-        r.reopen_count.to_string(),
-        r.return_count.to_string(),
-        r.rating.map(|s| s.to_string()).unwrap_or_default(),
-    ]
+
+    fn rows(&self, rows: &[cases::Model]) -> Vec<Vec<String>> {
+        rows.iter().map(|r| self.cells(r)).collect()
+    }
+}
+
+impl Names {
+    /// One case as export cells.
+    fn cells(&self, r: &cases::Model) -> Vec<String> {
+        let (cats, areas, dir) = (&self.cats, &self.areas, &self.dir);
+        let time = |t: Option<Ts>| {
+            t.map(|t| china(t).format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        };
+        let status = CaseStatus::parse(&r.status);
+        let small = cats.by_id(r.category_id);
+        let big = small.and_then(|c| c.parent_id).and_then(|p| cats.by_id(p));
+        // The area chain, from the case's area upwards.
+        let mut chain = vec![];
+        let mut cur = areas.by_id(r.area_id);
+        while let Some(a) = cur.filter(|_| chain.len() < 4) {
+            chain.push(a);
+            cur = a.parent_id.and_then(|p| areas.by_id(p));
+        }
+        let at_level = |l: crate::geo::areas::Level| {
+            chain
+                .iter()
+                .find(|a| a.level == l)
+                .map(|a| a.name.clone())
+                .unwrap_or_default()
+        };
+        use crate::geo::areas::Level;
+        let overdue = status.is_some_and(|s| super::filter::is_overdue(s, r.overdue_at.is_some()));
+        vec![
+            r.case_no.clone(),
+            status
+                .map(|s| s.label().to_owned())
+                .unwrap_or_else(|| r.status.clone()),
+            big.map(|c| c.name.clone()).unwrap_or_default(),
+            small.map(|c| c.name.clone()).unwrap_or_default(),
+            at_level(Level::District),
+            at_level(Level::Street),
+            at_level(Level::Grid),
+            r.address.clone().unwrap_or_default(),
+            r.description.clone(),
+            format!("{:.6}", r.lat),
+            format!("{:.6}", r.lng),
+            r.unit_id
+                .and_then(|u| dir.units.get(&u))
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            time(Some(r.created_at)),
+            time(r.dispatched_at),
+            time(r.due_at),
+            time(r.resolved_at),
+            time(r.closed_at),
+            if overdue { "是" } else { "否" }.into(),
+            r.escalation_level.to_string(),
+            r.reopen_count.to_string(),
+            r.return_count.to_string(),
+            r.rating.map(|s| s.to_string()).unwrap_or_default(),
+        ]
+    }
 }
 
 fn csv_bytes(rows: &[Vec<String>], header: bool) -> Result<Bytes, CaseError> {
@@ -154,45 +175,48 @@ fn csv_bytes(rows: &[Vec<String>], header: bool) -> Result<Bytes, CaseError> {
     Ok(out.into())
 }
 
-/// The matching cases as CSV, batch by batch. The first batch is read
-/// before the response starts, so a failing database is an error status,
-/// not a truncated file.
+/// A batch being read while the previous one is formatted.
+type Pending = tokio::task::JoinHandle<Result<Vec<cases::Model>, CaseError>>;
+
+fn prefetch(state: &AppState, f: &Resolved, after: Option<Uuid>) -> Pending {
+    let (state, f) = (state.clone(), f.clone());
+    tokio::spawn(async move { batch(&state, &f, after).await })
+}
+
+/// The matching cases as CSV, batch by batch, the next batch read while
+/// this one is formatted. The first batch is read before the response
+/// starts, so a failing database is an error status, not a truncated file.
 pub async fn csv_stream(
     state: AppState,
     f: Resolved,
 ) -> Result<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static, CaseError> {
     let first = batch(&state, &f, None).await?;
-    let rows: Vec<Vec<String>> = first.iter().map(|r| cells(&state, r)).collect();
+    let next =
+        (first.len() as u64 == BATCH).then(|| prefetch(&state, &f, first.last().map(|r| r.id)));
+    let rows = Names::of(&state).rows(&first);
     let head = csv_bytes(&rows, true)?;
-    let after = first.last().map(|r| r.id);
-    let more = first.len() as u64 == BATCH;
-    let tail = futures_util::stream::unfold(
-        (state, f, after, more),
-        |(state, f, after, more)| async move {
-            if !more {
-                return None;
-            }
-            let next = match batch(&state, &f, after).await {
-                Ok(b) => b,
-                Err(e) => {
-                    tracing::warn!(error = %e, "export: batch failed; the file is cut short");
-                    return Some((
-                        Err(std::io::Error::other(e.to_string())),
-                        (state, f, after, false),
-                    ));
-                }
-            };
-            let more = next.len() as u64 == BATCH;
-            let after = next.last().map(|r| r.id);
-            let rows: Vec<Vec<String>> = next.iter().map(|r| cells(&state, r)).collect();
-            let chunk = csv_bytes(&rows, false).map_err(|e| std::io::Error::other(e.to_string()));
-            Some((chunk, (state, f, after, more)))
-        },
-    );
+    let tail = futures_util::stream::unfold((state, f, next), |(state, f, next)| async move {
+        let rows = match next?.await {
+            Ok(Ok(rows)) => rows,
+            Ok(Err(e)) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
+            Err(e) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
+        };
+        let following =
+            (rows.len() as u64 == BATCH).then(|| prefetch(&state, &f, rows.last().map(|r| r.id)));
+        let cells = Names::of(&state).rows(&rows);
+        let chunk = csv_bytes(&cells, false).map_err(|e| cut_short(&e.to_string()));
+        Some((chunk, (state, f, following)))
+    });
     Ok(futures_util::StreamExt::chain(
         futures_util::stream::once(async move { Ok(head) }),
         tail,
     ))
+}
+
+/// A failure after the response began: logged, and the file ends there.
+fn cut_short(e: &str) -> std::io::Error {
+    tracing::warn!(error = %e, "export: a batch failed; the file is cut short");
+    std::io::Error::other(e.to_owned())
 }
 
 fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
@@ -227,8 +251,8 @@ pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, 
         let mut after = None;
         loop {
             let rows = handle.block_on(batch(&state, &f, after))?;
-            for r in &rows {
-                for (c, v) in (0u16..).zip(cells(&state, r)) {
+            for r in Names::of(&state).rows(&rows) {
+                for (c, v) in (0u16..).zip(r) {
                     ws.write_string(row, c, v).map_err(xlsx_err)?;
                 }
                 row += 1;
