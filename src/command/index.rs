@@ -78,6 +78,49 @@ impl Entry {
     }
 }
 
+/// The hot part of a case, which every map view scans: 16 bytes, so that
+/// a scan of a million reads 16 MB, not the whole entries.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub x: u32,
+    pub y: u32,
+    pub status: CaseStatus,
+    flags: u8,
+    pub category: u16,
+    pub area: u16,
+    pub unit: u16,
+}
+
+const OVERDUE: u8 = 1;
+const WARNED: u8 = 2;
+const ESCALATED: u8 = 4;
+
+impl Key {
+    fn of(e: &Entry) -> Self {
+        let flag = |b: bool, f: u8| if b { f } else { 0 };
+        Self {
+            x: e.x,
+            y: e.y,
+            status: e.status,
+            flags: flag(e.overdue_marked, OVERDUE)
+                | flag(e.warned_marked, WARNED)
+                | flag(e.escalated(), ESCALATED),
+            category: e.category,
+            area: e.area,
+            unit: e.unit,
+        }
+    }
+    pub fn overdue(&self) -> bool {
+        is_overdue(self.status, self.flags & OVERDUE != 0)
+    }
+    pub fn warned(&self) -> bool {
+        is_warned(self.status, self.flags & WARNED != 0)
+    }
+    pub fn escalated(&self) -> bool {
+        self.flags & ESCALATED != 0
+    }
+}
+
 /// Ids to small numbers, so that a filter is a table lookup.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
@@ -107,6 +150,8 @@ impl Interner {
 #[derive(Default)]
 pub struct Data {
     pub entries: Vec<Entry>,
+    /// `keys[i]` is the hot part of `entries[i]`.
+    pub keys: Vec<Key>,
     by_id: HashMap<Uuid, usize>,
     pub categories: Interner,
     pub areas: Interner,
@@ -127,12 +172,14 @@ impl Data {
             // Reads are applied in the order they were made (one follow
             // task per node), so the last read is the newest state.
             Some(&i) => {
-                if let Some(old) = self.entries.get_mut(i) {
+                if let (Some(old), Some(key)) = (self.entries.get_mut(i), self.keys.get_mut(i)) {
+                    *key = Key::of(&e);
                     *old = e;
                 }
             }
             None => {
                 self.by_id.insert(e.id, self.entries.len());
+                self.keys.push(Key::of(&e));
                 self.entries.push(e);
             }
         }
@@ -183,9 +230,9 @@ pub struct Compiled {
     closed: (Option<Secs>, Option<Secs>),
 }
 
+/// `CaseStatus::ALL` is in declaration order.
 fn status_bit(s: CaseStatus) -> u16 {
-    let i = CaseStatus::ALL.iter().position(|x| *x == s).unwrap_or(0);
-    1 << i
+    1 << (s as u16)
 }
 
 fn in_table(t: &Option<Vec<bool>>, i: u16) -> bool {
@@ -201,16 +248,23 @@ fn in_range(v: Option<Secs>, (from, to): (Option<Secs>, Option<Secs>)) -> bool {
 }
 
 impl Compiled {
-    pub fn matches(&self, e: &Entry) -> bool {
-        self.statuses & status_bit(e.status) != 0
-            && in_table(&self.categories, e.category)
-            && in_table(&self.areas, e.area)
-            && in_table(&self.units, e.unit)
-            && self.overdue.is_none_or(|w| e.overdue() == w)
-            && self.warned.is_none_or(|w| e.warned() == w)
-            && self.escalated.is_none_or(|w| e.escalated() == w)
-            && in_range(Some(e.created), self.created)
-            && in_range(e.closed, self.closed)
+    /// Whether the case at `i` matches; its full entry is read only for
+    /// the period filters.
+    pub fn matches(&self, d: &Data, i: usize) -> bool {
+        let Some(k) = d.keys.get(i) else {
+            return false;
+        };
+        self.statuses & status_bit(k.status) != 0
+            && in_table(&self.categories, k.category)
+            && in_table(&self.areas, k.area)
+            && in_table(&self.units, k.unit)
+            && self.overdue.is_none_or(|w| k.overdue() == w)
+            && self.warned.is_none_or(|w| k.warned() == w)
+            && self.escalated.is_none_or(|w| k.escalated() == w)
+            && (self.created == (None, None) && self.closed == (None, None)
+                || d.entries.get(i).is_some_and(|e| {
+                    in_range(Some(e.created), self.created) && in_range(e.closed, self.closed)
+                }))
     }
 }
 
@@ -277,6 +331,14 @@ pub fn project(lng: f64, lat: f64) -> (u32, u32) {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let clamp = |v: f64| v.clamp(0.0, world - 1.0) as u32;
     (clamp(x), clamp(y))
+}
+
+/// The WGS-84 (lat, lng) of a Web Mercator position.
+pub fn unproject(x: f64, y: f64) -> (f64, f64) {
+    let world = 4_294_967_296.0_f64;
+    let lng = x / world * 360.0 - 180.0;
+    let n = std::f64::consts::PI * (1.0 - 2.0 * y / world);
+    (n.sinh().atan().to_degrees(), lng)
 }
 
 impl Row {
@@ -349,6 +411,7 @@ impl CaseIndex {
             }
         }
         data.entries.shrink_to_fit();
+        data.keys.shrink_to_fit();
         Ok(Self(Arc::new(RwLock::new(data)), db, started))
     }
 

@@ -5,7 +5,8 @@
 //! heatmap of 16-pixel cells, and the areas with their counts.
 
 use super::{
-    index::{Compiled, Data, Entry},
+    filter::{is_overdue, is_warned},
+    index::{Compiled, Data, Key},
     period::Period,
 };
 use crate::core::CaseStatus;
@@ -43,7 +44,7 @@ impl Window {
             * (u64::from(self.y1 >> s) - u64::from(self.y0 >> s) + 1)
     }
 
-    fn holds(&self, e: &Entry) -> bool {
+    fn holds(&self, e: &Key) -> bool {
         e.x >= self.x0 && e.x <= self.x1 && e.y >= self.y0 && e.y <= self.y1
     }
 }
@@ -52,8 +53,8 @@ impl Window {
 #[derive(Debug, Clone)]
 pub struct Cell {
     pub count: u32,
-    lat_sum: f64,
-    lng_sum: f64,
+    x_sum: u64,
+    y_sum: u64,
     pub by_status: [u32; 11],
     pub overdue: u32,
     min: (u32, u32),
@@ -66,8 +67,8 @@ impl Cell {
     fn new(first: usize) -> Self {
         Self {
             count: 0,
-            lat_sum: 0.0,
-            lng_sum: 0.0,
+            x_sum: 0,
+            y_sum: 0,
             by_status: [0; 11],
             overdue: 0,
             min: (u32::MAX, u32::MAX),
@@ -76,13 +77,11 @@ impl Cell {
         }
     }
 
-    fn add(&mut self, e: &Entry) {
+    fn add(&mut self, e: &Key) {
         self.count += 1;
-        self.lat_sum += e.lat;
-        self.lng_sum += e.lng;
-        if let Some(i) = CaseStatus::ALL.iter().position(|s| *s == e.status)
-            && let Some(n) = self.by_status.get_mut(i)
-        {
+        self.x_sum += u64::from(e.x);
+        self.y_sum += u64::from(e.y);
+        if let Some(n) = self.by_status.get_mut(e.status as usize) {
             *n += 1;
         }
         self.overdue += u32::from(e.overdue());
@@ -90,10 +89,12 @@ impl Cell {
         self.max = (self.max.0.max(e.x), self.max.1.max(e.y));
     }
 
-    /// The mean position of its cases (WGS-84 lat, lng).
+    /// The mean position of its cases on the map (WGS-84 lat, lng).
     pub fn centre(&self) -> (f64, f64) {
-        let n = f64::from(self.count.max(1));
-        (self.lat_sum / n, self.lng_sum / n)
+        let n = u64::from(self.count.max(1));
+        #[allow(clippy::cast_precision_loss)]
+        let (x, y) = ((self.x_sum / n) as f64, (self.y_sum / n) as f64);
+        super::index::unproject(x, y)
     }
 
     /// The zoom at which the cell's cases fall into more than one cell;
@@ -130,14 +131,14 @@ pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Ce
         u64::from((w.y1 >> s).saturating_sub(cy0)) + 1,
     );
     // Within the window, so never below the window's first cell.
-    let key = |e: &Entry| {
+    let key = |e: &Key| {
         u64::from((e.x >> s).saturating_sub(cx0)) * ch + u64::from((e.y >> s).saturating_sub(cy0))
     };
     let matching = d
-        .entries
+        .keys
         .iter()
         .enumerate()
-        .filter(|(_, e)| w.holds(e) && f.matches(e));
+        .filter(|(i, k)| w.holds(k) && f.matches(d, *i));
     if cw * ch <= 1 << 16 {
         // Few cells: a dense table.
         let mut grid: Vec<Option<Cell>> = vec![None; usize::try_from(cw * ch).unwrap_or(0)];
@@ -184,7 +185,10 @@ pub fn area_tallies(
     let mut out = vec![AreaTally::default(); n];
     let (start, end) = period.secs();
     let in_period = |t: Option<i64>| t.is_some_and(|t| t >= start && t < end);
-    for e in d.entries.iter().filter(|e| f.matches(e)) {
+    for (i, e) in d.entries.iter().enumerate() {
+        if !f.matches(d, i) {
+            continue;
+        }
         let Some(t) = level_of
             .get(usize::from(e.area))
             .copied()
@@ -195,8 +199,8 @@ pub fn area_tallies(
         };
         t.total += 1;
         t.open += u64::from(CaseStatus::OPEN.contains(&e.status));
-        t.overdue += u64::from(e.overdue());
-        t.warned += u64::from(e.warned());
+        t.overdue += u64::from(is_overdue(e.status, e.overdue_marked));
+        t.warned += u64::from(is_warned(e.status, e.warned_marked));
         t.closed_in_period += u64::from(in_period(e.closed));
         if in_period(e.dispatched) && e.status != CaseStatus::Suspended {
             t.due += 1;

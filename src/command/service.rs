@@ -359,7 +359,12 @@ pub async fn summary(state: &AppState, caller: &Caller) -> Result<Summary, CaseE
             escalated: 0,
             suspended: 0,
         };
-        for e in d.entries.iter().filter(|e| compiled.matches(e)) {
+        for (_, e) in d
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| compiled.matches(d, *i))
+        {
             let open = CaseStatus::OPEN.contains(&e.status);
             s.submitted += u64::from(e.status == CaseStatus::Submitted);
             s.open += u64::from(open);

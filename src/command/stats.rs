@@ -116,11 +116,11 @@ pub fn indicators(
     let (start, end) = period.secs();
     let mut groups: BTreeMap<Key, Tally> = BTreeMap::new();
     let mut all = Tally::default();
-    for e in &d.entries {
+    for (i, e) in d.entries.iter().enumerate() {
         let Some(t) = e.dispatched.filter(|t| *t >= start && *t < end) else {
             continue;
         };
-        if !f.matches(e) {
+        if !f.matches(d, i) {
             continue;
         }
         let key = match by {
