@@ -78,8 +78,8 @@ impl Entry {
     }
 }
 
-/// The hot part of a case, which every map view scans: 16 bytes, so that
-/// a scan of a million reads 16 MB, not the whole entries.
+/// The hot part of a case, which every map view scans: 24 bytes, so that
+/// a scan of a million reads 24 MB, not the whole entries.
 #[derive(Debug, Clone, Copy)]
 pub struct Key {
     pub x: u32,
@@ -89,11 +89,23 @@ pub struct Key {
     pub category: u16,
     pub area: u16,
     pub unit: u16,
+    /// Dispatched and closed, in seconds since [`EPOCH`] (0: not).
+    pub dispatched: u32,
+    pub closed: u32,
+}
+
+/// 2020-01-01T00:00:00Z: the hot key's times count from here.
+pub const EPOCH: i64 = 1_577_836_800;
+
+/// An instant as the hot key stores it.
+pub fn short(t: Option<Secs>) -> u32 {
+    t.map_or(0, |t| u32::try_from((t - EPOCH).max(1)).unwrap_or(u32::MAX))
 }
 
 const OVERDUE: u8 = 1;
 const WARNED: u8 = 2;
 const ESCALATED: u8 = 4;
+const CLOSED_ON_TIME: u8 = 8;
 
 impl Key {
     fn of(e: &Entry) -> Self {
@@ -104,11 +116,17 @@ impl Key {
             status: e.status,
             flags: flag(e.overdue_marked, OVERDUE)
                 | flag(e.warned_marked, WARNED)
-                | flag(e.escalated(), ESCALATED),
+                | flag(e.escalated(), ESCALATED)
+                | flag(e.closed_on_time(), CLOSED_ON_TIME),
             category: e.category,
             area: e.area,
             unit: e.unit,
+            dispatched: short(e.dispatched),
+            closed: short(e.closed),
         }
+    }
+    pub fn closed_on_time(&self) -> bool {
+        self.flags & CLOSED_ON_TIME != 0
     }
     pub fn overdue(&self) -> bool {
         is_overdue(self.status, self.flags & OVERDUE != 0)

@@ -5,8 +5,7 @@
 //! heatmap of 16-pixel cells, and the areas with their counts.
 
 use super::{
-    filter::{is_overdue, is_warned},
-    index::{Compiled, Data, Key},
+    index::{Compiled, Data, Key, short},
     period::Period,
 };
 use crate::core::CaseStatus;
@@ -184,27 +183,28 @@ pub fn area_tallies(
 ) -> Vec<AreaTally> {
     let mut out = vec![AreaTally::default(); n];
     let (start, end) = period.secs();
-    let in_period = |t: Option<i64>| t.is_some_and(|t| t >= start && t < end);
-    for (i, e) in d.entries.iter().enumerate() {
-        if !f.matches(d, i) {
-            continue;
-        }
+    let (start, end) = (short(Some(start)), short(Some(end)));
+    let in_period = |t: u32| t != 0 && t >= start && t < end;
+    for (i, k) in d.keys.iter().enumerate() {
         let Some(t) = level_of
-            .get(usize::from(e.area))
+            .get(usize::from(k.area))
             .copied()
             .flatten()
-            .and_then(|i| out.get_mut(i))
+            .and_then(|a| out.get_mut(a))
         else {
             continue;
         };
+        if !f.matches(d, i) {
+            continue;
+        }
         t.total += 1;
-        t.open += u64::from(CaseStatus::OPEN.contains(&e.status));
-        t.overdue += u64::from(is_overdue(e.status, e.overdue_marked));
-        t.warned += u64::from(is_warned(e.status, e.warned_marked));
-        t.closed_in_period += u64::from(in_period(e.closed));
-        if in_period(e.dispatched) && e.status != CaseStatus::Suspended {
+        t.open += u64::from(CaseStatus::OPEN.contains(&k.status));
+        t.overdue += u64::from(k.overdue());
+        t.warned += u64::from(k.warned());
+        t.closed_in_period += u64::from(in_period(k.closed));
+        if in_period(k.dispatched) && k.status != CaseStatus::Suspended {
             t.due += 1;
-            t.closed_on_time += u64::from(e.closed_on_time());
+            t.closed_on_time += u64::from(k.closed_on_time());
         }
     }
     out
