@@ -89,6 +89,14 @@ async fn history(app: &TestApp) -> Vec<String> {
         app.act_ok(&sup, &ids[3], "escalate", json!({"note": "督办"}))
             .await;
     }
+    // The index follows the commits within moments: wait until it shows
+    // the whole history (the escalation was the last action).
+    let settled = eventually(5, || async {
+        let s = get_json(app, &disp, "/api/v1/stats/summary").await;
+        s["submitted"] == 1 && s["open"] == 5 && s["overdue"] == 1 && s["escalated"] == 1
+    })
+    .await;
+    assert!(settled, "the index follows the history");
     ids
 }
 
