@@ -777,6 +777,20 @@ async fn the_seed_fills_a_believable_year() {
     let sat = t["satisfactionRate"]["value"].as_f64().unwrap();
     assert!((0.65..0.85).contains(&sat), "satisfaction {sat}");
     assert!(t["meanHandlingHours"].as_f64().unwrap() > 0.0);
+    // The export pages through every case once (two batches and more).
+    let csv = app
+        .get("/api/v1/exports/cases.csv", Some(&disp))
+        .await
+        .text()
+        .await
+        .unwrap();
+    let numbers: std::collections::HashSet<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(csv.lines().count() as u64 - 1, stored, "one row per case");
+    assert_eq!(numbers.len() as u64, stored, "no case twice");
     // A seeded case opens like any other, with its timeline.
     let list = get_json(&app, &disp, "/api/v1/cases?status=closed&limit=1").await;
     let id = list["items"][0]["id"].as_str().unwrap();

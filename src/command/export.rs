@@ -18,7 +18,8 @@ use bytes::Bytes;
 use entity::cases::{self, Column as C};
 use futures_util::Stream;
 use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DbBackend, EntityTrait, FromQueryResult, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -85,9 +86,25 @@ struct Row {
     reopen_count: i32,
     return_count: i32,
     rating: Option<i32>,
+    /// SQLite's rowid (0 on PostgreSQL).
+    rowid: i64,
 }
 
-async fn batch(state: &AppState, f: &Resolved, after: Option<Uuid>) -> Result<Vec<Row>, CaseError> {
+/// Where the next batch starts: the last row's id and rowid.
+type Cursor = Option<(Uuid, i64)>;
+
+impl Row {
+    fn cursor(&self) -> (Uuid, i64) {
+        (self.id, self.rowid)
+    }
+}
+
+/// The next batch after `after`. PostgreSQL reads in id order (its
+/// primary-key index); SQLite in rowid order, the table's own order, since
+/// id order there walks an index and fetches every row out of place
+/// (seven times slower at a million cases).
+async fn batch(state: &AppState, f: &Resolved, after: Cursor) -> Result<Vec<Row>, CaseError> {
+    let sqlite = state.db.get_database_backend() == DbBackend::Sqlite;
     let mut q = cases::Entity::find()
         .select_only()
         .columns([
@@ -113,10 +130,21 @@ async fn batch(state: &AppState, f: &Resolved, after: Option<Uuid>) -> Result<Ve
             C::Rating,
         ])
         .filter(f.condition())
-        .order_by_asc(C::Id)
         .limit(BATCH);
-    if let Some(a) = after {
-        q = q.filter(C::Id.gt(a));
+    if sqlite {
+        q = q
+            .expr_as(Expr::cust("rowid"), "rowid")
+            .order_by(Expr::cust("rowid"), Order::Asc);
+        if let Some((_, rowid)) = after {
+            q = q.filter(Expr::cust_with_values("rowid > ?", [rowid]));
+        }
+    } else {
+        q = q
+            .expr_as(Expr::cust("0::bigint"), "rowid")
+            .order_by_asc(C::Id);
+        if let Some((id, _)) = after {
+            q = q.filter(C::Id.gt(id));
+        }
     }
     Ok(q.into_model::<Row>().all(&state.db).await?)
 }
@@ -240,7 +268,7 @@ fn csv_bytes(rows: &[Vec<String>], header: bool) -> Result<Bytes, CaseError> {
 /// A batch being read while the previous one is formatted.
 type Pending = tokio::task::JoinHandle<Result<Vec<Row>, CaseError>>;
 
-fn prefetch(state: &AppState, f: &Resolved, after: Option<Uuid>) -> Pending {
+fn prefetch(state: &AppState, f: &Resolved, after: Cursor) -> Pending {
     let (state, f) = (state.clone(), f.clone());
     tokio::spawn(async move { batch(&state, &f, after).await })
 }
@@ -254,7 +282,7 @@ pub async fn csv_stream(
 ) -> Result<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static, CaseError> {
     let first = batch(&state, &f, None).await?;
     let next =
-        (first.len() as u64 == BATCH).then(|| prefetch(&state, &f, first.last().map(|r| r.id)));
+        (first.len() as u64 == BATCH).then(|| prefetch(&state, &f, first.last().map(Row::cursor)));
     let rows = Names::of(&state).rows(&first);
     let head = csv_bytes(&rows, true)?;
     let tail = futures_util::stream::unfold((state, f, next), |(state, f, next)| async move {
@@ -263,8 +291,8 @@ pub async fn csv_stream(
             Ok(Err(e)) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
             Err(e) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
         };
-        let following =
-            (rows.len() as u64 == BATCH).then(|| prefetch(&state, &f, rows.last().map(|r| r.id)));
+        let following = (rows.len() as u64 == BATCH)
+            .then(|| prefetch(&state, &f, rows.last().map(Row::cursor)));
         let cells = Names::of(&state).rows(&rows);
         let chunk = csv_bytes(&cells, false).map_err(|e| cut_short(&e.to_string()));
         Some((chunk, (state, f, following)))
@@ -319,7 +347,7 @@ pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, 
                 }
                 row += 1;
             }
-            after = rows.last().map(|r| r.id);
+            after = rows.last().map(Row::cursor);
             if (rows.len() as u64) < BATCH {
                 break;
             }
