@@ -5,6 +5,7 @@ mod actions_api;
 pub mod clock;
 pub mod dto;
 pub mod error;
+pub mod filter;
 pub mod model;
 pub mod numbers;
 pub mod repo;
@@ -87,7 +88,7 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
-            filter: crate::command::filter::CaseFilter {
+            filter: filter::CaseFilter {
                 statuses: status
                     .0
                     .unwrap_or_default()

@@ -8,7 +8,8 @@
 //! `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice
 //! for CSV injection); XLSX cells are written as strings, never formulas.
 
-use super::{dto::IndicatorTable, filter::Resolved};
+use super::dto::IndicatorTable;
+use crate::cases::filter::Resolved;
 use crate::{
     cases::error::CaseError,
     core::{CaseStatus, Ts, time::china},
@@ -210,7 +211,8 @@ impl Names {
                 .unwrap_or_default()
         };
         use crate::geo::areas::Level;
-        let overdue = status.is_some_and(|s| super::filter::is_overdue(s, r.overdue_at.is_some()));
+        let overdue =
+            status.is_some_and(|s| crate::cases::filter::is_overdue(s, r.overdue_at.is_some()));
         vec![
             r.case_no.clone(),
             status

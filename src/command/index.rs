@@ -8,7 +8,7 @@
 //! the cases whose `updated_at` moved, every few seconds. The database
 //! stays the only copy: a node can always rebuild its index.
 
-use super::filter::{Resolved, is_overdue, is_warned};
+use crate::cases::filter::{Resolved, is_overdue, is_warned};
 use crate::{
     core::{CaseStatus, Ts, time::utc},
     live::bus::LiveBus,

@@ -5,7 +5,6 @@
 
 pub mod dto;
 pub mod export;
-pub mod filter;
 pub mod index;
 pub mod map;
 pub mod period;
@@ -13,6 +12,7 @@ pub mod seed;
 pub mod service;
 pub mod stats;
 
+use crate::cases::filter::CaseFilter;
 use crate::{
     api::Tag,
     auth::BearerAuth,
@@ -26,7 +26,6 @@ use dto::{
     AreaCollection, AreaLevel, ClusterCollection, GroupBy, HeatmapCollection, IndicatorTable,
     Summary,
 };
-use filter::CaseFilter;
 use poem::{Body, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,

@@ -8,7 +8,6 @@ use super::{
         HeatProperties, HeatmapCollection, IndicatorRow, IndicatorTable, PointGeometry, Ratio,
         Summary,
     },
-    filter::CaseFilter,
     index::{Data, Interner},
     map::{self, Window},
     period::Period,
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::{
     cases::error::CaseError,
+    cases::filter::CaseFilter,
     core::{Caller, CaseStatus},
     geo::{
         areas::{AreaIndex, AreaShape, Level},

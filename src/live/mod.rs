@@ -50,7 +50,7 @@ impl LiveApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<EventStream<BoxStream<'static, FeedEvent>>, FeedErrors> {
-        let scope = crate::command::filter::scope(&state, &auth.0)?;
+        let scope = crate::cases::filter::scope(&state, &auth.0)?;
         let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into());
         Ok(EventStream::new(stream)
             .keep_alive(std::time::Duration::from_secs(15))

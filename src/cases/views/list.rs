@@ -5,9 +5,9 @@ use crate::{
     cases::{
         dto::{CasePage, CaseSummary},
         error::CaseError,
+        filter::CaseFilter,
         model::Case,
     },
-    command::filter::CaseFilter,
     core::{
         Caller,
         page::{decode_cursor, split_page},
