@@ -52,6 +52,34 @@ pub struct Config {
     pub workflow: WorkflowConfig,
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
+    pub console: ConsoleConfig,
+}
+
+/// The staff console's basemap. With no tile URL the map draws the city's
+/// areas on a plain background and needs no network.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ConsoleConfig {
+    /// A raster tile URL template (`{z}`, `{x}`, `{y}`, and `{s}` for a
+    /// subdomain), e.g. Tianditu's `vec_w` or AMap's tiles.
+    pub tile_url: Option<String>,
+    /// Subdomains for `{s}`, e.g. "01234567" for Tianditu's t0–t7.
+    pub tile_subdomains: String,
+    /// The datum the tiles are drawn in: gcj02 (AMap, Tencent) or wgs84
+    /// (Tianditu, OpenStreetMap). The console asks the API for that datum.
+    pub tile_coord_system: TileDatum,
+    /// The attribution shown on the map (tile licences require one).
+    pub tile_attribution: String,
+    /// The highest zoom the tiles have.
+    pub tile_max_zoom: u8,
+}
+
+/// The datum a basemap is drawn in.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TileDatum {
+    #[default]
+    Wgs84,
+    Gcj02,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -259,6 +287,10 @@ impl Default for Config {
                 cache_refresh_ms: 5000,
                 index_catch_up_ms: 5000,
                 background_jobs: true,
+            },
+            console: ConsoleConfig {
+                tile_max_zoom: 18,
+                ..ConsoleConfig::default()
             },
             shutdown_grace_secs: 30,
         }

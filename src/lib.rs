@@ -11,6 +11,7 @@ pub mod cases;
 pub mod categories;
 pub mod command;
 pub mod config;
+pub mod console;
 pub mod core;
 pub mod demo;
 pub mod error;
@@ -115,6 +116,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
     let spec = api.spec_endpoint();
     Route::new()
         .nest("/docs", ui)
+        .nest("/console", console::routes())
         .at("/openapi.json", spec)
         .nest("/", api)
         .data(state.clone())

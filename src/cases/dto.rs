@@ -203,6 +203,64 @@ pub struct RatingView {
     pub at: Ts,
 }
 
+/// An action on a case, by the operation that takes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum CaseAction {
+    /// `POST /cases/{id}/accept` (受理/立案).
+    Accept,
+    /// `POST /cases/{id}/reject` (不予受理).
+    Reject,
+    /// `POST /cases/{id}/mark-duplicate` (重复).
+    MarkDuplicate,
+    /// `POST /cases/{id}/dispatch` (派遣/改派).
+    Dispatch,
+    /// `POST /cases/{id}/claim` (接单).
+    Claim,
+    /// `POST /cases/{id}/return` (回退).
+    Return,
+    /// `POST /cases/{id}/resolve` (处置反馈).
+    Resolve,
+    /// `POST /cases/{id}/verify` with `close` (结案).
+    Close,
+    /// `POST /cases/{id}/verify` with `reopen` (返工).
+    Reopen,
+    /// `POST /cases/{id}/suspend` (挂账).
+    Suspend,
+    /// `POST /cases/{id}/resume`.
+    Resume,
+    /// `POST /cases/{id}/escalate` (督办).
+    Escalate,
+    /// `POST /cases/{id}/extensions` (延期申请).
+    RequestExtension,
+    /// `POST /cases/{id}/extensions/{eid}/decision` on the waiting request.
+    DecideExtension,
+}
+
+impl CaseAction {
+    /// The action of a command template (see `transition::available`).
+    pub fn of(c: &crate::cases::transition::Command) -> Option<Self> {
+        use crate::cases::transition::Command as K;
+        Some(match c {
+            K::Accept => Self::Accept,
+            K::Reject => Self::Reject,
+            K::MarkDuplicate { .. } => Self::MarkDuplicate,
+            K::Dispatch { .. } => Self::Dispatch,
+            K::Claim => Self::Claim,
+            K::Return => Self::Return,
+            K::Resolve { .. } => Self::Resolve,
+            K::Verify { close: true } => Self::Close,
+            K::Verify { close: false } => Self::Reopen,
+            K::Suspend => Self::Suspend,
+            K::Resume => Self::Resume,
+            K::Escalate => Self::Escalate,
+            K::RequestExtension { .. } => Self::RequestExtension,
+            K::DecideExtension { .. } => Self::DecideExtension,
+            K::Rate { .. } | K::AutoDispatch { .. } | K::Tick => return None,
+        })
+    }
+}
+
 /// Deadlines and escalation of a case.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -234,6 +292,11 @@ pub struct Deadlines {
     pub minutes_left_when_suspended: Option<i64>,
     /// An extension was approved.
     pub extended: bool,
+    /// Minutes left to `dueAt` on the case's clock (working minutes for
+    /// 工作时 and 工作日 limits, natural minutes otherwise); negative:
+    /// minutes past it. Absent while no clock runs.
+    #[oai(skip_serializing_if_is_none)]
+    pub minutes_left: Option<i64>,
 }
 
 /// A case as staff and units see it (never the reporter's identity).
@@ -271,6 +334,10 @@ pub struct CaseView {
     pub duplicate_of: Option<CaseRef>,
     /// Open cases nearby of the same category (for the dispatcher).
     pub duplicate_candidates: Vec<DuplicateCandidate>,
+    /// What the caller may do now, given its role, the status and, for a
+    /// unit member, whether the case is its own unit's. Each still checks
+    /// its input (a note, photos, the target) and the version.
+    pub actions: Vec<CaseAction>,
     /// Extension requests, oldest first.
     pub extensions: Vec<ExtensionView>,
     /// The citizen's rating.
@@ -338,4 +405,20 @@ pub struct ReporterView {
     pub phone: Option<String>,
     /// Display name.
     pub display_name: String,
+}
+
+/// A unit of the directory.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct UnitEntry {
+    pub id: Uuid,
+    /// Code (what `unitCode` and the `unit` filters take).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// chengguan | huanwei | jiaojing | street_office | property | other
+    pub kind: String,
+    /// The parent unit (where escalation goes); absent at the top.
+    #[oai(skip_serializing_if_is_none)]
+    pub parent_id: Option<Uuid>,
 }

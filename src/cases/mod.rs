@@ -21,7 +21,7 @@ use crate::{
     web::enums::CoordSystem,
 };
 use chrono::{DateTime, FixedOffset};
-use dto::{CasePage, CaseView, ReporterView};
+use dto::{CasePage, CaseView, ReporterView, UnitEntry};
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -140,6 +140,20 @@ impl CasesApi {
         Ok(Json(
             views::get(&state, &auth.0, id.0, coord_system.0.into()).await?,
         ))
+    }
+
+    /// The unit directory
+    ///
+    /// The units a case can be dispatched to (派遣/改派), with their tree:
+    /// staff see every unit; a unit member its unit and its sub-units.
+    /// Sorted by code. Citizens are refused (403).
+    #[oai(path = "/units", method = "get", operation_id = "listUnits")]
+    async fn units(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<UnitEntry>>, ListErrors> {
+        Ok(Json(views::units(&state, &auth.0)?))
     }
 
     /// The reporter's identity (staff, audited)

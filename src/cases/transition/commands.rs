@@ -4,7 +4,7 @@
 use super::{CaseRef, ExtensionRef, Refusal};
 use crate::{
     cases::model::Case,
-    core::{CaseStatus, CaseStatus as S, LimitUnit, Role},
+    core::{Caller, CaseStatus, CaseStatus as S, LimitUnit, Role},
 };
 use uuid::Uuid;
 
@@ -151,4 +151,40 @@ impl Command {
             _ => Ok(()),
         }
     }
+}
+
+/// The commands a person may give on a case as it is now: the role, the
+/// status and, for a unit member, that the case is its own unit's. What
+/// depends on the input (a note, photos, the target unit or case) is left
+/// to the command itself. `extension_pending`: a request waits for a
+/// decision. Templates only: their arguments are placeholders.
+pub fn available(case: &Case, caller: &Caller, extension_pending: bool) -> Vec<Command> {
+    let candidates = [
+        Command::Accept,
+        Command::Reject,
+        Command::MarkDuplicate { target: None },
+        Command::Dispatch { unit_code: None },
+        Command::Claim,
+        Command::Return,
+        Command::Resolve { media_ids: vec![] },
+        Command::Verify { close: true },
+        Command::Verify { close: false },
+        Command::Suspend,
+        Command::Resume,
+        Command::Escalate,
+        Command::RequestExtension {
+            id: Uuid::nil(),
+            amount: 0,
+            unit: None,
+            pending: extension_pending,
+        },
+    ];
+    let own =
+        caller.role != Role::UnitMember || case.unit_id.is_some_and(|u| Some(u) == caller.unit_id);
+    candidates
+        .into_iter()
+        .filter(|c| c.roles().is_some_and(|r| r.contains(&caller.role)))
+        .filter(|c| c.from().is_none_or(|f| f.contains(&case.status)))
+        .filter(|c| own && !(matches!(c, Command::RequestExtension { .. }) && extension_pending))
+        .collect()
 }

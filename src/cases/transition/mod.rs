@@ -14,7 +14,7 @@ mod deadlines;
 mod tests;
 mod timers;
 
-pub use commands::Command;
+pub use commands::{Command, available};
 pub use timers::{Due, what_is_due};
 
 use super::{

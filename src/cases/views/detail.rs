@@ -13,11 +13,12 @@ use crate::{
     audit,
     cases::{
         dto::{
-            CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView, RatingView,
-            ReporterView, StaffTimelineEntry,
+            CaseAction, CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView,
+            RatingView, ReporterView, StaffTimelineEntry,
         },
         error::CaseError,
         model::Case,
+        transition,
     },
     core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
     geo::coords::{CoordSystem, Wgs84},
@@ -213,6 +214,16 @@ pub async fn show(
         })
         .collect::<Result<Vec<_>, CaseError>>()?;
     let k = &case.clock;
+    let pending = extensions
+        .iter()
+        .any(|e| e.status == ExtensionStatus::Pending.as_str());
+    let mut actions: Vec<CaseAction> = transition::available(&case, caller, pending)
+        .iter()
+        .filter_map(CaseAction::of)
+        .collect();
+    if pending && caller.role == Role::Dispatcher {
+        actions.push(CaseAction::DecideExtension);
+    }
     Ok(CaseView {
         id: case.id,
         case_no: case.case_no.clone(),
@@ -240,6 +251,7 @@ pub async fn show(
             escalated_to: unit_ref(&dir, k.escalated_unit_id),
             minutes_left_when_suspended: k.left_minutes,
             extended: case.extended,
+            minutes_left: minutes_left(state, &case),
         },
         suspended_from: case.suspended_from.map(Into::into),
         duplicate_of: case
@@ -248,6 +260,7 @@ pub async fn show(
             .map(case_ref)
             .transpose()?,
         duplicate_candidates,
+        actions,
         extensions,
         rating: case.rating.as_ref().map(|x| RatingView {
             score: x.score,
@@ -297,5 +310,20 @@ pub async fn reporter(
         openid: u.openid,
         phone: u.phone,
         display_name: u.display_name,
+    })
+}
+
+/// Clock minutes from now to the deadline (negative past it), while a
+/// clock runs.
+fn minutes_left(state: &AppState, case: &Case) -> Option<i64> {
+    let (kind, due) = (case.clock.kind?, case.clock.due_at?);
+    if !CaseStatus::CLOCK_RUNS.contains(&case.status) {
+        return None;
+    }
+    let (clock, now) = (state.clock(), utc_now());
+    Some(if now <= due {
+        clock.between(kind, now, due)
+    } else {
+        -clock.between(kind, due, now)
     })
 }

@@ -32,3 +32,26 @@ fn unit_ref(dir: &Directory, id: Option<Uuid>) -> Option<UnitRef> {
         name: u.name.clone(),
     })
 }
+
+/// The unit directory as the caller may see it (its scope), by code.
+pub fn units(
+    state: &crate::state::AppState,
+    caller: &Caller,
+) -> Result<Vec<super::dto::UnitEntry>, CaseError> {
+    let scope = super::filter::scope(state, caller)?;
+    let dir = state.directory.get();
+    let mut out: Vec<_> = dir
+        .units
+        .values()
+        .filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id)))
+        .map(|u| super::dto::UnitEntry {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+            kind: u.kind.clone(),
+            parent_id: u.parent_id,
+        })
+        .collect();
+    out.sort_by(|a, b| a.code.cmp(&b.code));
+    Ok(out)
+}

@@ -1,0 +1,103 @@
+//! Builds the staff console (`src/console/web`, a Vite project) with npm
+//! and writes the list of its files for `src/console/mod.rs` to embed, so
+//! that `cargo build` alone yields one binary that serves `/console/`.
+//!
+//! `npm ci` runs when `node_modules` is missing or older than the lockfile;
+//! `npm run build` writes into `$OUT_DIR/console`. Without npm the build
+//! stops with a message that says what to install.
+
+use std::{
+    env, fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+fn main() {
+    let web = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("src/console/web");
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let dist = out.join("console");
+    for p in [
+        "src",
+        "index.html",
+        "package.json",
+        "package-lock.json",
+        "vite.config.js",
+    ] {
+        println!("cargo:rerun-if-changed={}", web.join(p).display());
+    }
+    println!("cargo:rerun-if-env-changed=NPM");
+
+    let npm = env::var("NPM").unwrap_or_else(|_| "npm".into());
+    if stale(&web) {
+        run(
+            &npm,
+            &["ci", "--no-audit", "--no-fund"],
+            Path::new(""),
+            &web,
+        );
+    }
+    run(&npm, &["run", "build", "--", "--outDir"], &dist, &web);
+
+    let mut files = vec![];
+    walk(&dist, &dist, &mut files);
+    files.sort();
+    let entries: String = files
+        .iter()
+        .map(|(rel, abs)| format!("    ({rel:?}, include_bytes!({abs:?})),\n"))
+        .collect();
+    fs::write(
+        out.join("console_assets.rs"),
+        format!("/// The console's files, by path under `/console/`.\npub static FILES: &[(&str, &[u8])] = &[\n{entries}];\n"),
+    )
+    .unwrap();
+}
+
+/// Whether `node_modules` must be (re)installed from the lockfile.
+fn stale(web: &Path) -> bool {
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (
+        modified(&web.join("node_modules/.package-lock.json")),
+        modified(&web.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(lock)) => installed < lock,
+        _ => true,
+    }
+}
+
+/// Runs npm with `args` (and `dir` appended when not empty) in `web`.
+fn run(npm: &str, args: &[&str], dir: &Path, web: &Path) {
+    let mut cmd = Command::new(npm);
+    cmd.args(args).current_dir(web);
+    if !dir.as_os_str().is_empty() {
+        cmd.arg(dir).arg("--emptyOutDir");
+    }
+    let status = cmd.status().unwrap_or_else(|e| {
+        panic!(
+            "\n\nThe staff console is built with npm, which could not be run ({npm}: {e}).\n\
+             Install Node.js 20+ with npm 10+ (Debian: `apt-get install nodejs npm`), \
+             or point the NPM variable at npm, then build again.\n\n"
+        )
+    });
+    assert!(
+        status.success(),
+        "\n\n`{npm} {}` failed in {} ({status}); its output is above.\n\n",
+        args.join(" "),
+        web.display()
+    );
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            walk(root, &p, out);
+        } else {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, p.to_string_lossy().into_owned()));
+        }
+    }
+}

@@ -1,0 +1,187 @@
+// The console end to end in headless Chromium (Debian's package, driven by
+// playwright-core): a dispatcher watches a case submitted through the API
+// appear on the map, opens and dispatches it; the unit claims it and
+// resolves it with an after-photo uploaded through the page; the
+// dispatcher closes it; the indicators page counts it. A screenshot of
+// each page goes to $SCREENSHOTS.
+//
+// Run by tests/console.rs against an app it started:
+//   BASE_URL=http://127.0.0.1:PORT CHROMIUM=/usr/bin/chromium PHOTO=a.jpg AFTER_PHOTO=b.png node e2e/console.mjs
+import assert from 'node:assert/strict'
+import { mkdirSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { chromium } from 'playwright-core'
+
+const base = process.env.BASE_URL
+const shots = process.env.SCREENSHOTS || 'console-e2e'
+const photo = process.env.PHOTO
+const afterPhoto = process.env.AFTER_PHOTO
+assert.ok(base && photo && afterPhoto, 'BASE_URL, PHOTO and AFTER_PHOTO are required')
+mkdirSync(shots, { recursive: true })
+
+const DISPATCHER = ['dispatcher', 'Dispatch@2026']
+const UNIT = ['sh-cgj', 'Unit@2026']
+const AT = { lat: 40.7903, lng: 111.7004 }
+
+async function http(path, { token, body, form, method } = {}) {
+  const headers = token ? { Authorization: 'Bearer ' + token } : {}
+  let payload
+  if (form) payload = form
+  else if (body) {
+    headers['Content-Type'] = 'application/json'
+    payload = JSON.stringify(body)
+  }
+  const res = await fetch(base + '/api/v1' + path, { method: method || (payload ? 'POST' : 'GET'), headers, body: payload })
+  const json = await res.json()
+  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`)
+  return json
+}
+
+/** Submits a 占道经营 report (manual review) as a citizen, through the API. */
+async function submit() {
+  const { token } = await http('/auth/dev', { body: { openid: 'e2e-citizen' } })
+  const form = new FormData()
+  form.append('file', new Blob([readFileSync(photo)], { type: 'image/jpeg' }), basename(photo))
+  const media = await http('/media', { token, form })
+  return http('/reports', {
+    token,
+    body: {
+      categoryCode: '0301',
+      description: '人行道上有流动摊贩占道经营（浏览器测试）',
+      location: { ...AT, coordSystem: 'wgs84' },
+      address: '大学西路 1 号',
+      mediaIds: [media.id],
+    },
+  })
+}
+
+function today() {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+}
+async function closedThisMonth(token) {
+  const from = today().slice(0, 8) + '01'
+  const t = await http(`/stats/indicators?groupBy=unit&from=${from}&to=${today()}`, { token })
+  return t.total.closed
+}
+
+let step = 0
+async function shot(page, name) {
+  step += 1
+  await page.screenshot({ path: join(shots, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: false })
+}
+
+async function login(page, [user, pass], who) {
+  await page.goto(base + '/console/')
+  await page.getByLabel('用户名').fill(user)
+  await page.getByLabel('密码').fill(pass)
+  await shot(page, 'login-' + user)
+  await page.getByRole('button', { name: '登录' }).click()
+  await page.getByTestId('who').filter({ hasText: who }).waitFor()
+}
+
+async function logout(page) {
+  await page.getByRole('button', { name: '退出' }).click()
+  await page.getByLabel('用户名').waitFor()
+}
+
+/** Confirms the open action dialog and waits for the case to reach `status`. */
+async function act(page, action, status, fill) {
+  await page.locator(`[data-action="${action}"]`).click()
+  const dialog = page.getByRole('dialog')
+  await dialog.waitFor()
+  if (fill) await fill(dialog)
+  await dialog.getByTestId('confirm').click()
+  await page.getByTestId('case-status').filter({ hasText: status }).waitFor({ timeout: 15000 })
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-dev-shm-usage'],
+})
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
+page.on('pageerror', (e) => console.error('page error:', e.message))
+try {
+  const staff = (await http('/auth/password', { body: { username: DISPATCHER[0], password: DISPATCHER[1] } })).token
+  const closedBefore = await closedThisMonth(staff)
+
+  // 1. The dispatcher logs in and watches the map around the place.
+  await login(page, DISPATCHER, '派遣员')
+  await page.goto(`${base}/console/#/map?lat=${AT.lat}&lng=${AT.lng}&z=17`)
+  await page.getByTestId('map-total').filter({ hasText: /\d/ }).waitFor()
+  await page.locator('.leaflet-overlay-pane path:not([d="M0 0"])').first().waitFor() // the areas are drawn
+  await page.getByTestId('warned-count').filter({ hasText: /\d/ }).waitFor()
+  await shot(page, 'map')
+
+  // 2. A citizen reports through the API; the case appears without a reload.
+  const report = await submit()
+  const marker = page.locator(`[data-case-no="${report.caseNo}"]`)
+  await marker.waitFor({ timeout: 10000 })
+  await page.getByTestId('feed').getByText(report.caseNo).waitFor()
+  await shot(page, 'map-new-case')
+
+  // 3. Open it from the map and dispatch it.
+  await marker.click()
+  await page.getByTestId('case-no').filter({ hasText: report.caseNo }).waitFor()
+  await shot(page, 'case-submitted')
+  await act(page, 'dispatch', '已派遣', async (d) => {
+    await d.getByLabel('派遣至').selectOption(UNIT[0])
+    await shot(page, 'dispatch-dialog')
+  })
+  await shot(page, 'case-dispatched')
+
+  // 4. The unit sees it in its inbox, claims it and resolves it with a photo.
+  await logout(page)
+  await login(page, UNIT, '')
+  await page.waitForURL(/#\/inbox/)
+  const row = page.getByRole('row').filter({ hasText: report.caseNo })
+  await row.waitFor()
+  await shot(page, 'unit-inbox')
+  await row.click()
+  await page.getByTestId('case-no').filter({ hasText: report.caseNo }).waitFor()
+  await act(page, 'claim', '处置中')
+  await act(page, 'resolve', '已处置', async (d) => {
+    await d.locator('input[type=file]').setInputFiles(afterPhoto)
+    await d.getByLabel('备注（可选）').fill('摊贩已劝离，人行道恢复通行')
+  })
+  await page.getByTestId('after-photos').locator('img').first().waitFor()
+  await shot(page, 'case-resolved')
+
+  // 5. The dispatcher verifies and closes it.
+  await logout(page)
+  await login(page, DISPATCHER, '派遣员')
+  await page.goto(`${base}/console/#/cases/${report.id}`)
+  await page.getByTestId('case-no').filter({ hasText: report.caseNo }).waitFor()
+  await act(page, 'close', '已结案')
+  await shot(page, 'case-closed')
+
+  // 6. The indicators page counts it.
+  await page.goto(`${base}/console/#/stats?groupBy=unit`)
+  const total = page.getByTestId('indicators').locator('tr[data-key="total"] td[data-col="closed"]')
+  await total.filter({ hasText: String(closedBefore + 1) }).waitFor()
+  assert.equal(await closedThisMonth(staff), closedBefore + 1)
+  await page.locator('.chart canvas').first().waitFor()
+  await shot(page, 'indicators')
+
+  // 7. The case list, and the map in its other modes.
+  await page.goto(`${base}/console/#/cases`)
+  await page.getByRole('row').filter({ hasText: report.caseNo }).waitFor()
+  await shot(page, 'case-list')
+  await page.goto(`${base}/console/#/map?mode=areas&level=district&z=11&lat=40.8&lng=111.7`)
+  await page.getByTestId('map-total').filter({ hasText: /\d/ }).waitFor()
+  await shot(page, 'map-areas')
+
+  // 8. A tablet, portrait: the panel moves above the map, nothing is cut off.
+  await page.setViewportSize({ width: 820, height: 1180 })
+  await page.goto(`${base}/console/#/map?lat=${AT.lat}&lng=${AT.lng}&z=16`)
+  await page.locator(`[data-case-no="${report.caseNo}"]`).waitFor()
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a tablet`)
+  await shot(page, 'tablet-map')
+  console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)
+} catch (e) {
+  await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {})
+  console.error('failed at', page.url())
+  throw e
+} finally {
+  await browser.close()
+}

@@ -1,0 +1,113 @@
+// Chinese labels and colours shared by the views.
+export const STATUS = {
+  submitted: '待受理',
+  rejected: '不予受理',
+  duplicate: '重复',
+  accepted: '已立案',
+  dispatched: '已派遣',
+  returned: '已回退',
+  in_progress: '处置中',
+  resolved: '已处置',
+  closed: '已结案',
+  reopened: '返工',
+  suspended: '挂账',
+}
+
+export const STATUS_COLOR = {
+  submitted: '#7c3aed',
+  rejected: '#6b7280',
+  duplicate: '#9ca3af',
+  accepted: '#2563eb',
+  dispatched: '#0891b2',
+  returned: '#d97706',
+  in_progress: '#0d9488',
+  resolved: '#16a34a',
+  closed: '#4b5563',
+  reopened: '#db2777',
+  suspended: '#a16207',
+}
+
+export const ROLE = {
+  admin: '管理员',
+  dispatcher: '派遣员',
+  supervisor: '督办员',
+  unit_member: '责任单位',
+  citizen: '市民',
+}
+
+export const ACTION = {
+  accept: '受理立案',
+  reject: '不予受理',
+  mark_duplicate: '标记重复',
+  dispatch: '派遣',
+  claim: '接单',
+  return: '回退',
+  resolve: '处置反馈',
+  close: '核查结案',
+  reopen: '返工',
+  suspend: '挂账',
+  resume: '恢复',
+  escalate: '督办',
+  request_extension: '申请延期',
+  decide_extension: '审批延期',
+}
+
+/** Timeline action names as stored. */
+export const EVENT = {
+  ...ACTION,
+  submit: '上报',
+  auto_dispatch: '自动派遣',
+  warning: '预警',
+  overdue: '超期',
+  accept_overdue: '接单超时',
+  escalation: '督办',
+  rate: '评价',
+  extension_requested: '申请延期',
+  request_extension: '申请延期',
+  extension_approved: '同意延期',
+  extension_refused: '驳回延期',
+  verify: '核查',
+}
+
+export const LIMIT_UNIT = { work_hours: '工作时', work_days: '工作日', natural_hours: '自然小时' }
+
+export const FEED = {
+  new_case: '新上报',
+  status_changed: '状态变更',
+  warning: '预警',
+  overdue: '超期',
+  accept_overdue: '接单超时',
+  escalation: '督办',
+  updated: '更新',
+}
+
+const fmt = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+})
+/** A time in China time, to the minute. */
+export function time(t) {
+  return t ? fmt.format(new Date(t)).replace(/\//g, '-') : '—'
+}
+
+/** Minutes as 「3小时20分」. */
+export function duration(min) {
+  const m = Math.abs(min)
+  const h = Math.floor(m / 60)
+  return (h ? `${h}小时` : '') + `${m % 60}分`
+}
+
+/** A rate as a percentage, or — with no denominator. */
+export function pct(r) {
+  return r && r.value != null ? (r.value * 100).toFixed(1) + '%' : '—'
+}
+
+/** Today and the first of this month in China time, as YYYY-MM-DD. */
+export function chinaDate(d = new Date()) {
+  return new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10)
+}
