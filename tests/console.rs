@@ -35,6 +35,11 @@ async fn the_binary_serves_the_console_with_its_assets_and_settings() {
         .unwrap()
         .to_owned();
     assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"));
+    // Images: this origin and the tile host (its {s} subdomain as a wildcard), nothing else.
+    assert!(
+        csp.contains("img-src 'self' data: blob: https://*.tianditu.gov.cn;"),
+        "{csp}"
+    );
     let html = r.text().await.unwrap();
     assert!(html.contains("lang=\"zh-CN\""), "{html}");
     // Every script and stylesheet the page names is served, immutable.

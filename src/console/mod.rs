@@ -5,11 +5,14 @@
 //! `index.html` is never cached (a new release is picked up at the next
 //! load); the hashed files under `assets/` are immutable. `settings.json`
 //! carries the basemap configuration. Every answer forbids framing and
-//! carries a Content-Security-Policy that allows scripts from this origin
-//! only; images may come from elsewhere (tiles, photos signed by an S3
-//! store).
+//! carries a Content-Security-Policy that allows scripts and connections
+//! to this origin only, and images from here, the configured tile host and
+//! `public_url` (where signed photo URLs point).
 
-use crate::{config::ConsoleConfig, state::AppState};
+use crate::{
+    config::{Config, ConsoleConfig},
+    state::AppState,
+};
 use poem::{
     Endpoint, IntoResponse, Response, Route, handler,
     http::{StatusCode, header},
@@ -29,8 +32,37 @@ pub fn routes() -> impl Endpoint {
 
 /// A file by its path; the empty path (`/console/`) is the page.
 #[handler]
-fn file(Path(path): Path<String>) -> Response {
-    serve(if path.is_empty() { "index.html" } else { &path }).unwrap_or_else(not_found)
+fn file(Path(path): Path<String>, state: Data<&AppState>) -> Response {
+    let path = if path.is_empty() { "index.html" } else { &path };
+    serve(path, &csp(&state.config)).unwrap_or_else(not_found)
+}
+
+/// The page's Content-Security-Policy.
+fn csp(c: &Config) -> String {
+    let mut img = vec!["'self'".to_owned(), "data:".into(), "blob:".into()];
+    img.extend(c.console.tile_url.as_deref().and_then(origin));
+    img.extend(origin(&c.public_url));
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src {}; connect-src 'self'; font-src 'self' data:; object-src 'none'; \
+         base-uri 'self'; frame-ancestors 'none'",
+        img.join(" ")
+    )
+}
+
+/// `scheme://host[:port]` of a URL or tile template; a `{s}` subdomain
+/// becomes a `*.` wildcard (`https://t{s}.tianditu.gov.cn/…` →
+/// `https://*.tianditu.gov.cn`).
+fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .filter(|(s, _)| matches!(*s, "http" | "https"))?;
+    let host = rest.split(['/', '?']).next().filter(|h| !h.is_empty())?;
+    let host = match host.split_once('.') {
+        Some((first, tail)) if first.contains('{') => format!("*.{tail}"),
+        _ => host.to_owned(),
+    };
+    (!host.contains(['{', '}', ' ', ';', '\''])).then(|| format!("{scheme}://{host}"))
 }
 
 /// What the console needs to know besides the API: the basemap.
@@ -39,7 +71,7 @@ fn settings(state: Data<&AppState>) -> Json<ConsoleConfig> {
     Json(state.config.console.clone())
 }
 
-fn serve(path: &str) -> Option<Response> {
+fn serve(path: &str, csp: &str) -> Option<Response> {
     let (_, bytes) = assets::FILES.iter().find(|(p, _)| *p == path)?;
     let cache = if path.starts_with("assets/") {
         "public, max-age=31536000, immutable"
@@ -53,13 +85,7 @@ fn serve(path: &str) -> Option<Response> {
             .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
             .header(header::X_FRAME_OPTIONS, "DENY")
             .header(header::REFERRER_POLICY, "same-origin")
-            .header(
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-                 img-src 'self' data: blob: https: http:; connect-src 'self'; \
-                 font-src 'self' data:; object-src 'none'; base-uri 'self'; \
-                 frame-ancestors 'none'",
-            )
+            .header(header::CONTENT_SECURITY_POLICY, csp)
             .body(*bytes),
     )
 }

@@ -100,6 +100,7 @@ const browser = await chromium.launch({
 })
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
 page.on('pageerror', (e) => console.error('page error:', e.message))
+page.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.error(`browser ${m.type()}:`, m.text()))
 try {
   const staff = (await http('/auth/password', { body: { username: DISPATCHER[0], password: DISPATCHER[1] } })).token
   const closedBefore = await closedThisMonth(staff)
@@ -168,7 +169,11 @@ try {
   await shot(page, 'case-list')
   await page.goto(`${base}/console/#/map?mode=areas&level=district&z=11&lat=40.8&lng=111.7`)
   await page.getByTestId('map-total').filter({ hasText: /\d/ }).waitFor()
+  await page.getByRole('table', { name: /各区域案卷/ }).waitFor()
   await shot(page, 'map-areas')
+  await page.getByLabel('热力').check()
+  await page.locator('.leaflet-overlay-pane path:not([d="M0 0"])').first().waitFor()
+  await shot(page, 'map-heatmap')
 
   // 8. A tablet, portrait: the panel moves above the map, nothing is cut off.
   await page.setViewportSize({ width: 820, height: 1180 })

@@ -93,8 +93,21 @@ export async function download(path, query, name) {
 let settingsPromise
 /** The console's settings (basemap), read once. */
 export function settings() {
-  settingsPromise ??= fetch('/console/settings.json').then((r) => r.json())
+  settingsPromise ??= fetch('/console/settings.json')
+    .then((r) => {
+      if (!r.ok) throw new ApiError(r.status, { message: '读取地图设置失败' })
+      return r.json()
+    })
+    .catch((e) => {
+      settingsPromise = null
+      throw e
+    })
   return settingsPromise
+}
+
+/** Escapes text for HTML built as a string (Leaflet icons and tooltips). */
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
 const cache = new Map()

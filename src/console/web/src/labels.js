@@ -13,18 +13,19 @@ export const STATUS = {
   suspended: '挂账',
 }
 
+// Dark enough for white text (contrast ≥ 4.5:1).
 export const STATUS_COLOR = {
-  submitted: '#7c3aed',
-  rejected: '#6b7280',
-  duplicate: '#9ca3af',
-  accepted: '#2563eb',
-  dispatched: '#0891b2',
-  returned: '#d97706',
-  in_progress: '#0d9488',
-  resolved: '#16a34a',
-  closed: '#4b5563',
-  reopened: '#db2777',
-  suspended: '#a16207',
+  submitted: '#6d28d9',
+  rejected: '#4b5563',
+  duplicate: '#57534e',
+  accepted: '#1d4ed8',
+  dispatched: '#0e7490',
+  returned: '#b45309',
+  in_progress: '#0f766e',
+  resolved: '#15803d',
+  closed: '#374151',
+  reopened: '#be185d',
+  suspended: '#92400e',
 }
 
 export const ROLE = {

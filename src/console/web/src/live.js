@@ -5,7 +5,7 @@
 // dropped here.
 import { fetchEventSource } from '@microsoft/fetch-event-source'
 import { reactive } from 'vue'
-import { session } from './api.js'
+import { logout, session, settings } from './api.js'
 
 export const feed = reactive({ connected: false, recent: [] })
 const listeners = new Set()
@@ -18,16 +18,25 @@ export function onFeed(fn) {
   return () => listeners.delete(fn)
 }
 
-export function startFeed() {
+/** Opens the feed, in the datum of the basemap (GCJ-02 over AMap tiles). */
+export async function startFeed() {
   stopFeed()
   const ctrl = new AbortController()
   controller = ctrl
-  fetchEventSource('/api/v1/events', {
+  const s = await settings().catch(() => ({}))
+  const cs = s.tile_url ? s.tile_coord_system : 'wgs84'
+  if (ctrl.signal.aborted) return
+  fetchEventSource('/api/v1/events?coordSystem=' + cs, {
     headers: { Authorization: 'Bearer ' + session.token },
     signal: ctrl.signal,
     openWhenHidden: true,
     async onopen(res) {
-      if (!res.ok) throw new Error('feed refused: ' + res.status)
+      if (res.status === 401) {
+        logout()
+        throw new Refused()
+      }
+      if (res.status >= 400 && res.status < 500) throw new Refused()
+      if (!res.ok) throw new Error('feed answered ' + res.status)
       feed.connected = true
     },
     onmessage(msg) {
@@ -37,15 +46,23 @@ export function startFeed() {
       const e = JSON.parse(msg.data)
       feed.recent.unshift(e)
       feed.recent.splice(30)
-      listeners.forEach((fn) => fn(e))
+      // A view that fails on an event must not break the feed for the others.
+      for (const fn of [...listeners]) {
+        try {
+          fn(e)
+        } catch (err) {
+          console.error('feed listener failed', err)
+        }
+      }
     },
     onclose() {
       feed.connected = false
       throw new Error('feed closed') // reconnect
     },
-    onerror() {
+    onerror(err) {
       feed.connected = false
-      if (!session.token || ctrl.signal.aborted) throw new Error('stopped')
+      if (err instanceof Refused || !session.token || ctrl.signal.aborted) throw err
+      console.warn('live feed interrupted; reconnecting', err?.message)
       return 3000 // retry after 3 s, resuming from the last id
     },
   }).catch(() => {
@@ -57,4 +74,9 @@ export function stopFeed() {
   controller?.abort()
   controller = null
   feed.connected = false
+  feed.recent.splice(0)
+  seen.clear()
 }
+
+/** The server refused the feed (logged out, or not allowed): no retry. */
+class Refused extends Error {}
