@@ -30,6 +30,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=NPM");
 
     let npm = env::var("NPM").unwrap_or_else(|_| "npm".into());
+    check_node();
     if stale(&web) {
         run(
             &npm,
@@ -54,6 +55,35 @@ fn main() {
     .unwrap();
 }
 
+/// Vite 8 needs Node.js 20.19+ or 22.12+; an older one fails obscurely.
+fn check_node() {
+    let out = Command::new("node").arg("--version").output();
+    let version = out
+        .as_ref()
+        .ok()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .trim_start_matches('v')
+                .to_owned()
+        })
+        .unwrap_or_default();
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let ok = (major == 20 && minor >= 19) || (major == 22 && minor >= 12) || major > 22;
+    assert!(
+        ok,
+        "\n\nThe staff console is built with Vite, which needs Node.js 20.19+ or 22.12+; \
+         this machine has {}. Install a newer Node.js (e.g. from nodejs.org or NodeSource) \
+         and build again.\n\n",
+        if version.is_empty() {
+            "none".into()
+        } else {
+            format!("v{version}")
+        }
+    );
+}
+
 /// Whether `node_modules` must be (re)installed from the lockfile.
 fn stale(web: &Path) -> bool {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
@@ -76,7 +106,7 @@ fn run(npm: &str, args: &[&str], dir: &Path, web: &Path) {
     let status = cmd.status().unwrap_or_else(|e| {
         panic!(
             "\n\nThe staff console is built with npm, which could not be run ({npm}: {e}).\n\
-             Install Node.js 20+ with npm 10+ (Debian: `apt-get install nodejs npm`), \
+             Install Node.js 20.19+ with npm 10+ (nodejs.org or NodeSource), \
              or point the NPM variable at npm, then build again.\n\n"
         )
     });
