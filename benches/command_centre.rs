@@ -83,6 +83,7 @@ async fn main() {
         ..Config::default()
     };
     c.store.local_root = tmp.path().join("objects").to_string_lossy().into_owned();
+    c.data_dir = tmp.path().to_string_lossy().into_owned();
     c.limits.login_per_ip = 1_000_000;
     c.workflow.background_jobs = false;
     let schema = format!("bench_city_{cases}");

@@ -53,6 +53,12 @@ pub struct Config {
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
     pub console: ConsoleConfig,
+    /// Where the embedded default keeps its files (the generated JWT
+    /// secret; the default database and photos are under it too).
+    pub data_dir: String,
+    /// Let the embedded default listen on a non-loopback address although
+    /// the demo accounts or dev login are on (a throwaway demo only).
+    pub allow_public_demo: bool,
 }
 
 /// The staff console's basemap. With no tile URL the map draws the city's
@@ -292,6 +298,8 @@ impl Default for Config {
                 tile_max_zoom: 18,
                 ..ConsoleConfig::default()
             },
+            data_dir: "./data".into(),
+            allow_public_demo: false,
             shutdown_grace_secs: 30,
         }
     }
@@ -305,6 +313,16 @@ pub enum ConfigError {
     Insecure(&'static str),
     #[error("configuration: {0}")]
     Invalid(&'static str),
+    #[error(
+        "refusing to listen on {0}: the demo accounts (admin / Admin@2026 …) or dev login are on, \
+         so anyone who reaches this address could log in as any of them. Listen on 127.0.0.1, \
+         or turn them off (SSP_DEMO_DATA=false, SSP_DEV_LOGIN=false; then create accounts with \
+         `suishoupai admin create-account`), or, for a throwaway demo, say so with \
+         SSP_ALLOW_PUBLIC_DEMO=true"
+    )]
+    PublicDemo(String),
+    #[error("the JWT secret file {0}: {1}")]
+    Secret(String, std::io::Error),
 }
 
 impl Config {
@@ -319,6 +337,48 @@ impl Config {
             .map_err(Box::new)?;
         cfg.check()?;
         Ok(cfg)
+    }
+
+    /// The embedded default never signs with the secret written in this
+    /// file: the first start generates a random one in `data_dir/jwt-secret`
+    /// (mode 0600) and every later start reads it back. A configured secret
+    /// is left as it is.
+    pub fn with_embedded_secret(mut self) -> Result<Self, ConfigError> {
+        if self.mode != Mode::Embedded || self.jwt_secret.expose_secret() != DEFAULT_JWT_SECRET {
+            return Ok(self);
+        }
+        let path = std::path::Path::new(&self.data_dir).join("jwt-secret");
+        let fail = |e| ConfigError::Secret(path.display().to_string(), e);
+        if !path.exists() {
+            use base64::Engine;
+            let bytes: [u8; 48] = rand::random();
+            let s = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+            std::fs::create_dir_all(&self.data_dir).map_err(fail)?;
+            match write_private(&path, &s) {
+                // Another process started at the same moment wrote it first.
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                r => r.map_err(fail)?,
+            }
+        }
+        let secret = std::fs::read_to_string(&path)
+            .map_err(fail)?
+            .trim()
+            .to_owned();
+        if secret.len() < 32 {
+            return Err(fail(std::io::Error::other("shorter than 32 bytes")));
+        }
+        self.jwt_secret = SecretString::from(secret);
+        Ok(self)
+    }
+
+    /// The embedded default's demo accounts and dev login stay on loopback
+    /// unless the operator says otherwise.
+    pub fn check_exposure(&self, addr: std::net::SocketAddr) -> Result<(), ConfigError> {
+        let open = self.mode == Mode::Embedded && (self.demo_data || self.dev_login);
+        if open && !addr.ip().is_loopback() && !self.allow_public_demo {
+            return Err(ConfigError::PublicDemo(addr.to_string()));
+        }
+        Ok(())
     }
 
     /// The production checks of DESIGN §9.
@@ -359,4 +419,14 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut o = std::fs::OpenOptions::new();
+    o.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)?.write_all(contents.as_bytes())
 }

@@ -47,6 +47,12 @@ impl App {
     /// database, and binds the listener (port 0 picks a free port).
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         config.check()?;
+        let config = config.with_embedded_secret()?;
+        for addr in std::net::ToSocketAddrs::to_socket_addrs(&config.bind)
+            .with_context(|| format!("bind address {}", config.bind))?
+        {
+            config.check_exposure(addr)?;
+        }
         let metrics = infra::metrics::Metrics::new()?;
         let mut db =
             infra::db::connect(&config.database_url, config.database_schema.as_deref()).await?;

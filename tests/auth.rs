@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{expect_error, spawn_with};
+use common::{expect_error, spawn_app, spawn_with, test_config};
 use entity::user;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -195,7 +195,8 @@ async fn missing_forged_and_expired_tokens_are_401() {
     // Expired an hour ago, signed with the right secret.
     let now = chrono::Utc::now().timestamp();
     let claims = json!({"sub": uuid::Uuid::now_v7(), "role": "citizen", "iat": now - 7200, "exp": now - 3600});
-    let secret = suishoupai::config::DEFAULT_JWT_SECRET.as_bytes();
+    let secret = secrecy::ExposeSecret::expose_secret(&app.state.config.jwt_secret).to_owned();
+    let secret = secret.as_bytes();
     let expired = jsonwebtoken::encode(
         &jsonwebtoken::Header::default(),
         &claims,
@@ -225,6 +226,75 @@ async fn missing_forged_and_expired_tokens_are_401() {
         "unauthorized",
     )
     .await;
+}
+
+#[tokio::test]
+async fn the_embedded_default_signs_with_a_secret_of_its_own() {
+    let app = spawn_app().await;
+    let secret = secrecy::ExposeSecret::expose_secret(&app.state.config.jwt_secret).to_owned();
+    assert_ne!(secret, suishoupai::config::DEFAULT_JWT_SECRET);
+    assert!(secret.len() >= 32);
+    let file = std::path::Path::new(&app.state.config.data_dir).join("jwt-secret");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), secret);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "only the owner reads it");
+    }
+    // A token signed with the secret written in the source is nobody.
+    let now = chrono::Utc::now().timestamp();
+    let claims =
+        json!({"sub": uuid::Uuid::now_v7(), "role": "admin", "iat": now, "exp": now + 3600});
+    let forged = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(suishoupai::config::DEFAULT_JWT_SECRET.as_bytes()),
+    )
+    .unwrap();
+    expect_error(
+        app.get("/api/v1/admin/accounts", Some(&forged)).await,
+        401,
+        "unauthorized",
+    )
+    .await;
+    // The next start on the same data directory reads the same secret back.
+    let again = suishoupai::config::Config {
+        data_dir: app.state.config.data_dir.clone(),
+        ..suishoupai::config::Config::default()
+    }
+    .with_embedded_secret()
+    .unwrap();
+    assert_eq!(
+        secrecy::ExposeSecret::expose_secret(&again.jwt_secret),
+        secret
+    );
+}
+
+#[tokio::test]
+async fn the_embedded_default_keeps_its_demo_accounts_off_public_addresses() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = test_config(tmp.path()).await;
+    c.bind = "0.0.0.0:0".into();
+    let err = suishoupai::App::build(c.clone())
+        .await
+        .err()
+        .expect("refused");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("0.0.0.0:0")
+            && msg.contains("SSP_ALLOW_PUBLIC_DEMO=true")
+            && msg.contains("SSP_DEMO_DATA=false"),
+        "{msg}"
+    );
+    // Said explicitly, it listens.
+    c.allow_public_demo = true;
+    assert!(suishoupai::App::build(c.clone()).await.is_ok());
+    // With the demo accounts and dev login off, no need to say anything.
+    c.allow_public_demo = false;
+    c.demo_data = false;
+    c.dev_login = false;
+    assert!(suishoupai::App::build(c).await.is_ok());
 }
 
 #[tokio::test]

@@ -50,6 +50,7 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
         ..Config::default()
     };
     c.store.local_root = tmp.join("objects").to_string_lossy().into_owned();
+    c.data_dir = tmp.to_string_lossy().into_owned();
     c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.display());
     c.media.url_ttl_secs = 600;
     c.shutdown_grace_secs = 5;
