@@ -61,10 +61,16 @@ impl App {
         let index_db = db.clone();
         let statements = metrics.db_statements.clone();
         db.set_metric_callback(move |_| statements.inc());
-        infra::db::migrate(&db).await?;
-        if config.demo_data && config.mode == Mode::Embedded {
-            demo::load_if_empty(&db).await.context("load demo city")?;
-        }
+        let demo = config.demo_data && config.mode == Mode::Embedded;
+        infra::db::first_start(&db, config.database_schema.as_deref(), || async {
+            infra::db::migrate(&db).await?;
+            calendar::store::seed_shipped(&db).await?;
+            if demo {
+                demo::load_if_empty(&db).await.context("load demo city")?;
+            }
+            Ok(())
+        })
+        .await?;
         let state = AppState::build(config, db, index_db, metrics).await?;
         let acceptor = TcpListener::bind(state.config.bind.clone())
             .into_acceptor()

@@ -131,7 +131,8 @@ async fn main() -> anyhow::Result<()> {
             let conn = db::connect(&config.database_url, config.database_schema.as_deref()).await?;
             match action {
                 MigrateAction::Up => {
-                    db::migrate(&conn).await?;
+                    let schema = config.database_schema.as_deref();
+                    db::first_start(&conn, schema, || db::migrate(&conn)).await?;
                     println!("migrations applied");
                 }
                 MigrateAction::Status => {
@@ -149,8 +150,9 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
-    let conn = db::connect(&config.database_url, config.database_schema.as_deref()).await?;
-    db::migrate(&conn).await?;
+    let schema = config.database_schema.as_deref();
+    let conn = db::connect(&config.database_url, schema).await?;
+    db::first_start(&conn, schema, || db::migrate(&conn)).await?;
     match command {
         AdminCommand::CreateAccount {
             username,

@@ -75,7 +75,6 @@ impl AppState {
         let shared = Shared::connect(config.redis_url.as_deref(), &config.key_prefix).await?;
         let areas = Areas::default();
         areas.replace(AreaIndex::load(&db).await?);
-        crate::calendar::store::seed_shipped(&db).await?;
         let calendar = Snapshot::new(crate::calendar::store::load(&db).await?);
         let directory = Snapshot::new(Directory::load(&db).await?);
         let categories = Snapshot::new(Catalog::load(&db).await?);

@@ -45,3 +45,48 @@ pub async fn connect(url: &str, schema: Option<&str>) -> anyhow::Result<Database
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("run migrations")
 }
+
+/// Runs a node's first-start work (migrations, the shipped calendar, the
+/// demo city) one node at a time on a shared PostgreSQL database: the work
+/// runs under a session advisory lock held by one pinned connection (a
+/// transaction that does nothing else), keyed by the schema, so nodes
+/// started together queue instead of racing on `CREATE TABLE` and on the
+/// first inserts. A node that dies releases the lock with its session.
+/// SQLite serves one node: starts in this process queue on a mutex (tests
+/// and benchmarks start several nodes on one file).
+pub async fn first_start<T, Fut>(
+    db: &DatabaseConnection,
+    schema: Option<&str>,
+    work: impl FnOnce() -> Fut,
+) -> anyhow::Result<T>
+where
+    Fut: Future<Output = anyhow::Result<T>>,
+{
+    use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+    if db.get_database_backend() != DbBackend::Postgres {
+        static IN_PROCESS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _queue = IN_PROCESS.lock().await;
+        return work().await;
+    }
+    // A stable key per schema: FNV-1a of its name.
+    let key = schema
+        .unwrap_or("public")
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+        .cast_signed();
+    let lock = db.begin().await.context("start lock")?;
+    let call = |f: &str| {
+        Statement::from_sql_and_values(DbBackend::Postgres, format!("SELECT {f}($1)"), [key.into()])
+    };
+    lock.execute_raw(call("pg_advisory_lock"))
+        .await
+        .context("take the start lock")?;
+    let out = work().await;
+    lock.execute_raw(call("pg_advisory_unlock"))
+        .await
+        .context("release the start lock")?;
+    lock.commit().await.context("release the start lock")?;
+    out
+}
