@@ -197,6 +197,9 @@ pub struct WorkflowConfig {
     pub duplicate_radius_m: f64,
     /// … submitted within this many hours are duplicate candidates.
     pub duplicate_window_hours: i64,
+    /// A pin on an area's border, or outside every area but within this
+    /// many metres of one, belongs to one area (see `AreaIndex::locate`).
+    pub border_tolerance_m: f64,
     /// How often the scheduler looks for due timers, milliseconds.
     pub scheduler_tick_ms: u64,
     /// How often the outbox worker looks for due notifications, milliseconds.
@@ -286,6 +289,7 @@ impl Default for Config {
                 warn_fraction: 0.8,
                 duplicate_radius_m: 50.0,
                 duplicate_window_hours: 72,
+                border_tolerance_m: 30.0,
                 scheduler_tick_ms: 5000,
                 outbox_tick_ms: 1000,
                 outbox_max_attempts: 8,

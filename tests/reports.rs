@@ -446,3 +446,39 @@ async fn an_automatic_submission_is_routed_dispatched_and_written_in_four_statem
     assert_eq!(v["status"], "dispatched");
     assert_eq!(after - before, 4, "statements for one submission");
 }
+
+/// A pin exactly on the border of 玉泉区 and 赛罕区 (lng 111.68), or a few
+/// metres outside the city's edge, goes to one area by the stated rule
+/// (deepest level, nearest, smaller, lower code); only a pin farther than
+/// `workflow.border_tolerance_m` (30 m) from every area is refused.
+#[tokio::test]
+async fn pins_on_a_border_or_just_outside_belong_to_one_area() {
+    let app = spawn_app().await;
+    let citizen = app.citizen("border").await;
+    // The shared border: both districts' grids touch it; 玉泉区's are smaller.
+    let r = app.submit(&citizen, "0201", 40.80, 111.68).await;
+    assert!(
+        r["area"]["code"].as_str().unwrap().starts_with("150104"),
+        "{r}"
+    );
+    // About 17 m east of the city's eastern edge (111.85), inside 赛罕区's latitudes.
+    let r = app.submit(&citizen, "0201", 40.78, 111.8502).await;
+    assert!(
+        r["area"]["code"].as_str().unwrap().starts_with("150105"),
+        "{r}"
+    );
+    // About 100 m east: outside.
+    let media = app.photo(&citizen, jpeg(64, 48, 77)).await;
+    let r = app
+        .post_json(
+            "/api/v1/reports",
+            Some(&citizen),
+            &json!({
+                "categoryCode": "0201",
+                "location": {"lat": 40.78, "lng": 111.8512, "coordSystem": "wgs84"},
+                "mediaIds": [media],
+            }),
+        )
+        .await;
+    expect_error(r, 400, "outside_service_area").await;
+}

@@ -2,7 +2,9 @@
 //! so that locating a point stays fast with thousands of grids.
 
 use anyhow::Context;
-use geo::{Area, BoundingRect, Contains, MultiPolygon, Point};
+use geo::{
+    Area, BoundingRect, Closest, ClosestPoint, Contains, Distance, Haversine, MultiPolygon, Point,
+};
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use uuid::Uuid;
 
@@ -138,6 +140,59 @@ impl AreaIndex {
     pub fn most_specific(&self, lng: f64, lat: f64) -> Option<&AreaShape> {
         self.containing(lng, lat).into_iter().next()
     }
+
+    /// Where a pin belongs, most specific first. A pin inside areas gets
+    /// [`containing`](Self::containing). A pin on a border (shared by two
+    /// areas, or the city's edge), or outside every area but within
+    /// `tolerance_m` metres of one (the slivers and gaps of real boundary
+    /// data), belongs to ONE area by this rule: the deepest level (grid,
+    /// then street, then district), then the nearest (0 on a border), then
+    /// the smaller, then the lower code; with that area's ancestors. Empty:
+    /// truly outside.
+    pub fn locate(&self, lng: f64, lat: f64, tolerance_m: f64) -> Vec<&AreaShape> {
+        let inside = self.containing(lng, lat);
+        if !inside.is_empty() {
+            return inside;
+        }
+        let p = Point::new(lng, lat);
+        let tolerance_m = tolerance_m.max(0.0);
+        // The tolerance as degrees, generously (it only picks candidates).
+        let dlat = tolerance_m / 111_000.0 + 1e-9;
+        let dlng = tolerance_m / (111_000.0 * lat.to_radians().cos().max(0.01)) + 1e-9;
+        let near = AABB::from_corners([lng - dlng, lat - dlat], [lng + dlng, lat + dlat]);
+        let best = self
+            .tree
+            .locate_in_envelope_intersecting(&near)
+            .map(|e| &self.areas[e.data])
+            .filter_map(|a| {
+                let d = match a.shape.closest_point(&p) {
+                    Closest::Intersection(_) => 0.0,
+                    Closest::SinglePoint(q) => Haversine.distance(p, q),
+                    Closest::Indeterminate => return None,
+                };
+                (d <= tolerance_m).then_some((a, d))
+            })
+            .min_by(|(a, da), (b, db)| {
+                b.level
+                    .cmp(&a.level)
+                    .then_with(|| da.total_cmp(db))
+                    .then_with(|| a.shape.unsigned_area().total_cmp(&b.shape.unsigned_area()))
+                    .then_with(|| a.code.cmp(&b.code))
+            });
+        let Some((area, _)) = best else {
+            return vec![];
+        };
+        let mut chain = vec![area];
+        while let Some(parent) = chain
+            .last()
+            .and_then(|a| a.parent_id)
+            .and_then(|id| self.by_id(id))
+            .filter(|_| chain.len() < 8)
+        {
+            chain.push(parent);
+        }
+        chain
+    }
 }
 
 /// The current areas, swapped whole when they change.
@@ -181,6 +236,27 @@ mod tests {
             Some("d")
         );
         assert!(idx.most_specific(11.0, 7.0).is_none());
+    }
+
+    #[test]
+    fn a_pin_on_a_border_or_near_an_area_goes_to_one_area_by_the_rule() {
+        let mut a = square("a", Level::District, 0.0, 0.0, 0.01, 0.01);
+        let b = square("b", Level::District, 0.01, 0.0, 0.02, 0.01);
+        let mut g = square("g", Level::Grid, 0.005, 0.0, 0.01, 0.01);
+        g.parent_id = Some(a.id);
+        a.parent_id = None;
+        let idx = AreaIndex::new(vec![a, b, g]);
+        let codes = |v: Vec<&AreaShape>| v.iter().map(|a| a.code.clone()).collect::<Vec<_>>();
+        // On the shared border: the grid (deeper) wins, with its district.
+        assert_eq!(codes(idx.locate(0.01, 0.005, 30.0)), ["g", "a"]);
+        // On b's outer edge: b.
+        assert_eq!(codes(idx.locate(0.02, 0.005, 0.0)), ["b"]);
+        // 20 m east of b (0.00018° of longitude at the equator): within 30 m.
+        assert_eq!(codes(idx.locate(0.02018, 0.005, 30.0)), ["b"]);
+        // 50 m east: outside every area.
+        assert!(idx.locate(0.02045, 0.005, 30.0).is_empty());
+        // Inside: every containing area, as before.
+        assert_eq!(codes(idx.locate(0.015, 0.005, 30.0)), ["b"]);
     }
 
     #[test]

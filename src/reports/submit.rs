@@ -109,11 +109,14 @@ async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportErro
         })?;
     let rules = CategoryRules::from_row(&category)?;
     let index = state.areas.get();
-    let containing = index.containing(point.lng(), point.lat());
+    let tolerance = state.config.workflow.border_tolerance_m;
+    let containing = index.locate(point.lng(), point.lat(), tolerance);
     let route = state.directory.get().route(&containing, &category);
     let found = containing.first().ok_or_else(|| ReportError::Invalid {
         code: "outside_service_area",
-        message: "the location is outside every area this city serves".into(),
+        message: format!(
+            "the location is outside every area this city serves (and more than {tolerance} m from the nearest)"
+        ),
         details: Some(serde_json::json!({"lat": point.lat(), "lng": point.lng()})),
     })?;
     Ok(Checked {
