@@ -371,3 +371,57 @@ async fn the_typed_values_migration_stops_on_a_value_it_does_not_know_and_names_
         .map(|u| u.role);
     assert_eq!(role.as_deref(), Some("superuser"), "existing data is kept");
 }
+
+/// A body sent without Content-Length (chunked) that never ends: the
+/// node stops reading as soon as the bound passes and answers 413, on a
+/// JSON route and on the upload, instead of reading it whole.
+#[tokio::test]
+async fn chunked_bodies_are_cut_at_the_bound() {
+    use futures_util::StreamExt;
+    use std::sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    };
+    let app = spawn_app().await;
+    let citizen = app.citizen("chunked").await;
+    for (path, token, content_type) in [
+        ("/api/v1/auth/password", None, "application/json"),
+        (
+            "/api/v1/media",
+            Some(citizen.as_str()),
+            "multipart/form-data; boundary=XyZ",
+        ),
+    ] {
+        let sent = Arc::new(AtomicU64::new(0));
+        let counter = sent.clone();
+        // 512 MiB in 64 KiB chunks, made only as they are read.
+        let chunks = futures_util::stream::iter(0..8192).map(move |i| {
+            counter.fetch_add(65536, Ordering::Relaxed);
+            let mut c = vec![b' '; 65536];
+            if i == 0 {
+                let head = if path.ends_with("media") {
+                    &b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n"[..]
+                } else {
+                    &b"{\"username\": \""[..]
+                };
+                c[..head.len()].copy_from_slice(head);
+            }
+            Ok::<_, std::io::Error>(c)
+        });
+        let mut req = app
+            .http
+            .post(app.url(path))
+            .header("content-type", content_type)
+            .body(reqwest::Body::wrap_stream(chunks));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let r = req.send().await.expect("an answer before the body ends");
+        expect_error(r, 413, "payload_too_large").await;
+        let sent = sent.load(Ordering::Relaxed);
+        assert!(
+            sent < 64 * 1024 * 1024,
+            "{path}: the client got to send {sent} bytes"
+        );
+    }
+}

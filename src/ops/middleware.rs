@@ -3,9 +3,16 @@
 //! panics) into the JSON error body.
 
 use crate::{error::ApiError, state::AppState};
-use futures_util::FutureExt;
-use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
-use std::{panic::AssertUnwindSafe, time::Instant};
+use futures_util::{FutureExt, StreamExt};
+use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
+use std::{
+    panic::AssertUnwindSafe,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Instant,
+};
 use tracing::Instrument;
 
 pub struct Observe {
@@ -33,7 +40,7 @@ const JSON_BODY_LIMIT: u64 = 256 * 1024;
 impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> Result<Self::Output> {
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
         let request_id = uuid::Uuid::now_v7().to_string();
         let method = req.method().to_string();
         let path = req.uri().path().to_owned();
@@ -41,13 +48,25 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
         let started = Instant::now();
         let state = &self.state;
         async move {
-            let resp = match body_limit(state, &req) {
+            let max = body_max(state, &req);
+            let resp = match declared_too_large(&req, max) {
                 Some(err) => Ok(err.to_response(&request_id)),
-                None => match AssertUnwindSafe(self.inner.call(req)).catch_unwind().await {
-                    Ok(Ok(r)) => Ok(r.into_response()),
-                    Ok(Err(e)) => Err(e),
-                    Err(_) => Err(ApiError::Internal(anyhow::anyhow!("handler panicked")).into()),
-                },
+                None => {
+                    let tripped = bound_body(&mut req, max);
+                    let r = match AssertUnwindSafe(self.inner.call(req)).catch_unwind().await {
+                        Ok(Ok(r)) => Ok(r.into_response()),
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => {
+                            Err(ApiError::Internal(anyhow::anyhow!("handler panicked")).into())
+                        }
+                    };
+                    // Whatever the handler made of a cut body, the answer is 413.
+                    if tripped.load(Ordering::Relaxed) {
+                        Ok(too_large(max).to_response(&request_id))
+                    } else {
+                        r
+                    }
+                }
             };
             let mut resp = match resp {
                 Ok(r) => r,
@@ -85,20 +104,49 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
     }
 }
 
-fn body_limit(state: &AppState, req: &Request) -> Option<ApiError> {
-    let len: u64 = req.header("content-length")?.parse().ok()?;
-    let is_upload = req.uri().path() == "/api/v1/media";
-    let max = if is_upload {
+/// The largest body this request may send.
+fn body_max(state: &AppState, req: &Request) -> u64 {
+    if req.uri().path() == "/api/v1/media" {
         // Multipart framing adds a little around the file itself.
         state.config.media.max_bytes as u64 + 64 * 1024
     } else {
         JSON_BODY_LIMIT
-    };
-    (len > max).then(|| {
-        ApiError::PayloadTooLarge(format!(
-            "the request body is {len} bytes; at most {max} are accepted"
-        ))
-    })
+    }
+}
+
+fn too_large(max: u64) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "the request body is larger than {max} bytes, the most this operation accepts"
+    ))
+}
+
+/// A Content-Length over the bound is refused before a byte is read.
+fn declared_too_large(req: &Request, max: u64) -> Option<ApiError> {
+    let len: u64 = req.header("content-length")?.parse().ok()?;
+    (len > max).then(|| too_large(max))
+}
+
+/// Bounds the body while it streams, whatever it declared (chunked
+/// HTTP/1.1, HTTP/2 frames, a Content-Length that lies): once `max` bytes
+/// have passed, reading fails and the returned flag is set. Nothing reads
+/// past the bound, so memory stays bounded however long the client goes on.
+fn bound_body(req: &mut Request, max: u64) -> Arc<AtomicBool> {
+    let tripped = Arc::new(AtomicBool::new(false));
+    let flag = tripped.clone();
+    let mut seen: u64 = 0;
+    let stream = req.take_body().into_bytes_stream().map(move |chunk| {
+        let chunk = chunk?;
+        seen += chunk.len() as u64;
+        if seen > max {
+            flag.store(true, Ordering::Relaxed);
+            return Err(std::io::Error::other(format!(
+                "request body larger than {max} bytes"
+            )));
+        }
+        Ok(chunk)
+    });
+    req.set_body(Body::from_bytes_stream(stream));
+    tripped
 }
 
 /// Turns any error into the JSON error body; logs 5xx causes with the id.
