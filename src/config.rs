@@ -164,15 +164,28 @@ pub struct MediaConfig {
 /// Abuse limits: events allowed per minute, per user and per client IP.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RateLimits {
+    /// Login attempts per client IP, successful or not (a flood limit).
     pub login_per_ip: u32,
-    /// Password attempts per username (slows credential stuffing).
-    pub login_per_user: u32,
+    /// Failed password logins per (username, client IP) a minute before
+    /// that pair is locked for a while; successes never count, so nobody
+    /// can lock another person out from elsewhere.
+    pub login_failures_per_user_ip: u32,
+    /// Failed password logins per client IP, whatever the username
+    /// (slows credential stuffing from one address).
+    pub login_failures_per_ip: u32,
+    /// Password checks (Argon2, about 19 MiB each) running at once on this
+    /// node; past it a login waits `password_check_wait_ms`, then is 503.
+    pub password_checks_at_once: usize,
+    pub password_check_wait_ms: u64,
     pub upload_per_user: u32,
     pub upload_per_ip: u32,
     pub report_per_user: u32,
     pub report_per_ip: u32,
-    /// Trust the first X-Forwarded-For address (behind a known proxy only).
-    pub trust_forwarded_for: bool,
+    /// The reverse proxies in front of the nodes (IPs or CIDRs). A request
+    /// from one of them is attributed to the rightmost X-Forwarded-For
+    /// address that is not itself a trusted proxy; anything left of it was
+    /// written by the client and is ignored. Empty: the peer address.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -272,12 +285,16 @@ impl Default for Config {
             },
             limits: RateLimits {
                 login_per_ip: 30,
-                login_per_user: 10,
+                login_failures_per_user_ip: 10,
+                login_failures_per_ip: 30,
+                password_checks_at_once: std::thread::available_parallelism()
+                    .map_or(2, |n| n.get()),
+                password_check_wait_ms: 2000,
                 upload_per_user: 60,
                 upload_per_ip: 120,
                 report_per_user: 20,
                 report_per_ip: 60,
-                trust_forwarded_for: false,
+                trusted_proxies: vec![],
             },
             reports: ReportConfig {
                 max_description_chars: 1000,

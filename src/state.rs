@@ -41,6 +41,8 @@ pub struct Inner {
     pub case_numbers: CaseNumbers,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
+    /// Bounds the password checks (Argon2) running at once.
+    pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.
     pub live: crate::live::bus::LiveBus,
     /// Every case's map and indicator facts, in memory.
@@ -96,6 +98,7 @@ impl AppState {
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
+            password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),
             categories,
             live,
             case_index,

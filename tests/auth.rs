@@ -321,35 +321,109 @@ async fn production_mode_refuses_insecure_defaults() {
     assert!(c.check().is_err(), "a warning after the deadline");
 }
 
+/// Logs in as `user` from `ip` (through the trusted proxy 127.0.0.1).
+async fn login_from(
+    app: &common::TestApp,
+    ip: &str,
+    user: &str,
+    password: &str,
+) -> reqwest::Response {
+    app.http
+        .post(app.url("/api/v1/auth/password"))
+        .header("x-forwarded-for", ip)
+        .json(&json!({"username": user, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
-async fn password_attempts_are_limited_per_username() {
-    let app = spawn_with(|c| c.limits.login_per_user = 2).await;
-    for _ in 0..2 {
-        let r = app
-            .post_json(
-                "/api/v1/auth/password",
-                None,
-                &json!({"username": "admin", "password": "guess"}),
-            )
-            .await;
+async fn failed_logins_lock_the_address_not_the_account() {
+    let app = spawn_with(|c| {
+        c.limits.login_failures_per_user_ip = 2;
+        c.limits.trusted_proxies = vec!["127.0.0.1".into()];
+    })
+    .await;
+    let attacker = "203.0.113.7";
+    for _ in 0..3 {
+        let r = login_from(&app, attacker, "dispatcher", "guess").await;
         expect_error(r, 401, "invalid_credentials").await;
     }
-    let r = app
-        .post_json(
-            "/api/v1/auth/password",
-            None,
-            &json!({"username": "admin", "password": "Admin@2026"}),
-        )
-        .await;
+    // The attacker's address is locked for that account, even with the right password …
+    let r = login_from(&app, attacker, "dispatcher", "Dispatch@2026").await;
     assert!(r.headers().contains_key("retry-after"));
     expect_error(r, 429, "rate_limited").await;
-    // Another username is not affected.
-    let r = app
-        .post_json(
-            "/api/v1/auth/password",
-            None,
-            &json!({"username": "dispatcher", "password": "Dispatch@2026"}),
-        )
-        .await;
+    // … and a spoofed left-hand X-Forwarded-For entry does not get round it.
+    let r = login_from(
+        &app,
+        &format!("9.9.9.9, {attacker}"),
+        "dispatcher",
+        "Dispatch@2026",
+    )
+    .await;
+    expect_error(r, 429, "rate_limited").await;
+    // The dispatcher, from the office, logs in as usual.
+    let r = login_from(&app, "198.51.100.20", "dispatcher", "Dispatch@2026").await;
     assert_eq!(r.status(), StatusCode::OK);
+    // Successes never count: many in a row are all fine.
+    for _ in 0..5 {
+        let r = login_from(&app, "198.51.100.20", "supervisor", "Supervise@2026").await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn failures_from_one_address_across_usernames_are_limited() {
+    let app = spawn_with(|c| {
+        c.limits.login_failures_per_ip = 3;
+        c.limits.trusted_proxies = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    for user in ["a1", "a2", "a3", "a4"] {
+        let r = login_from(&app, "192.0.2.44", user, "guess").await;
+        expect_error(r, 401, "invalid_credentials").await;
+    }
+    let r = login_from(&app, "192.0.2.44", "admin", "Admin@2026").await;
+    expect_error(r, 429, "rate_limited").await;
+    let r = login_from(&app, "192.0.2.45", "admin", "Admin@2026").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn x_forwarded_for_is_ignored_from_an_untrusted_peer() {
+    let app = spawn_with(|c| c.limits.login_failures_per_user_ip = 1).await;
+    // No trusted proxies: each request claims another address, all count for the peer.
+    for i in 0..2 {
+        let r = login_from(&app, &format!("192.0.2.{i}"), "admin", "guess").await;
+        expect_error(r, 401, "invalid_credentials").await;
+    }
+    let r = login_from(&app, "192.0.2.99", "admin", "Admin@2026").await;
+    expect_error(r, 429, "rate_limited").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn password_checks_beyond_the_bound_are_503_with_retry_after() {
+    let app = spawn_with(|c| {
+        c.limits.password_checks_at_once = 1;
+        c.limits.password_check_wait_ms = 0;
+    })
+    .await;
+    let body = json!({"username": "admin", "password": "Admin@2026"});
+    let answers = futures_util::future::join_all(
+        (0..8).map(|_| app.post_json("/api/v1/auth/password", None, &body)),
+    )
+    .await;
+    let ok = answers
+        .iter()
+        .filter(|r| r.status() == StatusCode::OK)
+        .count();
+    let busy: Vec<_> = answers
+        .into_iter()
+        .filter(|r| r.status() == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert!(ok >= 1 && !busy.is_empty(), "{ok} ok, {} busy", busy.len());
+    for r in busy {
+        assert!(r.headers().contains_key("retry-after"));
+        expect_error(r, 503, "login_busy").await;
+    }
 }

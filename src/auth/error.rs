@@ -12,6 +12,8 @@ pub enum AuthError {
     InvalidCredentials,
     #[error("this account is disabled")]
     Disabled,
+    #[error("too many logins are being checked right now; try again in a moment")]
+    Busy,
     #[error("the account no longer exists")]
     AccountGone,
     #[error(transparent)]

@@ -135,7 +135,14 @@ impl AuthApi {
 
     /// Log in with a username and password
     ///
-    /// For staff (admin, dispatcher, supervisor) and unit accounts.
+    /// For staff (admin, dispatcher, supervisor) and unit accounts. Limits
+    /// (`429 rate_limited` with Retry-After): attempts per client IP; and
+    /// failed attempts only, per (username, client IP) and per client IP,
+    /// so that nobody can lock an account out from another address. The
+    /// client IP is the peer's, or behind the configured proxies the
+    /// rightmost X-Forwarded-For hop that is not one of them. When too
+    /// many password checks run at once: `503 login_busy` with
+    /// Retry-After.
     #[oai(
         path = "/auth/password",
         method = "post",
@@ -148,9 +155,13 @@ impl AuthApi {
         body: Json<PasswordLogin>,
     ) -> Res<Json<TokenResponse>, PasswordLoginErrors> {
         web::limit_login(&state, req, Some(&body.username)).await?;
-        Ok(Json(
-            service::password_login(&state, &body.username, &body.password).await?,
-        ))
+        match service::password_login(&state, &body.username, &body.password).await {
+            Err(e @ error::AuthError::InvalidCredentials) => {
+                web::login_failed(&state, req, &body.username).await?;
+                Err(ApiError::from(e).into())
+            }
+            r => Ok(Json(r?)),
+        }
     }
 
     /// The caller's account
@@ -166,5 +177,5 @@ impl AuthApi {
 
 crate::error_set!(WechatLoginErrors: 400, 401, 403, 413, 429, 503);
 crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 429);
-crate::error_set!(PasswordLoginErrors: 400, 401, 413, 429);
+crate::error_set!(PasswordLoginErrors: 400, 401, 413, 429, 503);
 crate::error_set!(MeErrors: 401);

@@ -115,6 +115,11 @@ pub async fn password_login(
         .and_then(|u| u.password_hash.clone())
         .unwrap_or_else(|| password::dummy_hash().to_owned());
     let pw = password.to_owned();
+    let wait = std::time::Duration::from_millis(state.config.limits.password_check_wait_ms);
+    let _permit = tokio::time::timeout(wait, state.password_checks.clone().acquire_owned())
+        .await
+        .map_err(|_| AuthError::Busy)?
+        .context("password check permits")?;
     let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
         .await
         .context("password verification task")?;

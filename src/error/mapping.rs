@@ -252,6 +252,11 @@ impl From<AuthError> for ApiError {
                 message,
             },
             AuthError::Disabled => Self::Forbidden(message),
+            AuthError::Busy => Self::Unavailable {
+                code: "login_busy",
+                message,
+                retry_after_secs: 1,
+            },
             AuthError::AccountGone => Self::unauthorized(message),
             AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),

@@ -15,19 +15,41 @@ use poem::Request;
 /// The client's IP: the socket peer, or the first X-Forwarded-For entry when
 /// the deployment says it sits behind a trusted proxy.
 pub fn client_ip(state: &AppState, req: &Request) -> String {
-    if state.config.limits.trust_forwarded_for
-        && let Some(first) = req
-            .header("x-forwarded-for")
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    {
-        return first.to_owned();
+    let Some(peer) = req.remote_addr().as_socket_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let proxies = &state.config.limits.trusted_proxies;
+    let trusted = |ip: std::net::IpAddr| {
+        proxies.iter().any(|p| {
+            p.parse::<ipnet::IpNet>().map_or_else(
+                |_| p.parse::<std::net::IpAddr>().is_ok_and(|a| a == ip),
+                |net| net.contains(&ip),
+            )
+        })
+    };
+    if !trusted(peer) {
+        return peer.to_string();
     }
-    match req.remote_addr().as_socket_addr() {
-        Some(a) => a.ip().to_string(),
-        None => "unknown".into(),
+    // Each proxy appends the address it got the request from: read from
+    // the right, and stop at the first hop that is not one of ours.
+    let hops: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        let Ok(ip) = hop.trim().parse::<std::net::IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted(ip) {
+            break;
+        }
     }
+    client.to_string()
 }
 
 /// Takes one event from each bucket; `429` with Retry-After, naming the
@@ -50,20 +72,80 @@ pub async fn limit(state: &AppState, buckets: &[Bucket<'_>]) -> ApiResult<()> {
 /// (password logins).
 pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>) -> ApiResult<()> {
     let ip = client_ip(state, req);
-    let l = &state.config.limits;
-    let mut buckets = vec![Bucket {
-        scope: "login_ip",
-        key: &ip,
-        per_minute: l.login_per_ip,
-    }];
-    if let Some(account) = account {
-        buckets.push(Bucket {
-            scope: "login_user",
-            key: account,
-            per_minute: l.login_per_user,
-        });
+    limit(
+        state,
+        &[Bucket {
+            scope: "login_ip",
+            key: &ip,
+            per_minute: state.config.limits.login_per_ip,
+        }],
+    )
+    .await?;
+    let Some(account) = account else {
+        return Ok(());
+    };
+    for key in failure_keys(&ip, account) {
+        if let Some(until) = state.shared.kv_get(&key).await? {
+            let left_ms = until.parse::<i64>().unwrap_or(0) - chrono::Utc::now().timestamp_millis();
+            if left_ms > 0 {
+                state
+                    .metrics
+                    .rate_limited
+                    .with_label_values(&["login_failures"])
+                    .inc();
+                return Err(ApiError::TooManyRequests {
+                    code: "rate_limited",
+                    message: "too many failed logins from this address; wait and try again".into(),
+                    retry_after_secs: (left_ms as u64).div_ceil(1000).max(1),
+                });
+            }
+        }
     }
-    limit(state, &buckets).await
+    Ok(())
+}
+
+/// The lock records of failed logins: per (username, IP) and per IP.
+fn failure_keys(ip: &str, account: &str) -> [String; 2] {
+    let user = account.trim().to_lowercase();
+    [
+        format!("lock:login_user_ip:{user}|{ip}"),
+        format!("lock:login_ip:{ip}"),
+    ]
+}
+
+/// Counts a failed password login; a spent budget locks the pair (or the
+/// address) until the budget allows again. Successes never count.
+pub async fn login_failed(state: &AppState, req: &Request, account: &str) -> ApiResult<()> {
+    let ip = client_ip(state, req);
+    let user = account.trim().to_lowercase();
+    let pair = format!("{user}|{ip}");
+    let l = &state.config.limits;
+    let [pair_lock, ip_lock] = failure_keys(&ip, account);
+    for (scope, key, per_minute, lock) in [
+        (
+            "login_fail_user_ip",
+            pair.as_str(),
+            l.login_failures_per_user_ip,
+            pair_lock,
+        ),
+        (
+            "login_fail_ip",
+            ip.as_str(),
+            l.login_failures_per_ip,
+            ip_lock,
+        ),
+    ] {
+        let bucket = Bucket {
+            scope,
+            key,
+            per_minute,
+        };
+        if let Some((_, wait)) = state.shared.rate_limit(&[bucket]).await? {
+            let until = chrono::Utc::now().timestamp_millis() + wait.as_millis() as i64;
+            state.shared.kv_set(&lock, &until.to_string(), wait).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Which writes are limited, per user and per client IP.
