@@ -5,6 +5,7 @@
 
 pub mod dto;
 pub mod export;
+mod export_rows;
 pub mod index;
 pub mod map;
 mod map_api;
