@@ -28,16 +28,13 @@ pub mod web;
 
 use anyhow::Context;
 use config::{Config, Mode};
-use poem::{
-    EndpointExt, Route, Server,
-    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-};
+use poem::{EndpointExt, Route};
 use state::AppState;
 use std::{future::Future, net::SocketAddr, time::Duration};
 
 /// A built application: bound, migrated, ready to serve.
 pub struct App {
-    acceptor: TcpAcceptor,
+    listener: tokio::net::TcpListener,
     pub addr: SocketAddr,
     pub state: AppState,
 }
@@ -72,17 +69,12 @@ impl App {
         })
         .await?;
         let state = AppState::build(config, db, index_db, metrics).await?;
-        let acceptor = TcpListener::bind(state.config.bind.clone())
-            .into_acceptor()
+        let listener = tokio::net::TcpListener::bind(state.config.bind.as_str())
             .await
             .with_context(|| format!("bind {}", state.config.bind))?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .context("listener has no address")?;
+        let addr = listener.local_addr().context("listener has no address")?;
         Ok(Self {
-            acceptor,
+            listener,
             addr,
             state,
         })
@@ -110,8 +102,13 @@ impl App {
             jobs.push(tokio::spawn(run_outbox(self.state.clone())));
         }
         let route = routes(self.state.clone());
-        let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(route, shutdown, Some(grace))
+        let limits = &self.state.config.limits;
+        let timeouts = ops::server::Timeouts {
+            header_read: Duration::from_secs(limits.header_read_secs.max(1)),
+            idle: Duration::from_secs(limits.idle_secs.max(1)),
+            grace,
+        };
+        let result = ops::server::serve(self.listener, route, shutdown, timeouts)
             .await
             .context("server");
         for j in jobs {
@@ -135,11 +132,21 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
         .with(ops::middleware::Observe { state })
 }
 
-/// Deletes unattached uploads past their expiry, every ten minutes.
+/// Deletes unattached uploads and Idempotency-Keys past their expiry, and
+/// objects no photo row names (older than an hour), every ten minutes.
 async fn sweep_expired_media(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
+        if let Err(e) = reports::idempotency::purge_expired(&state).await {
+            tracing::warn!(error = %e, "idempotency key sweep failed");
+        }
+        let grace = Duration::from_secs(3600);
+        match media::service::sweep_orphans(&state.db, &state.store, grace).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "orphaned photo objects deleted"),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "orphan sweep failed"),
+        }
         match media::service::purge_expired(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "expired unattached photos deleted"),

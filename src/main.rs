@@ -63,6 +63,19 @@ enum AdminCommand {
         #[arg(long)]
         display_name: Option<String>,
     },
+    /// Disable, enable, change or reset an existing account (audited).
+    Account {
+        /// The account's username.
+        username: String,
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+    /// Delete stored photo objects that no photo row names (left by a
+    /// crash between storing and recording an upload), older than GRACE.
+    SweepStore {
+        #[arg(long, default_value_t = 3600)]
+        grace_secs: u64,
+    },
     /// Load a year of holidays from a holiday-cn JSON file (replaces that year).
     LoadCalendar { file: String },
     /// Set the working hours of the day, e.g. `08:30-12:00,13:30-17:30`.
@@ -96,6 +109,28 @@ enum AdminCommand {
         area: Option<String>,
         #[arg(long)]
         unit: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountAction {
+    /// It can no longer log in; its tokens stop working within 30 s.
+    Disable,
+    /// It can log in again.
+    Enable,
+    /// Change the role (and the unit of a unit member).
+    SetRole {
+        /// admin | dispatcher | supervisor | unit_member
+        role: String,
+        /// The unit code, for unit members.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Set a new password; every session of the account ends.
+    ResetPassword {
+        /// Read from SSP_NEW_PASSWORD when not given.
+        #[arg(long, env = "SSP_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
     },
 }
 
@@ -181,6 +216,37 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 role.as_str(),
                 a.id
             );
+            Ok(())
+        }
+        AdminCommand::Account { username, action } => {
+            use accounts::service::{AccountChange, Change};
+            let id = accounts::service::id_by_username(&conn, &username).await?;
+            let change = match action {
+                AccountAction::Disable => Change::Disabled(true),
+                AccountAction::Enable => Change::Disabled(false),
+                AccountAction::SetRole { role, unit } => Change::Update(AccountChange {
+                    role: Some(
+                        Role::parse(&role)
+                            .context("role must be admin, dispatcher, supervisor or unit_member")?,
+                    ),
+                    unit_code: unit,
+                    display_name: None,
+                }),
+                AccountAction::ResetPassword { password } => Change::ResetPassword(password.into()),
+            };
+            let a = accounts::service::change_account(&conn, Actor::SYSTEM, id, change).await?;
+            println!(
+                "{username}: {}{}",
+                a.role.as_str(),
+                if a.disabled { ", disabled" } else { "" }
+            );
+            Ok(())
+        }
+        AdminCommand::SweepStore { grace_secs } => {
+            let store = suishoupai::infra::store::ObjectStore::from_config(&config.store).await?;
+            let grace = std::time::Duration::from_secs(grace_secs);
+            let n = suishoupai::media::service::sweep_orphans(&conn, &store, grace).await?;
+            println!("removed the objects of {n} unrecorded photos");
             Ok(())
         }
         AdminCommand::Seed { cases, days, seed } => {

@@ -1,7 +1,11 @@
 //! Everything a request handler may touch, built once per app instance.
 
 use crate::{
-    auth::{jwt::JwtKeys, wechat::WechatClient},
+    auth::{
+        accounts::AccountCheck,
+        jwt::{JwtKeys, Lifetimes},
+        wechat::WechatClient,
+    },
     calendar::WorkCalendar,
     cases::numbers::CaseNumbers,
     categories::catalog::Catalog,
@@ -26,6 +30,8 @@ pub struct Inner {
     pub shared: Shared,
     pub metrics: Metrics,
     pub jwt: JwtKeys,
+    /// Tokens checked against their accounts (cached ≤ 30 s).
+    pub accounts: AccountCheck,
     pub signer: UrlSigner,
     pub wechat: WechatClient,
     pub areas: Areas,
@@ -33,8 +39,12 @@ pub struct Inner {
     pub directory: Snapshot<Directory>,
     /// The working calendar behind deadlines.
     pub calendar: Snapshot<WorkCalendar>,
-    /// Outgoing HTTP (unit webhooks).
-    pub http: reqwest::Client,
+    /// Where unit webhooks may connect.
+    pub egress: crate::notify::egress::Egress,
+    /// Outgoing HTTP for unit webhooks, guarded by `egress`.
+    pub webhook_http: reqwest::Client,
+    /// Bounds the notifications being sent at once.
+    pub outbox_slots: Arc<Semaphore>,
     /// Every category (大类 and 小类).
     pub categories: Snapshot<Catalog>,
     /// This node's reserved block of case numbers.
@@ -86,14 +96,21 @@ impl AppState {
         let case_index = crate::command::index::CaseIndex::load(index_db)
             .await
             .context("load the case index")?;
-        let http = reqwest::Client::builder()
-            .timeout(std::time::Duration::from_secs(10))
-            .connect_timeout(std::time::Duration::from_secs(3))
-            .build()
-            .context("http client")?;
+        let egress = crate::notify::egress::Egress::new(&config.webhooks.allow_hosts);
+        let webhook_http = egress
+            .client(std::time::Duration::from_millis(config.webhooks.timeout_ms))
+            .context("webhook http client")?;
         Ok(Self(Arc::new(Inner {
             metrics,
-            jwt: JwtKeys::new(&config.jwt_secret, config.token_ttl_secs),
+            jwt: JwtKeys::new(
+                &config.jwt_secret,
+                Lifetimes {
+                    citizen: config.token_ttl_secs,
+                    staff: config.staff_token_ttl_secs,
+                    staff_session: config.staff_session_secs,
+                },
+            ),
+            accounts: AccountCheck::new(std::time::Duration::from_secs(config.account_cache_secs)),
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
@@ -105,7 +122,9 @@ impl AppState {
             areas,
             directory,
             calendar,
-            http,
+            egress,
+            webhook_http,
+            outbox_slots: Arc::new(Semaphore::new(config.webhooks.at_once.max(1))),
             store,
             shared,
             db,

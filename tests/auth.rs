@@ -180,11 +180,22 @@ async fn missing_forged_and_expired_tokens_are_401() {
     .await;
 
     // Signed with another secret.
+    let hour = suishoupai::auth::jwt::Lifetimes {
+        citizen: 3600,
+        staff: 3600,
+        staff_session: 3600,
+    };
     let other =
-        suishoupai::auth::jwt::JwtKeys::new(&"another-secret-entirely".to_owned().into(), 3600);
-    let (forged, _) = other
-        .issue(uuid::Uuid::now_v7(), suishoupai::auth::Role::Admin, None)
-        .unwrap();
+        suishoupai::auth::jwt::JwtKeys::new(&"another-secret-entirely".to_owned().into(), hour);
+    let forged = other
+        .access(
+            uuid::Uuid::now_v7(),
+            suishoupai::auth::Role::Admin,
+            None,
+            None,
+        )
+        .unwrap()
+        .token;
     expect_error(
         app.get("/api/v1/me", Some(&forged)).await,
         401,

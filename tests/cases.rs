@@ -732,3 +732,35 @@ async fn a_case_is_read_in_seven_statements_whatever_its_history() {
     );
     assert_eq!((short, long), (7, 7), "statements for GET /cases/{{id}}");
 }
+
+#[tokio::test]
+async fn a_parent_unit_sees_its_sub_units_cases_but_acts_only_on_its_own() {
+    // Arrange: a case dispatched to 赛罕区城管 (sh-cgj), under hhht-cgj.
+    let app = spawn_app().await;
+    let citizen = app.citizen("parent-unit").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = app.submit(&citizen, "0301", LAT, LNG).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.act_ok(&disp, &id, "dispatch", json!({})).await;
+    let parent = app.staff("hhht-cgj", UNIT_PASSWORD).await;
+
+    // Act
+    let seen = app.case(&parent, &id).await;
+    let claim = app
+        .act(
+            &parent,
+            &id,
+            "claim",
+            json!({"expectedVersion": seen["version"]}),
+        )
+        .await;
+
+    // Assert: visible, offers no action, and a claim is refused.
+    assert_eq!(seen["status"], "dispatched");
+    assert_eq!(seen["actions"], json!([]));
+    expect_error(claim, 403, "forbidden").await;
+    let own = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    app.act_ok(&own, &id, "claim", json!({})).await;
+}

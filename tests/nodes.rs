@@ -164,3 +164,70 @@ async fn nodes_started_together_all_come_up() {
         assert!(entity::holiday_day::Entity::find().count(db).await.unwrap() > 0);
     }
 }
+
+#[tokio::test]
+async fn with_redis_down_logins_pause_and_citizens_keep_reporting() {
+    let Ok(redis) = std::env::var("TEST_REDIS_URL") else {
+        // The embedded default has no Redis to lose; CI's real-parts run
+        // takes this path.
+        eprintln!("Redis only: set TEST_REDIS_URL (CI does)");
+        return;
+    };
+    // Arrange: a node whose Redis is behind a relay the test can cut.
+    let relay = common::relay::Relay::start(&redis).await;
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = common::test_config(tmp.path()).await;
+    c.redis_url = Some(format!("redis://{}", relay.addr));
+    let app = common::start(c, tmp).await;
+    let citizen = app.citizen("redis-down").await;
+    let staff = app.staff(common::DISPATCHER.0, common::DISPATCHER.1).await;
+    let p = app.photo(&citizen, jpeg(40, 40, 7)).await;
+
+    // Act
+    relay.set_up(false);
+
+    // Assert: tokens work (accounts are read from the database), reports
+    // are accepted and replayed (keys are in the database, limits open),
+    // logins pause with 503 and Retry-After.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&staff)).await.status(),
+        StatusCode::OK
+    );
+    let send = || {
+        app.http
+            .post(app.url("/api/v1/reports"))
+            .bearer_auth(&citizen)
+            .header("Idempotency-Key", "redis-down-1")
+            .json(&report_body(&[&p]))
+            .send()
+    };
+    let first = send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let again = send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let r = app
+        .post_json(
+            "/api/v1/auth/password",
+            None,
+            &serde_json::json!({"username": common::DISPATCHER.0, "password": common::DISPATCHER.1}),
+        )
+        .await;
+    assert!(r.headers().get("retry-after").is_some());
+    expect_error(r, 503, "limits_unavailable").await;
+
+    // Redis back: logins work again, without a restart.
+    relay.set_up(true);
+    let back = common::eventually(15, || async {
+        app.post_json(
+            "/api/v1/auth/password",
+            None,
+            &serde_json::json!({"username": common::DISPATCHER.0, "password": common::DISPATCHER.1}),
+        )
+        .await
+        .status()
+            == StatusCode::OK
+    })
+    .await;
+    assert!(back, "logins did not come back with Redis");
+}

@@ -25,6 +25,8 @@ async fn a_unit_webhook_that_fails_twice_gets_the_message_on_the_third_try() {
     let app = spawn_with(|c| {
         c.workflow.outbox_tick_ms = 50;
         c.workflow.outbox_backoff_ms = 50;
+        // The stand-in receiver is on loopback, which only the allow-list opens.
+        c.webhooks.allow_hosts = vec!["127.0.0.1".into()];
     })
     .await;
     let admin = app.staff(ADMIN.0, ADMIN.1).await;
@@ -80,7 +82,11 @@ async fn a_unit_webhook_that_fails_twice_gets_the_message_on_the_third_try() {
 #[tokio::test]
 async fn wecom_group_robots_get_markdown() {
     let (url, hook) = stand_in::webhook(0).await;
-    let app = spawn_with(|c| c.workflow.outbox_tick_ms = 50).await;
+    let app = spawn_with(|c| {
+        c.workflow.outbox_tick_ms = 50;
+        c.webhooks.allow_hosts = vec!["127.0.0.1".into()];
+    })
+    .await;
     let admin = app.staff(ADMIN.0, ADMIN.1).await;
     let r = app
         .post_json(
@@ -193,5 +199,158 @@ async fn citizens_get_subscribe_messages_and_refusals_are_not_retried() {
             .as_str()
             .unwrap()
             .starts_with("SSP-")
+    );
+}
+
+async fn save_hook(app: &common::TestApp, admin: &str, code: &str, url: &str) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/admin/units",
+        Some(admin),
+        &json!({"code": code, "name": format!("{code} 单位"), "kind": "chengguan",
+                "parentCode": "hhht-cgj", "webhookKind": "hmac", "webhookUrl": url,
+                "webhookSecret": "0123456789abcdef-secret"}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn webhooks_to_internal_addresses_are_refused_when_saved_and_when_called() {
+    // Arrange: a live receiver on loopback, not allow-listed.
+    let (url, hook) = stand_in::webhook(0).await;
+    let app = spawn_with(|c| c.workflow.outbox_tick_ms = 50).await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+
+    // Act + Assert: save time.
+    for bad in [
+        "http://169.254.169.254/latest/meta-data/iam/",
+        "http://127.0.0.1:6379/",
+        "http://[::1]:8080/",
+        "http://localhost/hook",
+        "http://10.0.0.8/hook",
+        "http://100.100.100.200/latest/meta-data/",
+        url.as_str(),
+    ] {
+        let r = save_hook(&app, &admin, "sh-cgj", bad).await;
+        common::expect_error(r, 400, "webhook_not_allowed").await;
+    }
+
+    // A public address is accepted.
+    let r = save_hook(&app, &admin, "sh-cgj", "https://8.8.8.8/hook").await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
+    // Connect time: a URL stored before the check (written directly) is
+    // not called, and the row says why.
+    entity::unit::Entity::update_many()
+        .col_expr(
+            entity::unit::Column::WebhookKind,
+            sea_orm::sea_query::Expr::value("hmac"),
+        )
+        .col_expr(
+            entity::unit::Column::WebhookUrl,
+            sea_orm::sea_query::Expr::value(url.clone()),
+        )
+        .col_expr(
+            entity::unit::Column::WebhookSecret,
+            sea_orm::sea_query::Expr::value("0123456789abcdef-secret"),
+        )
+        .filter(entity::unit::Column::Code.eq("sh-cgj"))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    let citizen = app.citizen("ssrf").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = app.submit(&citizen, "0301", 40.79, 111.70).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The directory snapshot holds units; the worker reads the row itself.
+    app.act_ok(&disp, &id, "dispatch", json!({})).await;
+    let settled = eventually(10, || async {
+        outbox(&app, "unit_webhook")
+            .await
+            .iter()
+            .any(|r| r.status == "skipped")
+    })
+    .await;
+    assert!(settled, "the outbox row was not settled");
+    let row = &outbox(&app, "unit_webhook").await[0];
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap()
+            .contains("internal address"),
+        "{row:?}"
+    );
+    assert_eq!(
+        *hook.attempts.lock().unwrap(),
+        0,
+        "the internal receiver was called"
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_a_slow_receiver_holds_up_no_other() {
+    // Arrange: a receiver that redirects to another, and a slow one.
+    let (slow_url, slow) = stand_in::webhook(0).await;
+    *slow.delay.lock().unwrap() = std::time::Duration::from_secs(20);
+    let (target_url, target) = stand_in::webhook(0).await;
+    let (redirect_url, redirect) = stand_in::webhook(0).await;
+    *redirect.redirect_to.lock().unwrap() = Some(target_url);
+    let (fast_url, fast) = stand_in::webhook(0).await;
+    let app = spawn_with(|c| {
+        c.workflow.outbox_tick_ms = 50;
+        c.workflow.outbox_backoff_ms = 60_000;
+        c.webhooks.allow_hosts = vec!["127.0.0.1".into()];
+        c.webhooks.timeout_ms = 30_000;
+    })
+    .await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    for (code, url) in [
+        ("sh-cgj", &slow_url),
+        ("hhht-hw", &redirect_url),
+        ("hhht-yl", &fast_url),
+    ] {
+        let r = save_hook(&app, &admin, code, url).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    }
+    let citizen = app.citizen("slow").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+
+    // Act: the slow unit's case first, then the others'.
+    for unit in ["sh-cgj", "hhht-hw", "hhht-yl"] {
+        let id = app.submit(&citizen, "0301", 40.79, 111.70).await["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        app.act_ok(&disp, &id, "dispatch", json!({"unitCode": unit}))
+            .await;
+        if unit == "sh-cgj" {
+            assert!(eventually(5, || async { *slow.attempts.lock().unwrap() == 1 }).await);
+        }
+    }
+
+    // Assert: the fast receiver has its message while the slow one still
+    // holds its call; the redirect was not followed.
+    assert!(
+        eventually(5, || async { !fast.accepted.lock().unwrap().is_empty() }).await,
+        "a slow receiver held up another unit's webhook"
+    );
+    assert!(
+        slow.accepted.lock().unwrap().is_empty(),
+        "the slow receiver answered already"
+    );
+    assert!(eventually(5, || async { *redirect.attempts.lock().unwrap() == 1 }).await);
+    let failed = eventually(5, || async {
+        outbox(&app, "unit_webhook")
+            .await
+            .iter()
+            .any(|r| r.last_error.as_deref() == Some("HTTP 302 Found"))
+    })
+    .await;
+    assert!(failed, "a redirect must count as a failed delivery");
+    assert_eq!(
+        *target.attempts.lock().unwrap(),
+        0,
+        "the redirect was followed"
     );
 }

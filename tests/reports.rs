@@ -152,6 +152,75 @@ async fn an_idempotency_key_replays_the_first_result_and_refuses_another_body() 
     assert_eq!(app.count(entity::cases::Entity).await, 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identical_requests_at_once_make_one_report_and_all_get_its_answer() {
+    // Arrange
+    let app = spawn_app().await;
+    let token = app.citizen("at-once").await;
+    let p = app.photo(&token, jpeg(60, 60, 1)).await;
+    let body = report_body(&[&p]);
+    let send = || {
+        app.http
+            .post(app.url("/api/v1/reports"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "tap-tap-tap")
+            .json(&body)
+            .send()
+    };
+
+    // Act: four taps of the same button, at once.
+    let answers = futures_util::future::join_all((0..4).map(|_| send())).await;
+
+    // Assert: one case; every answer is it; one of them made it.
+    let mut ids = std::collections::HashSet::new();
+    let mut replays = 0;
+    for r in answers {
+        let r = r.unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        replays += usize::from(
+            r.headers()
+                .get("idempotent-replayed")
+                .is_some_and(|v| v == "true"),
+        );
+        ids.insert(
+            r.json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(ids.len(), 1, "all four answers name one case");
+    assert_eq!(replays, 3);
+    assert_eq!(app.count(entity::cases::Entity).await, 1);
+}
+
+#[tokio::test]
+async fn a_key_whose_request_failed_is_free_for_the_corrected_retry() {
+    let app = spawn_app().await;
+    let token = app.citizen("retry-after-fail").await;
+    let p = app.photo(&token, jpeg(60, 60, 1)).await;
+    let send = |b: Value| {
+        app.http
+            .post(app.url("/api/v1/reports"))
+            .bearer_auth(&token)
+            .header("Idempotency-Key", "fix-and-retry")
+            .json(&b)
+            .send()
+    };
+    let mut bad = report_body(&[&p]);
+    bad["mediaIds"] = json!([uuid::Uuid::now_v7()]);
+    expect_error(send(bad).await.unwrap(), 422, "invalid_media").await;
+
+    let r = send(report_body(&[&p])).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert!(
+        r.headers()
+            .get("idempotent-replayed")
+            .is_none_or(|v| v == "false")
+    );
+    assert_eq!(app.count(entity::cases::Entity).await, 1);
+}
+
 #[tokio::test]
 async fn bad_reports_are_refused_and_write_nothing() {
     let app = spawn_with(|c| c.reports.max_description_chars = 20).await;

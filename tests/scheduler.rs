@@ -5,7 +5,7 @@
 mod common;
 
 use common::{DISPATCHER, eventually, spawn_with};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -160,4 +160,69 @@ async fn two_server_processes_fire_each_event_exactly_once() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn a_case_that_cannot_fire_is_set_aside_and_the_others_fire() {
+    // Arrange: two due cases; firing the first one fails in the database
+    // (a trigger refuses its warning, as a corrupt row or a full disk
+    // would), while its timer can still be moved.
+    let app = spawn_with(|c| c.workflow.scheduler_tick_ms = 50).await;
+    let citizen = app.citizen("broken-row").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let mut ids = vec![];
+    let mut numbers = vec![];
+    for i in 0..2 {
+        let r = app
+            .submit(&citizen, "0301", 40.79 + f64::from(i) * 0.001, 111.70)
+            .await;
+        let id = r["id"].as_str().unwrap().to_owned();
+        numbers.push(r["caseNo"].as_str().unwrap().to_owned());
+        app.act_ok(&disp, &id, "dispatch", json!({})).await;
+        ids.push(id.parse::<Uuid>().unwrap());
+    }
+    let when = format!(
+        "OLD.case_no = '{}' AND NEW.warned_at IS NOT NULL",
+        numbers[0]
+    );
+    let ddl = match app.state.db.get_database_backend() {
+        sea_orm::DbBackend::Sqlite => vec![format!(
+            "CREATE TRIGGER refuse_warning BEFORE UPDATE ON cases WHEN {when} \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+        _ => vec![
+            "CREATE FUNCTION refuse_warning() RETURNS trigger AS $$ \
+             BEGIN RAISE EXCEPTION 'refused by the test'; END $$ LANGUAGE plpgsql"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER refuse_warning BEFORE UPDATE ON cases FOR EACH ROW \
+                 WHEN ({when}) EXECUTE FUNCTION refuse_warning()"
+            ),
+        ],
+    };
+    for sql in ddl {
+        app.state.db.execute_unprepared(&sql).await.unwrap();
+    }
+
+    // Act: both past their warning point, the broken one first in line.
+    app.age(&ids[0].to_string(), 10, None).await;
+    app.age(&ids[1].to_string(), 1, None).await;
+
+    // Assert: the sound case warns; the broken one is postponed, not retried
+    // on every tick.
+    assert!(
+        eventually(10, || async { count(&app, ids[1], "warning").await == 1 }).await,
+        "a broken row held up the scheduler"
+    );
+    let broken = entity::cases::Entity::find_by_id(ids[0])
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    assert!(
+        broken.timer_at.is_some_and(|t| t > later),
+        "the broken case's timer was not postponed: {:?}",
+        broken.timer_at
+    );
 }

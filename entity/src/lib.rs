@@ -10,6 +10,7 @@ pub mod cases;
 pub mod category;
 pub mod extension;
 pub mod holiday_day;
+pub mod idempotency_key;
 pub mod media;
 pub mod outbox;
 pub mod routing_rule;

@@ -21,6 +21,9 @@ pub struct Model {
     pub display_name: String,
     pub phone: Option<String>,
     pub disabled: bool,
+    /// Tokens issued before this instant are refused (password reset,
+    /// "log out everywhere").
+    pub tokens_valid_after: Option<DateTimeWithTimeZone>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

@@ -40,6 +40,9 @@ pub enum AdminError {
     /// A password shorter than 8 characters (422).
     #[error("passwords need at least 8 characters")]
     WeakPassword,
+    /// An admin disabling or demoting their own account (409).
+    #[error("you cannot disable your own account or change its role")]
+    OwnAccount,
     /// A rule for this category and area exists (409).
     #[error("a rule for this category and area exists; delete it first")]
     RuleExists,

@@ -16,6 +16,16 @@ pub enum AuthError {
     Busy,
     #[error("the account no longer exists")]
     AccountGone,
+    /// A token of an account that was disabled after it was issued (401).
+    #[error("this account is disabled")]
+    TokenOfDisabled,
+    /// A token issued before the account's password was reset or its
+    /// sessions were ended (401).
+    #[error("this token was revoked; log in again")]
+    TokenRevoked,
+    /// A refresh token that is invalid, expired or not a refresh token (401).
+    #[error("the refresh token is invalid or expired; log in again")]
+    BadRefresh,
     #[error(transparent)]
     Stored(#[from] UnknownStored),
     #[error(transparent)]

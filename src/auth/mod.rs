@@ -1,6 +1,7 @@
 //! Authentication: WeChat login for citizens, password login for staff and
 //! unit accounts, dev login in the embedded default; bearer JWTs; `/me`.
 
+pub mod accounts;
 pub mod error;
 pub mod jwt;
 pub mod password;
@@ -29,13 +30,13 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
     let claims = state
         .jwt
-        .verify(&bearer.token)
+        .verify(&bearer.token, jwt::TokenKind::Access)
         .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
-    Ok(Caller {
-        user_id: claims.sub,
-        role: claims.role,
-        unit_id: claims.unit,
-    })
+    Ok(state
+        .accounts
+        .caller(&state.db, &claims)
+        .await
+        .map_err(ApiError::from)?)
 }
 
 /// WeChat login: the code from `wx.login()`.
@@ -68,14 +69,31 @@ pub struct PasswordLogin {
     pub password: String,
 }
 
+/// A staff session's refresh token.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RefreshRequest {
+    /// The `refreshToken` of the last password login or refresh.
+    #[oai(validator(min_length = 1, max_length = 2048))]
+    pub refresh_token: String,
+}
+
 /// A bearer token and who it is for.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <token>`.
     pub token: String,
-    /// When the token stops working.
+    /// When the token stops working: 7 days for citizens, an hour for
+    /// staff and unit accounts (by default).
     pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+    /// Staff and unit accounts: exchange at `POST /auth/refresh` for the
+    /// next token, until `refreshExpiresAt` (the end of the session).
+    #[oai(skip_serializing_if_is_none)]
+    pub refresh_token: Option<String>,
+    /// When the session ends and the password is asked again.
+    #[oai(skip_serializing_if_is_none)]
+    pub refresh_expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub user: Me,
 }
 
@@ -164,6 +182,23 @@ impl AuthApi {
         }
     }
 
+    /// Continue a staff session
+    ///
+    /// Exchanges a staff or unit account's refresh token for a new bearer
+    /// token and a new refresh token. The session keeps the end it got at
+    /// the password login (`staff_session_secs`, 12 hours by default). The
+    /// account is read afresh: disabled → `401 account_disabled`; password
+    /// reset or sessions ended since → `401 token_revoked`; the new token
+    /// carries the account's current role and unit.
+    #[oai(path = "/auth/refresh", method = "post", operation_id = "authRefresh")]
+    async fn refresh(
+        &self,
+        state: poem::web::Data<&AppState>,
+        body: Json<RefreshRequest>,
+    ) -> Res<Json<TokenResponse>, RefreshErrors> {
+        Ok(Json(service::refresh(&state, &body.refresh_token).await?))
+    }
+
     /// The caller's account
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(
@@ -178,4 +213,5 @@ impl AuthApi {
 crate::error_set!(WechatLoginErrors: 400, 401, 403, 413, 429, 503);
 crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 429);
 crate::error_set!(PasswordLoginErrors: 400, 401, 413, 429, 503);
+crate::error_set!(RefreshErrors: 400, 401, 413);
 crate::error_set!(MeErrors: 401);

@@ -12,17 +12,50 @@ fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().fixed_offset()
 }
 
-fn token_for(state: &AppState, u: &user::Model) -> Result<TokenResponse, AuthError> {
-    let role = stored::parse("user", u.id, "role", &u.role, Role::parse)?;
-    let (token, exp) = state.jwt.issue(u.id, role, u.unit_id)?;
-    let expires_at = chrono::DateTime::from_timestamp(exp, 0)
+fn at(unix: i64) -> Result<chrono::DateTime<chrono::FixedOffset>, AuthError> {
+    Ok(chrono::DateTime::from_timestamp(unix, 0)
         .context("token expiry")?
-        .fixed_offset();
+        .fixed_offset())
+}
+
+/// A token for the account; for staff and unit accounts also a refresh
+/// token, for a new session or for the one ending at `session_end`.
+fn token_for(
+    state: &AppState,
+    u: &user::Model,
+    session_end: Option<i64>,
+) -> Result<TokenResponse, AuthError> {
+    let role = stored::parse("user", u.id, "role", &u.role, Role::parse)?;
+    let refresh = match role {
+        Role::Citizen => None,
+        _ => Some(state.jwt.refresh(u.id, role, session_end)?),
+    };
+    let end = refresh.as_ref().map(|r| r.exp);
+    let access = state.jwt.access(u.id, role, u.unit_id, end)?;
     Ok(TokenResponse {
-        token,
-        expires_at,
+        token: access.token,
+        expires_at: at(access.exp)?,
+        refresh_expires_at: end.map(at).transpose()?,
+        refresh_token: refresh.map(|r| r.token),
         user: me_of(u, role),
     })
+}
+
+/// The next token of a staff session, if the account still stands.
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenResponse, AuthError> {
+    let claims = state
+        .jwt
+        .verify(refresh_token, super::jwt::TokenKind::Refresh)
+        .ok_or(AuthError::BadRefresh)?;
+    // Read afresh, not through the cache: a session goes on only for an
+    // account that stands now.
+    state.accounts.forget(claims.sub);
+    state.accounts.caller(&state.db, &claims).await?;
+    let u = user::Entity::find_by_id(claims.sub)
+        .one(&state.db)
+        .await?
+        .ok_or(AuthError::AccountGone)?;
+    token_for(state, &u, Some(claims.exp))
 }
 
 fn me_of(u: &user::Model, role: Role) -> Me {
@@ -55,6 +88,7 @@ async fn upsert_citizen(
         display_name: Set("市民".into()),
         phone: Set(None),
         disabled: Set(false),
+        tokens_valid_after: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     };
@@ -92,12 +126,12 @@ pub async fn wechat_login(state: &AppState, code: &str) -> Result<TokenResponse,
         Some(session.session_key.expose_secret().to_owned()),
     )
     .await?;
-    token_for(state, &u)
+    token_for(state, &u, None)
 }
 
 pub async fn dev_login(state: &AppState, openid: &str) -> Result<TokenResponse, AuthError> {
     let u = upsert_citizen(state, &format!("dev:{openid}"), None, None).await?;
-    token_for(state, &u)
+    token_for(state, &u, None)
 }
 
 #[tracing::instrument(skip(state, password))]
@@ -124,7 +158,7 @@ pub async fn password_login(
         .await
         .context("password verification task")?;
     match u {
-        Some(u) if ok && !u.disabled => token_for(state, &u),
+        Some(u) if ok && !u.disabled => token_for(state, &u, None),
         _ => Err(AuthError::InvalidCredentials),
     }
 }

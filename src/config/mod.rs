@@ -42,8 +42,18 @@ pub struct Config {
     pub store: StoreConfig,
     #[serde(serialize_with = "ser_secret")]
     pub jwt_secret: SecretString,
-    /// Lifetime of issued bearer tokens, in seconds.
+    /// Lifetime of citizens' bearer tokens, in seconds (the mini-program
+    /// logs in again silently with `wx.login()`).
     pub token_ttl_secs: u64,
+    /// Lifetime of staff and unit accounts' bearer tokens, in seconds;
+    /// `/auth/refresh` issues the next one.
+    pub staff_token_ttl_secs: u64,
+    /// How long after a password login `/auth/refresh` keeps working, in
+    /// seconds: a shift, then the password again.
+    pub staff_session_secs: u64,
+    /// How long a node trusts what it read of an account (disabled, role,
+    /// unit) before reading it again, in seconds; at most 30.
+    pub account_cache_secs: u64,
     pub dev_login: bool,
     /// Load the demo city into an empty database.
     pub demo_data: bool,
@@ -55,12 +65,25 @@ pub struct Config {
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
     pub console: ConsoleConfig,
+    pub webhooks: WebhookConfig,
     /// Where the embedded default keeps its files (the generated JWT
     /// secret; the default database and photos are under it too).
     pub data_dir: String,
     /// Let the embedded default listen on a non-loopback address although
     /// the demo accounts or dev login are on (a throwaway demo only).
     pub allow_public_demo: bool,
+}
+
+/// Unit webhooks: where they may connect and how long a receiver gets.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WebhookConfig {
+    /// Hosts (names or addresses, as written in the URL) a webhook may
+    /// reach although they are internal (loopback, private, link-local).
+    pub allow_hosts: Vec<String>,
+    /// How long one call may take, milliseconds.
+    pub timeout_ms: u64,
+    /// How many calls a node makes at once; a slow receiver holds one.
+    pub at_once: usize,
 }
 
 /// The staff console's basemap. With no tile URL the map draws the city's
@@ -188,6 +211,11 @@ pub struct RateLimits {
     /// address that is not itself a trusted proxy; anything left of it was
     /// written by the client and is ignored. Empty: the peer address.
     pub trusted_proxies: Vec<String>,
+    /// Seconds a client gets to send a request head (and an HTTP/1.1
+    /// keep-alive connection may wait for its next one).
+    pub header_read_secs: u64,
+    /// Seconds a connection may move no byte either way before it is closed.
+    pub idle_secs: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -264,6 +292,9 @@ impl Default for Config {
             },
             jwt_secret: SecretString::from(DEFAULT_JWT_SECRET),
             token_ttl_secs: 7 * 24 * 3600,
+            staff_token_ttl_secs: 3600,
+            staff_session_secs: 12 * 3600,
+            account_cache_secs: 30,
             dev_login: true,
             demo_data: true,
             wechat: WechatConfig {
@@ -297,6 +328,8 @@ impl Default for Config {
                 report_per_user: 20,
                 report_per_ip: 60,
                 trusted_proxies: vec![],
+                header_read_secs: 20,
+                idle_secs: 60,
             },
             reports: ReportConfig {
                 max_description_chars: 1000,
@@ -316,6 +349,11 @@ impl Default for Config {
                 cache_refresh_ms: 5000,
                 index_catch_up_ms: 5000,
                 background_jobs: true,
+            },
+            webhooks: WebhookConfig {
+                allow_hosts: vec![],
+                timeout_ms: 5000,
+                at_once: 16,
             },
             console: ConsoleConfig {
                 tile_max_zoom: 18,
@@ -368,6 +406,11 @@ impl Config {
         if !(f > 0.0 && f <= 1.0) {
             return Err(ConfigError::Invalid(
                 "workflow.warn_fraction must be above 0 and at most 1",
+            ));
+        }
+        if self.account_cache_secs > 30 {
+            return Err(ConfigError::Invalid(
+                "account_cache_secs is at most 30: a disabled account must stop working within 30 s",
             ));
         }
         if self.mode != Mode::Production {

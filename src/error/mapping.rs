@@ -32,6 +32,15 @@ impl From<DbError> for ApiError {
                         "constraint {constraint} with no mapping to a client error"
                     )))
                 }),
+            DbError::Unavailable(e) => {
+                tracing::error!(error = %e, "database unavailable");
+                Self::Unavailable {
+                    code: "database_unavailable",
+                    message: "the service cannot reach its database right now; try again shortly"
+                        .into(),
+                    retry_after_secs: 2,
+                }
+            }
             DbError::Other(e) => Self::Internal(anyhow::Error::new(e).context("database")),
         }
     }
@@ -121,7 +130,7 @@ impl From<Refusal> for ApiError {
         };
         match e {
             Refusal::Forbidden(f) => f.into(),
-            Refusal::SystemOnly { .. } => Self::Forbidden(message),
+            Refusal::SystemOnly { .. } | Refusal::NotOwnUnit => Self::Forbidden(message),
             Refusal::NoteRequired { .. } => bad("note_required"),
             Refusal::NoteTooLong => bad("note_too_long"),
             Refusal::AfterPhotosRequired => bad("after_photos_required"),
@@ -186,6 +195,7 @@ impl From<ReportError> for ApiError {
                 details,
             },
             ReportError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
+            ReportError::KeyTaken => Self::conflict("idempotency_in_progress", message),
             ReportError::Case(c) => c.into(),
             ReportError::Forbidden(f) => f.into(),
             ReportError::Cursor(c) => c.into(),
@@ -258,6 +268,18 @@ impl From<AuthError> for ApiError {
                 retry_after_secs: 1,
             },
             AuthError::AccountGone => Self::unauthorized(message),
+            AuthError::TokenOfDisabled => Self::Unauthorized {
+                code: "account_disabled",
+                message,
+            },
+            AuthError::TokenRevoked => Self::Unauthorized {
+                code: "token_revoked",
+                message,
+            },
+            AuthError::BadRefresh => Self::Unauthorized {
+                code: "invalid_refresh_token",
+                message,
+            },
             AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),
             AuthError::Internal(e) => Self::Internal(e),
@@ -301,6 +323,14 @@ impl From<MediaError> for ApiError {
                 retry_after_secs: 2,
             },
             MediaError::NotFound => Self::NotFound(message),
+            MediaError::Store(e) => {
+                tracing::error!(error = %format!("{:#}", e.0), "object store failed");
+                Self::Unavailable {
+                    code: "storage_unavailable",
+                    message: "photos cannot be stored or read right now; try again shortly".into(),
+                    retry_after_secs: 5,
+                }
+            }
             MediaError::Db(d) => d.into(),
             MediaError::Internal(e) => Self::Internal(e),
         }
@@ -325,6 +355,7 @@ impl From<AdminError> for ApiError {
             AdminError::AccountUnit => Self::unprocessable("invalid_unit", message),
             AdminError::WeakPassword => Self::unprocessable("weak_password", message),
             AdminError::RuleExists => Self::conflict("rule_exists", message),
+            AdminError::OwnAccount => Self::conflict("own_account", message),
             AdminError::NotFound { .. } => Self::NotFound(message),
             AdminError::Forbidden(f) => f.into(),
             AdminError::Cursor(c) => c.into(),

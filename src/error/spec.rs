@@ -52,14 +52,15 @@ pub trait ErrorSet: Send + Sync + 'static {
 }
 
 /// Declares an [`ErrorSet`]: `error_set!(UploadErrors: 400, 401, 413);`
-/// (500 is always added).
+/// (500 and 503 are always added: any operation may meet an internal
+/// error, or a database that is restarting).
 #[macro_export]
 macro_rules! error_set {
     ($name:ident: $($status:literal),*) => {
         #[doc = "Error statuses of one group of operations."]
         pub struct $name;
         impl $crate::error::ErrorSet for $name {
-            const STATUSES: &'static [u16] = &[$($status,)* 500];
+            const STATUSES: &'static [u16] = &[$($status,)* 500, 503];
         }
     };
 }

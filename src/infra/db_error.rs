@@ -24,13 +24,46 @@ pub enum DbError {
         #[source]
         source: DbErr,
     },
+    /// The database cannot be reached or dropped the connection (restart,
+    /// failover, pool exhausted): nothing was written; retry shortly.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] DbErr),
     /// Anything else: a bug or an infrastructure failure.
     #[error("database: {0}")]
     Other(#[source] DbErr),
 }
 
+/// Whether the failure is the connection's, not the statement's.
+fn unreachable(e: &DbErr) -> bool {
+    let x = match e {
+        DbErr::ConnectionAcquire(_) => return true,
+        DbErr::Exec(RuntimeErr::SqlxError(x))
+        | DbErr::Query(RuntimeErr::SqlxError(x))
+        | DbErr::Conn(RuntimeErr::SqlxError(x)) => x,
+        _ => return false,
+    };
+    match x.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_) => true,
+        // admin_shutdown, crash_shutdown, cannot_connect_now,
+        // connection_failure, too_many_connections.
+        sqlx::Error::Database(db) => matches!(
+            db.code().as_deref(),
+            Some("57P01" | "57P02" | "57P03" | "08006" | "08001" | "08004" | "53300")
+        ),
+        _ => false,
+    }
+}
+
 impl From<DbErr> for DbError {
     fn from(e: DbErr) -> Self {
+        if unreachable(&e) {
+            return Self::Unavailable(e);
+        }
         let db = match &e {
             DbErr::Exec(RuntimeErr::SqlxError(x))
             | DbErr::Query(RuntimeErr::SqlxError(x))

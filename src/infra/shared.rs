@@ -1,11 +1,12 @@
-//! State shared across API nodes: abuse limits and idempotency keys.
+//! State shared across API nodes: abuse limits and short-lived values
+//! (login locks, the WeChat access token). Idempotency keys are in the
+//! database, written with their report.
 //! Redis in production; in-process equivalents in the embedded default
 //! (one node only).
 
 use anyhow::Context;
 use governor::{DefaultKeyedRateLimiter, Quota, clock::Clock};
 use redis::aio::ConnectionManager;
-use serde::{Deserialize, Serialize};
 use std::{
     collections::HashMap,
     num::NonZeroU32,
@@ -49,34 +50,6 @@ pub struct Bucket<'a> {
     pub per_minute: u32,
 }
 
-/// One idempotency record.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct IdemRecord {
-    /// Fingerprint of the request body the key was first used with.
-    pub fingerprint: String,
-    /// None while the first request is still being processed.
-    pub response: Option<StoredResponse>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct StoredResponse {
-    pub status: u16,
-    pub body: String,
-}
-
-/// What a request carrying an Idempotency-Key should do.
-#[derive(Debug)]
-pub enum IdemBegin {
-    /// First use: go ahead, then `complete` or `abort`.
-    Proceed,
-    /// Same key, same body, finished: return this.
-    Replay(StoredResponse),
-    /// Same key, same body, still running elsewhere.
-    InProgress,
-    /// Same key, another body.
-    Mismatch,
-}
-
 #[derive(Clone)]
 pub enum Shared {
     Redis {
@@ -92,7 +65,6 @@ type Limiters = HashMap<(String, u32), Arc<DefaultKeyedRateLimiter<String>>>;
 
 pub struct LocalShared {
     limiters: Mutex<Limiters>,
-    idem: moka::sync::Cache<String, IdemRecord>,
     kv: Mutex<HashMap<String, (String, std::time::Instant)>>,
 }
 
@@ -138,10 +110,6 @@ impl Shared {
             }
             None => Ok(Self::Local(Arc::new(LocalShared {
                 limiters: Mutex::new(HashMap::new()),
-                idem: moka::sync::Cache::builder()
-                    .max_capacity(100_000)
-                    .time_to_live(Duration::from_secs(24 * 3600))
-                    .build(),
                 kv: Mutex::new(HashMap::new()),
             }))),
         }
@@ -199,107 +167,6 @@ impl Shared {
                 Ok(None)
             }
         }
-    }
-
-    /// Claims an idempotency key for a request whose body has `fingerprint`.
-    pub async fn idem_begin(
-        &self,
-        key: &str,
-        fingerprint: &str,
-        ttl: Duration,
-    ) -> anyhow::Result<IdemBegin> {
-        let pending = IdemRecord {
-            fingerprint: fingerprint.to_owned(),
-            response: None,
-        };
-        let existing = match self {
-            Self::Redis { conn, prefix, .. } => {
-                let mut c = conn.clone();
-                let k = format!("{prefix}idem:{key}");
-                let set: Option<String> = redis::cmd("SET")
-                    .arg(&k)
-                    .arg(serde_json::to_string(&pending)?)
-                    .arg("NX")
-                    .arg("EX")
-                    .arg(ttl.as_secs().max(1))
-                    .query_async(&mut c)
-                    .await
-                    .context("redis idempotency claim")?;
-                if set.is_some() {
-                    return Ok(IdemBegin::Proceed);
-                }
-                let raw: Option<String> = redis::cmd("GET")
-                    .arg(&k)
-                    .query_async(&mut c)
-                    .await
-                    .context("redis idempotency read")?;
-                match raw {
-                    // Expired between SET and GET: treat as in progress; a retry settles it.
-                    None => return Ok(IdemBegin::InProgress),
-                    Some(r) => serde_json::from_str::<IdemRecord>(&r)?,
-                }
-            }
-            Self::Local(local) => {
-                let entry = local.idem.entry(key.to_owned()).or_insert(pending);
-                if entry.is_fresh() {
-                    return Ok(IdemBegin::Proceed);
-                }
-                entry.into_value()
-            }
-        };
-        Ok(if existing.fingerprint != fingerprint {
-            IdemBegin::Mismatch
-        } else {
-            match existing.response {
-                Some(r) => IdemBegin::Replay(r),
-                None => IdemBegin::InProgress,
-            }
-        })
-    }
-
-    /// Records the response of a request that claimed `key`.
-    pub async fn idem_complete(
-        &self,
-        key: &str,
-        fingerprint: &str,
-        response: StoredResponse,
-        ttl: Duration,
-    ) -> anyhow::Result<()> {
-        let rec = IdemRecord {
-            fingerprint: fingerprint.to_owned(),
-            response: Some(response),
-        };
-        match self {
-            Self::Redis { conn, prefix, .. } => {
-                let mut c = conn.clone();
-                let _: () = redis::cmd("SET")
-                    .arg(format!("{prefix}idem:{key}"))
-                    .arg(serde_json::to_string(&rec)?)
-                    .arg("EX")
-                    .arg(ttl.as_secs().max(1))
-                    .query_async(&mut c)
-                    .await
-                    .context("redis idempotency store")?;
-            }
-            Self::Local(local) => local.idem.insert(key.to_owned(), rec),
-        }
-        Ok(())
-    }
-
-    /// Releases a claimed key after a failed request, so a corrected retry can run.
-    pub async fn idem_abort(&self, key: &str) -> anyhow::Result<()> {
-        match self {
-            Self::Redis { conn, prefix, .. } => {
-                let mut c = conn.clone();
-                let _: () = redis::cmd("DEL")
-                    .arg(format!("{prefix}idem:{key}"))
-                    .query_async(&mut c)
-                    .await
-                    .context("redis idempotency release")?;
-            }
-            Self::Local(local) => local.idem.invalidate(key),
-        }
-        Ok(())
     }
 
     /// A shared value (e.g. the WeChat access token), if set and not expired.

@@ -14,6 +14,35 @@ use bytes::Bytes;
 use secrecy::ExposeSecret;
 use std::path::PathBuf;
 
+/// The store failed (down, timing out, refusing): nothing a client did.
+/// Answered as `503 storage_unavailable` with Retry-After.
+#[derive(Debug, thiserror::Error)]
+#[error("the photo store is unavailable")]
+pub struct StoreError(#[source] pub anyhow::Error);
+
+impl From<anyhow::Error> for StoreError {
+    fn from(e: anyhow::Error) -> Self {
+        Self(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        Self(e.into())
+    }
+}
+
+/// How long one S3 call and each of its attempts may take, so that a store
+/// that hangs costs a request seconds, not minutes.
+fn s3_timeouts() -> aws_sdk_s3::config::timeout::TimeoutConfig {
+    use std::time::Duration;
+    aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(25))
+        .build()
+}
+
 #[derive(Clone)]
 pub enum ObjectStore {
     Local { root: PathBuf },
@@ -53,6 +82,7 @@ impl ObjectStore {
                         "suishoupai-config",
                     ))
                     .force_path_style(s3.path_style)
+                    .timeout_config(s3_timeouts())
                     .request_checksum_calculation(checksum.0)
                     .response_checksum_validation(checksum.1);
                 if let Some(ep) = &s3.endpoint {
@@ -93,7 +123,7 @@ impl ObjectStore {
         Ok(root.join(key))
     }
 
-    pub async fn put(&self, key: &str, data: Bytes, content_type: &str) -> anyhow::Result<()> {
+    pub async fn put(&self, key: &str, data: Bytes, content_type: &str) -> Result<(), StoreError> {
         match self {
             Self::Local { root } => {
                 let path = Self::local_path(root, key)?;
@@ -123,14 +153,16 @@ impl ObjectStore {
         }
     }
 
-    pub async fn get(&self, key: &str) -> anyhow::Result<Option<Bytes>> {
+    pub async fn get(&self, key: &str) -> Result<Option<Bytes>, StoreError> {
         match self {
             Self::Local { root } => {
                 let path = Self::local_path(root, key)?;
                 match tokio::fs::read(&path).await {
                     Ok(b) => Ok(Some(Bytes::from(b))),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                    Err(e) => Err(e).with_context(|| format!("read {}", path.display())),
+                    Err(e) => Err(anyhow::Error::new(e)
+                        .context(format!("read {}", path.display()))
+                        .into()),
                 }
             }
             Self::S3 { client, bucket } => {
@@ -147,7 +179,9 @@ impl ObjectStore {
                         if e.as_service_error().is_some_and(|s| s.is_no_such_key()) {
                             Ok(None)
                         } else {
-                            Err(anyhow::Error::new(e).context(format!("get object {key} from S3")))
+                            Err(anyhow::Error::new(e)
+                                .context(format!("get object {key} from S3"))
+                                .into())
                         }
                     }
                 }
@@ -155,14 +189,16 @@ impl ObjectStore {
         }
     }
 
-    pub async fn delete(&self, key: &str) -> anyhow::Result<()> {
+    pub async fn delete(&self, key: &str) -> Result<(), StoreError> {
         match self {
             Self::Local { root } => {
                 let path = Self::local_path(root, key)?;
                 match tokio::fs::remove_file(&path).await {
                     Ok(()) => Ok(()),
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                    Err(e) => Err(e).with_context(|| format!("delete {}", path.display())),
+                    Err(e) => Err(anyhow::Error::new(e)
+                        .context(format!("delete {}", path.display()))
+                        .into()),
                 }
             }
             Self::S3 { client, bucket } => {
@@ -179,7 +215,7 @@ impl ObjectStore {
     }
 
     /// Keys under a prefix (operations and tests: find orphans, count objects).
-    pub async fn list(&self, prefix: &str) -> anyhow::Result<Vec<String>> {
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, StoreError> {
         match self {
             Self::Local { root } => {
                 let mut out = Vec::new();
@@ -188,7 +224,11 @@ impl ObjectStore {
                     let mut rd = match tokio::fs::read_dir(&dir).await {
                         Ok(rd) => rd,
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                        Err(e) => return Err(e).with_context(|| format!("list {}", dir.display())),
+                        Err(e) => {
+                            return Err(anyhow::Error::new(e)
+                                .context(format!("list {}", dir.display()))
+                                .into());
+                        }
                     };
                     while let Some(entry) = rd.next_entry().await? {
                         let path = entry.path();
@@ -228,11 +268,13 @@ impl ObjectStore {
     }
 
     /// Readiness probe.
-    pub async fn ping(&self) -> anyhow::Result<()> {
+    pub async fn ping(&self) -> Result<(), StoreError> {
         match self {
             Self::Local { root } => {
                 let meta = tokio::fs::metadata(root).await?;
-                anyhow::ensure!(meta.is_dir(), "{} is not a folder", root.display());
+                if !meta.is_dir() {
+                    return Err(anyhow::anyhow!("{} is not a folder", root.display()).into());
+                }
                 Ok(())
             }
             Self::S3 { client, bucket } => {

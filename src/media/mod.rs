@@ -180,4 +180,4 @@ impl MediaApi {
 }
 
 crate::error_set!(UploadErrors: 400, 401, 403, 413, 415, 422, 429, 503);
-crate::error_set!(ContentErrors: 400, 403, 404);
+crate::error_set!(ContentErrors: 400, 403, 404, 503);

@@ -7,7 +7,8 @@ use anyhow::Context;
 use bytes::Bytes;
 use entity::media;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, sea_query::OnConflict,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::OnConflict,
 };
 use sha2::{Digest, Sha256};
 use std::time::Duration;
@@ -28,6 +29,9 @@ pub enum MediaError {
     Busy,
     #[error("photo not found")]
     NotFound,
+    /// The object store failed (503 `storage_unavailable`).
+    #[error(transparent)]
+    Store(#[from] crate::infra::store::StoreError),
     #[error(transparent)]
     Db(#[from] crate::infra::DbError),
     #[error(transparent)]
@@ -208,27 +212,88 @@ pub async fn remove_objects(state: &AppState, id: Uuid) {
     }
 }
 
-/// Deletes unattached uploads past their expiry, objects first.
+/// Deletes unattached uploads past their expiry: the row first, and only
+/// when it is still unattached at that moment (an attach that wins the race
+/// keeps the photo whole; one that loses finds no photo and is refused),
+/// then its objects.
 pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
     let now = chrono::Utc::now().fixed_offset();
     let expired = media::Entity::find()
         .filter(media::Column::CaseId.is_null())
         .filter(media::Column::ExpiresAt.lt(now))
+        .select_only()
+        .column(media::Column::Id)
+        .into_tuple::<Uuid>()
         .all(&state.db)
         .await
         .context("list expired media")?;
     let mut n = 0;
-    for m in expired {
-        remove_objects(state, m.id).await;
+    for id in expired {
         let res = media::Entity::delete_many()
-            .filter(media::Column::Id.eq(m.id))
+            .filter(media::Column::Id.eq(id))
             .filter(media::Column::CaseId.is_null())
+            .filter(media::Column::ExpiresAt.lt(now))
             .exec(&state.db)
             .await
             .context("delete expired media")?;
-        n += usize::try_from(res.rows_affected).unwrap_or(0);
+        if res.rows_affected == 1 {
+            remove_objects(state, id).await;
+            n += 1;
+        }
     }
     Ok(n)
+}
+
+/// Deletes stored objects that no photo row names (an upload cut off
+/// between storing its objects and inserting its row: a crash, a kill),
+/// once they are older than `grace` (their id is a UUIDv7, which carries
+/// its creation time), so an upload in flight is never touched. Returns
+/// how many photos' objects were removed.
+pub async fn sweep_orphans(
+    db: &DatabaseConnection,
+    store: &crate::infra::store::ObjectStore,
+    grace: Duration,
+) -> anyhow::Result<usize> {
+    let keys = store.list("media/").await.map_err(|e| e.0)?;
+    let cutoff = chrono::Utc::now() - chrono::Duration::from_std(grace).unwrap_or_default();
+    let old_enough = |id: &Uuid| {
+        id.get_timestamp().is_some_and(|t| {
+            let (secs, _) = t.to_unix();
+            i64::try_from(secs).is_ok_and(|s| s < cutoff.timestamp())
+        })
+    };
+    // Every key under media/{id}/ (partial `.part` files included), by id.
+    let mut by_id: std::collections::BTreeMap<Uuid, Vec<String>> = Default::default();
+    for k in keys {
+        let id = k
+            .strip_prefix("media/")
+            .and_then(|r| r.split('/').next())
+            .and_then(|i| i.parse::<Uuid>().ok());
+        if let Some(id) = id.filter(old_enough) {
+            by_id.entry(id).or_default().push(k);
+        }
+    }
+    let old: Vec<Uuid> = by_id.keys().copied().collect();
+    let mut removed = 0;
+    for chunk in old.chunks(500) {
+        let known: std::collections::HashSet<Uuid> = media::Entity::find()
+            .filter(media::Column::Id.is_in(chunk.iter().copied()))
+            .select_only()
+            .column(media::Column::Id)
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await
+            .context("read photo rows")?
+            .into_iter()
+            .collect();
+        for id in chunk.iter().filter(|id| !known.contains(id)) {
+            for key in by_id.get(id).into_iter().flatten() {
+                store.delete(key).await.map_err(|e| e.0)?;
+            }
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Reads a stored variant for a signed URL.

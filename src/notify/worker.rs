@@ -21,19 +21,35 @@ enum Outcome {
     Failed(String),
 }
 
-/// Delivers what is due now; returns how many rows were attempted.
+/// Starts delivering what is due now; returns how many rows were claimed.
+///
+/// Each claimed row is sent on a task of its own (at most
+/// `webhooks.at_once` per node), so that one slow receiver holds up only
+/// its own row; the row's lease keeps other nodes off it meanwhile.
 pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
     let now = utc_now();
+    let free = state.outbox_slots.available_permits();
+    if free == 0 {
+        return Ok(0);
+    }
     let rows = outbox::Entity::find()
         .filter(outbox::Column::Status.eq("pending"))
         .filter(outbox::Column::NextAttemptAt.lte(now))
+        .filter(
+            Condition::any()
+                .add(outbox::Column::LockedUntil.is_null())
+                .add(outbox::Column::LockedUntil.lt(now)),
+        )
         .order_by_asc(outbox::Column::NextAttemptAt)
-        .limit(32)
+        .limit(u64::try_from(free.min(32)).unwrap_or(32))
         .all(&state.db)
         .await
         .context("read outbox")?;
-    let mut attempted = 0;
+    let mut claimed_rows = 0;
     for row in rows {
+        let Ok(permit) = state.outbox_slots.clone().try_acquire_owned() else {
+            break;
+        };
         let claimed = outbox::Entity::update_many()
             .col_expr(
                 outbox::Column::LockedUntil,
@@ -56,71 +72,74 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         if claimed.rows_affected != 1 {
             continue;
         }
-        attempted += 1;
-        let attempts = row.attempts + 1;
-        let outcome = match row.kind.as_str() {
-            WECHAT => match wechat::send(state, &row.payload).await {
-                wechat::Sent::Ok => Outcome::Sent,
-                wechat::Sent::Skip(e) => Outcome::Skipped(e),
-                wechat::Sent::Retry(e) => Outcome::Failed(e),
-            },
-            UNIT => unit_webhook(state, &row).await,
-            other => Outcome::Skipped(format!("unknown kind {other}")),
-        };
-        let mut am = outbox::ActiveModel {
-            locked_until: Set(None),
-            ..Default::default()
-        };
-        let done = utc_now();
-        match outcome {
-            Outcome::Sent => {
-                am.status = Set("sent".into());
-                am.done_at = Set(Some(done));
-                state
-                    .metrics
-                    .notifications
-                    .with_label_values(&[&row.kind, "sent"])
-                    .inc();
+        claimed_rows += 1;
+        let state = state.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            if let Err(e) = deliver(&state, row).await {
+                tracing::warn!(error = %format!("{e:#}"), "outbox delivery failed");
             }
-            Outcome::Skipped(e) => {
-                am.status = Set("skipped".into());
-                am.last_error = Set(Some(e));
+        });
+    }
+    Ok(claimed_rows)
+}
+
+/// Sends one claimed row and records the outcome (the lease ends).
+async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
+    let attempts = row.attempts + 1;
+    let outcome = match row.kind.as_str() {
+        WECHAT => match wechat::send(state, &row.payload).await {
+            wechat::Sent::Ok => Outcome::Sent,
+            wechat::Sent::Skip(e) => Outcome::Skipped(e),
+            wechat::Sent::Retry(e) => Outcome::Failed(e),
+        },
+        UNIT => unit_webhook(state, &row).await,
+        other => Outcome::Skipped(format!("unknown kind {other}")),
+    };
+    let mut am = outbox::ActiveModel {
+        locked_until: Set(None),
+        ..Default::default()
+    };
+    let done = utc_now();
+    let counted = |what: &str| {
+        state
+            .metrics
+            .notifications
+            .with_label_values(&[&row.kind, what])
+            .inc();
+    };
+    match outcome {
+        Outcome::Sent => {
+            am.status = Set("sent".into());
+            am.done_at = Set(Some(done));
+            counted("sent");
+        }
+        Outcome::Skipped(e) => {
+            am.status = Set("skipped".into());
+            am.last_error = Set(Some(e));
+            am.done_at = Set(Some(done));
+            counted("skipped");
+        }
+        Outcome::Failed(e) => {
+            tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
+            am.last_error = Set(Some(e));
+            if attempts >= state.config.workflow.outbox_max_attempts {
+                am.status = Set("failed".into());
                 am.done_at = Set(Some(done));
-                state
-                    .metrics
-                    .notifications
-                    .with_label_values(&[&row.kind, "skipped"])
-                    .inc();
-            }
-            Outcome::Failed(e) => {
-                tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
-                am.last_error = Set(Some(e));
-                if attempts >= state.config.workflow.outbox_max_attempts {
-                    am.status = Set("failed".into());
-                    am.done_at = Set(Some(done));
-                    state
-                        .metrics
-                        .notifications
-                        .with_label_values(&[&row.kind, "failed"])
-                        .inc();
-                } else {
-                    am.next_attempt_at = Set(done + backoff(state, attempts));
-                    state
-                        .metrics
-                        .notifications
-                        .with_label_values(&[&row.kind, "retry"])
-                        .inc();
-                }
+                counted("failed");
+            } else {
+                am.next_attempt_at = Set(done + backoff(state, attempts));
+                counted("retry");
             }
         }
-        outbox::Entity::update_many()
-            .set(am)
-            .filter(outbox::Column::Id.eq(row.id))
-            .exec(&state.db)
-            .await
-            .context("record outbox result")?;
     }
-    Ok(attempted)
+    outbox::Entity::update_many()
+        .set(am)
+        .filter(outbox::Column::Id.eq(row.id))
+        .exec(&state.db)
+        .await
+        .context("record outbox result")?;
+    Ok(())
 }
 
 /// base × 2^(attempts−1), capped at one hour.
@@ -161,8 +180,13 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
     let Some(url) = unit.webhook_url.as_deref() else {
         return Outcome::Skipped("unit has no webhook any more".into());
     };
+    // A literal address never reaches the resolver's guard: checked here
+    // (URLs saved before the check existed).
+    if let Err(e) = state.egress.check_literal(url) {
+        return Outcome::Skipped(e.to_string());
+    }
     let request = if unit.webhook_kind.as_deref() == Some("wecom") {
-        state.http.post(url).json(&serde_json::json!({
+        state.webhook_http.post(url).json(&serde_json::json!({
             "msgtype": "markdown",
             "markdown": {"content": markdown(&msg)},
         }))
@@ -178,7 +202,7 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
         mac.update(body.as_bytes());
         let sig = hex::encode(mac.finalize().into_bytes());
         state
-            .http
+            .webhook_http
             .post(url)
             .header("content-type", "application/json")
             .header("x-suishoupai-timestamp", ts)
@@ -202,10 +226,24 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
         Ok(r) => Outcome::Failed(format!("HTTP {}", r.status())),
         Err(e) => Outcome::Failed(if e.is_timeout() {
             "timed out".into()
+        } else if refused_internal(&e) {
+            "refused: the host resolves to an internal address".into()
         } else if e.is_connect() {
             "connection failed".into()
         } else {
             "request failed".into()
         }),
     }
+}
+
+/// Whether a send failed because the guarded resolver refused the host.
+fn refused_internal(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(x) = cur {
+        if x.downcast_ref::<super::egress::Refused>().is_some() {
+            return true;
+        }
+        cur = x.source();
+    }
+    false
 }

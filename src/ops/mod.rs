@@ -1,6 +1,7 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
 pub mod middleware;
+pub mod server;
 pub mod service;
 
 use crate::{api::Tag, state::AppState};

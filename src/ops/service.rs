@@ -17,7 +17,7 @@ pub async fn readiness(state: &AppState) -> (bool, Readiness) {
             .map_err(anyhow::Error::from)
     });
     let redis = tokio::time::timeout(timeout, state.shared.ping());
-    let store = tokio::time::timeout(timeout, state.store.ping());
+    let store = tokio::time::timeout(timeout, async { state.store.ping().await.map_err(|e| e.0) });
     let (db, redis, store) = tokio::join!(db, redis, store);
     let flat =
         |r: Result<anyhow::Result<()>, _>| r.unwrap_or_else(|_| Err(anyhow::anyhow!("timed out")));

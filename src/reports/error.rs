@@ -19,6 +19,10 @@ pub enum ReportError {
     /// Not a reportable 小类 (422).
     #[error("{code} is not a reportable category; see GET /api/v1/categories")]
     UnknownCategory { code: String },
+    /// The Idempotency-Key was recorded by another request (committed
+    /// while this one ran): answered with that request's report.
+    #[error("a request with this Idempotency-Key is still being processed")]
+    KeyTaken,
     /// The case loop refused or failed (photos, rating, not found, …).
     #[error(transparent)]
     Case(#[from] CaseError),

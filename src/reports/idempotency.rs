@@ -1,18 +1,19 @@
 //! Submission under an `Idempotency-Key` (HTTP side): the same key with the
-//! same body returns the first result, across nodes; with another body,
-//! `422`; while the first is still running, `409`.
+//! same body answers with the first request's report, across nodes and
+//! after a crash; with another body, `422`.
+//!
+//! The key is written in the report's own transaction (see
+//! [`submit::create`]), so there is no "in progress" state to outlive a
+//! crash: either the report and its key were committed, or neither was and
+//! a retry runs afresh. Two requests with one key at once: the second
+//! waits on the key's row until the first commits, then answers with its
+//! report.
 
-use super::{dto::CreateReport, dto::ReportView, submit, views};
-use crate::{
-    core::Caller,
-    error::ApiError,
-    infra::shared::{IdemBegin, StoredResponse},
-    state::AppState,
-    web,
-};
+use super::{dto::CreateReport, dto::ReportView, error::ReportError, submit, views};
+use crate::{core::Caller, error::ApiError, state::AppState, web};
+use entity::idempotency_key as idem;
 use poem::Request;
-use std::time::Duration;
-use uuid::Uuid;
+use sea_orm::EntityTrait;
 
 /// Submits, once per key; returns the view and whether it is a replay.
 pub async fn submit_once(
@@ -22,12 +23,9 @@ pub async fn submit_once(
     key: Option<String>,
     body: &CreateReport,
 ) -> Result<(ReportView, bool), ApiError> {
-    let submit = || async {
-        web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
-        Ok::<_, ApiError>(submit::create(state, caller, body).await?)
-    };
     let Some(key) = key else {
-        return Ok((submit().await?, false));
+        web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
+        return Ok((submit::create(state, caller, body, None).await?, false));
     };
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::bad_request(
@@ -35,42 +33,66 @@ pub async fn submit_once(
             "Idempotency-Key must be 1–128 visible ASCII characters",
         ));
     }
-    let scoped = format!("report:{}:{key}", caller.user_id);
-    let fp = submit::fingerprint(body);
-    let ttl = Duration::from_secs(state.config.reports.idempotency_ttl_secs);
-    match state.shared.idem_begin(&scoped, &fp, ttl).await? {
-        IdemBegin::Replay(stored) => {
-            let id: Uuid = stored
-                .body
-                .parse()
-                .map_err(|e| anyhow::anyhow!("stored idempotent result: {e}"))?;
-            let system = body.location.coord_system.into();
-            Ok((views::get_mine(state, caller, id, system).await?, true))
-        }
-        IdemBegin::InProgress => Err(ApiError::conflict(
-            "idempotency_in_progress",
-            "a request with this Idempotency-Key is still being processed",
-        )),
-        IdemBegin::Mismatch => Err(ApiError::unprocessable(
+    let record = submit::KeyRecord {
+        key: format!("report:{}:{key}", caller.user_id),
+        fingerprint: submit::fingerprint(body),
+    };
+    if let Some(done) = recorded(state, &record).await? {
+        return replay(state, caller, body, &record, done).await;
+    }
+    web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
+    match submit::create(state, caller, body, Some(&record)).await {
+        Ok(view) => Ok((view, false)),
+        Err(ReportError::KeyTaken) => match recorded(state, &record).await? {
+            Some(done) => replay(state, caller, body, &record, done).await,
+            None => Err(ReportError::KeyTaken.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The key's record, if it is within the retention.
+async fn recorded(
+    state: &AppState,
+    record: &submit::KeyRecord,
+) -> Result<Option<idem::Model>, ReportError> {
+    let retention = i64::try_from(state.config.reports.idempotency_ttl_secs).unwrap_or(86_400);
+    let since = crate::core::time::utc_now() - chrono::Duration::seconds(retention);
+    Ok(idem::Entity::find_by_id(record.key.clone())
+        .one(&state.db)
+        .await?
+        .filter(|r| r.created_at >= since))
+}
+
+/// The first request's report, or `422` when the body differs.
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    body: &CreateReport,
+    record: &submit::KeyRecord,
+    done: idem::Model,
+) -> Result<(ReportView, bool), ApiError> {
+    if done.fingerprint != record.fingerprint {
+        return Err(ApiError::unprocessable(
             "idempotency_key_reused",
             "this Idempotency-Key was used with a different request body",
-        )),
-        IdemBegin::Proceed => match submit().await {
-            Ok(view) => {
-                let stored = StoredResponse {
-                    status: 201,
-                    body: view.id.to_string(),
-                };
-                state
-                    .shared
-                    .idem_complete(&scoped, &fp, stored, ttl)
-                    .await?;
-                Ok((view, false))
-            }
-            Err(e) => {
-                state.shared.idem_abort(&scoped).await?;
-                Err(e)
-            }
-        },
+        ));
     }
+    let system = body.location.coord_system.into();
+    Ok((
+        views::get_mine(state, caller, done.case_id, system).await?,
+        true,
+    ))
+}
+
+/// Deletes keys past the retention; returns how many.
+pub async fn purge_expired(state: &AppState) -> Result<u64, ReportError> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let retention = i64::try_from(state.config.reports.idempotency_ttl_secs).unwrap_or(86_400);
+    let before = crate::core::time::utc_now() - chrono::Duration::seconds(retention);
+    Ok(idem::Entity::delete_many()
+        .filter(idem::Column::CreatedAt.lt(before))
+        .exec(&state.db)
+        .await?
+        .rows_affected)
 }

@@ -2,7 +2,7 @@
 
 pub mod dto;
 pub mod error;
-mod idempotency;
+pub mod idempotency;
 pub mod submit;
 pub mod views;
 
@@ -42,8 +42,12 @@ impl ReportsApi {
     /// timeline event, attaching 1–9 photos the caller uploaded. The location
     /// may be WGS-84 or GCJ-02 and is stored as WGS-84; out of range is `400
     /// invalid_coordinates`, outside every area of the city `400
-    /// outside_service_area`. With an `Idempotency-Key`, a retry with the same
-    /// body returns the first result (across nodes); with another body, `422`.
+    /// outside_service_area`. With an `Idempotency-Key` (kept 24 hours), a
+    /// retry with the same body returns the first result, on any node;
+    /// with another body, `422 idempotency_key_reused`. The key is stored
+    /// in the report's own transaction: a request that failed or never
+    /// finished leaves the key free, and requests with one key at once
+    /// make one report, which every one of them gets.
     #[oai(path = "/reports", method = "post", operation_id = "createReport")]
     async fn create(
         &self,

@@ -217,13 +217,58 @@ fn submitted(
     Ok(t)
 }
 
-/// Submits a report: one case, its photos, its first timeline events, in
-/// one transaction.
+/// An Idempotency-Key to record with the report: scoped to the citizen,
+/// with the fingerprint of the body.
+pub struct KeyRecord {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+/// Records the key as the transaction's first write. A key another
+/// request holds makes this wait for that request's transaction (the
+/// primary key), then find it taken: `KeyTaken`. A key older than the
+/// retention is taken over.
+async fn record_key<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    k: &KeyRecord,
+    case_id: Uuid,
+    now: Ts,
+    retention: chrono::Duration,
+) -> Result<(), ReportError> {
+    use entity::idempotency_key as idem;
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    let row = idem::ActiveModel {
+        key: Set(k.key.clone()),
+        fingerprint: Set(k.fingerprint.clone()),
+        case_id: Set(case_id),
+        created_at: Set(now),
+    };
+    let taken_over = OnConflict::column(idem::Column::Key)
+        .update_columns([
+            idem::Column::Fingerprint,
+            idem::Column::CaseId,
+            idem::Column::CreatedAt,
+        ])
+        .action_and_where(Expr::col((idem::Entity, idem::Column::CreatedAt)).lt(now - retention))
+        .to_owned();
+    let n = idem::Entity::insert(row)
+        .on_conflict(taken_over)
+        .exec_without_returning(db)
+        .await?;
+    if n == 0 {
+        return Err(ReportError::KeyTaken);
+    }
+    Ok(())
+}
+
+/// Submits a report: one case, its photos, its first timeline events, and
+/// its Idempotency-Key when there is one, in one transaction.
 #[tracing::instrument(skip_all, fields(user = %caller.user_id))]
 pub async fn create(
     state: &AppState,
     caller: &Caller,
     r: &CreateReport,
+    key: Option<&KeyRecord>,
 ) -> Result<ReportView, ReportError> {
     let c = check(state, r).await?;
     let now = utc_now();
@@ -234,6 +279,12 @@ pub async fn create(
     let id = Uuid::now_v7();
     let t = submitted(&c, caller, (id, case_no), now, state)?;
     let txn = state.db.begin().await?;
+    if let Some(k) = key {
+        let retention = chrono::Duration::seconds(
+            i64::try_from(state.config.reports.idempotency_ttl_secs).unwrap_or(86_400),
+        );
+        record_key(&txn, k, id, now, retention).await?;
+    }
     repo::insert(&txn, &t.after).await?;
     if !candidates.is_empty() {
         case_link::Entity::insert_many(candidates.iter().map(|(other, d)| {

@@ -54,8 +54,18 @@ pub fn client_ip(state: &AppState, req: &Request) -> String {
 
 /// Takes one event from each bucket; `429` with Retry-After, naming the
 /// spent bucket, when one is spent.
+///
+/// When the shared state (Redis) cannot be asked, logins are refused
+/// (`503 limits_unavailable`: without their limits, passwords could be
+/// guessed freely), and everything else goes on unlimited, so that
+/// citizens can still report; `rate_limit_rejections_total{scope=
+/// "unavailable"}` counts those requests.
 pub async fn limit(state: &AppState, buckets: &[Bucket<'_>]) -> ApiResult<()> {
-    match state.shared.rate_limit(buckets).await? {
+    let outcome = match state.shared.rate_limit(buckets).await {
+        Ok(o) => o,
+        Err(e) => return limits_down(state, buckets.first().map(|b| b.scope), &e),
+    };
+    match outcome {
         None => Ok(()),
         Some((scope, wait)) => {
             state.metrics.rate_limited.with_label_values(&[scope]).inc();
@@ -66,6 +76,24 @@ pub async fn limit(state: &AppState, buckets: &[Bucket<'_>]) -> ApiResult<()> {
             })
         }
     }
+}
+
+fn limits_down(state: &AppState, scope: Option<&str>, e: &anyhow::Error) -> ApiResult<()> {
+    let scope = scope.unwrap_or("none");
+    tracing::warn!(error = %format!("{e:#}"), scope, "rate limits unavailable");
+    state
+        .metrics
+        .rate_limited
+        .with_label_values(&["unavailable"])
+        .inc();
+    if scope.starts_with("login") {
+        return Err(ApiError::Unavailable {
+            code: "limits_unavailable",
+            message: "logins are paused while the service's shared state is unreachable; try again shortly".into(),
+            retry_after_secs: 5,
+        });
+    }
+    Ok(())
 }
 
 /// The login limits: per client IP, and per account name when one is given
@@ -85,7 +113,11 @@ pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>)
         return Ok(());
     };
     for key in failure_keys(&ip, account) {
-        if let Some(until) = state.shared.kv_get(&key).await? {
+        let lock = match state.shared.kv_get(&key).await {
+            Ok(l) => l,
+            Err(e) => return limits_down(state, Some("login_failures"), &e),
+        };
+        if let Some(until) = lock {
             let left_ms = until.parse::<i64>().unwrap_or(0) - chrono::Utc::now().timestamp_millis();
             if left_ms > 0 {
                 state

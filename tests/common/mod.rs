@@ -3,6 +3,8 @@
 //! `TEST_DATABASE_URL`, `TEST_REDIS_URL` and `TEST_S3_ENDPOINT` are given.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod process;
+pub mod relay;
 pub mod s3;
 pub mod stand_in;
 

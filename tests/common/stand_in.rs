@@ -113,13 +113,26 @@ pub type Delivery = (Option<String>, Option<String>, String);
 #[derive(Clone, Default)]
 pub struct Hook {
     pub fail_first: Arc<Mutex<u32>>,
+    /// Answer only after this long (a slow receiver).
+    pub delay: Arc<Mutex<std::time::Duration>>,
+    /// Answer 302 to this URL instead of accepting.
+    pub redirect_to: Arc<Mutex<Option<String>>>,
     pub attempts: Arc<Mutex<u32>>,
     pub accepted: Arc<Mutex<Vec<Delivery>>>,
 }
 
 #[handler]
-fn hook(req: &poem::Request, body: String, h: Data<&Hook>) -> poem::Response {
+async fn hook(req: &poem::Request, body: String, h: Data<&Hook>) -> poem::Response {
     *h.0.attempts.lock().unwrap() += 1;
+    let delay = *h.0.delay.lock().unwrap();
+    tokio::time::sleep(delay).await;
+    let redirect = h.0.redirect_to.lock().unwrap().clone();
+    if let Some(to) = redirect {
+        return poem::Response::builder()
+            .status(poem::http::StatusCode::FOUND)
+            .header("location", to)
+            .finish();
+    }
     {
         let mut f = h.0.fail_first.lock().unwrap();
         if *f > 0 {

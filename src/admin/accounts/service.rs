@@ -1,5 +1,5 @@
-//! Staff and unit accounts: listing and creating (the admin API and
-//! `suishoupai admin create-account`).
+//! Staff and unit accounts: listing, creating, changing, disabling and
+//! password resets (the admin API and `suishoupai admin …`), all audited.
 
 use crate::{
     admin::{codes::unit_by_code, error::AdminError},
@@ -48,19 +48,7 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Account>, AdminError
         .order_by_asc(user::Column::Username)
         .all(db)
         .await?;
-    rows.into_iter()
-        .map(|u| {
-            let role = stored::parse("users", u.id, "role", &u.role, Role::parse)?;
-            Ok(Account {
-                id: u.id,
-                username: u.username,
-                role,
-                unit_id: u.unit_id,
-                display_name: u.display_name,
-                disabled: u.disabled,
-            })
-        })
-        .collect()
+    rows.into_iter().map(account_of).collect()
 }
 
 /// Creates a staff or unit account, with its audit entry.
@@ -84,13 +72,7 @@ pub async fn create_account(
     if (a.role == Role::UnitMember) != unit_id.is_some() {
         return Err(AdminError::AccountUnit);
     }
-    if a.password.expose_secret().chars().count() < 8 {
-        return Err(AdminError::WeakPassword);
-    }
-    let pw = a.password;
-    let hash = tokio::task::spawn_blocking(move || password::hash(pw.expose_secret()))
-        .await
-        .context("hash task")??;
+    let hash = hash_password(a.password).await?;
     let display_name = a.display_name.unwrap_or_else(|| a.username.clone());
     let t = utc_now();
     let txn = db.begin().await?;
@@ -106,6 +88,7 @@ pub async fn create_account(
         display_name: Set(display_name),
         phone: Set(None),
         disabled: Set(false),
+        tokens_valid_after: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     }
@@ -122,12 +105,157 @@ pub async fn create_account(
     )
     .await?;
     txn.commit().await?;
+    account_of(u)
+}
+
+/// A change to an account's role, unit or name; `None` leaves it.
+#[derive(Debug, Default)]
+pub struct AccountChange {
+    pub role: Option<Role>,
+    /// The unit's code; given alone it moves a unit member to that unit.
+    pub unit_code: Option<String>,
+    pub display_name: Option<String>,
+}
+
+/// What an account operation changes.
+#[derive(Debug)]
+pub enum Change {
+    Update(AccountChange),
+    /// Disable (`true`) or enable; either way the account's tokens issued
+    /// so far stop working.
+    Disabled(bool),
+    ResetPassword(SecretString),
+}
+
+impl Change {
+    fn action(&self) -> &'static str {
+        match self {
+            Self::Update(_) => "account.update",
+            Self::Disabled(true) => "account.disable",
+            Self::Disabled(false) => "account.enable",
+            Self::ResetPassword(_) => "account.reset_password",
+        }
+    }
+}
+
+fn account_of(u: user::Model) -> Result<Account, AdminError> {
+    let role = stored::parse("users", u.id, "role", &u.role, Role::parse)?;
     Ok(Account {
         id: u.id,
         username: u.username,
-        role: a.role,
+        role,
         unit_id: u.unit_id,
         display_name: u.display_name,
         disabled: u.disabled,
     })
+}
+
+/// The id of the account with this username (for the CLI).
+pub async fn id_by_username<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+) -> Result<Uuid, AdminError> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?
+        .map(|u| u.id)
+        .ok_or(AdminError::NotFound { what: "account" })
+}
+
+async fn hash_password(pw: SecretString) -> Result<String, AdminError> {
+    if pw.expose_secret().chars().count() < 8 {
+        return Err(AdminError::WeakPassword);
+    }
+    Ok(
+        tokio::task::spawn_blocking(move || password::hash(pw.expose_secret()))
+            .await
+            .context("hash task")??,
+    )
+}
+
+/// Changes an account, with its audit entry (old and new values). An
+/// admin cannot disable their own account or change its role. Disabling,
+/// enabling and a password reset end every session of the account: its
+/// tokens issued before are refused (within `account_cache_secs` on
+/// other nodes).
+pub async fn change_account(
+    db: &DatabaseConnection,
+    actor: Actor,
+    id: Uuid,
+    change: Change,
+) -> Result<Account, AdminError> {
+    let old = user::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(AdminError::NotFound { what: "account" })?;
+    let old_role = stored::parse("users", old.id, "role", &old.role, Role::parse)?;
+    let own = actor.id == Some(id);
+    let mut row: user::ActiveModel = old.clone().into();
+    let t = utc_now();
+    match &change {
+        Change::Update(c) => {
+            let role = c.role.unwrap_or(old_role);
+            if old_role == Role::Citizen || role == Role::Citizen {
+                return Err(AdminError::CitizenAccount);
+            }
+            if own && role != old_role {
+                return Err(AdminError::OwnAccount);
+            }
+            let unit = match &c.unit_code {
+                Some(code) => Some(unit_by_code(db, code).await?.id),
+                None if role == Role::UnitMember => old.unit_id,
+                None => None,
+            };
+            if (role == Role::UnitMember) != unit.is_some() {
+                return Err(AdminError::AccountUnit);
+            }
+            row.role = Set(role.as_str().into());
+            row.unit_id = Set(unit);
+            if let Some(name) = c.display_name.as_deref().map(str::trim) {
+                if name.is_empty() || name.chars().count() > 64 {
+                    return Err(AdminError::invalid(
+                        "invalid_display_name",
+                        "the display name is 1 to 64 characters",
+                    ));
+                }
+                row.display_name = Set(name.to_owned());
+            }
+        }
+        Change::Disabled(d) => {
+            if own && *d {
+                return Err(AdminError::OwnAccount);
+            }
+            row.disabled = Set(*d);
+            row.tokens_valid_after = Set(Some(t));
+        }
+        Change::ResetPassword(pw) => {
+            if old.username.is_none() {
+                return Err(AdminError::CitizenAccount);
+            }
+            row.password_hash = Set(Some(hash_password(pw.clone()).await?));
+            row.tokens_valid_after = Set(Some(t));
+        }
+    }
+    row.updated_at = Set(t);
+    let txn = db.begin().await?;
+    let new = row.update(&txn).await?;
+    let view = |u: &user::Model| {
+        serde_json::json!({
+            "role": u.role, "unitId": u.unit_id,
+            "displayName": u.display_name, "disabled": u.disabled,
+        })
+    };
+    audit::record(
+        &txn,
+        actor,
+        change.action(),
+        "account",
+        Some(id.to_string()),
+        None,
+        Some(serde_json::json!({"before": view(&old), "after": view(&new)})),
+    )
+    .await?;
+    txn.commit().await?;
+    account_of(new)
 }

@@ -102,7 +102,11 @@ impl AdminUnitsApi {
     /// Units form a tree: the parent is where escalation goes. A webhook
     /// (WeCom group robot, or JSON signed with HMAC-SHA256 in
     /// `X-Suishoupai-Signature: sha256=hex(hmac(secret, timestamp + "." + body))`)
-    /// receives the unit's notifications.
+    /// receives the unit's notifications. The webhook may not point at an
+    /// internal address (loopback, private, link-local, cloud metadata),
+    /// checked now and again at each call after DNS resolution, unless the
+    /// operator's `webhooks.allow_hosts` names its host: `400
+    /// webhook_not_allowed`. Redirects are not followed.
     #[oai(path = "/units", method = "post", operation_id = "adminSaveUnit")]
     async fn save_unit(
         &self,
@@ -111,7 +115,7 @@ impl AdminUnitsApi {
         body: Json<UnitInput>,
     ) -> Res<Json<UnitRow>, AdminErrors> {
         let actor = admin(&auth)?;
-        let saved = service::upsert_unit(&state.db, actor, body.0.into()).await?;
+        let saved = service::upsert_unit(&state.db, &state.egress, actor, body.0.into()).await?;
         state.refresh(&[Gen::Directory]).await?;
         Ok(Json(saved.into()))
     }

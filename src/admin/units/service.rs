@@ -38,8 +38,12 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<unit::Model>, AdminE
 }
 
 /// Creates a unit, or replaces the one with this code.
+///
+/// A webhook URL must not point at an internal address (see
+/// [`crate::notify::egress`]): `400 webhook_not_allowed`.
 pub async fn upsert_unit(
     db: &DatabaseConnection,
+    egress: &crate::notify::egress::Egress,
     actor: Actor,
     u: UnitInput,
 ) -> Result<unit::Model, AdminError> {
@@ -69,6 +73,12 @@ pub async fn upsert_unit(
                 "webhookKind is wecom or hmac, with an http(s) webhookUrl",
             ));
         }
+    }
+    if let Some(url) = u.webhook_url.as_deref() {
+        egress
+            .check_url(url)
+            .await
+            .map_err(|e| AdminError::invalid("webhook_not_allowed", e.to_string()))?;
     }
     if u.webhook_kind.as_deref() == Some("hmac")
         && u.webhook_secret.as_deref().is_none_or(|s| s.len() < 16)

@@ -179,6 +179,10 @@ pub enum Refusal {
     Forbidden(#[from] Forbidden),
     #[error("only the system does {action}")]
     SystemOnly { action: &'static str },
+    /// A unit member acting on a case of another unit (a sub-unit's
+    /// included: a unit sees its sub-units' cases but acts on its own).
+    #[error("a unit acts only on its own cases; this one is another unit's")]
+    NotOwnUnit,
     #[error("{action} needs a note (the reason)")]
     NoteRequired { action: &'static str },
     #[error("a note has at most {MAX_NOTE_CHARS} characters")]
@@ -272,6 +276,12 @@ pub fn decide(
         });
     }
     cmd.check_from(case)?;
+    if let Who::Caller(c) = ctx.who
+        && c.role == Role::UnitMember
+        && (case.unit_id.is_none() || case.unit_id != c.unit_id)
+    {
+        return Err(Refusal::NotOwnUnit);
+    }
     let mut t = Transition {
         after: case.clone(),
         events: vec![],

@@ -2,8 +2,12 @@
 // body ({code, message}) turned into an ApiError the views show as it is.
 import { reactive } from 'vue'
 
+// Staff tokens live an hour; the refresh token continues the session until
+// its end (12 hours after the password was given), then the password again.
 export const session = reactive({
   token: localStorage.getItem('ssp.token'),
+  expiresAt: Number(localStorage.getItem('ssp.expiresAt') || 0),
+  refreshToken: localStorage.getItem('ssp.refresh'),
   me: JSON.parse(localStorage.getItem('ssp.me') || 'null'),
 })
 
@@ -26,7 +30,36 @@ export function apiUrl(path, query = {}) {
   return u
 }
 
-export async function api(path, { method = 'GET', body, query, raw = false } = {}) {
+let refreshing = null
+/**
+ * A token good for at least another minute: refreshed when close to its
+ * expiry (one refresh at a time for every caller). `force` refreshes now.
+ * Resolves to false when the session has ended (then logged out).
+ */
+export function freshToken(force = false) {
+  if (!session.token) return Promise.resolve(false)
+  if (!force && session.expiresAt - Date.now() > 60_000) return Promise.resolve(true)
+  if (!session.refreshToken) return Promise.resolve(!force)
+  refreshing ??= fetch(apiUrl('/auth/refresh'), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ refreshToken: session.refreshToken }),
+  })
+    .then(async (res) => {
+      if (res.ok) {
+        keep(await res.json())
+        return true
+      }
+      if (res.status === 401) logout()
+      return false
+    })
+    .catch(() => !force) // offline: keep the token and let the call say so
+    .finally(() => (refreshing = null))
+  return refreshing
+}
+
+export async function api(path, { method = 'GET', body, query, raw = false, retried = false } = {}) {
+  await freshToken()
   const headers = {}
   if (session.token) headers.Authorization = 'Bearer ' + session.token
   let payload = body
@@ -47,7 +80,12 @@ export async function api(path, { method = 'GET', body, query, raw = false } = {
     } catch {
       /* not JSON */
     }
-    if (res.status === 401 && session.token) logout()
+    if (res.status === 401 && session.token) {
+      // Revoked or expired early: one refresh, then the request once more.
+      if (!retried && b?.code !== 'account_disabled' && (await freshToken(true)))
+        return api(path, { method, body, query, raw, retried: true })
+      logout()
+    }
     throw new ApiError(res.status, b)
   }
   if (raw) return res
@@ -57,17 +95,27 @@ export async function api(path, { method = 'GET', body, query, raw = false } = {
 export async function login(username, password) {
   const t = await api('/auth/password', { method: 'POST', body: { username, password } })
   if (t.user.role === 'citizen') throw new ApiError(403, { message: '市民账号请使用小程序' })
+  keep(t)
+}
+
+/** Keeps a login's or a refresh's answer (the session survives a reload). */
+function keep(t) {
   session.token = t.token
+  session.expiresAt = Date.parse(t.expiresAt)
+  session.refreshToken = t.refreshToken || null
   session.me = t.user
   localStorage.setItem('ssp.token', t.token)
+  localStorage.setItem('ssp.expiresAt', String(session.expiresAt))
+  localStorage.setItem('ssp.refresh', session.refreshToken || '')
   localStorage.setItem('ssp.me', JSON.stringify(t.user))
 }
 
 export function logout() {
   session.token = null
+  session.expiresAt = 0
+  session.refreshToken = null
   session.me = null
-  localStorage.removeItem('ssp.token')
-  localStorage.removeItem('ssp.me')
+  for (const k of ['ssp.token', 'ssp.expiresAt', 'ssp.refresh', 'ssp.me']) localStorage.removeItem(k)
 }
 
 /** Uploads one photo (multipart `file`) and returns its media id. */

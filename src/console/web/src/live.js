@@ -5,12 +5,13 @@
 // dropped here.
 import { fetchEventSource } from '@microsoft/fetch-event-source'
 import { reactive } from 'vue'
-import { logout, session, settings } from './api.js'
+import { freshToken, logout, session, settings } from './api.js'
 
 export const feed = reactive({ connected: false, recent: [] })
 const listeners = new Set()
 const seen = new Set()
 let controller = null
+let lastId = null
 
 /** Calls `fn(event)` for every new feed event; returns the unsubscriber. */
 export function onFeed(fn) {
@@ -19,20 +20,27 @@ export function onFeed(fn) {
 }
 
 /** Opens the feed, in the datum of the basemap (GCJ-02 over AMap tiles). */
-export async function startFeed() {
-  stopFeed()
+export async function startFeed(resume = false) {
+  if (!resume) stopFeed()
+  else controller?.abort()
   const ctrl = new AbortController()
   controller = ctrl
   const s = await settings().catch(() => ({}))
   const cs = s.tile_url ? s.tile_coord_system : 'wgs84'
-  if (ctrl.signal.aborted) return
+  await freshToken()
+  if (ctrl.signal.aborted || !session.token) return
+  const headers = { Authorization: 'Bearer ' + session.token }
+  if (resume && lastId) headers['Last-Event-ID'] = lastId
   fetchEventSource('/api/v1/events?coordSystem=' + cs, {
-    headers: { Authorization: 'Bearer ' + session.token },
+    headers,
     signal: ctrl.signal,
     openWhenHidden: true,
     async onopen(res) {
       if (res.status === 401) {
-        logout()
+        // The token ran out while the feed was away: refresh and resume
+        // from the last event with the new token.
+        if (await freshToken(true)) setTimeout(() => startFeed(true))
+        else logout()
         throw new Refused()
       }
       if (res.status >= 400 && res.status < 500) throw new Refused()
@@ -42,6 +50,7 @@ export async function startFeed() {
     onmessage(msg) {
       if (!msg.data || seen.has(msg.id)) return
       seen.add(msg.id)
+      lastId = msg.id
       if (seen.size > 5000) seen.delete(seen.values().next().value)
       const e = JSON.parse(msg.data)
       feed.recent.unshift(e)
@@ -76,6 +85,7 @@ export function stopFeed() {
   feed.connected = false
   feed.recent.splice(0)
   seen.clear()
+  lastId = null
 }
 
 /** The server refused the feed (logged out, or not allowed): no retry. */
