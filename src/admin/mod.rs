@@ -30,4 +30,4 @@ fn admin(auth: &BearerAuth) -> Result<Actor, AdminError> {
     Ok(Actor::of(&auth.0))
 }
 
-crate::error_set!(AdminErrors: 400, 401, 403, 404, 409, 413, 422);
+crate::error_set!(AdminErrors: 400, 401, 403, 404, 409, 413, 415, 422);

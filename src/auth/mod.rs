@@ -210,8 +210,8 @@ impl AuthApi {
     }
 }
 
-crate::error_set!(WechatLoginErrors: 400, 401, 403, 413, 429, 503);
-crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 429);
-crate::error_set!(PasswordLoginErrors: 400, 401, 413, 429, 503);
-crate::error_set!(RefreshErrors: 400, 401, 413);
+crate::error_set!(WechatLoginErrors: 400, 401, 403, 413, 415, 429, 503);
+crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 415, 429);
+crate::error_set!(PasswordLoginErrors: 400, 401, 413, 415, 429, 503);
+crate::error_set!(RefreshErrors: 400, 401, 413, 415);
 crate::error_set!(MeErrors: 401);

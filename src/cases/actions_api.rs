@@ -5,7 +5,7 @@
 use super::{
     dto::{
         ActionBody, CaseView, DispatchBody, DuplicateBody, ExtensionDecision, ExtensionRequest,
-        ResolveBody, VerifyBody, VerifyOutcome,
+        NotedBody, ResolveBody, VerifyBody, VerifyOutcome,
     },
     service::{self, Action},
     transition::Command,
@@ -81,14 +81,14 @@ impl CaseActionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ActionBody>,
+        body: Json<NotedBody>,
     ) -> Res<Json<CaseView>, ActionErrors> {
         run(
             &state,
             &auth,
             id.0,
             body.expected_version,
-            body.0.note,
+            Some(body.0.note),
             Command::Reject,
         )
         .await
@@ -188,14 +188,14 @@ impl CaseActionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ActionBody>,
+        body: Json<NotedBody>,
     ) -> Res<Json<CaseView>, ActionErrors> {
         run(
             &state,
             &auth,
             id.0,
             body.expected_version,
-            body.0.note,
+            Some(body.0.note),
             Command::Return,
         )
         .await
@@ -273,14 +273,14 @@ impl CaseActionsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<ActionBody>,
+        body: Json<NotedBody>,
     ) -> Res<Json<CaseView>, ActionErrors> {
         run(
             &state,
             &auth,
             id.0,
             body.expected_version,
-            body.0.note,
+            Some(body.0.note),
             Command::Suspend,
         )
         .await
@@ -397,4 +397,4 @@ impl CaseActionsApi {
     }
 }
 
-crate::error_set!(ActionErrors: 400, 401, 403, 404, 409, 413, 422);
+crate::error_set!(ActionErrors: 400, 401, 403, 404, 409, 413, 415, 422);

@@ -17,7 +17,19 @@ pub struct ActionBody {
     /// The case `version` the caller acted on; another version is `409 version_conflict`.
     pub expected_version: i32,
     /// A note for the timeline (required where the action says so), ≤ 500 characters.
+    #[oai(nullable)]
     pub note: Option<String>,
+}
+
+/// The body of an action that needs a reason: reject, return, suspend.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct NotedBody {
+    /// The case `version` the caller acted on; another version is `409 version_conflict`.
+    pub expected_version: i32,
+    /// Why (required), for the timeline; 1–500 characters, not all spaces.
+    #[oai(validator(min_length = 1, max_length = 500))]
+    pub note: String,
 }
 
 /// Dispatch (派遣) or re-dispatch (改派).
@@ -27,8 +39,10 @@ pub struct DispatchBody {
     /// The case `version` the caller acted on.
     pub expected_version: i32,
     /// The unit to send the case to; default: the unit routing chose.
+    #[oai(nullable)]
     pub unit_code: Option<String>,
     /// A note for the timeline.
+    #[oai(nullable)]
     pub note: Option<String>,
 }
 
@@ -41,6 +55,7 @@ pub struct DuplicateBody {
     /// The case that carries on.
     pub duplicate_of: Uuid,
     /// A note for the timeline.
+    #[oai(nullable)]
     pub note: Option<String>,
 }
 
@@ -51,8 +66,10 @@ pub struct ResolveBody {
     /// The case `version` the caller acted on.
     pub expected_version: i32,
     /// What was done.
+    #[oai(nullable)]
     pub note: Option<String>,
     /// 1–9 after-photos uploaded by the caller through `POST /media`.
+    #[oai(validator(min_items = 1, max_items = 9))]
     pub media_ids: Vec<Uuid>,
 }
 
@@ -74,6 +91,7 @@ pub struct VerifyBody {
     pub expected_version: i32,
     pub outcome: VerifyOutcome,
     /// A note for the timeline (required to reopen).
+    #[oai(nullable)]
     pub note: Option<String>,
 }
 
@@ -87,8 +105,10 @@ pub struct ExtensionRequest {
     #[oai(validator(minimum(value = "1"), maximum(value = "1000")))]
     pub amount: i32,
     /// Default: the category's limit unit.
+    #[oai(nullable)]
     pub limit_unit: Option<LimitUnit>,
-    /// Why more time is needed (required).
+    /// Why more time is needed (required), 1–500 characters, not all spaces.
+    #[oai(validator(min_length = 1, max_length = 500))]
     pub reason: String,
 }
 
@@ -101,6 +121,7 @@ pub struct ExtensionDecision {
     /// Approve (the deadline moves) or refuse.
     pub approve: bool,
     /// A note for the timeline.
+    #[oai(nullable)]
     pub note: Option<String>,
 }
 

@@ -47,10 +47,13 @@ impl CasesApi {
         /// Any of these statuses (repeat the parameter).
         status: Query<Option<Vec<CaseStatus>>>,
         /// Only cases dispatched to this unit (code).
+        #[oai(validator(min_length = 1, max_length = 64))]
         unit: Query<Option<String>>,
         /// Only this category (code); a 大类 includes its 小类.
+        #[oai(validator(min_length = 1, max_length = 64))]
         category: Query<Option<String>>,
         /// Only this area (code) and the areas inside it.
+        #[oai(validator(min_length = 1, max_length = 64))]
         area: Query<Option<String>>,
         /// Only overdue (true) or not overdue (false) cases.
         overdue: Query<Option<bool>>,
@@ -74,8 +77,10 @@ impl CasesApi {
         #[oai(name = "dueBefore")]
         due_before: Query<Option<DateTime<FixedOffset>>>,
         /// Only cases inside `minLng,minLat,maxLng,maxLat` (WGS-84).
+        #[oai(validator(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"))]
         bbox: Query<Option<String>>,
         /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
         cursor: Query<Option<String>>,
         /// Page size, 1–100 (default 20).
         #[oai(
@@ -171,6 +176,7 @@ impl CasesApi {
         auth: BearerAuth,
         id: Path<Uuid>,
         /// Why the identity is needed (2–200 characters); recorded.
+        #[oai(validator(min_length = 2, max_length = 200))]
         reason: Query<String>,
     ) -> Res<Json<ReporterView>, ReadErrors> {
         Ok(Json(

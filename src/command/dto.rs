@@ -114,12 +114,17 @@ pub struct ClusterProperties {
     pub overdue: u32,
     /// The zoom at which the cluster breaks apart; null for a single case,
     /// or for cases that all stand on one spot (list them instead).
+    #[oai(nullable)]
     pub expansion_zoom: Option<u8>,
     /// A single case's id, case number, status and category.
+    #[oai(nullable)]
     pub id: Option<Uuid>,
     /// A single case's case number.
+    #[oai(nullable)]
     pub case_no: Option<String>,
+    #[oai(nullable)]
     pub status: Option<CaseStatus>,
+    #[oai(nullable)]
     pub category: Option<CategoryRef>,
 }
 
@@ -189,6 +194,7 @@ pub struct Ratio {
     /// What it is counted out of.
     pub denominator: u64,
     /// numerator / denominator, 0–1, rounded to 4 places.
+    #[oai(nullable)]
     pub value: Option<f64>,
 }
 
@@ -348,8 +354,10 @@ pub struct IndicatorRow {
     /// 接单及时率 = claimedOnTime / claimed.
     pub timely_claim_rate: Ratio,
     /// Mean handling time (dispatch to resolution) in working hours.
+    #[oai(nullable)]
     pub mean_handling_hours: Option<f64>,
     /// Median handling time in working hours.
+    #[oai(nullable)]
     pub median_handling_hours: Option<f64>,
 }
 

@@ -44,10 +44,13 @@ impl MapApi {
         /// Any of these statuses (repeat the parameter).
         status: Query<Option<Vec<CaseStatus>>>,
         /// Category code; a 大类 includes its 小类.
+        #[oai(validator(min_length = 1, max_length = 64))]
         category: Query<Option<String>>,
         /// Unit code: cases dispatched to that unit.
+        #[oai(validator(min_length = 1, max_length = 64))]
         unit: Query<Option<String>>,
         /// Area code, with the areas inside it.
+        #[oai(validator(min_length = 1, max_length = 64))]
         area: Query<Option<String>>,
         /// Overdue now (超期).
         overdue: Query<Option<bool>>,
@@ -111,10 +114,13 @@ impl MapApi {
         /// Any of these statuses (repeat the parameter).
         status: Query<Option<Vec<CaseStatus>>>,
         /// Category code; a 大类 includes its 小类.
+        #[oai(validator(min_length = 1, max_length = 64))]
         category: Query<Option<String>>,
         /// Unit code: cases dispatched to that unit.
+        #[oai(validator(min_length = 1, max_length = 64))]
         unit: Query<Option<String>>,
         /// Area code, with the areas inside it.
+        #[oai(validator(min_length = 1, max_length = 64))]
         area: Query<Option<String>>,
         /// Overdue now (超期).
         overdue: Query<Option<bool>>,
@@ -184,10 +190,13 @@ impl MapApi {
         /// Any of these statuses (repeat the parameter).
         status: Query<Option<Vec<CaseStatus>>>,
         /// Category code; a 大类 includes its 小类.
+        #[oai(validator(min_length = 1, max_length = 64))]
         category: Query<Option<String>>,
         /// Unit code: cases dispatched to that unit.
+        #[oai(validator(min_length = 1, max_length = 64))]
         unit: Query<Option<String>>,
         /// Area code, with the areas inside it.
+        #[oai(validator(min_length = 1, max_length = 64))]
         area: Query<Option<String>>,
         /// Overdue now (超期).
         overdue: Query<Option<bool>>,

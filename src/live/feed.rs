@@ -77,10 +77,12 @@ pub struct FeedEvent {
     /// The case's number.
     pub case_no: String,
     /// The status before (none for a new case).
+    #[oai(nullable)]
     pub from_status: Option<crate::web::enums::CaseStatus>,
     /// The status after.
     pub status: crate::web::enums::CaseStatus,
     /// The unit the case is dispatched to.
+    #[oai(nullable)]
     pub unit_id: Option<Uuid>,
     pub category: CategoryRef,
     /// Where the case is, in the datum asked for.

@@ -75,6 +75,11 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
             if let Ok(v) = request_id.parse() {
                 resp.headers_mut().insert("x-request-id", v);
             }
+            if resp.status() == StatusCode::METHOD_NOT_ALLOWED
+                && let Some(v) = allowed_methods(&path).and_then(|a| a.parse().ok())
+            {
+                resp.headers_mut().insert("allow", v);
+            }
             let route = resp
                 .extensions()
                 .get::<poem_openapi::OperationId>()
@@ -102,6 +107,48 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
         .instrument(span)
         .await
     }
+}
+
+/// The methods the spec has for a path (`GET, POST`), for the `Allow`
+/// header of a 405, as RFC 9110 asks.
+fn allowed_methods(path: &str) -> Option<String> {
+    static ROUTES: std::sync::OnceLock<Vec<(Vec<String>, String)>> = std::sync::OnceLock::new();
+    let routes = ROUTES.get_or_init(|| {
+        let spec: serde_json::Value =
+            serde_json::from_str(&crate::api::spec_json()).unwrap_or_default();
+        let Some(paths) = spec["paths"].as_object() else {
+            return vec![];
+        };
+        paths
+            .iter()
+            .map(|(template, ops)| {
+                let segments = template.split('/').map(str::to_owned).collect();
+                let methods = ops
+                    .as_object()
+                    .map(|o| {
+                        o.keys()
+                            .map(|m| m.to_uppercase())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default();
+                (segments, methods)
+            })
+            .collect()
+    });
+    let asked: Vec<&str> = path.split('/').collect();
+    // The most literal template that matches, as the router picks it.
+    routes
+        .iter()
+        .filter(|(segments, _)| {
+            segments.len() == asked.len()
+                && segments
+                    .iter()
+                    .zip(&asked)
+                    .all(|(s, a)| s.starts_with('{') || s == a)
+        })
+        .min_by_key(|(segments, _)| segments.iter().filter(|s| s.starts_with('{')).count())
+        .map(|(_, methods)| methods.clone())
 }
 
 /// The largest body this request may send.

@@ -13,14 +13,18 @@ pub struct CreateReport {
     /// Code of a small category (小类), from `GET /categories`.
     #[oai(validator(min_length = 1, max_length = 32))]
     pub category_code: String,
-    /// What is wrong, in the citizen's words.
-    #[oai(default)]
+    /// What is wrong, in the citizen's words (at most 1000 characters by
+    /// default; the deployment's `reports.max_description_chars`).
+    #[oai(default, validator(max_length = 1000))]
     pub description: String,
     /// Where: the pin the citizen placed.
     pub location: Location,
-    /// Street address as the map showed it, if any.
+    /// Street address as the map showed it, if any (at most 200 characters
+    /// by default; `reports.max_address_chars`).
+    #[oai(nullable, validator(max_length = 200))]
     pub address: Option<String>,
     /// 1–9 photo ids from `POST /media`, uploaded by the caller and not used elsewhere.
+    #[oai(validator(min_items = 1, max_items = 9, unique_items))]
     pub media_ids: Vec<Uuid>,
 }
 
@@ -127,5 +131,6 @@ pub struct RatingBody {
     #[oai(validator(minimum(value = "1"), maximum(value = "5")))]
     pub score: i32,
     /// An optional comment, ≤ 500 characters.
+    #[oai(nullable)]
     pub comment: Option<String>,
 }

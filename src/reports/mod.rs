@@ -78,6 +78,7 @@ impl ReportsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
         cursor: Query<Option<String>>,
         /// Page size, 1–100 (default 20).
         #[oai(
@@ -151,7 +152,7 @@ fn default_limit() -> u64 {
     20
 }
 
-crate::error_set!(CreateReportErrors: 400, 401, 403, 409, 413, 422, 429);
+crate::error_set!(CreateReportErrors: 400, 401, 403, 409, 413, 415, 422, 429);
 crate::error_set!(ListReportErrors: 400, 401);
 crate::error_set!(ReadReportErrors: 400, 401, 404);
-crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 429);
+crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 413, 415, 429);

@@ -16,12 +16,14 @@ pub struct AccountInput {
     #[oai(validator(min_length = 1, max_length = 64))]
     pub username: String,
     /// At least 8 characters.
-    #[oai(validator(max_length = 256))]
+    #[oai(validator(min_length = 8, max_length = 256))]
     pub password: String,
-    pub role: enums::Role,
+    pub role: enums::StaffRole,
     /// The unit, for unit members.
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub unit_code: Option<String>,
     /// Name shown in timelines.
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub display_name: Option<String>,
 }
 
@@ -43,12 +45,13 @@ impl From<AccountInput> for service::NewAccount {
 pub struct AccountPatch {
     /// The new role (not citizen). Leaving `unit_member` drops the unit;
     /// becoming one needs `unitCode`.
-    pub role: Option<enums::Role>,
+    #[oai(nullable)]
+    pub role: Option<enums::StaffRole>,
     /// The unit, for unit members; alone, it moves the member.
-    #[oai(validator(min_length = 1, max_length = 64))]
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub unit_code: Option<String>,
     /// Name shown in timelines.
-    #[oai(validator(min_length = 1, max_length = 64))]
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub display_name: Option<String>,
 }
 
@@ -67,9 +70,11 @@ pub struct PasswordReset {
 pub struct AccountRow {
     pub id: Uuid,
     /// Login name.
+    #[oai(nullable)]
     pub username: Option<String>,
     pub role: enums::Role,
     /// Unit of a unit member.
+    #[oai(nullable)]
     pub unit_id: Option<Uuid>,
     /// Display name.
     pub display_name: String,

@@ -21,6 +21,7 @@ pub struct AreaRow {
     /// district | street | grid
     pub level: String,
     /// Parent area id.
+    #[oai(nullable)]
     pub parent_id: Option<Uuid>,
 }
 

@@ -16,6 +16,7 @@ use uuid::Uuid;
 pub struct AuditRow {
     pub id: Uuid,
     /// Who (none: the system).
+    #[oai(nullable)]
     pub actor_id: Option<Uuid>,
     /// The actor's role.
     pub actor_role: String,
@@ -24,10 +25,13 @@ pub struct AuditRow {
     /// case | category | unit | area | routing_rule | calendar | account
     pub object_type: String,
     /// Which object.
+    #[oai(nullable)]
     pub object_id: Option<String>,
     /// The reason or note given.
+    #[oai(nullable)]
     pub reason: Option<String>,
     /// Details.
+    #[oai(nullable)]
     pub data: Option<serde_json::Value>,
     /// When.
     pub at: DateTime<FixedOffset>,
@@ -80,8 +84,10 @@ impl AdminAuditApi {
         #[oai(name = "actorId")]
         actor_id: Query<Option<Uuid>>,
         /// Only this action, e.g. `reporter.view`.
+        #[oai(validator(min_length = 1, max_length = 64))]
         action: Query<Option<String>>,
         /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
         cursor: Query<Option<String>>,
         /// Page size, 1–200 (default 50).
         #[oai(

@@ -58,6 +58,9 @@ impl From<service::Calendar> for CalendarView {
 #[oai(rename_all = "camelCase")]
 pub struct HoursInput {
     /// e.g. `08:30-12:00,13:30-17:30`: in order, without overlap.
+    #[oai(validator(
+        pattern = r"^[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9](,[0-2][0-9]:[0-5][0-9]-[0-2][0-9]:[0-5][0-9])*$"
+    ))]
     pub working_hours: String,
 }
 

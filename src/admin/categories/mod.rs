@@ -14,16 +14,22 @@ use uuid::Uuid;
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct CategoryInput {
-    /// Unique code (1–32 letters, digits, '-', '_').
+    /// Unique code: 1–32 letters, digits, '-' or '_'.
+    #[oai(validator(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
     pub code: String,
-    /// Name.
+    /// Name, 1–64 characters, not all spaces.
+    #[oai(validator(min_length = 1, max_length = 64))]
     pub name: String,
     /// The 大类 of a 小类; none for a 大类.
+    #[oai(nullable, validator(min_length = 1, max_length = 32))]
     pub parent_code: Option<String>,
     /// Handling time limit of a 小类, in `limitUnit` (1–10000).
+    #[oai(nullable)]
     pub time_limit: Option<i32>,
+    #[oai(nullable)]
     pub limit_unit: Option<enums::LimitUnit>,
     /// Accept limit (接单时限) of a 小类 in working hours (1–1000).
+    #[oai(nullable)]
     pub accept_limit_hours: Option<i32>,
     /// Whether a dispatcher reviews reports first (false: automatic 立案 and dispatch).
     #[oai(default = "yes")]
@@ -78,12 +84,16 @@ pub struct CategoryRow {
     /// Name.
     pub name: String,
     /// Parent id (大类) of a 小类.
+    #[oai(nullable)]
     pub parent_id: Option<Uuid>,
     /// Handling time limit.
+    #[oai(nullable)]
     pub time_limit: Option<i32>,
     /// work_hours | work_days | natural_hours
+    #[oai(nullable)]
     pub limit_unit: Option<String>,
     /// Accept limit, working hours.
+    #[oai(nullable)]
     pub accept_limit_hours: Option<i32>,
     /// Manual review (false: automatic).
     pub manual_review: bool,

@@ -14,10 +14,13 @@ use uuid::Uuid;
 #[oai(rename_all = "camelCase")]
 pub struct RuleInput {
     /// Category code (小类 or 大类); none: every category.
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub category_code: Option<String>,
     /// Area code; none: city-wide.
+    #[oai(nullable, validator(min_length = 1, max_length = 64))]
     pub area_code: Option<String>,
     /// The unit responsible.
+    #[oai(validator(min_length = 1, max_length = 64))]
     pub unit_code: String,
 }
 
@@ -27,8 +30,10 @@ pub struct RuleInput {
 pub struct RuleRow {
     pub id: Uuid,
     /// Category id; none: every category.
+    #[oai(nullable)]
     pub category_id: Option<Uuid>,
     /// Area id; none: city-wide.
+    #[oai(nullable)]
     pub area_id: Option<Uuid>,
     /// Unit id.
     pub unit_id: Uuid,

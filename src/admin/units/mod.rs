@@ -13,20 +13,27 @@ use uuid::Uuid;
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct UnitInput {
-    /// Unique code.
+    /// Unique code: 1–32 letters, digits, '-' or '_'.
+    #[oai(validator(pattern = r"^[A-Za-z0-9_-]{1,32}$"))]
     pub code: String,
-    /// Name.
+    /// Name, 1–64 characters, not all spaces.
+    #[oai(validator(min_length = 1, max_length = 64))]
     pub name: String,
     /// chengguan | huanwei | jiaojing | street_office | property | other
-    #[oai(default = "other")]
+    #[oai(default = "other", validator(min_length = 1, max_length = 32))]
     pub kind: String,
     /// The parent unit (where escalation goes).
+    #[oai(nullable, validator(min_length = 1, max_length = 32))]
     pub parent_code: Option<String>,
-    /// wecom (group robot markdown) | hmac (signed JSON POST).
+    /// wecom (group robot markdown) | hmac (signed JSON POST); with
+    /// `webhookUrl`.
+    #[oai(nullable, validator(pattern = "^(wecom|hmac)$"))]
     pub webhook_kind: Option<String>,
-    /// Where notifications go.
+    /// Where notifications go: an http(s) URL of at most 500 characters.
+    #[oai(nullable, validator(max_length = 500, pattern = "^https?://"))]
     pub webhook_url: Option<String>,
     /// HMAC-SHA256 key for `hmac` (16+ characters); never returned.
+    #[oai(nullable, validator(min_length = 16, max_length = 256))]
     pub webhook_secret: Option<String>,
 }
 
@@ -60,10 +67,13 @@ pub struct UnitRow {
     /// Kind.
     pub kind: String,
     /// Parent unit id.
+    #[oai(nullable)]
     pub parent_id: Option<Uuid>,
     /// Webhook kind, if any.
+    #[oai(nullable)]
     pub webhook_kind: Option<String>,
     /// Webhook URL, if any.
+    #[oai(nullable)]
     pub webhook_url: Option<String>,
 }
 
