@@ -59,7 +59,7 @@ async fn a_report_goes_round_the_whole_loop_and_is_rated() {
             json!({"expectedVersion": v, "mediaIds": []}),
         )
         .await;
-    expect_error(no_photos, 400, "after_photos_required").await;
+    expect_error(no_photos, 400, "invalid_request").await;
     let after = app.photo(&unit, common::jpeg(80, 60, 7)).await;
     let resolved = app
         .act_ok(
@@ -272,9 +272,22 @@ async fn roles_transitions_and_versions_are_checked() {
         "version_conflict",
     )
     .await;
+    // A missing note fails the schema; a note of spaces is no note.
     expect_error(
         app.act(&disp, &id, "reject", json!({"expectedVersion": 1}))
             .await,
+        400,
+        "invalid_request",
+    )
+    .await;
+    expect_error(
+        app.act(
+            &disp,
+            &id,
+            "reject",
+            json!({"expectedVersion": 1, "note": "   "}),
+        )
+        .await,
         400,
         "note_required",
     )
@@ -376,8 +389,11 @@ async fn units_see_their_own_cases_and_never_the_reporter() {
 
     // The reporter's identity: staff only, with a reason that is audited.
     expect_error(
-        app.get(&format!("/api/v1/cases/{id}/reporter?reason=x"), Some(&sh))
-            .await,
+        app.get(
+            &format!("/api/v1/cases/{id}/reporter?reason=%E6%A0%B8%E5%AE%9E"),
+            Some(&sh),
+        )
+        .await,
         403,
         "forbidden",
     )
@@ -389,7 +405,7 @@ async fn units_see_their_own_cases_and_never_the_reporter() {
         )
         .await,
         400,
-        "reason_required",
+        "invalid_request",
     )
     .await;
     let who: Value = app
@@ -473,6 +489,12 @@ async fn case_lists_filter_and_page() {
     assert_eq!(overdue["items"].as_array().unwrap().len(), 0);
     expect_error(
         app.get("/api/v1/cases?bbox=1,2,3", Some(&disp)).await,
+        400,
+        "invalid_request",
+    )
+    .await;
+    expect_error(
+        app.get("/api/v1/cases?bbox=3,2,1,4", Some(&disp)).await,
         400,
         "invalid_bbox",
     )
@@ -570,7 +592,7 @@ async fn suspension_keeps_the_time_left_and_extensions_move_the_deadline() {
         )
         .await,
         400,
-        "note_required",
+        "invalid_request",
     )
     .await;
     let s = app
@@ -595,7 +617,15 @@ async fn suspension_keeps_the_time_left_and_extensions_move_the_deadline() {
             &json!({"expectedVersion": v, "amount": 1, "reason": ""}),
         )
         .await;
-    expect_error(bad, 400, "reason_required").await;
+    expect_error(bad, 400, "invalid_request").await;
+    let blank = app
+        .post_json(
+            &format!("/api/v1/cases/{id}/extensions"),
+            Some(&unit),
+            &json!({"expectedVersion": v, "amount": 1, "reason": "  "}),
+        )
+        .await;
+    expect_error(blank, 400, "reason_required").await;
     let asked = app
         .post_json(&format!("/api/v1/cases/{id}/extensions"), Some(&unit), &json!({"expectedVersion": v, "amount": 2, "limitUnit": "work_days", "reason": "需等待材料"}))
         .await;

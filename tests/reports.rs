@@ -251,8 +251,8 @@ async fn bad_reports_are_refused_and_write_nothing() {
             400,
             "invalid_request",
         ),
-        (json!({"mediaIds": []}), 400, "invalid_photo_count"),
-        (json!({"mediaIds": [p, p]}), 400, "duplicate_media_ids"),
+        (json!({"mediaIds": []}), 400, "invalid_request"),
+        (json!({"mediaIds": [p, p]}), 400, "invalid_request"),
         (
             json!({"mediaIds": [uuid::Uuid::now_v7()]}),
             422,
@@ -279,7 +279,7 @@ async fn bad_reports_are_refused_and_write_nothing() {
     expect_error(
         app.post_json("/api/v1/reports", Some(&token), &body).await,
         400,
-        "invalid_photo_count",
+        "invalid_request",
     )
     .await;
 
@@ -389,7 +389,11 @@ async fn only_citizens_submit_reports() {
     let app = spawn_app().await;
     let staff = app.staff("dispatcher", "Dispatch@2026").await;
     let r = app
-        .post_json("/api/v1/reports", Some(&staff), &report_body(&[]))
+        .post_json(
+            "/api/v1/reports",
+            Some(&staff),
+            &report_body(&[&uuid::Uuid::now_v7().to_string()]),
+        )
         .await;
     expect_error(r, 403, "forbidden").await;
 }
