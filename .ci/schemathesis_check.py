@@ -14,7 +14,13 @@ def findings(paths):
     seen = {}
     for path in paths:
         for line in open(path, encoding="utf-8"):
-            event = json.loads(line).get("ScenarioFinished")
+            record = json.loads(line)
+            if "NonFatalError" in record or "FatalError" in record:
+                err = record.get("NonFatalError") or record.get("FatalError")
+                label = err.get("label") or err.get("value", {}).get("title", "run")
+                seen.setdefault(("ERROR", str(label)), ("error", json.dumps(err)[:300], "", None, ""))
+                continue
+            event = record.get("ScenarioFinished")
             if not event or event.get("status") != "failure":
                 continue
             rec = event["recorder"]

@@ -133,20 +133,27 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
 }
 
 /// Deletes unattached uploads and Idempotency-Keys past their expiry, and
-/// objects no photo row names (older than an hour), every ten minutes.
+/// (hourly, on the nodes that run the background jobs) objects no photo
+/// row names, older than an hour; every ten minutes.
 async fn sweep_expired_media(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
+    let mut tick_no: u64 = 0;
     loop {
         tick.tick().await;
         if let Err(e) = reports::idempotency::purge_expired(&state).await {
             tracing::warn!(error = %e, "idempotency key sweep failed");
         }
-        let grace = Duration::from_secs(3600);
-        match media::service::sweep_orphans(&state.db, &state.store, grace).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(n, "orphaned photo objects deleted"),
-            Err(e) => tracing::warn!(error = %format!("{e:#}"), "orphan sweep failed"),
+        // The store sweep lists every photo object: the nodes that run
+        // the background jobs only, hourly, not at start.
+        if state.config.workflow.background_jobs && tick_no % 6 == 5 {
+            let grace = Duration::from_secs(3600);
+            match media::service::sweep_orphans(&state.db, &state.store, grace).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "orphaned photo objects deleted"),
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "orphan sweep failed"),
+            }
         }
+        tick_no += 1;
         match media::service::purge_expired(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "expired unattached photos deleted"),

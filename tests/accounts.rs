@@ -380,3 +380,43 @@ async fn the_cli_disables_and_resets_accounts() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_live_feed_of_a_disabled_account_ends() {
+    use futures_util::StreamExt;
+    let app = common::spawn_with(|c| c.account_cache_secs = 1).await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = account_id(&app, &admin, DISPATCHER.0).await;
+    let feed = app
+        .http
+        .get(app.url("/api/v1/events"))
+        .bearer_auth(&disp)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), StatusCode::OK);
+    let mut body = feed.bytes_stream();
+
+    // Act
+    let r = app
+        .post_json(
+            &format!("/api/v1/admin/accounts/{id}/disable"),
+            Some(&admin),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Assert: the server closes the stream (it would otherwise run forever
+    // with a heartbeat every 15 s).
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(chunk) = body.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the disabled account's feed is still open");
+}

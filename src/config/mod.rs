@@ -80,7 +80,8 @@ pub struct WebhookConfig {
     /// Hosts (names or addresses, as written in the URL) a webhook may
     /// reach although they are internal (loopback, private, link-local).
     pub allow_hosts: Vec<String>,
-    /// How long one call may take, milliseconds.
+    /// How long one call may take, milliseconds (under 50 000: the outbox
+    /// row's lease is 60 s, and a call must end within it).
     pub timeout_ms: u64,
     /// How many calls a node makes at once; a slow receiver holds one.
     pub at_once: usize,
@@ -406,6 +407,11 @@ impl Config {
         if !(f > 0.0 && f <= 1.0) {
             return Err(ConfigError::Invalid(
                 "workflow.warn_fraction must be above 0 and at most 1",
+            ));
+        }
+        if self.webhooks.timeout_ms >= 50_000 {
+            return Err(ConfigError::Invalid(
+                "webhooks.timeout_ms must be under 50000: a call must end within its 60-second outbox lease",
             ));
         }
         if self.account_cache_secs > 30 {

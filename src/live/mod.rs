@@ -7,7 +7,7 @@ pub mod sweep;
 
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CoordSystem};
 use feed::FeedEvent;
-use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -37,11 +37,15 @@ impl LiveApi {
     /// before the event named, since an entry committed a moment late can
     /// carry an earlier id: a client drops the ids it already has. A
     /// message the bus lost between nodes is found in the timeline within
-    /// about four seconds. The scope is fixed when the feed opens.
+    /// about four seconds. The scope is fixed when the feed opens; the feed
+    /// ends when its token expires, or when the account is disabled, its
+    /// sessions are ended, or its role or unit changes (within
+    /// `account_cache_secs`): the client reconnects with a fresh token.
     #[oai(path = "/events", method = "get", operation_id = "liveEvents")]
     async fn events(
         &self,
         state: Data<&AppState>,
+        req: &poem::Request,
         auth: BearerAuth,
         /// The id of the last event received, to resume after it.
         #[oai(name = "Last-Event-ID")]
@@ -52,6 +56,14 @@ impl LiveApi {
     ) -> Res<EventStream<BoxStream<'static, FeedEvent>>, FeedErrors> {
         let scope = crate::cases::filter::scope(&state, &auth.0)?;
         let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into());
+        let token = req
+            .header("authorization")
+            .and_then(|h| h.get(7..))
+            .unwrap_or_default()
+            .to_owned();
+        let stream = stream
+            .take_until(standing_ends(state.clone(), token, auth.0))
+            .boxed();
         Ok(EventStream::new(stream)
             .keep_alive(std::time::Duration::from_secs(15))
             .to_event(|e| {
@@ -59,6 +71,31 @@ impl LiveApi {
                     .id(e.id.to_string())
                     .event_type(e.kind.as_str())
             }))
+    }
+}
+
+/// Resolves when the feed's caller stops standing as it stood at the
+/// start: the token expired, or the account was disabled, revoked, or got
+/// another role or unit.
+async fn standing_ends(state: AppState, token: String, caller: crate::core::Caller) {
+    use crate::auth::jwt::TokenKind;
+    let Some(claims) = state.jwt.verify(&token, TokenKind::Access) else {
+        return;
+    };
+    let every = std::time::Duration::from_secs(state.config.account_cache_secs.clamp(1, 30));
+    loop {
+        let left = claims.exp - chrono::Utc::now().timestamp();
+        if left <= 0 {
+            return;
+        }
+        let left = std::time::Duration::from_secs(u64::try_from(left).unwrap_or(1));
+        tokio::time::sleep(every.min(left)).await;
+        match state.accounts.caller(&state.db, &claims).await {
+            Ok(now) if now.role == caller.role && now.unit_id == caller.unit_id => {}
+            // A database that cannot be asked is not a revocation.
+            Err(crate::auth::error::AuthError::Db(_)) => {}
+            _ => return,
+        }
     }
 }
 

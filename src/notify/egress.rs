@@ -36,7 +36,9 @@ pub fn internal(ip: IpAddr) -> bool {
                 || (a == 198 && (18..20).contains(&b))
                 || a >= 240
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+        // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d)
+        // addresses are their IPv4 address.
+        IpAddr::V6(v6) => match v6.to_ipv4() {
             Some(v4) => internal(IpAddr::V4(v4)),
             None => {
                 v6.is_loopback()
@@ -44,8 +46,10 @@ pub fn internal(ip: IpAddr) -> bool {
                     || v6.is_multicast()
                     || v6.is_unique_local()
                     || v6.is_unicast_link_local()
-                    // 64:ff9b::/96 NAT64 can reach any IPv4 address.
+                    // NAT64 (64:ff9b::/96, local-use 64:ff9b:1::/48) can
+                    // reach any IPv4 address.
                     || v6.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+                    || v6.segments()[..3] == [0x64, 0xff9b, 1]
             }
         },
     }
@@ -171,6 +175,8 @@ mod tests {
             "http://127.0.0.1:6379/",
             "http://[::1]/",
             "http://[::ffff:127.0.0.1]/",
+            "http://[::7f00:1]/",
+            "http://[64:ff9b:1::a00:1]/",
             "http://10.1.2.3/",
             "http://192.168.0.10/",
             "http://172.16.5.4/",

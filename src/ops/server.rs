@@ -4,9 +4,11 @@
 //! client that trickles its headers a byte a second is cut), which on
 //! HTTP/1.1 also closes keep-alive connections left idle that long; and a
 //! connection that moves no byte either way for `limits.idle_secs` is
-//! closed (a stalled upload body). HTTP/2 connections are pinged and
-//! dropped when the peer stops answering. At shutdown the listener closes
-//! and requests in flight get the grace period.
+//! closed (a stalled upload body, an idle HTTP/2 connection) — except that
+//! while a handler is still working on a request (a large export before
+//! its first byte) the read side does not count. At shutdown the listener
+//! closes, requests in flight get the grace period, and what is still open
+//! then is dropped.
 
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
@@ -52,12 +54,11 @@ where
         .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(t.header_read);
-    builder
-        .http2()
-        .timer(TokioTimer::new())
-        .keep_alive_interval(Some(t.idle / 2))
-        .keep_alive_timeout(t.header_read);
+    // No HTTP/2 keep-alive pings: they would count as traffic and keep an
+    // idle connection open past `idle`.
+    builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
+    let mut open = tokio::task::JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -73,9 +74,13 @@ where
             () = &mut shutdown => break,
         };
         let ep = ep.clone();
+        let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let in_flight = busy.clone();
         let service = hyper::service::service_fn(move |req| {
             let ep = ep.clone();
+            let working = Working::start(&in_flight);
             async move {
+                let _working = working;
                 let req: poem::Request = (
                     req,
                     LocalAddr(Addr::SocketAddr(local)),
@@ -86,12 +91,13 @@ where
                 Ok::<_, Infallible>(hyper::Response::from(ep.get_response(req).await))
             }
         });
-        let io = TokioIo::new(Idle::new(stream, t.idle));
+        let io = TokioIo::new(Idle::new(stream, t.idle, busy));
         let conn = builder
             .serve_connection_with_upgrades(io, service)
             .into_owned();
         let conn = graceful.watch(conn);
-        tokio::spawn(async move {
+        while open.try_join_next().is_some() {}
+        open.spawn(async move {
             let _ = conn.await;
         });
     }
@@ -99,26 +105,52 @@ where
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(t.grace) => {
-            tracing::warn!("grace period over; closing the connections still open");
+            tracing::warn!(open = open.len(), "grace period over; closing the connections still open");
         }
     }
+    open.abort_all();
     Ok(())
 }
 
-/// A connection that fails once no byte has moved either way for `idle`.
+/// Counts a request of the connection as in flight until dropped (answered,
+/// or cancelled with its connection).
+struct Working(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Working {
+    fn start(count: &Arc<std::sync::atomic::AtomicUsize>) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Self(count.clone())
+    }
+}
+
+impl Drop for Working {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// A connection that fails once no byte has moved either way for `idle`;
+/// reads do not expire while a request of the connection is in flight
+/// (`busy`), writes always do (a client that stopped reading).
 struct Idle<S> {
     inner: S,
     idle: Duration,
     deadline: Pin<Box<tokio::time::Sleep>>,
+    busy: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<S> Idle<S> {
-    fn new(inner: S, idle: Duration) -> Self {
+    fn new(inner: S, idle: Duration, busy: Arc<std::sync::atomic::AtomicUsize>) -> Self {
         Self {
             inner,
             idle,
             deadline: Box::pin(tokio::time::sleep(idle)),
+            busy,
         }
+    }
+
+    fn working(&self) -> bool {
+        self.busy.load(std::sync::atomic::Ordering::SeqCst) > 0
     }
 
     fn moved(&mut self) {
@@ -148,6 +180,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for Idle<S> {
                     self.moved();
                 }
                 Poll::Ready(r)
+            }
+            Poll::Pending if self.working() => {
+                self.moved();
+                Poll::Pending
             }
             Poll::Pending if self.expired(cx) => Poll::Ready(Err(timed_out())),
             Poll::Pending => Poll::Pending,
