@@ -438,3 +438,38 @@ async fn password_checks_beyond_the_bound_are_503_with_retry_after() {
         expect_error(r, 503, "login_busy").await;
     }
 }
+
+#[tokio::test]
+async fn staff_tokens_from_before_short_sessions_are_refused() {
+    // A 7-day staff token of the old format (no `iat_ms`), signed with the
+    // app's own secret for an existing dispatcher.
+    let app = spawn_with(|_| {}).await;
+    let token = app.staff("dispatcher", "Dispatch@2026").await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let claims =
+        json!({"sub": me["id"], "role": "dispatcher", "iat": now, "exp": now + 7 * 86_400});
+    let secret = secrecy::ExposeSecret::expose_secret(&app.state.config.jwt_secret).to_owned();
+    let old = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap();
+    expect_error(
+        app.get("/api/v1/me", Some(&old)).await,
+        401,
+        "token_revoked",
+    )
+    .await;
+    // The token of this version works.
+    assert_eq!(
+        app.get("/api/v1/me", Some(&token)).await.status(),
+        StatusCode::OK
+    );
+}

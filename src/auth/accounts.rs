@@ -56,8 +56,12 @@ impl AccountCheck {
         if s.disabled {
             return Err(AuthError::TokenOfDisabled);
         }
-        if s.valid_after
-            .is_some_and(|after| claims.issued_ms() < after)
+        // Staff tokens from before short sessions (no `iat_ms`) lived 7
+        // days: they end now.
+        let old_staff_token = claims.iat_ms == 0 && s.role != Role::Citizen;
+        if old_staff_token
+            || s.valid_after
+                .is_some_and(|after| claims.issued_ms() < after)
         {
             return Err(AuthError::TokenRevoked);
         }
