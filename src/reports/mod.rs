@@ -55,7 +55,10 @@ impl ReportsApi {
         req: &Request,
         auth: BearerAuth,
         /// A client-chosen key (1–128 visible ASCII characters) that makes retries safe.
-        #[oai(name = "Idempotency-Key")]
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 128, pattern = "^[!-~]+$")
+        )]
         idempotency_key: Header<Option<String>>,
         body: Json<CreateReport>,
     ) -> Res<CreatedReport, CreateReportErrors> {
