@@ -14,13 +14,23 @@ pub enum Sent {
     Retry(String),
 }
 
-async fn token(state: &AppState) -> Result<String, String> {
-    if let Some(t) = state
+async fn cached(state: &AppState) -> Result<Option<String>, String> {
+    state
         .shared
         .kv_get(TOKEN_KEY)
         .await
-        .map_err(|e| e.to_string())?
-    {
+        .map_err(|e| e.to_string())
+}
+
+/// The access token: the shared one, or fetched once for all the
+/// deliveries of this node that need it at the same moment.
+async fn token(state: &AppState) -> Result<String, String> {
+    static FETCHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    if let Some(t) = cached(state).await? {
+        return Ok(t);
+    }
+    let _one = FETCHING.lock().await;
+    if let Some(t) = cached(state).await? {
         return Ok(t);
     }
     let (t, expires_in) = state.wechat.stable_token(false).await?;
