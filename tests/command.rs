@@ -391,9 +391,13 @@ async fn indicators_match_a_history_computed_by_hand() {
 
     // Act
     let mut t = Value::Null;
-    for _ in 0..50 {
+    // The index follows the bus within about 100 ms, and catches up from
+    // `updated_at` every 5 s for anything the bus lost: wait for the last
+    // three actions to show.
+    for _ in 0..100 {
         t = get_json(&app, &disp, "/api/v1/stats/indicators?groupBy=unit").await;
-        if t["total"]["rated"] == 2 && t["total"]["suspended"] == 1 {
+        let total = &t["total"];
+        if total["rated"] == 2 && total["suspended"] == 1 && total["returned"] == 1 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
