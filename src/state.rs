@@ -40,7 +40,7 @@ pub struct Inner {
     /// The working calendar behind deadlines.
     pub calendar: Snapshot<WorkCalendar>,
     /// Where unit webhooks may connect.
-    pub egress: crate::notify::egress::Egress,
+    pub egress: crate::infra::egress::Egress,
     /// Outgoing HTTP for unit webhooks, guarded by `egress`.
     pub webhook_http: reqwest::Client,
     /// Bounds the notifications being sent at once.
@@ -96,7 +96,7 @@ impl AppState {
         let case_index = crate::command::index::CaseIndex::load(index_db)
             .await
             .context("load the case index")?;
-        let egress = crate::notify::egress::Egress::new(&config.webhooks.allow_hosts);
+        let egress = crate::infra::egress::Egress::new(&config.webhooks.allow_hosts);
         let webhook_http = egress
             .client(std::time::Duration::from_millis(config.webhooks.timeout_ms))
             .context("webhook http client")?;

@@ -2,6 +2,8 @@
 //! then `SSP_*` environment variables (`SSP_STORE__KIND=s3`, …).
 
 mod embedded;
+mod webhooks;
+pub use webhooks::WebhookConfig;
 
 use figment::{
     Figment,
@@ -72,19 +74,6 @@ pub struct Config {
     /// Let the embedded default listen on a non-loopback address although
     /// the demo accounts or dev login are on (a throwaway demo only).
     pub allow_public_demo: bool,
-}
-
-/// Unit webhooks: where they may connect and how long a receiver gets.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WebhookConfig {
-    /// Hosts (names or addresses, as written in the URL) a webhook may
-    /// reach although they are internal (loopback, private, link-local).
-    pub allow_hosts: Vec<String>,
-    /// How long one call may take, milliseconds (under 50 000: the outbox
-    /// row's lease is 60 s, and a call must end within it).
-    pub timeout_ms: u64,
-    /// How many calls a node makes at once; a slow receiver holds one.
-    pub at_once: usize,
 }
 
 /// The staff console's basemap. With no tile URL the map draws the city's

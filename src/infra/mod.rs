@@ -2,6 +2,7 @@
 
 pub mod db;
 pub mod db_error;
+pub mod egress;
 pub mod metrics;
 pub mod settings;
 pub mod shared;

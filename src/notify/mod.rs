@@ -3,7 +3,6 @@
 //! and backoff. Citizens get WeChat subscribe messages; units get a WeCom
 //! group-robot markdown message or a JSON POST signed with HMAC.
 
-pub mod egress;
 pub mod wechat;
 pub mod worker;
 

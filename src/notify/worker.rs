@@ -240,7 +240,7 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
 fn refused_internal(e: &reqwest::Error) -> bool {
     let mut cur: Option<&dyn std::error::Error> = Some(e);
     while let Some(x) = cur {
-        if x.downcast_ref::<super::egress::Refused>().is_some() {
+        if x.downcast_ref::<crate::infra::egress::Refused>().is_some() {
             return true;
         }
         cur = x.source();

@@ -40,10 +40,10 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<unit::Model>, AdminE
 /// Creates a unit, or replaces the one with this code.
 ///
 /// A webhook URL must not point at an internal address (see
-/// [`crate::notify::egress`]): `400 webhook_not_allowed`.
+/// [`crate::infra::egress`]): `400 webhook_not_allowed`.
 pub async fn upsert_unit(
     db: &DatabaseConnection,
-    egress: &crate::notify::egress::Egress,
+    egress: &crate::infra::egress::Egress,
     actor: Actor,
     u: UnitInput,
 ) -> Result<unit::Model, AdminError> {
