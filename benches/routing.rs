@@ -116,6 +116,7 @@ fn main() {
         sort_order: 0,
         active: true,
         unsatisfied_max: 2,
+        attributes: None,
     };
     let now = chrono::Utc::now().fixed_offset();
     let unit = |code: &str| entity::unit::Model {

@@ -20,6 +20,9 @@ pub enum Tag {
     CommandCentre,
     /// Administration: categories, units, areas, routing, calendar, accounts, audit.
     Admin,
+    /// Open311 GeoReport v2 for hotlines (12345), apps and dashboards:
+    /// XML or JSON by the path's extension; errors as the spec's list.
+    Open311,
     /// Liveness, readiness and metrics.
     Operations,
 }
@@ -39,8 +42,8 @@ pub type Apis = (
     crate::admin::AdminRulesApi,
     crate::admin::AdminCalendarApi,
     crate::admin::AdminAccountsApi,
-    crate::admin::AdminAuditApi,
-    crate::ops::OpsApi,
+    (crate::admin::AdminAuditApi, crate::admin::AdminApiKeysApi),
+    (crate::open311::Open311Api, crate::ops::OpsApi),
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -60,8 +63,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
             crate::admin::AdminRulesApi,
             crate::admin::AdminCalendarApi,
             crate::admin::AdminAccountsApi,
-            crate::admin::AdminAuditApi,
-            crate::ops::OpsApi,
+            (crate::admin::AdminAuditApi, crate::admin::AdminApiKeysApi),
+            (crate::open311::Open311Api, crate::ops::OpsApi),
         ),
         "Suishoupai (随手拍) API",
         env!("CARGO_PKG_VERSION"),

@@ -630,6 +630,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             sort_order: Set(i32::try_from(gi).unwrap_or(0)),
             active: Set(true),
             unsatisfied_max: Set(2),
+            attributes: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -650,6 +651,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
                 sort_order: Set(i32::try_from(si).unwrap_or(0)),
                 active: Set(true),
                 unsatisfied_max: Set(2),
+                attributes: Set(demo_attributes(code)),
             }
             .insert(&txn)
             .await?;
@@ -688,4 +690,51 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
     txn.commit().await?;
     tracing::info!("demo city (呼和浩特) loaded");
     Ok(())
+}
+
+/// The demo's extra questions (Open311 service definitions): a parked
+/// car's plate, a manhole cover's state, the depth of standing water.
+fn demo_attributes(code: &str) -> Option<String> {
+    use crate::categories::attributes::{self, Attribute, AttributeValue, Datatype};
+    let attr =
+        |code: &str, description: &str, datatype, required, values: &[(&str, &str)]| Attribute {
+            code: code.into(),
+            description: description.into(),
+            datatype,
+            required,
+            datatype_description: String::new(),
+            order: 1,
+            values: values
+                .iter()
+                .map(|(key, name)| AttributeValue {
+                    key: (*key).into(),
+                    name: (*name).into(),
+                })
+                .collect(),
+        };
+    let attrs = match code {
+        "0303" => vec![attr(
+            "plate",
+            "车牌号（如能看清）",
+            Datatype::String,
+            false,
+            &[],
+        )],
+        "0501" => vec![attr(
+            "cover_state",
+            "井盖状况",
+            Datatype::Singlevaluelist,
+            true,
+            &[("missing", "丢失"), ("broken", "破损"), ("shifted", "移位")],
+        )],
+        "0802" => vec![attr(
+            "depth_cm",
+            "积水深度（厘米）",
+            Datatype::Number,
+            false,
+            &[],
+        )],
+        _ => return None,
+    };
+    attributes::store(&attrs)
 }

@@ -20,6 +20,7 @@ pub mod infra;
 pub mod live;
 pub mod media;
 pub mod notify;
+pub mod open311;
 pub mod ops;
 pub mod reports;
 pub mod routing;

@@ -70,6 +70,11 @@ enum AdminCommand {
         #[command(subcommand)]
         action: AccountAction,
     },
+    /// Open311 api_keys: one per integrator (a 12345 hotline, an app); audited.
+    ApiKey {
+        #[command(subcommand)]
+        action: ApiKeyAction,
+    },
     /// Delete stored photo objects that no photo row names (left by a
     /// crash between storing and recording an upload), older than GRACE.
     SweepStore {
@@ -131,6 +136,25 @@ enum AccountAction {
         /// Read from SSP_NEW_PASSWORD when not given.
         #[arg(long, env = "SSP_NEW_PASSWORD", hide_env_values = true)]
         password: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiKeyAction {
+    /// Issue a key for a new integrator; the key is printed once.
+    Issue {
+        /// The integrator, e.g. 12345热线 (unique).
+        name: String,
+        /// Posts per minute it may make (default 60).
+        #[arg(long)]
+        rate: Option<i32>,
+    },
+    /// List every key (revoked ones too).
+    List,
+    /// Revoke an integrator's key: its next post is refused.
+    Revoke {
+        /// The integrator's name.
+        name: String,
     },
 }
 
@@ -216,6 +240,36 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 role.as_str(),
                 a.id
             );
+            Ok(())
+        }
+        AdminCommand::ApiKey { action } => {
+            use suishoupai::admin::api_keys::service as keys;
+            match action {
+                ApiKeyAction::Issue { name, rate } => {
+                    let k = keys::issue(&conn, Actor::SYSTEM, &name, rate).await?;
+                    println!("{}", k.key);
+                    eprintln!(
+                        "issued for {} ({} posts/min), id {}; the key is not shown again",
+                        k.row.name, k.row.rate_per_minute, k.row.id
+                    );
+                }
+                ApiKeyAction::List => {
+                    for k in keys::list(&conn).await? {
+                        let state = k
+                            .revoked_at
+                            .map_or("live".to_owned(), |t| format!("revoked {t}"));
+                        println!(
+                            "{}\t{}…\t{}/min\t{state}",
+                            k.name, k.key_prefix, k.rate_per_minute
+                        );
+                    }
+                }
+                ApiKeyAction::Revoke { name } => {
+                    let id = keys::id_by_name(&conn, &name).await?;
+                    let k = keys::revoke(&conn, Actor::SYSTEM, id).await?;
+                    println!("revoked {} ({})", k.name, k.id);
+                }
+            }
             Ok(())
         }
         AdminCommand::Account { username, action } => {

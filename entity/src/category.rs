@@ -23,6 +23,10 @@ pub struct Model {
     pub active: bool,
     /// A rating at or below this reopens the case for verification.
     pub unsatisfied_max: i32,
+    /// Extra questions a report of this 小类 answers (JSON array; its
+    /// Open311 service definition).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub attributes: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

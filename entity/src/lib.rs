@@ -1,6 +1,7 @@
 //! sea-orm entities for Suishoupai. Generated-style models only: no behaviour
 //! lives here (services in the app crate own the rules).
 
+pub mod api_key;
 pub mod area;
 pub mod audit_log;
 pub mod case_counter;
@@ -12,6 +13,7 @@ pub mod extension;
 pub mod holiday_day;
 pub mod idempotency_key;
 pub mod media;
+pub mod open311_request;
 pub mod outbox;
 pub mod routing_rule;
 pub mod setting;

@@ -7,6 +7,7 @@ mod m20261123_000002_workflow;
 mod m20261129_000003_typed_values;
 mod m20261129_000004_case_facts;
 mod m20261130_000005_sessions_and_keys;
+mod m20261130_000006_open311;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_typed_values::Migration),
             Box::new(m20261129_000004_case_facts::Migration),
             Box::new(m20261130_000005_sessions_and_keys::Migration),
+            Box::new(m20261130_000006_open311::Migration),
         ]
     }
 }

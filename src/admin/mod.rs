@@ -4,6 +4,7 @@
 //! The same services back `suishoupai admin`.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod areas;
 pub mod audit;
 pub mod calendar;
@@ -14,6 +15,7 @@ pub mod rules;
 pub mod units;
 
 pub use accounts::AdminAccountsApi;
+pub use api_keys::AdminApiKeysApi;
 pub use areas::AdminAreasApi;
 pub use audit::AdminAuditApi;
 pub use calendar::AdminCalendarApi;

@@ -310,7 +310,7 @@ pub fn visible(dir: &Directory, caller: &Caller, case: &Case) -> bool {
             (Some(mine), Some(theirs)) => dir.subtree(mine).contains(&theirs),
             _ => false,
         },
-        Role::Citizen => false,
+        Role::Citizen | Role::Integrator => false,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The category tree (大类/小类) with time limits, as the mini-program shows it.
 
+pub mod attributes;
 pub mod catalog;
 pub mod service;
 mod store;

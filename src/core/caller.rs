@@ -18,15 +18,19 @@ pub enum Role {
     Supervisor,
     /// 责任单位 member: handles its unit's cases.
     UnitMember,
+    /// An Open311 integrator (a 12345 hotline, an app): files reports
+    /// through its api_key; never logs in.
+    Integrator,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Self::Citizen,
         Self::Admin,
         Self::Dispatcher,
         Self::Supervisor,
         Self::UnitMember,
+        Self::Integrator,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -36,6 +40,7 @@ impl Role {
             Self::Dispatcher => "dispatcher",
             Self::Supervisor => "supervisor",
             Self::UnitMember => "unit_member",
+            Self::Integrator => "integrator",
         }
     }
 

@@ -56,6 +56,12 @@ const CONSTRAINTS: &[(&[&str], u16, &str, &str)] = &[
         "an account with this username exists",
     ),
     (
+        &["api_keys_name_key", "api_keys.name"],
+        409,
+        "api_key_name_taken",
+        "an integrator with this name has a key",
+    ),
+    (
         &["units_code_key", "units.code"],
         409,
         "concurrent_update",

@@ -72,6 +72,9 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
                 Ok(r) => r,
                 Err(e) => render_error(e, &request_id),
             };
+            if path.starts_with("/open311/") {
+                resp = crate::open311::wire::rewrite_error(&path, resp).await;
+            }
             if let Ok(v) = request_id.parse() {
                 resp.headers_mut().insert("x-request-id", v);
             }
@@ -153,7 +156,8 @@ fn allowed_methods(path: &str) -> Option<String> {
 
 /// The largest body this request may send.
 fn body_max(state: &AppState, req: &Request) -> u64 {
-    if req.uri().path() == "/api/v1/media" {
+    let path = req.uri().path();
+    if path == "/api/v1/media" || path.starts_with("/open311/v2/requests.") {
         // Multipart framing adds a little around the file itself.
         state.config.media.max_bytes as u64 + 64 * 1024
     } else {

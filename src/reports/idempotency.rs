@@ -25,7 +25,10 @@ pub async fn submit_once(
 ) -> Result<(ReportView, bool), ApiError> {
     let Some(key) = key else {
         web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
-        return Ok((submit::create(state, caller, body, None).await?, false));
+        return Ok((
+            submit::create(state, caller, body, None, submit::Origin::MiniProgram).await?,
+            false,
+        ));
     };
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::bad_request(
@@ -41,7 +44,15 @@ pub async fn submit_once(
         return replay(state, caller, body, &record, done).await;
     }
     web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
-    match submit::create(state, caller, body, Some(&record)).await {
+    match submit::create(
+        state,
+        caller,
+        body,
+        Some(&record),
+        submit::Origin::MiniProgram,
+    )
+    .await
+    {
         Ok(view) => Ok((view, false)),
         Err(ReportError::KeyTaken) => match recorded(state, &record).await? {
             Some(done) => replay(state, caller, body, &record, done).await,

@@ -49,6 +49,30 @@ pub fn fingerprint(r: &CreateReport) -> String {
     hex::encode(h.finalize())
 }
 
+/// Where a report comes from.
+pub enum Origin<'a> {
+    /// A citizen in the mini-program: 1–9 photos.
+    MiniProgram,
+    /// An Open311 integrator (a 12345 hotline has no photo): 0–9 photos,
+    /// a longer description, and what it sent besides, kept with the case.
+    Open311(&'a Open311Extras),
+}
+
+/// What an Open311 post brings besides the report.
+pub struct Open311Extras {
+    pub api_key_id: Uuid,
+    /// The integrator's name, for the submit event.
+    pub integrator: String,
+    /// The person's contact (private: staff see it like a citizen's identity).
+    pub contact: Option<serde_json::Value>,
+    pub media_url: Option<String>,
+    /// Answers to the category's attributes, checked.
+    pub attributes: Option<serde_json::Value>,
+}
+
+/// GeoReport v2 allows descriptions of up to 4000 characters.
+pub const OPEN311_MAX_DESCRIPTION: usize = 4000;
+
 /// Validated input, before any write.
 struct Checked {
     category: category::Model,
@@ -62,11 +86,18 @@ struct Checked {
     media_ids: Vec<Uuid>,
 }
 
-async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportError> {
+async fn check(
+    state: &AppState,
+    r: &CreateReport,
+    origin: &Origin<'_>,
+) -> Result<Checked, ReportError> {
     let cfg = &state.config.reports;
     let description = r.description.trim().to_owned();
-    if description.chars().count() > cfg.max_description_chars {
-        let max = cfg.max_description_chars;
+    let (max, min_photos) = match origin {
+        Origin::MiniProgram => (cfg.max_description_chars, 1),
+        Origin::Open311(_) => (OPEN311_MAX_DESCRIPTION, 0),
+    };
+    if description.chars().count() > max {
         let msg = format!("the description has more than {max} characters");
         return Err(ReportError::invalid("description_too_long", msg));
     }
@@ -84,8 +115,8 @@ async fn check(state: &AppState, r: &CreateReport) -> Result<Checked, ReportErro
         let msg = format!("the address has more than {max} characters");
         return Err(ReportError::invalid("address_too_long", msg));
     }
-    if r.media_ids.is_empty() || r.media_ids.len() > MAX_PHOTOS {
-        let msg = format!("a report needs 1 to {MAX_PHOTOS} photos");
+    if r.media_ids.len() < min_photos || r.media_ids.len() > MAX_PHOTOS {
+        let msg = format!("a report needs {min_photos} to {MAX_PHOTOS} photos");
         return Err(ReportError::invalid("invalid_photo_count", msg));
     }
     let unique: HashSet<_> = r.media_ids.iter().collect();
@@ -143,6 +174,7 @@ fn submitted(
     (id, case_no): (Uuid, String),
     now: Ts,
     state: &AppState,
+    origin: &Origin<'_>,
 ) -> Result<Transition, ReportError> {
     let case = Case {
         id,
@@ -181,7 +213,14 @@ fn submitted(
         to: CaseStatus::Submitted,
         note: None,
         public: true,
-        data: Some(serde_json::json!({ "routing": c.route })),
+        data: Some(match origin {
+            Origin::MiniProgram => serde_json::json!({ "routing": c.route }),
+            Origin::Open311(x) => serde_json::json!({
+                "routing": c.route,
+                "channel": "open311",
+                "integrator": x.integrator,
+            }),
+        }),
     };
     let mut t = match (&c.route, c.rules.manual_review) {
         (Some(route), false) => {
@@ -210,10 +249,12 @@ fn submitted(
     };
     t.events.insert(0, submit);
     // The citizen's photos belong to the submit event.
-    t.effects.push(transition::Effect::AttachPhotos {
-        media_ids: c.media_ids.clone(),
-        event: 0,
-    });
+    if !c.media_ids.is_empty() {
+        t.effects.push(transition::Effect::AttachPhotos {
+            media_ids: c.media_ids.clone(),
+            event: 0,
+        });
+    }
     Ok(t)
 }
 
@@ -269,15 +310,16 @@ pub async fn create(
     caller: &Caller,
     r: &CreateReport,
     key: Option<&KeyRecord>,
+    origin: Origin<'_>,
 ) -> Result<ReportView, ReportError> {
-    let c = check(state, r).await?;
+    let c = check(state, r, &origin).await?;
     let now = utc_now();
     // Two independent reads, on two pooled connections at once.
     let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
         Ok(state.case_numbers.next(&state.db, now).await?)
     })?;
     let id = Uuid::now_v7();
-    let t = submitted(&c, caller, (id, case_no), now, state)?;
+    let t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
     let txn = state.db.begin().await?;
     if let Some(k) = key {
         let retention = chrono::Duration::seconds(
@@ -286,6 +328,9 @@ pub async fn create(
         record_key(&txn, k, id, now, retention).await?;
     }
     repo::insert(&txn, &t.after).await?;
+    if let Origin::Open311(x) = origin {
+        record_open311(&txn, id, x, now).await?;
+    }
     if !candidates.is_empty() {
         case_link::Entity::insert_many(candidates.iter().map(|(other, d)| {
             case_link::ActiveModel {
@@ -319,6 +364,27 @@ pub async fn create(
         },
         r.location.coord_system.into(),
     )
+}
+
+/// Keeps what an Open311 post sent besides the report, with the case.
+async fn record_open311<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+    x: &Open311Extras,
+    now: Ts,
+) -> Result<(), ReportError> {
+    let text = |v: &Option<serde_json::Value>| v.as_ref().map(serde_json::Value::to_string);
+    entity::open311_request::Entity::insert(entity::open311_request::ActiveModel {
+        case_id: Set(case_id),
+        api_key_id: Set(x.api_key_id),
+        contact: Set(text(&x.contact)),
+        media_url: Set(x.media_url.clone()),
+        attributes: Set(text(&x.attributes)),
+        created_at: Set(now),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
 }
 
 /// Open cases of the same category within the configured radius and time

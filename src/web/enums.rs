@@ -54,6 +54,9 @@ pub enum Role {
     Supervisor,
     /// 责任单位 member: handles its unit's cases.
     UnitMember,
+    /// An Open311 integrator (a 12345 hotline, an app): files reports
+    /// through its api_key; never logs in.
+    Integrator,
 }
 
 /// The role of a staff or unit account (every role but citizen, who log

@@ -4,7 +4,13 @@ pub mod service;
 
 use super::{AdminErrors, admin};
 use crate::{
-    api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState, web::enums,
+    api::Tag,
+    auth::BearerAuth,
+    categories::attributes::{self, Attribute},
+    error::Res,
+    infra::settings::Gen,
+    state::AppState,
+    web::enums,
 };
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
@@ -46,6 +52,10 @@ pub struct CategoryInput {
     /// Inactive categories cannot be reported.
     #[oai(default = "yes")]
     pub active: bool,
+    /// Extra questions a report of this 小类 answers (at most 20; none on
+    /// a 大类): its Open311 service definition.
+    #[oai(default, validator(max_items = 20))]
+    pub attributes: Vec<Attribute>,
 }
 
 fn yes() -> bool {
@@ -70,6 +80,7 @@ impl From<CategoryInput> for service::CategoryInput {
             unsatisfied_max: b.unsatisfied_max,
             sort_order: b.sort_order,
             active: b.active,
+            attributes: b.attributes,
         }
     }
 }
@@ -103,6 +114,8 @@ pub struct CategoryRow {
     pub unsatisfied_max: i32,
     /// Active.
     pub active: bool,
+    /// Extra questions (its Open311 service definition).
+    pub attributes: Vec<Attribute>,
 }
 
 impl From<entity::category::Model> for CategoryRow {
@@ -119,6 +132,7 @@ impl From<entity::category::Model> for CategoryRow {
             close_criterion: c.close_criterion,
             unsatisfied_max: c.unsatisfied_max,
             active: c.active,
+            attributes: attributes::load(c.attributes.as_deref()),
         }
     }
 }

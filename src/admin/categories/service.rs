@@ -6,6 +6,7 @@ use crate::{
         error::AdminError,
     },
     audit::{self, Actor},
+    categories::attributes::{self, Attribute},
     core::LimitUnit,
     infra::settings::{self, Gen},
 };
@@ -30,6 +31,7 @@ pub struct CategoryInput {
     pub unsatisfied_max: i32,
     pub sort_order: i32,
     pub active: bool,
+    pub attributes: Vec<Attribute>,
 }
 
 /// Every category, 大类 and 小类, by code.
@@ -70,6 +72,8 @@ pub async fn upsert_category(
             "unsatisfiedMax is 0–5",
         ));
     }
+    attributes::check_definition(&c.attributes)
+        .map_err(|e| AdminError::invalid(e.code, e.message))?;
     let txn = db.begin().await?;
     let parent = match &c.parent_code {
         Some(p) => {
@@ -83,6 +87,12 @@ pub async fn upsert_category(
         }
         None => None,
     };
+    if parent.is_none() && !c.attributes.is_empty() {
+        return Err(AdminError::invalid(
+            "invalid_attributes",
+            "a 大类 has no attributes; give them to its 小类",
+        ));
+    }
     if parent.is_some() {
         match (c.time_limit, c.limit_unit, c.accept_limit_hours) {
             (Some(t), Some(_), Some(a)) if (1..=10_000).contains(&t) && (1..=1000).contains(&a) => {
@@ -140,6 +150,7 @@ pub async fn upsert_category(
         sort_order: Set(c.sort_order),
         active: Set(c.active),
         unsatisfied_max: Set(c.unsatisfied_max),
+        attributes: Set(attributes::store(&c.attributes)),
     };
     let saved = if existing.is_some() {
         am.update(&txn).await?

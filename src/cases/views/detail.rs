@@ -1,10 +1,11 @@
 //! One case, as staff and units see it.
 //!
 //! Read in a bounded number of statements, whatever the length of its
-//! timeline: the case row (which decides visibility), then six reads at
+//! timeline: the case row (which decides visibility), then seven reads at
 //! once on pooled connections — photos, events, the names of the staff who
-//! acted, duplicate links, the linked cases, extensions — so 7 statements in
-//! 2 round trips (6 in 1 after an action, which has the row already). The
+//! acted, duplicate links, the linked cases, extensions, what an Open311
+//! integrator sent — so 8 statements in 2 round trips (7 in 1 after an
+//! action, which has the row already). The
 //! category comes from the categories catalogue and the area from the areas
 //! snapshot.
 
@@ -13,19 +14,20 @@ use crate::{
     audit,
     cases::{
         dto::{
-            CaseAction, CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView,
-            RatingView, ReporterView, StaffTimelineEntry,
+            AttributeAnswer, CaseAction, CaseRef, CaseSource, CaseView, Channel, Deadlines,
+            DuplicateCandidate, ExtensionView, RatingView, ReporterView, StaffTimelineEntry,
         },
         error::CaseError,
         model::Case,
         transition,
     },
+    categories::attributes::{self, Attribute},
     core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
 };
-use entity::{case_event, case_link, cases, extension, media, user};
+use entity::{case_event, case_link, cases, extension, media, open311_request, user};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
     sea_query::Query,
@@ -41,6 +43,7 @@ struct Related {
     links: Vec<case_link::Model>,
     linked: HashMap<Uuid, cases::Model>,
     extensions: Vec<extension::Model>,
+    open311: Option<open311_request::Model>,
 }
 
 async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
@@ -61,7 +64,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
     if let Some(d) = case.duplicate_of {
         linked = linked.add(cases::Column::Id.eq(d));
     }
-    let (photos, events, names, links, linked, extensions) = tokio::try_join!(
+    let (photos, events, names, links, linked, extensions, open311) = tokio::try_join!(
         media::Entity::find()
             .filter(media::Column::CaseId.eq(id))
             .order_by_asc(media::Column::Id)
@@ -84,6 +87,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
             .filter(extension::Column::CaseId.eq(id))
             .order_by_asc(extension::Column::Id)
             .all(db),
+        open311_request::Entity::find_by_id(id).one(db),
     )?;
     Ok(Related {
         photos,
@@ -92,6 +96,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
         links,
         linked: linked.into_iter().map(|c| (c.id, c)).collect(),
         extensions,
+        open311,
     })
 }
 
@@ -129,6 +134,12 @@ pub async fn show(
         return Err(CaseError::not_found());
     }
     let cat = service::category(state, case.category_id)?;
+    let cat_attributes = state
+        .categories
+        .get()
+        .by_id(case.category_id)
+        .map(|c| attributes::load(c.attributes.as_deref()))
+        .unwrap_or_default();
     let r = related(state, &case).await?;
     let ttl = state.config.media.url_ttl_secs;
     let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
@@ -268,10 +279,75 @@ pub async fn show(
             at: x.at,
         }),
         photos: citizen_photos.into_iter().map(photo).collect(),
+        source: source(r.open311.as_ref(), &timeline, &cat_attributes),
         timeline,
         created_at: case.created_at,
         updated_at: case.updated_at,
     })
+}
+
+/// How the report came in: an Open311 case names its integrator (from
+/// the submit event) and shows its photo link and attribute answers.
+fn source(
+    open311: Option<&open311_request::Model>,
+    timeline: &[StaffTimelineEntry],
+    attrs: &[Attribute],
+) -> CaseSource {
+    let Some(o) = open311 else {
+        return CaseSource {
+            channel: Channel::MiniProgram,
+            integrator: None,
+            media_url: None,
+            answers: vec![],
+        };
+    };
+    let integrator = timeline
+        .first()
+        .and_then(|e| e.data.as_ref())
+        .and_then(|d| d["integrator"].as_str())
+        .map(str::to_owned);
+    let given: serde_json::Map<String, serde_json::Value> = o
+        .attributes
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok())
+        .unwrap_or_default();
+    let answers = attrs
+        .iter()
+        .filter_map(|a| {
+            let v = given.get(&a.code)?;
+            let keys: Vec<String> = match v {
+                serde_json::Value::Array(items) => items.iter().map(plain).collect(),
+                other => vec![plain(other)],
+            };
+            let names: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    a.values
+                        .iter()
+                        .find(|x| x.key == k)
+                        .map_or(k, |x| x.name.clone())
+                })
+                .collect();
+            Some(AttributeAnswer {
+                code: a.code.clone(),
+                question: a.description.clone(),
+                answer: names.join("、"),
+            })
+        })
+        .collect();
+    CaseSource {
+        channel: Channel::Open311,
+        integrator,
+        media_url: o.media_url.clone(),
+        answers,
+    }
+}
+
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// The reporter's identity, for staff (not units), with the reason recorded.
@@ -288,10 +364,27 @@ pub async fn reporter(
     }
     let dir = state.directory.get();
     let case = service::load_visible(state, &dir, caller, id).await?;
-    let u = user::Entity::find_by_id(case.reporter_id)
-        .one(&state.db)
-        .await?
-        .ok_or(CaseError::NotFound { what: "reporter" })?;
+    let (u, filed) = tokio::try_join!(
+        user::Entity::find_by_id(case.reporter_id).one(&state.db),
+        open311_request::Entity::find_by_id(id).one(&state.db),
+    )?;
+    let u = u.ok_or(CaseError::NotFound { what: "reporter" })?;
+    // An Open311 case's reporter is the person the integrator named.
+    let contact: serde_json::Value = filed
+        .and_then(|f| f.contact)
+        .and_then(|c| serde_json::from_str(&c).ok())
+        .unwrap_or_default();
+    let field = |k: &str| contact[k].as_str().map(str::to_owned);
+    let person = [field("last_name"), field("first_name")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("");
+    let display_name = match (person.is_empty(), field("email")) {
+        (true, None) => u.display_name,
+        (true, Some(email)) => format!("{email}（经 {}）", u.display_name),
+        (false, _) => format!("{person}（经 {}）", u.display_name),
+    };
     // Reads first, then one write: SQLite never has to upgrade a stale snapshot.
     let txn = state.db.begin().await?;
     audit::record(
@@ -308,8 +401,8 @@ pub async fn reporter(
     Ok(ReporterView {
         user_id: u.id,
         openid: u.openid,
-        phone: u.phone,
-        display_name: u.display_name,
+        phone: field("phone").or(u.phone),
+        display_name,
     })
 }
 

@@ -1,0 +1,359 @@
+//! What the GeoReport reads answer: services from the categories
+//! catalogue, service requests from the cases (never who reported them).
+
+use super::dto::{
+    Service, ServiceAttribute, ServiceAttributeValue, ServiceDefinition, ServiceRequest,
+    TokenAnswer,
+};
+use crate::{
+    categories::attributes,
+    core::{CaseStatus, Ts, time::china},
+    error::ApiError,
+    state::AppState,
+};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound};
+use entity::{case_event, cases, open311_request};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Query,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// The longest span of `start_date`–`end_date`, and the default window.
+pub const MAX_SPAN_DAYS: i64 = 90;
+/// The most requests one answer holds (`page_size`'s default and bound).
+pub const MAX_PAGE_SIZE: u64 = 1000;
+
+/// Statuses a GeoReport client reads as `closed`.
+const CLOSED: [CaseStatus; 3] = [
+    CaseStatus::Closed,
+    CaseStatus::Rejected,
+    CaseStatus::Duplicate,
+];
+
+fn limit_text(c: &entity::category::Model) -> String {
+    let unit = match c.limit_unit.as_deref() {
+        Some("work_days") => "个工作日",
+        Some("natural_hours") => "小时（自然时）",
+        _ => "个工作时",
+    };
+    let limit = c.time_limit.unwrap_or_default();
+    if c.close_criterion.is_empty() {
+        format!("处置时限 {limit} {unit}")
+    } else {
+        format!("处置时限 {limit} {unit}；结案标准：{}", c.close_criterion)
+    }
+}
+
+/// Every 小类 that can be reported, by code, its 大类 as `group`.
+pub fn services(state: &AppState) -> Vec<Service> {
+    let cats = state.categories.get();
+    let mut subs: Vec<_> = cats
+        .all()
+        .filter(|c| c.active && c.parent_id.is_some())
+        .collect();
+    subs.sort_by(|a, b| a.code.cmp(&b.code));
+    subs.into_iter()
+        .map(|c| {
+            let group = c
+                .parent_id
+                .and_then(|p| cats.by_id(p))
+                .map(|g| g.name.clone())
+                .unwrap_or_default();
+            Service {
+                service_code: c.code.clone(),
+                service_name: c.name.clone(),
+                description: limit_text(c),
+                metadata: !attributes::load(c.attributes.as_deref()).is_empty(),
+                kind: "realtime".into(),
+                keywords: format!("{group},{},{}", c.name, c.code),
+                group,
+            }
+        })
+        .collect()
+}
+
+/// A service's attributes; an unknown or inactive service is `404`.
+pub fn definition(state: &AppState, code: &str) -> Result<ServiceDefinition, ApiError> {
+    let cats = state.categories.get();
+    let c = cats
+        .reportable(code)
+        .ok_or_else(|| ApiError::not_found("service"))?;
+    Ok(ServiceDefinition {
+        service_code: c.code.clone(),
+        attributes: attributes::load(c.attributes.as_deref())
+            .into_iter()
+            .map(|a| ServiceAttribute {
+                variable: true,
+                datatype: a.datatype.as_str().into(),
+                code: a.code,
+                required: a.required,
+                datatype_description: a.datatype_description,
+                order: a.order,
+                description: a.description,
+                values: a
+                    .values
+                    .into_iter()
+                    .map(|v| ServiceAttributeValue {
+                        key: v.key,
+                        name: v.name,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// The filters of `GET requests`, as the client sent them.
+#[derive(Debug, Default)]
+pub struct RequestQuery {
+    pub service_request_id: Option<String>,
+    pub service_code: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub status: Option<String>,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(code, message)
+}
+
+/// A W3C time (`2026-11-01T00:00:00Z`, with any offset), a time without
+/// offset (China time) or a date (its start, China time).
+fn parse_time(field: &str, s: &str) -> Result<Ts, ApiError> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t);
+    }
+    let local = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S")
+        .ok()
+        .or_else(|| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        });
+    local
+        .and_then(|t| t.and_local_timezone(crate::core::time::shanghai()).single())
+        .ok_or_else(|| {
+            bad(
+                "invalid_date",
+                format!("{field} is not a W3C time such as 2026-11-01T00:00:00+08:00"),
+            )
+        })
+}
+
+fn list(s: &Option<String>) -> Vec<String> {
+    s.iter()
+        .flat_map(|v| v.split(','))
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// Who may read a case through Open311: every case the city took on
+/// (not one waiting for review, nor one refused), and every case an
+/// integrator filed (its text is the integrator's, not the public's).
+fn public() -> Condition {
+    let unreviewed = [
+        CaseStatus::Submitted.as_str(),
+        CaseStatus::Rejected.as_str(),
+    ];
+    let filed = Query::select()
+        .column(open311_request::Column::CaseId)
+        .from(open311_request::Entity)
+        .to_owned();
+    Condition::any()
+        .add(cases::Column::Status.is_not_in(unreviewed))
+        .add(cases::Column::Id.in_subquery(filed))
+}
+
+/// `GET requests`: by ids (which override every other filter), or by
+/// service, status and a window of at most 90 days (default: the last 90),
+/// newest first; `page` and `page_size` page through it.
+pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceRequest>, ApiError> {
+    let mut filter = Condition::all().add(public());
+    let ids = list(&q.service_request_id);
+    if ids.len() > 100 {
+        return Err(bad(
+            "too_many_ids",
+            "at most 100 service_request_id at once",
+        ));
+    }
+    if !ids.is_empty() {
+        filter = filter.add(cases::Column::CaseNo.is_in(ids));
+    } else {
+        let now = crate::core::time::utc_now();
+        let end = q
+            .end_date
+            .as_deref()
+            .map(|s| parse_time("end_date", s))
+            .transpose()?;
+        let start = q
+            .start_date
+            .as_deref()
+            .map(|s| parse_time("start_date", s))
+            .transpose()?;
+        let span = Duration::days(MAX_SPAN_DAYS);
+        let (start, end) = match (start, end) {
+            (Some(s), Some(e)) => (s, e),
+            (Some(s), None) => (s, s + span),
+            (None, Some(e)) => (e - span, e),
+            (None, None) => (now - span, now),
+        };
+        if end < start {
+            return Err(bad("invalid_date", "end_date is before start_date"));
+        }
+        if end - start > span {
+            return Err(bad(
+                "date_range_too_long",
+                format!("start_date to end_date spans at most {MAX_SPAN_DAYS} days"),
+            ));
+        }
+        filter = filter
+            .add(cases::Column::CreatedAt.gte(start))
+            .add(cases::Column::CreatedAt.lte(end));
+        let codes = list(&q.service_code);
+        if !codes.is_empty() {
+            let cats = state.categories.get();
+            let mut ids = Vec::new();
+            for code in &codes {
+                match cats.by_code(code) {
+                    Some(c) => ids.push(c.id),
+                    None => return Err(bad("unknown_service_code", format!("no service {code}"))),
+                }
+            }
+            filter = filter.add(cases::Column::CategoryId.is_in(ids));
+        }
+        let statuses = list(&q.status);
+        let (mut open, mut closed) = (false, false);
+        for s in &statuses {
+            match s.as_str() {
+                "open" => open = true,
+                "closed" => closed = true,
+                other => {
+                    return Err(bad(
+                        "invalid_status",
+                        format!("status {other} is not open or closed"),
+                    ));
+                }
+            }
+        }
+        let closed_set: Vec<&str> = CLOSED.iter().map(|s| s.as_str()).collect();
+        match (open, closed) {
+            (true, false) => filter = filter.add(cases::Column::Status.is_not_in(closed_set)),
+            (false, true) => filter = filter.add(cases::Column::Status.is_in(closed_set)),
+            _ => {}
+        }
+    }
+    let rows = cases::Entity::find()
+        .filter(filter)
+        .order_by_desc(cases::Column::CreatedAt)
+        .order_by_desc(cases::Column::Id)
+        .offset((q.page.max(1) - 1) * q.page_size)
+        .limit(q.page_size)
+        .all(&state.db)
+        .await?;
+    render(state, rows).await
+}
+
+/// One request by its case number, if the public may read it.
+pub async fn request(state: &AppState, id: &str) -> Result<Vec<ServiceRequest>, ApiError> {
+    let rows = cases::Entity::find()
+        .filter(cases::Column::CaseNo.eq(id))
+        .filter(public())
+        .all(&state.db)
+        .await?;
+    if rows.is_empty() {
+        return Err(ApiError::not_found("service request"));
+    }
+    render(state, rows).await
+}
+
+/// The request a token (given by a post) stands for.
+pub async fn token(state: &AppState, token: &str) -> Result<Vec<TokenAnswer>, ApiError> {
+    let id = Uuid::parse_str(token).map_err(|_| ApiError::not_found("token"))?;
+    let filed = open311_request::Entity::find_by_id(id)
+        .count(&state.db)
+        .await?;
+    let case = match filed {
+        0 => None,
+        _ => cases::Entity::find_by_id(id).one(&state.db).await?,
+    };
+    let case = case.ok_or_else(|| ApiError::not_found("token"))?;
+    Ok(vec![TokenAnswer {
+        service_request_id: case.case_no,
+        token: token.to_owned(),
+    }])
+}
+
+fn w3c(t: Ts) -> DateTime<FixedOffset> {
+    china(t).trunc_subsecs(0)
+}
+
+/// Rows to service requests: the latest public timeline step of each as
+/// its `status_notes`, its unit's name, the photo URL an integrator gave.
+async fn render(
+    state: &AppState,
+    rows: Vec<cases::Model>,
+) -> Result<Vec<ServiceRequest>, ApiError> {
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let (events, filed) = tokio::try_join!(
+        case_event::Entity::find()
+            .filter(case_event::Column::CaseId.is_in(ids.clone()))
+            .filter(case_event::Column::Public.eq(true))
+            .order_by_asc(case_event::Column::Id)
+            .all(&state.db),
+        open311_request::Entity::find()
+            .filter(open311_request::Column::CaseId.is_in(ids))
+            .all(&state.db),
+    )?;
+    let mut last: HashMap<Uuid, case_event::Model> = HashMap::new();
+    for e in events {
+        last.insert(e.case_id, e);
+    }
+    let media: HashMap<Uuid, String> = filed
+        .into_iter()
+        .filter_map(|f| f.media_url.map(|m| (f.case_id, m)))
+        .collect();
+    let (cats, dir) = (state.categories.get(), state.directory.get());
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let status = CaseStatus::parse(&r.status);
+            let cat = cats.by_id(r.category_id);
+            let notes = last.get(&r.id).map(|e| {
+                let label = CaseStatus::parse(&e.to_status).map_or("", |s| s.label());
+                match e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+                    Some(n) => format!("{label}：{n}"),
+                    None => label.to_owned(),
+                }
+            });
+            ServiceRequest {
+                service_request_id: r.case_no,
+                status: if status.is_some_and(|s| CLOSED.contains(&s)) {
+                    "closed".into()
+                } else {
+                    "open".into()
+                },
+                status_notes: notes,
+                service_name: cat.map(|c| c.name.clone()).unwrap_or_default(),
+                service_code: cat.map(|c| c.code.clone()).unwrap_or_default(),
+                description: r.description,
+                agency_responsible: r.unit_id.and_then(|u| dir.unit(u)).map(|u| u.name.clone()),
+                service_notice: None,
+                requested_datetime: w3c(r.created_at),
+                updated_datetime: w3c(r.updated_at),
+                expected_datetime: r.due_at.map(w3c),
+                address: r.address,
+                address_id: None,
+                zipcode: None,
+                lat: r.lat,
+                long: r.lng,
+                media_url: media.get(&r.id).cloned(),
+            }
+        })
+        .collect())
+}
