@@ -310,6 +310,8 @@ pub async fn rewrite_error(path: &str, resp: Response) -> Response {
         Format::Xml => Xml311(errors).into_response(),
     };
     out.set_status(status);
+    // The operation id stays, for the metrics' route label.
+    *out.extensions_mut() = parts.extensions;
     for (name, value) in parts.headers.iter() {
         if name != "content-type" && name != "content-length" {
             out.headers_mut().insert(name.clone(), value.clone());
