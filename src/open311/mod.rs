@@ -210,7 +210,8 @@ impl Open311Api {
     ///
     /// Newest first. `service_request_id` (comma-separated, at most 100)
     /// overrides every other filter. Otherwise `start_date`–`end_date`
-    /// (W3C times; at most 90 days apart; default the last 90 days),
+    /// (W3C times; a time without offset or a date is China time; at most
+    /// 90 days apart, or `400 date_range_too_long`; default the last 90 days),
     /// `service_code` and `status` (`open`, `closed`; comma-separated).
     /// Paging, an extension: `page` (from 1) and `page_size` (1–1000,
     /// default 1000). A case waiting for review or refused is not shown,
@@ -226,9 +227,17 @@ impl Open311Api {
         state: Data<&AppState>,
         #[oai(validator(max_length = 4000))] service_request_id: Query<Option<String>>,
         #[oai(validator(max_length = 1000))] service_code: Query<Option<String>>,
-        #[oai(validator(max_length = 64))] start_date: Query<Option<String>>,
-        #[oai(validator(max_length = 64))] end_date: Query<Option<String>>,
-        #[oai(validator(max_length = 32))] status: Query<Option<String>>,
+        #[oai(validator(
+            pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$"
+        ))]
+        start_date: Query<Option<String>>,
+        #[oai(validator(
+            pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$"
+        ))]
+        end_date: Query<Option<String>>,
+        #[oai(validator(pattern = r"^(open|closed)(,(open|closed))*$"))] status: Query<
+            Option<String>,
+        >,
         #[oai(
             default = "first_page",
             validator(minimum(value = "1"), maximum(value = "100000"))
@@ -267,9 +276,17 @@ impl Open311Api {
         state: Data<&AppState>,
         #[oai(validator(max_length = 4000))] service_request_id: Query<Option<String>>,
         #[oai(validator(max_length = 1000))] service_code: Query<Option<String>>,
-        #[oai(validator(max_length = 64))] start_date: Query<Option<String>>,
-        #[oai(validator(max_length = 64))] end_date: Query<Option<String>>,
-        #[oai(validator(max_length = 32))] status: Query<Option<String>>,
+        #[oai(validator(
+            pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$"
+        ))]
+        start_date: Query<Option<String>>,
+        #[oai(validator(
+            pattern = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})?)?$"
+        ))]
+        end_date: Query<Option<String>>,
+        #[oai(validator(pattern = r"^(open|closed)(,(open|closed))*$"))] status: Query<
+            Option<String>,
+        >,
         #[oai(
             default = "first_page",
             validator(minimum(value = "1"), maximum(value = "100000"))

@@ -14,7 +14,7 @@ use uuid::Uuid;
 pub struct ApiKeyInput {
     /// The integrator (e.g. `12345热线`), unique, 1–64 characters; it is
     /// shown on the cases it files.
-    #[oai(validator(min_length = 1, max_length = 64))]
+    #[oai(validator(min_length = 1, max_length = 64, pattern = r"\S"))]
     pub name: String,
     /// Open311 posts per minute it may make (1–10000, default 60).
     #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
