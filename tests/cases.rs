@@ -717,7 +717,7 @@ async fn the_database_refuses_a_status_role_or_limit_unit_the_code_does_not_know
 }
 
 #[tokio::test]
-async fn a_case_is_read_in_eight_statements_whatever_its_history() {
+async fn a_case_is_read_in_nine_statements_whatever_its_history() {
     // Arrange: no background job may run a statement meanwhile.
     let app = common::spawn_with(|c| {
         c.workflow.background_jobs = false;
@@ -753,14 +753,15 @@ async fn a_case_is_read_in_eight_statements_whatever_its_history() {
     let (long, busy) = count(id).await;
 
     // Assert: the row, then photos, events, actor names, links, linked
-    // cases, extensions and what an Open311 integrator sent, at once.
+    // cases, extensions, what an Open311 integrator sent and the number of
+    // followers, at once.
     assert_eq!(fresh["timeline"].as_array().map(Vec::len), Some(1));
     assert!(busy["timeline"].as_array().map_or(0, Vec::len) >= 4);
     assert_eq!(
         busy["duplicateCandidates"].as_array().map(Vec::len),
         Some(1)
     );
-    assert_eq!((short, long), (8, 8), "statements for GET /cases/{{id}}");
+    assert_eq!((short, long), (9, 9), "statements for GET /cases/{{id}}");
 }
 
 #[tokio::test]

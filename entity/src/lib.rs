@@ -6,6 +6,7 @@ pub mod area;
 pub mod audit_log;
 pub mod case_counter;
 pub mod case_event;
+pub mod case_follower;
 pub mod case_link;
 pub mod cases;
 pub mod category;

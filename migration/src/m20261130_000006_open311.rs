@@ -3,6 +3,8 @@
 //! integrator sent with a case that the case row has no place for (its
 //! contact, `media_url`, attribute answers); and `categories.attributes`,
 //! the extra questions a 小类 asks (its GeoReport service definition).
+//! Also `case_followers`: citizens who follow a case someone else
+//! reported (附议) instead of filing a duplicate.
 
 use sea_orm_migration::{
     prelude::*,
@@ -72,6 +74,14 @@ enum Open311Requests {
 }
 
 #[derive(DeriveIden)]
+enum CaseFollowers {
+    Table,
+    CaseId,
+    UserId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum Categories {
     Table,
     Attributes,
@@ -117,6 +127,28 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(CaseFollowers::Table)
+                .col(uuid(CaseFollowers::CaseId))
+                .col(uuid(CaseFollowers::UserId))
+                .col(timestamp_with_time_zone(CaseFollowers::CreatedAt))
+                .primary_key(
+                    Index::create()
+                        .col(CaseFollowers::CaseId)
+                        .col(CaseFollowers::UserId),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("case_followers_user_idx")
+                .table(CaseFollowers::Table)
+                .col(CaseFollowers::UserId)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Categories::Table)
@@ -127,6 +159,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(CaseFollowers::Table).to_owned())
+            .await?;
         m.alter_table(
             Table::alter()
                 .table(Categories::Table)

@@ -368,6 +368,8 @@ pub struct CaseView {
     pub photos: Vec<Photo>,
     /// How the report came in: the mini-program, or an Open311 integrator.
     pub source: CaseSource,
+    /// Citizens who follow the case (附议) besides its reporter.
+    pub followers: i64,
     /// The whole timeline, oldest first.
     pub timeline: Vec<StaffTimelineEntry>,
     /// When it was submitted.

@@ -18,7 +18,10 @@ use crate::{
     state::AppState,
 };
 use entity::user;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, EntityTrait, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
 /// What a person asks of a case; the shell loads what the command needs.
@@ -271,17 +274,33 @@ async fn notices<C: ConnectionTrait>(
                 if state.config.wechat.subscribe_template_id.is_none() {
                     continue;
                 }
-                let openid = user::Entity::find_by_id(case.reporter_id)
-                    .one(db)
-                    .await?
-                    .and_then(|u| u.openid);
-                let to = notify::Citizen {
-                    case_id: case.id,
-                    case_no: &case.case_no,
-                    openid: openid.as_deref(),
-                    category,
-                };
-                notify::citizen(db, &state.config.wechat, &to, *status, note.as_deref()).await?;
+                // The reporter and every follower (附议) get the message.
+                let followers = sea_orm::sea_query::Query::select()
+                    .column(entity::case_follower::Column::UserId)
+                    .from(entity::case_follower::Entity)
+                    .and_where(entity::case_follower::Column::CaseId.eq(case.id))
+                    .to_owned();
+                let openids: Vec<Option<String>> = user::Entity::find()
+                    .select_only()
+                    .column(user::Column::Openid)
+                    .filter(
+                        sea_orm::Condition::any()
+                            .add(user::Column::Id.eq(case.reporter_id))
+                            .add(user::Column::Id.in_subquery(followers)),
+                    )
+                    .into_tuple()
+                    .all(db)
+                    .await?;
+                for openid in openids.iter().flatten() {
+                    let to = notify::Citizen {
+                        case_id: case.id,
+                        case_no: &case.case_no,
+                        openid: Some(openid),
+                        category,
+                    };
+                    notify::citizen(db, &state.config.wechat, &to, *status, note.as_deref())
+                        .await?;
+                }
             }
             _ => {}
         }

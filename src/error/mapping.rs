@@ -202,6 +202,7 @@ impl From<ReportError> for ApiError {
             },
             ReportError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
             ReportError::KeyTaken => Self::conflict("idempotency_in_progress", message),
+            ReportError::Conflict { code, .. } => Self::conflict(code, message),
             ReportError::Case(c) => c.into(),
             ReportError::Forbidden(f) => f.into(),
             ReportError::Cursor(c) => c.into(),

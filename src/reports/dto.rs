@@ -134,3 +134,42 @@ pub struct RatingBody {
     #[oai(nullable)]
     pub comment: Option<String>,
 }
+
+/// An open case near a pin, in the category asked about (already
+/// reported?). Never who reported it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct NearbyCase {
+    pub id: Uuid,
+    /// Human case number.
+    pub case_no: String,
+    pub category: CategoryRef,
+    pub status: CaseStatus,
+    /// The status, as a citizen reads it.
+    pub status_label: String,
+    /// Metres from the pin.
+    pub distance_m: f64,
+    /// The reporter's first photo, small, once the city has taken the case
+    /// on (not while it waits for review).
+    #[oai(skip_serializing_if_is_none)]
+    pub thumbnail_url: Option<String>,
+    /// How many citizens follow it (附议).
+    pub followers: i64,
+    /// The caller reported it.
+    pub mine: bool,
+    /// The caller follows it.
+    pub following: bool,
+    /// When it was reported.
+    pub reported_at: DateTime<FixedOffset>,
+}
+
+/// Whether the caller follows a case, and how many do.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Following {
+    pub case_id: Uuid,
+    /// The caller follows it now.
+    pub following: bool,
+    /// How many citizens follow it.
+    pub followers: i64,
+}

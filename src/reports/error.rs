@@ -23,6 +23,10 @@ pub enum ReportError {
     /// while this one ran): answered with that request's report.
     #[error("a request with this Idempotency-Key is still being processed")]
     KeyTaken,
+    /// Conflicts with the case as it is (409): following one's own
+    /// report, or a case no longer open.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     /// The case loop refused or failed (photos, rating, not found, …).
     #[error(transparent)]
     Case(#[from] CaseError),

@@ -3,6 +3,7 @@
 pub mod dto;
 pub mod error;
 pub mod idempotency;
+pub mod nearby;
 pub mod submit;
 pub mod views;
 
@@ -10,7 +11,7 @@ use crate::{
     api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState, web,
     web::enums::CoordSystem,
 };
-use dto::{CreateReport, RatingBody, ReportPage, ReportView};
+use dto::{CreateReport, Following, NearbyCase, RatingBody, ReportPage, ReportView};
 use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -72,6 +73,84 @@ impl ReportsApi {
         ))
     }
 
+    /// Already reported? Open cases near a pin
+    ///
+    /// Before submitting, the mini-program asks what is open nearby in the
+    /// category: the open cases within the duplicate radius
+    /// (`workflow.duplicate_radius_m`), nearest first, at most 20, with
+    /// their status, distance, followers and, once the city has taken a
+    /// case on, the reporter's first photo as a thumbnail. Never who
+    /// reported it. A citizen who finds theirs follows it instead of
+    /// filing a duplicate. An unknown category is `422 unknown_category`.
+    #[oai(
+        path = "/reports/nearby",
+        method = "get",
+        operation_id = "nearbyReports"
+    )]
+    async fn nearby(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Latitude of the pin, −90 … 90.
+        lat: Query<f64>,
+        /// Longitude of the pin, −180 … 180.
+        lng: Query<f64>,
+        /// Datum of the pin (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<CoordSystem>,
+        /// The 小类 the citizen is about to report.
+        #[oai(name = "categoryCode", validator(min_length = 1, max_length = 32))]
+        category_code: Query<String>,
+    ) -> Res<Json<Vec<NearbyCase>>, NearbyErrors> {
+        let at = web::dto::Location {
+            lat: lat.0,
+            lng: lng.0,
+            coord_system: coord_system.0,
+        };
+        Ok(Json(
+            nearby::nearby(&state, &auth.0, &at, &category_code.0).await?,
+        ))
+    }
+
+    /// Follow a case (附议, "me too")
+    ///
+    /// For a citizen whose problem is already reported: they get the
+    /// case's status messages and may read its public view, and the case
+    /// counts them. Following earns none of a first report's points.
+    /// Following twice changes nothing. One's own report is `409
+    /// own_report`; a case no longer open `409 not_open`; a case still
+    /// waiting for review (someone else's) `404`.
+    #[oai(
+        path = "/reports/:id/follow",
+        method = "post",
+        operation_id = "followReport"
+    )]
+    async fn follow(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Res<Json<Following>, FollowErrors> {
+        web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
+        Ok(Json(nearby::follow(&state, &auth.0, id.0, true).await?))
+    }
+
+    /// Stop following a case
+    #[oai(
+        path = "/reports/:id/follow",
+        method = "delete",
+        operation_id = "unfollowReport"
+    )]
+    async fn unfollow(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Res<Json<Following>, FollowErrors> {
+        Ok(Json(nearby::follow(&state, &auth.0, id.0, false).await?))
+    }
+
     /// My reports
     ///
     /// The caller's reports, newest first, with cursor pagination.
@@ -107,7 +186,8 @@ impl ReportsApi {
 
     /// One of my reports
     ///
-    /// With its photos and public timeline. Someone else's report is `404`.
+    /// With its photos and public timeline; also a report the caller
+    /// follows. Someone else's report is `404`.
     #[oai(path = "/reports/:id", method = "get", operation_id = "getReport")]
     async fn get(
         &self,
@@ -157,5 +237,7 @@ fn default_limit() -> u64 {
 
 crate::error_set!(CreateReportErrors: 400, 401, 403, 409, 413, 415, 422, 429);
 crate::error_set!(ListReportErrors: 400, 401);
+crate::error_set!(NearbyErrors: 400, 401, 403, 422);
+crate::error_set!(FollowErrors: 400, 401, 403, 404, 409, 429);
 crate::error_set!(ReadReportErrors: 400, 401, 404);
 crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 413, 415, 429);

@@ -126,8 +126,12 @@ pub async fn get_mine(
 ) -> Result<ReportView, ReportError> {
     let case = repo::find(&state.db, id)
         .await?
-        .filter(|c| c.reporter_id == caller.user_id)
         .ok_or_else(ReportError::not_found)?;
+    if case.reporter_id != caller.user_id
+        && !super::nearby::follows(state, caller.user_id, case.id).await?
+    {
+        return Err(ReportError::not_found());
+    }
     show(state, case, system).await
 }
 

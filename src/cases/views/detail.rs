@@ -1,11 +1,11 @@
 //! One case, as staff and units see it.
 //!
 //! Read in a bounded number of statements, whatever the length of its
-//! timeline: the case row (which decides visibility), then seven reads at
+//! timeline: the case row (which decides visibility), then eight reads at
 //! once on pooled connections — photos, events, the names of the staff who
 //! acted, duplicate links, the linked cases, extensions, what an Open311
-//! integrator sent — so 8 statements in 2 round trips (7 in 1 after an
-//! action, which has the row already). The
+//! integrator sent, the number of followers — so 9 statements in 2 round
+//! trips (8 in 1 after an action, which has the row already). The
 //! category comes from the categories catalogue and the area from the areas
 //! snapshot.
 
@@ -27,10 +27,12 @@ use crate::{
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
 };
-use entity::{case_event, case_link, cases, extension, media, open311_request, user};
+use entity::{
+    case_event, case_follower, case_link, cases, extension, media, open311_request, user,
+};
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Query,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait, sea_query::Query,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -44,6 +46,7 @@ struct Related {
     linked: HashMap<Uuid, cases::Model>,
     extensions: Vec<extension::Model>,
     open311: Option<open311_request::Model>,
+    followers: u64,
 }
 
 async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
@@ -64,7 +67,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
     if let Some(d) = case.duplicate_of {
         linked = linked.add(cases::Column::Id.eq(d));
     }
-    let (photos, events, names, links, linked, extensions, open311) = tokio::try_join!(
+    let (photos, events, names, links, linked, extensions, open311, followers) = tokio::try_join!(
         media::Entity::find()
             .filter(media::Column::CaseId.eq(id))
             .order_by_asc(media::Column::Id)
@@ -88,6 +91,9 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
             .order_by_asc(extension::Column::Id)
             .all(db),
         open311_request::Entity::find_by_id(id).one(db),
+        case_follower::Entity::find()
+            .filter(case_follower::Column::CaseId.eq(id))
+            .count(db),
     )?;
     Ok(Related {
         photos,
@@ -97,6 +103,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
         linked: linked.into_iter().map(|c| (c.id, c)).collect(),
         extensions,
         open311,
+        followers,
     })
 }
 
@@ -280,6 +287,7 @@ pub async fn show(
         }),
         photos: citizen_photos.into_iter().map(photo).collect(),
         source: source(r.open311.as_ref(), &timeline, &cat_attributes),
+        followers: i64::try_from(r.followers).unwrap_or(i64::MAX),
         timeline,
         created_at: case.created_at,
         updated_at: case.updated_at,

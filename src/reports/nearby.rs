@@ -1,0 +1,207 @@
+//! Already reported? Before submitting, the mini-program asks what is open
+//! nearby in the category; a citizen who finds their problem follows it
+//! (附议, "me too") instead of filing a duplicate. Followers get the case's
+//! status messages and may read its public view; the case counts them.
+//! Never who reported it.
+
+use super::{
+    dto::{Following, NearbyCase},
+    error::ReportError,
+};
+use crate::{
+    core::{Caller, CaseStatus, Role, photos::Variant, time::utc_now},
+    state::AppState,
+    web::dto::{CategoryRef, Location},
+};
+use entity::{case_follower, cases, media};
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::OnConflict,
+};
+use std::collections::{HashMap, HashSet};
+use uuid::Uuid;
+
+/// Statuses in which a case can be followed: still someone's work.
+fn followable() -> Vec<&'static str> {
+    CaseStatus::OPEN
+        .iter()
+        .chain([CaseStatus::Suspended].iter())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// Whether the public may see a case's photo: the city took it on.
+fn public(status: &str) -> bool {
+    status != CaseStatus::Submitted.as_str() && status != CaseStatus::Rejected.as_str()
+}
+
+/// Open cases of the category within the duplicate radius of the pin,
+/// nearest first (at most 20).
+pub async fn nearby(
+    state: &AppState,
+    caller: &Caller,
+    at: &Location,
+    category_code: &str,
+) -> Result<Vec<NearbyCase>, ReportError> {
+    use geo::{Distance, Haversine, Point};
+    caller.require(&[Role::Citizen])?;
+    let point = at
+        .to_wgs84()
+        .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
+    let category = state
+        .categories
+        .get()
+        .reportable(category_code)
+        .cloned()
+        .ok_or_else(|| ReportError::UnknownCategory {
+            code: category_code.to_owned(),
+        })?;
+    let radius = state.config.workflow.duplicate_radius_m.max(0.0);
+    let (lat, lng) = (point.lat(), point.lng());
+    let dlat = radius / 111_320.0;
+    let dlng = dlat / lat.to_radians().cos().abs().max(0.01);
+    let rows = cases::Entity::find()
+        .filter(cases::Column::CategoryId.eq(category.id))
+        .filter(cases::Column::Status.is_in(followable()))
+        .filter(cases::Column::Lat.between(lat - dlat, lat + dlat))
+        .filter(cases::Column::Lng.between(lng - dlng, lng + dlng))
+        .order_by_desc(cases::Column::Id)
+        .limit(200)
+        .all(&state.db)
+        .await?;
+    let here = Point::new(lng, lat);
+    let mut near: Vec<(cases::Model, f64)> = rows
+        .into_iter()
+        .map(|c| {
+            let d = Haversine.distance(here, Point::new(c.lng, c.lat));
+            (c, d)
+        })
+        .filter(|(_, d)| *d <= radius)
+        .collect();
+    near.sort_by(|a, b| a.1.total_cmp(&b.1));
+    near.truncate(20);
+    let ids: Vec<Uuid> = near.iter().map(|(c, _)| c.id).collect();
+    let (followers, mine, photos) = tokio::try_join!(
+        case_follower::Entity::find()
+            .select_only()
+            .column(case_follower::Column::CaseId)
+            .column_as(case_follower::Column::UserId.count(), "n")
+            .filter(case_follower::Column::CaseId.is_in(ids.clone()))
+            .group_by(case_follower::Column::CaseId)
+            .into_tuple::<(Uuid, i64)>()
+            .all(&state.db),
+        case_follower::Entity::find()
+            .select_only()
+            .column(case_follower::Column::CaseId)
+            .filter(case_follower::Column::CaseId.is_in(ids.clone()))
+            .filter(case_follower::Column::UserId.eq(caller.user_id))
+            .into_tuple::<Uuid>()
+            .all(&state.db),
+        media::Entity::find()
+            .filter(media::Column::CaseId.is_in(ids))
+            .order_by_asc(media::Column::Id)
+            .all(&state.db),
+    )?;
+    let followers: HashMap<Uuid, i64> = followers.into_iter().collect();
+    let mine: HashSet<Uuid> = mine.into_iter().collect();
+    let ttl = state.config.media.url_ttl_secs;
+    let mut thumb: HashMap<Uuid, String> = HashMap::new();
+    let reporters: HashMap<Uuid, Uuid> = near.iter().map(|(c, _)| (c.id, c.reporter_id)).collect();
+    for p in photos {
+        let Some(case_id) = p.case_id else { continue };
+        // The citizen's own photo, not a unit's after-photo.
+        if reporters.get(&case_id) == Some(&p.owner_id) {
+            thumb
+                .entry(case_id)
+                .or_insert_with(|| state.signer.url(p.id, Variant::Thumb.as_str(), ttl));
+        }
+    }
+    Ok(near
+        .into_iter()
+        .map(|(c, d)| {
+            let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted);
+            NearbyCase {
+                id: c.id,
+                case_no: c.case_no,
+                category: CategoryRef {
+                    code: category.code.clone(),
+                    name: category.name.clone(),
+                },
+                status: status.into(),
+                status_label: status.label().into(),
+                distance_m: (d * 10.0).round() / 10.0,
+                thumbnail_url: public(&c.status).then(|| thumb.remove(&c.id)).flatten(),
+                followers: followers.get(&c.id).copied().unwrap_or(0),
+                mine: c.reporter_id == caller.user_id,
+                following: mine.contains(&c.id),
+                reported_at: c.created_at,
+            }
+        })
+        .collect())
+}
+
+/// Follows a case (附议). Following twice changes nothing. One's own
+/// report is `409 own_report`; a case no longer open `409 not_open`; a
+/// case not open to the public yet, or none, `404`.
+pub async fn follow(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    on: bool,
+) -> Result<Following, ReportError> {
+    caller.require(&[Role::Citizen])?;
+    let case = cases::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .filter(|c| public(&c.status) || c.reporter_id == caller.user_id)
+        .ok_or_else(ReportError::not_found)?;
+    if case.reporter_id == caller.user_id {
+        return Err(ReportError::Conflict {
+            code: "own_report",
+            message: "this is your own report; you follow it already".into(),
+        });
+    }
+    if on {
+        if !followable().contains(&case.status.as_str()) {
+            return Err(ReportError::Conflict {
+                code: "not_open",
+                message: "this case is no longer open".into(),
+            });
+        }
+        case_follower::Entity::insert(case_follower::ActiveModel {
+            case_id: Set(id),
+            user_id: Set(caller.user_id),
+            created_at: Set(utc_now()),
+        })
+        .on_conflict(
+            OnConflict::columns([case_follower::Column::CaseId, case_follower::Column::UserId])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(&state.db)
+        .await?;
+    } else {
+        case_follower::Entity::delete_many()
+            .filter(case_follower::Column::CaseId.eq(id))
+            .filter(case_follower::Column::UserId.eq(caller.user_id))
+            .exec(&state.db)
+            .await?;
+    }
+    let followers = case_follower::Entity::find()
+        .filter(case_follower::Column::CaseId.eq(id))
+        .count(&state.db)
+        .await?;
+    Ok(Following {
+        case_id: id,
+        following: on,
+        followers: i64::try_from(followers).unwrap_or(i64::MAX),
+    })
+}
+
+/// Whether the caller follows the case.
+pub async fn follows(state: &AppState, user: Uuid, case: Uuid) -> Result<bool, ReportError> {
+    Ok(case_follower::Entity::find_by_id((case, user))
+        .count(&state.db)
+        .await?
+        > 0)
+}
