@@ -1,6 +1,7 @@
 //! Request and response shapes of the staff and unit case endpoints.
 
 use crate::{
+    cases::source::CaseSource,
     core::Ts,
     web::{
         dto::{AreaRef, CategoryRef, Location, Photo},
@@ -376,43 +377,6 @@ pub struct CaseView {
     pub created_at: Ts,
     /// When it last changed.
     pub updated_at: Ts,
-}
-
-/// How a report came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Channel {
-    /// A citizen, in the WeChat mini-program.
-    MiniProgram,
-    /// An integrator (a 12345 hotline, an app) through Open311.
-    Open311,
-}
-
-/// How a report came in, and what an integrator sent with it.
-#[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct CaseSource {
-    pub channel: Channel,
-    /// The integrator (its api_key's name), for Open311.
-    #[oai(skip_serializing_if_is_none)]
-    pub integrator: Option<String>,
-    /// A photo link the integrator gave (not fetched; open with care).
-    #[oai(skip_serializing_if_is_none)]
-    pub media_url: Option<String>,
-    /// Answers to the category's extra questions.
-    pub answers: Vec<AttributeAnswer>,
-}
-
-/// One answer to a category's extra question.
-#[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct AttributeAnswer {
-    /// The attribute's code.
-    pub code: String,
-    /// The question.
-    pub question: String,
-    /// The answer, as a person reads it (a list's names, not its keys).
-    pub answer: String,
 }
 
 /// One line of the case list.

@@ -11,6 +11,7 @@ pub mod numbers;
 pub mod repo;
 pub mod scheduler;
 pub mod service;
+pub mod source;
 pub mod transition;
 pub mod views;
 

@@ -14,14 +14,14 @@ use crate::{
     audit,
     cases::{
         dto::{
-            AttributeAnswer, CaseAction, CaseRef, CaseSource, CaseView, Channel, Deadlines,
-            DuplicateCandidate, ExtensionView, RatingView, ReporterView, StaffTimelineEntry,
+            CaseAction, CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView,
+            RatingView, ReporterView, StaffTimelineEntry,
         },
         error::CaseError,
         model::Case,
-        transition,
+        source, transition,
     },
-    categories::attributes::{self, Attribute},
+    categories::attributes,
     core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
@@ -286,7 +286,7 @@ pub async fn show(
             at: x.at,
         }),
         photos: citizen_photos.into_iter().map(photo).collect(),
-        source: source(r.open311.as_ref(), &timeline, &cat_attributes),
+        source: source::of(r.open311.as_ref(), integrator(&timeline), &cat_attributes),
         followers: i64::try_from(r.followers).unwrap_or(i64::MAX),
         timeline,
         created_at: case.created_at,
@@ -294,68 +294,13 @@ pub async fn show(
     })
 }
 
-/// How the report came in: an Open311 case names its integrator (from
-/// the submit event) and shows its photo link and attribute answers.
-fn source(
-    open311: Option<&open311_request::Model>,
-    timeline: &[StaffTimelineEntry],
-    attrs: &[Attribute],
-) -> CaseSource {
-    let Some(o) = open311 else {
-        return CaseSource {
-            channel: Channel::MiniProgram,
-            integrator: None,
-            media_url: None,
-            answers: vec![],
-        };
-    };
-    let integrator = timeline
+/// The integrator an Open311 case's submit event names.
+fn integrator(timeline: &[StaffTimelineEntry]) -> Option<String> {
+    timeline
         .first()
         .and_then(|e| e.data.as_ref())
         .and_then(|d| d["integrator"].as_str())
-        .map(str::to_owned);
-    let given: serde_json::Map<String, serde_json::Value> = o
-        .attributes
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok())
-        .unwrap_or_default();
-    let answers = attrs
-        .iter()
-        .filter_map(|a| {
-            let v = given.get(&a.code)?;
-            let keys: Vec<String> = match v {
-                serde_json::Value::Array(items) => items.iter().map(plain).collect(),
-                other => vec![plain(other)],
-            };
-            let names: Vec<String> = keys
-                .into_iter()
-                .map(|k| {
-                    a.values
-                        .iter()
-                        .find(|x| x.key == k)
-                        .map_or(k, |x| x.name.clone())
-                })
-                .collect();
-            Some(AttributeAnswer {
-                code: a.code.clone(),
-                question: a.description.clone(),
-                answer: names.join("、"),
-            })
-        })
-        .collect();
-    CaseSource {
-        channel: Channel::Open311,
-        integrator,
-        media_url: o.media_url.clone(),
-        answers,
-    }
-}
-
-fn plain(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
+        .map(str::to_owned)
 }
 
 /// The reporter's identity, for staff (not units), with the reason recorded.

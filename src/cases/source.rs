@@ -1,0 +1,104 @@
+//! How a report came in: the mini-program, or an Open311 integrator with
+//! what it sent besides (a photo link, answers to the category's extra
+//! questions). Its contact stays out: staff read it through the audited
+//! reporter view.
+
+use crate::categories::attributes::Attribute;
+use entity::open311_request;
+use poem_openapi::{Enum, Object};
+
+/// How a report came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum Channel {
+    /// A citizen, in the WeChat mini-program.
+    MiniProgram,
+    /// An integrator (a 12345 hotline, an app) through Open311.
+    Open311,
+}
+
+/// How a report came in, and what an integrator sent with it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CaseSource {
+    pub channel: Channel,
+    /// The integrator (its api_key's name), for Open311.
+    #[oai(skip_serializing_if_is_none)]
+    pub integrator: Option<String>,
+    /// A photo link the integrator gave (not fetched; open with care).
+    #[oai(skip_serializing_if_is_none)]
+    pub media_url: Option<String>,
+    /// Answers to the category's extra questions.
+    pub answers: Vec<AttributeAnswer>,
+}
+
+/// One answer to a category's extra question.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct AttributeAnswer {
+    /// The attribute's code.
+    pub code: String,
+    /// The question.
+    pub question: String,
+    /// The answer, as a person reads it (a list's names, not its keys).
+    pub answer: String,
+}
+
+/// How the report came in: an Open311 case names its integrator (from
+/// its submit event) and shows its photo link and attribute answers.
+pub fn of(
+    open311: Option<&open311_request::Model>,
+    integrator: Option<String>,
+    attrs: &[Attribute],
+) -> CaseSource {
+    let Some(o) = open311 else {
+        return CaseSource {
+            channel: Channel::MiniProgram,
+            integrator: None,
+            media_url: None,
+            answers: vec![],
+        };
+    };
+    let given: serde_json::Map<String, serde_json::Value> = o
+        .attributes
+        .as_deref()
+        .and_then(|a| serde_json::from_str(a).ok())
+        .unwrap_or_default();
+    let answers = attrs
+        .iter()
+        .filter_map(|a| {
+            let v = given.get(&a.code)?;
+            let keys: Vec<String> = match v {
+                serde_json::Value::Array(items) => items.iter().map(plain).collect(),
+                other => vec![plain(other)],
+            };
+            let names: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    a.values
+                        .iter()
+                        .find(|x| x.key == k)
+                        .map_or(k, |x| x.name.clone())
+                })
+                .collect();
+            Some(AttributeAnswer {
+                code: a.code.clone(),
+                question: a.description.clone(),
+                answer: names.join("、"),
+            })
+        })
+        .collect();
+    CaseSource {
+        channel: Channel::Open311,
+        integrator,
+        media_url: o.media_url.clone(),
+        answers,
+    }
+}
+
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
