@@ -3,9 +3,9 @@
 //! questions). Its contact stays out: staff read it through the audited
 //! reporter view.
 
-use crate::categories::attributes::Attribute;
 use entity::open311_request;
 use poem_openapi::{Enum, Object};
+use serde::Deserialize;
 
 /// How a report came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
@@ -21,6 +21,7 @@ pub enum Channel {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct CaseSource {
+    /// The channel it came through.
     pub channel: Channel,
     /// The integrator (its api_key's name), for Open311.
     #[oai(skip_serializing_if_is_none)]
@@ -32,8 +33,8 @@ pub struct CaseSource {
     pub answers: Vec<AttributeAnswer>,
 }
 
-/// One answer to a category's extra question.
-#[derive(Debug, Object)]
+/// One answer to a category's extra question, as stored with the case.
+#[derive(Debug, Object, Deserialize)]
 #[oai(rename_all = "camelCase")]
 pub struct AttributeAnswer {
     /// The attribute's code.
@@ -46,11 +47,7 @@ pub struct AttributeAnswer {
 
 /// How the report came in: an Open311 case names its integrator (from
 /// its submit event) and shows its photo link and attribute answers.
-pub fn of(
-    open311: Option<&open311_request::Model>,
-    integrator: Option<String>,
-    attrs: &[Attribute],
-) -> CaseSource {
+pub fn of(open311: Option<&open311_request::Model>, integrator: Option<String>) -> CaseSource {
     let Some(o) = open311 else {
         return CaseSource {
             channel: Channel::MiniProgram,
@@ -59,46 +56,14 @@ pub fn of(
             answers: vec![],
         };
     };
-    let given: serde_json::Map<String, serde_json::Value> = o
-        .attributes
-        .as_deref()
-        .and_then(|a| serde_json::from_str(a).ok())
-        .unwrap_or_default();
-    let answers = attrs
-        .iter()
-        .filter_map(|a| {
-            let v = given.get(&a.code)?;
-            let keys: Vec<String> = match v {
-                serde_json::Value::Array(items) => items.iter().map(plain).collect(),
-                other => vec![plain(other)],
-            };
-            let names: Vec<String> = keys
-                .into_iter()
-                .map(|k| {
-                    a.values
-                        .iter()
-                        .find(|x| x.key == k)
-                        .map_or(k, |x| x.name.clone())
-                })
-                .collect();
-            Some(AttributeAnswer {
-                code: a.code.clone(),
-                question: a.description.clone(),
-                answer: names.join("、"),
-            })
-        })
-        .collect();
     CaseSource {
         channel: Channel::Open311,
         integrator,
         media_url: o.media_url.clone(),
-        answers,
-    }
-}
-
-fn plain(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        answers: o
+            .attributes
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default(),
     }
 }

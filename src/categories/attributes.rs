@@ -65,6 +65,7 @@ pub struct Attribute {
     /// The question, 1–200 characters.
     #[oai(validator(min_length = 1, max_length = 200))]
     pub description: String,
+    /// How it is answered.
     pub datatype: Datatype,
     /// Whether a report must answer it.
     #[oai(default)]
@@ -229,6 +230,45 @@ pub fn check_answers(
         kept.insert(a.code.clone(), value);
     }
     Ok(kept)
+}
+
+/// The kept answers as a person reads them, in display order: the
+/// question, and a list's names rather than its keys. Stored with the
+/// case, so that a later change of the category does not rewrite them.
+pub fn readable(
+    attrs: &[Attribute],
+    kept: &BTreeMap<String, serde_json::Value>,
+) -> Vec<serde_json::Value> {
+    use serde_json::Value;
+    let plain = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    attrs
+        .iter()
+        .filter_map(|a| {
+            let v = kept.get(&a.code)?;
+            let keys: Vec<String> = match v {
+                Value::Array(items) => items.iter().map(plain).collect(),
+                other => vec![plain(other)],
+            };
+            let names: Vec<String> = keys
+                .into_iter()
+                .map(|k| {
+                    a.values
+                        .iter()
+                        .find(|x| x.key == k)
+                        .map_or(k, |x| x.name.clone())
+                })
+                .collect();
+            Some(serde_json::json!({
+                "code": a.code,
+                "question": a.description,
+                "answer": names.join("、"),
+                "value": v,
+            }))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -319,11 +319,10 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
             "address_id is not supported here; send lat and long, or an address_string",
         ));
     }
-    let answers = attributes::check_answers(
-        &attributes::load(category.attributes.as_deref()),
-        &f.attributes,
-    )
-    .map_err(|e| ApiError::bad_request(e.code, e.message))?;
+    let defined = attributes::load(category.attributes.as_deref());
+    let answers = attributes::check_answers(&defined, &f.attributes)
+        .map_err(|e| ApiError::bad_request(e.code, e.message))?;
+    let answers = attributes::readable(&defined, &answers);
     let (location, notice) = locate(state, &f)?;
     let media_url = f.short("media_url")?;
     if media_url
@@ -375,7 +374,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         integrator: key.name.clone(),
         contact: (!contact.is_empty()).then_some(serde_json::Value::Object(contact)),
         media_url,
-        attributes: (!answers.is_empty()).then(|| serde_json::json!(answers)),
+        attributes: (!answers.is_empty()).then_some(serde_json::Value::Array(answers)),
     };
     let view = submit::create(state, &caller, &report, None, Origin::Open311(&extras)).await?;
     Ok(vec![PostedRequest {

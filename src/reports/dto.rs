@@ -140,10 +140,13 @@ pub struct RatingBody {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct NearbyCase {
+    /// The case's id (follow it with `POST /reports/{id}/follow`).
     pub id: Uuid,
     /// Human case number.
     pub case_no: String,
+    /// Its 小类.
     pub category: CategoryRef,
+    /// Where it stands.
     pub status: CaseStatus,
     /// The status, as a citizen reads it.
     pub status_label: String,
@@ -167,6 +170,7 @@ pub struct NearbyCase {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct Following {
+    /// The case.
     pub case_id: Uuid,
     /// The caller follows it now.
     pub following: bool,

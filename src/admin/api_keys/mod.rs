@@ -25,6 +25,7 @@ pub struct ApiKeyInput {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct ApiKeyRow {
+    /// The key's id (revoke it with `POST /admin/api-keys/{id}/revoke`).
     pub id: Uuid,
     /// The integrator.
     pub name: String,

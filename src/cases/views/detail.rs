@@ -21,7 +21,6 @@ use crate::{
         model::Case,
         source, transition,
     },
-    categories::attributes,
     core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
@@ -141,12 +140,6 @@ pub async fn show(
         return Err(CaseError::not_found());
     }
     let cat = service::category(state, case.category_id)?;
-    let cat_attributes = state
-        .categories
-        .get()
-        .by_id(case.category_id)
-        .map(|c| attributes::load(c.attributes.as_deref()))
-        .unwrap_or_default();
     let r = related(state, &case).await?;
     let ttl = state.config.media.url_ttl_secs;
     let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
@@ -286,7 +279,7 @@ pub async fn show(
             at: x.at,
         }),
         photos: citizen_photos.into_iter().map(photo).collect(),
-        source: source::of(r.open311.as_ref(), integrator(&timeline), &cat_attributes),
+        source: source::of(r.open311.as_ref(), integrator(&timeline)),
         followers: i64::try_from(r.followers).unwrap_or(i64::MAX),
         timeline,
         created_at: case.created_at,
