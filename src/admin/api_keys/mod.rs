@@ -17,7 +17,7 @@ pub struct ApiKeyInput {
     #[oai(validator(min_length = 1, max_length = 64, pattern = r"\S"))]
     pub name: String,
     /// Open311 posts per minute it may make (1–10000, default 60).
-    #[oai(validator(minimum(value = "1"), maximum(value = "10000")))]
+    #[oai(nullable, validator(minimum(value = "1"), maximum(value = "10000")))]
     pub rate_per_minute: Option<i32>,
 }
 
