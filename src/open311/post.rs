@@ -238,8 +238,11 @@ impl Fields {
 
 /// Where the request is: lat/long, or the most specific area whose name
 /// its address names (placed at a point inside that area).
-fn locate(state: &AppState, f: &Fields) -> Result<(Location, Option<String>), ApiError> {
-    let address = f.short("address_string")?;
+fn locate(
+    state: &AppState,
+    f: &Fields,
+    address: Option<&str>,
+) -> Result<(Location, Option<String>), ApiError> {
     match (f.number("lat")?, f.number("long")?) {
         (Some(lat), Some(lng)) => {
             let at = Location {
@@ -323,7 +326,8 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
     let answers = attributes::check_answers(&defined, &f.attributes)
         .map_err(|e| ApiError::bad_request(e.code, e.message))?;
     let answers = attributes::readable(&defined, &answers);
-    let (location, notice) = locate(state, &f)?;
+    let address = f.short("address_string")?;
+    let (location, notice) = locate(state, &f, address.as_deref())?;
     let media_url = f.short("media_url")?;
     if media_url
         .as_deref()
@@ -366,7 +370,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         category_code: category.code.clone(),
         description: f.get("description").unwrap_or_default().to_owned(),
         location,
-        address: f.short("address_string")?,
+        address,
         media_ids,
     };
     let extras = Open311Extras {
