@@ -20,6 +20,12 @@ pub enum Tag {
     CommandCentre,
     /// Administration: categories, units, areas, routing, calendar, accounts, audit.
     Admin,
+    /// Content security: WeChat's verdicts on citizens' text and photos,
+    /// and the flags they raise for the dispatcher.
+    #[oai(rename = "Content security")]
+    Content,
+    /// Points (积分): the citizen's balance and history, rewards, redemption codes.
+    Points,
     /// Open311 GeoReport v2 for hotlines (12345), apps and dashboards:
     /// XML or JSON by the path's extension; errors as the spec's list.
     Open311,
@@ -43,7 +49,12 @@ pub type Apis = (
     crate::admin::AdminCalendarApi,
     crate::admin::AdminAccountsApi,
     (crate::admin::AdminAuditApi, crate::admin::AdminApiKeysApi),
-    (crate::open311::Open311Api, crate::ops::OpsApi),
+    (
+        crate::open311::Open311Api,
+        crate::ops::OpsApi,
+        crate::content::ContentApi,
+        crate::points::PointsApi,
+    ),
 );
 
 pub fn service() -> OpenApiService<Apis, ()> {
@@ -64,7 +75,12 @@ pub fn service() -> OpenApiService<Apis, ()> {
             crate::admin::AdminCalendarApi,
             crate::admin::AdminAccountsApi,
             (crate::admin::AdminAuditApi, crate::admin::AdminApiKeysApi),
-            (crate::open311::Open311Api, crate::ops::OpsApi),
+            (
+                crate::open311::Open311Api,
+                crate::ops::OpsApi,
+                crate::content::ContentApi,
+                crate::points::PointsApi,
+            ),
         ),
         "Suishoupai (随手拍) API",
         env!("CARGO_PKG_VERSION"),

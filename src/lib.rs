@@ -12,6 +12,7 @@ pub mod categories;
 pub mod command;
 pub mod config;
 pub mod console;
+pub mod content;
 pub mod core;
 pub mod demo;
 pub mod error;
@@ -22,6 +23,7 @@ pub mod media;
 pub mod notify;
 pub mod open311;
 pub mod ops;
+pub mod points;
 pub mod reports;
 pub mod routing;
 pub mod state;
@@ -163,12 +165,16 @@ async fn sweep_expired_media(state: AppState) {
     }
 }
 
-/// Fires deadline warnings, overdue marks and escalations.
+/// Fires deadline warnings, overdue marks and escalations; sends again the
+/// photos whose content-security verdict has not come.
 async fn run_scheduler(state: AppState) {
     let every = Duration::from_millis(state.config.workflow.scheduler_tick_ms.max(50));
     loop {
         if let Err(e) = cases::scheduler::tick(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "scheduler tick failed");
+        }
+        if let Err(e) = content::checks::resend_stale(&state).await {
+            tracing::warn!(error = %format!("{e:#}"), "content check resend failed");
         }
         tokio::time::sleep(every).await;
     }

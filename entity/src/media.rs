@@ -26,6 +26,8 @@ pub struct Model {
     pub created_at: DateTimeWithTimeZone,
     /// Unattached uploads are deleted after this time.
     pub expires_at: DateTimeWithTimeZone,
+    /// WeChat's content security found the photo risky: served to nobody.
+    pub blocked_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261129_000003_typed_values;
 mod m20261129_000004_case_facts;
 mod m20261130_000005_sessions_and_keys;
 mod m20261130_000006_open311;
+mod m20261130_000007_content_and_points;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_case_facts::Migration),
             Box::new(m20261130_000005_sessions_and_keys::Migration),
             Box::new(m20261130_000006_open311::Migration),
+            Box::new(m20261130_000007_content_and_points::Migration),
         ]
     }
 }

@@ -33,6 +33,9 @@ pub enum CaseError {
     /// The reporter's identity asked for without a proper reason.
     #[error("say why you need the reporter's identity (2–200 characters)")]
     ReasonRequired,
+    /// WeChat's content security refused the citizen's text (422).
+    #[error(transparent)]
+    ContentRejected(#[from] crate::content::Rejected),
     #[error(transparent)]
     Cursor(#[from] BadCursor),
     #[error(transparent)]

@@ -2,6 +2,7 @@
 //! deadlines and the scheduler that watches them.
 
 mod actions_api;
+pub mod bodies;
 pub mod clock;
 pub mod dto;
 pub mod error;

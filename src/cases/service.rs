@@ -104,7 +104,7 @@ pub async fn act(
             approve,
         },
     };
-    run(state, &who, case, cmd, note, Some(expected)).await
+    run(state, &who, case, cmd, note, Some(expected), false).await
 }
 
 /// 评单: the reporter rates a closed case once.
@@ -122,10 +122,12 @@ pub async fn rate(
         .await?
         .filter(|c| c.reporter_id == caller.user_id)
         .ok_or(CaseError::NotFound { what: "report" })?;
-    run(state, &who, case, cmd, comment, None).await
+    run(state, &who, case, cmd, comment, None, true).await
 }
 
-/// Decides and commits a command on a loaded case.
+/// Decides and commits a command on a loaded case; `screen`: the note is
+/// a citizen's comment, which content security checks once the command
+/// is allowed.
 async fn run(
     state: &AppState,
     who: &Who,
@@ -133,6 +135,7 @@ async fn run(
     cmd: Command,
     note: Option<String>,
     expected_version: Option<i32>,
+    screen: bool,
 ) -> Result<Case, CaseError> {
     let cat = category(state, case.category_id)?;
     let (clock, dir) = (state.clock(), state.directory.get());
@@ -144,7 +147,15 @@ async fn run(
         category: &cat,
         expected_version,
     };
-    let t = transition::decide(&case, &cmd, note, &ctx)?;
+    let mut t = transition::decide(&case, &cmd, note.clone(), &ctx)?;
+    if let (true, Some(text), Who::Caller(c)) = (screen, note.as_deref(), who) {
+        let subject = crate::content::Subject::Comment;
+        if let Some(e) =
+            crate::content::checks::screen_text(state, c.user_id, text, subject).await?
+        {
+            t.effects.push(e);
+        }
+    }
     let txn = state.db.begin().await?;
     if !repo::write(&txn, &case, &t).await? {
         txn.rollback().await?;
@@ -212,6 +223,18 @@ pub async fn commit(
             Effect::Audit { action, note } => {
                 let id = Some(case.id.to_string());
                 audit::record(&txn, actor, action, "case", id, note.as_deref(), None).await?;
+            }
+            Effect::Points(p) => {
+                crate::points::ledger::apply(&txn, case.reporter_id, case.id, *p, now).await?;
+            }
+            Effect::ContentCheck {
+                subject,
+                status,
+                label,
+                openid,
+            } => {
+                let check = (*subject, *status, *label, openid.clone());
+                crate::content::checks::record(&txn, case.id, check, now).await?;
             }
             Effect::NotifyUnit { .. } | Effect::NotifyCitizen { .. } => {}
         }

@@ -1,8 +1,10 @@
 //! Typed configuration: embedded defaults, then `suishoupai.toml` (if present),
 //! then `SSP_*` environment variables (`SSP_STORE__KIND=s3`, …).
 
+mod content;
 mod embedded;
 mod webhooks;
+pub use content::ContentSecurityConfig;
 pub use webhooks::WebhookConfig;
 
 use figment::{
@@ -156,6 +158,9 @@ pub struct WechatConfig {
     pub subscribe_template_id: Option<String>,
     /// developer | trial | formal: which mini-program build a message opens.
     pub miniprogram_state: String,
+    /// Content security of citizens' text and photos (off by default).
+    #[serde(default)]
+    pub content_security: ContentSecurityConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -255,6 +260,16 @@ fn ser_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S::Ok, S
     ser.serialize_str(s.expose_secret())
 }
 
+fn ser_opt_secret<S: serde::Serializer>(
+    s: &Option<SecretString>,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
+    match s {
+        Some(s) => ser.serialize_some(s.expose_secret()),
+        None => ser.serialize_none(),
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Self {
@@ -294,6 +309,7 @@ impl Default for Config {
                 timeout_ms: 5000,
                 subscribe_template_id: None,
                 miniprogram_state: "formal".into(),
+                content_security: ContentSecurityConfig::default(),
             },
             media: MediaConfig {
                 max_bytes: 15 * 1024 * 1024,
@@ -408,6 +424,10 @@ impl Config {
                 "account_cache_secs is at most 30: a disabled account must stop working within 30 s",
             ));
         }
+        self.wechat
+            .content_security
+            .check(&self.public_url)
+            .map_err(ConfigError::Invalid)?;
         if self.mode != Mode::Production {
             return Ok(());
         }

@@ -183,6 +183,14 @@ impl From<CaseError> for ApiError {
                 details: None,
             },
             CaseError::ReasonRequired => Self::bad_request("reason_required", message),
+            CaseError::ContentRejected(r) => Self::Unprocessable {
+                code: "content_rejected",
+                message,
+                details: Some(serde_json::json!({
+                    "subject": r.subject.as_str(),
+                    "label": r.label,
+                })),
+            },
             CaseError::Cursor(c) => c.into(),
             CaseError::Stored(s) => s.into(),
             CaseError::Db(d) => d.into(),

@@ -14,6 +14,8 @@ pub struct Metrics {
     pub rate_limited: IntCounterVec,
     pub notifications: IntCounterVec,
     pub case_timers: IntCounterVec,
+    /// Content-security verdicts by subject and outcome.
+    pub content_checks: IntCounterVec,
     /// SQL statements sent to the database (all nodes' pools count their own).
     pub db_statements: IntCounter,
 }
@@ -61,6 +63,14 @@ impl Metrics {
             ),
             &["event"],
         )?;
+        let content_checks = IntCounterVec::new(
+            Opts::new(
+                "content_checks_total",
+                "WeChat content-security verdicts by subject and outcome (pass, review, risky, unreachable)",
+            ),
+            &["subject", "outcome"],
+        )?;
+        registry.register(Box::new(content_checks.clone()))?;
         let db_statements = IntCounter::new(
             "db_statements_total",
             "SQL statements sent to the database by this node",
@@ -79,6 +89,7 @@ impl Metrics {
             photos,
             rate_limited,
             notifications,
+            content_checks,
             case_timers,
             db_statements,
         })

@@ -7,7 +7,7 @@ use anyhow::Context;
 use bytes::Bytes;
 use entity::media;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
     sea_query::OnConflict,
 };
 use sha2::{Digest, Sha256};
@@ -126,15 +126,26 @@ pub async fn upload(
         event_id: Set(None),
         created_at: Set(now.fixed_offset()),
         expires_at: Set((now + ttl).fixed_offset()),
+        blocked_at: Set(None),
     };
-    let inserted = media::Entity::insert(row)
-        .on_conflict(
-            OnConflict::columns([media::Column::OwnerId, media::Column::Sha256])
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(&state.db)
-        .await;
+    // The row and its content check (when on) in one transaction.
+    let inserted = async {
+        let txn = state.db.begin().await?;
+        let n = media::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([media::Column::OwnerId, media::Column::Sha256])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        if n == 1 && caller.role == crate::core::Role::Citizen {
+            crate::content::checks::enqueue_photo(state, &txn, id, caller.user_id).await?;
+        }
+        txn.commit().await?;
+        Ok::<_, MediaError>(n)
+    }
+    .await;
     match inserted {
         Ok(1) => {}
         Ok(_) => {
@@ -147,7 +158,7 @@ pub async fn upload(
         }
         Err(e) => {
             remove_objects(state, id).await;
-            return Err(e.into());
+            return Err(e);
         }
     }
     count(state, "stored");
@@ -296,8 +307,20 @@ pub async fn sweep_orphans(
     Ok(removed)
 }
 
-/// Reads a stored variant for a signed URL.
+/// Reads a stored variant for a signed URL. With content security on, a
+/// photo WeChat found risky is served to nobody (one lookup by id).
 pub async fn read(state: &AppState, id: Uuid, variant: Variant) -> Result<Bytes, MediaError> {
+    if state.config.wechat.content_security.enabled {
+        let blocked = media::Entity::find_by_id(id)
+            .select_only()
+            .column(media::Column::BlockedAt)
+            .into_tuple::<Option<chrono::DateTime<chrono::FixedOffset>>>()
+            .one(&state.db)
+            .await?;
+        if matches!(blocked, Some(Some(_))) {
+            return Err(MediaError::NotFound);
+        }
+    }
     state
         .store
         .get(&object_key(id, variant))

@@ -30,10 +30,12 @@ pub struct UnitMessage {
     pub text: String,
 }
 
-async fn insert<C: ConnectionTrait>(
+/// Queues a job for the outbox worker (a message, or a content check), in
+/// the caller's transaction.
+pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
     kind: &str,
-    case_id: Uuid,
+    case_id: Option<Uuid>,
     target: String,
     payload: String,
 ) -> anyhow::Result<()> {
@@ -41,7 +43,7 @@ async fn insert<C: ConnectionTrait>(
     outbox::Entity::insert(outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(kind.into()),
-        case_id: Set(Some(case_id)),
+        case_id: Set(case_id),
         target: Set(target),
         payload: Set(payload),
         status: Set("pending".into()),
@@ -109,10 +111,10 @@ pub async fn citizen<C: ConnectionTrait>(
             "thing5": {"value": fit(note.unwrap_or(status.label()), 20)},
         }
     });
-    insert(
+    enqueue(
         db,
         WECHAT,
-        to.case_id,
+        Some(to.case_id),
         openid.to_owned(),
         payload.to_string(),
     )
@@ -128,10 +130,10 @@ pub async fn unit<C: ConnectionTrait>(
     if target.webhook_url.is_none() {
         return Ok(());
     }
-    insert(
+    enqueue(
         db,
         UNIT,
-        msg.case_id,
+        Some(msg.case_id),
         target.id.to_string(),
         serde_json::to_string(msg)?,
     )

@@ -24,7 +24,7 @@ async fn cached(state: &AppState) -> Result<Option<String>, String> {
 
 /// The access token: the shared one, or fetched once for all the
 /// deliveries of this node that need it at the same moment.
-async fn token(state: &AppState) -> Result<String, String> {
+pub async fn token(state: &AppState) -> Result<String, String> {
     static FETCHING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     if let Some(t) = cached(state).await? {
         return Ok(t);
@@ -41,6 +41,11 @@ async fn token(state: &AppState) -> Result<String, String> {
         .await
         .map_err(|e| e.to_string())?;
     Ok(t)
+}
+
+/// Forgets a token WeChat called stale, so that the next call fetches one.
+pub async fn forget(state: &AppState, tok: &str) {
+    let _ = state.shared.kv_del_if(TOKEN_KEY, tok).await;
 }
 
 pub async fn send(state: &AppState, payload: &str) -> Sent {

@@ -94,6 +94,14 @@ async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
             wechat::Sent::Retry(e) => Outcome::Failed(e),
         },
         UNIT => unit_webhook(state, &row).await,
+        crate::content::TEXT_JOB | crate::content::PHOTO_JOB => {
+            use crate::content::checks::{Job, run_job};
+            match run_job(state, &row).await {
+                Job::Done => Outcome::Sent,
+                Job::Skip(e) => Outcome::Skipped(e),
+                Job::Retry(e) => Outcome::Failed(e),
+            }
+        }
         other => Outcome::Skipped(format!("unknown kind {other}")),
     };
     let mut am = outbox::ActiveModel {
@@ -124,6 +132,10 @@ async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
             tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
             am.last_error = Set(Some(e));
             if attempts >= state.config.workflow.outbox_max_attempts {
+                if row.kind.starts_with("content_") {
+                    // No verdict could be had: left for a person.
+                    crate::content::checks::gave_up(state, &row).await?;
+                }
                 am.status = Set("failed".into());
                 am.done_at = Set(Some(done));
                 counted("failed");

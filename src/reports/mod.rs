@@ -48,7 +48,11 @@ impl ReportsApi {
     /// with another body, `422 idempotency_key_reused`. The key is stored
     /// in the report's own transaction: a request that failed or never
     /// finished leaves the key free, and requests with one key at once
-    /// make one report, which every one of them gets.
+    /// make one report, which every one of them gets. With content
+    /// security on, the description goes through WeChat's msgSecCheck:
+    /// risky is `422 content_rejected` and nothing is stored; a doubt
+    /// flags the case for the dispatcher; WeChat unreachable, the report
+    /// is accepted and the text checked again later.
     #[oai(path = "/reports", method = "post", operation_id = "createReport")]
     async fn create(
         &self,
@@ -207,8 +211,11 @@ impl ReportsApi {
     ///
     /// Once, when its case is closed: 1–5 and an optional comment. A rating
     /// at or below the category's unsatisfied threshold (default 2) sends
-    /// the case back to verification. Not closed: `409 not_closed`; rated:
-    /// `409 already_rated`; someone else's: `404`.
+    /// the case back to verification; one above it earns the reporter the
+    /// "solved" points. Not closed: `409 not_closed`; rated: `409
+    /// already_rated`; someone else's: `404`. With content security on, a
+    /// comment WeChat finds risky is `422 content_rejected` and nothing is
+    /// stored; one it doubts is flagged for the dispatcher.
     #[oai(
         path = "/reports/:id/rating",
         method = "post",
@@ -240,4 +247,4 @@ crate::error_set!(ListReportErrors: 400, 401);
 crate::error_set!(NearbyErrors: 400, 401, 403, 422);
 crate::error_set!(FollowErrors: 400, 401, 403, 404, 409, 429);
 crate::error_set!(ReadReportErrors: 400, 401, 404);
-crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 413, 415, 429);
+crate::error_set!(RateErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429);

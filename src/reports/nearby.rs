@@ -99,6 +99,7 @@ pub async fn nearby(
             .all(&state.db),
         media::Entity::find()
             .filter(media::Column::CaseId.is_in(ids))
+            .filter(media::Column::BlockedAt.is_null())
             .order_by_asc(media::Column::Id)
             .all(&state.db),
     )?;

@@ -313,13 +313,24 @@ pub async fn create(
     origin: Origin<'_>,
 ) -> Result<ReportView, ReportError> {
     let c = check(state, r, &origin).await?;
+    // Integrators are not WeChat users: only citizens' text is checked.
+    let screened = match origin {
+        Origin::MiniProgram => {
+            let subject = crate::content::Subject::Description;
+            crate::content::checks::screen_text(state, caller.user_id, &c.description, subject)
+                .await
+                .map_err(crate::cases::error::CaseError::from)?
+        }
+        Origin::Open311(_) => None,
+    };
     let now = utc_now();
     // Two independent reads, on two pooled connections at once.
     let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
         Ok(state.case_numbers.next(&state.db, now).await?)
     })?;
     let id = Uuid::now_v7();
-    let t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
+    let mut t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
+    t.effects.extend(screened);
     let txn = state.db.begin().await?;
     if let Some(k) = key {
         let retention = chrono::Duration::seconds(

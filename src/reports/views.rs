@@ -84,6 +84,7 @@ pub async fn list_mine(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let photos = media::Entity::find()
         .filter(media::Column::CaseId.is_in(ids))
+        .filter(media::Column::BlockedAt.is_null())
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?;
@@ -148,6 +149,7 @@ pub async fn show(
             Ok::<_, ReportError>(
                 media::Entity::find()
                     .filter(media::Column::CaseId.eq(case.id))
+                    .filter(media::Column::BlockedAt.is_null())
                     .order_by_asc(media::Column::Id)
                     .all(db)
                     .await?,

@@ -166,3 +166,79 @@ pub async fn webhook(fail_first: u32) -> (String, Hook) {
     tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
     (format!("http://{addr}/hook"), h)
 }
+
+/// What the content-security stand-in received, and how it behaves.
+#[derive(Clone, Default)]
+pub struct Content {
+    /// Answer HTTP 503 to this many msg_sec_check calls first.
+    pub fail_next: Arc<Mutex<u32>>,
+    /// msg_sec_check bodies received.
+    pub texts: Arc<Mutex<Vec<Value>>>,
+    /// media_check_async bodies received (their trace ids are `trace-N`,
+    /// N counting from 1).
+    pub photos: Arc<Mutex<Vec<Value>>>,
+}
+
+#[derive(Deserialize)]
+struct TokenOnly {
+    access_token: String,
+}
+
+/// `msgSecCheck` v2: text with `RISKY` is risky (20001), with `REVIEW`
+/// review (10001), anything else passes.
+#[handler]
+fn msg_sec_check(q: Query<TokenOnly>, body: Json<Value>, c: Data<&Content>) -> poem::Response {
+    {
+        let mut f = c.0.fail_next.lock().unwrap();
+        if *f > 0 {
+            *f -= 1;
+            return poem::Response::builder()
+                .status(poem::http::StatusCode::SERVICE_UNAVAILABLE)
+                .body("down");
+        }
+    }
+    assert_eq!(q.0.access_token, "tok-1");
+    c.0.texts.lock().unwrap().push(body.0.clone());
+    let text = body["content"].as_str().unwrap_or_default();
+    let (suggest, label) = if text.contains("RISKY") {
+        ("risky", 20001)
+    } else if text.contains("REVIEW") {
+        ("review", 10001)
+    } else {
+        ("pass", 100)
+    };
+    let answer = json!({
+        "errcode": 0, "errmsg": "ok", "trace_id": "t-text",
+        "result": {"suggest": suggest, "label": label},
+        "detail": [{"strategy": "content_model", "errcode": 0, "suggest": suggest, "label": label}],
+    });
+    poem::Response::builder()
+        .content_type("application/json")
+        .body(answer.to_string())
+}
+
+#[handler]
+fn media_check_async(q: Query<TokenOnly>, body: Json<Value>, c: Data<&Content>) -> Json<Value> {
+    assert_eq!(q.0.access_token, "tok-1");
+    let mut p = c.0.photos.lock().unwrap();
+    p.push(body.0.clone());
+    Json(json!({"errcode": 0, "errmsg": "ok", "trace_id": format!("trace-{}", p.len())}))
+}
+
+/// The stand-in with the token and content-security endpoints.
+pub async fn wechat_content() -> (String, Content) {
+    let (c, m) = (Content::default(), Messages::default());
+    let acceptor = TcpListener::bind("127.0.0.1:0")
+        .into_acceptor()
+        .await
+        .unwrap();
+    let addr = acceptor.local_addr()[0].as_socket_addr().copied().unwrap();
+    let app = Route::new()
+        .at("/cgi-bin/stable_token", poem::post(stable_token))
+        .at("/wxa/msg_sec_check", poem::post(msg_sec_check))
+        .at("/wxa/media_check_async", poem::post(media_check_async))
+        .data(c.clone())
+        .data(m);
+    tokio::spawn(Server::new_with_acceptor(acceptor).run(app));
+    (format!("http://{addr}"), c)
+}

@@ -37,11 +37,12 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
             cases::Column::Id,
             cases::Column::CaseNo,
             cases::Column::Status,
+            cases::Column::CreatedAt,
         ])
-        .into_tuple::<(Uuid, String, String)>()
+        .into_tuple::<(Uuid, String, String, crate::core::Ts)>()
         .one(db)
         .await?;
-    let Some((id, case_no, status)) = row else {
+    let Some((id, case_no, status, created_at)) = row else {
         return Ok(None);
     };
     let status = stored::parse("case", id, "status", &status, CaseStatus::parse)?;
@@ -49,6 +50,7 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
         id,
         case_no,
         status,
+        created_at,
     }))
 }
 

@@ -2,7 +2,7 @@
 //! effects.
 
 use super::{
-    Command, Ctx, Effect, ExtensionRef, Guard, MAX_PHOTOS, Refusal, Transition,
+    Command, Ctx, Effect, ExtensionRef, Guard, MAX_PHOTOS, Points, Refusal, Transition,
     deadlines::{dispatch_into, start_clock},
     timers,
 };
@@ -26,11 +26,13 @@ pub(super) fn apply(
         Command::Accept => {
             t.event(ctx, "accept", (from, S::Accepted), note.clone(), true, None);
             t.notify_citizen(S::Accepted, note.clone());
+            t.effects.push(Effect::Points(Points::CaseAccepted));
             S::Accepted
         }
         Command::Reject => {
             t.event(ctx, "reject", (from, S::Rejected), note.clone(), true, None);
             t.notify_citizen(S::Rejected, note.clone());
+            t.effects.push(Effect::Points(Points::Reverse));
             S::Rejected
         }
         Command::MarkDuplicate { target } => {
@@ -60,6 +62,12 @@ pub(super) fn apply(
                 Some(data),
             );
             t.notify_citizen(S::Duplicate, Some(msg));
+            t.effects
+                .push(Effect::Points(if case.created_at < target.created_at {
+                    Points::FirstOfDuplicate
+                } else {
+                    Points::Reverse
+                }));
             S::Duplicate
         }
         Command::Dispatch { unit_code } => {
@@ -76,6 +84,7 @@ pub(super) fn apply(
             let mut before = from;
             if from == S::Submitted {
                 t.event(ctx, "accept", (from, S::Accepted), None, true, None);
+                t.effects.push(Effect::Points(Points::CaseAccepted));
                 before = S::Accepted;
             }
             let action = if matches!(from, S::Submitted | S::Accepted) {
@@ -108,6 +117,7 @@ pub(super) fn apply(
                 true,
                 None,
             );
+            t.effects.push(Effect::Points(Points::CaseAccepted));
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
             t.assign(&F::ALL);
             let data = json!({"unitCode": unit.code, "unitName": unit.name, "auto": true});
@@ -303,6 +313,9 @@ pub(super) fn apply(
             });
             let data = json!({"score": score, "reopenedForVerification": unsatisfied});
             t.event(ctx, "rate", (from, to), note.clone(), true, Some(data));
+            if !unsatisfied {
+                t.effects.push(Effect::Points(Points::Solved));
+            }
             to
         }
         Command::Tick => {

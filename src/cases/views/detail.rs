@@ -5,7 +5,8 @@
 //! once on pooled connections — photos, events, the names of the staff who
 //! acted, duplicate links, the linked cases, extensions, what an Open311
 //! integrator sent, the number of followers — so 9 statements in 2 round
-//! trips (8 in 1 after an action, which has the row already). The
+//! trips (8 in 1 after an action, which has the row already); with
+//! content security on, the case's open content flags besides. The
 //! category comes from the categories catalogue and the area from the areas
 //! snapshot.
 
@@ -69,6 +70,7 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
     let (photos, events, names, links, linked, extensions, open311, followers) = tokio::try_join!(
         media::Entity::find()
             .filter(media::Column::CaseId.eq(id))
+            .filter(media::Column::BlockedAt.is_null())
             .order_by_asc(media::Column::Id)
             .all(db),
         case_event::Entity::find()
@@ -140,7 +142,9 @@ pub async fn show(
         return Err(CaseError::not_found());
     }
     let cat = service::category(state, case.category_id)?;
-    let r = related(state, &case).await?;
+    let (r, content_flags) = tokio::try_join!(related(state, &case), async {
+        Ok::<_, CaseError>(crate::content::flags::of_case(state, case.id).await?)
+    })?;
     let ttl = state.config.media.url_ttl_secs;
     let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
     let (citizen_photos, after): (Vec<_>, Vec<_>) = r
@@ -281,6 +285,7 @@ pub async fn show(
         photos: citizen_photos.into_iter().map(photo).collect(),
         source: source::of(r.open311.as_ref(), integrator(&timeline)),
         followers: i64::try_from(r.followers).unwrap_or(i64::MAX),
+        content_flags,
         timeline,
         created_at: case.created_at,
         updated_at: case.updated_at,

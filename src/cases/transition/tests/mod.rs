@@ -154,6 +154,7 @@ pub(super) fn commands() -> Vec<(&'static str, Command, Who, Option<String>)> {
         id: id(101),
         case_no: "SSP-20261124-000002".into(),
         status: S::Dispatched,
+        created_at: chrono::DateTime::UNIX_EPOCH.fixed_offset(),
     };
     let ext = ExtensionRef {
         id: id(400),

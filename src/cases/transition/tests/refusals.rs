@@ -68,6 +68,7 @@ fn refusals_that_do_not_depend_on_the_status() {
         id: sub.id,
         case_no: sub.case_no.clone(),
         status: S::Submitted,
+        created_at: sub.created_at,
     };
     assert_eq!(
         run(&sub, &dup(Some(me)), &d, None, Some(3)),
@@ -77,6 +78,7 @@ fn refusals_that_do_not_depend_on_the_status() {
         id: id(5),
         case_no: "X".into(),
         status: S::Rejected,
+        created_at: sub.created_at,
     };
     assert_eq!(
         run(&sub, &dup(Some(rejected)), &d, None, Some(3)),

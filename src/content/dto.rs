@@ -1,0 +1,122 @@
+//! Shapes of the content-security endpoints.
+
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::{Enum, Object};
+use serde::Deserialize;
+use uuid::Uuid;
+
+/// What WeChat said, or that nobody knows yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Waiting for a verdict (WeChat unreachable, or a photo's verdict
+    /// not come yet).
+    Pending,
+    Pass,
+    /// WeChat is unsure: a person decides.
+    Review,
+    /// Breaks WeChat's rules; a risky photo is served to nobody.
+    Risky,
+    /// No verdict could be had (no openid, or retries spent): a person decides.
+    Unchecked,
+}
+
+/// What a check is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum CheckSubject {
+    /// The report's description.
+    Description,
+    /// The rating's comment.
+    Comment,
+    Photo,
+}
+
+/// A flag for the dispatcher: content WeChat doubted or could not judge.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct ContentFlag {
+    pub id: Uuid,
+    pub subject: CheckSubject,
+    pub status: CheckStatus,
+    /// WeChat's label (10001 ads, 20001 politics, 20002 porn, 20003 abuse …).
+    pub label: Option<i32>,
+    /// The label in words (广告, 时政, 色情, 辱骂 …).
+    pub label_text: String,
+    /// The case the content belongs to (none: a photo not yet in a report).
+    pub case_id: Option<Uuid>,
+    /// Its case number.
+    pub case_no: Option<String>,
+    /// The photo, for photo checks.
+    pub media_id: Option<Uuid>,
+    /// Whether the photo is blocked from every view.
+    pub blocked: bool,
+    /// When the content was checked first.
+    pub created_at: DateTime<FixedOffset>,
+    /// When WeChat's verdict came (or the checks gave up).
+    pub decided_at: Option<DateTime<FixedOffset>>,
+    /// When a person reviewed it; none while it is open.
+    pub reviewed_at: Option<DateTime<FixedOffset>>,
+    /// What the reviewer decided, and why.
+    pub review_note: Option<String>,
+}
+
+/// A person's decision on a flag.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct FlagReview {
+    /// What was decided and why (2–200 characters), for the audit log.
+    #[oai(validator(min_length = 2, max_length = 200))]
+    pub note: String,
+    /// Photos only: `true` blocks the photo from every view, `false` lets
+    /// it be seen again (WeChat was wrong); absent leaves it as it is.
+    pub block_photo: Option<bool>,
+}
+
+/// WeChat's verdict inside a push.
+#[derive(Debug, Object, Deserialize)]
+pub struct PushResult {
+    /// risky | pass | review
+    pub suggest: Option<String>,
+    /// WeChat's label.
+    pub label: Option<i64>,
+}
+
+/// A message push in JSON: an event (mediaCheckAsync's verdict is
+/// `wxa_media_check`) or, in safe mode, `{ToUserName, Encrypt}`.
+#[derive(Debug, Object, Deserialize)]
+pub struct PushMessage {
+    /// The mini-program's original id.
+    #[oai(rename = "ToUserName")]
+    #[serde(rename = "ToUserName")]
+    pub to_user_name: Option<String>,
+    /// Safe mode: the encrypted message.
+    #[oai(rename = "Encrypt")]
+    #[serde(rename = "Encrypt")]
+    pub encrypt: Option<String>,
+    /// `event` for events.
+    #[oai(rename = "MsgType")]
+    #[serde(rename = "MsgType")]
+    pub msg_type: Option<String>,
+    /// `wxa_media_check` for a photo's verdict.
+    #[oai(rename = "Event")]
+    #[serde(rename = "Event")]
+    pub event: Option<String>,
+    /// The mini-program's appid.
+    pub appid: Option<String>,
+    /// The trace id mediaCheckAsync returned.
+    pub trace_id: Option<String>,
+    /// 0 when WeChat could check the photo.
+    pub errcode: Option<i64>,
+    /// The verdict (version 2).
+    pub result: Option<PushResult>,
+}
+
+/// The signature WeChat puts on every push.
+#[derive(Debug)]
+pub struct Signed {
+    pub signature: String,
+    pub timestamp: String,
+    pub nonce: String,
+    pub msg_signature: Option<String>,
+}

@@ -1,0 +1,155 @@
+//! Shapes of the points endpoints.
+
+use chrono::{DateTime, FixedOffset};
+use poem_openapi::{Enum, Object};
+use uuid::Uuid;
+
+/// Why an entry was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum PointsReason {
+    /// The report became a case (立案), or was the first of a duplicate group.
+    CaseAccepted,
+    /// The reporter rated the fixed case as solved.
+    Solved,
+    /// The case was later rejected or merged into another: its points taken back.
+    CaseAcceptedReversed,
+    /// Points spent on a reward.
+    Redeem,
+}
+
+impl PointsReason {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "solved" => Self::Solved,
+            "case_accepted_reversed" => Self::CaseAcceptedReversed,
+            "redeem" => Self::Redeem,
+            _ => Self::CaseAccepted,
+        }
+    }
+
+    pub fn text(self) -> &'static str {
+        match self {
+            Self::CaseAccepted => "举报被立案",
+            Self::Solved => "评价为已解决",
+            Self::CaseAcceptedReversed => "立案积分撤回",
+            Self::Redeem => "兑换奖品",
+        }
+    }
+}
+
+/// One entry of the ledger.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PointsEntry {
+    pub id: Uuid,
+    /// Positive for awards, negative for reversals and redemptions.
+    pub points: i32,
+    pub reason: PointsReason,
+    /// The reason in words, for the mini-program.
+    pub why: String,
+    /// More detail: a cap reached, the first reporter of a duplicate
+    /// group, the reward redeemed.
+    pub note: Option<String>,
+    /// The case that earned (or lost) the points.
+    pub case_id: Option<Uuid>,
+    /// Its case number.
+    pub case_no: Option<String>,
+    /// The redemption that spent them.
+    pub redemption_id: Option<Uuid>,
+    /// When the entry was written.
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// The caller's points: balance and history, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MyPoints {
+    /// Points to spend now.
+    pub balance: i64,
+    /// The history, newest first.
+    pub entries: Vec<PointsEntry>,
+    /// Pass as `before` for older entries; none at the end.
+    pub next_cursor: Option<Uuid>,
+}
+
+/// A reward of the catalogue.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Reward {
+    pub id: Uuid,
+    /// What it is.
+    pub name: String,
+    /// More about it.
+    pub description: Option<String>,
+    /// Points one costs.
+    pub cost: i32,
+    /// How many are left.
+    pub stock: i32,
+    /// Offered to citizens.
+    pub active: bool,
+}
+
+/// A reward as an admin sets it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RewardInput {
+    /// 1–60 characters, unique.
+    #[oai(validator(min_length = 1, max_length = 60))]
+    pub name: String,
+    /// At most 500 characters.
+    #[oai(validator(max_length = 500))]
+    pub description: Option<String>,
+    /// Points one costs, 1–100000.
+    #[oai(validator(minimum(value = "1"), maximum(value = "100000")))]
+    pub cost: i32,
+    /// How many there are, 0–1000000.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub stock: i32,
+    /// Offered to citizens (default true).
+    #[oai(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Where a redemption stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum RedemptionStatus {
+    /// The code waits to be shown.
+    Issued,
+    /// Staff checked it off: the reward was handed over.
+    Used,
+}
+
+/// A redeemed reward and the code the citizen shows.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Redemption {
+    pub id: Uuid,
+    /// 10 characters, no look-alikes (0/O, 1/I/L).
+    pub code: String,
+    /// The reward redeemed.
+    pub reward_id: Uuid,
+    /// Its name.
+    pub reward_name: String,
+    /// Points it cost.
+    pub cost: i32,
+    pub status: RedemptionStatus,
+    /// When it was redeemed.
+    pub created_at: DateTime<FixedOffset>,
+    /// When staff checked the code off.
+    pub used_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A code to check off.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CheckOff {
+    /// The code the citizen shows (case and spaces do not matter).
+    #[oai(validator(min_length = 4, max_length = 32))]
+    pub code: String,
+}

@@ -1,0 +1,187 @@
+//! The ledger: awards from the case transaction (exactly once per case and
+//! reason, by the ledger's unique key), reversals as entries of their own,
+//! caps per day and month, the balance and the history.
+
+use super::rules::{self, PointsRules};
+use crate::{cases::transition::Points, core::Ts, core::time::shanghai};
+use anyhow::Context;
+use chrono::{Datelike, TimeZone};
+use entity::{points_entry as entry, user};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::OnConflict,
+};
+use uuid::Uuid;
+
+pub const CASE_ACCEPTED: &str = "case_accepted";
+pub const SOLVED: &str = "solved";
+pub const REVERSED: &str = "case_accepted_reversed";
+pub const REDEEM: &str = "redeem";
+
+/// Locks the citizen's account row until the transaction ends (PostgreSQL;
+/// SQLite has one writer anyway), so that two awards at once on two nodes
+/// see each other's points under the caps; returns whether it is a citizen.
+pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<bool> {
+    let mut q = user::Entity::find_by_id(user_id)
+        .select_only()
+        .column(user::Column::Role);
+    if db.get_database_backend() == DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    let role: Option<String> = q.into_tuple().one(db).await.context("lock citizen")?;
+    Ok(role.as_deref() == Some("citizen"))
+}
+
+/// The citizen's balance.
+pub async fn balance<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<i64> {
+    sum(db, user_id, None).await
+}
+
+/// Points earned (positive entries) since `since`, or everything's sum.
+async fn sum<C: ConnectionTrait>(db: &C, user_id: Uuid, since: Option<Ts>) -> anyhow::Result<i64> {
+    let mut q = entry::Entity::find()
+        .select_only()
+        .column_as(entry::Column::Points.sum(), "s")
+        .filter(entry::Column::UserId.eq(user_id));
+    if let Some(t) = since {
+        q = q
+            .filter(entry::Column::CreatedAt.gte(t))
+            .filter(entry::Column::Points.gt(0));
+    }
+    let s: Option<Option<i64>> = q.into_tuple().one(db).await.context("sum points")?;
+    Ok(s.flatten().unwrap_or(0))
+}
+
+/// Carries out a points effect of a case change, inside its transaction.
+pub async fn apply<C: ConnectionTrait>(
+    db: &C,
+    reporter: Uuid,
+    case_id: Uuid,
+    change: Points,
+    now: Ts,
+) -> anyhow::Result<()> {
+    let r = rules::load(db).await?;
+    if !r.enabled || !lock_citizen(db, reporter).await? {
+        return Ok(());
+    }
+    match change {
+        Points::CaseAccepted => award(db, &r, (reporter, case_id), CASE_ACCEPTED, None, now).await,
+        Points::FirstOfDuplicate if r.first_of_duplicate => {
+            let note = Some("重复举报中的首位举报人");
+            award(db, &r, (reporter, case_id), CASE_ACCEPTED, note, now).await
+        }
+        Points::FirstOfDuplicate | Points::Reverse => reverse(db, reporter, case_id, now).await,
+        Points::Solved => award(db, &r, (reporter, case_id), SOLVED, None, now).await,
+    }
+}
+
+/// Inserts an entry unless (citizen, case, reason) has one: once only.
+async fn insert<C: ConnectionTrait>(db: &C, e: entry::ActiveModel) -> anyhow::Result<()> {
+    entry::Entity::insert(e)
+        .on_conflict(
+            OnConflict::columns([
+                entry::Column::UserId,
+                entry::Column::CaseId,
+                entry::Column::Reason,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .context("write points entry")?;
+    Ok(())
+}
+
+async fn award<C: ConnectionTrait>(
+    db: &C,
+    r: &PointsRules,
+    (user_id, case_id): (Uuid, Uuid),
+    reason: &str,
+    note: Option<&str>,
+    now: Ts,
+) -> anyhow::Result<()> {
+    let amount = if reason == SOLVED {
+        r.solved_bonus
+    } else {
+        r.on_case
+    };
+    if amount <= 0 {
+        return Ok(());
+    }
+    let local = now.with_timezone(&shanghai());
+    let day = shanghai()
+        .with_ymd_and_hms(local.year(), local.month(), local.day(), 0, 0, 0)
+        .single()
+        .map(|t| t.fixed_offset());
+    let month = shanghai()
+        .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
+        .single()
+        .map(|t| t.fixed_offset());
+    let mut granted = i64::from(amount);
+    let mut capped = None;
+    for (cap, since, what) in [(r.daily_cap, day, "每日"), (r.monthly_cap, month, "每月")] {
+        if cap > 0 {
+            let left = (i64::from(cap) - sum(db, user_id, since).await?).max(0);
+            if left < granted {
+                granted = left;
+                capped = Some(format!("已达{what}上限 {cap} 分"));
+            }
+        }
+    }
+    let note = match (note, capped) {
+        (Some(n), Some(c)) => Some(format!("{n}；{c}")),
+        (n, c) => c.or(n.map(str::to_owned)),
+    };
+    insert(
+        db,
+        entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            case_id: Set(Some(case_id)),
+            reason: Set(reason.into()),
+            points: Set(i32::try_from(granted).unwrap_or(0)),
+            note: Set(note),
+            redemption_id: Set(None),
+            created_at: Set(now),
+        },
+    )
+    .await
+}
+
+/// Takes back what a case earned when it is rejected or merged into
+/// another: a new entry of the opposite sign, once.
+async fn reverse<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    case_id: Uuid,
+    now: Ts,
+) -> anyhow::Result<()> {
+    let earned: Option<i32> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Points)
+        .filter(entry::Column::UserId.eq(user_id))
+        .filter(entry::Column::CaseId.eq(case_id))
+        .filter(entry::Column::Reason.eq(CASE_ACCEPTED))
+        .into_tuple()
+        .one(db)
+        .await
+        .context("read award")?;
+    let Some(points) = earned.filter(|p| *p > 0) else {
+        return Ok(());
+    };
+    insert(
+        db,
+        entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            case_id: Set(Some(case_id)),
+            reason: Set(REVERSED.into()),
+            points: Set(-points),
+            note: Set(Some("案件被判为重复或不予受理，立案积分撤回".into())),
+            redemption_id: Set(None),
+            created_at: Set(now),
+        },
+    )
+    .await
+}

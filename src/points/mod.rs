@@ -1,0 +1,272 @@
+//! Points (积分), what keeps citizens reporting: awards written in the
+//! transaction of the case change that earns them (立案, a "solved"
+//! rating; the first reporter of a duplicate group), exactly once per
+//! case and reason; reversals as entries of their own; caps per day and
+//! month; a catalogue of rewards with stock, codes to show, and staff
+//! checking them off. Following a case (附议) earns nothing.
+
+pub mod dto;
+pub mod ledger;
+pub mod rewards;
+pub mod rules;
+
+use crate::{
+    api::Tag,
+    audit,
+    auth::BearerAuth,
+    core::{Actor, Role},
+    error::Res,
+    state::AppState,
+};
+use dto::{CheckOff, MyPoints, Redemption, Reward, RewardInput};
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Header, Path, Query},
+    payload::Json,
+};
+use rules::PointsRules;
+use uuid::Uuid;
+
+#[derive(ApiResponse)]
+pub enum Redeemed {
+    /// Redeemed: show the code to collect the reward (or, for a repeated
+    /// Idempotency-Key, the first request's redemption).
+    #[oai(status = 201)]
+    Created(
+        Json<Redemption>,
+        /// `true` when this answers a repeated Idempotency-Key.
+        #[oai(header = "Idempotent-Replayed")]
+        Option<String>,
+    ),
+}
+
+pub struct PointsApi;
+
+#[OpenApi(prefix_path = "/api/v1", tag = "Tag::Points")]
+impl PointsApi {
+    /// My points
+    ///
+    /// The balance and the history, newest first: each entry says why it
+    /// was given (立案, a "solved" rating, a reversal, a redemption) and for
+    /// which case. Citizens only.
+    #[oai(path = "/me/points", method = "get", operation_id = "myPoints")]
+    async fn mine(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// `nextCursor` of the previous page.
+        before: Query<Option<Uuid>>,
+        /// Entries per page, 1–100 (default 50).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u64>,
+    ) -> Res<Json<MyPoints>, CitizenErrors> {
+        Ok(Json(
+            rewards::history(&state, &auth.0, before.0, limit.0).await?,
+        ))
+    }
+
+    /// Rewards on offer
+    ///
+    /// The active rewards with their cost and stock, cheapest first.
+    #[oai(path = "/rewards", method = "get", operation_id = "listRewards")]
+    async fn rewards(
+        &self,
+        state: Data<&AppState>,
+        _auth: BearerAuth,
+    ) -> Res<Json<Vec<Reward>>, ReadErrors> {
+        Ok(Json(rewards::catalogue(&state, false).await?))
+    }
+
+    /// Redeem a reward
+    ///
+    /// Spends the reward's cost (an entry of its own), takes one from its
+    /// stock and issues a code to show, in one transaction. Too few
+    /// points: `409 insufficient_points`; none left: `409 out_of_stock`;
+    /// not offered: `404`. With an `Idempotency-Key`, a retry gets the
+    /// first redemption. Citizens only.
+    #[oai(
+        path = "/rewards/:id/redeem",
+        method = "post",
+        operation_id = "redeemReward"
+    )]
+    async fn redeem(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        /// A client-chosen key (1–128 visible ASCII characters) that makes retries safe.
+        #[oai(
+            name = "Idempotency-Key",
+            validator(min_length = 1, max_length = 128, pattern = "^[!-~]+$")
+        )]
+        idempotency_key: Header<Option<String>>,
+    ) -> Res<Redeemed, RedeemErrors> {
+        let (r, replayed) = rewards::redeem(&state, &auth.0, id.0, idempotency_key.0).await?;
+        Ok(Redeemed::Created(Json(r), replayed.then(|| "true".into())))
+    }
+
+    /// My redemptions
+    ///
+    /// The caller's codes, newest first, issued or used.
+    #[oai(
+        path = "/me/redemptions",
+        method = "get",
+        operation_id = "myRedemptions"
+    )]
+    async fn redemptions(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<Redemption>>, CitizenErrors> {
+        Ok(Json(rewards::mine(&state, &auth.0).await?))
+    }
+
+    /// Check a redemption code off
+    ///
+    /// Staff (and unit members at a service point) check the code a
+    /// citizen shows when they hand the reward over: once. Unknown code:
+    /// `404`; already used: `409 already_used`.
+    #[oai(
+        path = "/redemptions/check-off",
+        method = "post",
+        operation_id = "checkOffRedemption"
+    )]
+    async fn check_off(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<CheckOff>,
+    ) -> Res<Json<Redemption>, CheckOffErrors> {
+        Ok(Json(
+            rewards::check_off(&state, &auth.0, &body.0.code).await?,
+        ))
+    }
+
+    /// Points rules
+    ///
+    /// The rules in force (the defaults until an admin saves some). Admins only.
+    #[oai(
+        path = "/admin/points/rules",
+        method = "get",
+        operation_id = "getPointsRules",
+        tag = "Tag::Admin"
+    )]
+    async fn get_rules(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<PointsRules>, AdminReadErrors> {
+        auth.0.require(&[Role::Admin])?;
+        Ok(Json(rules::load(&state.db).await?))
+    }
+
+    /// Set the points rules
+    ///
+    /// Applies to awards from now on; what was awarded stays. Audited.
+    #[oai(
+        path = "/admin/points/rules",
+        method = "put",
+        operation_id = "setPointsRules",
+        tag = "Tag::Admin"
+    )]
+    async fn set_rules(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<PointsRules>,
+    ) -> Res<Json<PointsRules>, AdminWriteErrors> {
+        auth.0.require(&[Role::Admin])?;
+        let txn = sea_orm::TransactionTrait::begin(&state.db)
+            .await
+            .map_err(anyhow::Error::from)?;
+        rules::save(&txn, &body.0).await?;
+        let data = serde_json::to_value(&body.0).map_err(anyhow::Error::from)?;
+        audit::record(
+            &txn,
+            Actor::of(&auth.0),
+            "points.rules",
+            "settings",
+            None,
+            None,
+            Some(data),
+        )
+        .await?;
+        txn.commit().await.map_err(anyhow::Error::from)?;
+        Ok(Json(body.0))
+    }
+
+    /// Every reward
+    ///
+    /// Offered or not. Admins only.
+    #[oai(
+        path = "/admin/rewards",
+        method = "get",
+        operation_id = "adminListRewards",
+        tag = "Tag::Admin"
+    )]
+    async fn all_rewards(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<Reward>>, AdminReadErrors> {
+        auth.0.require(&[Role::Admin])?;
+        Ok(Json(rewards::catalogue(&state, true).await?))
+    }
+
+    /// Add a reward
+    ///
+    /// A name another reward has: `409 name_taken`. Audited.
+    #[oai(
+        path = "/admin/rewards",
+        method = "post",
+        operation_id = "createReward",
+        tag = "Tag::Admin"
+    )]
+    async fn create_reward(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<RewardInput>,
+    ) -> Res<Json<Reward>, AdminWriteErrors> {
+        auth.0.require(&[Role::Admin])?;
+        Ok(Json(rewards::save(&state, &auth.0, None, body.0).await?))
+    }
+
+    /// Change a reward
+    ///
+    /// Its name, cost, stock, or whether it is offered. Audited.
+    #[oai(
+        path = "/admin/rewards/:id",
+        method = "put",
+        operation_id = "updateReward",
+        tag = "Tag::Admin"
+    )]
+    async fn update_reward(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<RewardInput>,
+    ) -> Res<Json<Reward>, AdminUpdateErrors> {
+        auth.0.require(&[Role::Admin])?;
+        Ok(Json(
+            rewards::save(&state, &auth.0, Some(id.0), body.0).await?,
+        ))
+    }
+}
+
+fn default_limit() -> u64 {
+    50
+}
+
+crate::error_set!(CitizenErrors: 400, 401, 403);
+crate::error_set!(ReadErrors: 401);
+crate::error_set!(RedeemErrors: 400, 401, 403, 404, 409);
+crate::error_set!(CheckOffErrors: 400, 401, 403, 404, 409, 413, 415);
+crate::error_set!(AdminReadErrors: 401, 403);
+crate::error_set!(AdminWriteErrors: 400, 401, 403, 409, 413, 415);
+crate::error_set!(AdminUpdateErrors: 400, 401, 403, 404, 409, 413, 415);

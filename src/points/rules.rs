@@ -1,0 +1,60 @@
+//! The points rules an admin sets (kept in `settings`, read in the
+//! transaction of each award, so every node applies the current ones).
+
+use poem_openapi::Object;
+use serde::{Deserialize, Serialize};
+
+const KEY: &str = "points:rules";
+
+/// How citizens earn points (积分).
+#[derive(Debug, Clone, PartialEq, Object, Serialize, Deserialize)]
+#[oai(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
+pub struct PointsRules {
+    /// Award points at all.
+    pub enabled: bool,
+    /// Points when a report becomes a case (立案: accepted, or dispatched
+    /// at once). Rejected and duplicate reports earn nothing, and lose
+    /// what they earned (an entry of its own).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub on_case: i32,
+    /// The first reporter of a duplicate group (武汉's rule) keeps, or
+    /// gets, the points of a case when a later report is the one that
+    /// carries on.
+    pub first_of_duplicate: bool,
+    /// Extra points when the reporter rates the fixed case as solved
+    /// (above the category's unsatisfied threshold).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub solved_bonus: i32,
+    /// Most points a citizen earns in a day (China time); 0: no cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "100000")))]
+    pub daily_cap: i32,
+    /// Most points a citizen earns in a calendar month; 0: no cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub monthly_cap: i32,
+}
+
+impl Default for PointsRules {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            on_case: 5,
+            first_of_duplicate: true,
+            solved_bonus: 2,
+            daily_cap: 20,
+            monthly_cap: 200,
+        }
+    }
+}
+
+/// The rules in force (the defaults until an admin saves some).
+pub async fn load<C: sea_orm::ConnectionTrait>(db: &C) -> anyhow::Result<PointsRules> {
+    Ok(match crate::infra::settings::get(db, KEY).await? {
+        Some(v) => serde_json::from_str(&v).unwrap_or_default(),
+        None => PointsRules::default(),
+    })
+}
+
+pub async fn save<C: sea_orm::ConnectionTrait>(db: &C, r: &PointsRules) -> anyhow::Result<()> {
+    crate::infra::settings::put(db, KEY, &serde_json::to_string(r)?).await
+}

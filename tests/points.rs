@@ -1,0 +1,302 @@
+//! Points (积分): awards by the rules an admin sets, once per case and
+//! reason (two nodes, retries), reversals as entries of their own, caps;
+//! rewards with stock, codes, and staff checking them off.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{ADMIN, DISPATCHER, TestApp, UNIT_PASSWORD, expect_error, jpeg, spawn_app};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::{Value, json};
+
+const LAT: f64 = 40.79;
+const LNG: f64 = 111.70;
+
+async fn points(app: &TestApp, citizen: &str) -> Value {
+    let r = app.get("/api/v1/me/points", Some(citizen)).await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+async fn set_rules(app: &TestApp, admin: &str, daily_cap: i32) {
+    let rules = json!({
+        "enabled": true, "onCase": 5, "firstOfDuplicate": true,
+        "solvedBonus": 2, "dailyCap": daily_cap, "monthlyCap": 200,
+    });
+    let r = app
+        .http
+        .put(app.url("/api/v1/admin/points/rules"))
+        .bearer_auth(admin)
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// Entries of the ledger for a case and reason, read from the database.
+async fn entries(app: &TestApp, case_id: &str, reason: &str) -> u64 {
+    entity::points_entry::Entity::find()
+        .filter(entity::points_entry::Column::CaseId.eq(uuid::Uuid::parse_str(case_id).unwrap()))
+        .filter(entity::points_entry::Column::Reason.eq(reason))
+        .count(&app.state.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_case_earns_its_points_once_and_caps_hold() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    set_rules(&app, &admin, 12).await;
+    let citizen = app.citizen("points-a").await;
+
+    // Act: three automatically dispatched reports (立案 at once).
+    let first = app.submit(&citizen, "0201", LAT, LNG).await;
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["balance"], 5);
+    assert_eq!(mine["entries"][0]["reason"], "case_accepted");
+    assert_eq!(mine["entries"][0]["caseNo"], first["caseNo"]);
+    assert_eq!(mine["entries"][0]["why"], "举报被立案");
+    app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
+    app.submit(&citizen, "0201", LAT + 0.02, LNG).await;
+
+    // Assert: the daily cap of 12 cut the third to 2, and says so.
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["balance"], 12);
+    assert_eq!(mine["entries"][0]["points"], 2);
+    assert!(
+        mine["entries"][0]["note"]
+            .as_str()
+            .unwrap()
+            .contains("上限"),
+        "{mine}"
+    );
+
+    // A rejected report earns nothing.
+    let other = app.citizen("points-b").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let manual = app.submit(&other, "0301", LAT, LNG).await;
+    let id = manual["id"].as_str().unwrap();
+    app.act_ok(&disp, id, "reject", json!({"note": "不在受理范围"}))
+        .await;
+    assert_eq!(points(&app, &other).await["balance"], 0);
+    assert!(
+        points(&app, &other).await["entries"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn duplicates_lose_their_points_except_the_first_reporter_of_the_group() {
+    // Arrange
+    let app = spawn_app().await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let (first, later) = (
+        app.citizen("dup-first").await,
+        app.citizen("dup-later").await,
+    );
+    let x = app.submit(&first, "0301", LAT, LNG).await;
+    let y = app.submit(&later, "0301", LAT, LNG).await;
+    let (x, y) = (x["id"].as_str().unwrap(), y["id"].as_str().unwrap());
+    app.act_ok(&disp, y, "accept", json!({})).await;
+    assert_eq!(points(&app, &later).await["balance"], 5);
+
+    // Act: the earlier report is merged into the later one.
+    app.act_ok(&disp, x, "mark-duplicate", json!({"duplicateOf": y}))
+        .await;
+
+    // Assert: its reporter was first, and is rewarded.
+    let f = points(&app, &first).await;
+    assert_eq!(f["balance"], 5);
+    assert!(f["entries"][0]["note"].as_str().unwrap().contains("首位"));
+
+    // Act: a third, later report is accepted, then merged.
+    let third = app.citizen("dup-third").await;
+    let z = app.submit(&third, "0301", LAT, LNG).await;
+    let z = z["id"].as_str().unwrap();
+    app.act_ok(&disp, z, "accept", json!({})).await;
+    assert_eq!(points(&app, &third).await["balance"], 5);
+    app.act_ok(&disp, z, "mark-duplicate", json!({"duplicateOf": y}))
+        .await;
+
+    // Assert: taken back by an entry of its own; the award stays.
+    let t = points(&app, &third).await;
+    assert_eq!(t["balance"], 0);
+    let reasons: Vec<&str> = t["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["case_accepted_reversed", "case_accepted"]);
+    assert_eq!(t["entries"][0]["points"], -5);
+}
+
+#[tokio::test]
+async fn a_solved_rating_earns_the_bonus_once_even_across_two_nodes() {
+    // Arrange: two nodes on one database.
+    let tmp = tempfile::tempdir().unwrap();
+    let c = common::test_config(tmp.path()).await;
+    let (tmp_b, c_b) = (tempfile::tempdir().unwrap(), c.clone());
+    let a = common::start(c, tmp).await;
+    let b = common::start(c_b, tmp_b).await;
+    let citizen = a.citizen("solved").await;
+    let disp = a.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let unit = a.staff("sh-cgj", UNIT_PASSWORD).await;
+    let manual = a.submit(&citizen, "0301", LAT, LNG).await;
+    let id = manual["id"].as_str().unwrap();
+
+    // Act: the same accept on both nodes at once.
+    let body = json!({"expectedVersion": 1});
+    let (ra, rb) = tokio::join!(
+        a.act(&disp, id, "accept", body.clone()),
+        b.act(&disp, id, "accept", body)
+    );
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(entries(&a, id, "case_accepted").await, 1);
+
+    // The case goes round the loop and is rated "solved", twice.
+    a.act_ok(&disp, id, "dispatch", json!({})).await;
+    a.act_ok(&unit, id, "claim", json!({})).await;
+    let after = a.photo(&unit, jpeg(80, 60, 11)).await;
+    a.act_ok(
+        &unit,
+        id,
+        "resolve",
+        json!({"note": "已清理", "mediaIds": [after]}),
+    )
+    .await;
+    a.act_ok(&disp, id, "verify", json!({"outcome": "close"}))
+        .await;
+    let path = format!("/api/v1/reports/{id}/rating");
+    let rate = json!({"score": 5});
+    let (ra, rb) = tokio::join!(
+        a.post_json(&path, Some(&citizen), &rate),
+        b.post_json(&path, Some(&citizen), &rate)
+    );
+    let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 409]);
+
+    // Assert
+    assert_eq!(entries(&a, id, "solved").await, 1);
+    let mine = points(&b, &citizen).await;
+    assert_eq!(mine["balance"], 7);
+    assert_eq!(mine["entries"][0]["reason"], "solved");
+}
+
+#[tokio::test]
+async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let helmet = json!({"name": "头盔", "description": "电动车头盔", "cost": 5, "stock": 1});
+    let r = app
+        .post_json("/api/v1/admin/rewards", Some(&admin), &helmet)
+        .await;
+    assert_eq!(r.status(), 200);
+    let reward: Value = r.json().await.unwrap();
+    let again = app
+        .post_json("/api/v1/admin/rewards", Some(&admin), &helmet)
+        .await;
+    expect_error(again, 409, "name_taken").await;
+    let citizen = app.citizen("redeemer").await;
+    let redeem = format!("/api/v1/rewards/{}/redeem", reward["id"].as_str().unwrap());
+    let send = |token: String, key: &'static str| {
+        app.http
+            .post(app.url(&redeem))
+            .bearer_auth(token)
+            .header("Idempotency-Key", key)
+            .send()
+    };
+
+    // Act + Assert: too few points.
+    expect_error(
+        send(citizen.clone(), "k0").await.unwrap(),
+        409,
+        "insufficient_points",
+    )
+    .await;
+    app.submit(&citizen, "0201", LAT, LNG).await;
+    let r = send(citizen.clone(), "k1").await.unwrap();
+    assert_eq!(r.status(), 201);
+    let got: Value = r.json().await.unwrap();
+    let code = got["code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 10);
+    assert_eq!(got["status"], "issued");
+
+    // A retry with the key is the same redemption; the points went once.
+    let r = send(citizen.clone(), "k1").await.unwrap();
+    assert_eq!(r.headers()["idempotent-replayed"], "true");
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], code.as_str());
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["balance"], 0);
+    assert_eq!(mine["entries"][0]["reason"], "redeem");
+    assert_eq!(mine["entries"][0]["points"], -5);
+
+    // Out of stock for the next citizen.
+    let other = app.citizen("too-late").await;
+    app.submit(&other, "0201", LAT, LNG).await;
+    expect_error(
+        send(other.clone(), "k2").await.unwrap(),
+        409,
+        "out_of_stock",
+    )
+    .await;
+    let offered: Value = app
+        .get("/api/v1/rewards", Some(&other))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(offered[0]["stock"], 0);
+
+    // Staff check the code off, once; a citizen may not.
+    expect_error(check(&app, &citizen, &code).await, 403, "forbidden").await;
+    let spaced = format!("{} {}", &code[..5], &code[5..]).to_lowercase();
+    let r = check(&app, &disp, &spaced).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap()["status"], "used");
+    expect_error(check(&app, &disp, &code).await, 409, "already_used").await;
+    expect_error(check(&app, &disp, "ZZZZZZZZZZ").await, 404, "not_found").await;
+    let mine: Value = app
+        .get("/api/v1/me/redemptions", Some(&citizen))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine[0]["status"], "used");
+    assert_eq!(mine[0]["rewardName"], "头盔");
+}
+
+async fn check(app: &TestApp, token: &str, code: &str) -> reqwest::Response {
+    let body = json!({ "code": code });
+    app.post_json("/api/v1/redemptions/check-off", Some(token), &body)
+        .await
+}
+
+#[tokio::test]
+async fn following_a_case_earns_nothing() {
+    let app = spawn_app().await;
+    let (reporter, follower) = (
+        app.citizen("f-reporter").await,
+        app.citizen("f-follower").await,
+    );
+    let case = app.submit(&reporter, "0201", LAT, LNG).await;
+    let path = format!("/api/v1/reports/{}/follow", case["id"].as_str().unwrap());
+    assert_eq!(
+        app.post_json(&path, Some(&follower), &json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(points(&app, &reporter).await["balance"], 5);
+    assert_eq!(points(&app, &follower).await["balance"], 0);
+}
