@@ -225,7 +225,9 @@ pub async fn commit(
                 audit::record(&txn, actor, action, "case", id, note.as_deref(), None).await?;
             }
             Effect::Points(p) => {
-                crate::points::ledger::apply(&txn, case.reporter_id, case.id, *p, now).await?;
+                let rules = state.points_rules.get(&txn).await?;
+                let whom = (case.reporter_id, case.id);
+                crate::points::ledger::apply(&txn, &rules, whom, *p, now).await?;
             }
             Effect::ContentCheck {
                 subject,

@@ -2,14 +2,14 @@
 //! reason, by the ledger's unique key), reversals as entries of their own,
 //! caps per day and month, the balance and the history.
 
-use super::rules::{self, PointsRules};
+use super::rules::PointsRules;
 use crate::{cases::transition::Points, core::Ts, core::time::shanghai};
 use anyhow::Context;
 use chrono::{Datelike, TimeZone};
 use entity::{points_entry as entry, user};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
-    sea_query::OnConflict,
+    sea_query::{Expr, OnConflict},
 };
 use uuid::Uuid;
 
@@ -34,44 +34,63 @@ pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::
 
 /// The citizen's balance.
 pub async fn balance<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<i64> {
-    sum(db, user_id, None).await
-}
-
-/// Points earned (positive entries) since `since`, or everything's sum.
-async fn sum<C: ConnectionTrait>(db: &C, user_id: Uuid, since: Option<Ts>) -> anyhow::Result<i64> {
-    let mut q = entry::Entity::find()
+    let s: Option<Option<i64>> = entry::Entity::find()
         .select_only()
         .column_as(entry::Column::Points.sum(), "s")
-        .filter(entry::Column::UserId.eq(user_id));
-    if let Some(t) = since {
-        q = q
-            .filter(entry::Column::CreatedAt.gte(t))
-            .filter(entry::Column::Points.gt(0));
-    }
-    let s: Option<Option<i64>> = q.into_tuple().one(db).await.context("sum points")?;
+        .filter(entry::Column::UserId.eq(user_id))
+        .into_tuple()
+        .one(db)
+        .await
+        .context("sum points")?;
     Ok(s.flatten().unwrap_or(0))
 }
 
-/// Carries out a points effect of a case change, inside its transaction.
+/// Points earned (positive entries) since `day` and since `month`, in one
+/// statement (`month` ≤ `day`).
+async fn earned<C: ConnectionTrait>(
+    db: &C,
+    user_id: Uuid,
+    (day, month): (Ts, Ts),
+) -> anyhow::Result<(i64, i64)> {
+    let today = Expr::cust_with_values(
+        "SUM(CASE WHEN created_at >= ? THEN points ELSE 0 END)",
+        [sea_orm::Value::from(day)],
+    );
+    let row: Option<(Option<i64>, Option<i64>)> = entry::Entity::find()
+        .select_only()
+        .column_as(today, "d")
+        .column_as(entry::Column::Points.sum(), "m")
+        .filter(entry::Column::UserId.eq(user_id))
+        .filter(entry::Column::Points.gt(0))
+        .filter(entry::Column::CreatedAt.gte(month))
+        .into_tuple()
+        .one(db)
+        .await
+        .context("sum earned points")?;
+    let (d, m) = row.unwrap_or_default();
+    Ok((d.unwrap_or(0), m.unwrap_or(0)))
+}
+
+/// Carries out a points effect of a case change, inside its transaction,
+/// under the rules in force `r`.
 pub async fn apply<C: ConnectionTrait>(
     db: &C,
-    reporter: Uuid,
-    case_id: Uuid,
+    r: &PointsRules,
+    (reporter, case_id): (Uuid, Uuid),
     change: Points,
     now: Ts,
 ) -> anyhow::Result<()> {
-    let r = rules::load(db).await?;
     if !r.enabled || !lock_citizen(db, reporter).await? {
         return Ok(());
     }
     match change {
-        Points::CaseAccepted => award(db, &r, (reporter, case_id), CASE_ACCEPTED, None, now).await,
+        Points::CaseAccepted => award(db, r, (reporter, case_id), CASE_ACCEPTED, None, now).await,
         Points::FirstOfDuplicate if r.first_of_duplicate => {
             let note = Some("重复举报中的首位举报人");
-            award(db, &r, (reporter, case_id), CASE_ACCEPTED, note, now).await
+            award(db, r, (reporter, case_id), CASE_ACCEPTED, note, now).await
         }
         Points::FirstOfDuplicate | Points::Reverse => reverse(db, reporter, case_id, now).await,
-        Points::Solved => award(db, &r, (reporter, case_id), SOLVED, None, now).await,
+        Points::Solved => award(db, r, (reporter, case_id), SOLVED, None, now).await,
     }
 }
 
@@ -110,20 +129,23 @@ async fn award<C: ConnectionTrait>(
         return Ok(());
     }
     let local = now.with_timezone(&shanghai());
-    let day = shanghai()
-        .with_ymd_and_hms(local.year(), local.month(), local.day(), 0, 0, 0)
-        .single()
-        .map(|t| t.fixed_offset());
-    let month = shanghai()
-        .with_ymd_and_hms(local.year(), local.month(), 1, 0, 0, 0)
-        .single()
-        .map(|t| t.fixed_offset());
+    let midnight = |d: u32| {
+        shanghai()
+            .with_ymd_and_hms(local.year(), local.month(), d, 0, 0, 0)
+            .single()
+            .map_or(now, |t| t.fixed_offset())
+    };
+    let (day, month) = (midnight(local.day()), midnight(1));
     let mut granted = i64::from(amount);
     let mut capped = None;
-    for (cap, since, what) in [(r.daily_cap, day, "每日"), (r.monthly_cap, month, "每月")] {
-        if cap > 0 {
-            let left = (i64::from(cap) - sum(db, user_id, since).await?).max(0);
-            if left < granted {
+    if r.daily_cap > 0 || r.monthly_cap > 0 {
+        let (today, this_month) = earned(db, user_id, (day, month)).await?;
+        for (cap, so_far, what) in [
+            (r.daily_cap, today, "每日"),
+            (r.monthly_cap, this_month, "每月"),
+        ] {
+            let left = (i64::from(cap) - so_far).max(0);
+            if cap > 0 && left < granted {
                 granted = left;
                 capped = Some(format!("已达{what}上限 {cap} 分"));
             }

@@ -196,6 +196,7 @@ impl PointsApi {
         )
         .await?;
         txn.commit().await.map_err(anyhow::Error::from)?;
+        state.points_rules.forget();
         Ok(Json(body.0))
     }
 

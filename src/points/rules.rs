@@ -58,3 +58,37 @@ pub async fn load<C: sea_orm::ConnectionTrait>(db: &C) -> anyhow::Result<PointsR
 pub async fn save<C: sea_orm::ConnectionTrait>(db: &C, r: &PointsRules) -> anyhow::Result<()> {
     crate::infra::settings::put(db, KEY, &serde_json::to_string(r)?).await
 }
+
+/// The rules as a node applies them: read again at most every 5 s, so an
+/// award costs no read of them (a change applies at once on the node that
+/// made it, within 5 s on the others).
+#[derive(Clone)]
+pub struct RulesCache(moka::sync::Cache<(), PointsRules>);
+
+impl Default for RulesCache {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(1)
+                .time_to_live(std::time::Duration::from_secs(5))
+                .build(),
+        )
+    }
+}
+
+impl RulesCache {
+    /// The rules in force, read through `db` when the cache has none.
+    pub async fn get<C: sea_orm::ConnectionTrait>(&self, db: &C) -> anyhow::Result<PointsRules> {
+        if let Some(r) = self.0.get(&()) {
+            return Ok(r);
+        }
+        let r = load(db).await?;
+        self.0.insert((), r.clone());
+        Ok(r)
+    }
+
+    /// Forgets the rules (this node just changed them).
+    pub fn forget(&self) {
+        self.0.invalidate(&());
+    }
+}
