@@ -34,7 +34,7 @@ pub enum CheckSubject {
 
 /// A flag for the dispatcher: content WeChat doubted or could not judge.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct ContentFlag {
     pub id: Uuid,
     pub subject: CheckSubject,
@@ -65,8 +65,9 @@ pub struct ContentFlag {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct FlagReview {
-    /// What was decided and why (2–200 characters), for the audit log.
-    #[oai(validator(min_length = 2, max_length = 200))]
+    /// What was decided and why (2–200 characters, not only spaces), for
+    /// the audit log.
+    #[oai(validator(min_length = 2, max_length = 200, pattern = "\\S"))]
     pub note: String,
     /// Photos only: `true` blocks the photo from every view, `false` lets
     /// it be seen again (WeChat was wrong); absent leaves it as it is.

@@ -151,7 +151,7 @@ pub async fn review(
 ) -> Result<ContentFlag, ApiError> {
     caller.require(STAFF)?;
     let note = r.note.trim().to_owned();
-    if note.chars().count() < 2 {
+    if note.is_empty() {
         return Err(ApiError::bad_request(
             "note_required",
             "say what was decided (2–200 characters)",

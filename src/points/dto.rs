@@ -40,7 +40,7 @@ impl PointsReason {
 
 /// One entry of the ledger.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct PointsEntry {
     pub id: Uuid,
     /// Positive for awards, negative for reversals and redemptions.
@@ -63,7 +63,7 @@ pub struct PointsEntry {
 
 /// The caller's points: balance and history, newest first.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MyPoints {
     /// Points to spend now.
     pub balance: i64,
@@ -75,7 +75,7 @@ pub struct MyPoints {
 
 /// A reward of the catalogue.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct Reward {
     pub id: Uuid,
     /// What it is.
@@ -127,7 +127,7 @@ pub enum RedemptionStatus {
 
 /// A redeemed reward and the code the citizen shows.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct Redemption {
     pub id: Uuid,
     /// 10 characters, no look-alikes (0/O, 1/I/L).
