@@ -112,12 +112,3 @@ pub struct PushMessage {
     /// The verdict (version 2).
     pub result: Option<PushResult>,
 }
-
-/// The signature WeChat puts on every push.
-#[derive(Debug)]
-pub struct Signed {
-    pub signature: String,
-    pub timestamp: String,
-    pub nonce: String,
-    pub msg_signature: Option<String>,
-}

@@ -88,6 +88,7 @@ impl ContentApi {
         method = "post",
         operation_id = "wechatPush"
     )]
+    #[allow(clippy::too_many_arguments)] // one per query parameter WeChat sends
     async fn push(
         &self,
         state: Data<&AppState>,
