@@ -227,6 +227,7 @@ async fn the_loop_in_a_real_browser() {
         return;
     }
     let app = spawn_app().await;
+    let (flagged, code) = review_fixtures(&app).await;
     let root = env!("CARGO_MANIFEST_DIR");
     let shots = format!("{root}/target/console-e2e");
     let _ = std::fs::remove_dir_all(&shots);
@@ -236,6 +237,8 @@ async fn the_loop_in_a_real_browser() {
         .env("BASE_URL", &app.base)
         .env("CHROMIUM", &chromium)
         .env("SCREENSHOTS", &shots)
+        .env("FLAGGED_CASE_NO", &flagged)
+        .env("REDEEM_CODE", &code)
         .env("PHOTO", format!("{root}/tests/fixtures/street-4mp.jpg"))
         .env(
             "AFTER_PHOTO",
@@ -254,4 +257,57 @@ async fn the_loop_in_a_real_browser() {
         })
         .count();
     assert!(pngs >= 12, "{pngs} screenshots");
+}
+
+/// For the review page: a report whose description content security
+/// doubted (its check row, as the checks would write it), and a citizen's
+/// redemption code. Returns the case number and the code.
+async fn review_fixtures(app: &TestApp) -> (String, String) {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let citizen = app.citizen("e2e-points").await;
+    let flagged = app.submit(&citizen, "0201", 40.7905, 111.7008).await;
+    let now = chrono::Utc::now().fixed_offset();
+    let id = flagged["id"].as_str().unwrap().parse().unwrap();
+    entity::content_check::Entity::insert(entity::content_check::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        subject: Set("description".into()),
+        case_id: Set(Some(id)),
+        media_id: Set(None),
+        openid: Set(None),
+        status: Set("review".into()),
+        label: Set(Some(10001)),
+        trace_id: Set(None),
+        sends: Set(0),
+        sent_at: Set(None),
+        created_at: Set(now),
+        decided_at: Set(Some(now)),
+        reviewed_at: Set(None),
+        reviewed_by: Set(None),
+        review_note: Set(None),
+    })
+    .exec(&app.state.db)
+    .await
+    .unwrap();
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let bag = json!({"name": "环保袋", "cost": 5, "stock": 10});
+    let reward: Value = app
+        .post_json("/api/v1/admin/rewards", Some(&admin), &bag)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let redeem = format!("/api/v1/rewards/{}/redeem", reward["id"].as_str().unwrap());
+    let r = app
+        .http
+        .post(app.url(&redeem))
+        .bearer_auth(&citizen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "the citizen earned the points of a case");
+    let code = r.json::<Value>().await.unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (flagged["caseNo"].as_str().unwrap().to_owned(), code)
 }

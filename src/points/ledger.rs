@@ -9,7 +9,7 @@ use chrono::{Datelike, TimeZone};
 use entity::{points_entry as entry, user};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
-    sea_query::{Expr, OnConflict},
+    sea_query::{CaseStatement, Expr, Func, LockType, OnConflict},
 };
 use uuid::Uuid;
 
@@ -26,7 +26,11 @@ pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::
         .select_only()
         .column(user::Column::Role);
     if db.get_database_backend() == DbBackend::Postgres {
-        q = q.lock_exclusive();
+        // NO KEY UPDATE: the case rows this transaction inserted hold a KEY
+        // SHARE lock on the same account (their foreign key), and so do the
+        // other submissions of this citizen waiting on a photo row we hold;
+        // FOR UPDATE would deadlock with them.
+        q = q.lock(LockType::NoKeyUpdate);
     }
     let role: Option<String> = q.into_tuple().one(db).await.context("lock citizen")?;
     Ok(role.as_deref() == Some("citizen"))
@@ -52,10 +56,14 @@ async fn earned<C: ConnectionTrait>(
     user_id: Uuid,
     (day, month): (Ts, Ts),
 ) -> anyhow::Result<(i64, i64)> {
-    let today = Expr::cust_with_values(
-        "SUM(CASE WHEN created_at >= ? THEN points ELSE 0 END)",
-        [sea_orm::Value::from(day)],
-    );
+    let today = Expr::from(Func::sum(
+        CaseStatement::new()
+            .case(
+                entry::Column::CreatedAt.gte(day),
+                Expr::col(entry::Column::Points),
+            )
+            .finally(0),
+    ));
     let row: Option<(Option<i64>, Option<i64>)> = entry::Entity::find()
         .select_only()
         .column_as(today, "d")

@@ -2,8 +2,9 @@
 // playwright-core): a dispatcher watches a case submitted through the API
 // appear on the map, opens and dispatches it; the unit claims it and
 // resolves it with an after-photo uploaded through the page; the
-// dispatcher closes it; the indicators page counts it. A screenshot of
-// each page goes to $SCREENSHOTS.
+// dispatcher closes it; the indicators page counts it; a content flag is
+// reviewed and a redemption code checked off. A screenshot of each page
+// goes to $SCREENSHOTS.
 //
 // Run by tests/console.rs against an app it started:
 //   BASE_URL=http://127.0.0.1:PORT CHROMIUM=/usr/bin/chromium PHOTO=a.jpg AFTER_PHOTO=b.png node e2e/console.mjs
@@ -182,6 +183,25 @@ try {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px on a tablet`)
   await shot(page, 'tablet-map')
+  // 9. Review and check-off: the dispatcher closes a content flag, and
+  // checks a citizen's redemption code off, once.
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await page.goto(`${base}/console/#/review`)
+  const flagRow = page.getByTestId('flags').getByRole('row').filter({ hasText: process.env.FLAGGED_CASE_NO })
+  await flagRow.waitFor()
+  await shot(page, 'review-flags')
+  await flagRow.getByRole('button', { name: '处理' }).click()
+  await page.getByLabel('审核意见').fill('已核实，描述无违规内容')
+  await page.getByRole('button', { name: '确认' }).click()
+  await page.getByTestId('no-flags').waitFor()
+  const code = process.env.REDEEM_CODE
+  await page.getByTestId('redeem-code').fill(code.toLowerCase())
+  await page.getByRole('button', { name: '核销' }).click()
+  await page.getByTestId('checked-off').filter({ hasText: '环保袋' }).waitFor()
+  await shot(page, 'redemption-checked-off')
+  await page.getByTestId('redeem-code').fill(code)
+  await page.getByRole('button', { name: '核销' }).click()
+  await page.getByRole('alert').filter({ hasText: '不能重复核销' }).waitFor()
   console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)
 } catch (e) {
   await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {})

@@ -112,3 +112,13 @@ export function pct(r) {
 export function chinaDate(d = new Date()) {
   return new Date(d.getTime() + 8 * 3600e3).toISOString().slice(0, 10)
 }
+
+// Content security (内容安全).
+export const CHECK_SUBJECT = { description: '问题描述', comment: '评价内容', photo: '照片' }
+export const CHECK_STATUS = {
+  pending: '待检测',
+  pass: '正常',
+  review: '疑似违规',
+  risky: '违规',
+  unchecked: '未能检测',
+}
