@@ -446,6 +446,8 @@ async fn in_safe_mode_verdicts_arrive_encrypted() {
     expect_error(r, 401, "invalid_signature").await;
     let r = push_safe(&app, &encrypt(&message, "wx-someone-else"), true).await;
     expect_error(r, 400, "invalid_message").await;
+    let plain = push(&app, &serde_json::from_str(&message).unwrap(), true).await;
+    expect_error(plain, 400, "invalid_message").await;
     assert!(flags(&app, &disp).await.is_empty());
 
     // The right one is decrypted and applied.

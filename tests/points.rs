@@ -137,6 +137,97 @@ async fn duplicates_lose_their_points_except_the_first_reporter_of_the_group() {
 }
 
 #[tokio::test]
+async fn only_the_earliest_report_of_a_group_is_its_first() {
+    // Arrange: three reports in this order, the last one carries on.
+    let app = spawn_app().await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let (a, d, t) = (
+        app.citizen("grp-a").await,
+        app.citizen("grp-d").await,
+        app.citizen("grp-t").await,
+    );
+    let ra = app.submit(&a, "0301", LAT, LNG).await;
+    let rd = app.submit(&d, "0301", LAT, LNG).await;
+    let rt = app.submit(&t, "0301", LAT, LNG).await;
+    let carrier = rt["id"].as_str().unwrap();
+    app.act_ok(&disp, carrier, "accept", json!({})).await;
+
+    // Act: the earliest is merged first, then the second.
+    app.act_ok(
+        &disp,
+        ra["id"].as_str().unwrap(),
+        "mark-duplicate",
+        json!({"duplicateOf": carrier}),
+    )
+    .await;
+    app.act_ok(
+        &disp,
+        rd["id"].as_str().unwrap(),
+        "mark-duplicate",
+        json!({"duplicateOf": carrier}),
+    )
+    .await;
+
+    // Assert: the group's first reporter was rewarded; the second was not.
+    assert_eq!(points(&app, &a).await["balance"], 5);
+    assert_eq!(points(&app, &d).await["balance"], 0);
+    assert!(
+        points(&app, &d).await["entries"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn the_caps_count_the_day_from_midnight_china_time() {
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    // Arrange: 13 points earned at 00:30 today, China time (16:30 UTC the
+    // day before), and 5 now, against a daily cap of 20.
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    set_rules(&app, &admin, 20).await;
+    let citizen = app.citizen("after-midnight").await;
+    let first = app.submit(&citizen, "0201", LAT, LNG).await;
+    let case_id = uuid::Uuid::parse_str(first["id"].as_str().unwrap()).unwrap();
+    let user_id = entity::cases::Entity::find_by_id(case_id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .reporter_id;
+    let china = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+    let today = chrono::Utc::now().with_timezone(&china).date_naive();
+    let early = today
+        .and_hms_opt(0, 30, 0)
+        .unwrap()
+        .and_local_timezone(china)
+        .unwrap();
+    entity::points_entry::Entity::insert(entity::points_entry::ActiveModel {
+        id: Set(uuid::Uuid::now_v7()),
+        user_id: Set(user_id),
+        case_id: Set(None),
+        reason: Set("case_accepted".into()),
+        points: Set(13),
+        note: Set(Some("fixture".into())),
+        redemption_id: Set(None),
+        created_at: Set(early.with_timezone(&chrono::Utc).fixed_offset()),
+    })
+    .exec(&app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(points(&app, &citizen).await["balance"], 18);
+
+    // Act
+    app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
+
+    // Assert: 5 + 13 earned today, so 2 were left.
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["entries"][0]["points"], 2, "{mine}");
+    assert_eq!(mine["balance"], 20);
+}
+
+#[tokio::test]
 async fn a_solved_rating_earns_the_bonus_once_even_across_two_nodes() {
     // Arrange: two nodes on one database.
     let tmp = tempfile::tempdir().unwrap();
@@ -241,6 +332,28 @@ async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
     assert_eq!(mine["entries"][0]["reason"], "redeem");
     assert_eq!(mine["entries"][0]["points"], -5);
 
+    // The key names one redemption: another reward with it is refused.
+    let cap = json!({"name": "遮阳帽", "cost": 1, "stock": 5});
+    let other_reward: Value = app
+        .post_json("/api/v1/admin/rewards", Some(&admin), &cap)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let path = format!(
+        "/api/v1/rewards/{}/redeem",
+        other_reward["id"].as_str().unwrap()
+    );
+    let r = app
+        .http
+        .post(app.url(&path))
+        .bearer_auth(&citizen)
+        .header("Idempotency-Key", "k1")
+        .send()
+        .await
+        .unwrap();
+    expect_error(r, 422, "idempotency_key_reused").await;
+
     // Out of stock for the next citizen.
     let other = app.citizen("too-late").await;
     app.submit(&other, "0201", LAT, LNG).await;
@@ -256,7 +369,13 @@ async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
         .json()
         .await
         .unwrap();
-    assert_eq!(offered[0]["stock"], 0);
+    let helmet_now = offered
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["name"] == "头盔")
+        .unwrap();
+    assert_eq!(helmet_now["stock"], 0);
 
     // Staff check the code off, once; a citizen may not.
     expect_error(check(&app, &citizen, &code).await, 403, "forbidden").await;

@@ -165,20 +165,25 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Who a citizen's photo is checked as: `Some(openid)` when the checks are
+/// on (the inner none: a citizen without one). Read before the upload's
+/// transaction begins.
+pub async fn photo_owner(state: &AppState, owner: Uuid) -> Option<Option<String>> {
+    if !state.config.wechat.content_security.enabled {
+        return None;
+    }
+    Some(openid_of(state, owner).await)
+}
+
 /// Queues a citizen's new photo for mediaCheckAsync, in the upload's
-/// transaction (checks on, citizens' photos only).
+/// transaction; `openid` from [`photo_owner`].
 pub async fn enqueue_photo<C: ConnectionTrait>(
-    state: &AppState,
     db: &C,
     media_id: Uuid,
-    owner: Uuid,
+    openid: Option<String>,
 ) -> anyhow::Result<()> {
-    if !state.config.wechat.content_security.enabled {
-        return Ok(());
-    }
     let now = utc_now();
     let id = Uuid::now_v7();
-    let openid = openid_of(state, owner).await;
     let status = if openid.is_some() {
         "pending"
     } else {
@@ -393,6 +398,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
                 .filter(check::Column::Id.eq(c.id))
                 .filter(check::Column::Status.eq("pending"))
                 .filter(check::Column::Sends.eq(c.sends))
+                .filter(check::Column::SentAt.eq(c.sent_at))
                 .exec(&txn)
                 .await?;
             if claimed.rows_affected == 1 {

@@ -127,6 +127,18 @@ impl ContentApi {
             serde_json::from_str::<PushMessage>(&plain).map_err(|e| {
                 ApiError::bad_request("invalid_message", format!("not a push message: {e}"))
             })?
+        } else if state
+            .config
+            .wechat
+            .content_security
+            .encoding_aes_key
+            .is_some()
+        {
+            return Err(ApiError::bad_request(
+                "invalid_message",
+                "safe mode is on here: pushes must be encrypted (encrypt_type=aes)",
+            )
+            .into());
         } else {
             push::verify(&[&token, ts, nonce], ts, &signature.0, now).map_err(refused)?;
             body.0

@@ -129,6 +129,12 @@ pub async fn upload(
         blocked_at: Set(None),
     };
     // The row and its content check (when on) in one transaction.
+    let checked_as = match caller.role {
+        crate::core::Role::Citizen => {
+            crate::content::checks::photo_owner(state, caller.user_id).await
+        }
+        _ => None,
+    };
     let inserted = async {
         let txn = state.db.begin().await?;
         let n = media::Entity::insert(row)
@@ -139,8 +145,8 @@ pub async fn upload(
             )
             .exec_without_returning(&txn)
             .await?;
-        if n == 1 && caller.role == crate::core::Role::Citizen {
-            crate::content::checks::enqueue_photo(state, &txn, id, caller.user_id).await?;
+        if let (1, Some(openid)) = (n, checked_as) {
+            crate::content::checks::enqueue_photo(&txn, id, openid).await?;
         }
         txn.commit().await?;
         Ok::<_, MediaError>(n)
@@ -248,6 +254,12 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
             .await
             .context("delete expired media")?;
         if res.rows_affected == 1 {
+            // Its content check goes with it (no flag for a photo nobody sent).
+            entity::content_check::Entity::delete_many()
+                .filter(entity::content_check::Column::MediaId.eq(id))
+                .exec(&state.db)
+                .await
+                .context("delete the photo's content check")?;
             remove_objects(state, id).await;
             n += 1;
         }
@@ -307,10 +319,10 @@ pub async fn sweep_orphans(
     Ok(removed)
 }
 
-/// Reads a stored variant for a signed URL. With content security on, a
-/// photo WeChat found risky is served to nobody (one lookup by id).
+/// Reads a stored variant for a signed URL. A photo WeChat found risky is
+/// served to nobody, even after the checks are turned off (one lookup by id).
 pub async fn read(state: &AppState, id: Uuid, variant: Variant) -> Result<Bytes, MediaError> {
-    if state.config.wechat.content_security.enabled {
+    {
         let blocked = media::Entity::find_by_id(id)
             .select_only()
             .column(media::Column::BlockedAt)

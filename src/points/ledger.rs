@@ -3,7 +3,11 @@
 //! caps per day and month, the balance and the history.
 
 use super::rules::PointsRules;
-use crate::{cases::transition::Points, core::Ts, core::time::shanghai};
+use crate::{
+    cases::transition::Points,
+    core::Ts,
+    core::time::{shanghai, utc},
+};
 use anyhow::Context;
 use chrono::{Datelike, TimeZone};
 use entity::{points_entry as entry, user};
@@ -22,7 +26,9 @@ pub const REDEEM: &str = "redeem";
 /// SQLite has one writer anyway), so that two awards at once on two nodes
 /// see each other's points under the caps; returns whether it is a citizen.
 pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<bool> {
+    // Only a citizen's row is locked: an integrator's many cases never queue on it.
     let mut q = user::Entity::find_by_id(user_id)
+        .filter(user::Column::Role.eq("citizen"))
         .select_only()
         .column(user::Column::Role);
     if db.get_database_backend() == DbBackend::Postgres {
@@ -143,7 +149,8 @@ async fn award<C: ConnectionTrait>(
             .single()
             .map_or(now, |t| t.fixed_offset())
     };
-    let (day, month) = (midnight(local.day()), midnight(1));
+    // Stored instants are UTC, which SQLite compares as text.
+    let (day, month) = (utc(midnight(local.day())), utc(midnight(1)));
     let mut granted = i64::from(amount);
     let mut capped = None;
     if r.daily_cap > 0 || r.monthly_cap > 0 {

@@ -87,7 +87,9 @@ impl PointsApi {
     /// stock and issues a code to show, in one transaction. Too few
     /// points: `409 insufficient_points`; none left: `409 out_of_stock`;
     /// not offered: `404`. With an `Idempotency-Key`, a retry gets the
-    /// first redemption. Citizens only.
+    /// first redemption; the key used for another reward is `422
+    /// idempotency_key_reused`. Counted with reports against the abuse
+    /// limits. Citizens only.
     #[oai(
         path = "/rewards/:id/redeem",
         method = "post",
@@ -96,6 +98,7 @@ impl PointsApi {
     async fn redeem(
         &self,
         state: Data<&AppState>,
+        req: &poem::Request,
         auth: BearerAuth,
         id: Path<Uuid>,
         /// A client-chosen key (1–128 visible ASCII characters) that makes retries safe.
@@ -105,6 +108,7 @@ impl PointsApi {
         )]
         idempotency_key: Header<Option<String>>,
     ) -> Res<Redeemed, RedeemErrors> {
+        crate::web::limit_write(&state, req, auth.0.user_id, crate::web::Write::Report).await?;
         let (r, replayed) = rewards::redeem(&state, &auth.0, id.0, idempotency_key.0).await?;
         Ok(Redeemed::Created(Json(r), replayed.then(|| "true".into())))
     }
@@ -266,7 +270,7 @@ fn default_limit() -> u64 {
 
 crate::error_set!(CitizenErrors: 400, 401, 403);
 crate::error_set!(ReadErrors: 401);
-crate::error_set!(RedeemErrors: 400, 401, 403, 404, 409);
+crate::error_set!(RedeemErrors: 400, 401, 403, 404, 409, 422, 429);
 crate::error_set!(CheckOffErrors: 400, 401, 403, 404, 409, 413, 415);
 crate::error_set!(AdminReadErrors: 401, 403);
 crate::error_set!(AdminWriteErrors: 400, 401, 403, 409, 413, 415);

@@ -21,8 +21,10 @@ use uuid::Uuid;
 
 type R<T> = Result<T, ApiError>;
 
-fn db(e: impl Into<anyhow::Error>) -> ApiError {
-    ApiError::Internal(e.into())
+/// A database error as the API answers it (busy or a conflict: 409/503,
+/// not 500).
+fn db(e: sea_orm::DbErr) -> ApiError {
+    crate::infra::DbError::from(e).into()
 }
 
 fn reward_view(r: reward::Model) -> Reward {
@@ -190,6 +192,12 @@ pub async fn redeem(
     if let Some(k) = key.as_deref()
         && let Some(done) = by_key(state, caller.user_id, k).await?
     {
+        if done.reward_id != reward_id {
+            return Err(ApiError::unprocessable(
+                "idempotency_key_reused",
+                "this Idempotency-Key was used to redeem another reward",
+            ));
+        }
         return Ok((with_name(state, done).await?, true));
     }
     let now = utc_now();

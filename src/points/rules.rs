@@ -50,7 +50,8 @@ impl Default for PointsRules {
 /// The rules in force (the defaults until an admin saves some).
 pub async fn load<C: sea_orm::ConnectionTrait>(db: &C) -> anyhow::Result<PointsRules> {
     Ok(match crate::infra::settings::get(db, KEY).await? {
-        Some(v) => serde_json::from_str(&v).unwrap_or_default(),
+        Some(v) => serde_json::from_str(&v)
+            .map_err(|e| anyhow::anyhow!("the saved points rules do not read: {e}"))?,
         None => PointsRules::default(),
     })
 }

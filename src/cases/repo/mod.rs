@@ -45,6 +45,16 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
     let Some((id, case_no, status, created_at)) = row else {
         return Ok(None);
     };
+    // The group's first report: the case, or one merged into it earlier.
+    let merged_first: Option<crate::core::Ts> = cases::Entity::find()
+        .filter(cases::Column::DuplicateOf.eq(id))
+        .select_only()
+        .column_as(cases::Column::CreatedAt.min(), "first")
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let created_at = merged_first.map_or(created_at, |m| std::cmp::min(m, created_at));
     let status = stored::parse("case", id, "status", &status, CaseStatus::parse)?;
     Ok(Some(CaseRef {
         id,

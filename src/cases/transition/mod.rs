@@ -75,8 +75,9 @@ pub struct CaseRef {
     pub id: Uuid,
     pub case_no: String,
     pub status: CaseStatus,
-    /// When it was reported: the earlier report of a duplicate group is
-    /// the first reporter's.
+    /// When the first report of its group came in (it, or a case merged
+    /// into it before): a report merged into it that is earlier still is
+    /// the group's first reporter's.
     pub created_at: Ts,
 }
 
