@@ -277,6 +277,24 @@ async fn a_solved_rating_earns_the_bonus_once_even_across_two_nodes() {
 
     // Assert
     assert_eq!(entries(&a, id, "solved").await, 1);
+    // A retry of the same effect (a redelivered job, another node) finds
+    // the ledger's key taken: still one entry.
+    let case_id = uuid::Uuid::parse_str(id).unwrap();
+    let reporter = entity::cases::Entity::find_by_id(case_id)
+        .one(&a.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .reporter_id;
+    let rules = suishoupai::points::rules::PointsRules::default();
+    for _ in 0..2 {
+        let solved = suishoupai::cases::transition::Points::Solved;
+        let now = chrono::Utc::now().fixed_offset();
+        suishoupai::points::ledger::apply(&a.state.db, &rules, (reporter, case_id), solved, now)
+            .await
+            .unwrap();
+    }
+    assert_eq!(entries(&a, id, "solved").await, 1);
     let mine = points(&b, &citizen).await;
     assert_eq!(mine["balance"], 7);
     assert_eq!(mine["entries"][0]["reason"], "solved");

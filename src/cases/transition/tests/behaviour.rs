@@ -181,3 +181,57 @@ fn actions_that_reset_a_timer_field_assign_it_so_that_a_concurrent_timer_cannot_
     .unwrap_or_else(|e| panic!("{e}"));
     assert!(tr.assigned.is_empty());
 }
+
+#[test]
+fn points_follow_the_case_a_report_becomes() {
+    let d = caller(Role::Dispatcher);
+    let has = |tr: &Transition, p: Points| tr.effects.contains(&Effect::Points(p));
+    let sub = case_in(S::Submitted);
+    let ok = |r: Result<Transition, Refusal>| r.unwrap_or_else(|e| panic!("{e}"));
+    // 立案 earns; a rejection takes back.
+    assert!(has(
+        &ok(run(&sub, &Command::Accept, &d, None, Some(3))),
+        Points::CaseAccepted
+    ));
+    let rejected = ok(run(
+        &sub,
+        &Command::Reject,
+        &d,
+        Some("不在受理范围".into()),
+        Some(3),
+    ));
+    assert!(has(&rejected, Points::Reverse));
+    // Merged into a group whose first report came later: this one was first.
+    let later = CaseRef {
+        id: id(101),
+        case_no: "SSP-20261124-000002".into(),
+        status: S::Dispatched,
+        created_at: sub.created_at + chrono::Duration::minutes(5),
+    };
+    let earlier = CaseRef {
+        created_at: sub.created_at - chrono::Duration::minutes(5),
+        ..later.clone()
+    };
+    let merge = |target: CaseRef| Command::MarkDuplicate {
+        target: Some(target),
+    };
+    assert!(has(
+        &ok(run(&sub, &merge(later), &d, None, Some(3))),
+        Points::FirstOfDuplicate
+    ));
+    assert!(has(
+        &ok(run(&sub, &merge(earlier), &d, None, Some(3))),
+        Points::Reverse
+    ));
+    // A "solved" rating earns the bonus; an unsatisfied one does not.
+    let closed = case_in(S::Closed);
+    let c = caller(Role::Citizen);
+    assert!(has(
+        &ok(run(&closed, &Command::Rate { score: 5 }, &c, None, None)),
+        Points::Solved
+    ));
+    assert!(!has(
+        &ok(run(&closed, &Command::Rate { score: 1 }, &c, None, None)),
+        Points::Solved
+    ));
+}
