@@ -4,12 +4,12 @@
 
 use super::{
     dto::{CheckStatus, CheckSubject, ContentFlag, FlagReview},
+    error::ContentError,
     wechat::label_text,
 };
 use crate::{
     audit,
     core::{Actor, Caller, Role, time::utc_now},
-    error::ApiError,
     state::AppState,
 };
 use entity::{cases, content_check as check, media};
@@ -29,7 +29,7 @@ pub async fn list(
     caller: &Caller,
     reviewed: bool,
     limit: u64,
-) -> Result<Vec<ContentFlag>, ApiError> {
+) -> Result<Vec<ContentFlag>, ContentError> {
     caller.require(STAFF)?;
     let rows = check::Entity::find()
         .filter(check::Column::Status.is_in(FLAGGED))
@@ -41,9 +41,8 @@ pub async fn list(
         .order_by_desc(check::Column::Id)
         .limit(limit)
         .all(&state.db)
-        .await
-        .map_err(anyhow::Error::from)?;
-    Ok(views(state, rows).await.map_err(anyhow::Error::from)?)
+        .await?;
+    Ok(views(state, rows).await?)
 }
 
 /// The open flags of one case (its text and its photos).
@@ -148,29 +147,22 @@ pub async fn review(
     caller: &Caller,
     id: Uuid,
     r: FlagReview,
-) -> Result<ContentFlag, ApiError> {
+) -> Result<ContentFlag, ContentError> {
     caller.require(STAFF)?;
     let note = r.note.trim().to_owned();
     if note.is_empty() {
-        return Err(ApiError::bad_request(
-            "note_required",
-            "say what was decided (2–200 characters)",
-        ));
+        return Err(ContentError::NoteRequired);
     }
     let row = check::Entity::find_by_id(id)
         .one(&state.db)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .filter(|c| FLAGGED.contains(&c.status.as_str()))
-        .ok_or_else(|| ApiError::not_found("flag"))?;
+        .ok_or(ContentError::NotFound)?;
     if r.block_photo.is_some() && row.media_id.is_none() {
-        return Err(ApiError::bad_request(
-            "not_a_photo",
-            "blockPhoto applies to photo flags only",
-        ));
+        return Err(ContentError::NotAPhoto);
     }
     let now = utc_now();
-    let txn = state.db.begin().await.map_err(anyhow::Error::from)?;
+    let txn = state.db.begin().await?;
     let n = check::Entity::update_many()
         .col_expr(check::Column::ReviewedAt, Expr::value(now))
         .col_expr(check::Column::ReviewedBy, Expr::value(caller.user_id))
@@ -178,14 +170,10 @@ pub async fn review(
         .filter(check::Column::Id.eq(id))
         .filter(check::Column::ReviewedAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(anyhow::Error::from)?
+        .await?
         .rows_affected;
     if n == 0 {
-        return Err(ApiError::conflict(
-            "already_reviewed",
-            "this flag was already reviewed",
-        ));
+        return Err(ContentError::AlreadyReviewed);
     }
     if let (Some(block), Some(m)) = (r.block_photo, row.media_id) {
         super::checks::block(&txn, m, block.then_some(now)).await?;
@@ -203,14 +191,11 @@ pub async fn review(
         Some(data),
     )
     .await?;
-    txn.commit().await.map_err(anyhow::Error::from)?;
+    txn.commit().await?;
     let fresh = check::Entity::find_by_id(id)
         .one(&state.db)
-        .await
-        .map_err(anyhow::Error::from)?
-        .ok_or_else(|| ApiError::not_found("flag"))?;
-    let mut one = views(state, vec![fresh])
-        .await
-        .map_err(anyhow::Error::from)?;
+        .await?
+        .ok_or(ContentError::NotFound)?;
+    let mut one = views(state, vec![fresh]).await?;
     Ok(one.remove(0))
 }

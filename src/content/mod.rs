@@ -8,17 +8,14 @@
 
 pub mod checks;
 pub mod dto;
+pub mod error;
 pub mod flags;
 pub mod push;
 pub mod wechat;
 
-use crate::{
-    api::Tag,
-    auth::BearerAuth,
-    error::{ApiError, Res},
-    state::AppState,
-};
+use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};
 use dto::{ContentFlag, FlagReview, PushMessage};
+use error::ContentError;
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -67,8 +64,7 @@ impl ContentApi {
             &timestamp.0,
             &signature.0,
             chrono::Utc::now().timestamp(),
-        )
-        .map_err(refused)?;
+        )?;
         Ok(PlainText(echostr.0))
     }
 
@@ -112,37 +108,35 @@ impl ContentApi {
         let token = token(&state)?;
         let now = chrono::Utc::now().timestamp();
         let (ts, nonce) = (timestamp.0.as_str(), nonce.0.as_str());
-        let msg = if encrypt_type.0.as_deref() == Some("aes") {
-            let enc = body.0.encrypt.as_deref().ok_or_else(|| {
-                ApiError::bad_request("invalid_message", "safe mode, but no Encrypt field")
-            })?;
-            let given = msg_signature.0.as_deref().unwrap_or_default();
-            push::verify(&[&token, ts, nonce, enc], ts, given, now).map_err(refused)?;
-            let cs = &state.config.wechat.content_security;
-            let key = cs.encoding_aes_key.as_ref().ok_or_else(|| {
-                ApiError::bad_request("invalid_message", "safe mode is not configured here")
-            })?;
-            let plain = push::decrypt(key.expose_secret(), &state.config.wechat.appid, enc)
-                .map_err(|e| ApiError::bad_request("invalid_message", e.to_string()))?;
-            serde_json::from_str::<PushMessage>(&plain).map_err(|e| {
-                ApiError::bad_request("invalid_message", format!("not a push message: {e}"))
-            })?
-        } else if state
-            .config
-            .wechat
-            .content_security
-            .encoding_aes_key
-            .is_some()
-        {
-            return Err(ApiError::bad_request(
-                "invalid_message",
-                "safe mode is on here: pushes must be encrypted (encrypt_type=aes)",
-            )
-            .into());
-        } else {
-            push::verify(&[&token, ts, nonce], ts, &signature.0, now).map_err(refused)?;
-            body.0
-        };
+        let msg =
+            if encrypt_type.0.as_deref() == Some("aes") {
+                let enc = body.0.encrypt.as_deref().ok_or_else(|| {
+                    ContentError::Invalid("safe mode, but no Encrypt field".into())
+                })?;
+                let given = msg_signature.0.as_deref().unwrap_or_default();
+                push::verify(&[&token, ts, nonce, enc], ts, given, now)?;
+                let cs = &state.config.wechat.content_security;
+                let key = cs.encoding_aes_key.as_ref().ok_or_else(|| {
+                    ContentError::Invalid("safe mode is not configured here".into())
+                })?;
+                let plain = push::decrypt(key.expose_secret(), &state.config.wechat.appid, enc)?;
+                serde_json::from_str::<PushMessage>(&plain)
+                    .map_err(|e| ContentError::Invalid(format!("not a push message: {e}")))?
+            } else if state
+                .config
+                .wechat
+                .content_security
+                .encoding_aes_key
+                .is_some()
+            {
+                return Err(ContentError::Invalid(
+                    "safe mode is on here: pushes must be encrypted (encrypt_type=aes)".into(),
+                )
+                .into());
+            } else {
+                push::verify(&[&token, ts, nonce], ts, &signature.0, now)?;
+                body.0
+            };
         if msg.event.as_deref() == Some("wxa_media_check")
             && let Some(trace) = msg.trace_id.as_deref()
         {
@@ -218,19 +212,12 @@ fn default_limit() -> u64 {
 }
 
 /// The push Token, or `404` when content security is off.
-fn token(state: &AppState) -> Result<String, ApiError> {
+fn token(state: &AppState) -> Result<String, ContentError> {
     let cs = &state.config.wechat.content_security;
     if !cs.enabled {
-        return Err(ApiError::not_found("content security callback"));
+        return Err(ContentError::Off);
     }
     Ok(cs.callback_token.expose_secret().to_owned())
-}
-
-fn refused(e: push::PushError) -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_signature",
-        message: e.to_string(),
-    }
 }
 
 crate::error_set!(PushErrors: 400, 401, 404, 415);

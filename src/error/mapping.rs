@@ -7,9 +7,11 @@ use crate::{
     auth::{error::AuthError, wechat::WechatError},
     cases::{error::CaseError, transition::Refusal},
     categories::service::CategoryError,
+    content::{error::ContentError, push::PushError},
     core::{Forbidden, UnknownStored, page::BadCursor},
     infra::DbError,
     media::{pipeline::PipelineError, service::MediaError},
+    points::error::PointsError,
     reports::error::ReportError,
 };
 
@@ -218,6 +220,54 @@ impl From<ReportError> for ApiError {
             ReportError::Db(d) => d.into(),
             ReportError::Internal(e) => Self::Internal(e),
         }
+    }
+}
+
+impl From<PointsError> for ApiError {
+    fn from(e: PointsError) -> Self {
+        let message = e.to_string();
+        match e {
+            PointsError::NotFound { .. } => Self::NotFound(message),
+            PointsError::InsufficientPoints { .. } => {
+                Self::conflict("insufficient_points", message)
+            }
+            PointsError::OutOfStock { .. } => Self::conflict("out_of_stock", message),
+            PointsError::NameTaken { .. } => Self::conflict("name_taken", message),
+            PointsError::InvalidName => Self::bad_request("invalid_name", message),
+            PointsError::KeyReused => Self::unprocessable("idempotency_key_reused", message),
+            PointsError::AlreadyUsed { .. } => Self::conflict("already_used", message),
+            PointsError::Forbidden(f) => f.into(),
+            PointsError::Db(d) => d.into(),
+            PointsError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<ContentError> for ApiError {
+    fn from(e: ContentError) -> Self {
+        let message = e.to_string();
+        match e {
+            ContentError::Off | ContentError::NotFound => Self::NotFound(message),
+            ContentError::Push(PushError::BadSignature | PushError::Stale) => Self::Unauthorized {
+                code: "invalid_signature",
+                message,
+            },
+            ContentError::Push(_) | ContentError::Invalid(_) => {
+                Self::bad_request("invalid_message", message)
+            }
+            ContentError::NoteRequired => Self::bad_request("note_required", message),
+            ContentError::NotAPhoto => Self::bad_request("not_a_photo", message),
+            ContentError::AlreadyReviewed => Self::conflict("already_reviewed", message),
+            ContentError::Forbidden(f) => f.into(),
+            ContentError::Db(d) => d.into(),
+            ContentError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<PushError> for ApiError {
+    fn from(e: PushError) -> Self {
+        ContentError::from(e).into()
     }
 }
 

@@ -87,6 +87,9 @@ impl IntoApiError for CategoryError {}
 impl IntoApiError for AuthError {}
 impl IntoApiError for MediaError {}
 impl IntoApiError for AdminError {}
+impl IntoApiError for crate::points::error::PointsError {}
+impl IntoApiError for crate::content::error::ContentError {}
+impl IntoApiError for crate::content::push::PushError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

@@ -6,18 +6,12 @@
 //! checking them off. Following a case (附议) earns nothing.
 
 pub mod dto;
+pub mod error;
 pub mod ledger;
 pub mod rewards;
 pub mod rules;
 
-use crate::{
-    api::Tag,
-    audit,
-    auth::BearerAuth,
-    core::{Actor, Role},
-    error::Res,
-    state::AppState,
-};
+use crate::{api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState};
 use dto::{CheckOff, MyPoints, Redemption, Reward, RewardInput};
 use poem::web::Data;
 use poem_openapi::{
@@ -184,23 +178,7 @@ impl PointsApi {
         body: Json<PointsRules>,
     ) -> Res<Json<PointsRules>, AdminWriteErrors> {
         auth.0.require(&[Role::Admin])?;
-        let txn = sea_orm::TransactionTrait::begin(&state.db)
-            .await
-            .map_err(anyhow::Error::from)?;
-        rules::save(&txn, &body.0).await?;
-        let data = serde_json::to_value(&body.0).map_err(anyhow::Error::from)?;
-        audit::record(
-            &txn,
-            Actor::of(&auth.0),
-            "points.rules",
-            "settings",
-            None,
-            None,
-            Some(data),
-        )
-        .await?;
-        txn.commit().await.map_err(anyhow::Error::from)?;
-        state.points_rules.forget();
+        rules::set(&state, &auth.0, &body.0).await?;
         Ok(Json(body.0))
     }
 

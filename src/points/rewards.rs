@@ -2,12 +2,12 @@
 
 use super::{
     dto::{MyPoints, PointsEntry, PointsReason, Redemption, RedemptionStatus, Reward, RewardInput},
+    error::PointsError,
     ledger::{self, REDEEM},
 };
 use crate::{
     audit,
     core::{Actor, Caller, Role, time::utc_now},
-    error::ApiError,
     state::AppState,
 };
 use entity::{cases, points_entry as entry, redemption, reward};
@@ -19,13 +19,7 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
-type R<T> = Result<T, ApiError>;
-
-/// A database error as the API answers it (busy or a conflict: 409/503,
-/// not 500).
-fn db(e: sea_orm::DbErr) -> ApiError {
-    crate::infra::DbError::from(e).into()
-}
+type R<T> = Result<T, PointsError>;
 
 fn reward_view(r: reward::Model) -> Reward {
     Reward {
@@ -45,8 +39,7 @@ pub async fn catalogue(state: &AppState, all: bool) -> R<Vec<Reward>> {
         q = q.filter(reward::Column::Active.eq(true));
     }
     Ok(q.all(&state.db)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(reward_view)
         .collect())
@@ -61,25 +54,18 @@ pub async fn save(
 ) -> R<Reward> {
     let name = r.name.trim().to_owned();
     if name.is_empty() {
-        return Err(ApiError::bad_request(
-            "invalid_name",
-            "a reward needs a name",
-        ));
+        return Err(PointsError::InvalidName);
     }
     let taken = reward::Entity::find()
         .filter(reward::Column::Name.eq(&name))
         .filter(reward::Column::Id.ne(id.unwrap_or_default()))
         .one(&state.db)
-        .await
-        .map_err(db)?;
+        .await?;
     if taken.is_some() {
-        return Err(ApiError::conflict(
-            "name_taken",
-            format!("a reward is already called {name}"),
-        ));
+        return Err(PointsError::NameTaken { name });
     }
     let now = utc_now();
-    let txn = state.db.begin().await.map_err(db)?;
+    let txn = state.db.begin().await?;
     let row = match id {
         None => reward::ActiveModel {
             id: Set(Uuid::now_v7()),
@@ -88,10 +74,9 @@ pub async fn save(
         },
         Some(id) => reward::Entity::find_by_id(id)
             .one(&txn)
-            .await
-            .map_err(db)?
+            .await?
             .map(Into::into)
-            .ok_or_else(|| ApiError::not_found("reward"))?,
+            .ok_or(PointsError::NotFound { what: "reward" })?,
     };
     let row = reward::ActiveModel {
         name: Set(name),
@@ -106,12 +91,11 @@ pub async fn save(
         ..row
     };
     let saved = if id.is_some() {
-        reward::Entity::update(row).exec(&txn).await.map_err(db)?
+        reward::Entity::update(row).exec(&txn).await?
     } else {
         reward::Entity::insert(row)
             .exec_with_returning(&txn)
-            .await
-            .map_err(db)?
+            .await?
     };
     let action = if id.is_some() {
         "reward.update"
@@ -129,7 +113,7 @@ pub async fn save(
         Some(data),
     )
     .await?;
-    txn.commit().await.map_err(db)?;
+    txn.commit().await?;
     Ok(reward_view(saved))
 }
 
@@ -162,20 +146,18 @@ fn redemption_view(r: redemption::Model, reward_name: String) -> Redemption {
 async fn with_name(state: &AppState, r: redemption::Model) -> R<Redemption> {
     let name = reward::Entity::find_by_id(r.reward_id)
         .one(&state.db)
-        .await
-        .map_err(db)?
+        .await?
         .map(|w| w.name)
         .unwrap_or_default();
     Ok(redemption_view(r, name))
 }
 
 async fn by_key(state: &AppState, user: Uuid, key: &str) -> R<Option<redemption::Model>> {
-    redemption::Entity::find()
+    Ok(redemption::Entity::find()
         .filter(redemption::Column::UserId.eq(user))
         .filter(redemption::Column::IdempotencyKey.eq(key))
         .one(&state.db)
-        .await
-        .map_err(db)
+        .await?)
 }
 
 /// A citizen redeems a reward: the stock goes down by one, the points are
@@ -193,31 +175,25 @@ pub async fn redeem(
         && let Some(done) = by_key(state, caller.user_id, k).await?
     {
         if done.reward_id != reward_id {
-            return Err(ApiError::unprocessable(
-                "idempotency_key_reused",
-                "this Idempotency-Key was used to redeem another reward",
-            ));
+            return Err(PointsError::KeyReused);
         }
         return Ok((with_name(state, done).await?, true));
     }
     let now = utc_now();
-    let txn = state.db.begin().await.map_err(db)?;
+    let txn = state.db.begin().await?;
     ledger::lock_citizen(&txn, caller.user_id).await?;
     let w = reward::Entity::find_by_id(reward_id)
         .filter(reward::Column::Active.eq(true))
         .one(&txn)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| ApiError::not_found("reward"))?;
+        .await?
+        .ok_or(PointsError::NotFound { what: "reward" })?;
     let balance = ledger::balance(&txn, caller.user_id).await?;
     if balance < i64::from(w.cost) {
-        return Err(ApiError::conflict(
-            "insufficient_points",
-            format!(
-                "{} costs {} points; the balance is {balance}",
-                w.name, w.cost
-            ),
-        ));
+        return Err(PointsError::InsufficientPoints {
+            name: w.name,
+            cost: w.cost,
+            balance,
+        });
     }
     let taken = reward::Entity::update_many()
         .col_expr(
@@ -227,13 +203,9 @@ pub async fn redeem(
         .filter(reward::Column::Id.eq(w.id))
         .filter(reward::Column::Stock.gt(0))
         .exec(&txn)
-        .await
-        .map_err(db)?;
+        .await?;
     if taken.rows_affected == 0 {
-        return Err(ApiError::conflict(
-            "out_of_stock",
-            format!("{} is out of stock", w.name),
-        ));
+        return Err(PointsError::OutOfStock { name: w.name });
     }
     let row = redemption::Model {
         id: Uuid::now_v7(),
@@ -259,7 +231,7 @@ pub async fn redeem(
         {
             return Ok((with_name(state, done).await?, true));
         }
-        return Err(db(e));
+        return Err(e.into());
     }
     entry::Entity::insert(entry::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -272,9 +244,8 @@ pub async fn redeem(
         created_at: Set(now),
     })
     .exec_without_returning(&txn)
-    .await
-    .map_err(db)?;
-    txn.commit().await.map_err(db)?;
+    .await?;
+    txn.commit().await?;
     Ok((redemption_view(row, w.name), false))
 }
 
@@ -286,12 +257,10 @@ pub async fn mine(state: &AppState, caller: &Caller) -> R<Vec<Redemption>> {
         .order_by_desc(redemption::Column::Id)
         .limit(200)
         .all(&state.db)
-        .await
-        .map_err(db)?;
+        .await?;
     let names: HashMap<Uuid, String> = reward::Entity::find()
         .all(&state.db)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(|w| (w.id, w.name))
         .collect();
@@ -320,11 +289,12 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
     let row = redemption::Entity::find()
         .filter(redemption::Column::Code.eq(&code))
         .one(&state.db)
-        .await
-        .map_err(db)?
-        .ok_or_else(|| ApiError::not_found("redemption code"))?;
+        .await?
+        .ok_or(PointsError::NotFound {
+            what: "redemption code",
+        })?;
     let now = utc_now();
-    let txn = state.db.begin().await.map_err(db)?;
+    let txn = state.db.begin().await?;
     let n = redemption::Entity::update_many()
         .col_expr(redemption::Column::Status, Expr::value("used"))
         .col_expr(redemption::Column::UsedAt, Expr::value(now))
@@ -332,15 +302,11 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
         .filter(redemption::Column::Id.eq(row.id))
         .filter(redemption::Column::Status.eq("issued"))
         .exec(&txn)
-        .await
-        .map_err(db)?
+        .await?
         .rows_affected;
     if n == 0 {
         let when = row.used_at.map(|t| t.to_rfc3339()).unwrap_or_default();
-        return Err(ApiError::conflict(
-            "already_used",
-            format!("this code was checked off at {when}"),
-        ));
+        return Err(PointsError::AlreadyUsed { at: when });
     }
     audit::record(
         &txn,
@@ -352,7 +318,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
         None,
     )
     .await?;
-    txn.commit().await.map_err(db)?;
+    txn.commit().await?;
     let used = redemption::Model {
         status: "used".into(),
         used_at: Some(now),
@@ -377,7 +343,7 @@ pub async fn history(
     if let Some(b) = before {
         q = q.filter(entry::Column::Id.lt(b));
     }
-    let mut rows = q.all(&state.db).await.map_err(db)?;
+    let mut rows = q.all(&state.db).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(100));
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.case_id).collect();
@@ -387,8 +353,7 @@ pub async fn history(
         .columns([cases::Column::Id, cases::Column::CaseNo])
         .into_tuple::<(Uuid, String)>()
         .all(&state.db)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .collect();
     let next_cursor = more.then(|| rows.last().map(|r| r.id)).flatten();

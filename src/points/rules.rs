@@ -60,6 +60,24 @@ pub async fn save<C: sea_orm::ConnectionTrait>(db: &C, r: &PointsRules) -> anyho
     crate::infra::settings::put(db, KEY, &serde_json::to_string(r)?).await
 }
 
+/// An admin sets the rules: saved and audited in one transaction; this
+/// node applies them at once, the others within 5 s.
+pub async fn set(
+    state: &crate::state::AppState,
+    caller: &crate::core::Caller,
+    r: &PointsRules,
+) -> anyhow::Result<()> {
+    use sea_orm::TransactionTrait;
+    let txn = state.db.begin().await?;
+    save(&txn, r).await?;
+    let who = crate::core::Actor::of(caller);
+    let data = Some(serde_json::to_value(r)?);
+    crate::audit::record(&txn, who, "points.rules", "settings", None, None, data).await?;
+    txn.commit().await?;
+    state.points_rules.forget();
+    Ok(())
+}
+
 /// The rules as a node applies them: read again at most every 5 s, so an
 /// award costs no read of them (a change applies at once on the node that
 /// made it, within 5 s on the others).
