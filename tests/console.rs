@@ -262,6 +262,7 @@ async fn the_loop_in_a_real_browser() {
 /// For the review page: a report whose description content security
 /// doubted (its check row, as the checks would write it), and a citizen's
 /// redemption code. Returns the case number and the code.
+#[allow(clippy::unwrap_used)]
 async fn review_fixtures(app: &TestApp) -> (String, String) {
     use sea_orm::{ActiveValue::Set, EntityTrait};
     let citizen = app.citizen("e2e-points").await;
