@@ -153,7 +153,7 @@ async fn run(
         if let Some(e) =
             crate::content::checks::screen_text(state, c.user_id, text, subject).await?
         {
-            t.effects.push(e);
+            t.effects.push(Effect::ContentCheck(e));
         }
     }
     let txn = state.db.begin().await?;
@@ -229,13 +229,7 @@ pub async fn commit(
                 let whom = (case.reporter_id, case.id);
                 crate::points::ledger::apply(&txn, &rules, whom, *p, now).await?;
             }
-            Effect::ContentCheck {
-                subject,
-                status,
-                label,
-                openid,
-            } => {
-                let check = (*subject, *status, *label, openid.clone());
+            Effect::ContentCheck(check) => {
                 crate::content::checks::record(&txn, case.id, check, now).await?;
             }
             Effect::NotifyUnit { .. } | Effect::NotifyCitizen { .. } => {}

@@ -5,7 +5,7 @@
 //! sent again, then left for a person).
 
 use super::wechat::{self, Scene, Suggest, Verdict};
-use crate::{cases::transition::Effect, core::Ts, core::time::utc_now, state::AppState};
+use crate::{core::Ts, core::time::utc_now, state::AppState};
 use anyhow::Context;
 use entity::{cases, content_check as check, media, outbox, user};
 use sea_orm::{
@@ -69,14 +69,25 @@ async fn openid_of(state: &AppState, user_id: Uuid) -> Option<String> {
         .flatten()
 }
 
+/// What a text's check found, to record with its case (in the case's
+/// transaction, as an effect of the change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextCheck {
+    pub subject: Subject,
+    /// review | pending | unchecked
+    pub status: &'static str,
+    pub label: Option<i32>,
+    pub openid: Option<String>,
+}
+
 fn flag(
     subject: Subject,
     status: &'static str,
     label: Option<i32>,
     openid: Option<String>,
-) -> Effect {
-    Effect::ContentCheck {
-        subject: subject.as_str(),
+) -> TextCheck {
+    TextCheck {
+        subject,
         status,
         label,
         openid,
@@ -93,7 +104,7 @@ pub async fn screen_text(
     user_id: Uuid,
     text: &str,
     subject: Subject,
-) -> Result<Option<Effect>, Rejected> {
+) -> Result<Option<TextCheck>, Rejected> {
     if !state.config.wechat.content_security.enabled || text.trim().is_empty() {
         return Ok(None);
     }
@@ -134,9 +145,16 @@ fn count(state: &AppState, subject: Subject, outcome: &str) {
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     case_id: Uuid,
-    (subject, status, label, openid): (&str, &str, Option<i32>, Option<String>),
+    check: &TextCheck,
     now: Ts,
 ) -> anyhow::Result<()> {
+    let TextCheck {
+        subject,
+        status,
+        label,
+        openid,
+    } = check.clone();
+    let subject = subject.as_str();
     let id = Uuid::now_v7();
     let decided = (status != "pending").then_some(now);
     check::Entity::insert(check::ActiveModel {

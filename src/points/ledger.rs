@@ -4,7 +4,6 @@
 
 use super::rules::PointsRules;
 use crate::{
-    cases::transition::Points,
     core::Ts,
     core::time::{shanghai, utc},
 };
@@ -16,6 +15,21 @@ use sea_orm::{
     sea_query::{CaseStatement, Expr, Func, LockType, OnConflict},
 };
 use uuid::Uuid;
+
+/// A change to the reporter's points (积分), as the rules in force value it
+/// (an effect of the case loop's transition core).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Points {
+    /// The report became a case (立案).
+    CaseAccepted,
+    /// The report was merged into a later one: its reporter was first.
+    FirstOfDuplicate,
+    /// The report was rejected or merged into an earlier one: what it
+    /// earned is taken back (an entry of its own).
+    Reverse,
+    /// The reporter rated the fixed case as solved.
+    Solved,
+}
 
 pub const CASE_ACCEPTED: &str = "case_accepted";
 pub const SOLVED: &str = "solved";

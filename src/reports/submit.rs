@@ -330,7 +330,8 @@ pub async fn create(
     })?;
     let id = Uuid::now_v7();
     let mut t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
-    t.effects.extend(screened);
+    t.effects
+        .extend(screened.map(transition::Effect::ContentCheck));
     let txn = state.db.begin().await?;
     if let Some(k) = key {
         let retention = chrono::Duration::seconds(

@@ -14,6 +14,7 @@ mod deadlines;
 mod tests;
 mod timers;
 
+pub use crate::points::ledger::Points;
 pub use commands::{Command, available};
 pub use timers::{Due, what_is_due};
 
@@ -115,20 +116,6 @@ pub struct NewEvent {
     pub data: Option<serde_json::Value>,
 }
 
-/// A change to the reporter's points (积分), as the rules in force value it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Points {
-    /// The report became a case (立案).
-    CaseAccepted,
-    /// The report was merged into a later one: its reporter was first.
-    FirstOfDuplicate,
-    /// The report was rejected or merged into an earlier one: what it
-    /// earned is taken back (an entry of its own).
-    Reverse,
-    /// The reporter rated the fixed case as solved.
-    Solved,
-}
-
 /// Something to carry out in the transaction of the change.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -137,12 +124,7 @@ pub enum Effect {
     /// Record what content security said of the citizen's text (added by
     /// the shell, which asked WeChat before deciding): a flag for the
     /// dispatcher, or a check still to be made.
-    ContentCheck {
-        subject: &'static str,
-        status: &'static str,
-        label: Option<i32>,
-        openid: Option<String>,
-    },
+    ContentCheck(crate::content::checks::TextCheck),
     /// Tell a unit (webhook).
     NotifyUnit {
         unit_id: Uuid,
