@@ -74,6 +74,28 @@ async fn a_case_earns_its_points_once_and_caps_hold() {
         "{mine}"
     );
 
+    // The history pages with a cursor.
+    let page: Value = app
+        .get("/api/v1/me/points?limit=2", Some(&citizen))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["entries"].as_array().unwrap().len(), 2);
+    let next = page["nextCursor"].as_str().unwrap();
+    let rest: Value = app
+        .get(
+            &format!("/api/v1/me/points?limit=2&cursor={next}"),
+            Some(&citizen),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rest["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["entries"][0]["caseNo"], first["caseNo"]);
+    assert!(rest.get("nextCursor").is_none());
+
     // A rejected report earns nothing.
     let other = app.citizen("points-b").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
@@ -409,8 +431,8 @@ async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
         .json()
         .await
         .unwrap();
-    assert_eq!(mine[0]["status"], "used");
-    assert_eq!(mine[0]["rewardName"], "头盔");
+    assert_eq!(mine["items"][0]["status"], "used");
+    assert_eq!(mine["items"][0]["rewardName"], "头盔");
 }
 
 async fn check(app: &TestApp, token: &str, code: &str) -> reqwest::Response {

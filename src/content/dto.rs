@@ -61,6 +61,16 @@ pub struct ContentFlag {
     pub review_note: Option<String>,
 }
 
+/// A page of content flags, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+pub struct FlagPage {
+    /// The flags of this page.
+    pub items: Vec<ContentFlag>,
+    /// Pass as `cursor` for the next page; none at the end.
+    pub next_cursor: Option<String>,
+}
+
 /// A person's decision on a flag.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]

@@ -2,7 +2,10 @@
 //! each to its HTTP status.
 
 use super::push::PushError;
-use crate::{core::Forbidden, infra::DbError};
+use crate::{
+    core::{Forbidden, page::BadCursor},
+    infra::DbError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ContentError {
@@ -27,6 +30,8 @@ pub enum ContentError {
     /// Reviewed before (409).
     #[error("this flag was already reviewed")]
     AlreadyReviewed,
+    #[error(transparent)]
+    Cursor(#[from] BadCursor),
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
     #[error(transparent)]

@@ -3,13 +3,17 @@
 //! person reviews them.
 
 use super::{
-    dto::{CheckStatus, CheckSubject, ContentFlag, FlagReview},
+    dto::{CheckStatus, CheckSubject, ContentFlag, FlagPage, FlagReview},
     error::ContentError,
     wechat::label_text,
 };
 use crate::{
     audit,
-    core::{Actor, Caller, Role, time::utc_now},
+    core::{
+        Actor, Caller, Role,
+        page::{decode_cursor, split_page},
+        time::utc_now,
+    },
     state::AppState,
 };
 use entity::{cases, content_check as check, media};
@@ -23,15 +27,16 @@ use uuid::Uuid;
 const STAFF: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
 const FLAGGED: [&str; 3] = ["review", "risky", "unchecked"];
 
-/// Open flags (or, with `reviewed`, the reviewed ones), newest first.
+/// Open flags (or, with `reviewed`, the reviewed ones), newest first,
+/// `limit` at a time.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     reviewed: bool,
-    limit: u64,
-) -> Result<Vec<ContentFlag>, ContentError> {
+    (cursor, limit): (Option<&str>, u64),
+) -> Result<FlagPage, ContentError> {
     caller.require(STAFF)?;
-    let rows = check::Entity::find()
+    let mut q = check::Entity::find()
         .filter(check::Column::Status.is_in(FLAGGED))
         .filter(if reviewed {
             check::Column::ReviewedAt.is_not_null()
@@ -39,10 +44,16 @@ pub async fn list(
             check::Column::ReviewedAt.is_null()
         })
         .order_by_desc(check::Column::Id)
-        .limit(limit)
-        .all(&state.db)
-        .await?;
-    Ok(views(state, rows).await?)
+        .limit(limit + 1);
+    if let Some(c) = cursor {
+        q = q.filter(check::Column::Id.lt(decode_cursor(c)?));
+    }
+    let mut rows = q.all(&state.db).await?;
+    let next_cursor = split_page(&mut rows, limit, |r| r.id);
+    Ok(FlagPage {
+        items: views(state, rows).await?,
+        next_cursor,
+    })
 }
 
 /// The open flags of one case (its text and its photos).

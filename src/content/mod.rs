@@ -14,7 +14,7 @@ pub mod push;
 pub mod wechat;
 
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};
-use dto::{ContentFlag, FlagReview, PushMessage};
+use dto::{ContentFlag, FlagPage, FlagReview, PushMessage};
 use error::ContentError;
 use poem::web::Data;
 use poem_openapi::{
@@ -160,7 +160,7 @@ impl ContentApi {
     /// Citizens' text and photos WeChat's content security doubted
     /// (`review`), found risky after the fact (`risky`; a photo is then
     /// blocked), or could not judge (`unchecked`: no openid, or retries
-    /// spent), newest first, at most `limit`. Open flags by default;
+    /// spent), newest first, with cursor pagination. Open flags by default;
     /// `reviewed=true` lists the ones a person closed. Staff only.
     #[oai(
         path = "/api/v1/content/flags",
@@ -174,15 +174,18 @@ impl ContentApi {
         /// List reviewed flags instead of open ones.
         #[oai(default)]
         reviewed: Query<bool>,
-        /// At most this many, 1–500 (default 100).
+        /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
+        cursor: Query<Option<String>>,
+        /// Flags per page, 1–100 (default 50).
         #[oai(
             default = "default_limit",
-            validator(minimum(value = "1"), maximum(value = "500"))
+            validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u64>,
-    ) -> Res<Json<Vec<ContentFlag>>, FlagListErrors> {
+    ) -> Res<Json<FlagPage>, FlagListErrors> {
         Ok(Json(
-            flags::list(&state, &auth.0, reviewed.0, limit.0).await?,
+            flags::list(&state, &auth.0, reviewed.0, (cursor.0.as_deref(), limit.0)).await?,
         ))
     }
 
@@ -208,7 +211,7 @@ impl ContentApi {
 }
 
 fn default_limit() -> u64 {
-    100
+    50
 }
 
 /// The push Token, or `404` when content security is off.

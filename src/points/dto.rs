@@ -69,8 +69,8 @@ pub struct MyPoints {
     pub balance: i64,
     /// The history, newest first.
     pub entries: Vec<PointsEntry>,
-    /// Pass as `before` for older entries; none at the end.
-    pub next_cursor: Option<Uuid>,
+    /// Pass as `cursor` for older entries; none at the end.
+    pub next_cursor: Option<String>,
 }
 
 /// A reward of the catalogue.
@@ -152,4 +152,14 @@ pub struct CheckOff {
     /// The code the citizen shows (case and spaces do not matter).
     #[oai(validator(min_length = 4, max_length = 32))]
     pub code: String,
+}
+
+/// A page of the caller's redemptions, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
+pub struct RedemptionPage {
+    /// The redemptions of this page.
+    pub items: Vec<Redemption>,
+    /// Pass as `cursor` for the next page; none at the end.
+    pub next_cursor: Option<String>,
 }

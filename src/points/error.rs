@@ -1,7 +1,10 @@
 //! Every way a points operation can fail; `crate::error` maps each to its
 //! HTTP status.
 
-use crate::{core::Forbidden, infra::DbError};
+use crate::{
+    core::{Forbidden, page::BadCursor},
+    infra::DbError,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PointsError {
@@ -30,6 +33,8 @@ pub enum PointsError {
     /// The code was checked off before (409).
     #[error("this code was checked off at {at}")]
     AlreadyUsed { at: String },
+    #[error(transparent)]
+    Cursor(#[from] BadCursor),
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
     #[error(transparent)]

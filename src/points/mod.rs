@@ -12,7 +12,7 @@ pub mod rewards;
 pub mod rules;
 
 use crate::{api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState};
-use dto::{CheckOff, MyPoints, Redemption, Reward, RewardInput};
+use dto::{CheckOff, MyPoints, Redemption, RedemptionPage, Reward, RewardInput};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -50,7 +50,8 @@ impl PointsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `nextCursor` of the previous page.
-        before: Query<Option<Uuid>>,
+        #[oai(validator(min_length = 1, max_length = 512))]
+        cursor: Query<Option<String>>,
         /// Entries per page, 1–100 (default 50).
         #[oai(
             default = "default_limit",
@@ -59,7 +60,7 @@ impl PointsApi {
         limit: Query<u64>,
     ) -> Res<Json<MyPoints>, CitizenErrors> {
         Ok(Json(
-            rewards::history(&state, &auth.0, before.0, limit.0).await?,
+            rewards::history(&state, &auth.0, cursor.0.as_deref(), limit.0).await?,
         ))
     }
 
@@ -109,7 +110,8 @@ impl PointsApi {
 
     /// My redemptions
     ///
-    /// The caller's codes, newest first, issued or used.
+    /// The caller's codes, newest first, issued or used, with cursor
+    /// pagination.
     #[oai(
         path = "/me/redemptions",
         method = "get",
@@ -119,8 +121,18 @@ impl PointsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-    ) -> Res<Json<Vec<Redemption>>, CitizenErrors> {
-        Ok(Json(rewards::mine(&state, &auth.0).await?))
+        /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
+        cursor: Query<Option<String>>,
+        /// Redemptions per page, 1–100 (default 50).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u64>,
+    ) -> Res<Json<RedemptionPage>, CitizenErrors> {
+        let page = rewards::mine(&state, &auth.0, cursor.0.as_deref(), limit.0).await?;
+        Ok(Json(page))
     }
 
     /// Check a redemption code off

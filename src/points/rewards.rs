@@ -1,13 +1,20 @@
 //! The catalogue, redemptions and staff checking codes off; the history.
 
 use super::{
-    dto::{MyPoints, PointsEntry, PointsReason, Redemption, RedemptionStatus, Reward, RewardInput},
+    dto::{
+        MyPoints, PointsEntry, PointsReason, Redemption, RedemptionPage, RedemptionStatus, Reward,
+        RewardInput,
+    },
     error::PointsError,
     ledger::{self, REDEEM},
 };
 use crate::{
     audit,
-    core::{Actor, Caller, Role, time::utc_now},
+    core::{
+        Actor, Caller, Role,
+        page::{decode_cursor, split_page},
+        time::utc_now,
+    },
     state::AppState,
 };
 use entity::{cases, points_entry as entry, redemption, reward};
@@ -249,28 +256,39 @@ pub async fn redeem(
     Ok((redemption_view(row, w.name), false))
 }
 
-/// The caller's redemptions, newest first.
-pub async fn mine(state: &AppState, caller: &Caller) -> R<Vec<Redemption>> {
+/// The caller's redemptions, newest first, `limit` at a time.
+pub async fn mine(
+    state: &AppState,
+    caller: &Caller,
+    cursor: Option<&str>,
+    limit: u64,
+) -> R<RedemptionPage> {
     caller.require(&[Role::Citizen])?;
-    let rows = redemption::Entity::find()
+    let mut q = redemption::Entity::find()
         .filter(redemption::Column::UserId.eq(caller.user_id))
         .order_by_desc(redemption::Column::Id)
-        .limit(200)
-        .all(&state.db)
-        .await?;
+        .limit(limit + 1);
+    if let Some(c) = cursor {
+        q = q.filter(redemption::Column::Id.lt(decode_cursor(c)?));
+    }
+    let mut rows = q.all(&state.db).await?;
+    let next_cursor = split_page(&mut rows, limit, |r| r.id);
     let names: HashMap<Uuid, String> = reward::Entity::find()
         .all(&state.db)
         .await?
         .into_iter()
         .map(|w| (w.id, w.name))
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let name = names.get(&r.reward_id).cloned().unwrap_or_default();
-            redemption_view(r, name)
-        })
-        .collect())
+    Ok(RedemptionPage {
+        items: rows
+            .into_iter()
+            .map(|r| {
+                let name = names.get(&r.reward_id).cloned().unwrap_or_default();
+                redemption_view(r, name)
+            })
+            .collect(),
+        next_cursor,
+    })
 }
 
 /// Staff check a code off when they hand the reward over: once.
@@ -332,7 +350,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
 pub async fn history(
     state: &AppState,
     caller: &Caller,
-    before: Option<Uuid>,
+    cursor: Option<&str>,
     limit: u64,
 ) -> R<MyPoints> {
     caller.require(&[Role::Citizen])?;
@@ -340,12 +358,11 @@ pub async fn history(
         .filter(entry::Column::UserId.eq(caller.user_id))
         .order_by_desc(entry::Column::Id)
         .limit(limit + 1);
-    if let Some(b) = before {
-        q = q.filter(entry::Column::Id.lt(b));
+    if let Some(c) = cursor {
+        q = q.filter(entry::Column::Id.lt(decode_cursor(c)?));
     }
     let mut rows = q.all(&state.db).await?;
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(100));
+    let next_cursor = split_page(&mut rows, limit, |r| r.id);
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.case_id).collect();
     let numbers: HashMap<Uuid, String> = cases::Entity::find()
         .filter(cases::Column::Id.is_in(ids))
@@ -356,7 +373,6 @@ pub async fn history(
         .await?
         .into_iter()
         .collect();
-    let next_cursor = more.then(|| rows.last().map(|r| r.id)).flatten();
     Ok(MyPoints {
         balance: ledger::balance(&state.db, caller.user_id).await?,
         entries: rows
