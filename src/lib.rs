@@ -184,13 +184,26 @@ async fn run_scheduler(state: AppState) {
 async fn run_outbox(state: AppState) {
     let every = Duration::from_millis(state.config.workflow.outbox_tick_ms.max(50));
     loop {
-        match notify::worker::deliver_due(&state).await {
+        match notify::worker::deliver_due(&state, other_jobs).await {
             Ok(n) if n > 0 => continue,
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %format!("{e:#}"), "outbox delivery failed"),
         }
         tokio::time::sleep(every).await;
     }
+}
+
+/// The outbox's jobs that are not notifications: content checks.
+fn other_jobs(
+    state: AppState,
+    row: entity::outbox::Model,
+) -> futures_util::future::BoxFuture<'static, notify::worker::Outcome> {
+    Box::pin(async move {
+        match row.kind.as_str() {
+            content::TEXT_JOB | content::PHOTO_JOB => content::checks::run_job(&state, &row).await,
+            other => notify::worker::Outcome::Skipped(format!("unknown kind {other}")),
+        }
+    })
 }
 
 /// Reloads areas, units and rules, the calendar and categories when another

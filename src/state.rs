@@ -57,8 +57,8 @@ pub struct Inner {
     pub live: crate::live::bus::LiveBus,
     /// Every case's map and indicator facts, in memory.
     pub case_index: crate::command::index::CaseIndex,
-    /// The points rules, re-read at most every 5 s.
-    pub points_rules: crate::points::rules::RulesCache,
+    /// Settings read on hot paths (the points rules), re-read at most every 5 s.
+    pub settings: crate::infra::settings::Cached,
 }
 
 impl std::ops::Deref for AppState {
@@ -121,7 +121,7 @@ impl AppState {
             categories,
             live,
             case_index,
-            points_rules: Default::default(),
+            settings: Default::default(),
             areas,
             directory,
             calendar,

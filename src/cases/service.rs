@@ -225,7 +225,7 @@ pub async fn commit(
                 audit::record(&txn, actor, action, "case", id, note.as_deref(), None).await?;
             }
             Effect::Points(p) => {
-                let rules = state.points_rules.get(&txn).await?;
+                let rules = crate::points::rules::current(&state.settings, &txn).await?;
                 let whom = (case.reporter_id, case.id);
                 crate::points::ledger::apply(&txn, &rules, whom, *p, now).await?;
             }

@@ -4,8 +4,10 @@
 mod content;
 mod embedded;
 mod webhooks;
+mod wechat;
 pub use content::ContentSecurityConfig;
 pub use webhooks::WebhookConfig;
+pub use wechat::WechatConfig;
 
 use figment::{
     Figment,
@@ -143,24 +145,6 @@ pub struct S3Config {
 pub enum ChecksumMode {
     WhenRequired,
     WhenSupported,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct WechatConfig {
-    /// Base URL of the WeChat API (api.weixin.qq.com in production).
-    pub base_url: String,
-    pub appid: String,
-    #[serde(serialize_with = "ser_secret")]
-    pub secret: SecretString,
-    pub timeout_ms: u64,
-    /// Subscribe-message template for case status changes (fields
-    /// character_string1, thing2, phrase3, time4, thing5); none: no messages.
-    pub subscribe_template_id: Option<String>,
-    /// developer | trial | formal: which mini-program build a message opens.
-    pub miniprogram_state: String,
-    /// Content security of citizens' text and photos (off by default).
-    #[serde(default)]
-    pub content_security: ContentSecurityConfig,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

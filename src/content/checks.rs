@@ -5,7 +5,7 @@
 //! sent again, then left for a person).
 
 use super::wechat::{self, Scene, Suggest, Verdict};
-use crate::{core::Ts, core::time::utc_now, state::AppState};
+use crate::{core::Ts, core::time::utc_now, notify::worker::Outcome, state::AppState};
 use anyhow::Context;
 use entity::{cases, content_check as check, media, outbox, user};
 use sea_orm::{
@@ -233,37 +233,36 @@ pub async fn enqueue_photo<C: ConnectionTrait>(
     Ok(())
 }
 
-/// How one outbox job ended.
-pub enum Job {
-    Done,
-    Skip(String),
-    Retry(String),
-}
-
-/// Runs an outbox job of content security.
-pub async fn run_job(state: &AppState, row: &outbox::Model) -> Job {
+/// Runs an outbox job of content security. A check whose last attempt
+/// fails is left for a person (`unchecked`).
+pub async fn run_job(state: &AppState, row: &outbox::Model) -> Outcome {
     let Ok(id) = row.target.parse::<Uuid>() else {
-        return Job::Skip("target is not a check id".into());
+        return Outcome::Skipped("target is not a check id".into());
     };
     let found = match check::Entity::find_by_id(id).one(&state.db).await {
         Ok(f) => f,
-        Err(e) => return Job::Retry(e.to_string()),
+        Err(e) => return Outcome::Failed(e.to_string()),
     };
     let Some(c) = found.filter(|c| c.status == "pending") else {
-        return Job::Skip("no pending check".into());
+        return Outcome::Skipped("no pending check".into());
     };
     let Some(openid) = c.openid.clone() else {
-        return Job::Skip("no openid".into());
+        return Outcome::Skipped("no openid".into());
     };
     let result = if row.kind == PHOTO_JOB {
         send_photo(state, &c, &openid).await
     } else {
         recheck_text(state, &c, &openid).await
     };
-    match result {
-        Ok(()) => Job::Done,
-        Err(e) => Job::Retry(e),
+    let Err(e) = result else {
+        return Outcome::Sent;
+    };
+    if row.attempts + 1 >= state.config.workflow.outbox_max_attempts
+        && let Err(u) = unchecked(&state.db, c.id, None).await
+    {
+        return Outcome::Failed(format!("{e}; and marking it unchecked failed: {u:#}"));
     }
+    Outcome::Failed(e)
 }
 
 async fn send_photo(state: &AppState, c: &check::Model, openid: &str) -> Result<(), String> {
@@ -366,14 +365,6 @@ pub async fn photo_verdict(
     };
     count(state, Subject::Photo, v.suggest.as_str());
     decide(&state.db, c.id, v, utc_now()).await
-}
-
-/// The outbox gave up on a job: the check is left for a person.
-pub async fn gave_up(state: &AppState, row: &outbox::Model) -> anyhow::Result<()> {
-    let Ok(id) = row.target.parse::<Uuid>() else {
-        return Ok(());
-    };
-    unchecked(&state.db, id, None).await
 }
 
 async fn unchecked<C: ConnectionTrait>(db: &C, id: Uuid, sends: Option<i32>) -> anyhow::Result<()> {

@@ -7,9 +7,11 @@ use crate::{
     auth::error::AuthError,
     cases::{error::CaseError, transition::Refusal},
     categories::service::CategoryError,
+    content::{error::ContentError, push::PushError},
     core::{Forbidden, page::BadCursor},
     infra::DbError,
     media::service::MediaError,
+    points::error::PointsError,
     reports::error::ReportError,
 };
 use poem_openapi::{
@@ -87,9 +89,9 @@ impl IntoApiError for CategoryError {}
 impl IntoApiError for AuthError {}
 impl IntoApiError for MediaError {}
 impl IntoApiError for AdminError {}
-impl IntoApiError for crate::points::error::PointsError {}
-impl IntoApiError for crate::content::error::ContentError {}
-impl IntoApiError for crate::content::push::PushError {}
+impl IntoApiError for PointsError {}
+impl IntoApiError for ContentError {}
+impl IntoApiError for PushError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

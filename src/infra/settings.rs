@@ -53,6 +53,44 @@ pub async fn put<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> anyhow::
     Ok(())
 }
 
+/// Settings as a node reads them: again at most every 5 s, so that a hot
+/// path costs no read of them (a change applies at once on the node that
+/// made it, which forgets it, and within 5 s on the others).
+#[derive(Clone)]
+pub struct Cached(moka::sync::Cache<String, Option<String>>);
+
+impl Default for Cached {
+    fn default() -> Self {
+        Self(
+            moka::sync::Cache::builder()
+                .max_capacity(64)
+                .time_to_live(std::time::Duration::from_secs(5))
+                .build(),
+        )
+    }
+}
+
+impl Cached {
+    /// The setting, read through `db` when the cache has none.
+    pub async fn get<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        key: &str,
+    ) -> anyhow::Result<Option<String>> {
+        if let Some(v) = self.0.get(key) {
+            return Ok(v);
+        }
+        let v = get(db, key).await?;
+        self.0.insert(key.to_owned(), v.clone());
+        Ok(v)
+    }
+
+    /// Forgets a setting this node just changed.
+    pub fn forget(&self, key: &str) {
+        self.0.invalidate(key);
+    }
+}
+
 /// Marks `what` as changed; call inside the transaction of the change.
 pub async fn bump<C: ConnectionTrait>(db: &C, what: Gen) -> anyhow::Result<()> {
     put(db, what.key(), &uuid::Uuid::now_v7().to_string()).await

@@ -15,18 +15,26 @@ use sea_orm::{
 };
 use sha2::Sha256;
 
-enum Outcome {
+/// How one delivery attempt ended.
+pub enum Outcome {
     Sent,
+    /// Recorded, never retried.
     Skipped(String),
+    /// Retried with backoff, up to `workflow.outbox_max_attempts`.
     Failed(String),
 }
+
+/// Runs a job of a kind the notifications do not own (content checks);
+/// the crate root names it, so that this module imports no feature.
+pub type OtherJobs =
+    fn(AppState, outbox::Model) -> futures_util::future::BoxFuture<'static, Outcome>;
 
 /// Starts delivering what is due now; returns how many rows were claimed.
 ///
 /// Each claimed row is sent on a task of its own (at most
 /// `webhooks.at_once` per node), so that one slow receiver holds up only
 /// its own row; the row's lease keeps other nodes off it meanwhile.
-pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
+pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<usize> {
     let now = utc_now();
     let free = state.outbox_slots.available_permits();
     if free == 0 {
@@ -76,7 +84,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
         let state = state.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            if let Err(e) = deliver(&state, row).await {
+            if let Err(e) = deliver(&state, row, other).await {
                 tracing::warn!(error = %format!("{e:#}"), "outbox delivery failed");
             }
         });
@@ -85,7 +93,7 @@ pub async fn deliver_due(state: &AppState) -> anyhow::Result<usize> {
 }
 
 /// Sends one claimed row and records the outcome (the lease ends).
-async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
+async fn deliver(state: &AppState, row: outbox::Model, other: OtherJobs) -> anyhow::Result<()> {
     let attempts = row.attempts + 1;
     let outcome = match row.kind.as_str() {
         WECHAT => match wechat::send(state, &row.payload).await {
@@ -94,15 +102,7 @@ async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
             wechat::Sent::Retry(e) => Outcome::Failed(e),
         },
         UNIT => unit_webhook(state, &row).await,
-        crate::content::TEXT_JOB | crate::content::PHOTO_JOB => {
-            use crate::content::checks::{Job, run_job};
-            match run_job(state, &row).await {
-                Job::Done => Outcome::Sent,
-                Job::Skip(e) => Outcome::Skipped(e),
-                Job::Retry(e) => Outcome::Failed(e),
-            }
-        }
-        other => Outcome::Skipped(format!("unknown kind {other}")),
+        _ => other(state.clone(), row.clone()).await,
     };
     let mut am = outbox::ActiveModel {
         locked_until: Set(None),
@@ -132,10 +132,6 @@ async fn deliver(state: &AppState, row: outbox::Model) -> anyhow::Result<()> {
             tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
             am.last_error = Set(Some(e));
             if attempts >= state.config.workflow.outbox_max_attempts {
-                if row.kind.starts_with("content_") {
-                    // No verdict could be had: left for a person.
-                    crate::content::checks::gave_up(state, &row).await?;
-                }
                 am.status = Set("failed".into());
                 am.done_at = Set(Some(done));
                 counted("failed");

@@ -49,7 +49,20 @@ impl Default for PointsRules {
 
 /// The rules in force (the defaults until an admin saves some).
 pub async fn load<C: sea_orm::ConnectionTrait>(db: &C) -> anyhow::Result<PointsRules> {
-    Ok(match crate::infra::settings::get(db, KEY).await? {
+    parse(crate::infra::settings::get(db, KEY).await?)
+}
+
+/// The rules in force as this node applies them: from its settings cache
+/// (read through `db` when it has none), so an award costs no read of them.
+pub async fn current<C: sea_orm::ConnectionTrait>(
+    cache: &crate::infra::settings::Cached,
+    db: &C,
+) -> anyhow::Result<PointsRules> {
+    parse(cache.get(db, KEY).await?)
+}
+
+fn parse(saved: Option<String>) -> anyhow::Result<PointsRules> {
+    Ok(match saved {
         Some(v) => serde_json::from_str(&v)
             .map_err(|e| anyhow::anyhow!("the saved points rules do not read: {e}"))?,
         None => PointsRules::default(),
@@ -74,40 +87,6 @@ pub async fn set(
     let data = Some(serde_json::to_value(r)?);
     crate::audit::record(&txn, who, "points.rules", "settings", None, None, data).await?;
     txn.commit().await?;
-    state.points_rules.forget();
+    state.settings.forget(KEY);
     Ok(())
-}
-
-/// The rules as a node applies them: read again at most every 5 s, so an
-/// award costs no read of them (a change applies at once on the node that
-/// made it, within 5 s on the others).
-#[derive(Clone)]
-pub struct RulesCache(moka::sync::Cache<(), PointsRules>);
-
-impl Default for RulesCache {
-    fn default() -> Self {
-        Self(
-            moka::sync::Cache::builder()
-                .max_capacity(1)
-                .time_to_live(std::time::Duration::from_secs(5))
-                .build(),
-        )
-    }
-}
-
-impl RulesCache {
-    /// The rules in force, read through `db` when the cache has none.
-    pub async fn get<C: sea_orm::ConnectionTrait>(&self, db: &C) -> anyhow::Result<PointsRules> {
-        if let Some(r) = self.0.get(&()) {
-            return Ok(r);
-        }
-        let r = load(db).await?;
-        self.0.insert((), r.clone());
-        Ok(r)
-    }
-
-    /// Forgets the rules (this node just changed them).
-    pub fn forget(&self) {
-        self.0.invalidate(&());
-    }
 }
