@@ -36,6 +36,14 @@ impl Subject {
         }
     }
 
+    /// msgSecCheck's scene for it.
+    fn scene(self) -> Scene {
+        match self {
+            Self::Comment => Scene::Comment,
+            _ => Scene::Post,
+        }
+    }
+
     fn said(self) -> &'static str {
         match self {
             Self::Description => "描述",
@@ -80,20 +88,6 @@ pub struct TextCheck {
     pub openid: Option<String>,
 }
 
-fn flag(
-    subject: Subject,
-    status: &'static str,
-    label: Option<i32>,
-    openid: Option<String>,
-) -> TextCheck {
-    TextCheck {
-        subject,
-        status,
-        label,
-        openid,
-    }
-}
-
 /// Checks a citizen's text before it is stored. `pass` (or checks off):
 /// nothing to record. `review`: recorded as a flag for the dispatcher.
 /// `risky`: refused. WeChat unreachable: accepted, and asked again later
@@ -109,25 +103,36 @@ pub async fn screen_text(
         return Ok(None);
     }
     let Some(openid) = openid_of(state, user_id).await else {
-        return Ok(Some(flag(subject, "unchecked", None, None)));
+        return Ok(Some(TextCheck {
+            subject,
+            status: "unchecked",
+            label: None,
+            openid: None,
+        }));
     };
-    let scene = match subject {
-        Subject::Comment => Scene::Comment,
-        _ => Scene::Post,
-    };
-    match wechat::check_text(state, &openid, text, scene).await {
+    match wechat::check_text(state, &openid, text, subject.scene()).await {
         Ok(Verdict { suggest, label }) => {
             count(state, subject, suggest.as_str());
             match suggest {
                 Suggest::Pass => Ok(None),
-                Suggest::Review => Ok(Some(flag(subject, "review", label, Some(openid)))),
+                Suggest::Review => Ok(Some(TextCheck {
+                    subject,
+                    status: "review",
+                    label,
+                    openid: Some(openid),
+                })),
                 Suggest::Risky => Err(Rejected { subject, label }),
             }
         }
         Err(e) => {
             tracing::warn!(error = %e, "msgSecCheck unreachable: accepted, checked again later");
             count(state, subject, "unreachable");
-            Ok(Some(flag(subject, "pending", None, Some(openid))))
+            Ok(Some(TextCheck {
+                subject,
+                status: "pending",
+                label: None,
+                openid: Some(openid),
+            }))
         }
     }
 }
@@ -140,28 +145,19 @@ fn count(state: &AppState, subject: Subject, outcome: &str) {
         .inc();
 }
 
-/// Records a text's check with its case, in the case's transaction; a
-/// `pending` one gets its outbox job.
-pub async fn record<C: ConnectionTrait>(
+/// A new check row, and its outbox job when it is `pending`.
+async fn insert_check<C: ConnectionTrait>(
     db: &C,
-    case_id: Uuid,
-    check: &TextCheck,
+    (subject, case_id, media_id): (Subject, Option<Uuid>, Option<Uuid>),
+    (status, label, openid): (&str, Option<i32>, Option<String>),
     now: Ts,
 ) -> anyhow::Result<()> {
-    let TextCheck {
-        subject,
-        status,
-        label,
-        openid,
-    } = check.clone();
-    let subject = subject.as_str();
     let id = Uuid::now_v7();
-    let decided = (status != "pending").then_some(now);
     check::Entity::insert(check::ActiveModel {
         id: Set(id),
-        subject: Set(subject.into()),
-        case_id: Set(Some(case_id)),
-        media_id: Set(None),
+        subject: Set(subject.as_str().into()),
+        case_id: Set(case_id),
+        media_id: Set(media_id),
         openid: Set(openid),
         status: Set(status.into()),
         label: Set(label),
@@ -169,7 +165,7 @@ pub async fn record<C: ConnectionTrait>(
         sends: Set(0),
         sent_at: Set(None),
         created_at: Set(now),
-        decided_at: Set(decided),
+        decided_at: Set((status != "pending").then_some(now)),
         reviewed_at: Set(None),
         reviewed_by: Set(None),
         review_note: Set(None),
@@ -178,9 +174,26 @@ pub async fn record<C: ConnectionTrait>(
     .await
     .context("record content check")?;
     if status == "pending" {
-        crate::notify::enqueue(db, TEXT_JOB, Some(case_id), id.to_string(), String::new()).await?;
+        let job = if subject == Subject::Photo {
+            PHOTO_JOB
+        } else {
+            TEXT_JOB
+        };
+        crate::notify::enqueue(db, job, case_id, id.to_string(), String::new()).await?;
     }
     Ok(())
+}
+
+/// Records a text's check with its case, in the case's transaction; a
+/// `pending` one gets its outbox job.
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    case_id: Uuid,
+    c: &TextCheck,
+    now: Ts,
+) -> anyhow::Result<()> {
+    let found = (c.status, c.label, c.openid.clone());
+    insert_check(db, (c.subject, Some(case_id), None), found, now).await
 }
 
 /// Who a citizen's photo is checked as: `Some(openid)` when the checks are
@@ -194,43 +207,19 @@ pub async fn photo_owner(state: &AppState, owner: Uuid) -> Option<Option<String>
 }
 
 /// Queues a citizen's new photo for mediaCheckAsync, in the upload's
-/// transaction; `openid` from [`photo_owner`].
+/// transaction; `openid` from [`photo_owner`] (none: left for a person).
 pub async fn enqueue_photo<C: ConnectionTrait>(
     db: &C,
     media_id: Uuid,
     openid: Option<String>,
 ) -> anyhow::Result<()> {
-    let now = utc_now();
-    let id = Uuid::now_v7();
     let status = if openid.is_some() {
         "pending"
     } else {
         "unchecked"
     };
-    check::Entity::insert(check::ActiveModel {
-        id: Set(id),
-        subject: Set(Subject::Photo.as_str().into()),
-        case_id: Set(None),
-        media_id: Set(Some(media_id)),
-        openid: Set(openid),
-        status: Set(status.into()),
-        label: Set(None),
-        trace_id: Set(None),
-        sends: Set(0),
-        sent_at: Set(None),
-        created_at: Set(now),
-        decided_at: Set((status == "unchecked").then_some(now)),
-        reviewed_at: Set(None),
-        reviewed_by: Set(None),
-        review_note: Set(None),
-    })
-    .exec_without_returning(db)
-    .await
-    .context("record photo check")?;
-    if status == "pending" {
-        crate::notify::enqueue(db, PHOTO_JOB, None, id.to_string(), String::new()).await?;
-    }
-    Ok(())
+    let subject = (Subject::Photo, None, Some(media_id));
+    insert_check(db, subject, (status, None, openid), utc_now()).await
 }
 
 /// Runs an outbox job of content security. A check whose last attempt
@@ -289,13 +278,12 @@ async fn recheck_text(state: &AppState, c: &check::Model, openid: &str) -> Resul
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the case is gone")?;
-    let (subject, text, scene) = if c.subject == Subject::Comment.as_str() {
-        let comment = row.rating_comment.unwrap_or_default();
-        (Subject::Comment, comment, Scene::Comment)
+    let (subject, text) = if c.subject == Subject::Comment.as_str() {
+        (Subject::Comment, row.rating_comment.unwrap_or_default())
     } else {
-        (Subject::Description, row.description, Scene::Post)
+        (Subject::Description, row.description)
     };
-    let v = wechat::check_text(state, openid, &text, scene).await?;
+    let v = wechat::check_text(state, openid, &text, subject.scene()).await?;
     count(state, subject, v.suggest.as_str());
     decide(&state.db, c.id, v, utc_now())
         .await
