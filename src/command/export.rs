@@ -9,7 +9,7 @@
 //! for CSV injection); XLSX cells are written as strings, never formulas.
 
 use super::dto::IndicatorTable;
-use super::export_rows::{BATCH, Cursor, Row, batch};
+use super::export_rows::{BATCH, Cursor, Reader, Row};
 use crate::cases::filter::Resolved;
 use crate::{
     cases::error::CaseError,
@@ -178,9 +178,9 @@ fn csv_bytes(rows: &[Vec<String>], header: bool) -> Result<Bytes, CaseError> {
 /// A batch being read while the previous one is formatted.
 type Pending = tokio::task::JoinHandle<Result<Vec<Row>, CaseError>>;
 
-fn prefetch(state: &AppState, f: &Resolved, after: Cursor) -> Pending {
-    let (state, f) = (state.clone(), f.clone());
-    tokio::spawn(async move { batch(&state, &f, after).await })
+fn prefetch(reader: &Reader, state: &AppState, f: &Resolved, after: Cursor) -> Pending {
+    let (reader, state, f) = (reader.clone(), state.clone(), f.clone());
+    tokio::spawn(async move { reader.batch(&state, &f, after).await })
 }
 
 /// The matching cases as CSV, batch by batch, the next batch read while
@@ -190,23 +190,25 @@ pub async fn csv_stream(
     state: AppState,
     f: Resolved,
 ) -> Result<impl Stream<Item = std::io::Result<Bytes>> + Send + 'static, CaseError> {
-    let first = batch(&state, &f, None).await?;
-    let next =
-        (first.len() as u64 == BATCH).then(|| prefetch(&state, &f, first.last().map(Row::cursor)));
+    let reader = Reader::open(&state)?;
+    let first = reader.batch(&state, &f, None).await?;
+    let next = (first.len() as u64 == BATCH)
+        .then(|| prefetch(&reader, &state, &f, first.last().map(Row::cursor)));
     let rows = Names::of(&state).rows(&first);
     let head = csv_bytes(&rows, true)?;
-    let tail = futures_util::stream::unfold((state, f, next), |(state, f, next)| async move {
-        let rows = match next?.await {
-            Ok(Ok(rows)) => rows,
-            Ok(Err(e)) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
-            Err(e) => return Some((Err(cut_short(&e.to_string())), (state, f, None))),
-        };
-        let following = (rows.len() as u64 == BATCH)
-            .then(|| prefetch(&state, &f, rows.last().map(Row::cursor)));
-        let cells = Names::of(&state).rows(&rows);
-        let chunk = csv_bytes(&cells, false).map_err(|e| cut_short(&e.to_string()));
-        Some((chunk, (state, f, following)))
-    });
+    let tail =
+        futures_util::stream::unfold((reader, state, f, next), |(r, state, f, next)| async move {
+            let rows = match next?.await {
+                Ok(Ok(rows)) => rows,
+                Ok(Err(e)) => return Some((Err(cut_short(&e.to_string())), (r, state, f, None))),
+                Err(e) => return Some((Err(cut_short(&e.to_string())), (r, state, f, None))),
+            };
+            let following = (rows.len() as u64 == BATCH)
+                .then(|| prefetch(&r, &state, &f, rows.last().map(Row::cursor)));
+            let cells = Names::of(&state).rows(&rows);
+            let chunk = csv_bytes(&cells, false).map_err(|e| cut_short(&e.to_string()));
+            Some((chunk, (r, state, f, following)))
+        });
     Ok(futures_util::StreamExt::chain(
         futures_util::stream::once(async move { Ok(head) }),
         tail,
@@ -239,6 +241,7 @@ pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, 
         });
     }
     let handle = tokio::runtime::Handle::current();
+    let reader = Reader::open(&state)?;
     tokio::task::spawn_blocking(move || -> Result<tokio::fs::File, CaseError> {
         let tmp = tempfile::NamedTempFile::new().map_err(|e| CaseError::Internal(e.into()))?;
         let mut wb = rust_xlsxwriter::Workbook::new();
@@ -250,7 +253,7 @@ pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, 
         let mut row: u32 = 1;
         let mut after = None;
         loop {
-            let rows = handle.block_on(batch(&state, &f, after))?;
+            let rows = handle.block_on(reader.batch(&state, &f, after))?;
             for r in Names::of(&state).rows(&rows) {
                 for (c, v) in (0u16..).zip(r) {
                     ws.write_string(row, c, v).map_err(xlsx_err)?;

@@ -1,6 +1,7 @@
 //! Photos: upload (one multipart `file` per request, as `wx.uploadFile`
 //! sends it) and signed, expiring URLs to read them back.
 
+mod jpeg;
 pub mod pipeline;
 pub mod service;
 
@@ -17,15 +18,16 @@ use poem_openapi::{
     ApiResponse, Enum, Multipart, Object, OpenApi,
     param::{Path, Query},
     payload::{Binary, Json},
-    types::multipart::Upload,
 };
 use uuid::Uuid;
 
 /// The upload form of `wx.uploadFile`: one file field named `file`.
+/// The field is read into memory as it arrives (no temporary file): the
+/// body limit of the route (`media.max_bytes` and 64 KiB) bounds it.
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
     /// The photo: JPEG, PNG or WebP (judged by its bytes).
-    pub file: Upload,
+    pub file: poem_openapi::types::Binary<Vec<u8>>,
 }
 
 /// A stored photo.
@@ -126,20 +128,15 @@ impl MediaApi {
             Role::Admin,
         ])?;
         web::limit_write(&state, req, caller.user_id, web::Write::Upload).await?;
+        let bytes = form.file.0;
         let max = state.config.media.max_bytes;
-        if form.file.size() > max {
+        if bytes.len() > max {
             return Err(ApiError::PayloadTooLarge(format!(
                 "the photo is {} bytes; at most {max} are accepted",
-                form.file.size()
+                bytes.len()
             ))
             .into());
         }
-        let bytes = form.file.into_vec().await.map_err(|e| {
-            ApiError::bad_request(
-                "invalid_multipart",
-                format!("could not read the file field: {e}"),
-            )
-        })?;
         let m = service::upload(&state, &caller, bytes).await?;
         Ok(Json(view(&state, &m)))
     }

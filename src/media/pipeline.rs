@@ -2,10 +2,10 @@
 //! from the header before decoding, read EXIF hints, decode, apply the EXIF
 //! orientation, cap the long edge, re-encode (which drops every metadata
 //! block) and write a thumbnail. CPU-bound: run it off the async runtime.
+//! JPEG, nearly every phone photo, has a fast path of its own in
+//! [`super::jpeg`].
 
-use image::{
-    DynamicImage, GrayImage, ImageFormat, ImageReader, Limits, RgbImage, metadata::Orientation,
-};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, metadata::Orientation};
 use std::io::Cursor;
 
 #[derive(Debug, Clone)]
@@ -75,8 +75,13 @@ pub fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str), PipelineError>
     Err(PipelineError::Unsupported)
 }
 
-/// Reads width and height from the header alone.
+/// Reads width and height from the header alone (for a JPEG through
+/// libjpeg, which reads it in place: the `image` crate's JPEG decoder first
+/// copies the whole file).
 pub fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), PipelineError> {
+    if format == ImageFormat::Jpeg {
+        return super::jpeg::dimensions(bytes);
+    }
     ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
         .map_err(|e| PipelineError::Corrupt(e.to_string()))
@@ -139,49 +144,16 @@ fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PipelineError> {
     Ok(out)
 }
 
-/// The DCT scale (1, 2, 4 or 8) to decode a JPEG at: the largest reduction
-/// that still leaves the long edge at ≥ 90 % of the cap, so a 12 MP photo is
-/// decoded straight to 2016×1512 in the DCT domain instead of decoded whole
-/// and resized.
-fn dct_reduction(long_edge: u32, max_edge: u32) -> u32 {
-    if long_edge <= max_edge {
-        return 1;
+/// Refuses an image whose header names more pixels than the limit.
+pub(super) fn check_pixels(w: u32, h: u32, limits: &PipelineLimits) -> Result<(), PipelineError> {
+    if u64::from(w) * u64::from(h) > limits.max_pixels {
+        return Err(PipelineError::TooManyPixels {
+            width: w,
+            height: h,
+            max: limits.max_pixels,
+        });
     }
-    let floor = max_edge * 9 / 10;
-    [8, 4, 2]
-        .into_iter()
-        .find(|k| long_edge.div_ceil(*k) >= floor && long_edge.div_ceil(*k) <= max_edge)
-        .unwrap_or(1)
-}
-
-/// Decodes a JPEG with DCT-domain downscaling; `None` for pixel formats it
-/// leaves to the general decoder (16-bit grey, CMYK).
-fn decode_jpeg_scaled(
-    bytes: &[u8],
-    w: u32,
-    h: u32,
-    max_edge: u32,
-) -> Result<Option<DynamicImage>, PipelineError> {
-    let k = dct_reduction(w.max(h), max_edge);
-    let corrupt = |e: jpeg_decoder::Error| PipelineError::Corrupt(e.to_string());
-    let mut d = jpeg_decoder::Decoder::new(Cursor::new(bytes));
-    let req = |v: u32| u16::try_from(v.div_ceil(k)).unwrap_or(u16::MAX);
-    let (ow, oh) = d.scale(req(w), req(h)).map_err(corrupt)?;
-    let pixels = d.decode().map_err(corrupt)?;
-    let info = d
-        .info()
-        .ok_or_else(|| PipelineError::Corrupt("no frame".into()))?;
-    let (ow, oh) = (u32::from(ow), u32::from(oh));
-    let short = || PipelineError::Corrupt("truncated pixel data".into());
-    Ok(match info.pixel_format {
-        jpeg_decoder::PixelFormat::RGB24 => Some(DynamicImage::ImageRgb8(
-            RgbImage::from_raw(ow, oh, pixels).ok_or_else(short)?,
-        )),
-        jpeg_decoder::PixelFormat::L8 => Some(DynamicImage::ImageLuma8(
-            GrayImage::from_raw(ow, oh, pixels).ok_or_else(short)?,
-        )),
-        _ => None,
-    })
+    Ok(())
 }
 
 fn decode_general(
@@ -250,24 +222,20 @@ fn resize(src: &RgbImage, w: u32, h: u32) -> Result<RgbImage, PipelineError> {
 /// Runs the whole pipeline on an upload.
 pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, PipelineError> {
     let (format, name) = sniff(bytes)?;
-    let (w, h) = dimensions(bytes, format)?;
-    if u64::from(w) * u64::from(h) > limits.max_pixels {
-        return Err(PipelineError::TooManyPixels {
-            width: w,
-            height: h,
-            max: limits.max_pixels,
-        });
-    }
     let (orientation, exif) = read_exif(bytes);
-
-    let decoded = if format == ImageFormat::Jpeg {
-        decode_jpeg_scaled(bytes, w, h, limits.max_edge)?
+    let orientation = orientation.and_then(Orientation::from_exif);
+    let (decoded, turned) = if format == ImageFormat::Jpeg {
+        super::jpeg::decode(bytes, limits, orientation)?
     } else {
-        None
+        (None, false)
     };
     let img = match decoded {
         Some(img) => img,
-        None => decode_general(bytes, format, w, h, limits.max_pixels)?,
+        None => {
+            let (w, h) = dimensions(bytes, format)?;
+            check_pixels(w, h, limits)?;
+            decode_general(bytes, format, w, h, limits.max_pixels)?
+        }
     };
 
     // Shrink before rotating: cheaper, and the cap is on the long edge either way.
@@ -276,7 +244,7 @@ pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, Pipel
     if (fw, fh) != rgb.dimensions() {
         rgb = resize(&rgb, fw, fh)?;
     }
-    if let Some(o) = orientation.and_then(Orientation::from_exif) {
+    if let Some(o) = orientation.filter(|_| !turned) {
         let mut img = DynamicImage::ImageRgb8(rgb);
         img.apply_orientation(o);
         rgb = img.into_rgb8();
@@ -307,14 +275,6 @@ mod tests {
             Err(PipelineError::Heic)
         );
         assert_eq!(sniff(b"GIF89a......"), Err(PipelineError::Unsupported));
-    }
-
-    #[test]
-    fn twelve_megapixels_are_decoded_at_half_scale_in_the_dct_domain() {
-        assert_eq!(dct_reduction(4032, 2048), 2);
-        assert_eq!(dct_reduction(2048, 2048), 1);
-        assert_eq!(dct_reduction(3000, 2048), 1);
-        assert_eq!(dct_reduction(16000, 2048), 8);
     }
 
     #[test]

@@ -1,0 +1,224 @@
+//! The JPEG fast path: libjpeg-turbo's decoder as MozJPEG ships it (built
+//! from C by cargo, like SQLite), reading the header in place, decoding a
+//! large photo straight to about the stored size in the DCT domain, and
+//! turning a phone's portrait photo (EXIF orientation 6 or 8) while its rows
+//! come out of the decoder, so that the turn costs no pass of its own.
+
+use super::pipeline::{PipelineError, PipelineLimits, check_pixels};
+use image::{DynamicImage, GrayImage, RgbImage, metadata::Orientation};
+use mozjpeg::decompress::DecompressStarted;
+
+/// Rows decoded at a time before they are turned: 16 rows of a 2016-pixel
+/// photo are 96 KiB, which stay in cache while their columns are copied.
+const STRIP: usize = 16;
+
+fn io(e: std::io::Error) -> PipelineError {
+    PipelineError::Corrupt(e.to_string())
+}
+
+/// Runs libjpeg work, which reports a fatal error by unwinding out of the
+/// decoder (MozJPEG's error manager, without the panic hook): caught here
+/// and turned into `Corrupt`.
+fn unwound<T>(work: impl FnOnce() -> Result<T, PipelineError>) -> Result<T, PipelineError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|cause| {
+        Err(PipelineError::Corrupt(
+            cause
+                .downcast_ref::<String>()
+                .map_or("the JPEG decoder failed", |m| m.as_str())
+                .to_owned(),
+        ))
+    })
+}
+
+fn size(d: &mozjpeg::Decompress<&[u8]>) -> Result<(u32, u32), PipelineError> {
+    match (u32::try_from(d.width()), u32::try_from(d.height())) {
+        (Ok(w), Ok(h)) => Ok((w, h)),
+        _ => Err(PipelineError::Corrupt("no frame size".into())),
+    }
+}
+
+/// Width and height from the header, read in place (the `image` crate's
+/// JPEG decoder first copies the whole file).
+pub fn dimensions(bytes: &[u8]) -> Result<(u32, u32), PipelineError> {
+    unwound(|| size(&mozjpeg::Decompress::new_mem(bytes).map_err(io)?))
+}
+
+/// The DCT scale (1, 2, 4 or 8) to decode a JPEG at: the largest reduction
+/// that still leaves the long edge at ≥ 90 % of the cap, so a 12 MP photo is
+/// decoded straight to 2016×1512 in the DCT domain instead of decoded whole
+/// and resized.
+fn dct_reduction(long_edge: u32, max_edge: u32) -> u32 {
+    if long_edge <= max_edge {
+        return 1;
+    }
+    let floor = max_edge * 9 / 10;
+    [8, 4, 2]
+        .into_iter()
+        .find(|k| long_edge.div_ceil(*k) >= floor && long_edge.div_ceil(*k) <= max_edge)
+        .unwrap_or(1)
+}
+
+/// Decodes a JPEG, its pixel count checked from the header first. A quarter
+/// turn in `orientation` is done on the way out (the `bool` says so).
+/// `None` for colour spaces left to the general decoder (CMYK, YCCK).
+pub fn decode(
+    bytes: &[u8],
+    limits: &PipelineLimits,
+    orientation: Option<Orientation>,
+) -> Result<(Option<DynamicImage>, bool), PipelineError> {
+    use mozjpeg::ColorSpace as Cs;
+    let turn = match orientation {
+        Some(Orientation::Rotate90) => Some(true),
+        Some(Orientation::Rotate270) => Some(false),
+        _ => None,
+    };
+    unwound(|| {
+        let mut d = mozjpeg::Decompress::new_mem(bytes).map_err(io)?;
+        let (w, h) = size(&d)?;
+        check_pixels(w, h, limits)?;
+        let k = dct_reduction(w.max(h), limits.max_edge);
+        d.scale(u8::try_from(8 / k).unwrap_or(8));
+        let grey = match d.color_space() {
+            Cs::JCS_GRAYSCALE => true,
+            Cs::JCS_YCbCr | Cs::JCS_RGB => false,
+            _ => return Ok((None, false)),
+        };
+        let mut started = if grey { d.grayscale() } else { d.rgb() }.map_err(io)?;
+        let short = || PipelineError::Corrupt("truncated pixel data".into());
+        let (ow, oh) = (started.width(), started.height());
+        let (ow, oh) = (
+            u32::try_from(ow).map_err(|_| short())?,
+            u32::try_from(oh).map_err(|_| short())?,
+        );
+        let channels = if grey { 1 } else { 3 };
+        let (pixels, (ow, oh)) = match turn {
+            Some(clockwise) => (read_turned(&mut started, channels, clockwise)?, (oh, ow)),
+            None => (started.read_scanlines().map_err(io)?, (ow, oh)),
+        };
+        started.finish().map_err(io)?;
+        let img = if grey {
+            DynamicImage::ImageLuma8(GrayImage::from_raw(ow, oh, pixels).ok_or_else(short)?)
+        } else {
+            DynamicImage::ImageRgb8(RgbImage::from_raw(ow, oh, pixels).ok_or_else(short)?)
+        };
+        Ok((Some(img), turn.is_some()))
+    })
+}
+
+/// Reads every row, turned a quarter (clockwise or not), strip by strip.
+fn read_turned(
+    s: &mut DecompressStarted<&[u8]>,
+    c: usize,
+    clockwise: bool,
+) -> Result<Vec<u8>, PipelineError> {
+    let (w, h) = (s.width(), s.height());
+    let mut strip = vec![0u8; STRIP * w * c];
+    let mut out = vec![0u8; w * h * c];
+    for y0 in (0..h).step_by(STRIP) {
+        let n = STRIP.min(h - y0);
+        let rows = &mut strip[..n * w * c];
+        s.read_scanlines_into::<u8>(rows).map_err(io)?;
+        if c == 1 {
+            turn_strip::<1>(rows, y0, (w, h), clockwise, &mut out);
+        } else {
+            turn_strip::<3>(rows, y0, (w, h), clockwise, &mut out);
+        }
+    }
+    Ok(out)
+}
+
+/// Copies the decoded rows `y0..` in `strip` (of an image `w`×`h` with `C`
+/// bytes a pixel) into `out`, the image turned a quarter: each column of
+/// the strip becomes a run of pixels in one row of the turned image, which
+/// is `h` wide. Turned clockwise, (x, y) lands at (h-1-y, x); the other
+/// way, at (y, w-1-x). `C` is a constant so that a pixel is copied as a
+/// few bytes, not through a `memmove` call.
+fn turn_strip<const C: usize>(
+    strip: &[u8],
+    y0: usize,
+    (w, h): (usize, usize),
+    clockwise: bool,
+    out: &mut [u8],
+) {
+    let n = strip.len() / (w * C);
+    for x in 0..w {
+        let (row, col0) = if clockwise {
+            (x, h - y0 - n)
+        } else {
+            (w - 1 - x, y0)
+        };
+        let run = &mut out[(row * h + col0) * C..][..n * C];
+        for i in 0..n {
+            let j = if clockwise { n - 1 - i } else { i };
+            let from = (i * w + x) * C;
+            let pixel: [u8; C] = strip[from..from + C].try_into().unwrap_or([0; C]);
+            run[j * C..(j + 1) * C].copy_from_slice(&pixel);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_megapixels_are_decoded_at_half_scale_in_the_dct_domain() {
+        assert_eq!(dct_reduction(4032, 2048), 2);
+        assert_eq!(dct_reduction(2048, 2048), 1);
+        assert_eq!(dct_reduction(3000, 2048), 1);
+        assert_eq!(dct_reduction(16000, 2048), 8);
+    }
+
+    #[test]
+    fn a_turn_strip_by_strip_matches_the_image_crate() {
+        // 37 rows: two whole strips and a short one.
+        let (w, h) = (70usize, 37usize);
+        let img = RgbImage::from_fn(70, 37, |x, y| {
+            image::Rgb([(x * 3) as u8, (y * 5) as u8, ((x + y) % 251) as u8])
+        });
+        for (clockwise, o) in [
+            (true, Orientation::Rotate90),
+            (false, Orientation::Rotate270),
+        ] {
+            let mut out = vec![0u8; w * h * 3];
+            for (k, strip) in img.as_raw().chunks(STRIP * w * 3).enumerate() {
+                turn_strip::<3>(strip, k * STRIP, (w, h), clockwise, &mut out);
+            }
+            let mut expected = DynamicImage::ImageRgb8(img.clone());
+            expected.apply_orientation(o);
+            assert_eq!(
+                out,
+                expected.into_rgb8().into_raw(),
+                "clockwise: {clockwise}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_broken_jpeg_is_an_error_not_an_unwinding() {
+        let photo = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/data/photos/street-4mp.jpg"
+        ))
+        .unwrap();
+        let limits = PipelineLimits {
+            max_pixels: 50_000_000,
+            max_edge: 2048,
+            thumb_edge: 480,
+            jpeg_quality: 85,
+        };
+        // The start-of-frame marker's precision byte set to 3 bits: libjpeg
+        // refuses it with a fatal error.
+        let mut broken = photo.clone();
+        let sof = broken
+            .windows(2)
+            .position(|m| m == [0xFF, 0xC0] || m == [0xFF, 0xC2])
+            .unwrap();
+        broken[sof + 4] = 3;
+        assert!(matches!(
+            decode(&broken, &limits, None),
+            Err(PipelineError::Corrupt(_))
+        ));
+        assert!(decode(&photo, &limits, None).unwrap().0.is_some());
+    }
+}
