@@ -158,6 +158,19 @@ async fn map_views_add_up_and_agree_with_the_list_for_every_filter() {
         )
         .await;
         assert_eq!(heat["total"].as_u64().unwrap(), expected, "heatmap `{f}`");
+        // The export reads the database (on SQLite through a connection of
+        // its own, binding the same values): the same cases.
+        let csv = app
+            .get(&format!("/api/v1/exports/cases.csv?{f}"), Some(&disp))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
+            .records()
+            .map(Result::unwrap)
+            .count();
+        assert_eq!(rows as u64, expected, "export `{f}`");
     }
     assert!(nonzero >= 12, "most filters select something");
     assert_eq!(list_count(&app, &disp, "overdue=true").await, 1);

@@ -5,10 +5,15 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
 use std::time::Duration;
 
-/// The file a `sqlite://PATH[?options]` URL names.
+/// The file a `sqlite://PATH[?options]` (or `sqlite:PATH`) URL names;
+/// `None` for an in-memory database.
 pub fn sqlite_path(url: &str) -> Option<&str> {
-    let path = url.strip_prefix("sqlite://")?;
-    path.split('?').next().filter(|p| !p.is_empty())
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    path.split('?')
+        .next()
+        .filter(|p| !p.is_empty() && !p.starts_with(":memory:"))
 }
 
 /// Connects (creating the SQLite file's folder when needed).
