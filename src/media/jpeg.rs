@@ -211,7 +211,7 @@ mod tests {
         // it with a fatal error. Walk the segments to the main image's
         // frame header (the EXIF thumbnail has one of its own).
         let mut sof = 2;
-        while !matches!(photo[sof + 1], 0xC0 | 0xC1 | 0xC2) {
+        while !matches!(photo[sof + 1], 0xC0..=0xC2) {
             sof += 2 + usize::from(u16::from_be_bytes([photo[sof + 2], photo[sof + 3]]));
         }
         let mut broken = photo.clone();
