@@ -198,7 +198,7 @@ mod tests {
     fn a_broken_jpeg_is_an_error_not_an_unwinding() {
         let photo = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../shared/data/photos/street-4mp.jpg"
+            "/tests/fixtures/street-4mp.jpg"
         ))
         .unwrap();
         let limits = PipelineLimits {
