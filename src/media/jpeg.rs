@@ -30,7 +30,40 @@ fn unwound<T>(work: impl FnOnce() -> Result<T, PipelineError>) -> Result<T, Pipe
     })
 }
 
-fn size(d: &mozjpeg::Decompress<&[u8]>) -> Result<(u32, u32), PipelineError> {
+/// A photo's bytes as libjpeg reads them, where running out of bytes is an
+/// error: libjpeg's own source only warns and pads the missing rows with
+/// grey, so a photo cut short would be accepted. (A whole JPEG ends with
+/// its end-of-image marker, after which libjpeg reads nothing.)
+struct Whole<'a>(&'a [u8]);
+
+impl std::io::Read for Whole<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl std::io::BufRead for Whole<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other(
+                "the JPEG ends before its end-of-image marker",
+            ));
+        }
+        Ok(self.0)
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.0 = &self.0[n.min(self.0.len())..];
+    }
+}
+
+fn open(bytes: &[u8]) -> Result<mozjpeg::Decompress<Whole<'_>>, PipelineError> {
+    mozjpeg::Decompress::builder()
+        .from_reader(Whole(bytes))
+        .map_err(io)
+}
+
+fn size<R>(d: &mozjpeg::Decompress<R>) -> Result<(u32, u32), PipelineError> {
     match (u32::try_from(d.width()), u32::try_from(d.height())) {
         (Ok(w), Ok(h)) => Ok((w, h)),
         _ => Err(PipelineError::Corrupt("no frame size".into())),
@@ -40,7 +73,7 @@ fn size(d: &mozjpeg::Decompress<&[u8]>) -> Result<(u32, u32), PipelineError> {
 /// Width and height from the header, read in place (the `image` crate's
 /// JPEG decoder first copies the whole file).
 pub fn dimensions(bytes: &[u8]) -> Result<(u32, u32), PipelineError> {
-    unwound(|| size(&mozjpeg::Decompress::new_mem(bytes).map_err(io)?))
+    unwound(|| size(&open(bytes)?))
 }
 
 /// The DCT scale (1, 2, 4 or 8) to decode a JPEG at: the largest reduction
@@ -73,7 +106,7 @@ pub fn decode(
         _ => None,
     };
     unwound(|| {
-        let mut d = mozjpeg::Decompress::new_mem(bytes).map_err(io)?;
+        let mut d = open(bytes)?;
         let (w, h) = size(&d)?;
         check_pixels(w, h, limits)?;
         let k = dct_reduction(w.max(h), limits.max_edge);
@@ -107,7 +140,7 @@ pub fn decode(
 
 /// Reads every row, turned a quarter (clockwise or not), strip by strip.
 fn read_turned(
-    s: &mut DecompressStarted<&[u8]>,
+    s: &mut DecompressStarted<Whole<'_>>,
     c: usize,
     clockwise: bool,
 ) -> Result<Vec<u8>, PipelineError> {
@@ -195,7 +228,7 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_jpeg_is_an_error_not_an_unwinding() {
+    fn a_broken_or_cut_jpeg_is_an_error_not_an_unwinding() {
         let photo = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/fixtures/street-4mp.jpg"
@@ -218,6 +251,12 @@ mod tests {
         broken[sof + 4] = 3;
         assert!(matches!(
             decode(&broken, &limits, None),
+            Err(PipelineError::Corrupt(_))
+        ));
+        // A photo cut short is refused, not padded with grey.
+        let cut = &photo[..photo.len() * 3 / 5];
+        assert!(matches!(
+            decode(cut, &limits, Some(Orientation::Rotate90)),
             Err(PipelineError::Corrupt(_))
         ));
         assert!(decode(&photo, &limits, None).unwrap().0.is_some());
