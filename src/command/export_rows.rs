@@ -1,14 +1,16 @@
 //! Reading the cases an export writes, in keyset batches of [`BATCH`]:
 //! PostgreSQL through the driver in id order; SQLite through its own C API
-//! on a blocking thread (see [`super::export_sqlite`]).
+//! on a blocking thread (see [`sqlite`]).
 
-use super::export_sqlite::SqliteReader;
+mod sqlite;
+
 use crate::{cases::error::CaseError, cases::filter::Resolved, core::Ts, state::AppState};
 use entity::cases::{self, Column as C};
 use sea_orm::{
     ColumnTrait, DbBackend, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect,
     sea_query::Expr,
 };
+use sqlite::SqliteReader;
 use uuid::Uuid;
 
 pub const BATCH: u64 = 2000;

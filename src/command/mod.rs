@@ -6,7 +6,6 @@
 pub mod dto;
 pub mod export;
 mod export_rows;
-mod export_sqlite;
 pub mod index;
 pub mod map;
 mod map_api;

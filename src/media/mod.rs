@@ -1,7 +1,6 @@
 //! Photos: upload (one multipart `file` per request, as `wx.uploadFile`
 //! sends it) and signed, expiring URLs to read them back.
 
-mod jpeg;
 pub mod pipeline;
 pub mod service;
 

@@ -2,8 +2,9 @@
 //! from the header before decoding, read EXIF hints, decode, apply the EXIF
 //! orientation, cap the long edge, re-encode (which drops every metadata
 //! block) and write a thumbnail. CPU-bound: run it off the async runtime.
-//! JPEG, nearly every phone photo, has a fast path of its own in
-//! [`super::jpeg`].
+//! JPEG, nearly every phone photo, has a fast path of its own in [`jpeg`].
+
+mod jpeg;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, metadata::Orientation};
 use std::io::Cursor;
@@ -80,7 +81,7 @@ pub fn sniff(bytes: &[u8]) -> Result<(ImageFormat, &'static str), PipelineError>
 /// copies the whole file).
 pub fn dimensions(bytes: &[u8], format: ImageFormat) -> Result<(u32, u32), PipelineError> {
     if format == ImageFormat::Jpeg {
-        return super::jpeg::dimensions(bytes);
+        return jpeg::dimensions(bytes);
     }
     ImageReader::with_format(Cursor::new(bytes), format)
         .into_dimensions()
@@ -145,7 +146,7 @@ fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PipelineError> {
 }
 
 /// Refuses an image whose header names more pixels than the limit.
-pub(super) fn check_pixels(w: u32, h: u32, limits: &PipelineLimits) -> Result<(), PipelineError> {
+fn check_pixels(w: u32, h: u32, limits: &PipelineLimits) -> Result<(), PipelineError> {
     if u64::from(w) * u64::from(h) > limits.max_pixels {
         return Err(PipelineError::TooManyPixels {
             width: w,
@@ -225,7 +226,7 @@ pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, Pipel
     let (orientation, exif) = read_exif(bytes);
     let orientation = orientation.and_then(Orientation::from_exif);
     let (decoded, turned) = if format == ImageFormat::Jpeg {
-        super::jpeg::decode(bytes, limits, orientation)?
+        jpeg::decode(bytes, limits, orientation)?
     } else {
         (None, false)
     };

@@ -9,7 +9,7 @@
 //! the rows reads every value in place: ids as their 16-byte blobs, times
 //! as the text the driver stored.
 
-use super::export_rows::{BATCH, COLUMNS, Row};
+use super::{BATCH, COLUMNS, Row};
 use crate::{cases::error::CaseError, cases::filter::Resolved, core::Ts};
 use entity::cases;
 use rusqlite::types::{Value as Param, ValueRef};

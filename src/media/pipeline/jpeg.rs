@@ -4,7 +4,7 @@
 //! turning a phone's portrait photo (EXIF orientation 6 or 8) while its rows
 //! come out of the decoder, so that the turn costs no pass of its own.
 
-use super::pipeline::{PipelineError, PipelineLimits, check_pixels};
+use super::{PipelineError, PipelineLimits, check_pixels};
 use image::{DynamicImage, GrayImage, RgbImage, metadata::Orientation};
 use mozjpeg::decompress::DecompressStarted;
 
