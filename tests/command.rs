@@ -160,12 +160,11 @@ async fn map_views_add_up_and_agree_with_the_list_for_every_filter() {
         assert_eq!(heat["total"].as_u64().unwrap(), expected, "heatmap `{f}`");
         // The export reads the database (on SQLite through a connection of
         // its own, binding the same values): the same cases.
-        let csv = app
+        let r = app
             .get(&format!("/api/v1/exports/cases.csv?{f}"), Some(&disp))
-            .await
-            .text()
-            .await
-            .unwrap();
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "export `{f}`");
+        let csv = r.text().await.unwrap();
         let rows = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes())
             .records()
             .map(Result::unwrap)

@@ -1,6 +1,6 @@
 //! Reading the cases an export writes, in keyset batches of [`BATCH`]:
 //! PostgreSQL through the driver in id order; SQLite through its own C API
-//! on a blocking thread (see [`sqlite`]).
+//! on a blocking thread (`export_rows/sqlite.rs`).
 
 mod sqlite;
 

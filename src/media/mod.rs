@@ -22,7 +22,8 @@ use uuid::Uuid;
 
 /// The upload form of `wx.uploadFile`: one file field named `file`.
 /// The field is read into memory as it arrives (no temporary file): the
-/// body limit of the route (`media.max_bytes` and 64 KiB) bounds it.
+/// body limit of the route (`media.max_bytes` and 64 KiB) bounds each
+/// request's share.
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
     /// The photo: JPEG, PNG or WebP (judged by its bytes).

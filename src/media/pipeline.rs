@@ -2,7 +2,7 @@
 //! from the header before decoding, read EXIF hints, decode, apply the EXIF
 //! orientation, cap the long edge, re-encode (which drops every metadata
 //! block) and write a thumbnail. CPU-bound: run it off the async runtime.
-//! JPEG, nearly every phone photo, has a fast path of its own in [`jpeg`].
+//! JPEG, nearly every phone photo, has a fast path of its own (`jpeg.rs`).
 
 mod jpeg;
 

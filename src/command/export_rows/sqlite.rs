@@ -27,8 +27,18 @@ fn internal(msg: String) -> CaseError {
     CaseError::Internal(anyhow::anyhow!(msg))
 }
 
+/// A SQLite failure classified as the driver's are: busy or locked is
+/// `Busy` (409, retry), a file that cannot be opened or read `Unavailable`
+/// (503); anything else is ours (500).
 fn db_err(e: rusqlite::Error) -> CaseError {
-    internal(format!("export: sqlite: {e}"))
+    use crate::infra::db_error::DbError;
+    use rusqlite::ErrorCode as E;
+    let source = || sea_orm::DbErr::Custom(format!("export: sqlite: {e}"));
+    match e.sqlite_error_code() {
+        Some(E::DatabaseBusy | E::DatabaseLocked) => DbError::Busy(source()).into(),
+        Some(E::CannotOpen | E::SystemIoFailure) => DbError::Unavailable(source()).into(),
+        _ => internal(format!("export: sqlite: {e}")),
+    }
 }
 
 impl SqliteReader {

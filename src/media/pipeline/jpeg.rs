@@ -9,24 +9,35 @@ use image::{DynamicImage, GrayImage, RgbImage, metadata::Orientation};
 use mozjpeg::decompress::DecompressStarted;
 
 /// Rows decoded at a time before they are turned: 16 rows of a 2016-pixel
-/// photo are 96 KiB, which stay in cache while their columns are copied.
+/// photo are 94.5 KiB, which stay in cache while their columns are copied.
 const STRIP: usize = 16;
 
 fn io(e: std::io::Error) -> PipelineError {
     PipelineError::Corrupt(e.to_string())
 }
 
+/// What MozJPEG's error manager puts before libjpeg's message.
+const FATAL: &str = "libjpeg fatal error: ";
+
 /// Runs libjpeg work, which reports a fatal error by unwinding out of the
 /// decoder (MozJPEG's error manager, without the panic hook): caught here
-/// and turned into `Corrupt`.
+/// and turned into `Corrupt`. Any other panic is a bug of ours and goes on
+/// unwinding (a 500, not the client's fault).
 fn unwound<T>(work: impl FnOnce() -> Result<T, PipelineError>) -> Result<T, PipelineError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|cause| {
-        Err(PipelineError::Corrupt(
-            cause
-                .downcast_ref::<String>()
-                .map_or("the JPEG decoder failed", |m| m.as_str())
-                .to_owned(),
-        ))
+        let Some(message) = cause
+            .downcast_ref::<String>()
+            .and_then(|m| m.strip_prefix(FATAL))
+        else {
+            std::panic::resume_unwind(cause)
+        };
+        // The only read error `Whole` gives is running out of bytes.
+        let message = if message.contains("Input file read error") {
+            "the photo's data ends before the picture does (the file is cut short)"
+        } else {
+            message
+        };
+        Err(PipelineError::Corrupt(message.to_owned()))
     })
 }
 
@@ -253,12 +264,12 @@ mod tests {
             decode(&broken, &limits, None),
             Err(PipelineError::Corrupt(_))
         ));
-        // A photo cut short is refused, not padded with grey.
+        // A photo cut short is refused, not padded with grey, and says so.
         let cut = &photo[..photo.len() * 3 / 5];
-        assert!(matches!(
-            decode(cut, &limits, Some(Orientation::Rotate90)),
-            Err(PipelineError::Corrupt(_))
-        ));
+        match decode(cut, &limits, Some(Orientation::Rotate90)) {
+            Err(PipelineError::Corrupt(m)) => assert!(m.contains("cut short"), "{m}"),
+            other => panic!("a cut photo decoded: {:?}", other.map(|(i, _)| i.is_some())),
+        }
         assert!(decode(&photo, &limits, None).unwrap().0.is_some());
     }
 }
