@@ -78,3 +78,24 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The case numbers of `ids`, by id (an id with no case is absent): what a
+/// list of flags, points or redemptions shows beside each entry.
+pub async fn numbers_of<C: ConnectionTrait>(
+    db: &C,
+    ids: Vec<Uuid>,
+) -> Result<std::collections::HashMap<Uuid, String>, DbErr> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(Entity::find()
+        .filter(Column::Id.is_in(ids))
+        .select_only()
+        .columns([Column::Id, Column::CaseNo])
+        .into_tuple::<(Uuid, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}

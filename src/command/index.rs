@@ -8,7 +8,7 @@
 //! the cases whose `updated_at` moved, every few seconds. The database
 //! stays the only copy: a node can always rebuild its index.
 
-use crate::cases::filter::{Resolved, is_overdue, is_warned};
+use crate::cases::filter::{is_overdue, is_warned};
 use crate::{
     core::{CaseStatus, Ts, time::utc},
     live::bus::LiveBus,
@@ -25,6 +25,10 @@ use std::{
     time::Duration,
 };
 use uuid::Uuid;
+
+mod compiled;
+
+pub use compiled::{Compiled, Interner};
 
 /// Seconds since the Unix epoch.
 pub type Secs = i64;
@@ -139,32 +143,6 @@ impl Key {
     }
 }
 
-/// Ids to small numbers, so that a filter is a table lookup.
-#[derive(Debug, Default, Clone)]
-pub struct Interner {
-    pub ids: Vec<Uuid>,
-    of: HashMap<Uuid, u16>,
-}
-
-impl Interner {
-    fn intern(&mut self, id: Uuid) -> u16 {
-        if let Some(i) = self.of.get(&id) {
-            return *i;
-        }
-        let i = u16::try_from(self.ids.len()).unwrap_or(u16::MAX);
-        self.ids.push(id);
-        self.of.insert(id, i);
-        i
-    }
-    pub fn get(&self, i: u16) -> Option<Uuid> {
-        self.ids.get(usize::from(i)).copied()
-    }
-    /// A lookup table: which interned values are in `set`.
-    fn table(&self, set: &HashSet<Uuid>) -> Vec<bool> {
-        self.ids.iter().map(|id| set.contains(id)).collect()
-    }
-}
-
 #[derive(Default)]
 pub struct Data {
     pub entries: Vec<Entry>,
@@ -201,88 +179,6 @@ impl Data {
                 self.entries.push(e);
             }
         }
-    }
-
-    /// A filter compiled against this index's interned ids.
-    pub fn compile(&self, f: &Resolved) -> Compiled {
-        let mut statuses = 0u16;
-        for (i, s) in CaseStatus::ALL.into_iter().enumerate() {
-            if f.statuses.as_ref().is_none_or(|set| set.contains(&s)) {
-                statuses |= 1 << i;
-            }
-        }
-        let unit_scope = |set: Option<HashSet<Uuid>>| set.map(|s| self.units.table(&s));
-        let mut unit_set = f.scope.clone();
-        if let Some(u) = f.unit {
-            let only: HashSet<Uuid> = [u].into();
-            unit_set = Some(match unit_set {
-                Some(scope) => scope.intersection(&only).copied().collect(),
-                None => only,
-            });
-        }
-        let secs = |t: Option<Ts>| t.map(|t| utc(t).timestamp());
-        Compiled {
-            statuses,
-            categories: f.categories.as_ref().map(|s| self.categories.table(s)),
-            areas: f.areas.as_ref().map(|s| self.areas.table(s)),
-            units: unit_scope(unit_set),
-            overdue: f.overdue,
-            warned: f.warned,
-            escalated: f.escalated,
-            created: (secs(f.created_from), secs(f.created_to)),
-            closed: (secs(f.closed_from), secs(f.closed_to)),
-        }
-    }
-}
-
-/// A filter as lookups on one index snapshot.
-pub struct Compiled {
-    statuses: u16,
-    categories: Option<Vec<bool>>,
-    areas: Option<Vec<bool>>,
-    units: Option<Vec<bool>>,
-    overdue: Option<bool>,
-    warned: Option<bool>,
-    escalated: Option<bool>,
-    created: (Option<Secs>, Option<Secs>),
-    closed: (Option<Secs>, Option<Secs>),
-}
-
-/// `CaseStatus::ALL` is in declaration order.
-fn status_bit(s: CaseStatus) -> u16 {
-    1 << (s as u16)
-}
-
-fn in_table(t: &Option<Vec<bool>>, i: u16) -> bool {
-    t.as_ref()
-        .is_none_or(|t| t.get(usize::from(i)).copied().unwrap_or(false))
-}
-
-fn in_range(v: Option<Secs>, (from, to): (Option<Secs>, Option<Secs>)) -> bool {
-    match (from, to) {
-        (None, None) => true,
-        _ => v.is_some_and(|v| from.is_none_or(|f| v >= f) && to.is_none_or(|t| v < t)),
-    }
-}
-
-impl Compiled {
-    /// Whether the case at `i` matches; its full entry is read only for
-    /// the period filters.
-    pub fn matches(&self, d: &Data, i: usize) -> bool {
-        let Some(k) = d.keys.get(i) else {
-            return false;
-        };
-        self.statuses & status_bit(k.status) != 0
-            && in_table(&self.categories, k.category)
-            && in_table(&self.areas, k.area)
-            && in_table(&self.units, k.unit)
-            && self.overdue.is_none_or(|w| k.overdue() == w)
-            && self.warned.is_none_or(|w| k.warned() == w)
-            && self.escalated.is_none_or(|w| k.escalated() == w)
-            && (self.created == (None, None) && self.closed == (None, None)
-                || d.entries.get(i).is_some_and(|e| {
-                    in_range(Some(e.created), self.created) && in_range(e.closed, self.closed)
-                }))
     }
 }
 

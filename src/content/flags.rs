@@ -97,19 +97,7 @@ async fn views(state: &AppState, rows: Vec<check::Model>) -> Result<Vec<ContentF
             .or_else(|| r.media_id.and_then(|m| photos.get(&m)).and_then(|p| p.0))
     };
     let case_ids: Vec<Uuid> = rows.iter().filter_map(case_of).collect();
-    let numbers: HashMap<Uuid, String> = if case_ids.is_empty() {
-        HashMap::new()
-    } else {
-        cases::Entity::find()
-            .filter(cases::Column::Id.is_in(case_ids))
-            .select_only()
-            .columns([cases::Column::Id, cases::Column::CaseNo])
-            .into_tuple::<(Uuid, String)>()
-            .all(&state.db)
-            .await?
-            .into_iter()
-            .collect()
-    };
+    let numbers = cases::numbers_of(&state.db, case_ids).await?;
     Ok(rows
         .iter()
         .map(|r| {

@@ -364,15 +364,7 @@ pub async fn history(
     let mut rows = q.all(&state.db).await?;
     let next_cursor = split_page(&mut rows, limit, |r| r.id);
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.case_id).collect();
-    let numbers: HashMap<Uuid, String> = cases::Entity::find()
-        .filter(cases::Column::Id.is_in(ids))
-        .select_only()
-        .columns([cases::Column::Id, cases::Column::CaseNo])
-        .into_tuple::<(Uuid, String)>()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .collect();
+    let numbers = cases::numbers_of(&state.db, ids).await?;
     Ok(MyPoints {
         balance: ledger::balance(&state.db, caller.user_id).await?,
         entries: rows
