@@ -54,7 +54,7 @@ pub struct Inner {
     /// Bounds the password checks (Argon2) running at once.
     pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.
-    pub live: crate::live::bus::LiveBus,
+    pub live: crate::infra::bus::LiveBus,
     /// Every case's map and indicator facts, in memory.
     pub case_index: crate::command::index::CaseIndex,
     /// Settings read on hot paths (the points rules), re-read at most every 5 s.
@@ -69,14 +69,6 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    /// Deadlines on the current working calendar.
-    pub fn clock(&self) -> crate::cases::clock::Clock {
-        crate::cases::clock::Clock {
-            cal: self.calendar.get(),
-            warn_fraction: self.config.workflow.warn_fraction,
-        }
-    }
-
     pub async fn build(
         config: Config,
         db: DatabaseConnection,
@@ -93,7 +85,7 @@ impl AppState {
         let directory = Snapshot::new(Directory::load(&db).await?);
         let categories = Snapshot::new(Catalog::load(&db).await?);
         let live =
-            crate::live::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
+            crate::infra::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
                 .await?;
         let case_index = crate::command::index::CaseIndex::load(index_db)
             .await

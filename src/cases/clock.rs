@@ -13,6 +13,16 @@ pub struct Clock {
     pub warn_fraction: f64,
 }
 
+impl Clock {
+    /// Deadlines on the node's current working calendar.
+    pub fn of(state: &crate::state::AppState) -> Self {
+        Self {
+            cal: state.calendar.get(),
+            warn_fraction: state.config.workflow.warn_fraction,
+        }
+    }
+}
+
 /// Deadline and warning point of a running clock.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Schedule {

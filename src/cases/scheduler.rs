@@ -54,7 +54,11 @@ async fn fire_all(state: &AppState, mut case: Case) -> Result<usize, CaseError> 
 /// returns the case as it is afterwards.
 async fn fire_one(state: &AppState, case: &Case) -> Result<Option<Case>, CaseError> {
     let cat = service::category(state, case.category_id)?;
-    let (clock, dir, who) = (state.clock(), state.directory.get(), Who::System);
+    let (clock, dir, who) = (
+        crate::cases::clock::Clock::of(state),
+        state.directory.get(),
+        Who::System,
+    );
     let ctx = Ctx {
         who: &who,
         now: utc_now(),

@@ -138,7 +138,7 @@ async fn run(
     screen: bool,
 ) -> Result<Case, CaseError> {
     let cat = category(state, case.category_id)?;
-    let (clock, dir) = (state.clock(), state.directory.get());
+    let (clock, dir) = (crate::cases::clock::Clock::of(state), state.directory.get());
     let ctx = Ctx {
         who,
         now: utc_now(),
@@ -239,7 +239,7 @@ pub async fn commit(
     txn.commit().await?;
     let announced = events
         .iter()
-        .map(|(id, e)| crate::live::bus::BusEvent {
+        .map(|(id, e)| crate::infra::bus::BusEvent {
             id: *id,
             case_id: case.id,
             case_no: case.case_no.clone(),

@@ -11,7 +11,7 @@
 use crate::cases::filter::{is_overdue, is_warned};
 use crate::{
     core::{CaseStatus, Ts, time::utc},
-    live::bus::LiveBus,
+    infra::bus::LiveBus,
     state::AppState,
 };
 use entity::cases::{self, Column as C};

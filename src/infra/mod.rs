@@ -1,5 +1,7 @@
-//! Infrastructure adapters: database, object store, shared state, metrics.
+//! Infrastructure adapters: database, object store, shared state, the live
+//! bus, metrics.
 
+pub mod bus;
 pub mod db;
 pub mod db_error;
 pub mod egress;

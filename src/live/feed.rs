@@ -2,7 +2,7 @@
 //! then the bus, filtered to the caller's scope. When the subscriber falls
 //! too far behind the bus, it replays from the timeline again.
 
-use super::bus::BusEvent;
+use crate::infra::bus::BusEvent;
 use crate::{
     core::{CaseStatus, Ts},
     geo::coords::{CoordSystem, Wgs84},

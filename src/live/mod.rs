@@ -1,7 +1,6 @@
 //! The live feed of the command centre: every committed timeline entry, on
 //! every node, as Server-Sent Events.
 
-pub mod bus;
 mod feed;
 pub mod sweep;
 

@@ -224,7 +224,7 @@ fn submitted(
     };
     let mut t = match (&c.route, c.rules.manual_review) {
         (Some(route), false) => {
-            let (clock, dir) = (state.clock(), state.directory.get());
+            let (clock, dir) = (crate::cases::clock::Clock::of(state), state.directory.get());
             let ctx = Ctx {
                 who: &Who::System,
                 now,

@@ -364,7 +364,7 @@ fn minutes_left(state: &AppState, case: &Case) -> Option<i64> {
     if !CaseStatus::CLOCK_RUNS.contains(&case.status) {
         return None;
     }
-    let (clock, now) = (state.clock(), utc_now());
+    let (clock, now) = (crate::cases::clock::Clock::of(state), utc_now());
     Some(if now <= due {
         clock.between(kind, now, due)
     } else {
