@@ -861,3 +861,38 @@ async fn an_event_the_bus_lost_still_reaches_the_feed() {
     assert_eq!(found.len(), 1, "{got:?}");
     assert_eq!(found[0]["kind"], "updated");
 }
+
+#[tokio::test]
+async fn the_node_that_takes_a_change_counts_it_before_it_answers() {
+    // Arrange: a case dispatched by its category (0201 goes to sh-cgj).
+    let app = spawn_app().await;
+    let citizen = app.citizen("ryw-citizen").await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let id = app.submit(&citizen, "0201", LAT, LNG).await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Assert: no waiting anywhere below; the node answered each write only
+    // once its map and indicators counted it.
+    assert_eq!(cluster_total(&app, &disp, 12, "status=dispatched").await, 1);
+    app.act_ok(&unit, &id, "claim", json!({})).await;
+    assert_eq!(
+        cluster_total(&app, &disp, 12, "status=in_progress").await,
+        1
+    );
+    let after = app.photo(&unit, common::jpeg(40, 30, 9)).await;
+    app.act_ok(&unit, &id, "resolve", json!({"mediaIds": [after]}))
+        .await;
+    app.act_ok(&disp, &id, "verify", json!({"outcome": "close"}))
+        .await;
+    assert_eq!(cluster_total(&app, &disp, 12, "status=closed").await, 1);
+    assert_eq!(
+        cluster_total(&app, &disp, 12, "status=in_progress").await,
+        0
+    );
+    let ind = get_json(&app, &disp, "/api/v1/stats/indicators").await;
+    assert_eq!(ind["total"]["dispatched"], 1, "{ind}");
+    assert_eq!(ind["total"]["closed"], 1, "{ind}");
+}

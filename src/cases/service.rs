@@ -254,6 +254,11 @@ pub async fn commit(
         })
         .collect();
     state.live.publish(announced);
+    // Read-your-writes on this node: its map and indicators count the
+    // change before the caller has the answer; other nodes follow the bus.
+    if let Err(e) = state.case_index.refresh(vec![case.id]).await {
+        tracing::warn!(error = %format!("{e:#}"), case = %case.id, "case index: refresh failed");
+    }
     photos.sort_by_key(|p| p.id);
     Ok(photos)
 }

@@ -165,8 +165,8 @@ impl Data {
     fn upsert(&mut self, row: Row) {
         let e = row.into_entry(self);
         match self.by_id.get(&e.id) {
-            // Reads are applied in the order they were made (one follow
-            // task per node), so the last read is the newest state.
+            // Reads are applied in the order they were made (see
+            // `CaseIndex::reading`), so the last read is the newest state.
             Some(&i) => {
                 if let (Some(old), Some(key)) = (self.entries.get_mut(i), self.keys.get_mut(i)) {
                     *key = Key::of(&e);
@@ -295,7 +295,16 @@ impl Row {
 
 /// The index of one node, with the connection it reads through.
 #[derive(Clone)]
-pub struct CaseIndex(Arc<RwLock<Data>>, DatabaseConnection, Ts);
+pub struct CaseIndex {
+    data: Arc<RwLock<Data>>,
+    db: DatabaseConnection,
+    /// When the load began.
+    loaded_at: Ts,
+    /// Held from a read of cases until its rows are applied, so that rows
+    /// are applied in the order they were read and a slow older read never
+    /// overwrites a newer one (the follow task and the write path both read).
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
 
 const BATCH: u64 = 20_000;
 
@@ -326,7 +335,12 @@ impl CaseIndex {
         }
         data.entries.shrink_to_fit();
         data.keys.shrink_to_fit();
-        Ok(Self(Arc::new(RwLock::new(data)), db, started))
+        Ok(Self {
+            data: Arc::new(RwLock::new(data)),
+            db,
+            loaded_at: started,
+            reading: Arc::default(),
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -340,7 +354,7 @@ impl CaseIndex {
     /// Runs `f` on the index as it is now.
     pub fn read<T>(&self, f: impl FnOnce(&Data) -> T) -> T {
         let guard = self
-            .0
+            .data
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&guard)
@@ -348,13 +362,14 @@ impl CaseIndex {
 
     /// Re-reads these cases.
     pub async fn refresh(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        let _reading = self.reading.lock().await;
         for chunk in ids.chunks(500) {
             let rows = cases::Entity::find()
                 .select_only()
                 .columns(COLUMNS)
                 .filter(C::Id.is_in(chunk.to_vec()))
                 .into_model::<Row>()
-                .all(&self.1)
+                .all(&self.db)
                 .await?;
             self.apply(rows);
         }
@@ -363,12 +378,13 @@ impl CaseIndex {
 
     /// Re-reads the cases changed since `since`.
     async fn changed_since(&self, since: Ts) -> anyhow::Result<usize> {
+        let _reading = self.reading.lock().await;
         let rows = cases::Entity::find()
             .select_only()
             .columns(COLUMNS)
             .filter(C::UpdatedAt.gte(utc(since)))
             .into_model::<Row>()
-            .all(&self.1)
+            .all(&self.db)
             .await?;
         let n = rows.len();
         self.apply(rows);
@@ -377,7 +393,7 @@ impl CaseIndex {
 
     fn apply(&self, rows: Vec<Row>) {
         let mut guard = self
-            .0
+            .data
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         for r in rows {
@@ -395,7 +411,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
     let mut last_catch_up = tokio::time::Instant::now();
     let mut lagged = false;
     // From before the load began: what changed while it ran is read again.
-    let mut since = state.case_index.2 - chrono::Duration::seconds(60);
+    let mut since = state.case_index.loaded_at - chrono::Duration::seconds(60);
     loop {
         let mut ids = HashSet::new();
         let wait = tokio::time::sleep(Duration::from_millis(100));
