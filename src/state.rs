@@ -51,6 +51,8 @@ pub struct Inner {
     pub case_numbers: CaseNumbers,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
+    /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
+    pub upload_budget: Arc<Semaphore>,
     /// Bounds the password checks (Argon2) running at once.
     pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.
@@ -109,6 +111,9 @@ impl AppState {
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
+            upload_budget: Arc::new(Semaphore::new(
+                config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
+            )),
             password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),
             categories,
             live,

@@ -334,3 +334,78 @@ async fn orientation_turns_the_picture_the_right_way() {
     );
     assert!(bad > good * 3.0, "turned the wrong way? {good} vs {bad}");
 }
+
+/// A JPEG of noise, which does not compress: about `w * h` bytes.
+fn noise_jpeg(w: u32, h: u32) -> Vec<u8> {
+    let mut seed = 0x2545_F491_4F6C_DD1D_u64;
+    let img = image::RgbImage::from_fn(w, h, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let b = seed.to_le_bytes();
+        image::Rgb([b[0], b[1], b[2]])
+    });
+    let mut out = std::io::Cursor::new(vec![]);
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+        .encode_image(&img)
+        .unwrap();
+    out.into_inner()
+}
+
+/// Uploads in flight share the node's budget of upload bytes: one that
+/// would pass it is `503 media_busy` (nothing stored), and the bytes come
+/// back when an upload ends, even one its client abandoned.
+#[tokio::test]
+async fn uploads_in_flight_share_the_node_budget_of_bytes() {
+    use futures_util::StreamExt;
+    let app = spawn_with(|c| {
+        c.media.max_bytes = 200_000;
+        c.media.upload_budget_bytes = 300_000;
+    })
+    .await;
+    let token = app.citizen("hana").await;
+    let budget = app.state.upload_budget.clone();
+    assert_eq!(budget.available_permits(), 300_000);
+
+    // A slow client: 240 KB of an upload, then nothing more for now.
+    let head =
+        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n";
+    let mut first = head.to_vec();
+    first.resize(240_000, b' ');
+    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)])
+        .chain(futures_util::stream::pending());
+    let slow = app
+        .http
+        .post(app.url("/api/v1/media"))
+        .bearer_auth(&token)
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(reqwest::Body::wrap_stream(body))
+        .send();
+    let slow = tokio::spawn(slow);
+    assert!(
+        common::eventually(5, || async { budget.available_permits() <= 60_000 }).await,
+        "the slow upload's bytes are drawn from the budget"
+    );
+
+    // Another upload of about 100 KB does not fit beside it.
+    let photo = noise_jpeg(256, 256);
+    assert!((70_000..200_000).contains(&photo.len()), "{}", photo.len());
+    let r = app.upload(&token, "b.jpg", photo.clone()).await;
+    assert!(r.headers().contains_key("retry-after"));
+    expect_error(r, 503, "media_busy").await;
+    assert_eq!(app.footprint().await, (0, 0, 0, 0));
+
+    // The slow client gives up: its bytes come back and the upload goes in.
+    slow.abort();
+    assert!(
+        common::eventually(5, || async { budget.available_permits() == 300_000 }).await,
+        "an abandoned upload gives its bytes back"
+    );
+    let r = app.upload(&token, "b.jpg", photo).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        budget.available_permits(),
+        300_000,
+        "and so does a stored one"
+    );
+}

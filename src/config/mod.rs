@@ -3,9 +3,11 @@
 
 mod content;
 mod embedded;
+mod media;
 mod webhooks;
 mod wechat;
 pub use content::ContentSecurityConfig;
+pub use media::MediaConfig;
 pub use webhooks::WebhookConfig;
 pub use wechat::WechatConfig;
 
@@ -147,24 +149,6 @@ pub enum ChecksumMode {
     WhenSupported,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct MediaConfig {
-    /// Largest accepted upload, in bytes.
-    pub max_bytes: usize,
-    /// Largest accepted pixel count (width × height), checked from the header.
-    pub max_pixels: u64,
-    pub max_edge: u32,
-    pub thumb_edge: u32,
-    pub jpeg_quality: u8,
-    /// Photos processed at once; further uploads wait up to `queue_wait_ms`, then 503.
-    pub workers: usize,
-    pub queue_wait_ms: u64,
-    /// Lifetime of signed photo URLs, seconds.
-    pub url_ttl_secs: u64,
-    /// Unattached uploads expire after this many seconds.
-    pub unattached_ttl_secs: u64,
-}
-
 /// Abuse limits: events allowed per minute, per user and per client IP.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RateLimits {
@@ -295,17 +279,7 @@ impl Default for Config {
                 miniprogram_state: "formal".into(),
                 content_security: ContentSecurityConfig::default(),
             },
-            media: MediaConfig {
-                max_bytes: 15 * 1024 * 1024,
-                max_pixels: 50_000_000,
-                max_edge: 2048,
-                thumb_edge: 480,
-                jpeg_quality: 85,
-                workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-                queue_wait_ms: 3000,
-                url_ttl_secs: 600,
-                unattached_ttl_secs: 24 * 3600,
-            },
+            media: MediaConfig::default(),
             limits: RateLimits {
                 login_per_ip: 30,
                 login_failures_per_user_ip: 10,
@@ -412,6 +386,7 @@ impl Config {
             .content_security
             .check(&self.public_url)
             .map_err(ConfigError::Invalid)?;
+        self.media.check().map_err(ConfigError::Invalid)?;
         if self.mode != Mode::Production {
             return Ok(());
         }

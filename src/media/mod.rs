@@ -23,7 +23,8 @@ use uuid::Uuid;
 /// The upload form of `wx.uploadFile`: one file field named `file`.
 /// The field is read into memory as it arrives (no temporary file): the
 /// body limit of the route (`media.max_bytes` and 64 KiB) bounds each
-/// request's share.
+/// request's share, and the node's `media.upload_budget_bytes` all of them
+/// together (`ops::middleware`).
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
     /// The photo: JPEG, PNG or WebP (judged by its bytes).
@@ -110,8 +111,9 @@ impl MediaApi {
     /// image is oriented by its EXIF tag, capped on its long edge, re-encoded
     /// without any metadata, and gets a thumbnail; EXIF time and GPS are kept
     /// as private hints for staff. The same bytes uploaded twice by the same
-    /// user give the same media. When every decoding slot is busy: `503`
-    /// with Retry-After.
+    /// user give the same media. When every decoding slot is busy, or the
+    /// node already holds its budget of upload bytes in flight: `503`
+    /// `media_busy` with Retry-After.
     #[oai(path = "/media", method = "post", operation_id = "uploadMedia")]
     async fn upload(
         &self,

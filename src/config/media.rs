@@ -1,0 +1,77 @@
+//! Photo limits: what one upload may be, and what a node holds at once.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MediaConfig {
+    /// Largest accepted upload, in bytes.
+    pub max_bytes: usize,
+    /// Bytes of upload bodies a node holds in memory at once, over all
+    /// requests. Each upload counts the bytes it has sent so far; one that
+    /// would go past the budget is answered `503 media_busy` with
+    /// Retry-After. At least `max_bytes` and 64 KiB (the multipart framing).
+    pub upload_budget_bytes: usize,
+    /// Largest accepted pixel count (width × height), checked from the header.
+    pub max_pixels: u64,
+    pub max_edge: u32,
+    pub thumb_edge: u32,
+    pub jpeg_quality: u8,
+    /// Photos processed at once; further uploads wait up to `queue_wait_ms`, then 503.
+    pub workers: usize,
+    pub queue_wait_ms: u64,
+    /// Lifetime of signed photo URLs, seconds.
+    pub url_ttl_secs: u64,
+    /// Unattached uploads expire after this many seconds.
+    pub unattached_ttl_secs: u64,
+}
+
+/// What multipart framing adds around the file itself, at most.
+pub const MULTIPART_FRAMING: usize = 64 * 1024;
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        Self {
+            max_bytes: 15 * 1024 * 1024,
+            upload_budget_bytes: 128 * 1024 * 1024,
+            max_pixels: 50_000_000,
+            max_edge: 2048,
+            thumb_edge: 480,
+            jpeg_quality: 85,
+            workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            queue_wait_ms: 3000,
+            url_ttl_secs: 600,
+            unattached_ttl_secs: 24 * 3600,
+        }
+    }
+}
+
+impl MediaConfig {
+    /// The largest body of an upload request.
+    pub fn body_max(&self) -> usize {
+        self.max_bytes.saturating_add(MULTIPART_FRAMING)
+    }
+
+    pub fn check(&self) -> Result<(), &'static str> {
+        if self.upload_budget_bytes < self.body_max() {
+            return Err(
+                "media.upload_budget_bytes must be at least media.max_bytes + 65536: else no full-size upload could ever be taken",
+            );
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_budget_holds_at_least_one_full_upload() {
+        let mut c = MediaConfig::default();
+        assert!(c.check().is_ok());
+        c.upload_budget_bytes = c.max_bytes;
+        assert!(c.check().is_err(), "the framing does not fit");
+        c.upload_budget_bytes = c.body_max();
+        assert!(c.check().is_ok());
+    }
+}
