@@ -368,20 +368,33 @@ async fn uploads_in_flight_share_the_node_budget_of_bytes() {
     assert_eq!(budget.available_permits(), 300_000);
 
     // A slow client: 240 KB of an upload, then nothing more for now.
-    let head =
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n";
-    let mut first = head.to_vec();
-    first.resize(240_000, b' ');
-    let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)])
-        .chain(futures_util::stream::pending());
-    let slow = app
-        .http
-        .post(app.url("/api/v1/media"))
-        .bearer_auth(&token)
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(reqwest::Body::wrap_stream(body))
-        .send();
-    let slow = tokio::spawn(slow);
+    let slow_upload = |token: Option<&str>| {
+        let head =
+            b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\n";
+        let mut first = head.to_vec();
+        first.resize(240_000, b' ');
+        let body = futures_util::stream::iter([Ok::<_, std::io::Error>(first)])
+            .chain(futures_util::stream::pending());
+        let mut req = app
+            .http
+            .post(app.url("/api/v1/media"))
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(reqwest::Body::wrap_stream(body));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    // Without a valid token it is refused before its body is read.
+    for anonymous in [None, Some("not-a-token")] {
+        let r = tokio::time::timeout(std::time::Duration::from_secs(10), slow_upload(anonymous))
+            .await
+            .expect("answered without reading the body")
+            .unwrap();
+        expect_error(r, 401, "unauthorized").await;
+        assert_eq!(budget.available_permits(), 300_000);
+    }
+    let slow = tokio::spawn(slow_upload(Some(&token)));
     assert!(
         common::eventually(5, || async { budget.available_permits() <= 60_000 }).await,
         "the slow upload's bytes are drawn from the budget"

@@ -182,8 +182,9 @@ pub fn category(state: &AppState, id: Uuid) -> Result<CategoryRules, CaseError> 
 }
 
 /// Writes a transition's events and carries out its effects inside `txn`
-/// (whose guarded case write, or insert, is done), then commits; returns the
-/// photos it attached.
+/// (whose guarded case write, or insert, is done), then commits, announces
+/// the events on the live bus and re-reads the case into this node's case
+/// index (waiting at most 2 s for it); returns the photos it attached.
 pub async fn commit(
     state: &AppState,
     txn: DatabaseTransaction,
@@ -256,8 +257,15 @@ pub async fn commit(
     state.live.publish(announced);
     // Read-your-writes on this node: its map and indicators count the
     // change before the caller has the answer; other nodes follow the bus.
-    if let Err(e) = state.case_index.refresh(vec![case.id]).await {
-        tracing::warn!(error = %format!("{e:#}"), case = %case.id, "case index: refresh failed");
+    // A slow index read (a large catch-up ahead of it) delays the answer
+    // by at most 2 s; the follow task then picks the change up.
+    let refresh = state.case_index.refresh(vec![case.id]);
+    match tokio::time::timeout(std::time::Duration::from_secs(2), refresh).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %format!("{e:#}"), case = %case.id, "case index: refresh failed");
+        }
+        Err(_) => tracing::warn!(case = %case.id, "case index: refresh timed out"),
     }
     photos.sort_by_key(|p| p.id);
     Ok(photos)

@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 pub struct MediaConfig {
     /// Largest accepted upload, in bytes.
     pub max_bytes: usize,
-    /// Bytes of upload bodies a node holds in memory at once, over all
-    /// requests. Each upload counts the bytes it has sent so far; one that
-    /// would go past the budget is answered `503 media_busy` with
-    /// Retry-After. At least `max_bytes` and 64 KiB (the multipart framing).
+    /// Bytes of multipart upload bodies a node holds in memory at once,
+    /// over all requests: an upload draws its declared length before it is
+    /// read (a chunked one, each chunk as it arrives); one that does not fit
+    /// is `503 media_busy` with Retry-After. Bytes still in the server's
+    /// socket buffers are not counted. At least `max_bytes` and 64 KiB (the
+    /// multipart framing).
     pub upload_budget_bytes: usize,
     /// Largest accepted pixel count (width × height), checked from the header.
     pub max_pixels: u64,

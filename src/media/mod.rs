@@ -24,7 +24,7 @@ use uuid::Uuid;
 /// The field is read into memory as it arrives (no temporary file): the
 /// body limit of the route (`media.max_bytes` and 64 KiB) bounds each
 /// request's share, and the node's `media.upload_budget_bytes` all of them
-/// together (`ops::middleware`).
+/// together (`ops::body`).
 #[derive(Debug, Multipart)]
 pub struct UploadForm {
     /// The photo: JPEG, PNG or WebP (judged by its bytes).

@@ -3,14 +3,9 @@
 //! panics) into the JSON error body.
 
 use crate::{error::ApiError, state::AppState};
-use futures_util::{FutureExt, StreamExt};
-use poem::{Body, Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
-use std::{
-    panic::AssertUnwindSafe,
-    sync::{Arc, Mutex},
-    time::Instant,
-};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use futures_util::FutureExt;
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
+use std::{panic::AssertUnwindSafe, time::Instant};
 use tracing::Instrument;
 
 pub struct Observe {
@@ -32,9 +27,6 @@ pub struct ObserveEndpoint<E> {
     state: AppState,
 }
 
-/// Largest body for JSON endpoints; the photo upload gets its own bound.
-const JSON_BODY_LIMIT: u64 = 256 * 1024;
-
 impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
     type Output = Response;
 
@@ -46,11 +38,9 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
         let started = Instant::now();
         let state = &self.state;
         async move {
-            let (max, budget) = body_max(state, &req);
-            let resp = match declared_too_large(&req, max) {
-                Some(err) => Ok(err.to_response(&request_id)),
-                None => {
-                    let bound = bound_body(&mut req, max, budget);
+            let resp = match super::body::admit(state, &mut req) {
+                Err(refused) => Ok(refused.to_response(&request_id)),
+                Ok(bound) => {
                     let r = match AssertUnwindSafe(self.inner.call(req)).catch_unwind().await {
                         Ok(Ok(r)) => Ok(r.into_response()),
                         Ok(Err(e)) => Err(e),
@@ -58,11 +48,10 @@ impl<E: Endpoint> Endpoint for ObserveEndpoint<E> {
                             Err(ApiError::Internal(anyhow::anyhow!("handler panicked")).into())
                         }
                     };
-                    // Whatever the handler made of a cut body, the answer
-                    // is 413 or 503; the bytes it held are given back.
+                    // Whatever the handler made of a cut body, the answer is
+                    // the cut's (413 or 503); the budget bytes are given back.
                     match bound.finish() {
-                        Some(Cut::TooLarge) => Ok(too_large(max).to_response(&request_id)),
-                        Some(Cut::OverBudget) => Ok(over_budget().to_response(&request_id)),
+                        Some(cut) => Ok(cut.to_response(&request_id)),
                         None => r,
                     }
                 }
@@ -151,108 +140,6 @@ fn allowed_methods(path: &str) -> Option<String> {
         })
         .min_by_key(|(segments, _)| segments.iter().filter(|s| s.starts_with('{')).count())
         .map(|(_, methods)| methods.clone())
-}
-
-/// The largest body this request may send, and for uploads the node's
-/// budget of upload bytes it draws on as it sends them.
-fn body_max(state: &AppState, req: &Request) -> (u64, Option<Arc<Semaphore>>) {
-    let path = req.uri().path();
-    if path == "/api/v1/media" || path.starts_with("/open311/v2/requests.") {
-        let max = state.config.media.body_max() as u64;
-        (max, Some(state.upload_budget.clone()))
-    } else {
-        (JSON_BODY_LIMIT, None)
-    }
-}
-
-fn too_large(max: u64) -> ApiError {
-    ApiError::PayloadTooLarge(format!(
-        "the request body is larger than {max} bytes, the most this operation accepts"
-    ))
-}
-
-fn over_budget() -> ApiError {
-    ApiError::Unavailable {
-        code: "media_busy",
-        message: "this node is taking in as many uploads as it holds at once; try again shortly"
-            .into(),
-        retry_after_secs: 2,
-    }
-}
-
-/// A Content-Length over the bound is refused before a byte is read.
-fn declared_too_large(req: &Request, max: u64) -> Option<ApiError> {
-    let len: u64 = req.header("content-length")?.parse().ok()?;
-    (len > max).then(|| too_large(max))
-}
-
-/// Why a body was cut while it streamed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cut {
-    TooLarge,
-    OverBudget,
-}
-
-/// What `bound_body` saw, and the upload bytes it holds from the budget.
-struct Bound {
-    cut: Arc<Mutex<Drawn>>,
-}
-
-/// Why the body was cut, and the budget bytes its chunks hold.
-type Drawn = (Option<Cut>, Option<OwnedSemaphorePermit>);
-
-impl Bound {
-    /// Gives the held bytes back; says why the body was cut, if it was.
-    fn finish(self) -> Option<Cut> {
-        let mut g = self
-            .cut
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        g.1 = None;
-        g.0
-    }
-}
-
-/// Bounds the body while it streams, whatever it declared (chunked
-/// HTTP/1.1, HTTP/2 frames, a Content-Length that lies): once `max` bytes
-/// have passed, reading fails. Nothing reads past the bound, so memory
-/// stays bounded however long the client goes on. An upload also draws
-/// each chunk from the node's budget before passing it on, so that many
-/// uploads at once cannot hold more than the budget between them; the
-/// bytes are given back when the answer is made.
-fn bound_body(req: &mut Request, max: u64, budget: Option<Arc<Semaphore>>) -> Bound {
-    let cut: Arc<Mutex<Drawn>> = Arc::default();
-    let state = cut.clone();
-    let mut seen: u64 = 0;
-    let stream = req.take_body().into_bytes_stream().map(move |chunk| {
-        let chunk = chunk?;
-        seen += chunk.len() as u64;
-        let mut g = state
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if seen > max {
-            g.0 = Some(Cut::TooLarge);
-            return Err(std::io::Error::other(format!(
-                "request body larger than {max} bytes"
-            )));
-        }
-        if let Some(budget) = &budget {
-            let drawn = u32::try_from(chunk.len())
-                .ok()
-                .and_then(|n| budget.clone().try_acquire_many_owned(n).ok());
-            let Some(drawn) = drawn else {
-                g.0 = Some(Cut::OverBudget);
-                return Err(std::io::Error::other("the node's upload budget is spent"));
-            };
-            match &mut g.1 {
-                Some(held) => held.merge(drawn),
-                held @ None => *held = Some(drawn),
-            }
-        }
-        Ok(chunk)
-    });
-    req.set_body(Body::from_bytes_stream(stream));
-    Bound { cut }
 }
 
 /// Turns any error into the JSON error body; logs 5xx causes with the id.
