@@ -28,7 +28,7 @@ pub struct MediaConfig {
 }
 
 /// What multipart framing adds around the file itself, at most.
-pub const MULTIPART_FRAMING: usize = 64 * 1024;
+const MULTIPART_FRAMING: usize = 64 * 1024;
 
 impl Default for MediaConfig {
     fn default() -> Self {

@@ -130,16 +130,7 @@ impl MediaApi {
             Role::Admin,
         ])?;
         web::limit_write(&state, req, caller.user_id, web::Write::Upload).await?;
-        let bytes = form.file.0;
-        let max = state.config.media.max_bytes;
-        if bytes.len() > max {
-            return Err(ApiError::PayloadTooLarge(format!(
-                "the photo is {} bytes; at most {max} are accepted",
-                bytes.len()
-            ))
-            .into());
-        }
-        let m = service::upload(&state, &caller, bytes).await?;
+        let m = service::upload(&state, &caller, form.file.0).await?;
         Ok(Json(view(&state, &m)))
     }
 

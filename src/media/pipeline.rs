@@ -145,13 +145,13 @@ fn encode_jpeg(img: &RgbImage, quality: u8) -> Result<Vec<u8>, PipelineError> {
     Ok(out)
 }
 
-/// Refuses an image whose header names more pixels than the limit.
-fn check_pixels(w: u32, h: u32, limits: &PipelineLimits) -> Result<(), PipelineError> {
-    if u64::from(w) * u64::from(h) > limits.max_pixels {
+/// Refuses an image whose header names more than `max_pixels` pixels.
+pub fn check_pixels(w: u32, h: u32, max_pixels: u64) -> Result<(), PipelineError> {
+    if u64::from(w) * u64::from(h) > max_pixels {
         return Err(PipelineError::TooManyPixels {
             width: w,
             height: h,
-            max: limits.max_pixels,
+            max: max_pixels,
         });
     }
     Ok(())
@@ -234,7 +234,7 @@ pub fn process(bytes: &[u8], limits: &PipelineLimits) -> Result<Processed, Pipel
         Some(img) => img,
         None => {
             let (w, h) = dimensions(bytes, format)?;
-            check_pixels(w, h, limits)?;
+            check_pixels(w, h, limits.max_pixels)?;
             decode_general(bytes, format, w, h, limits.max_pixels)?
         }
     };

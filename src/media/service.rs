@@ -69,15 +69,7 @@ pub async fn upload(
     // Cheap checks before taking a decode slot.
     let (format, _) = pipeline::sniff(&bytes).inspect_err(|_| count(state, "rejected"))?;
     let (w, h) = pipeline::dimensions(&bytes, format).inspect_err(|_| count(state, "rejected"))?;
-    if u64::from(w) * u64::from(h) > cfg.max_pixels {
-        count(state, "rejected");
-        return Err(PipelineError::TooManyPixels {
-            width: w,
-            height: h,
-            max: cfg.max_pixels,
-        }
-        .into());
-    }
+    pipeline::check_pixels(w, h, cfg.max_pixels).inspect_err(|_| count(state, "rejected"))?;
 
     let sha = hex::encode(Sha256::digest(&bytes));
     if let Some(existing) = find_by_hash(&state.db, caller.user_id, &sha).await? {

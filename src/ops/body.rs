@@ -121,17 +121,14 @@ fn draw(budget: &Arc<Semaphore>, bytes: u64) -> Result<OwnedSemaphorePermit, Api
         })
 }
 
-/// A signature-valid access token in `Authorization: Bearer`, as the
-/// handler's security scheme reads it (the scheme's name in any case).
+/// A signature-valid access token in `Authorization: Bearer`, read by the
+/// typed header the handler's security scheme reads it with.
 fn signed_in(state: &AppState, req: &Request) -> Result<(), ApiError> {
-    let token = req.header("authorization").and_then(|h| {
-        let (scheme, token) = h.split_once(' ')?;
-        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-    });
-    let Some(token) = token else {
+    use poem::web::headers::{Authorization, HeaderMapExt, authorization::Bearer};
+    let Some(auth) = req.headers().typed_get::<Authorization<Bearer>>() else {
         return Err(ApiError::unauthorized("a bearer token is required"));
     };
-    match state.jwt.verify(token, TokenKind::Access) {
+    match state.jwt.verify(auth.token(), TokenKind::Access) {
         Some(_) => Ok(()),
         None => Err(ApiError::unauthorized(
             "the bearer token is invalid or expired",

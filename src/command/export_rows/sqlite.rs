@@ -119,51 +119,58 @@ fn read(conn: &rusqlite::Connection, sql: &str, params: &[Param]) -> Result<Vec<
 
 /// One row, in [`COLUMNS`]' order and then the rowid.
 fn row(r: &rusqlite::Row<'_>) -> anyhow::Result<Row> {
-    let value = |i: usize| -> anyhow::Result<Option<ValueRef<'_>>> {
-        Ok(Some(r.get_ref(i)?).filter(|v| *v != ValueRef::Null))
-    };
-    let opt_id = |i| -> anyhow::Result<Option<Uuid>> {
-        Ok(match value(i)? {
-            Some(v) => Some(Uuid::from_slice(v.as_blob()?)?),
-            None => None,
-        })
-    };
-    let id = |i| opt_id(i)?.ok_or_else(|| anyhow::anyhow!("column {i} is null"));
-    let opt_text = |i| -> anyhow::Result<Option<String>> {
-        Ok(match value(i)? {
-            Some(v) => Some(v.as_str()?.to_owned()),
-            None => None,
-        })
-    };
-    let text = |i| opt_text(i)?.ok_or_else(|| anyhow::anyhow!("column {i} is null"));
-    let opt_ts = |i| -> anyhow::Result<Option<Ts>> {
-        Ok(match value(i)? {
-            Some(v) => Some(chrono::DateTime::parse_from_rfc3339(v.as_str()?)?),
-            None => None,
-        })
-    };
-    let ts = |i| opt_ts(i)?.ok_or_else(|| anyhow::anyhow!("column {i} is null"));
     Ok(Row {
-        id: id(0)?,
-        case_no: text(1)?,
-        status: text(2)?,
-        category_id: id(3)?,
-        area_id: id(4)?,
-        address: opt_text(5)?,
-        description: text(6)?,
+        id: need(0, opt(r, 0, uuid))?,
+        case_no: need(1, opt(r, 1, text))?,
+        status: need(2, opt(r, 2, text))?,
+        category_id: need(3, opt(r, 3, uuid))?,
+        area_id: need(4, opt(r, 4, uuid))?,
+        address: opt(r, 5, text)?,
+        description: need(6, opt(r, 6, text))?,
         lat: r.get(7)?,
         lng: r.get(8)?,
-        unit_id: opt_id(9)?,
-        created_at: ts(10)?,
-        dispatched_at: opt_ts(11)?,
-        due_at: opt_ts(12)?,
-        resolved_at: opt_ts(13)?,
-        closed_at: opt_ts(14)?,
-        overdue_at: opt_ts(15)?,
+        unit_id: opt(r, 9, uuid)?,
+        created_at: need(10, opt(r, 10, time))?,
+        dispatched_at: opt(r, 11, time)?,
+        due_at: opt(r, 12, time)?,
+        resolved_at: opt(r, 13, time)?,
+        closed_at: opt(r, 14, time)?,
+        overdue_at: opt(r, 15, time)?,
         escalation_level: r.get(16)?,
         reopen_count: r.get(17)?,
         return_count: r.get(18)?,
         rating: r.get(19)?,
         rowid: r.get(20)?,
     })
+}
+
+/// Column `i` read by `parse`; `None` when it is null.
+fn opt<T>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+    parse: fn(ValueRef<'_>) -> anyhow::Result<T>,
+) -> anyhow::Result<Option<T>> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        v => parse(v).map(Some),
+    }
+}
+
+/// A column that may not be null.
+fn need<T>(i: usize, v: anyhow::Result<Option<T>>) -> anyhow::Result<T> {
+    v?.ok_or_else(|| anyhow::anyhow!("column {i} is null"))
+}
+
+/// An id, stored as its 16-byte blob.
+fn uuid(v: ValueRef<'_>) -> anyhow::Result<Uuid> {
+    Ok(Uuid::from_slice(v.as_blob()?)?)
+}
+
+fn text(v: ValueRef<'_>) -> anyhow::Result<String> {
+    Ok(v.as_str()?.to_owned())
+}
+
+/// A time, stored as RFC 3339 text.
+fn time(v: ValueRef<'_>) -> anyhow::Result<Ts> {
+    Ok(chrono::DateTime::parse_from_rfc3339(v.as_str()?)?)
 }

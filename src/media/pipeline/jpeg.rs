@@ -119,7 +119,7 @@ pub fn decode(
     unwound(|| {
         let mut d = open(bytes)?;
         let (w, h) = size(&d)?;
-        check_pixels(w, h, limits)?;
+        check_pixels(w, h, limits.max_pixels)?;
         let k = dct_reduction(w.max(h), limits.max_edge);
         d.scale(u8::try_from(8 / k).unwrap_or(8));
         let grey = match d.color_space() {
