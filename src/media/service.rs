@@ -271,10 +271,15 @@ pub async fn sweep_orphans(
 ) -> anyhow::Result<usize> {
     let keys = store.list("media/").await.map_err(|e| e.0)?;
     let cutoff = chrono::Utc::now() - chrono::Duration::from_std(grace).unwrap_or_default();
+    // To the millisecond the id carries: whole seconds would keep an
+    // orphan made less than a second before the cutoff.
     let old_enough = |id: &Uuid| {
         id.get_timestamp().is_some_and(|t| {
-            let (secs, _) = t.to_unix();
-            i64::try_from(secs).is_ok_and(|s| s < cutoff.timestamp())
+            let (secs, nanos) = t.to_unix();
+            i64::try_from(secs)
+                .ok()
+                .and_then(|s| chrono::DateTime::from_timestamp(s, nanos))
+                .is_some_and(|at| at < cutoff)
         })
     };
     // Every key under media/{id}/ (partial `.part` files included), by id.
