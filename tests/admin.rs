@@ -286,12 +286,10 @@ async fn categories_and_accounts_are_managed_by_admins() {
     let created = chrono::DateTime::parse_from_rfc3339(c["createdAt"].as_str().unwrap()).unwrap();
     let due =
         chrono::DateTime::parse_from_rfc3339(c["deadlines"]["dueAt"].as_str().unwrap()).unwrap();
-    assert!(
-        (due - created - chrono::Duration::hours(2))
-            .num_seconds()
-            .abs()
-            <= 2
-    );
+    // Two hours, rounded up to the whole minute (a deadline's precision).
+    let over = (due - created - chrono::Duration::hours(2)).num_milliseconds();
+    assert!((0..60_000).contains(&over), "{created} → {due}");
+    assert_eq!(chrono::Timelike::second(&due), 0, "{due}");
 
     let r = app
         .post_json("/api/v1/admin/accounts", Some(&admin), &json!({"username": "sh-2", "password": "Strong#2026", "role": "unit_member", "unitCode": "sh-cgj"}))

@@ -196,6 +196,12 @@ async fn an_open311_case_follows_the_same_lifecycle() {
             .unwrap(),
         chrono::DateTime::parse_from_rfc3339(sent["deadlines"]["dueAt"].as_str().unwrap()).unwrap()
     );
+    // Whole minutes, whatever the hour of the dispatch: no view can round
+    // it differently.
+    let due =
+        chrono::DateTime::parse_from_rfc3339(sent["deadlines"]["dueAt"].as_str().unwrap()).unwrap();
+    use chrono::Timelike;
+    assert_eq!((due.second(), due.nanosecond()), (0, 0), "{due}");
     // Refused at review: closed for the client, with the reason.
     let r = post(
         &app,

@@ -9,6 +9,7 @@ mod m20261129_000004_case_facts;
 mod m20261130_000005_sessions_and_keys;
 mod m20261130_000006_open311;
 mod m20261130_000007_content_and_points;
+mod m20261204_000008_whole_minute_deadlines;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000005_sessions_and_keys::Migration),
             Box::new(m20261130_000006_open311::Migration),
             Box::new(m20261130_000007_content_and_points::Migration),
+            Box::new(m20261204_000008_whole_minute_deadlines::Migration),
         ]
     }
 }

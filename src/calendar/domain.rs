@@ -263,17 +263,18 @@ impl WorkCalendar {
 
     /// The deadline of a time limit starting at `start`. 工作日 count as
     /// whole working days of working time; natural hours ignore the calendar.
+    /// Like every deadline, whole minutes rounded up (`core::time::deadline`).
     pub fn due(
         &self,
         start: DateTime<FixedOffset>,
         amount: i64,
         unit: LimitUnit,
     ) -> DateTime<FixedOffset> {
-        match unit {
+        crate::core::time::deadline(match unit {
             LimitUnit::NaturalHours => start + Duration::hours(amount),
             LimitUnit::WorkHours => self.add_working_minutes(start, amount * 60),
             LimitUnit::WorkDays => self.add_working_minutes(start, amount * self.minutes_per_day()),
-        }
+        })
     }
 }
 

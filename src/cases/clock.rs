@@ -3,7 +3,10 @@
 
 use crate::{
     calendar::WorkCalendar,
-    core::{ClockKind, Ts, time::utc},
+    core::{
+        ClockKind, Ts,
+        time::{deadline, utc},
+    },
 };
 use chrono::Duration;
 
@@ -32,11 +35,13 @@ pub struct Schedule {
 }
 
 impl Clock {
+    /// The instant `minutes` of clock time after `at`, as a deadline: whole
+    /// minutes, rounded up (`core::time::deadline`).
     pub fn add(&self, kind: ClockKind, at: Ts, minutes: i64) -> Ts {
-        utc(match kind {
+        utc(deadline(match kind {
             ClockKind::Natural => at + Duration::minutes(minutes),
             ClockKind::Work => self.cal.add_working_minutes(at, minutes),
-        })
+        }))
     }
 
     /// Clock minutes from `a` to `b` (0 when `b` is not after `a`).
