@@ -521,6 +521,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             display_name: Set(name.into()),
             phone: Set(None),
             disabled: Set(false),
+            wechat_openid: Set(None),
             tokens_valid_after: Set(None),
             created_at: Set(now),
             updated_at: Set(now),

@@ -21,6 +21,10 @@ pub struct Model {
     pub display_name: String,
     pub phone: Option<String>,
     pub disabled: bool,
+    /// The WeChat (openid) a staff or unit account is bound to, for the
+    /// mini-program's one-tap login; cleared by a password reset.
+    #[sea_orm(unique)]
+    pub wechat_openid: Option<String>,
     /// Tokens issued before this instant are refused (password reset,
     /// "log out everywhere").
     pub tokens_valid_after: Option<DateTimeWithTimeZone>,

@@ -10,6 +10,7 @@ mod m20261130_000005_sessions_and_keys;
 mod m20261130_000006_open311;
 mod m20261130_000007_content_and_points;
 mod m20261204_000008_whole_minute_deadlines;
+mod m20261204_000009_staff_wechat;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_open311::Migration),
             Box::new(m20261130_000007_content_and_points::Migration),
             Box::new(m20261204_000008_whole_minute_deadlines::Migration),
+            Box::new(m20261204_000009_staff_wechat::Migration),
         ]
     }
 }

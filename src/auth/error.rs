@@ -26,6 +26,17 @@ pub enum AuthError {
     /// A refresh token that is invalid, expired or not a refresh token (401).
     #[error("the refresh token is invalid or expired; log in again")]
     BadRefresh,
+    /// Only staff and unit accounts bind a WeChat (403).
+    #[error("only staff and unit accounts can bind a WeChat")]
+    NotStaff,
+    /// No staff or unit account is bound to this WeChat (401).
+    #[error(
+        "no staff or unit account is bound to this WeChat; log in with the password and bind it"
+    )]
+    WechatNotBound,
+    /// This WeChat is bound to another account (409).
+    #[error("this WeChat is bound to another account")]
+    WechatBoundElsewhere,
     #[error(transparent)]
     Stored(#[from] UnknownStored),
     #[error(transparent)]

@@ -2,6 +2,7 @@
 //! unit accounts, dev login in the embedded default; bearer JWTs; `/me`.
 
 pub mod accounts;
+pub mod binding;
 pub mod error;
 pub mod jwt;
 pub mod password;
@@ -111,6 +112,10 @@ pub struct Me {
     /// Staff and unit accounts only.
     #[oai(skip_serializing_if_is_none)]
     pub username: Option<String>,
+    /// Staff and unit accounts only: whether a WeChat is bound for the
+    /// mini-program's one-tap login.
+    #[oai(skip_serializing_if_is_none)]
+    pub wechat_bound: Option<bool>,
 }
 
 pub struct AuthApi;
@@ -199,6 +204,62 @@ impl AuthApi {
         Ok(Json(service::refresh(&state, &body.refresh_token).await?))
     }
 
+    /// Log in a unit's field worker with WeChat
+    ///
+    /// For the mini-program: a `wx.login()` code logs in the staff or unit
+    /// account bound to that WeChat (`POST /me/wechat`), as a password
+    /// login would (a token and a refresh token, a new session). No account
+    /// bound: `401 wechat_not_bound`; disabled: `403`. Limited like every
+    /// login (`429`).
+    #[oai(
+        path = "/auth/wechat/staff",
+        method = "post",
+        operation_id = "authWechatStaff"
+    )]
+    async fn wechat_staff(
+        &self,
+        state: poem::web::Data<&AppState>,
+        req: &Request,
+        body: Json<WechatLogin>,
+    ) -> Res<Json<TokenResponse>, WechatLoginErrors> {
+        web::limit_login(&state, req, None).await?;
+        Ok(Json(binding::login(&state, &body.code).await?))
+    }
+
+    /// Bind my WeChat
+    ///
+    /// A staff or unit account (logged in with its password) binds the
+    /// WeChat that gave this `wx.login()` code, so that its next login in
+    /// the mini-program is one tap (`POST /auth/wechat/staff`). Binding
+    /// again replaces the binding; a WeChat bound to another account is
+    /// `409 wechat_bound_elsewhere`; a citizen is `403`. A password reset
+    /// ends the binding. Audited.
+    #[oai(path = "/me/wechat", method = "post", operation_id = "bindWechat")]
+    async fn bind_wechat(
+        &self,
+        state: poem::web::Data<&AppState>,
+        req: &Request,
+        auth: BearerAuth,
+        body: Json<WechatLogin>,
+    ) -> Res<Json<Me>, BindErrors> {
+        web::limit_login(&state, req, None).await?;
+        binding::bind(&state, &auth.0, &body.code).await?;
+        Ok(Json(service::me(&state, &auth.0).await?))
+    }
+
+    /// Unbind my WeChat
+    ///
+    /// Ends the caller's binding; the next login needs the password.
+    #[oai(path = "/me/wechat", method = "delete", operation_id = "unbindWechat")]
+    async fn unbind_wechat(
+        &self,
+        state: poem::web::Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Me>, UnbindErrors> {
+        binding::unbind(&state, &auth.0).await?;
+        Ok(Json(service::me(&state, &auth.0).await?))
+    }
+
     /// The caller's account
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(
@@ -215,3 +276,5 @@ crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 415, 429);
 crate::error_set!(PasswordLoginErrors: 400, 401, 413, 415, 429, 503);
 crate::error_set!(RefreshErrors: 400, 401, 413, 415);
 crate::error_set!(MeErrors: 401);
+crate::error_set!(BindErrors: 400, 401, 403, 409, 413, 415, 429, 503);
+crate::error_set!(UnbindErrors: 401, 403);

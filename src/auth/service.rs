@@ -20,7 +20,7 @@ fn at(unix: i64) -> Result<chrono::DateTime<chrono::FixedOffset>, AuthError> {
 
 /// A token for the account; for staff and unit accounts also a refresh
 /// token, for a new session or for the one ending at `session_end`.
-fn token_for(
+pub(super) fn token_for(
     state: &AppState,
     u: &user::Model,
     session_end: Option<i64>,
@@ -65,6 +65,7 @@ fn me_of(u: &user::Model, role: Role) -> Me {
         display_name: u.display_name.clone(),
         unit_id: u.unit_id,
         username: u.username.clone(),
+        wechat_bound: u.username.is_some().then_some(u.wechat_openid.is_some()),
     }
 }
 
@@ -88,6 +89,7 @@ async fn upsert_citizen(
         display_name: Set("市民".into()),
         phone: Set(None),
         disabled: Set(false),
+        wechat_openid: Set(None),
         tokens_valid_after: Set(None),
         created_at: Set(t),
         updated_at: Set(t),

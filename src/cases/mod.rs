@@ -19,8 +19,11 @@ pub mod views;
 pub use actions_api::CaseActionsApi;
 
 use crate::{
-    api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CaseStatus,
-    web::enums::CoordSystem,
+    api::Tag,
+    auth::BearerAuth,
+    error::Res,
+    state::AppState,
+    web::enums::{CaseOrder, CaseStatus, CoordSystem},
 };
 use chrono::{DateTime, FixedOffset};
 use dto::{CasePage, CaseView, ReporterView, UnitEntry};
@@ -39,7 +42,8 @@ impl CasesApi {
     /// List cases
     ///
     /// Staff see every case; a unit member sees its unit's cases and its
-    /// sub-units'. Newest first, with cursor pagination.
+    /// sub-units'. Newest first, or most urgent first with `sort=due`,
+    /// with cursor pagination.
     #[oai(path = "/cases", method = "get", operation_id = "listCases")]
     #[allow(clippy::too_many_arguments)]
     async fn list(
@@ -81,6 +85,10 @@ impl CasesApi {
         /// Only cases inside `minLng,minLat,maxLng,maxLat` (WGS-84).
         #[oai(validator(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"))]
         bbox: Query<Option<String>>,
+        /// `newest` first (the default) or `due`: most urgent first (a
+        /// unit's inbox). A cursor continues the order it came from.
+        #[oai(default)]
+        sort: Query<CaseOrder>,
         /// `nextCursor` of the previous page.
         #[oai(validator(min_length = 1, max_length = 512))]
         cursor: Query<Option<String>>,
@@ -113,6 +121,7 @@ impl CasesApi {
                 closed_from: closed_from.0,
                 closed_to: closed_to.0,
             },
+            order: sort.0.into(),
             due_before: due_before.0,
             bbox: bbox.0.as_deref().map(views::parse_bbox).transpose()?,
         };

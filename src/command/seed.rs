@@ -139,6 +139,7 @@ async fn seed_citizens(db: &DatabaseConnection, now: Ts) -> anyhow::Result<Vec<U
             display_name: Set(format!("市民{i}")),
             phone: Set(None),
             disabled: Set(false),
+            wechat_openid: Set(None),
             tokens_valid_after: Set(None),
             created_at: Set(now),
             updated_at: Set(now),

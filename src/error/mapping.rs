@@ -347,6 +347,12 @@ impl From<AuthError> for ApiError {
                 code: "invalid_refresh_token",
                 message,
             },
+            AuthError::NotStaff => Self::Forbidden(message),
+            AuthError::WechatNotBound => Self::Unauthorized {
+                code: "wechat_not_bound",
+                message,
+            },
+            AuthError::WechatBoundElsewhere => Self::conflict("wechat_bound_elsewhere", message),
             AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),
             AuthError::Internal(e) => Self::Internal(e),

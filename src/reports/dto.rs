@@ -64,8 +64,14 @@ pub struct ReportView {
     pub address: Option<String>,
     /// The most specific area (grid, street or district) of the location.
     pub area: AreaRef,
-    /// The photos: the citizen's, then any after-photos of the unit.
+    /// The citizen's photos (处置前).
     pub photos: Vec<Photo>,
+    /// The unit's photos of the work done (处置后), once it has resolved.
+    pub after_photos: Vec<Photo>,
+    /// When the city promised to finish: the handling deadline, while its
+    /// clock runs (dispatched, in progress, reopened). Whole minutes.
+    #[oai(skip_serializing_if_is_none)]
+    pub due_at: Option<DateTime<FixedOffset>>,
     /// The public part of the timeline, oldest first.
     pub timeline: Vec<TimelineEntry>,
     /// For a duplicate: the case that carries on.

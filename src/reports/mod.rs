@@ -180,6 +180,42 @@ impl ReportsApi {
             views::list_mine(
                 &state,
                 &auth.0,
+                views::Mine::Reported,
+                cursor.0.as_deref(),
+                limit.0,
+                coord_system.0.into(),
+            )
+            .await?,
+        ))
+    }
+
+    /// Cases I follow (我的附议)
+    ///
+    /// The cases the caller follows (附议), newest first, with cursor
+    /// pagination; each opens with `GET /reports/{id}`.
+    #[oai(path = "/me/follows", method = "get", operation_id = "listMyFollows")]
+    async fn list_follows(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
+        cursor: Query<Option<String>>,
+        /// Page size, 1–100 (default 20).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u64>,
+        /// Datum of the returned locations (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<CoordSystem>,
+    ) -> Res<Json<ReportPage>, ListReportErrors> {
+        Ok(Json(
+            views::list_mine(
+                &state,
+                &auth.0,
+                views::Mine::Followed,
                 cursor.0.as_deref(),
                 limit.0,
                 coord_system.0.into(),

@@ -18,7 +18,7 @@ use crate::{
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
 };
-use entity::{case_event, cases as case_rows, media};
+use entity::{case_event, case_follower, cases as case_rows, media};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -65,15 +65,35 @@ pub fn public_entry(e: &NewEvent, at: Ts) -> TimelineEntry {
 }
 
 /// The caller's reports, newest first.
+/// Which of "my" lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mine {
+    /// The reports the caller filed.
+    Reported,
+    /// The cases the caller follows (附议).
+    Followed,
+}
+
 pub async fn list_mine(
     state: &AppState,
     caller: &Caller,
+    which: Mine,
     cursor: Option<&str>,
     limit: u64,
     system: CoordSystem,
 ) -> Result<ReportPage, ReportError> {
+    let mine = match which {
+        Mine::Reported => case_rows::Column::ReporterId.eq(caller.user_id),
+        Mine::Followed => case_rows::Column::Id.in_subquery(
+            sea_orm::sea_query::Query::select()
+                .column(case_follower::Column::CaseId)
+                .from(case_follower::Entity)
+                .and_where(case_follower::Column::UserId.eq(caller.user_id))
+                .to_owned(),
+        ),
+    };
     let mut q = case_rows::Entity::find()
-        .filter(case_rows::Column::ReporterId.eq(caller.user_id))
+        .filter(mine)
         .order_by_desc(case_rows::Column::Id)
         .limit(limit + 1);
     if let Some(c) = cursor {
@@ -215,8 +235,15 @@ pub fn assemble(
         area,
         photos: photos
             .iter()
+            .filter(|p| p.owner_id == case.reporter_id)
             .map(|p| Photo::signed(&state.signer, ttl, p))
             .collect(),
+        after_photos: photos
+            .iter()
+            .filter(|p| p.owner_id != case.reporter_id)
+            .map(|p| Photo::signed(&state.signer, ttl, p))
+            .collect(),
+        due_at: case.clock.due_at.filter(|_| status.clock_runs()),
         timeline: events,
         merged_into,
         rating: case.rating.as_ref().map(|r| r.score),

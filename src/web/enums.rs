@@ -114,3 +114,19 @@ pub enum CoordSystem {
     Wgs84,
     Gcj02,
 }
+
+/// The order of the case list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(
+    rename = "CaseOrder",
+    rename_all = "lowercase",
+    remote = "crate::cases::views::ListOrder"
+)]
+pub enum CaseOrder {
+    /// Newest first.
+    #[default]
+    Newest,
+    /// Most urgent first: the earliest handling deadline (overdue first), then
+    /// the oldest; cases without a running deadline last. A unit's inbox.
+    Due,
+}

@@ -88,6 +88,7 @@ pub async fn create_account(
         display_name: Set(display_name),
         phone: Set(None),
         disabled: Set(false),
+        wechat_openid: Set(None),
         tokens_valid_after: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
@@ -235,6 +236,9 @@ pub async fn change_account(
             }
             row.password_hash = Set(Some(hash_password(pw.clone()).await?));
             row.tokens_valid_after = Set(Some(t));
+            // A bound WeChat is a way in too: a reset (a lost phone, a
+            // worker who left) ends it with the sessions.
+            row.wechat_openid = Set(None);
         }
     }
     row.updated_at = Set(t);

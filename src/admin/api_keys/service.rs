@@ -69,6 +69,7 @@ pub async fn issue(
         display_name: Set(name.to_owned()),
         phone: Set(None),
         disabled: Set(false),
+        wechat_openid: Set(None),
         tokens_valid_after: Set(None),
         created_at: Set(now),
         updated_at: Set(now),

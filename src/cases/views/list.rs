@@ -10,21 +10,37 @@ use crate::{
     },
     core::{
         Caller,
-        page::{decode_cursor, split_page},
+        page::{BadCursor, decode_cursor, split_page},
         time::utc,
     },
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
     web::dto::{AreaRef, CategoryRef},
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, FixedOffset};
 use entity::cases;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::NullOrdering,
+};
+
+/// The order of `GET /cases`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ListOrder {
+    /// Newest first (by id, a UUIDv7).
+    #[default]
+    Newest,
+    /// Most urgent first: the earliest handling deadline (overdue ones
+    /// first), then the oldest; cases without a running deadline last.
+    Due,
+}
 
 /// Filters of `GET /cases`: the command centre's, plus two of its own.
 #[derive(Debug, Default)]
 pub struct Filters {
     pub filter: CaseFilter,
+    pub order: ListOrder,
     pub due_before: Option<DateTime<FixedOffset>>,
     /// min lng, min lat, max lng, max lat (WGS-84).
     pub bbox: Option<[f64; 4]>,
@@ -75,11 +91,22 @@ pub async fn list(
     let cats = state.categories.get();
     let mut q = cases::Entity::find()
         .filter(resolved.condition())
-        .order_by_desc(cases::Column::Id)
         .limit(limit + 1);
-    if let Some(c) = cursor {
-        q = q.filter(cases::Column::Id.lt(decode_cursor(c)?));
-    }
+    q = match f.order {
+        ListOrder::Newest => {
+            if let Some(c) = cursor {
+                q = q.filter(cases::Column::Id.lt(decode_cursor(c)?));
+            }
+            q.order_by_desc(cases::Column::Id)
+        }
+        ListOrder::Due => {
+            if let Some(c) = cursor {
+                q = q.filter(after_due(DueCursor::decode(c)?));
+            }
+            q.order_by_with_nulls(cases::Column::DueAt, Order::Asc, NullOrdering::Last)
+                .order_by_asc(cases::Column::Id)
+        }
+    };
     if let Some(t) = f.due_before {
         q = q.filter(cases::Column::DueAt.lt(utc(t)));
     }
@@ -89,7 +116,19 @@ pub async fn list(
             .filter(cases::Column::Lat.between(b, d));
     }
     let mut rows = q.all(&state.db).await?;
-    let next_cursor = split_page(&mut rows, limit, |r| r.id);
+    let next_cursor = match f.order {
+        ListOrder::Newest => split_page(&mut rows, limit, |r| r.id),
+        ListOrder::Due => {
+            let last = split_page(&mut rows, limit, |r| r.id);
+            last.and(rows.last()).map(|r| {
+                DueCursor {
+                    due: r.due_at,
+                    id: r.id,
+                }
+                .encode()
+            })
+        }
+    };
     let areas = state.areas.get();
     let items = rows
         .into_iter()
@@ -112,4 +151,49 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>, CaseError>>()?;
     Ok(CasePage { items, next_cursor })
+}
+
+/// Where a page in deadline order ended: the last row's deadline and id.
+struct DueCursor {
+    due: Option<DateTime<FixedOffset>>,
+    id: uuid::Uuid,
+}
+
+impl DueCursor {
+    fn encode(&self) -> String {
+        let due = self
+            .due
+            .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+        URL_SAFE_NO_PAD.encode(format!("{}~{}", due.unwrap_or_default(), self.id))
+    }
+
+    fn decode(s: &str) -> Result<Self, BadCursor> {
+        let text = URL_SAFE_NO_PAD
+            .decode(s)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            .ok_or(BadCursor)?;
+        let (due, id) = text.split_once('~').ok_or(BadCursor)?;
+        let due = match due {
+            "" => None,
+            // As stored: UTC, to the nanosecond (SQLite compares the text).
+            t => Some(utc(DateTime::parse_from_rfc3339(t).map_err(|_| BadCursor)?)),
+        };
+        Ok(Self {
+            due,
+            id: id.parse().map_err(|_| BadCursor)?,
+        })
+    }
+}
+
+/// The rows after the cursor in (deadline ascending, none last; id) order.
+fn after_due(c: DueCursor) -> Condition {
+    use cases::Column::{DueAt, Id};
+    match c.due {
+        Some(d) => Condition::any()
+            .add(DueAt.gt(d))
+            .add(Condition::all().add(DueAt.eq(d)).add(Id.gt(c.id)))
+            .add(DueAt.is_null()),
+        None => Condition::all().add(DueAt.is_null()).add(Id.gt(c.id)),
+    }
 }

@@ -1,0 +1,242 @@
+//! What the mini-program's field workers and citizens need of the API: a
+//! unit's inbox most urgent first, a unit account bound to its holder's
+//! WeChat for a one-tap login, the cases a citizen follows, and a report's
+//! promised deadline with its before and after photos.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn json_of(r: reqwest::Response) -> Value {
+    r.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_units_inbox_comes_most_urgent_first_a_page_at_a_time() {
+    // Arrange: three cases dispatched to sh-cgj, the middle one made overdue,
+    // the last one's deadline earlier than the first's.
+    let app = spawn_app().await;
+    let citizen = app.citizen("inbox").await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let mut ids = vec![];
+    for i in 0..3 {
+        let r = app
+            .submit(&citizen, "0201", 40.79 + f64::from(i) * 0.0004, 111.70)
+            .await;
+        ids.push(r["id"].as_str().unwrap().to_owned());
+    }
+    app.age(&ids[1], 7200, Some(3600)).await;
+    let sooner = chrono::Utc::now() + chrono::Duration::minutes(5);
+    {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        entity::cases::Entity::update_many()
+            .col_expr(
+                entity::cases::Column::DueAt,
+                Expr::value(sooner.fixed_offset()),
+            )
+            .filter(entity::cases::Column::Id.eq(ids[2].parse::<uuid::Uuid>().unwrap()))
+            .exec(&app.state.db)
+            .await
+            .unwrap();
+    }
+
+    // Act: two pages of two.
+    let first = json_of(
+        app.get(
+            "/api/v1/cases?status=dispatched&sort=due&limit=2",
+            Some(&unit),
+        )
+        .await,
+    )
+    .await;
+    let cursor = first["nextCursor"].as_str().unwrap();
+    let second = json_of(
+        app.get(
+            &format!("/api/v1/cases?status=dispatched&sort=due&limit=2&cursor={cursor}"),
+            Some(&unit),
+        )
+        .await,
+    )
+    .await;
+
+    // Assert: overdue, then the sooner deadline, then the later one.
+    let order: Vec<&str> = first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(second["items"].as_array().unwrap())
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [&ids[1], &ids[2], &ids[0]], "{first} {second}");
+    assert!(second.get("nextCursor").is_none(), "{second}");
+    // The default order is still newest first.
+    let newest = json_of(
+        app.get("/api/v1/cases?status=dispatched", Some(&unit))
+            .await,
+    )
+    .await;
+    assert_eq!(newest["items"][0]["id"], ids[2].as_str());
+    // A cursor of the other order is refused, not misread.
+    let r = app
+        .get(
+            "/api/v1/cases?sort=due&cursor=bm90LWEtY3Vyc29y",
+            Some(&unit),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_unit_account_bound_to_a_wechat_logs_in_with_one_tap_until_its_password_is_reset() {
+    // Arrange
+    let (wx, _) = stand_in::wechat().await;
+    let app = spawn_with(|c| c.wechat.base_url = wx.clone()).await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let r = app
+        .post_json(
+            "/api/v1/auth/wechat/staff",
+            None,
+            &json!({"code": "ok-worker"}),
+        )
+        .await;
+    expect_error(r, 401, "wechat_not_bound").await;
+
+    // Act: bind, then log in with a code of the same WeChat.
+    let me = json_of(
+        app.post_json(
+            "/api/v1/me/wechat",
+            Some(&unit),
+            &json!({"code": "ok-worker"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(me["wechatBound"], true, "{me}");
+    let r = app
+        .post_json(
+            "/api/v1/auth/wechat/staff",
+            None,
+            &json!({"code": "ok-worker"}),
+        )
+        .await;
+
+    // Assert: a unit session, with its refresh token.
+    assert_eq!(r.status(), StatusCode::OK);
+    let t = json_of(r).await;
+    assert_eq!(t["user"]["username"], "sh-cgj");
+    assert_eq!(t["user"]["role"], "unit_member");
+    assert!(t["refreshToken"].is_string());
+    let inbox = app
+        .get("/api/v1/cases?sort=due", Some(t["token"].as_str().unwrap()))
+        .await;
+    assert_eq!(inbox.status(), StatusCode::OK);
+    // The same WeChat logs its citizen in as a citizen, not as the unit.
+    let citizen = json_of(
+        app.post_json("/api/v1/auth/wechat", None, &json!({"code": "ok-worker"}))
+            .await,
+    )
+    .await;
+    assert_eq!(citizen["user"]["role"], "citizen");
+    // Another account cannot take the WeChat; a citizen cannot bind.
+    let other = app.staff("xc-cgj", UNIT_PASSWORD).await;
+    let r = app
+        .post_json(
+            "/api/v1/me/wechat",
+            Some(&other),
+            &json!({"code": "ok-worker"}),
+        )
+        .await;
+    expect_error(r, 409, "wechat_bound_elsewhere").await;
+    let r = app
+        .post_json(
+            "/api/v1/me/wechat",
+            Some(citizen["token"].as_str().unwrap()),
+            &json!({"code": "ok-worker"}),
+        )
+        .await;
+    expect_error(r, 403, "forbidden").await;
+
+    // A password reset (a lost phone) ends the binding.
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let accounts = json_of(app.get("/api/v1/admin/accounts", Some(&admin)).await).await;
+    let id = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "sh-cgj")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post_json(
+            &format!("/api/v1/admin/accounts/{id}/password"),
+            Some(&admin),
+            &json!({"password": "New-Pass-2026"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = app
+        .post_json(
+            "/api/v1/auth/wechat/staff",
+            None,
+            &json!({"code": "ok-worker"}),
+        )
+        .await;
+    expect_error(r, 401, "wechat_not_bound").await;
+}
+
+#[tokio::test]
+async fn a_citizen_finds_the_cases_they_follow_and_a_report_shows_its_promise_and_both_photo_sets()
+{
+    // Arrange: a case dispatched at once (0201), followed by a neighbour.
+    let app = spawn_app().await;
+    let reporter = app.citizen("reporter").await;
+    let neighbour = app.citizen("neighbour").await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let r = app.submit(&reporter, "0201", 40.79, 111.70).await;
+    let id = r["id"].as_str().unwrap().to_owned();
+    let r = app
+        .http
+        .post(app.url(&format!("/api/v1/reports/{id}/follow")))
+        .bearer_auth(&neighbour)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // Act / Assert: the neighbour's follows list it; the reporter's does not.
+    let follows = json_of(app.get("/api/v1/me/follows", Some(&neighbour)).await).await;
+    assert_eq!(follows["items"][0]["id"], id.as_str(), "{follows}");
+    assert_eq!(follows["items"].as_array().unwrap().len(), 1);
+    let none = json_of(app.get("/api/v1/me/follows", Some(&reporter)).await).await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+
+    // While the clock runs, the report says when the city will finish.
+    let view = json_of(
+        app.get(&format!("/api/v1/reports/{id}"), Some(&reporter))
+            .await,
+    )
+    .await;
+    let case = app.case(&unit, &id).await;
+    assert_eq!(view["dueAt"], case["deadlines"]["dueAt"], "{view}");
+    assert_eq!(view["photos"].as_array().unwrap().len(), 1);
+    assert!(view["afterPhotos"].as_array().unwrap().is_empty());
+
+    // Resolved: the unit's photo is an after-photo; the deadline no longer runs.
+    app.act_ok(&unit, &id, "claim", json!({})).await;
+    let after = app.photo(&unit, jpeg(48, 36, 77)).await;
+    app.act_ok(&unit, &id, "resolve", json!({"mediaIds": [after]}))
+        .await;
+    let view = json_of(
+        app.get(&format!("/api/v1/reports/{id}"), Some(&reporter))
+            .await,
+    )
+    .await;
+    assert_eq!(view["photos"].as_array().unwrap().len(), 1, "{view}");
+    assert_eq!(view["afterPhotos"][0]["id"], after.as_str(), "{view}");
+    assert!(view.get("dueAt").is_none(), "{view}");
+}
