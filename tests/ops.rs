@@ -347,7 +347,6 @@ async fn the_typed_values_migration_stops_on_a_value_it_does_not_know_and_names_
         display_name: Set("root".into()),
         phone: Set(None),
         disabled: Set(false),
-        wechat_openid: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
         // Columns of later migrations are not there yet.
