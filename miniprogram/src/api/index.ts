@@ -1,0 +1,62 @@
+/** The server's operations the mini-program uses, typed from the spec. */
+import './auth';
+import { call } from './client';
+import type {
+  CaseStatus,
+  CasePage,
+  CaseView,
+  CategoryGroup,
+  CreateReport,
+  Following,
+  MyPoints,
+  RedemptionPage,
+  Redemption,
+  ReportPage,
+  ReportView,
+  Reward,
+} from './types';
+import type { components } from './schema';
+
+export type NearbyCase = components['schemas']['NearbyCase'];
+
+export const api = {
+  categories: () => call<CategoryGroup[]>('/api/v1/categories', { as: 'none' }),
+
+  nearby: (lat: number, lng: number, categoryCode: string) =>
+    call<NearbyCase[]>('/api/v1/reports/nearby', { query: { lat, lng, coordSystem: 'gcj02', categoryCode } }),
+
+  follow: (id: string) => call<Following>(`/api/v1/reports/${id}/follow`, { method: 'POST' }),
+
+  /** Files a report; `key` is the Idempotency-Key kept until it succeeds. */
+  submit: (body: CreateReport, key: string) =>
+    call<ReportView>('/api/v1/reports', { method: 'POST', data: body, header: { 'Idempotency-Key': key } }),
+
+  myReports: (cursor?: string) =>
+    call<ReportPage>('/api/v1/me/reports', { query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
+
+  myFollows: (cursor?: string) =>
+    call<ReportPage>('/api/v1/me/follows', { query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
+
+  report: (id: string) => call<ReportView>(`/api/v1/reports/${id}`, { query: { coordSystem: 'gcj02' } }),
+
+  rate: (id: string, score: number, comment?: string) =>
+    call<ReportView>(`/api/v1/reports/${id}/rating`, { method: 'POST', data: { score, comment: comment || undefined } }),
+
+  points: (cursor?: string) => call<MyPoints>('/api/v1/me/points', { query: { cursor, limit: 20 } }),
+  rewards: () => call<Reward[]>('/api/v1/rewards'),
+  redeem: (id: string) => call<Redemption>(`/api/v1/rewards/${id}/redeem`, { method: 'POST' }),
+  redemptions: (cursor?: string) => call<RedemptionPage>('/api/v1/me/redemptions', { query: { cursor, limit: 20 } }),
+
+  /** The unit's open cases, most urgent first. */
+  inbox: (status: CaseStatus[], cursor?: string) =>
+    call<CasePage>('/api/v1/cases', {
+      as: 'staff',
+      query: { status, sort: 'due', cursor, limit: 20, coordSystem: 'gcj02' },
+    }),
+  case: (id: string) => call<CaseView>(`/api/v1/cases/${id}`, { as: 'staff', query: { coordSystem: 'gcj02' } }),
+  act: (id: string, action: 'claim' | 'return' | 'resolve', body: Record<string, unknown>) =>
+    call<CaseView>(`/api/v1/cases/${id}/${action}`, { as: 'staff', method: 'POST', data: body }),
+  askExtension: (id: string, body: Record<string, unknown>) =>
+    call<CaseView>(`/api/v1/cases/${id}/extensions`, { as: 'staff', method: 'POST', data: body }),
+  bindWechat: (code: string) => call<unknown>('/api/v1/me/wechat', { as: 'staff', method: 'POST', data: { code } }),
+};

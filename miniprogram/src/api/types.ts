@@ -1,0 +1,32 @@
+/**
+ * Names for the server's shapes, all taken from the generated `schema.d.ts`
+ * (`npm run gen`, from api-docs/openapi.json): nothing here is spelled twice.
+ */
+import type { components } from './schema';
+
+type S = components['schemas'];
+
+export type TokenResponse = S['TokenResponse'];
+export type Me = S['Me'];
+export type CategoryGroup = S['CategoryGroup'];
+export type Subcategory = S['Subcategory'];
+export type LimitUnit = S['LimitUnit'];
+export type CreateReport = S['CreateReport'];
+export type ReportView = S['ReportView'];
+export type ReportSummary = S['ReportSummary'];
+export type ReportPage = S['ReportPage'];
+export type TimelineEntry = S['TimelineEntry'];
+export type Following = S['Following'];
+export type MediaView = S['MediaView'];
+export type Photo = S['Photo'];
+export type CaseStatus = S['CaseStatus'];
+export type CaseView = S['CaseView'];
+export type CasePage = S['CasePage'];
+export type CaseSummary = S['CaseSummary'];
+export type MyPoints = S['MyPoints'];
+export type PointsEntry = S['PointsEntry'];
+export type Reward = S['Reward'];
+export type Redemption = S['Redemption'];
+export type RedemptionPage = S['RedemptionPage'];
+export type ErrorBody = S['ErrorBody'];
+export type Location = S['Location'];

@@ -1,0 +1,79 @@
+/**
+ * The unit's inbox, most urgent first (overdue, then the nearest
+ * deadline): what is waiting to be claimed and what is being handled.
+ */
+import { api } from '../../../api/index';
+import { NeedStaffLogin, staffLogout, staffSession } from '../../../api/auth';
+import { ApiError } from '../../../api/client';
+import type { CaseStatus, CaseSummary } from '../../../api/types';
+import { left } from '../../../utils/format';
+
+const OPEN: CaseStatus[] = ['dispatched', 'in_progress', 'reopened'];
+const LABEL: Partial<Record<CaseStatus, string>> = { dispatched: '待接单', in_progress: '处置中', reopened: '返工' };
+
+interface Row extends CaseSummary {
+  label: string;
+  left: string;
+}
+
+interface Data {
+  unit: string;
+  items: Row[];
+  cursor: string;
+  end: boolean;
+  loading: boolean;
+  error: string;
+}
+
+Page({
+  data: { unit: '', items: [], cursor: '', end: false, loading: false, error: '' } as Data,
+
+  onShow() {
+    const s = staffSession();
+    if (!s) {
+      wx.redirectTo({ url: '/pages/field/login/index' });
+      return;
+    }
+    this.setData({ unit: s.user.displayName });
+    this.reload();
+  },
+
+  onPullDownRefresh() {
+    this.reload().then(() => wx.stopPullDownRefresh());
+  },
+
+  onReachBottom() {
+    const d = this.data as Data;
+    if (!d.end && !d.loading) this.more();
+  },
+
+  reload() {
+    this.setData({ items: [], cursor: '', end: false });
+    return this.more();
+  },
+
+  async more() {
+    this.setData({ loading: true, error: '' });
+    try {
+      const page = await api.inbox(OPEN, (this.data as Data).cursor || undefined);
+      const now = Date.now();
+      const rows = page.items.map((c) => ({ ...c, label: LABEL[c.status] || c.status, left: left(c.dueAt, now) }));
+      this.setData({ items: (this.data as Data).items.concat(rows), cursor: page.nextCursor || '', end: !page.nextCursor, loading: false });
+    } catch (e) {
+      if (e instanceof NeedStaffLogin) {
+        wx.redirectTo({ url: '/pages/field/login/index' });
+        return;
+      }
+      this.setData({ loading: false, error: (e as ApiError).message });
+    }
+  },
+
+  open(e: WechatMiniprogram.BaseEvent) {
+    wx.navigateTo({ url: `/pages/field/case/index?id=${e.currentTarget.dataset.id}` });
+  },
+
+  logout() {
+    staffLogout();
+    wx.redirectTo({ url: '/pages/field/login/index' });
+  },
+});

@@ -1,0 +1,85 @@
+/**
+ * 积分: the balance and its history, the rewards and their redemption,
+ * and the codes a staff member checks off when the reward is handed over.
+ */
+import { api } from '../../api/index';
+import { ApiError } from '../../api/client';
+import type { PointsEntry, Redemption, Reward } from '../../api/types';
+import { when } from '../../utils/format';
+
+interface Entry extends PointsEntry {
+  when: string;
+}
+
+interface Code extends Redemption {
+  when: string;
+}
+
+interface Data {
+  balance: number;
+  entries: Entry[];
+  cursor: string;
+  rewards: Reward[];
+  codes: Code[];
+  error: string;
+  redeeming: string;
+}
+
+Page({
+  data: { balance: 0, entries: [], cursor: '', rewards: [], codes: [], error: '', redeeming: '' } as Data,
+
+  onShow() {
+    this.load();
+  },
+
+  async load() {
+    try {
+      const [p, rewards, codes] = await Promise.all([api.points(), api.rewards(), api.redemptions()]);
+      this.setData({
+        balance: p.balance,
+        entries: p.entries.map((e) => ({ ...e, when: when(e.createdAt) })),
+        cursor: p.nextCursor || '',
+        rewards: rewards.filter((r) => r.active),
+        codes: codes.items.map((c) => ({ ...c, when: when(c.createdAt) })),
+        error: '',
+      });
+    } catch (e) {
+      this.setData({ error: (e as ApiError).message });
+    }
+  },
+
+  async moreEntries() {
+    const d = this.data as Data;
+    if (!d.cursor) return;
+    try {
+      const p = await api.points(d.cursor);
+      this.setData({ entries: d.entries.concat(p.entries.map((e) => ({ ...e, when: when(e.createdAt) }))), cursor: p.nextCursor || '' });
+    } catch (e) {
+      this.setData({ error: (e as ApiError).message });
+    }
+  },
+
+  async redeem(e: WechatMiniprogram.BaseEvent) {
+    const id = String(e.currentTarget.dataset.id);
+    const reward = (this.data as Data).rewards.find((r) => r.id === id);
+    if (!reward || (this.data as Data).redeeming) return;
+    const ok = await new Promise<boolean>((resolve) =>
+      wx.showModal({
+        title: '兑换奖品',
+        content: `用 ${reward.cost} 积分兑换「${reward.name}」？`,
+        success: (r) => resolve(!!r.confirm),
+        fail: () => resolve(false),
+      }),
+    );
+    if (!ok) return;
+    this.setData({ redeeming: id });
+    try {
+      const r = await api.redeem(id);
+      wx.showModal({ title: '兑换成功', content: `兑换码 ${r.code}，领取时请出示给工作人员核销`, showCancel: false });
+      await this.load();
+    } catch (err) {
+      this.setData({ error: (err as ApiError).message });
+    }
+    this.setData({ redeeming: '' });
+  },
+});
