@@ -19,7 +19,7 @@ const state = {};
 before(() => {
   mp = createMiniProgram({
     mediaFiles: [PHOTO, SECOND_PHOTO],
-    behave: { baseUrl: api.base, openid: 'loop-citizen', privacyNeeded: true, place: { latitude: 40.7912, longitude: 111.7062 } },
+    behave: { baseUrl: api.base, openid: 'loop-citizen', privacyNeeded: true, subscribeTemplateIds: ['tmpl-status'], place: { latitude: 40.7912, longitude: 111.7062 } },
   });
 });
 
@@ -66,7 +66,11 @@ test('a citizen files a report with two photos and finds it in 我的', async ()
   await tapButton(page, 'submit');
   await waitFor(() => mp.currentPage !== page && mp.currentPage.data.report, { timeout: 10000 });
 
-  // Assert: the report page, then 我的.
+  // Assert: the subscribe request came from the tap, before the report was sent.
+  const names = mp.wx.__mpsim.calls.map(([n, o]) => (n === 'request' && o.url.endsWith('/api/v1/reports') ? 'report' : n));
+  assert.deepEqual(mp.wx.__mpsim.called('requestSubscribeMessage').map(([, o]) => o.tmplIds), [['tmpl-status']]);
+  assert.ok(names.indexOf('requestSubscribeMessage') < names.indexOf('report'), names.join());
+  // The report page, then 我的.
   const detail = mp.currentPage;
   const r = detail.data.report;
   assert.match(r.caseNo, /^SSP-\d{8}-\d{6}$/);

@@ -254,7 +254,7 @@ function createWx(opts = {}) {
 
     // ---- login, privacy, location, messages
     login: asyncApi('login', () => ({ code: `ok-${behave.openid || 'citizen'}` })),
-    getExtConfigSync: () => ({ baseUrl: behave.baseUrl }),
+    getExtConfigSync: () => ({ baseUrl: behave.baseUrl, subscribeTemplateIds: behave.subscribeTemplateIds }),
     getPrivacySetting: asyncApi('getPrivacySetting', () => ({ needAuthorization: !privacy.agreed, privacyContractName: '《随手拍小程序隐私保护指引》' })),
     onNeedPrivacyAuthorization: (fn) => { privacy.prompts.push(fn); },
     openPrivacyContract: noop('openPrivacyContract'),
