@@ -1,4 +1,11 @@
-// Chinese labels and colours shared by the views.
+// @ts-check
+// Chinese labels and colours shared by the views. Each table is typed by
+// the spec's enum (src/api-schema.d.ts, generated from api-docs/openapi.json):
+// a value the API gains or loses fails `npm run typecheck` until labelled.
+
+/** @typedef {import('./api-schema').components['schemas']} Schemas */
+
+/** @type {Record<Schemas['CaseStatus'], string>} */
 export const STATUS = {
   submitted: '待受理',
   rejected: '不予受理',
@@ -14,6 +21,7 @@ export const STATUS = {
 }
 
 // Dark enough for white text (contrast ≥ 4.5:1).
+/** @type {Record<Schemas['CaseStatus'], string>} */
 export const STATUS_COLOR = {
   submitted: '#6d28d9',
   rejected: '#4b5563',
@@ -28,7 +36,9 @@ export const STATUS_COLOR = {
   suspended: '#92400e',
 }
 
+/** @type {Record<Schemas['Role'], string>} */
 export const ROLE = {
+  integrator: '对接系统',
   admin: '管理员',
   dispatcher: '派遣员',
   supervisor: '督办员',
@@ -36,6 +46,7 @@ export const ROLE = {
   citizen: '市民',
 }
 
+/** @type {Record<Schemas['CaseAction'], string>} */
 export const ACTION = {
   accept: '受理立案',
   reject: '不予受理',
@@ -70,8 +81,10 @@ export const EVENT = {
   verify: '核查',
 }
 
+/** @type {Record<Schemas['LimitUnit'], string>} */
 export const LIMIT_UNIT = { work_hours: '工作时', work_days: '工作日', natural_hours: '自然小时' }
 
+/** @type {Record<Schemas['FeedKind'], string>} */
 export const FEED = {
   new_case: '新上报',
   status_changed: '状态变更',
@@ -114,7 +127,9 @@ export function chinaDate(d = new Date()) {
 }
 
 // Content security (内容安全).
+/** @type {Record<Schemas['CheckSubject'], string>} */
 export const CHECK_SUBJECT = { description: '问题描述', comment: '评价内容', photo: '照片' }
+/** @type {Record<Schemas['CheckStatus'], string>} */
 export const CHECK_STATUS = {
   pending: '待检测',
   pass: '正常',
