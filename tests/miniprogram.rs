@@ -57,5 +57,8 @@ async fn the_mini_programs_pages_work_against_a_real_node() {
         .expect("npm runs");
 
     // Assert
-    assert!(status.success(), "the mini-program's tests failed: {status}");
+    assert!(
+        status.success(),
+        "the mini-program's tests failed: {status}"
+    );
 }
