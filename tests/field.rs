@@ -95,33 +95,38 @@ async fn a_unit_account_bound_to_a_wechat_logs_in_with_one_tap_until_its_passwor
     let (wx, _) = stand_in::wechat().await;
     let app = spawn_with(|c| c.wechat.base_url = wx.clone()).await;
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
-    let r = app
-        .post_json(
-            "/api/v1/auth/wechat/staff",
-            None,
-            &json!({"code": "ok-worker"}),
-        )
-        .await;
-    expect_error(r, 401, "wechat_not_bound").await;
+    let login = |code: &'static str| {
+        let app = &app;
+        async move {
+            app.post_json("/api/v1/auth/wechat/staff", None, &json!({ "code": code }))
+                .await
+        }
+    };
+    expect_error(login("ok-worker").await, 401, "wechat_not_bound").await;
+    let bind = |token: String, code: &'static str, password: &'static str| {
+        let app = &app;
+        async move {
+            app.post_json(
+                "/api/v1/me/wechat",
+                Some(&token),
+                &json!({ "code": code, "password": password }),
+            )
+            .await
+        }
+    };
 
-    // Act: bind, then log in with a code of the same WeChat.
-    let me = json_of(
-        app.post_json(
-            "/api/v1/me/wechat",
-            Some(&unit),
-            &json!({"code": "ok-worker"}),
-        )
-        .await,
+    // A token alone does not bind: the password is given again.
+    expect_error(
+        bind(unit.clone(), "ok-worker", "not-it").await,
+        401,
+        "invalid_credentials",
     )
     .await;
+
+    // Act: bind, then log in with a code of the same WeChat.
+    let me = json_of(bind(unit.clone(), "ok-worker", UNIT_PASSWORD).await).await;
     assert_eq!(me["wechatBound"], true, "{me}");
-    let r = app
-        .post_json(
-            "/api/v1/auth/wechat/staff",
-            None,
-            &json!({"code": "ok-worker"}),
-        )
-        .await;
+    let r = login("ok-worker").await;
 
     // Assert: a unit session, with its refresh token.
     assert_eq!(r.status(), StatusCode::OK);
@@ -140,37 +145,45 @@ async fn a_unit_account_bound_to_a_wechat_logs_in_with_one_tap_until_its_passwor
     )
     .await;
     assert_eq!(citizen["user"]["role"], "citizen");
-    // Another account cannot take the WeChat; a citizen cannot bind.
+    // Another account cannot take the WeChat; a citizen or a dispatcher
+    // cannot bind (a WeChat alone is never a console login).
     let other = app.staff("xc-cgj", UNIT_PASSWORD).await;
-    let r = app
-        .post_json(
-            "/api/v1/me/wechat",
-            Some(&other),
-            &json!({"code": "ok-worker"}),
-        )
-        .await;
-    expect_error(r, 409, "wechat_bound_elsewhere").await;
-    let r = app
-        .post_json(
-            "/api/v1/me/wechat",
-            Some(citizen["token"].as_str().unwrap()),
-            &json!({"code": "ok-worker"}),
-        )
-        .await;
-    expect_error(r, 403, "forbidden").await;
+    expect_error(
+        bind(other.clone(), "ok-worker", UNIT_PASSWORD).await,
+        409,
+        "wechat_bound_elsewhere",
+    )
+    .await;
+    let citizen_token = citizen["token"].as_str().unwrap().to_owned();
+    expect_error(
+        bind(citizen_token, "ok-worker", UNIT_PASSWORD).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    expect_error(bind(disp, "ok-disp", DISPATCHER.1).await, 403, "forbidden").await;
+
+    // Disabling an account ends its binding; enabling it does not bring
+    // the binding back.
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let r = bind(other, "ok-other", UNIT_PASSWORD).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let other_id = account_id(&app, &admin, "xc-cgj").await;
+    for step in ["disable", "enable"] {
+        let r = app
+            .post_json(
+                &format!("/api/v1/admin/accounts/{other_id}/{step}"),
+                Some(&admin),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "{step}");
+    }
+    expect_error(login("ok-other").await, 401, "wechat_not_bound").await;
 
     // A password reset (a lost phone) ends the binding.
-    let admin = app.staff(ADMIN.0, ADMIN.1).await;
-    let accounts = json_of(app.get("/api/v1/admin/accounts", Some(&admin)).await).await;
-    let id = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["username"] == "sh-cgj")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = account_id(&app, &admin, "sh-cgj").await;
     let r = app
         .post_json(
             &format!("/api/v1/admin/accounts/{id}/password"),
@@ -179,14 +192,20 @@ async fn a_unit_account_bound_to_a_wechat_logs_in_with_one_tap_until_its_passwor
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = app
-        .post_json(
-            "/api/v1/auth/wechat/staff",
-            None,
-            &json!({"code": "ok-worker"}),
-        )
-        .await;
-    expect_error(r, 401, "wechat_not_bound").await;
+    expect_error(login("ok-worker").await, 401, "wechat_not_bound").await;
+}
+
+async fn account_id(app: &TestApp, admin: &str, username: &str) -> String {
+    let accounts = json_of(app.get("/api/v1/admin/accounts", Some(admin)).await).await;
+    accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == username)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[tokio::test]

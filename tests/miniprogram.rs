@@ -8,6 +8,8 @@
 //! `miniprogram/` when its packages are missing or older than the lockfile.
 //! `MINIPROGRAM_TESTS=test/loop.test.js` runs one file.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::*;

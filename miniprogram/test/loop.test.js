@@ -122,6 +122,15 @@ test('a field worker logs in, binds WeChat, claims the case and resolves it with
   await tapButton(page, 'claim');
   await waitFor(() => page.data.c.status === 'in_progress');
 
+  // More time, asked for with a reason.
+  await tapButton(page, 'open-extension');
+  await waitFor(() => page.data.form === 'extension');
+  type(page, 'extension-note', '需协调产权单位');
+  await waitFor(() => page.data.note === '需协调产权单位');
+  await tapButton(page, 'submit-extension');
+  await waitFor(() => page.data.form === '' && page.data.c.extensions.length === 1);
+  assert.equal(page.data.c.extensions[0].status, 'pending');
+
   await tapButton(page, 'open-resolve');
   await waitFor(() => page.data.form === 'resolve');
   mp.wx.__mpsim.behave.mediaFiles = [SECOND_PHOTO];

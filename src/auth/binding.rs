@@ -1,10 +1,15 @@
-//! A staff or unit account bound to the WeChat of its holder, so that a
-//! field worker logs in to the mini-program with one tap. The binding is a
-//! credential: it is made only by the account itself (logged in with its
-//! password), ends with a password reset, and a disabled account cannot
-//! use it.
+//! A unit account bound to the WeChat of its holder, so that a field worker
+//! logs in to the mini-program with one tap. The binding is a credential:
+//! only a unit member binds, and only by giving the account's password again
+//! (a stolen token is not enough); a password reset or disabling the account
+//! ends it; a disabled account cannot use it. Staff accounts (admin,
+//! dispatcher, supervisor) work in the console and keep their password.
 
-use super::{Caller, Role, TokenResponse, error::AuthError, service::token_for};
+use super::{
+    Caller, Role, TokenResponse,
+    error::AuthError,
+    service::{password_matches, token_for},
+};
 use crate::{
     audit::{self, Actor},
     state::AppState,
@@ -12,19 +17,27 @@ use crate::{
 use entity::user;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-/// The roles that may bind a WeChat: everyone but citizens (who log in by
-/// WeChat anyway) and integrators (machines).
-const STAFF: [Role; 4] = [
-    Role::Admin,
-    Role::Dispatcher,
-    Role::Supervisor,
-    Role::UnitMember,
-];
+/// The roles that may bind a WeChat: the units' people in the street.
+const FIELD: [Role; 1] = [Role::UnitMember];
 
-/// Binds the caller's account to the WeChat that gave `code`.
+/// Binds the caller's account to the WeChat that gave `code`, once the
+/// account's `password` is given again. Returns the account's username (for
+/// the failed-login limits when the password is wrong).
 #[tracing::instrument(skip_all, fields(user = %caller.user_id))]
-pub async fn bind(state: &AppState, caller: &Caller, code: &str) -> Result<(), AuthError> {
-    caller.require(&STAFF).map_err(|_| AuthError::NotStaff)?;
+pub async fn bind(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    password: &str,
+) -> Result<(), AuthError> {
+    caller.require(&FIELD).map_err(|_| AuthError::NotStaff)?;
+    let me = user::Entity::find_by_id(caller.user_id)
+        .one(&state.db)
+        .await?
+        .ok_or(AuthError::AccountGone)?;
+    if !password_matches(state, Some(&me), password).await? {
+        return Err(AuthError::InvalidCredentials);
+    }
     let session = state.wechat.code2session(code).await?;
     let taken = user::Entity::find()
         .filter(user::Column::WechatOpenid.eq(&session.openid))
@@ -39,7 +52,7 @@ pub async fn bind(state: &AppState, caller: &Caller, code: &str) -> Result<(), A
 
 /// Ends the caller's binding (nothing to end is not an error).
 pub async fn unbind(state: &AppState, caller: &Caller) -> Result<(), AuthError> {
-    caller.require(&STAFF).map_err(|_| AuthError::NotStaff)?;
+    caller.require(&FIELD).map_err(|_| AuthError::NotStaff)?;
     set(state, caller, None, "account.unbind_wechat").await
 }
 
@@ -56,7 +69,13 @@ async fn set(
         updated_at: Set(chrono::Utc::now().fixed_offset()),
         ..Default::default()
     };
-    row.update(&txn).await?;
+    if let Err(e) = row.update(&txn).await {
+        // Two binds of one WeChat at once: the unique index decides.
+        return Err(match crate::infra::DbError::from(e) {
+            crate::infra::DbError::Constraint { .. } => AuthError::WechatBoundElsewhere,
+            other => other.into(),
+        });
+    }
     audit::record(
         &txn,
         Actor::of(caller),
@@ -81,7 +100,7 @@ pub async fn login(state: &AppState, code: &str) -> Result<TokenResponse, AuthEr
         .one(&state.db)
         .await?
         .ok_or(AuthError::WechatNotBound)?;
-    if u.disabled {
+    if u.disabled || u.role != Role::UnitMember.as_str() {
         return Err(AuthError::Disabled);
     }
     token_for(state, &u, None)

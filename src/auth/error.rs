@@ -26,8 +26,8 @@ pub enum AuthError {
     /// A refresh token that is invalid, expired or not a refresh token (401).
     #[error("the refresh token is invalid or expired; log in again")]
     BadRefresh,
-    /// Only staff and unit accounts bind a WeChat (403).
-    #[error("only staff and unit accounts can bind a WeChat")]
+    /// Only unit accounts bind a WeChat (403).
+    #[error("only a unit's accounts can bind a WeChat")]
     NotStaff,
     /// No staff or unit account is bound to this WeChat (401).
     #[error(

@@ -49,6 +49,19 @@ pub struct WechatLogin {
     pub code: String,
 }
 
+/// Binding a unit account to a WeChat: the code from `wx.login()` and the
+/// account's password, given again.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct BindWechat {
+    /// The temporary code returned by `wx.login()`.
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub code: String,
+    /// The account's password (a token alone does not bind).
+    #[oai(validator(min_length = 1, max_length = 256))]
+    pub password: String,
+}
+
 /// Development login (embedded default only): any openid becomes a citizen.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -206,11 +219,11 @@ impl AuthApi {
 
     /// Log in a unit's field worker with WeChat
     ///
-    /// For the mini-program: a `wx.login()` code logs in the staff or unit
-    /// account bound to that WeChat (`POST /me/wechat`), as a password
-    /// login would (a token and a refresh token, a new session). No account
-    /// bound: `401 wechat_not_bound`; disabled: `403`. Limited like every
-    /// login (`429`).
+    /// For the mini-program: a `wx.login()` code logs in the unit account
+    /// bound to that WeChat (`POST /me/wechat`), as a password login would
+    /// (a token and a refresh token, a new session). No account bound:
+    /// `401 wechat_not_bound`; disabled: `403`. Limited like every login
+    /// (`429`).
     #[oai(
         path = "/auth/wechat/staff",
         method = "post",
@@ -228,11 +241,13 @@ impl AuthApi {
 
     /// Bind my WeChat
     ///
-    /// A staff or unit account (logged in with its password) binds the
-    /// WeChat that gave this `wx.login()` code, so that its next login in
-    /// the mini-program is one tap (`POST /auth/wechat/staff`). Binding
-    /// again replaces the binding; a WeChat bound to another account is
-    /// `409 wechat_bound_elsewhere`; a citizen is `403`. A password reset
+    /// A unit member binds the WeChat that gave this `wx.login()` code to
+    /// the account, giving its password again (a token alone is not
+    /// enough: wrong → `401 invalid_credentials`, counted like a failed
+    /// login), so that its next login in the mini-program is one tap
+    /// (`POST /auth/wechat/staff`). Binding again replaces the binding; a
+    /// WeChat bound to another account is `409 wechat_bound_elsewhere`;
+    /// any other role is `403`. A password reset or disabling the account
     /// ends the binding. Audited.
     #[oai(path = "/me/wechat", method = "post", operation_id = "bindWechat")]
     async fn bind_wechat(
@@ -240,11 +255,21 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         req: &Request,
         auth: BearerAuth,
-        body: Json<WechatLogin>,
+        body: Json<BindWechat>,
     ) -> Res<Json<Me>, BindErrors> {
-        web::limit_login(&state, req, None).await?;
-        binding::bind(&state, &auth.0, &body.code).await?;
-        Ok(Json(service::me(&state, &auth.0).await?))
+        let me = service::me(&state, &auth.0).await?;
+        let username = me.username.unwrap_or_default();
+        web::limit_login(&state, req, Some(&username)).await?;
+        match binding::bind(&state, &auth.0, &body.code, &body.password).await {
+            Err(e @ error::AuthError::InvalidCredentials) => {
+                web::login_failed(&state, req, &username).await?;
+                Err(ApiError::from(e).into())
+            }
+            r => {
+                r?;
+                Ok(Json(service::me(&state, &auth.0).await?))
+            }
+        }
     }
 
     /// Unbind my WeChat

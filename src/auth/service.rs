@@ -136,6 +136,30 @@ pub async fn dev_login(state: &AppState, openid: &str) -> Result<TokenResponse, 
     token_for(state, &u, None)
 }
 
+/// Whether `password` is the account's, checked within the node's budget of
+/// Argon2 runs at once (`Busy` past it). No account: a dummy hash is checked,
+/// so that the answer takes as long.
+pub(super) async fn password_matches(
+    state: &AppState,
+    u: Option<&user::Model>,
+    password: &str,
+) -> Result<bool, AuthError> {
+    let stored = u
+        .and_then(|u| u.password_hash.clone())
+        .unwrap_or_else(|| password::dummy_hash().to_owned());
+    let pw = password.to_owned();
+    let wait = std::time::Duration::from_millis(state.config.limits.password_check_wait_ms);
+    let _permit = tokio::time::timeout(wait, state.password_checks.clone().acquire_owned())
+        .await
+        .map_err(|_| AuthError::Busy)?
+        .context("password check permits")?;
+    Ok(
+        tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
+            .await
+            .context("password verification task")?,
+    )
+}
+
 #[tracing::instrument(skip(state, password))]
 pub async fn password_login(
     state: &AppState,
@@ -146,19 +170,7 @@ pub async fn password_login(
         .filter(user::Column::Username.eq(username))
         .one(&state.db)
         .await?;
-    let stored = u
-        .as_ref()
-        .and_then(|u| u.password_hash.clone())
-        .unwrap_or_else(|| password::dummy_hash().to_owned());
-    let pw = password.to_owned();
-    let wait = std::time::Duration::from_millis(state.config.limits.password_check_wait_ms);
-    let _permit = tokio::time::timeout(wait, state.password_checks.clone().acquire_owned())
-        .await
-        .map_err(|_| AuthError::Busy)?
-        .context("password check permits")?;
-    let ok = tokio::task::spawn_blocking(move || password::verify(&pw, &stored))
-        .await
-        .context("password verification task")?;
+    let ok = password_matches(state, u.as_ref(), password).await?;
     match u {
         Some(u) if ok && !u.disabled => token_for(state, &u, None),
         _ => Err(AuthError::InvalidCredentials),

@@ -128,13 +128,16 @@ async function staffToken(): Promise<string> {
 
 setTokenSource({
   token: (as: As) => (as === 'staff' ? staffToken() : citizenToken()),
-  refused(as: As) {
+  refused(as: As, token?: string) {
+    const key = as === 'staff' ? STAFF : CITIZEN;
+    const s = load(key);
+    // Renewed meanwhile by another call: try again with the new one.
+    if (s && token && s.token !== token) return true;
     if (as === 'citizen') {
       wx.removeStorageSync(CITIZEN);
       return true;
     }
     // A refused staff token: the refresh token may still continue the session.
-    const s = load(STAFF);
     if (s) wx.setStorageSync(STAFF, { ...s, expiresAt: new Date(0).toISOString() });
     return !!s;
   },

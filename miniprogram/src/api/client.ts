@@ -39,8 +39,8 @@ export interface CallOptions {
 /** Supplies and renews tokens; set by `auth.ts` (kept apart to avoid a cycle). */
 export interface TokenSource {
   token(as: As): Promise<string | undefined>;
-  /** The token was refused: forget it; true when a new one may help. */
-  refused(as: As): boolean;
+  /** `token` was refused: forget it; true when a new one may help. */
+  refused(as: As, token?: string): boolean;
 }
 
 let tokens: TokenSource = {
@@ -57,9 +57,9 @@ export function currentToken(as: As): Promise<string | undefined> {
   return as === 'none' ? Promise.resolve(undefined) : tokens.token(as);
 }
 
-/** A token was refused: true when a new one is worth a second try. */
-export function renewToken(as: As): boolean {
-  return as !== 'none' && tokens.refused(as);
+/** `token` was refused: true when a new one is worth a second try. */
+export function renewToken(as: As, token?: string): boolean {
+  return as !== 'none' && tokens.refused(as, token);
 }
 
 export function url(path: string, query?: CallOptions['query']): string {
@@ -131,8 +131,9 @@ export function safeJson(s: string): unknown {
 /** One call; a refused token is renewed and the call made once more. */
 export async function call<T>(path: string, o: CallOptions = {}): Promise<T> {
   const as = o.as || 'citizen';
-  let r = await send(path, o, await currentToken(as));
-  if (r.status === 401 && renewToken(as)) {
+  const token = await currentToken(as);
+  let r = await send(path, o, token);
+  if (r.status === 401 && renewToken(as, token)) {
     r = await send(path, o, await currentToken(as));
   }
   return answer<T>(r);

@@ -2,6 +2,12 @@
 import './auth';
 import { call } from './client';
 import type {
+  ActionBody,
+  BindWechat,
+  ExtensionRequest,
+  Me,
+  NotedBody,
+  ResolveBody,
   CaseStatus,
   CasePage,
   CaseView,
@@ -44,7 +50,9 @@ export const api = {
 
   points: (cursor?: string) => call<MyPoints>('/api/v1/me/points', { query: { cursor, limit: 20 } }),
   rewards: () => call<Reward[]>('/api/v1/rewards'),
-  redeem: (id: string) => call<Redemption>(`/api/v1/rewards/${id}/redeem`, { method: 'POST' }),
+  /** `key`: an Idempotency-Key kept until it succeeds, so a retry never spends twice. */
+  redeem: (id: string, key: string) =>
+    call<Redemption>(`/api/v1/rewards/${id}/redeem`, { method: 'POST', header: { 'Idempotency-Key': key } }),
   redemptions: (cursor?: string) => call<RedemptionPage>('/api/v1/me/redemptions', { query: { cursor, limit: 20 } }),
 
   /** The unit's open cases, most urgent first. */
@@ -54,9 +62,11 @@ export const api = {
       query: { status, sort: 'due', cursor, limit: 20, coordSystem: 'gcj02' },
     }),
   case: (id: string) => call<CaseView>(`/api/v1/cases/${id}`, { as: 'staff', query: { coordSystem: 'gcj02' } }),
-  act: (id: string, action: 'claim' | 'return' | 'resolve', body: Record<string, unknown>) =>
-    call<CaseView>(`/api/v1/cases/${id}/${action}`, { as: 'staff', method: 'POST', data: body }),
-  askExtension: (id: string, body: Record<string, unknown>) =>
+  claim: (id: string, body: ActionBody) => call<CaseView>(`/api/v1/cases/${id}/claim`, { as: 'staff', method: 'POST', data: body }),
+  giveBack: (id: string, body: NotedBody) => call<CaseView>(`/api/v1/cases/${id}/return`, { as: 'staff', method: 'POST', data: body }),
+  resolve: (id: string, body: ResolveBody) => call<CaseView>(`/api/v1/cases/${id}/resolve`, { as: 'staff', method: 'POST', data: body }),
+  askExtension: (id: string, body: ExtensionRequest) =>
     call<CaseView>(`/api/v1/cases/${id}/extensions`, { as: 'staff', method: 'POST', data: body }),
-  bindWechat: (code: string) => call<unknown>('/api/v1/me/wechat', { as: 'staff', method: 'POST', data: { code } }),
+  bindWechat: (code: string, password: string) =>
+    call<Me>('/api/v1/me/wechat', { as: 'staff', method: 'POST', data: { code, password } as BindWechat }),
 };

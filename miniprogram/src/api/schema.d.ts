@@ -110,11 +110,11 @@ export interface paths {
         put?: never;
         /**
          * Log in a unit's field worker with WeChat
-         * @description For the mini-program: a `wx.login()` code logs in the staff or unit
-         *     account bound to that WeChat (`POST /me/wechat`), as a password
-         *     login would (a token and a refresh token, a new session). No account
-         *     bound: `401 wechat_not_bound`; disabled: `403`. Limited like every
-         *     login (`429`).
+         * @description For the mini-program: a `wx.login()` code logs in the unit account
+         *     bound to that WeChat (`POST /me/wechat`), as a password login would
+         *     (a token and a refresh token, a new session). No account bound:
+         *     `401 wechat_not_bound`; disabled: `403`. Limited like every login
+         *     (`429`).
          */
         post: operations["authWechatStaff"];
         delete?: never;
@@ -134,11 +134,13 @@ export interface paths {
         put?: never;
         /**
          * Bind my WeChat
-         * @description A staff or unit account (logged in with its password) binds the
-         *     WeChat that gave this `wx.login()` code, so that its next login in
-         *     the mini-program is one tap (`POST /auth/wechat/staff`). Binding
-         *     again replaces the binding; a WeChat bound to another account is
-         *     `409 wechat_bound_elsewhere`; a citizen is `403`. A password reset
+         * @description A unit member binds the WeChat that gave this `wx.login()` code to
+         *     the account, giving its password again (a token alone is not
+         *     enough: wrong → `401 invalid_credentials`, counted like a failed
+         *     login), so that its next login in the mini-program is one tap
+         *     (`POST /auth/wechat/staff`). Binding again replaces the binding; a
+         *     WeChat bound to another account is `409 wechat_bound_elsewhere`;
+         *     any other role is `403`. A password reset or disabling the account
          *     ends the binding. Audited.
          */
         post: operations["bindWechat"];
@@ -2240,6 +2242,17 @@ export interface components {
              * @description When.
              */
             at: string;
+        };
+        /**
+         * BindWechat
+         * @description Binding a unit account to a WeChat: the code from `wx.login()` and the
+         *     account's password, given again.
+         */
+        BindWechat: {
+            /** @description The temporary code returned by `wx.login()`. */
+            code: string;
+            /** @description The account's password (a token alone does not bind). */
+            password: string;
         };
         /**
          * CalendarView
@@ -4958,7 +4971,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json; charset=utf-8": components["schemas"]["WechatLogin"];
+                "application/json; charset=utf-8": components["schemas"]["BindWechat"];
             };
         };
         responses: {

@@ -47,8 +47,9 @@ function once(path: string, token: string | undefined, progress: (p: number) => 
 
 /** Uploads one photo as `as`; a refused token is renewed once. */
 export async function uploadPhoto(path: string, progress: (p: number) => void, as: As = 'citizen'): Promise<MediaView> {
-  let r = await once(path, await currentToken(as), progress);
-  if (r.status === 401 && renewToken(as)) {
+  const token = await currentToken(as);
+  let r = await once(path, token, progress);
+  if (r.status === 401 && renewToken(as, token)) {
     r = await once(path, await currentToken(as), progress);
   }
   if (r.status === 0) throw new ApiError('network', 0, '网络不给力，照片没有传上去，请重试');

@@ -229,6 +229,11 @@ pub async fn change_account(
             }
             row.disabled = Set(*d);
             row.tokens_valid_after = Set(Some(t));
+            if *d {
+                // Its WeChat binding goes with it: enabling again needs the
+                // password before a one-tap login works again.
+                row.wechat_openid = Set(None);
+            }
         }
         Change::ResetPassword(pw) => {
             if old.username.is_none() {

@@ -43,17 +43,23 @@ Page({
     this.reload();
   },
 
+  /** Numbers the loads: an answer to an older one (another tab) is dropped. */
+  generation: 0,
+
   reload() {
+    this.generation++;
     this.setData({ items: [], cursor: '', end: false, error: '' });
     return this.more();
   },
 
   async more() {
     const d = this.data as Data;
+    const mine = this.generation;
     this.setData({ loading: true, error: '' });
     try {
       const cursor = d.cursor || undefined;
       const page = d.tab === 'reports' ? await api.myReports(cursor) : await api.myFollows(cursor);
+      if (mine !== this.generation) return;
       const rows: Row[] = page.items.map((r) => ({ ...r, when: when(r.createdAt), theme: theme(r.status) }));
       this.setData({
         items: (this.data as Data).items.concat(rows),
@@ -62,7 +68,7 @@ Page({
         loading: false,
       });
     } catch (e) {
-      this.setData({ loading: false, error: (e as ApiError).message });
+      if (mine === this.generation) this.setData({ loading: false, error: (e as ApiError).message });
     }
   },
 

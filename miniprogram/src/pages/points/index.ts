@@ -5,7 +5,10 @@
 import { api } from '../../api/index';
 import { ApiError } from '../../api/client';
 import type { PointsEntry, Redemption, Reward } from '../../api/types';
-import { when } from '../../utils/format';
+import { uuid4, when } from '../../utils/format';
+
+/** Keys of redemptions tried and not yet answered, by reward. */
+const PENDING = 'ssp.redeem';
 
 interface Entry extends PointsEntry {
   when: string;
@@ -73,8 +76,14 @@ Page({
     );
     if (!ok) return;
     this.setData({ redeeming: id });
+    const pending = (wx.getStorageSync(PENDING) || {}) as Record<string, string>;
+    const key = pending[id] || uuid4();
+    wx.setStorageSync(PENDING, { ...pending, [id]: key });
     try {
-      const r = await api.redeem(id);
+      const r = await api.redeem(id, key);
+      const left = (wx.getStorageSync(PENDING) || {}) as Record<string, string>;
+      delete left[id];
+      wx.setStorageSync(PENDING, left);
       wx.showModal({ title: '兑换成功', content: `兑换码 ${r.code}，领取时请出示给工作人员核销`, showCancel: false });
       await this.load();
     } catch (err) {

@@ -14,22 +14,30 @@ import { config } from '../../config';
 import { limitWords, uuid4 } from '../../utils/format';
 
 const DRAFT = 'ssp.draft';
+/** Hohhot's centre: where the map opens when the place is not known yet. */
+const CITY = { lat: 40.8175, lng: 111.7652 };
+/** An upload this close to its expiry is sent again rather than used. */
+const EXPIRY_MARGIN = 10 * 60_000;
 const MAX_PHOTOS = 9;
 const MAX_CHARS = 1000;
 
 type PhotoStatus = 'compressing' | 'uploading' | 'done' | 'failed';
 
 interface PhotoItem {
+  /** Stable while others are added or removed. */
+  uid: string;
   path: string;
   status: PhotoStatus;
   progress: number;
   mediaId?: string;
+  /** When the server forgets an upload not yet in a report. */
+  expiresAt?: string;
   error?: string;
 }
 
 interface Draft {
   key?: string;
-  photos: { path: string; mediaId?: string }[];
+  photos: { uid: string; path: string; mediaId?: string; expiresAt?: string }[];
   groupCode?: string;
   subCode?: string;
   description: string;
@@ -64,6 +72,12 @@ interface Data {
 }
 
 let seq = 0;
+const uid = () => `p${Date.now().toString(36)}${(++seq).toString(36)}`;
+
+/** Whether an uploaded photo can still go into a report. */
+function usable(p: { mediaId?: string; expiresAt?: string }): boolean {
+  return !!p.mediaId && (!p.expiresAt || Date.parse(p.expiresAt) - EXPIRY_MARGIN > Date.now());
+}
 
 Page({
   data: {
@@ -105,7 +119,11 @@ Page({
     if (!d) return;
     this.key = d.key || '';
     this.setData({
-      photos: d.photos.map((p) => ({ path: p.path, mediaId: p.mediaId, status: p.mediaId ? 'done' : 'failed', progress: p.mediaId ? 100 : 0, error: p.mediaId ? '' : '未上传，点重试' })),
+      photos: d.photos.map((p) =>
+        usable(p)
+          ? { uid: p.uid || uid(), path: p.path, mediaId: p.mediaId, expiresAt: p.expiresAt, status: 'done' as PhotoStatus, progress: 100, error: '' }
+          : { uid: p.uid || uid(), path: p.path, status: 'failed' as PhotoStatus, progress: 0, error: '未上传，点重试' },
+      ),
       groupCode: d.groupCode || '',
       subCode: d.subCode || '',
       description: d.description,
@@ -118,7 +136,7 @@ Page({
     const d = this.data as Data;
     const draft: Draft = {
       key: this.key || undefined,
-      photos: d.photos.map((p) => ({ path: p.path, mediaId: p.mediaId })),
+      photos: d.photos.map((p) => ({ uid: p.uid, path: p.path, mediaId: p.mediaId, expiresAt: p.expiresAt })),
       groupCode: d.groupCode || undefined,
       subCode: d.subCode || undefined,
       description: d.description,
@@ -127,10 +145,11 @@ Page({
     wx.setStorageSync(DRAFT, draft);
   },
 
+  /** After a report is filed or followed: a fresh form (the place stays, the address and category go). */
   clearDraft() {
     this.key = '';
     wx.removeStorageSync(DRAFT);
-    this.setData({ photos: [], description: '', count: 0, nearby: [], error: '', canRetry: false });
+    this.setData({ photos: [], description: '', count: 0, nearby: [], error: '', canRetry: false, address: '', subCode: '', hint: '', limit: '' });
     this.nearbyFor = '';
   },
 
@@ -141,7 +160,7 @@ Page({
     if (e.detail.agreed) {
       if ((this.data as Data).locState !== 'ok') this.locate();
     } else {
-      this.setData({ locState: 'denied', locMessage: '未同意隐私保护指引：可在地图上选择位置' });
+      this.onNoLocation('未同意隐私保护指引：请拖动地图，把图钉对准问题的位置');
     }
   },
 
@@ -157,11 +176,21 @@ Page({
       },
       fail: (err) => {
         const denied = /auth|deny|denied|authorize|privacy/i.test(err.errMsg || '');
-        this.setData({
-          locState: denied ? 'denied' : 'failed',
-          locMessage: denied ? '没有定位权限：请在地图上选择问题的位置' : '定位失败：请在地图上选择位置，或稍后重试',
-        });
+        this.onNoLocation(denied ? '没有定位权限：请在地图上选择问题的位置' : '定位失败：请在地图上选择位置，或稍后重试', denied ? 'denied' : 'failed');
       },
+    });
+  },
+
+  /**
+   * No location from the phone: the map opens on the city (or the last
+   * place) so the pin can still be dragged there, and 在地图上选点 remains.
+   */
+  onNoLocation(message: string, state: LocState = 'denied') {
+    const d = this.data as Data;
+    this.setData({
+      locState: state,
+      locMessage: message,
+      ...(d.lat || d.lng ? {} : { lat: CITY.lat, lng: CITY.lng }),
     });
   },
 
@@ -175,17 +204,24 @@ Page({
         this.save();
         this.checkNearby();
       },
+      fail: (err) => {
+        if (/cancel/.test(err.errMsg || '')) return;
+        this.setData({ locMessage: '无法打开地图选点：请拖动下方地图，把图钉对准问题的位置' });
+      },
     });
   },
 
   /** The pin stays in the middle of the map: where the map stops is the place. */
   onRegionChange(e: WechatMiniprogram.CustomEvent<{ type?: string; causedBy?: string }> & { type?: string; causedBy?: string }) {
-    const type = e.type || e.detail.type;
-    const causedBy = e.causedBy || e.detail.causedBy;
+    // WeChat gives begin/end and the cause in `detail` (base library 2.8+),
+    // older ones on the event itself.
+    const type = (e.detail && e.detail.type) || e.type;
+    const causedBy = (e.detail && e.detail.causedBy) || e.causedBy;
     if (type !== 'end' || (causedBy !== 'drag' && causedBy !== 'scale')) return;
     wx.createMapContext('report-map', this).getCenterLocation({
       success: (r) => {
-        this.setData({ lat: r.latitude, lng: r.longitude, locState: 'ok' });
+        // The pin moved: the address of the old place no longer holds.
+        this.setData({ lat: r.latitude, lng: r.longitude, locState: 'ok', locMessage: '', address: '' });
         this.save();
         this.checkNearby();
       },
@@ -274,33 +310,40 @@ Page({
   },
 
   async addPhoto(original: string, size?: number, width?: number, height?: number) {
-    const photos = (this.data as Data).photos;
-    if (photos.length >= MAX_PHOTOS) return;
-    const index = photos.length;
-    this.setData({ [`photos[${index}]`]: { path: original, status: 'compressing', progress: 0 } as PhotoItem });
+    if ((this.data as Data).photos.length >= MAX_PHOTOS) return;
+    const id = uid();
+    this.setData({ photos: (this.data as Data).photos.concat([{ uid: id, path: original, status: 'compressing', progress: 0 }]) });
     const path = await compress(original, size, width, height);
-    this.setData({ [`photos[${index}].path`]: path });
+    if (!this.patch(id, { path })) return;
     this.save();
-    await this.upload(index);
+    await this.upload(id);
   },
 
-  async upload(index: number) {
-    const path = (this.data as Data).photos[index].path;
-    const mine = ++seq;
-    this.setData({ [`photos[${index}].status`]: 'uploading', [`photos[${index}].progress`]: 0, [`photos[${index}].error`]: '' });
+  /** Changes the photo with this uid, wherever it now is; false when it was removed. */
+  patch(id: string, change: Partial<PhotoItem>): boolean {
+    const i = (this.data as Data).photos.findIndex((p) => p.uid === id);
+    if (i < 0) return false;
+    const data: Record<string, unknown> = {};
+    Object.entries(change).forEach(([k, v]) => (data[`photos[${i}].${k}`] = v));
+    this.setData(data);
+    return true;
+  },
+
+  async upload(id: string) {
+    const photo = (this.data as Data).photos.find((p) => p.uid === id);
+    if (!photo) return;
+    this.patch(id, { status: 'uploading', progress: 0, error: '', mediaId: undefined });
     try {
-      const m = await uploadPhoto(path, (p) => this.setData({ [`photos[${index}].progress`]: p }));
-      if ((this.data as Data).photos[index]?.path !== path) return; // removed meanwhile
-      this.setData({ [`photos[${index}].status`]: 'done', [`photos[${index}].progress`]: 100, [`photos[${index}].mediaId`]: m.id });
+      const m = await uploadPhoto(photo.path, (progress) => this.patch(id, { progress }));
+      if (!this.patch(id, { status: 'done', progress: 100, mediaId: m.id, expiresAt: m.expiresAt })) return;
     } catch (e) {
-      if ((this.data as Data).photos[index]?.path !== path) return;
-      this.setData({ [`photos[${index}].status`]: 'failed', [`photos[${index}].error`]: (e as ApiError).message });
+      if (!this.patch(id, { status: 'failed', error: (e as ApiError).message })) return;
     }
-    if (mine) this.save();
+    this.save();
   },
 
   retryPhoto(e: WechatMiniprogram.BaseEvent) {
-    this.upload(Number(e.currentTarget.dataset.index));
+    this.upload(String(e.currentTarget.dataset.uid));
   },
 
   removePhoto(e: WechatMiniprogram.BaseEvent) {
@@ -354,6 +397,7 @@ Page({
     if (!d.photos.length) return '请至少拍一张照片';
     if (d.photos.some((p) => p.status === 'failed')) return '有照片没有传上去，请点照片重试';
     if (d.photos.some((p) => p.status !== 'done')) return '照片正在上传，请稍候';
+    if (d.photos.some((p) => !usable(p))) return '有照片上传太久已失效，请点照片重新上传';
     if (d.locState !== 'ok') return '请确定问题的位置';
     if (!d.subCode) return '请选择问题类别';
     return '';
@@ -406,6 +450,12 @@ Page({
         wx.showToast({ title: '您的反映此前已提交成功', icon: 'none' });
         wx.switchTab({ url: '/pages/mine/index' });
         return;
+      }
+      if (err.code === 'invalid_media') {
+        // Uploads the server no longer has (expired, or refused): send them again.
+        this.setData({
+          photos: (this.data as Data).photos.map((p) => ({ ...p, status: 'failed' as PhotoStatus, mediaId: undefined, error: '照片已失效，点此重新上传' })),
+        });
       }
       // A refusal of this body will not change on retry: a new key for the corrected draft.
       if (!err.retryable && err.code !== 'idempotency_in_progress') {

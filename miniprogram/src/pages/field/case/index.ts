@@ -105,22 +105,26 @@ Page({
       this.setData({ busy: false, form: '', note: '', after: [] });
       wx.showToast({ title: done, icon: 'success' });
     } catch (e) {
+      if ((e as ApiError).code === 'version_conflict') {
+        // Someone else acted first: show the case as it is now, and say so.
+        await this.load();
+        this.setData({ busy: false, error: '案件已被他人更新，已刷新，请确认后再操作' });
+        return;
+      }
       this.fail(e);
-      // Someone else acted first: show the case as it is now.
-      if ((e as ApiError).code === 'version_conflict') this.load();
     }
   },
 
   claim() {
     const c = (this.data as Data).c as CaseView;
-    this.act(() => api.act(c.id, 'claim', { expectedVersion: c.version }), '已接单');
+    this.act(() => api.claim(c.id, { expectedVersion: c.version }), '已接单');
   },
 
   submitReturn() {
     const d = this.data as Data;
     const c = d.c as CaseView;
     if (!d.note.trim()) return this.setData({ error: '请写明回退原因' });
-    this.act(() => api.act(c.id, 'return', { expectedVersion: c.version, note: d.note.trim() }), '已回退');
+    this.act(() => api.giveBack(c.id, { expectedVersion: c.version, note: d.note.trim() }), '已回退');
   },
 
   submitExtension() {
@@ -176,7 +180,7 @@ Page({
     if (!d.after.length) return this.setData({ error: '请拍摄处置后的照片' });
     if (d.after.some((a) => a.status !== 'done')) return this.setData({ error: '照片还没有全部上传，请稍候或点失败的照片重试' });
     this.act(
-      () => api.act(c.id, 'resolve', { expectedVersion: c.version, note: d.note.trim() || undefined, mediaIds: d.after.map((a) => a.mediaId as string) }),
+      () => api.resolve(c.id, { expectedVersion: c.version, note: d.note.trim() || undefined, mediaIds: d.after.map((a) => a.mediaId as string) }),
       '已提交处置',
     );
   },

@@ -4,7 +4,7 @@
  * page offers the binding, so that the next login is one tap.
  */
 import { api } from '../../../api/index';
-import { staffPasswordLogin, staffWechatLogin, wxCode } from '../../../api/auth';
+import { staffLogout, staffPasswordLogin, staffWechatLogin, wxCode } from '../../../api/auth';
 import { ApiError } from '../../../api/client';
 
 interface Data {
@@ -37,10 +37,13 @@ Page({
     try {
       const s = await staffPasswordLogin(d.username.trim(), d.password);
       if (s.user.role !== 'unit_member') {
-        this.setData({ busy: false, error: '这是指挥中心账号，请在电脑上使用管理后台' });
+        staffLogout();
+        this.setData({ busy: false, password: '', error: '这是指挥中心账号，请在电脑上使用管理后台' });
         return;
       }
-      this.setData({ busy: false, password: '', offerBind: true });
+      // The password stays on this page until the binding is decided: the
+      // server asks for it again to bind.
+      this.setData({ busy: false, offerBind: true });
     } catch (e) {
       this.setData({ busy: false, error: (e as ApiError).message });
     }
@@ -50,7 +53,12 @@ Page({
     if ((this.data as Data).busy) return;
     this.setData({ busy: true, error: '' });
     try {
-      await staffWechatLogin();
+      const s = await staffWechatLogin();
+      if (s.user.role !== 'unit_member') {
+        staffLogout();
+        this.setData({ busy: false, error: '这是指挥中心账号，请在电脑上使用管理后台' });
+        return;
+      }
       this.setData({ busy: false });
       this.done();
     } catch (e) {
@@ -62,9 +70,9 @@ Page({
   async bind() {
     this.setData({ busy: true, error: '' });
     try {
-      await api.bindWechat(await wxCode());
+      await api.bindWechat(await wxCode(), (this.data as Data).password);
       wx.showToast({ title: '已绑定，下次可一键登录', icon: 'none' });
-      this.setData({ busy: false });
+      this.setData({ busy: false, password: '' });
       this.done();
     } catch (e) {
       this.setData({ busy: false, error: (e as ApiError).message });
@@ -72,6 +80,7 @@ Page({
   },
 
   skipBind() {
+    this.setData({ password: '' });
     this.done();
   },
 
