@@ -52,9 +52,17 @@ test('a submission whose first answer is lost is retried and files once', async 
   assert.match(draft.key, /^[0-9a-f-]{36}$/);
   assert.match(text(page), /重新提交/);
 
+  // The app is closed and opened again: the form comes back as it was.
+  mp.destroy();
+  const again = await mp.loadPage('/pages/report/index');
+  await waitFor(() => again.data.groups.length > 0 && again.data.subCode === '0201');
+  assert.equal(again.data.description, '公交站牌上有小广告');
+  assert.equal(again.data.photos.length, 1);
+  assert.equal(again.data.photos[0].status, 'done');
+
   // Act 2: the retry.
-  await tapButton(page, 'submit');
-  await waitFor(() => mp.currentPage !== page && mp.currentPage.data.report, { timeout: 10000 });
+  await tapButton(again, 'submit');
+  await waitFor(() => mp.currentPage !== again && mp.currentPage.data.report, { timeout: 10000 });
 
   // Assert: one report on the server, the one the retry was answered with.
   const token = mp.wx.getStorageSync('ssp.citizen').token;
