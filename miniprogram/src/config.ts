@@ -11,6 +11,9 @@ const defaults = {
   /** 订阅消息 template ids for status changes (the server's
    * SSP_WECHAT__SUBSCRIBE_TEMPLATE_ID); empty: nothing is asked. */
   subscribeTemplateIds: [] as string[],
+  /** Where the map opens when the phone gives no location (the city's
+   * centre, GCJ-02). */
+  mapCenter: { lat: 40.8175, lng: 111.7652 },
 };
 
 export type Config = typeof defaults;
@@ -26,5 +29,6 @@ export function config(): Config {
   return {
     baseUrl: (ext.baseUrl || defaults.baseUrl).replace(/\/+$/, ''),
     subscribeTemplateIds: ext.subscribeTemplateIds || defaults.subscribeTemplateIds,
+    mapCenter: ext.mapCenter || defaults.mapCenter,
   };
 }

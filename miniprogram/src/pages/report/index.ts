@@ -14,8 +14,6 @@ import { config } from '../../config';
 import { limitWords, uuid4 } from '../../utils/format';
 
 const DRAFT = 'ssp.draft';
-/** Hohhot's centre: where the map opens when the place is not known yet. */
-const CITY = { lat: 40.8175, lng: 111.7652 };
 /** An upload this close to its expiry is sent again rather than used. */
 const EXPIRY_MARGIN = 10 * 60_000;
 const MAX_PHOTOS = 9;
@@ -190,7 +188,7 @@ Page({
     this.setData({
       locState: state,
       locMessage: message,
-      ...(d.lat || d.lng ? {} : { lat: CITY.lat, lng: CITY.lng }),
+      ...(d.lat || d.lng ? {} : { lat: config().mapCenter.lat, lng: config().mapCenter.lng }),
     });
   },
 
