@@ -23,9 +23,9 @@ const TOKEN: &str = "push-token";
 const AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const APPID: &str = "wx-test-app";
 
-/// An app with content security on against the stand-in; `wait`: seconds
-/// before an unanswered photo is sent again.
-async fn checked_app(safe: bool, wait: u64) -> (TestApp, stand_in::Content) {
+/// An app with content security on (in safe mode, as it must be) against
+/// the stand-in; `wait`: seconds before an unanswered photo is sent again.
+async fn checked_app(wait: u64) -> (TestApp, stand_in::Content) {
     let (base, wx) = stand_in::wechat_content().await;
     let app = spawn_with(|c| {
         c.wechat.base_url = base;
@@ -34,7 +34,7 @@ async fn checked_app(safe: bool, wait: u64) -> (TestApp, stand_in::Content) {
         let cs = &mut c.wechat.content_security;
         cs.enabled = true;
         cs.callback_token = TOKEN.into();
-        cs.encoding_aes_key = safe.then(|| AES_KEY.into());
+        cs.encoding_aes_key = Some(AES_KEY.into());
         cs.verdict_wait_secs = wait;
         cs.max_sends = 2;
         c.workflow.outbox_tick_ms = 50;
@@ -74,7 +74,7 @@ async fn flags(app: &TestApp, staff: &str) -> Vec<Value> {
 #[tokio::test]
 async fn risky_text_is_refused_a_doubt_is_flagged_and_the_rest_goes_through() {
     // Arrange
-    let (app, wx) = checked_app(false, 60).await;
+    let (app, wx) = checked_app(60).await;
     let citizen = app.citizen("o-alice").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
 
@@ -133,7 +133,7 @@ async fn risky_text_is_refused_a_doubt_is_flagged_and_the_rest_goes_through() {
 #[tokio::test]
 async fn with_wechat_unreachable_a_report_is_accepted_and_checked_again_later() {
     // Arrange
-    let (app, wx) = checked_app(false, 60).await;
+    let (app, wx) = checked_app(60).await;
     let citizen = app.citizen("o-bob").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
 
@@ -177,7 +177,7 @@ async fn with_wechat_unreachable_a_report_is_accepted_and_checked_again_later() 
 #[tokio::test]
 async fn a_rating_comment_is_checked_too() {
     // Arrange: a closed case.
-    let (app, _wx) = checked_app(false, 60).await;
+    let (app, _wx) = checked_app(60).await;
     let citizen = app.citizen("o-carol").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
@@ -245,14 +245,15 @@ fn verdict(trace: &str, suggest: &str, label: i64) -> Value {
     })
 }
 
-/// Sends a plain-mode push; `good`: with a correct signature.
+/// Sends a push as WeChat does (safe mode); `good`: with a correct signature.
 async fn push(app: &TestApp, body: &Value, good: bool) -> reqwest::Response {
+    push_safe(app, &encrypt(&body.to_string(), APPID), good).await
+}
+
+/// Sends a plain-mode push, correctly signed.
+async fn push_plain(app: &TestApp, body: &Value) -> reqwest::Response {
     let ts = chrono::Utc::now().timestamp().to_string();
-    let sig = if good {
-        sign(&[TOKEN, &ts, "n1"])
-    } else {
-        sign(&["other", &ts, "n1"])
-    };
+    let sig = sign(&[TOKEN, &ts, "n1"]);
     app.http
         .post(app.url(&format!(
             "/wechat/callback?signature={sig}&timestamp={ts}&nonce=n1"
@@ -271,7 +272,7 @@ fn local(app: &TestApp, url: &str) -> String {
 #[tokio::test]
 async fn a_risky_photo_is_blocked_from_every_view_and_its_case_flagged() {
     // Arrange
-    let (app, wx) = checked_app(false, 60).await;
+    let (app, wx) = checked_app(60).await;
     let citizen = app.citizen("o-dave").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let up: Value = app
@@ -411,13 +412,30 @@ fn encrypt(msg: &str, appid: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(enc)
 }
 
+/// A fresh nonce for each push.
+fn nonce() -> String {
+    static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    format!("n{}", N.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+}
+
 async fn push_safe(app: &TestApp, encrypted: &str, good: bool) -> reqwest::Response {
     let ts = chrono::Utc::now().timestamp().to_string();
     let token = if good { TOKEN } else { "other" };
-    let msg_sig = sign(&[token, &ts, "n2", encrypted]);
-    let plain_sig = sign(&[TOKEN, &ts, "n2"]);
+    push_as(app, encrypted, token, &nonce(), &ts).await
+}
+
+/// One safe-mode push with its (timestamp, nonce) given.
+async fn push_as(
+    app: &TestApp,
+    encrypted: &str,
+    token: &str,
+    nonce: &str,
+    ts: &str,
+) -> reqwest::Response {
+    let msg_sig = sign(&[token, ts, nonce, encrypted]);
+    let plain_sig = sign(&[TOKEN, ts, nonce]);
     let q = format!(
-        "signature={plain_sig}&timestamp={ts}&nonce=n2&encrypt_type=aes&msg_signature={msg_sig}"
+        "signature={plain_sig}&timestamp={ts}&nonce={nonce}&encrypt_type=aes&msg_signature={msg_sig}"
     );
     app.http
         .post(app.url(&format!("/wechat/callback?{q}")))
@@ -430,7 +448,7 @@ async fn push_safe(app: &TestApp, encrypted: &str, good: bool) -> reqwest::Respo
 #[tokio::test]
 async fn in_safe_mode_verdicts_arrive_encrypted() {
     // Arrange
-    let (app, wx) = checked_app(true, 60).await;
+    let (app, wx) = checked_app(60).await;
     let citizen = app.citizen("o-erin").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let up: Value = app
@@ -447,13 +465,19 @@ async fn in_safe_mode_verdicts_arrive_encrypted() {
     expect_error(r, 401, "invalid_signature").await;
     let r = push_safe(&app, &encrypt(&message, "wx-someone-else"), true).await;
     expect_error(r, 400, "invalid_message").await;
-    let plain = push(&app, &serde_json::from_str(&message).unwrap(), true).await;
+    let plain = push_plain(&app, &serde_json::from_str(&message).unwrap()).await;
     expect_error(plain, 400, "invalid_message").await;
     assert!(flags(&app, &disp).await.is_empty());
 
-    // The right one is decrypted and applied.
-    let r = push_safe(&app, &encrypt(&message, APPID), true).await;
+    // The right one is decrypted and applied, once: sent again, it is refused.
+    let (enc, ts) = (
+        encrypt(&message, APPID),
+        chrono::Utc::now().timestamp().to_string(),
+    );
+    let r = push_as(&app, &enc, TOKEN, "once", &ts).await;
     assert_eq!(r.status(), 200);
+    let again = push_as(&app, &enc, TOKEN, "once", &ts).await;
+    expect_error(again, 401, "replayed_push").await;
     let open = flags(&app, &disp).await;
     assert_eq!(open.len(), 1);
     assert_eq!(open[0]["mediaId"], up["id"]);
@@ -465,7 +489,7 @@ async fn in_safe_mode_verdicts_arrive_encrypted() {
 #[tokio::test]
 async fn a_verdict_that_never_comes_is_asked_again_then_left_for_a_person() {
     // Arrange: one second's wait, two sends.
-    let (app, wx) = checked_app(false, 1).await;
+    let (app, wx) = checked_app(1).await;
     let citizen = app.citizen("o-frank").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
 
@@ -501,4 +525,24 @@ async fn with_content_security_off_the_callback_is_not_there() {
         )
         .await;
     expect_error(r, 404, "not_found").await;
+}
+
+#[tokio::test]
+async fn content_security_runs_in_safe_mode_only() {
+    // Arrange: the checks on, every other setting right, but no EncodingAESKey.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut c = common::test_config(tmp.path()).await;
+    c.public_url = "http://photos.example".into();
+    let cs = &mut c.wechat.content_security;
+    cs.enabled = true;
+    cs.callback_token = TOKEN.into();
+    cs.encoding_aes_key = None;
+
+    // Act
+    let refused = c.check().err().map(|e| e.to_string()).unwrap_or_default();
+
+    // Assert: refused, saying why; with the key it starts.
+    assert!(refused.contains("encoding_aes_key"), "{refused}");
+    c.wechat.content_security.encoding_aes_key = Some(AES_KEY.into());
+    assert!(c.check().is_ok());
 }

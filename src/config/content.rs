@@ -52,12 +52,18 @@ impl ContentSecurityConfig {
         if self.callback_token.expose_secret().is_empty() {
             return Err("wechat.content_security needs callback_token (the message-push Token)");
         }
-        if self
-            .encoding_aes_key
-            .as_ref()
-            .is_some_and(|k| k.expose_secret().len() != 43)
-        {
-            return Err("wechat.content_security.encoding_aes_key has 43 characters");
+        // Safe mode only: a plain push's signature covers the timestamp and
+        // nonce, not the verdict, so anyone who saw one could forge others.
+        match &self.encoding_aes_key {
+            None => {
+                return Err(
+                    "wechat.content_security needs encoding_aes_key: verdicts are taken in safe mode (消息加密) only",
+                );
+            }
+            Some(k) if k.expose_secret().len() != 43 => {
+                return Err("wechat.content_security.encoding_aes_key has 43 characters");
+            }
+            Some(_) => {}
         }
         if self.max_sends < 1 || self.verdict_wait_secs < 1 {
             return Err("wechat.content_security: max_sends and verdict_wait_secs are at least 1");

@@ -30,6 +30,9 @@ pub enum ContentError {
     /// Reviewed before (409).
     #[error("this flag was already reviewed")]
     AlreadyReviewed,
+    /// Where nonces are kept (Redis) cannot be reached: WeChat retries (503).
+    #[error("the push cannot be checked for replay right now; try again")]
+    Unavailable(#[source] anyhow::Error),
     #[error(transparent)]
     Cursor(#[from] BadCursor),
     #[error(transparent)]

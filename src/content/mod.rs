@@ -71,14 +71,17 @@ impl ContentApi {
     /// Message push (WeChat): photo verdicts
     ///
     /// mediaCheckAsync's verdicts (`Event` `wxa_media_check`) arrive here,
-    /// in JSON. Plain mode: `signature` over (Token, timestamp, nonce).
-    /// Safe mode (`encrypt_type=aes`): `msg_signature` over (Token,
+    /// in JSON, in safe mode only (`encrypt_type=aes`; the configuration
+    /// requires the EncodingAESKey): `msg_signature` over (Token,
     /// timestamp, nonce, Encrypt), and the message is decrypted with the
-    /// EncodingAESKey. A `risky` photo is blocked from every view at once
-    /// and its case flagged; `review` flags it. Other events, and verdicts
-    /// on traces we no longer wait for, are acknowledged and ignored. The
-    /// answer is `success`. Bad signature or stale timestamp: `401`; a
-    /// message that does not decrypt or is not for this app: `400`.
+    /// key. A plain push is `400`. Each (timestamp, nonce) is taken once in
+    /// its window, on every node: a push sent again is `401 replayed_push`.
+    /// A `risky` photo is blocked from every view at once and its case
+    /// flagged; `review` flags it. Other events, and verdicts on traces we
+    /// no longer wait for, are acknowledged and ignored. The answer is
+    /// `success`. Bad signature or stale timestamp: `401`; a message that
+    /// does not decrypt or is not for this app: `400`; the nonce store
+    /// (Redis) unreachable: `503`, which WeChat retries.
     #[oai(
         path = "/wechat/callback",
         method = "post",
@@ -88,9 +91,10 @@ impl ContentApi {
     async fn push(
         &self,
         state: Data<&AppState>,
-        /// SHA-1 of Token, timestamp and nonce, sorted and joined.
-        #[oai(validator(max_length = 64))]
-        signature: Query<String>,
+        /// SHA-1 of Token, timestamp and nonce, sorted and joined (sent by
+        /// WeChat; safe mode checks `msg_signature`).
+        #[oai(name = "signature", validator(max_length = 64))]
+        _signature: Query<String>,
         /// Unix time of the push.
         #[oai(validator(max_length = 20))]
         timestamp: Query<String>,
@@ -108,49 +112,47 @@ impl ContentApi {
         let token = token(&state)?;
         let now = chrono::Utc::now().timestamp();
         let (ts, nonce) = (timestamp.0.as_str(), nonce.0.as_str());
-        let msg =
-            if encrypt_type.0.as_deref() == Some("aes") {
-                let enc = body.0.encrypt.as_deref().ok_or_else(|| {
-                    ContentError::Invalid("safe mode, but no Encrypt field".into())
-                })?;
-                let given = msg_signature.0.as_deref().unwrap_or_default();
-                push::verify(&[&token, ts, nonce, enc], ts, given, now)?;
-                let cs = &state.config.wechat.content_security;
-                let key = cs.encoding_aes_key.as_ref().ok_or_else(|| {
-                    ContentError::Invalid("safe mode is not configured here".into())
-                })?;
-                let plain = push::decrypt(key.expose_secret(), &state.config.wechat.appid, enc)?;
-                serde_json::from_str::<PushMessage>(&plain)
-                    .map_err(|e| ContentError::Invalid(format!("not a push message: {e}")))?
-            } else if state
-                .config
-                .wechat
-                .content_security
-                .encoding_aes_key
-                .is_some()
-            {
-                return Err(ContentError::Invalid(
-                    "safe mode is on here: pushes must be encrypted (encrypt_type=aes)".into(),
-                )
-                .into());
-            } else {
-                push::verify(&[&token, ts, nonce], ts, &signature.0, now)?;
-                body.0
-            };
-        if msg.event.as_deref() == Some("wxa_media_check")
-            && let Some(trace) = msg.trace_id.as_deref()
-        {
-            let verdict = msg
-                .result
-                .as_ref()
-                .filter(|_| msg.errcode.unwrap_or(0) == 0)
-                .and_then(|r| {
-                    Some(wechat::Verdict {
-                        suggest: wechat::Suggest::parse(r.suggest.as_deref()?)?,
-                        label: r.label.and_then(|l| i32::try_from(l).ok()),
-                    })
-                });
-            checks::photo_verdict(&state, trace, verdict).await?;
+        // Safe mode only (the configuration requires its key): a plain
+        // push's signature does not cover the message.
+        if encrypt_type.0.as_deref() != Some("aes") {
+            return Err(ContentError::Invalid(
+                "safe mode is on here: pushes must be encrypted (encrypt_type=aes)".into(),
+            )
+            .into());
+        }
+        let enc = body
+            .0
+            .encrypt
+            .as_deref()
+            .ok_or_else(|| ContentError::Invalid("safe mode, but no Encrypt field".into()))?;
+        let given = msg_signature.0.as_deref().unwrap_or_default();
+        push::verify(&[&token, ts, nonce, enc], ts, given, now)?;
+        let key = state
+            .config
+            .wechat
+            .content_security
+            .encoding_aes_key
+            .as_ref()
+            .ok_or_else(|| ContentError::Invalid("safe mode is not configured here".into()))?;
+        let plain = push::decrypt(key.expose_secret(), &state.config.wechat.appid, enc)?;
+        let msg = serde_json::from_str::<PushMessage>(&plain)
+            .map_err(|e| ContentError::Invalid(format!("not a push message: {e}")))?;
+        // Each (timestamp, nonce) once in the timestamp's window, on every
+        // node: a captured push sent again is refused. Given back when the
+        // verdict could not be applied, so that WeChat's retry is taken.
+        let once = format!("wechat-push:{ts}:{nonce}");
+        let window = std::time::Duration::from_secs(2 * push::MAX_SKEW_SECS.unsigned_abs());
+        let first = state
+            .shared
+            .kv_set_once(&once, window)
+            .await
+            .map_err(ContentError::Unavailable)?;
+        if !first {
+            return Err(ContentError::Push(push::PushError::Replayed).into());
+        }
+        if let Err(e) = apply_push(&state, &msg).await {
+            let _ = state.shared.kv_del_if(&once, "1").await;
+            return Err(e.into());
         }
         Ok(PlainText("success"))
     }
@@ -223,6 +225,27 @@ fn token(state: &AppState) -> Result<String, ContentError> {
     Ok(cs.callback_token.expose_secret().to_owned())
 }
 
-crate::error_set!(PushErrors: 400, 401, 404, 415);
+/// Applies a push's verdict: a photo's `wxa_media_check`; anything else is
+/// acknowledged and ignored.
+async fn apply_push(state: &AppState, msg: &PushMessage) -> Result<(), ContentError> {
+    if msg.event.as_deref() == Some("wxa_media_check")
+        && let Some(trace) = msg.trace_id.as_deref()
+    {
+        let verdict = msg
+            .result
+            .as_ref()
+            .filter(|_| msg.errcode.unwrap_or(0) == 0)
+            .and_then(|r| {
+                Some(wechat::Verdict {
+                    suggest: wechat::Suggest::parse(r.suggest.as_deref()?)?,
+                    label: r.label.and_then(|l| i32::try_from(l).ok()),
+                })
+            });
+        checks::photo_verdict(state, trace, verdict).await?;
+    }
+    Ok(())
+}
+
+crate::error_set!(PushErrors: 400, 401, 404, 415, 503);
 crate::error_set!(FlagListErrors: 400, 401, 403);
 crate::error_set!(FlagReviewErrors: 400, 401, 403, 404, 409, 413, 415);

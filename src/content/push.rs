@@ -24,6 +24,9 @@ pub enum PushError {
     Undecryptable(&'static str),
     #[error("the message is not for this mini-program")]
     WrongApp,
+    /// A push whose (timestamp, nonce) was taken before in the window.
+    #[error("this push was received before (its nonce is taken once)")]
+    Replayed,
 }
 
 /// SHA-1 of the parts sorted and joined: WeChat's signature.

@@ -221,6 +221,42 @@ impl Shared {
         Ok(())
     }
 
+    /// Sets `key` for `ttl` unless it is set already: true the first time
+    /// in the window, on every node (a nonce seen once).
+    pub async fn kv_set_once(&self, key: &str, ttl: Duration) -> anyhow::Result<bool> {
+        let ms = u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1);
+        match self {
+            Self::Redis { conn, prefix, .. } => {
+                let mut c = conn.clone();
+                let set: Option<String> = redis::cmd("SET")
+                    .arg(format!("{prefix}kv:{key}"))
+                    .arg("1")
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(ms)
+                    .query_async(&mut c)
+                    .await
+                    .context("redis set nx")?;
+                Ok(set.is_some())
+            }
+            Self::Local(local) => {
+                let mut map = local
+                    .kv
+                    .lock()
+                    .map_err(|_| anyhow::anyhow!("kv lock poisoned"))?;
+                let now = std::time::Instant::now();
+                if map.get(key).is_some_and(|(_, until)| *until > now) {
+                    return Ok(false);
+                }
+                if map.len() > 10_000 {
+                    map.retain(|_, (_, until)| *until > now);
+                }
+                map.insert(key.to_owned(), ("1".to_owned(), now + ttl));
+                Ok(true)
+            }
+        }
+    }
+
     /// Deletes a shared value only if it still holds `value` (so a node does
     /// not drop a token another node just refreshed).
     pub async fn kv_del_if(&self, key: &str, value: &str) -> anyhow::Result<()> {

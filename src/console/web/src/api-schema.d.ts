@@ -1670,14 +1670,17 @@ export interface paths {
         /**
          * Message push (WeChat): photo verdicts
          * @description mediaCheckAsync's verdicts (`Event` `wxa_media_check`) arrive here,
-         *     in JSON. Plain mode: `signature` over (Token, timestamp, nonce).
-         *     Safe mode (`encrypt_type=aes`): `msg_signature` over (Token,
+         *     in JSON, in safe mode only (`encrypt_type=aes`; the configuration
+         *     requires the EncodingAESKey): `msg_signature` over (Token,
          *     timestamp, nonce, Encrypt), and the message is decrypted with the
-         *     EncodingAESKey. A `risky` photo is blocked from every view at once
-         *     and its case flagged; `review` flags it. Other events, and verdicts
-         *     on traces we no longer wait for, are acknowledged and ignored. The
-         *     answer is `success`. Bad signature or stale timestamp: `401`; a
-         *     message that does not decrypt or is not for this app: `400`.
+         *     key. A plain push is `400`. Each (timestamp, nonce) is taken once in
+         *     its window, on every node: a push sent again is `401 replayed_push`.
+         *     A `risky` photo is blocked from every view at once and its case
+         *     flagged; `review` flags it. Other events, and verdicts on traces we
+         *     no longer wait for, are acknowledged and ignored. The answer is
+         *     `success`. Bad signature or stale timestamp: `401`; a message that
+         *     does not decrypt or is not for this app: `400`; the nonce store
+         *     (Redis) unreachable: `503`, which WeChat retries.
          */
         post: operations["wechatPush"];
         delete?: never;
@@ -12305,7 +12308,10 @@ export interface operations {
     wechatPush: {
         parameters: {
             query: {
-                /** @description SHA-1 of Token, timestamp and nonce, sorted and joined. */
+                /**
+                 * @description SHA-1 of Token, timestamp and nonce, sorted and joined (sent by
+                 *     WeChat; safe mode checks `msg_signature`).
+                 */
                 signature: string;
                 /** @description Unix time of the push. */
                 timestamp: string;
