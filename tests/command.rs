@@ -750,6 +750,20 @@ async fn the_seed_fills_a_believable_year() {
 
     // Assert: every case is on the map, and the proportions are believable.
     assert_eq!(n, 3000);
+    // The escalation event has one spelling, the case loop's.
+    let escalations = |action: &'static str| {
+        use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+        let db = &app.state.db;
+        async move {
+            entity::case_event::Entity::find()
+                .filter(entity::case_event::Column::Action.eq(action))
+                .count(db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(escalations("escalation").await, 0);
+    assert!(escalations("escalate").await > 0);
     let stored = app.count(entity::cases::Entity).await;
     assert!(
         stored >= 2900,

@@ -11,6 +11,7 @@ mod m20261130_000006_open311;
 mod m20261130_000007_content_and_points;
 mod m20261204_000008_whole_minute_deadlines;
 mod m20261204_000009_staff_wechat;
+mod m20261204_000010_one_escalation_spelling;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000007_content_and_points::Migration),
             Box::new(m20261204_000008_whole_minute_deadlines::Migration),
             Box::new(m20261204_000009_staff_wechat::Migration),
+            Box::new(m20261204_000010_one_escalation_spelling::Migration),
         ]
     }
 }

@@ -44,7 +44,7 @@ impl FeedKind {
             "warning" => Self::Warning,
             "overdue" => Self::Overdue,
             "accept_overdue" => Self::AcceptOverdue,
-            "escalate" | "escalation" => Self::Escalation,
+            "escalate" => Self::Escalation,
             _ if from != Some(to) => Self::StatusChanged,
             _ => Self::Updated,
         }

@@ -25,7 +25,8 @@ impl Due {
             Self::AcceptOverdue => "accept_overdue",
             Self::Warning => "warning",
             Self::Overdue => "overdue",
-            Self::Escalate => "escalation",
+            // The event's action, as the scheduler and a supervisor write it.
+            Self::Escalate => "escalate",
         }
     }
 }

@@ -196,7 +196,7 @@ pub(super) fn one_case(
             c.escalation_level = Set(1);
             c.escalated_unit_id = Set(parent);
             steps.push(Step {
-                action: "escalation",
+                action: "escalate",
                 from: Some(S::InProgress),
                 to: S::InProgress,
                 role: "system",

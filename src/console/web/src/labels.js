@@ -72,7 +72,6 @@ export const EVENT = {
   warning: '预警',
   overdue: '超期',
   accept_overdue: '接单超时',
-  escalation: '督办',
   rate: '评价',
   extension_requested: '申请延期',
   request_extension: '申请延期',
