@@ -142,11 +142,10 @@ impl ContentApi {
         // verdict could not be applied, so that WeChat's retry is taken.
         let once = format!("wechat-push:{ts}:{nonce}");
         let window = std::time::Duration::from_secs(2 * push::MAX_SKEW_SECS.unsigned_abs());
-        let first = state
-            .shared
-            .kv_set_once(&once, window)
-            .await
-            .map_err(ContentError::Unavailable)?;
+        let first = state.shared.kv_set_once(&once, window).await.map_err(|e| {
+            tracing::warn!(error = %e, "push nonce store unavailable");
+            ContentError::Unavailable(e)
+        })?;
         if !first {
             return Err(ContentError::Push(push::PushError::Replayed).into());
         }

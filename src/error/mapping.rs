@@ -257,14 +257,7 @@ impl From<ContentError> for ApiError {
                 code: "replayed_push",
                 message,
             },
-            ContentError::Unavailable(e) => {
-                tracing::warn!(error = %e, "push nonce store unavailable");
-                Self::Unavailable {
-                    code: "push_unavailable",
-                    message,
-                    retry_after_secs: 5,
-                }
-            }
+            ContentError::Unavailable(_) => Self::unavailable("push_unavailable", message, 5),
             ContentError::Push(_) | ContentError::Invalid(_) => {
                 Self::bad_request("invalid_message", message)
             }

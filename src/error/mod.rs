@@ -102,6 +102,15 @@ impl ApiError {
         }
     }
 
+    /// A dependency is down for now: 503 with Retry-After.
+    pub fn unavailable(code: &'static str, message: impl Into<String>, secs: u64) -> Self {
+        Self::Unavailable {
+            code,
+            message: message.into(),
+            retry_after_secs: secs,
+        }
+    }
+
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Unauthorized {
             code: "unauthorized",

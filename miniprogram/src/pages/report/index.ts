@@ -12,37 +12,10 @@ import { compress, uploadPhoto } from '../../api/upload';
 import type { CategoryGroup, Subcategory } from '../../api/types';
 import { config } from '../../config';
 import { limitWords, uuid4 } from '../../utils/format';
+import { PhotoItem, PhotoStatus, dropDraft, loadDraft, restorePhoto, saveDraft, uid, usable } from './draft';
 
-const DRAFT = 'ssp.draft';
-/** An upload this close to its expiry is sent again rather than used. */
-const EXPIRY_MARGIN = 10 * 60_000;
 const MAX_PHOTOS = 9;
 const MAX_CHARS = 1000;
-
-type PhotoStatus = 'compressing' | 'uploading' | 'done' | 'failed';
-
-interface PhotoItem {
-  /** Stable while others are added or removed. */
-  uid: string;
-  path: string;
-  status: PhotoStatus;
-  progress: number;
-  mediaId?: string;
-  /** When the server forgets an upload not yet in a report. */
-  expiresAt?: string;
-  error?: string;
-}
-
-interface Draft {
-  key?: string;
-  photos: { uid: string; path: string; mediaId?: string; expiresAt?: string }[];
-  groupCode?: string;
-  subCode?: string;
-  description: string;
-  lat?: number;
-  lng?: number;
-  address?: string;
-}
 
 type LocState = 'waiting' | 'locating' | 'ok' | 'denied' | 'failed';
 
@@ -67,14 +40,6 @@ interface Data {
   error: string;
   canRetry: boolean;
   loadError: string;
-}
-
-let seq = 0;
-const uid = () => `p${Date.now().toString(36)}${(++seq).toString(36)}`;
-
-/** Whether an uploaded photo can still go into a report. */
-function usable(p: { mediaId?: string; expiresAt?: string }): boolean {
-  return !!p.mediaId && (!p.expiresAt || Date.parse(p.expiresAt) - EXPIRY_MARGIN > Date.now());
 }
 
 Page({
@@ -113,15 +78,11 @@ Page({
   // ---- the draft ----------------------------------------------------------
 
   restore() {
-    const d = wx.getStorageSync(DRAFT) as Draft | '';
+    const d = loadDraft();
     if (!d) return;
     this.key = d.key || '';
     this.setData({
-      photos: d.photos.map((p) =>
-        usable(p)
-          ? { uid: p.uid || uid(), path: p.path, mediaId: p.mediaId, expiresAt: p.expiresAt, status: 'done' as PhotoStatus, progress: 100, error: '' }
-          : { uid: p.uid || uid(), path: p.path, status: 'failed' as PhotoStatus, progress: 0, error: '未上传，点重试' },
-      ),
+      photos: d.photos.map(restorePhoto),
       groupCode: d.groupCode || '',
       subCode: d.subCode || '',
       description: d.description,
@@ -132,21 +93,20 @@ Page({
 
   save() {
     const d = this.data as Data;
-    const draft: Draft = {
+    saveDraft({
       key: this.key || undefined,
       photos: d.photos.map((p) => ({ uid: p.uid, path: p.path, mediaId: p.mediaId, expiresAt: p.expiresAt })),
       groupCode: d.groupCode || undefined,
       subCode: d.subCode || undefined,
       description: d.description,
       ...(d.locState === 'ok' ? { lat: d.lat, lng: d.lng, address: d.address } : {}),
-    };
-    wx.setStorageSync(DRAFT, draft);
+    });
   },
 
   /** After a report is filed or followed: a fresh form (the place stays, the address and category go). */
   clearDraft() {
     this.key = '';
-    wx.removeStorageSync(DRAFT);
+    dropDraft();
     this.setData({ photos: [], description: '', count: 0, nearby: [], error: '', canRetry: false, address: '', subCode: '', hint: '', limit: '' });
     this.nearbyFor = '';
   },
