@@ -135,7 +135,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
         .with(ops::middleware::Observe { state })
 }
 
-/// Deletes unattached uploads and Idempotency-Keys past their expiry, and
+/// Deletes unattached uploads, Idempotency-Keys and sessions past their
+/// expiry, and
 /// (hourly, on the nodes that run the background jobs) objects no photo
 /// row names, older than an hour; every ten minutes.
 async fn sweep_expired_media(state: AppState) {
@@ -145,6 +146,9 @@ async fn sweep_expired_media(state: AppState) {
         tick.tick().await;
         if let Err(e) = reports::idempotency::purge_expired(&state).await {
             tracing::warn!(error = %e, "idempotency key sweep failed");
+        }
+        if let Err(e) = auth::sessions::purge_expired(&state.db).await {
+            tracing::warn!(error = %e, "session sweep failed");
         }
         // The store sweep lists every photo object: the nodes that run
         // the background jobs only, hourly, not at start.

@@ -158,10 +158,31 @@ enum ApiKeyAction {
     },
 }
 
+/// A line of a command's output. A reader that went away (`… | head`) is
+/// not the command's failure: the line is dropped, the work goes on.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// A line for the person at the terminal (stderr), dropped likewise.
+macro_rules! note {
+    ($($t:tt)*) => {{
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), $($t)*);
+    }};
+}
+
+/// Logs go to stderr, so that a command's output is its own (and a closed
+/// output cannot stop the work).
 fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if config.mode == Mode::Production {
         builder.json().init();
     } else {
@@ -175,7 +196,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some(Command::Openapi { out }) = &cli.command {
         std::fs::write(out, suishoupai::api::spec_json())
             .with_context(|| format!("write {out}"))?;
-        println!("wrote {out}");
+        out!("wrote {out}");
         return Ok(());
     }
     let config = Config::load()?;
@@ -192,7 +213,7 @@ async fn main() -> anyhow::Result<()> {
                 MigrateAction::Up => {
                     let schema = config.database_schema.as_deref();
                     db::first_start(&conn, schema, || db::migrate(&conn)).await?;
-                    println!("migrations applied");
+                    out!("migrations applied");
                 }
                 MigrateAction::Status => {
                     use migration::MigratorTrait;
@@ -234,7 +255,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            println!(
+            out!(
                 "created {} ({}) id {}",
                 a.username.unwrap_or_default(),
                 role.as_str(),
@@ -247,10 +268,12 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             match action {
                 ApiKeyAction::Issue { name, rate } => {
                     let k = keys::issue(&conn, Actor::SYSTEM, &name, rate).await?;
-                    println!("{}", k.key);
-                    eprintln!(
+                    out!("{}", k.key);
+                    note!(
                         "issued for {} ({} posts/min), id {}; the key is not shown again",
-                        k.row.name, k.row.rate_per_minute, k.row.id
+                        k.row.name,
+                        k.row.rate_per_minute,
+                        k.row.id
                     );
                 }
                 ApiKeyAction::List => {
@@ -258,16 +281,18 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                         let state = k
                             .revoked_at
                             .map_or("live".to_owned(), |t| format!("revoked {t}"));
-                        println!(
+                        out!(
                             "{}\t{}…\t{}/min\t{state}",
-                            k.name, k.key_prefix, k.rate_per_minute
+                            k.name,
+                            k.key_prefix,
+                            k.rate_per_minute
                         );
                     }
                 }
                 ApiKeyAction::Revoke { name } => {
                     let id = keys::id_by_name(&conn, &name).await?;
                     let k = keys::revoke(&conn, Actor::SYSTEM, id).await?;
-                    println!("revoked {} ({})", k.name, k.id);
+                    out!("revoked {} ({})", k.name, k.id);
                 }
             }
             Ok(())
@@ -289,7 +314,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 AccountAction::ResetPassword { password } => Change::ResetPassword(password.into()),
             };
             let a = accounts::service::change_account(&conn, Actor::SYSTEM, id, change).await?;
-            println!(
+            out!(
                 "{username}: {}{}",
                 a.role.as_str(),
                 if a.disabled { ", disabled" } else { "" }
@@ -300,24 +325,24 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             let store = suishoupai::infra::store::ObjectStore::from_config(&config.store).await?;
             let grace = std::time::Duration::from_secs(grace_secs);
             let n = suishoupai::media::service::sweep_orphans(&conn, &store, grace).await?;
-            println!("removed the objects of {n} unrecorded photos");
+            out!("removed the objects of {n} unrecorded photos");
             Ok(())
         }
         AdminCommand::Seed { cases, days, seed } => {
             let t = std::time::Instant::now();
             let n = suishoupai::command::seed::seed(&conn, cases, days, seed).await?;
-            println!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());
+            out!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());
             Ok(())
         }
         AdminCommand::LoadCalendar { file } => {
             let json = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
             let y = calendar::service::load_calendar_year(&conn, Actor::SYSTEM, &json).await?;
-            println!("loaded {} ({} days)", y.year, y.days.len());
+            out!("loaded {} ({} days)", y.year, y.days.len());
             Ok(())
         }
         AdminCommand::SetHours { periods } => {
             calendar::service::set_working_hours(&conn, Actor::SYSTEM, &periods).await?;
-            println!("working hours set to {periods}");
+            out!("working hours set to {periods}");
             Ok(())
         }
         AdminCommand::CalendarDue { from, amount, unit } => {
@@ -326,7 +351,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 .context("unit is work_hours, work_days or natural_hours")?;
             let cal = suishoupai::calendar::store::load(&conn).await?;
             let due = cal.due(from, amount, unit);
-            println!(
+            out!(
                 "{}",
                 due.with_timezone(&suishoupai::core::time::shanghai())
                     .to_rfc3339()
@@ -336,7 +361,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::LoadAreas { file } => {
             let text = std::fs::read_to_string(&file).with_context(|| format!("read {file}"))?;
             let n = areas::service::import_geojson(&conn, Actor::SYSTEM, &text).await?;
-            println!("imported {n} areas");
+            out!("imported {n} areas");
             Ok(())
         }
         AdminCommand::AddRule {
@@ -352,7 +377,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 &unit,
             )
             .await?;
-            println!("rule {} added", r.id);
+            out!("rule {} added", r.id);
             Ok(())
         }
     }

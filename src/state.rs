@@ -53,6 +53,8 @@ pub struct Inner {
     pub image_slots: Arc<Semaphore>,
     /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
     pub upload_budget: Arc<Semaphore>,
+    /// Uploads in flight per client address (`limits.uploads_per_address`).
+    pub upload_slots: crate::ops::body::AddressSlots,
     /// Bounds the password checks (Argon2) running at once.
     pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.
@@ -114,6 +116,7 @@ impl AppState {
             upload_budget: Arc::new(Semaphore::new(
                 config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
             )),
+            upload_slots: crate::ops::body::AddressSlots::default(),
             password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),
             categories,
             live,

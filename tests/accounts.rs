@@ -420,3 +420,114 @@ async fn the_live_feed_of_a_disabled_account_ends() {
     .await;
     assert!(ended.is_ok(), "the disabled account's feed is still open");
 }
+
+async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refreshToken": token}),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_refresh_token_is_good_once_and_one_used_again_ends_the_whole_session() {
+    // Arrange: a session continued once; another session of the account.
+    let app = common::spawn_app().await;
+    let first = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+    let other = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+    let r = refresh(&app, &first["refreshToken"]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: Value = r.json().await.unwrap();
+    assert_ne!(second["refreshToken"], first["refreshToken"], "rotated");
+
+    // Act: the first refresh token, presented again (its thief, say).
+    let again = refresh(&app, &first["refreshToken"]).await;
+
+    // Assert: refused, and every token of that session with it.
+    expect_error(again, 401, "refresh_reused").await;
+    for token in [&first["token"], &second["token"]] {
+        let (status, body) = me_status(&app, token.as_str().unwrap()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("session_ended"))
+        );
+    }
+    expect_error(
+        refresh(&app, &second["refreshToken"]).await,
+        401,
+        "session_ended",
+    )
+    .await;
+    // The account's other session goes on; the reuse is audited.
+    assert_eq!(
+        me_status(&app, other["token"].as_str().unwrap()).await.0,
+        200
+    );
+    assert_eq!(refresh(&app, &other["refreshToken"]).await.status(), 200);
+    let admin = login(&app, ADMIN.0, ADMIN.1).await;
+    let audit: Value = app
+        .get(
+            "/api/v1/admin/audit?action=auth.refresh_reused",
+            admin["token"].as_str(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_on_the_server() {
+    // Arrange
+    let app = common::spawn_app().await;
+    let staff = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+    let citizen: Value = app
+        .post_json("/api/v1/auth/dev", None, &json!({"openid": "leaving"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    // Act
+    for t in [&staff, &citizen] {
+        let token = t["token"].as_str().unwrap();
+        let r = app
+            .http
+            .post(app.url("/api/v1/auth/logout"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+
+    // Assert: the tokens and the refresh token are refused; a new login
+    // is a new session.
+    for t in [&staff, &citizen] {
+        let (status, body) = me_status(&app, t["token"].as_str().unwrap()).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (401, Some("session_ended"))
+        );
+    }
+    expect_error(
+        refresh(&app, &staff["refreshToken"]).await,
+        401,
+        "session_ended",
+    )
+    .await;
+    let back = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+    assert_eq!(
+        me_status(&app, back["token"].as_str().unwrap()).await.0,
+        200
+    );
+    let r = app
+        .http
+        .post(app.url("/api/v1/auth/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a token is needed");
+}

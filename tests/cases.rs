@@ -795,3 +795,32 @@ async fn a_parent_unit_sees_its_sub_units_cases_but_acts_only_on_its_own() {
     let own = app.staff("sh-cgj", UNIT_PASSWORD).await;
     app.act_ok(&own, &id, "claim", json!({})).await;
 }
+
+#[tokio::test]
+async fn a_unit_sees_no_linked_case_outside_its_scope() {
+    // Arrange: two reports at one spot, sent to two sibling units.
+    let app = spawn_app().await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let citizen = app.citizen("two-units").await;
+    let theirs = app.submit(&citizen, "0301", LAT + 0.0001, LNG).await;
+    let ours = app.submit(&citizen, "0301", LAT, LNG).await;
+    let (ours, theirs) = (ours["id"].as_str().unwrap(), theirs["id"].as_str().unwrap());
+    app.act_ok(&disp, theirs, "dispatch", json!({"unitCode": "hm-cgj"}))
+        .await;
+    app.act_ok(&disp, ours, "dispatch", json!({"unitCode": "sh-cgj"}))
+        .await;
+    assert_eq!(
+        app.case(&disp, ours).await["duplicateCandidates"][0]["id"],
+        theirs,
+        "staff see the link"
+    );
+
+    // Act
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let view = app.case(&unit, ours).await;
+
+    // Assert: nothing of the other unit's case, not even its number.
+    assert_eq!(view["duplicateCandidates"], json!([]), "{view}");
+    let theirs_no = app.case(&disp, theirs).await["caseNo"].clone();
+    assert!(!view.to_string().contains(theirs_no.as_str().unwrap()));
+}

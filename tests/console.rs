@@ -121,7 +121,11 @@ async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
     let c = app
         .act_ok(&dispatcher, id, "dispatch", json!({"unitCode": "sh-cgj"}))
         .await;
-    assert_eq!(actions(&c), ["dispatch", "suspend"]);
+    // A rejection or a duplicate found after dispatch still reaches it.
+    assert_eq!(
+        actions(&c),
+        ["reject", "mark_duplicate", "dispatch", "suspend"]
+    );
     assert_eq!(
         actions(&app.case(&unit, id).await),
         ["claim", "return", "request_extension"]
@@ -153,7 +157,16 @@ async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
     let c = app.case(&unit, id).await;
     assert_eq!(actions(&c), ["return", "resolve"], "one request waits");
     let c = app.case(&dispatcher, id).await;
-    assert_eq!(actions(&c), ["dispatch", "suspend", "decide_extension"]);
+    assert_eq!(
+        actions(&c),
+        [
+            "reject",
+            "mark_duplicate",
+            "dispatch",
+            "suspend",
+            "decide_extension"
+        ]
+    );
 
     // Overdue: the time left is negative. The deadline goes back 15 days,
     // so that working time lies between it and now whatever the hour,
@@ -260,19 +273,24 @@ async fn the_loop_in_a_real_browser() {
 }
 
 /// For the review page: a report whose description content security
-/// doubted (its check row, as the checks would write it), and a citizen's
-/// redemption code. Returns the case number and the code.
+/// doubted (its check row, as the checks would write it) behind a page of
+/// older flags, and a citizen's redemption code (the dispatcher took the
+/// report on, which earned its points). Returns the case number and the
+/// code.
 #[allow(clippy::unwrap_used)]
 async fn review_fixtures(app: &TestApp) -> (String, String) {
     use sea_orm::{ActiveValue::Set, EntityTrait};
     let citizen = app.citizen("e2e-points").await;
+    let older = app.submit(&citizen, "0201", 40.7905, 111.7008).await;
     let flagged = app.submit(&citizen, "0201", 40.7905, 111.7008).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = flagged["id"].as_str().unwrap();
+    app.act_ok(&disp, id, "dispatch", json!({})).await;
     let now = chrono::Utc::now().fixed_offset();
-    let id = flagged["id"].as_str().unwrap().parse().unwrap();
-    entity::content_check::Entity::insert(entity::content_check::ActiveModel {
+    let flag = |case: &Value| entity::content_check::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
         subject: Set("description".into()),
-        case_id: Set(Some(id)),
+        case_id: Set(Some(case["id"].as_str().unwrap().parse().unwrap())),
         media_id: Set(None),
         openid: Set(None),
         status: Set("review".into()),
@@ -285,10 +303,17 @@ async fn review_fixtures(app: &TestApp) -> (String, String) {
         reviewed_at: Set(None),
         reviewed_by: Set(None),
         review_note: Set(None),
-    })
-    .exec(&app.state.db)
-    .await
-    .unwrap();
+    };
+    // More than a page (50) of older flags, then the one the test decides.
+    let rows: Vec<_> = (0..55).map(|_| flag(&older)).collect();
+    entity::content_check::Entity::insert_many(rows)
+        .exec(&app.state.db)
+        .await
+        .unwrap();
+    entity::content_check::Entity::insert(flag(&flagged))
+        .exec(&app.state.db)
+        .await
+        .unwrap();
     let admin = app.staff(ADMIN.0, ADMIN.1).await;
     let bag = json!({"name": "环保袋", "cost": 5, "stock": 10});
     let reward: Value = app

@@ -546,3 +546,215 @@ async fn content_security_runs_in_safe_mode_only() {
     c.wechat.content_security.encoding_aes_key = Some(AES_KEY.into());
     assert!(c.check().is_ok());
 }
+
+/// What is public (api-docs/contract.md, "Publication"): the anonymous
+/// Open311 read of a case, the nearby list and a follower's view.
+struct Public<'a> {
+    app: &'a TestApp,
+    other: String,
+}
+
+impl Public<'_> {
+    async fn open311(&self, case_no: &str) -> u16 {
+        let path = format!("/open311/v2/requests/{case_no}.json");
+        self.app.get(&path, None).await.status().as_u16()
+    }
+
+    async fn nearby(&self, category: &str) -> Vec<Value> {
+        let path = format!("/api/v1/reports/nearby?lat={LAT}&lng={LNG}&categoryCode={category}");
+        let r = self.app.get(&path, Some(&self.other)).await;
+        assert_eq!(r.status(), 200);
+        r.json().await.unwrap()
+    }
+
+    async fn follow(&self, id: &str) -> u16 {
+        let path = format!("/api/v1/reports/{id}/follow");
+        let r = self
+            .app
+            .post_json(&path, Some(&self.other), &json!({}))
+            .await;
+        r.status().as_u16()
+    }
+
+    /// The follower's view: its status, and how many photos it shows.
+    async fn view(&self, id: &str) -> (u16, usize) {
+        let r = self
+            .app
+            .get(&format!("/api/v1/reports/{id}"), Some(&self.other))
+            .await;
+        let status = r.status().as_u16();
+        let body: Value = r.json().await.unwrap();
+        let n = body["photos"].as_array().map_or(0, Vec::len);
+        (status, n)
+    }
+}
+
+#[tokio::test]
+async fn nothing_is_public_before_a_person_takes_it_on_and_its_checks_pass() {
+    // Arrange: a report in a category dispatched at once, its photo's
+    // verdict not back yet.
+    let (app, wx) = checked_app(60).await;
+    let reporter = app.citizen("pub-reporter").await;
+    let public = Public {
+        app: &app,
+        other: app.citizen("pub-neighbour").await,
+    };
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let r = report(&app, &reporter, "0201", "垃圾桶满溢无人清理").await;
+    assert_eq!(r.status(), 201);
+    let case: Value = r.json().await.unwrap();
+    let (id, case_no) = (
+        case["id"].as_str().unwrap(),
+        case["caseNo"].as_str().unwrap(),
+    );
+    assert_eq!(case["status"], "dispatched");
+
+    // Assert: dispatched by the system only, nothing of it is public.
+    assert_eq!(public.open311(case_no).await, 404);
+    assert!(public.nearby("0201").await.is_empty());
+    assert_eq!(public.follow(id).await, 404);
+
+    // Act: a person takes it on.
+    app.act_ok(&disp, id, "dispatch", json!({})).await;
+
+    // Assert: the case and its text are public; the photo, unchecked, not.
+    assert_eq!(public.open311(case_no).await, 200);
+    let near = public.nearby("0201").await;
+    assert_eq!(near.len(), 1);
+    assert!(near[0].get("thumbnailUrl").is_none(), "{}", near[0]);
+    assert_eq!(public.follow(id).await, 200);
+    assert_eq!(public.view(id).await, (200, 0));
+    let own: Value = app
+        .get(&format!("/api/v1/reports/{id}"), Some(&reporter))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["photos"].as_array().unwrap().len(), 1, "the reporter's");
+
+    // Act: the photo's verdict comes back clean.
+    assert!(eventually(10, || async { !wx.photos.lock().unwrap().is_empty() }).await);
+    let r = push(&app, &verdict("trace-1", "pass", 100), true).await;
+    assert_eq!(r.text().await.unwrap(), "success");
+
+    // Assert: now the photo is public too.
+    assert_eq!(public.view(id).await, (200, 1));
+    assert!(public.nearby("0201").await[0].get("thumbnailUrl").is_some());
+
+    // Act: found to be junk after dispatch, it is rejected.
+    app.act_ok(&disp, id, "reject", json!({"note": "现场无此问题"}))
+        .await;
+
+    // Assert: gone from every public read, the follower's too.
+    assert_eq!(public.open311(case_no).await, 404);
+    assert_eq!(public.view(id).await.0, 404);
+    let follows: Value = app
+        .get("/api/v1/me/follows", Some(&public.other))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(follows["items"].as_array().unwrap().is_empty(), "{follows}");
+}
+
+#[tokio::test]
+async fn a_doubted_text_and_an_integrators_text_wait_for_a_person() {
+    // Arrange
+    let (app, _wx) = checked_app(60).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let reporter = app.citizen("pub-doubt").await;
+    let public = Public {
+        app: &app,
+        other: app.citizen("pub-reader").await,
+    };
+    let r = report(&app, &reporter, "0201", "REVIEW 这里有人摆摊").await;
+    let case: Value = r.json().await.unwrap();
+    let (id, case_no) = (
+        case["id"].as_str().unwrap(),
+        case["caseNo"].as_str().unwrap(),
+    );
+
+    // Act + Assert: taken on, but its text is doubted: still not public.
+    app.act_ok(&disp, id, "dispatch", json!({})).await;
+    assert_eq!(public.open311(case_no).await, 404);
+    assert_eq!(public.follow(id).await, 404);
+
+    // A person reviews the flag and keeps the text: public.
+    let flag = flags(&app, &disp)
+        .await
+        .into_iter()
+        .find(|f| f["caseNo"] == case_no && f["subject"] == "description")
+        .unwrap();
+    let path = format!(
+        "/api/v1/content/flags/{}/review",
+        flag["id"].as_str().unwrap()
+    );
+    let r = app
+        .post_json(&path, Some(&disp), &json!({"note": "内容正常"}))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(public.open311(case_no).await, 200);
+
+    // An integrator's text goes through the same checks: it has no WeChat
+    // identity, so it is left for a person, and not public until then.
+    let admin = app.staff(common::ADMIN.0, common::ADMIN.1).await;
+    let key: Value = app
+        .post_json(
+            "/api/v1/admin/api-keys",
+            Some(&admin),
+            &json!({"name": "12345热线"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .http
+        .post(app.url("/open311/v2/requests.json"))
+        .form(&[
+            ("api_key", key["apiKey"].as_str().unwrap()),
+            ("service_code", "0201"),
+            ("lat", "40.7901"),
+            ("long", "111.7001"),
+            ("description", "热线转来：小区门口垃圾堆积"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let posted: Value = r.json().await.unwrap();
+    let (hot_id, hot_no) = (
+        posted[0]["token"].as_str().unwrap(),
+        posted[0]["service_request_id"].as_str().unwrap(),
+    );
+    let flagged = flags(&app, &disp)
+        .await
+        .into_iter()
+        .find(|f| f["caseNo"] == hot_no)
+        .unwrap();
+    assert_eq!(flagged["subject"], "description");
+    assert_eq!(flagged["status"], "unchecked");
+    app.act_ok(&disp, hot_id, "dispatch", json!({})).await;
+    assert_eq!(public.open311(hot_no).await, 404);
+}
+
+#[tokio::test]
+async fn a_city_may_publish_what_is_dispatched_automatically() {
+    let app = spawn_with(|c| c.publication.auto_dispatched = true).await;
+    let reporter = app.citizen("auto-pub").await;
+    let public = Public {
+        app: &app,
+        other: app.citizen("auto-reader").await,
+    };
+    let dispatched = app.submit(&reporter, "0201", LAT, LNG).await;
+    let waiting = app.submit(&reporter, "0301", LAT, LNG).await;
+    assert_eq!(
+        public.open311(dispatched["caseNo"].as_str().unwrap()).await,
+        200
+    );
+    assert_eq!(
+        public.open311(waiting["caseNo"].as_str().unwrap()).await,
+        404,
+        "what waits for review is never public"
+    );
+}

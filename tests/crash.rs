@@ -178,3 +178,90 @@ async fn a_node_killed_mid_write_leaves_no_partial_rows_and_the_sweep_removes_it
         .unwrap();
     assert_eq!(r.status(), 200);
 }
+
+/// How many migrations a database has recorded (none: not started yet).
+async fn applied(c: &suishoupai::config::Config) -> u64 {
+    let Ok(db) =
+        suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref()).await
+    else {
+        return 0;
+    };
+    use sea_orm::{ConnectionTrait, Statement};
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) AS n FROM seaql_migrations",
+        ))
+        .await;
+    row.ok()
+        .flatten()
+        .and_then(|r| r.try_get::<i64>("", "n").ok())
+        .map_or(0, |n| n.cast_unsigned())
+}
+
+#[tokio::test]
+async fn a_first_start_killed_mid_migration_or_with_its_output_closed_starts_again() {
+    use std::process::Stdio;
+    let total = <migration::Migrator as migration::MigratorTrait>::migrations().len() as u64;
+
+    // A command whose reader goes away at once (`… | head`) still does its
+    // work, migrations and all.
+    let tmp = tempfile::tempdir().unwrap();
+    let c = common::test_config(tmp.path()).await;
+    let mut child = process::command(
+        &c,
+        &[
+            "admin",
+            "create-account",
+            "--username",
+            "piped",
+            "--password",
+            "Piped@2026x",
+            "--role",
+            "dispatcher",
+        ],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    drop(child.stdout.take());
+    drop(child.stderr.take());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        status.success(),
+        "a closed output killed the command: {status}"
+    );
+    assert_eq!(applied(&c).await, total);
+
+    // First starts killed at points spread over the migrations: whatever
+    // point a kill lands on, the next start completes them.
+    let mut landed_mid_way = 0;
+    for delay_ms in (0..16).map(|i| 15 * i * i) {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = common::test_config(tmp.path()).await;
+        let mut child = process::command(&c, &["migrate", "up"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(delay_ms)).await;
+        let _ = child.kill();
+        let _ = child.wait();
+        let at_kill = applied(&c).await;
+        if (1..total).contains(&at_kill) {
+            landed_mid_way += 1;
+        }
+        let out = process::command(&c, &["migrate", "up"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "after a kill at {delay_ms} ms ({at_kill} of {total} applied) the next start failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(applied(&c).await, total);
+    }
+    eprintln!("{landed_mid_way} of 16 kills landed between two migrations");
+}

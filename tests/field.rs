@@ -218,6 +218,9 @@ async fn a_citizen_finds_the_cases_they_follow_and_a_report_shows_its_promise_an
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
     let r = app.submit(&reporter, "0201", 40.79, 111.70).await;
     let id = r["id"].as_str().unwrap().to_owned();
+    // A dispatcher takes it on (sends it again to its unit): now public.
+    let disp = app.staff(common::DISPATCHER.0, common::DISPATCHER.1).await;
+    app.act_ok(&disp, &id, "dispatch", json!({})).await;
     let r = app
         .http
         .post(app.url(&format!("/api/v1/reports/{id}/follow")))

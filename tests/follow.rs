@@ -41,9 +41,16 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
     let refused = app.submit(&reporter, "0301", LAT + 0.0001, LNG).await;
     app.submit(&reporter, "0201", LAT, LNG).await; // another category
 
-    // About 11 m north of the first pin.
-    let found = nearby(&app, &other, LAT + 0.0001, LNG, "0301").await;
-    let ids: Vec<&str> = found.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    // Waiting for review: nobody else is shown them; the reporter sees
+    // their own, about 11 m north of the first pin, rounded to 10 m.
+    assert!(
+        nearby(&app, &other, LAT + 0.0001, LNG, "0301")
+            .await
+            .is_empty(),
+        "cases waiting for review are left out"
+    );
+    let own = nearby(&app, &reporter, LAT + 0.0001, LNG, "0301").await;
+    let ids: Vec<&str> = own.iter().map(|c| c["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
         [
@@ -51,23 +58,11 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
             waiting["id"].as_str().unwrap()
         ]
     );
-    let first = &found[1];
-    assert!(
-        (first["distanceM"].as_f64().unwrap() - 11.1).abs() < 0.5,
-        "{first}"
-    );
+    let first = &own[1];
+    assert_eq!(first["distanceM"], 10.0, "{first}");
     assert_eq!(first["status"], "submitted");
     assert_eq!(first["followers"], 0);
-    assert_eq!(first["mine"], false);
-    assert!(
-        first.get("thumbnailUrl").is_none(),
-        "no photo before review"
-    );
-    let text = serde_json::to_string(&found).unwrap();
-    assert!(
-        !text.contains("first-reporter"),
-        "the reporter is not named"
-    );
+    assert_eq!(first["mine"], true);
 
     // Taken on: the photo is shown; refused: no longer open, gone.
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
@@ -80,9 +75,16 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
         json!({"note": "重复"}),
     )
     .await;
-    let found = nearby(&app, &other, LAT, LNG, "0301").await;
+    let found = nearby(&app, &other, LAT + 0.0001, LNG, "0301").await;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["status"], "accepted");
+    assert_eq!(found[0]["mine"], false);
+    assert_eq!(found[0]["distanceM"], 10.0, "rounded to 10 m");
+    let text = serde_json::to_string(&found).unwrap();
+    assert!(
+        !text.contains("first-reporter"),
+        "the reporter is not named"
+    );
     let thumb = found[0]["thumbnailUrl"].as_str().unwrap();
     let thumb = if thumb.starts_with('/') {
         app.url(thumb)

@@ -489,3 +489,146 @@ async fn a_client_trickling_its_headers_or_saying_nothing_is_cut_off() {
     // And a normal request still works.
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
 }
+
+/// Sends a request head (and `body`, then nothing more) on a connection of
+/// its own; the status of the answer, if one comes within `wait`, and the
+/// connection, kept open.
+async fn send_head(
+    addr: &str,
+    head: &str,
+    body: &[u8],
+    wait: std::time::Duration,
+) -> (Option<u16>, tokio::net::TcpStream) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    let mut buf = vec![0u8; 4096];
+    let status = match tokio::time::timeout(wait, s.read(&mut buf)).await {
+        Ok(Ok(n)) if n > 12 => std::str::from_utf8(&buf[9..12])
+            .ok()
+            .and_then(|c| c.parse().ok()),
+        _ => None,
+    };
+    (status, s)
+}
+
+fn upload_head(token: &str, length: usize) -> String {
+    format!(
+        "POST /api/v1/media HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {length}\r\n\r\n"
+    )
+}
+
+#[tokio::test]
+async fn a_stalled_or_slow_body_is_cut_and_gives_back_what_it_held() {
+    // Arrange: bodies must not stall for 1 s nor fall below 2 KB/s; two
+    // uploads at once per address.
+    let app = spawn_with(|c| {
+        c.limits.body_idle_secs = 1;
+        c.limits.body_min_bytes_per_sec = 2000;
+        c.limits.uploads_per_address = 2;
+        c.limits.idle_secs = 600;
+    })
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let token = app.citizen("slow-body").await;
+    let budget = app.state.upload_budget.clone();
+    let full = budget.available_permits();
+    let declared = 4 * 1024 * 1024;
+    let quick = std::time::Duration::from_millis(300);
+
+    // Act: two uploads declare 4 MiB and send nothing; a third is refused.
+    let (a, conn_a) = send_head(&addr, &upload_head(&token, declared), b"", quick).await;
+    let (b, conn_b) = send_head(&addr, &upload_head(&token, declared), b"", quick).await;
+    assert_eq!((a, b), (None, None), "waiting for their bodies");
+    assert_eq!(budget.available_permits(), full - 2 * declared);
+    let (third, _c) = send_head(&addr, &upload_head(&token, declared), b"", quick * 5).await;
+    assert_eq!(third, Some(429), "a third upload of the same address");
+
+    // Assert: the stalled bodies are cut with 408, and the budget is back.
+    assert!(
+        common::eventually(10, || async { budget.available_permits() == full }).await,
+        "the stalled uploads still hold the budget"
+    );
+    for mut conn in [conn_a, conn_b] {
+        use tokio::io::AsyncReadExt;
+        let mut buf = vec![0u8; 4096];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(5), conn.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        let answer = String::from_utf8_lossy(&buf[..n]);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("body_timeout"), "{answer}");
+    }
+
+    // A body that keeps coming, but slower than the pace, is cut too.
+    let (_, mut trickling) =
+        send_head(&addr, &upload_head(&token, declared), b"--XyZ\r\n", quick).await;
+    let started = std::time::Instant::now();
+    let mut cut = false;
+    while started.elapsed() < std::time::Duration::from_secs(15) {
+        use tokio::io::AsyncWriteExt;
+        if trickling.write_all(&[b' '; 200]).await.is_err() {
+            cut = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert!(cut, "a body at 667 bytes/s was read for 15 s");
+    assert!(
+        common::eventually(5, || async { budget.available_permits() == full }).await,
+        "the slow upload still holds the budget"
+    );
+
+    // A JSON body that stalls is cut as well, whatever reads it.
+    let head = format!(
+        "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Type: application/json\r\nContent-Length: 5000\r\n\r\n"
+    );
+    let (status, _conn) = send_head(&addr, &head, b"{", std::time::Duration::from_secs(8)).await;
+    assert_eq!(status, Some(408));
+}
+
+#[tokio::test]
+async fn open311_posts_show_their_key_before_they_draw_and_forms_are_capped() {
+    // Arrange
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let budget = app.state.upload_budget.clone();
+    let full = budget.available_permits();
+
+    // Act: a multipart post with a wrong key, declaring 10 MB, its photo
+    // never coming.
+    let part = "--XyZ\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\nnot-a-key\r\n\
+                --XyZ\r\nContent-Disposition: form-data; name=\"media\"; filename=\"a.jpg\"\r\n\r\n";
+    let head = "POST /open311/v2/requests.json HTTP/1.1\r\nHost: x\r\n\
+         Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 10000000\r\n\r\n";
+    let (status, _conn) = send_head(
+        &addr,
+        head,
+        part.as_bytes(),
+        std::time::Duration::from_secs(5),
+    )
+    .await;
+
+    // Assert: refused at its key, and it never drew from the budget.
+    assert_eq!(status, Some(403));
+    assert_eq!(budget.available_permits(), full);
+
+    // A URL-encoded post is capped like JSON (256 KiB), not like a photo.
+    let big = format!(
+        "api_key=x&service_code=0201&description={}",
+        "a".repeat(300_000)
+    );
+    let r = app
+        .http
+        .post(app.url("/open311/v2/requests.json"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}

@@ -34,6 +34,14 @@ async fn set_rules(app: &TestApp, admin: &str, daily_cap: i32) {
     assert_eq!(r.status(), 200);
 }
 
+/// A dispatcher takes an automatically dispatched report on (sends it
+/// again to its unit): the first person to, which is what earns.
+async fn take_on(app: &TestApp, report: &Value) {
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = report["id"].as_str().unwrap();
+    app.act_ok(&disp, id, "dispatch", json!({})).await;
+}
+
 /// Entries of the ledger for a case and reason, read from the database.
 async fn entries(app: &TestApp, case_id: &str, reason: &str) -> u64 {
     entity::points_entry::Entity::find()
@@ -52,15 +60,20 @@ async fn a_case_earns_its_points_once_and_caps_hold() {
     set_rules(&app, &admin, 12).await;
     let citizen = app.citizen("points-a").await;
 
-    // Act: three automatically dispatched reports (立案 at once).
+    // Act: three automatically dispatched reports, each taken on by a
+    // person (an automatic dispatch alone earns nothing).
     let first = app.submit(&citizen, "0201", LAT, LNG).await;
+    assert_eq!(points(&app, &citizen).await["balance"], 0);
+    take_on(&app, &first).await;
     let mine = points(&app, &citizen).await;
     assert_eq!(mine["balance"], 5);
     assert_eq!(mine["entries"][0]["reason"], "case_accepted");
     assert_eq!(mine["entries"][0]["caseNo"], first["caseNo"]);
     assert_eq!(mine["entries"][0]["why"], "举报被立案");
-    app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
-    app.submit(&citizen, "0201", LAT + 0.02, LNG).await;
+    for lat in [LAT + 0.01, LAT + 0.02] {
+        let r = app.submit(&citizen, "0201", lat, LNG).await;
+        take_on(&app, &r).await;
+    }
 
     // Assert: the daily cap of 12 cut the third to 2, and says so.
     let mine = points(&app, &citizen).await;
@@ -211,6 +224,7 @@ async fn the_caps_count_the_day_from_midnight_china_time() {
     set_rules(&app, &admin, 20).await;
     let citizen = app.citizen("after-midnight").await;
     let first = app.submit(&citizen, "0201", LAT, LNG).await;
+    take_on(&app, &first).await;
     let case_id = uuid::Uuid::parse_str(first["id"].as_str().unwrap()).unwrap();
     let user_id = entity::cases::Entity::find_by_id(case_id)
         .one(&app.state.db)
@@ -241,7 +255,8 @@ async fn the_caps_count_the_day_from_midnight_china_time() {
     assert_eq!(points(&app, &citizen).await["balance"], 18);
 
     // Act
-    app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
+    let second = app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
+    take_on(&app, &second).await;
 
     // Assert: 5 + 13 earned today, so 2 were left.
     let mine = points(&app, &citizen).await;
@@ -355,7 +370,8 @@ async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
         "insufficient_points",
     )
     .await;
-    app.submit(&citizen, "0201", LAT, LNG).await;
+    let earning = app.submit(&citizen, "0201", LAT, LNG).await;
+    take_on(&app, &earning).await;
     let r = send(citizen.clone(), "k1").await.unwrap();
     assert_eq!(r.status(), 201);
     let got: Value = r.json().await.unwrap();
@@ -396,7 +412,8 @@ async fn rewards_are_redeemed_from_stock_and_codes_checked_off_once() {
 
     // Out of stock for the next citizen.
     let other = app.citizen("too-late").await;
-    app.submit(&other, "0201", LAT, LNG).await;
+    let late = app.submit(&other, "0201", LAT, LNG).await;
+    take_on(&app, &late).await;
     expect_error(
         send(other.clone(), "k2").await.unwrap(),
         409,
@@ -449,6 +466,7 @@ async fn following_a_case_earns_nothing() {
         app.citizen("f-follower").await,
     );
     let case = app.submit(&reporter, "0201", LAT, LNG).await;
+    take_on(&app, &case).await;
     let path = format!("/api/v1/reports/{}/follow", case["id"].as_str().unwrap());
     assert_eq!(
         app.post_json(&path, Some(&follower), &json!({}))
@@ -458,4 +476,105 @@ async fn following_a_case_earns_nothing() {
     );
     assert_eq!(points(&app, &reporter).await["balance"], 5);
     assert_eq!(points(&app, &follower).await["balance"], 0);
+}
+
+#[tokio::test]
+async fn points_wait_for_a_person_and_a_late_rejection_takes_them_back_and_frees_the_cap() {
+    // Arrange: a daily cap of two cases' worth.
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    set_rules(&app, &admin, 10).await;
+    let citizen = app.citizen("junk-farmer").await;
+    let junk = app.submit(&citizen, "0201", LAT, LNG).await;
+    let second = app.submit(&citizen, "0201", LAT + 0.01, LNG).await;
+    assert_eq!(
+        points(&app, &citizen).await["balance"],
+        0,
+        "an automatic dispatch earns nothing"
+    );
+    take_on(&app, &junk).await;
+    take_on(&app, &second).await;
+    assert_eq!(points(&app, &citizen).await["balance"], 10);
+
+    // Act: the unit finds the first one was junk; the dispatcher rejects
+    // it after dispatch.
+    let id = junk["id"].as_str().unwrap();
+    let rejected = app
+        .act_ok(&disp, id, "reject", json!({"note": "现场无此问题"}))
+        .await;
+    assert_eq!(rejected["status"], "rejected");
+
+    // Assert: taken back, and the cap counts only what stands.
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["balance"], 5);
+    assert_eq!(mine["entries"][0]["reason"], "case_accepted_reversed");
+    let third = app.submit(&citizen, "0201", LAT + 0.02, LNG).await;
+    take_on(&app, &third).await;
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["entries"][0]["points"], 5, "{mine}");
+    assert_eq!(mine["balance"], 10);
+
+    // A duplicate found after dispatch is taken back too.
+    let again = app
+        .act_ok(
+            &disp,
+            third["id"].as_str().unwrap(),
+            "mark-duplicate",
+            json!({"duplicateOf": second["id"]}),
+        )
+        .await;
+    assert_eq!(again["status"], "duplicate");
+    assert_eq!(points(&app, &citizen).await["balance"], 5);
+}
+
+#[tokio::test]
+async fn a_city_can_award_at_closing_instead() {
+    // Arrange
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let rules = json!({
+        "enabled": true, "onCase": 5, "awardAt": "close", "firstOfDuplicate": true,
+        "solvedBonus": 2, "dailyCap": 20, "monthlyCap": 200,
+    });
+    let r = app
+        .http
+        .put(app.url("/api/v1/admin/points/rules"))
+        .bearer_auth(&admin)
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let got: Value = app
+        .get("/api/v1/admin/points/rules", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["awardAt"], "close");
+    let citizen = app.citizen("award-at-close").await;
+    let report = app.submit(&citizen, "0301", LAT, LNG).await;
+    let id = report["id"].as_str().unwrap();
+
+    // Act + Assert: accepted and worked on, nothing yet; closed, awarded.
+    app.act_ok(&disp, id, "dispatch", json!({})).await;
+    app.act_ok(&unit, id, "claim", json!({})).await;
+    assert_eq!(points(&app, &citizen).await["balance"], 0);
+    let after = app.photo(&unit, jpeg(80, 60, 12)).await;
+    app.act_ok(
+        &unit,
+        id,
+        "resolve",
+        json!({"note": "已清理", "mediaIds": [after]}),
+    )
+    .await;
+    assert_eq!(points(&app, &citizen).await["balance"], 0);
+    app.act_ok(&disp, id, "verify", json!({"outcome": "close"}))
+        .await;
+    let mine = points(&app, &citizen).await;
+    assert_eq!(mine["balance"], 5);
+    assert_eq!(mine["entries"][0]["reason"], "case_accepted");
 }

@@ -482,7 +482,7 @@ async fn a_photo_left_unattached_past_its_time_cannot_be_reported() {
 }
 
 #[tokio::test]
-async fn an_automatic_submission_is_routed_dispatched_and_written_in_seven_statements() {
+async fn an_automatic_submission_is_routed_dispatched_and_written_in_four_statements() {
     // Arrange: no background job may run a statement meanwhile; caches warm.
     let app = spawn_with(|c| {
         c.workflow.background_jobs = false;
@@ -512,14 +512,13 @@ async fn an_automatic_submission_is_routed_dispatched_and_written_in_seven_state
     let after = app.statements().await;
 
     // Assert: duplicate search, INSERT case, INSERT events, UPDATE media
-    // RETURNING, and the points of 立案: the reporter's row (locked on
-    // PostgreSQL), what they earned today and this month, INSERT entry
-    // (BEGIN and COMMIT are not counted; the case number comes from the
-    // node's block, the points rules from the node's cache).
+    // RETURNING (BEGIN and COMMIT are not counted; the case number comes
+    // from the node's block). No points yet: an automatic dispatch is not
+    // a person taking the case on.
     assert_eq!(r.status(), 201);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["status"], "dispatched");
-    assert_eq!(after - before, 7, "statements for one submission");
+    assert_eq!(after - before, 4, "statements for one submission");
 }
 
 /// A pin exactly on the border of 玉泉区 and 赛罕区 (lng 111.68), or a few

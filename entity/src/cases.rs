@@ -72,6 +72,9 @@ pub struct Model {
     pub claimed_at: Option<DateTimeWithTimeZone>,
     /// Working minutes from the last dispatch to the last resolution.
     pub handling_minutes: Option<i64>,
+    /// When a person first took the case on (accept, dispatch or claim);
+    /// publication and points follow it.
+    pub taken_on_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

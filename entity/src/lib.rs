@@ -21,6 +21,7 @@ pub mod points_entry;
 pub mod redemption;
 pub mod reward;
 pub mod routing_rule;
+pub mod session;
 pub mod setting;
 pub mod unit;
 pub mod user;

@@ -12,13 +12,43 @@ mod m20261130_000007_content_and_points;
 mod m20261204_000008_whole_minute_deadlines;
 mod m20261204_000009_staff_wechat;
 mod m20261204_000010_one_escalation_spelling;
+mod m20261204_000011_taken_on;
+mod m20261204_000012_sessions;
 
 pub struct Migrator;
+
+/// A migration applied atomically on every backend: its changes and its
+/// row in `seaql_migrations` commit together or not at all. PostgreSQL
+/// does this by default; SQLite (whose DDL is transactional too) does not,
+/// and a process killed mid-migration left a half-applied schema that no
+/// start could get past ("duplicate column name …").
+struct Atomic(Box<dyn MigrationTrait>);
+
+impl MigrationName for Atomic {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Atomic {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        self.0.up(m).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        self.0.down(m).await
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+}
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        let all: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(m20261123_000001_init::Migration),
             Box::new(m20261123_000002_workflow::Migration),
             Box::new(m20261129_000003_typed_values::Migration),
@@ -29,6 +59,11 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000008_whole_minute_deadlines::Migration),
             Box::new(m20261204_000009_staff_wechat::Migration),
             Box::new(m20261204_000010_one_escalation_spelling::Migration),
-        ]
+            Box::new(m20261204_000011_taken_on::Migration),
+            Box::new(m20261204_000012_sessions::Migration),
+        ];
+        all.into_iter()
+            .map(|m| Box::new(Atomic(m)) as Box<dyn MigrationTrait>)
+            .collect()
     }
 }

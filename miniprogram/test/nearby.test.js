@@ -14,9 +14,13 @@ let mp;
 let existing;
 
 before(async () => {
-  // Another citizen reported the same problem 20 m away (0201 is dispatched at once).
+  // Another citizen reported the same problem 20 m away (0201 is dispatched
+  // at once), and a dispatcher took it on: only then is it public.
   const other = await api.citizen('first-reporter');
   existing = await api.report(other, '0201', { latitude: PLACE.latitude + 0.00018, longitude: PLACE.longitude });
+  const dispatcher = await api.staff('dispatcher', 'Dispatch@2026');
+  const c = await api.call('GET', `/api/v1/cases/${existing.id}`, dispatcher);
+  await api.call('POST', `/api/v1/cases/${existing.id}/dispatch`, dispatcher, { expectedVersion: c.version });
   mp = createMiniProgram({
     mediaFiles: [PHOTO],
     behave: { baseUrl: api.base, openid: 'second-reporter', place: PLACE },

@@ -9,7 +9,7 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { createMiniProgram } = require('./helpers/mp');
 const { api } = require('./helpers/server');
-const { text, waitFor } = require('./helpers/pages');
+const { tap, text, waitFor } = require('./helpers/pages');
 
 let mp;
 
@@ -54,4 +54,20 @@ test('a session that cannot go on returns the worker to the login page', async (
   await mp.idle();
   await waitFor(() => mp.currentPage.instance.route === 'pages/field/login/index');
   assert.equal(mp.wx.getStorageSync('ssp.staff'), '', 'the dead session is forgotten');
+});
+
+test("退出 ends the field worker's session on the server", async () => {
+  const t = await api.call('POST', '/api/v1/auth/password', null, { username: 'hm-cgj', password: 'Unit@2026' });
+  mp.wx.setStorageSync('ssp.staff', t);
+  const page = await mp.loadPage('/pages/field/inbox/index');
+  await waitFor(() => !page.data.loading);
+  await tap(page, '#logout');
+  await waitFor(() => mp.currentPage.instance.route === 'pages/field/login/index');
+  assert.equal(mp.wx.getStorageSync('ssp.staff'), '');
+
+  // Neither the token nor its refresh token works any more.
+  await waitFor(() => requests('/api/v1/auth/logout').length === 1);
+  await mp.idle();
+  await assert.rejects(api.call('GET', '/api/v1/me', t.token), /401.*session_ended/);
+  await assert.rejects(api.call('POST', '/api/v1/auth/refresh', null, { refreshToken: t.refreshToken }), /401/);
 });

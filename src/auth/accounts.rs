@@ -25,12 +25,18 @@ struct Standing {
 #[derive(Clone)]
 pub struct AccountCheck {
     cache: Cache<Uuid, Option<Standing>>,
+    /// Whether each session has ended (`super::sessions`).
+    ended: Cache<Uuid, bool>,
 }
 
 impl AccountCheck {
     pub fn new(ttl: Duration) -> Self {
         Self {
             cache: Cache::builder()
+                .max_capacity(200_000)
+                .time_to_live(ttl)
+                .build(),
+            ended: Cache::builder()
                 .max_capacity(200_000)
                 .time_to_live(ttl)
                 .build(),
@@ -65,11 +71,29 @@ impl AccountCheck {
         {
             return Err(AuthError::TokenRevoked);
         }
+        if let Some(sid) = claims.sid {
+            let ended = match self.ended.get(&sid) {
+                Some(e) => e,
+                None => {
+                    let e = super::sessions::ended(db, sid).await?;
+                    self.ended.insert(sid, e);
+                    e
+                }
+            };
+            if ended {
+                return Err(AuthError::SessionEnded);
+            }
+        }
         Ok(Caller {
             user_id: claims.sub,
             role: s.role,
             unit_id: s.unit_id,
         })
+    }
+
+    /// Forgets a session's state on this node (after ending it here).
+    pub fn forget_session(&self, sid: Uuid) {
+        self.ended.invalidate(&sid);
     }
 
     /// Forgets an account on this node (after a change made here).

@@ -103,5 +103,5 @@ pub async fn login(state: &AppState, code: &str) -> Result<TokenResponse, AuthEr
     if u.disabled || u.role != Role::UnitMember.as_str() {
         return Err(AuthError::Disabled);
     }
-    token_for(state, &u, None)
+    token_for(state, &u, None).await
 }

@@ -23,6 +23,14 @@ pub enum AuthError {
     /// sessions were ended (401).
     #[error("this token was revoked; log in again")]
     TokenRevoked,
+    /// A token of a session that was ended: logged out, or its refresh
+    /// token was used twice (401).
+    #[error("this session has ended; log in again")]
+    SessionEnded,
+    /// A refresh token presented again after it was exchanged: the session
+    /// is ended, every token of it refused (401).
+    #[error("this refresh token was already used; the session is ended for safety; log in again")]
+    RefreshReused,
     /// A refresh token that is invalid, expired or not a refresh token (401).
     #[error("the refresh token is invalid or expired; log in again")]
     BadRefresh,

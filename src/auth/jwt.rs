@@ -4,7 +4,8 @@
 //! `token_ttl_secs`, staff and unit accounts' `staff_token_ttl_secs`), and
 //! for staff and unit accounts a refresh token that only `/auth/refresh`
 //! takes, valid until the session's end (`staff_session_secs` after the
-//! password login; refreshing does not extend it).
+//! password login; refreshing does not extend it). Every token carries its
+//! session's id (`sid`), which the server can end (`super::sessions`).
 
 use super::Role;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -37,6 +38,13 @@ pub struct Claims {
     #[serde(default)]
     pub iat_ms: i64,
     pub exp: i64,
+    /// The session the token was issued from (`sessions`); none in tokens
+    /// from before sessions were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
+    /// A refresh token's own id: good once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jti: Option<Uuid>,
 }
 
 impl Claims {
@@ -96,14 +104,24 @@ impl JwtKeys {
         })
     }
 
+    /// How long a new session lasts for the role, in seconds: a citizen's
+    /// as long as its token, a staff one `staff_session_secs`.
+    pub fn session_secs(&self, role: Role) -> i64 {
+        secs(if role == Role::Citizen {
+            self.lifetimes.citizen
+        } else {
+            self.lifetimes.staff_session
+        })
+    }
+
     /// An access token for the account, living as long as its role allows
-    /// but never past `session_end` when one is given.
+    /// but never past the end of its session `(id, end)` when one is given.
     pub fn access(
         &self,
         sub: Uuid,
         role: Role,
         unit: Option<Uuid>,
-        session_end: Option<i64>,
+        session: Option<(Uuid, i64)>,
     ) -> anyhow::Result<Issued> {
         let now_ms = chrono::Utc::now().timestamp_millis();
         let now = now_ms / 1000;
@@ -112,7 +130,7 @@ impl JwtKeys {
         } else {
             self.lifetimes.staff
         };
-        let exp = (now + secs(ttl)).min(session_end.unwrap_or(i64::MAX));
+        let exp = (now + secs(ttl)).min(session.map_or(i64::MAX, |s| s.1));
         self.sign(&Claims {
             sub,
             role,
@@ -121,28 +139,31 @@ impl JwtKeys {
             iat: now,
             iat_ms: now_ms,
             exp,
+            sid: session.map(|s| s.0),
+            jti: None,
         })
     }
 
-    /// A refresh token for a staff or unit account's session, ending at
-    /// `session_end` or, for a new session, `staff_session_secs` from now.
+    /// The refresh token `jti` of a staff or unit account's session
+    /// `(id, end)`, good until the session's end.
     pub fn refresh(
         &self,
         sub: Uuid,
         role: Role,
-        session_end: Option<i64>,
+        (sid, end): (Uuid, i64),
+        jti: Uuid,
     ) -> anyhow::Result<Issued> {
         let now_ms = chrono::Utc::now().timestamp_millis();
-        let now = now_ms / 1000;
-        let exp = session_end.unwrap_or(now + secs(self.lifetimes.staff_session));
         self.sign(&Claims {
             sub,
             role,
             unit: None,
             kind: TokenKind::Refresh,
-            iat: now,
+            iat: now_ms / 1000,
             iat_ms: now_ms,
-            exp,
+            exp: end,
+            sid: Some(sid),
+            jti: Some(jti),
         })
     }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod jwt;
 pub mod password;
 pub mod service;
+pub mod sessions;
 pub mod wechat;
 
 pub use crate::core::{Caller, Role};
@@ -217,6 +218,31 @@ impl AuthApi {
         Ok(Json(service::refresh(&state, &body.refresh_token).await?))
     }
 
+    /// Log out
+    ///
+    /// Ends the session the bearer token belongs to, on the server: every
+    /// token of it (this one, its refresh token, tokens issued from it
+    /// earlier) is refused from then on with `401 session_ended`, on this
+    /// node at once and on the others within `account_cache_secs`.
+    /// Logging out twice is harmless.
+    #[oai(path = "/auth/logout", method = "post", operation_id = "authLogout")]
+    async fn logout(
+        &self,
+        state: poem::web::Data<&AppState>,
+        auth: BearerAuth,
+        req: &Request,
+    ) -> Res<LoggedOut, LogoutErrors> {
+        let _ = auth;
+        let token = req
+            .headers()
+            .get(poem::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        service::logout(&state, token).await?;
+        Ok(LoggedOut::Ended)
+    }
+
     /// Log in a unit's field worker with WeChat
     ///
     /// For the mini-program: a `wx.login()` code logs in the unit account
@@ -301,5 +327,14 @@ crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 415, 429);
 crate::error_set!(PasswordLoginErrors: 400, 401, 413, 415, 429, 503);
 crate::error_set!(RefreshErrors: 400, 401, 413, 415);
 crate::error_set!(MeErrors: 401);
+crate::error_set!(LogoutErrors: 401);
+
+/// The answer to a logout.
+#[derive(poem_openapi::ApiResponse)]
+pub enum LoggedOut {
+    /// The session is ended.
+    #[oai(status = 204)]
+    Ended,
+}
 crate::error_set!(BindErrors: 400, 401, 403, 409, 413, 415, 429, 503);
 crate::error_set!(UnbindErrors: 401, 403);

@@ -1,6 +1,6 @@
 //! Login and account services (no HTTP here).
 
-use super::{Caller, Me, Role, TokenResponse, error::AuthError, password};
+use super::{Caller, Me, Role, TokenResponse, error::AuthError, password, sessions};
 use crate::{core::stored, state::AppState};
 use anyhow::Context;
 use entity::user;
@@ -18,20 +18,30 @@ fn at(unix: i64) -> Result<chrono::DateTime<chrono::FixedOffset>, AuthError> {
         .fixed_offset())
 }
 
-/// A token for the account; for staff and unit accounts also a refresh
-/// token, for a new session or for the one ending at `session_end`.
-pub(super) fn token_for(
+/// Tokens for the account in a new session (a login), or in the session
+/// a refresh continues.
+pub(super) async fn token_for(
     state: &AppState,
     u: &user::Model,
-    session_end: Option<i64>,
+    continued: Option<sessions::Session>,
 ) -> Result<TokenResponse, AuthError> {
     let role = stored::parse("user", u.id, "role", &u.role, Role::parse)?;
-    let refresh = match role {
-        Role::Citizen => None,
-        _ => Some(state.jwt.refresh(u.id, role, session_end)?),
+    let session = match continued {
+        Some(s) => s,
+        None => sessions::open(&state.db, u.id, role, state.jwt.session_secs(role)).await?,
+    };
+    let refresh = match session.refresh_id {
+        Some(jti) => Some(
+            state
+                .jwt
+                .refresh(u.id, role, (session.id, session.end), jti)?,
+        ),
+        None => None,
     };
     let end = refresh.as_ref().map(|r| r.exp);
-    let access = state.jwt.access(u.id, role, u.unit_id, end)?;
+    let access = state
+        .jwt
+        .access(u.id, role, u.unit_id, Some((session.id, session.end)))?;
     Ok(TokenResponse {
         token: access.token,
         expires_at: at(access.exp)?,
@@ -41,21 +51,47 @@ pub(super) fn token_for(
     })
 }
 
-/// The next token of a staff session, if the account still stands.
+/// The next tokens of a staff session, if the account still stands and
+/// the refresh token was not used before (one used again ends the session).
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenResponse, AuthError> {
     let claims = state
         .jwt
         .verify(refresh_token, super::jwt::TokenKind::Refresh)
         .ok_or(AuthError::BadRefresh)?;
+    let (Some(sid), Some(jti)) = (claims.sid, claims.jti) else {
+        return Err(AuthError::BadRefresh);
+    };
     // Read afresh, not through the cache: a session goes on only for an
     // account that stands now.
     state.accounts.forget(claims.sub);
+    state.accounts.forget_session(sid);
     state.accounts.caller(&state.db, &claims).await?;
     let u = user::Entity::find_by_id(claims.sub)
         .one(&state.db)
         .await?
         .ok_or(AuthError::AccountGone)?;
-    token_for(state, &u, Some(claims.exp))
+    let next = match sessions::rotate(&state.db, (sid, jti)).await {
+        Err(e @ AuthError::RefreshReused) => {
+            state.accounts.forget_session(sid);
+            return Err(e);
+        }
+        r => r?,
+    };
+    token_for(state, &u, Some(next)).await
+}
+
+/// Ends the session the bearer token belongs to, on every node (within
+/// `account_cache_secs` on the others, at once on this one).
+pub async fn logout(state: &AppState, token: &str) -> Result<(), AuthError> {
+    let sid = state
+        .jwt
+        .verify(token, super::jwt::TokenKind::Access)
+        .and_then(|c| c.sid);
+    if let Some(sid) = sid {
+        sessions::end(&state.db, sid, "logout").await?;
+        state.accounts.forget_session(sid);
+    }
+    Ok(())
 }
 
 fn me_of(u: &user::Model, role: Role) -> Me {
@@ -128,12 +164,12 @@ pub async fn wechat_login(state: &AppState, code: &str) -> Result<TokenResponse,
         Some(session.session_key.expose_secret().to_owned()),
     )
     .await?;
-    token_for(state, &u, None)
+    token_for(state, &u, None).await
 }
 
 pub async fn dev_login(state: &AppState, openid: &str) -> Result<TokenResponse, AuthError> {
     let u = upsert_citizen(state, &format!("dev:{openid}"), None, None).await?;
-    token_for(state, &u, None)
+    token_for(state, &u, None).await
 }
 
 /// Whether `password` is the account's, checked within the node's budget of
@@ -172,7 +208,7 @@ pub async fn password_login(
         .await?;
     let ok = password_matches(state, u.as_ref(), password).await?;
     match u {
-        Some(u) if ok && !u.disabled => token_for(state, &u, None),
+        Some(u) if ok && !u.disabled => token_for(state, &u, None).await,
         _ => Err(AuthError::InvalidCredentials),
     }
 }

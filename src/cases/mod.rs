@@ -9,6 +9,7 @@ pub mod error;
 pub mod filter;
 pub mod model;
 pub mod numbers;
+pub mod publication;
 pub mod repo;
 pub mod scheduler;
 pub mod service;

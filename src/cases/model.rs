@@ -36,6 +36,10 @@ pub struct Case {
     pub claimed_at: Option<Ts>,
     /// Working minutes from the last dispatch to the last resolution.
     pub handling_minutes: Option<i64>,
+    /// When a person first took the case on (a dispatcher's accept or
+    /// dispatch, a unit member's claim): what publication and points wait
+    /// for (api-docs/contract.md, "Publication").
+    pub taken_on_at: Option<Ts>,
     pub dispatched_at: Option<Ts>,
     pub resolved_at: Option<Ts>,
     pub closed_at: Option<Ts>,

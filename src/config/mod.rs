@@ -70,6 +70,8 @@ pub struct Config {
     pub limits: RateLimits,
     pub reports: ReportConfig,
     pub workflow: WorkflowConfig,
+    #[serde(default)]
+    pub publication: PublicationConfig,
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
     pub console: ConsoleConfig,
@@ -179,6 +181,16 @@ pub struct RateLimits {
     pub header_read_secs: u64,
     /// Seconds a connection may move no byte either way before it is closed.
     pub idle_secs: u64,
+    /// Seconds a request body may send nothing while it is being read, in
+    /// any request state (a handler waiting for it too): `408 body_timeout`.
+    pub body_idle_secs: u64,
+    /// The slowest a body may arrive on average, bytes per second, after
+    /// a first `body_idle_secs`: a 15 MiB photo at the default 16 KiB/s
+    /// gets 15 + 960 s. Slower is `408 body_timeout`.
+    pub body_min_bytes_per_sec: u64,
+    /// Photo uploads (and Open311 posts with a photo) one client address
+    /// may have in flight at once on a node; more is `429 too_many_uploads`.
+    pub uploads_per_address: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -192,6 +204,16 @@ pub struct ReportConfig {
     /// when it stops are skipped; 1 gives gap-free numbers at the cost of a
     /// counter update per report.
     pub case_number_block: u32,
+}
+
+/// What the public may see (api-docs/contract.md, "Publication").
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PublicationConfig {
+    /// Publish a case that was dispatched automatically (its category
+    /// needs no manual review) before any person took it on. Off by
+    /// default: that a category needs no review says how it is routed,
+    /// not that it may be shown. `SSP_PUBLICATION__AUTO_DISPATCHED=true`.
+    pub auto_dispatched: bool,
 }
 
 /// Deadlines, the scheduler, duplicates and notification delivery.
@@ -294,6 +316,9 @@ impl Default for Config {
                 trusted_proxies: vec![],
                 header_read_secs: 20,
                 idle_secs: 60,
+                body_idle_secs: 15,
+                body_min_bytes_per_sec: 16 * 1024,
+                uploads_per_address: 4,
             },
             reports: ReportConfig {
                 max_description_chars: 1000,
@@ -314,6 +339,7 @@ impl Default for Config {
                 index_catch_up_ms: 5000,
                 background_jobs: true,
             },
+            publication: PublicationConfig::default(),
             webhooks: WebhookConfig {
                 allow_hosts: vec![],
                 timeout_ms: 5000,

@@ -348,6 +348,14 @@ impl From<AuthError> for ApiError {
                 code: "token_revoked",
                 message,
             },
+            AuthError::SessionEnded => Self::Unauthorized {
+                code: "session_ended",
+                message,
+            },
+            AuthError::RefreshReused => Self::Unauthorized {
+                code: "refresh_reused",
+                message,
+            },
             AuthError::BadRefresh => Self::Unauthorized {
                 code: "invalid_refresh_token",
                 message,

@@ -46,6 +46,9 @@ pub enum ApiError {
     /// 409: conflicts with the current state.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// 408: the body did not arrive in time (stalled, or too slow).
+    #[error("{0}")]
+    BodyTimeout(String),
     /// 413: the body is too large.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -130,6 +133,7 @@ impl ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMedia { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -163,6 +167,7 @@ impl ApiError {
             Self::Forbidden(_) => ("forbidden", None),
             Self::NotFound(_) => ("not_found", None),
             Self::PayloadTooLarge(_) => ("payload_too_large", None),
+            Self::BodyTimeout(_) => ("body_timeout", None),
             Self::Internal(_) => {
                 return ErrorBody {
                     code: "internal_error".into(),

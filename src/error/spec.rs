@@ -27,6 +27,10 @@ const ERROR_STATUSES: &[(u16, &str)] = &[
     (401, "Missing, expired or invalid credentials"),
     (403, "Authenticated, but this role may not do this"),
     (404, "Not found, or not visible to the caller"),
+    (
+        408,
+        "The request body did not arrive in time: stalled, or slower than the node accepts",
+    ),
     (409, "Conflicts with the current state"),
     (413, "Request body too large"),
     (415, "Unsupported media type"),
@@ -120,7 +124,8 @@ impl<S: ErrorSet> poem_openapi::ApiResponse for Errors<S> {
 fn meta_for(statuses: &[u16]) -> Vec<MetaResponse> {
     ERROR_STATUSES
         .iter()
-        .filter(|(s, _)| statuses.contains(s))
+        // Whatever takes a body (413) can also be cut for its pace (408).
+        .filter(|(s, _)| statuses.contains(s) || (*s == 408 && statuses.contains(&413)))
         .map(|(status, description)| MetaResponse {
             description,
             status: Some(*status),

@@ -121,8 +121,10 @@ pub async fn upload(
         blocked_at: Set(None),
     };
     // The row and its content check (when on) in one transaction.
+    // Citizens' and integrators' photos are checked (an integrator's,
+    // without a WeChat identity, is left for a person); staff's are not.
     let checked_as = match caller.role {
-        crate::core::Role::Citizen => {
+        crate::core::Role::Citizen | crate::core::Role::Integrator => {
             crate::content::checks::photo_owner(state, caller.user_id).await
         }
         _ => None,

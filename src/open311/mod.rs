@@ -214,8 +214,9 @@ impl Open311Api {
     /// 90 days apart, or `400 date_range_too_long`; default the last 90 days),
     /// `service_code` and `status` (`open`, `closed`; comma-separated).
     /// Paging, an extension: `page` (from 1) and `page_size` (1–1000,
-    /// default 1000). A case waiting for review or refused is not shown,
-    /// unless an integrator filed it.
+    /// default 1000). Only what is public is shown: a case a person has
+    /// taken on whose content checks passed (api-docs/contract.md,
+    /// "Publication"); an integrator's cases too.
     #[oai(
         path = "/requests.json",
         method = "get",
@@ -316,8 +317,9 @@ impl Open311Api {
     /// One service request
     ///
     /// `{service_request_id}.json` or `.xml`: a list of one, as the spec
-    /// has it. A case the public may not read (waiting for review,
-    /// refused) is `404`, like one that does not exist.
+    /// has it. A case the public may not read (not yet taken on by a
+    /// person, refused, its text not yet checked) is `404`, like one that
+    /// does not exist.
     #[oai(
         path = "/requests/:file",
         method = "get",

@@ -66,7 +66,8 @@ pub struct RequestForm {
 /// WebP, checked and stripped as every upload is).
 #[derive(Debug, MultipartDoc)]
 pub struct RequestMultipart {
-    /// The integrator's key (required).
+    /// The integrator's key (required), sent before `media`: the photo is
+    /// read only under a valid key.
     pub api_key: String,
     /// The service (小类) code.
     pub service_code: String,
@@ -165,6 +166,9 @@ impl<'a> ApiExtractor<'a> for PostBody {
                                 format!("field {name} is not UTF-8"),
                             )
                         })?;
+                        if name == "api_key" {
+                            open_gate(request, &text).await?;
+                        }
                         fields.push((name, text));
                     }
                 }
@@ -176,6 +180,28 @@ impl<'a> ApiExtractor<'a> for PostBody {
             }
             .into()),
         }
+    }
+}
+
+/// A multipart post's api_key, checked as soon as it is read: a good one
+/// lets the photo after it draw from the node's upload budget
+/// (`ops::body`); a bad one ends the post before the photo is read.
+async fn open_gate(request: &Request, key: &str) -> poem::Result<()> {
+    let (Some(state), Some(gate)) = (
+        request.data::<AppState>(),
+        request.extensions().get::<crate::ops::body::KeyGate>(),
+    ) else {
+        return Ok(());
+    };
+    match keys::authenticate(&state.db, key)
+        .await
+        .map_err(ApiError::from)?
+    {
+        Some(_) => {
+            gate.open();
+            Ok(())
+        }
+        None => Err(ApiError::Forbidden("the api_key is unknown or revoked".into()).into()),
     }
 }
 

@@ -15,7 +15,6 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, SubsecRo
 use entity::{case_event, cases, open311_request};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Query,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -153,28 +152,17 @@ fn list(s: &Option<String>) -> Vec<String> {
         .collect()
 }
 
-/// Who may read a case through Open311: every case the city took on
-/// (not one waiting for review, nor one refused), and every case an
-/// integrator filed (its text is the integrator's, not the public's).
-fn public() -> Condition {
-    let unreviewed = [
-        CaseStatus::Submitted.as_str(),
-        CaseStatus::Rejected.as_str(),
-    ];
-    let filed = Query::select()
-        .column(open311_request::Column::CaseId)
-        .from(open311_request::Entity)
-        .to_owned();
-    Condition::any()
-        .add(cases::Column::Status.is_not_in(unreviewed))
-        .add(cases::Column::Id.in_subquery(filed))
+/// Who may read a case through Open311: the public, under the same rule
+/// as every public read (`cases::publication`), integrators' cases too.
+fn public(state: &AppState) -> Condition {
+    crate::cases::publication::cases(&state.config.publication)
 }
 
 /// `GET requests`: by ids (which override every other filter), or by
 /// service, status and a window of at most 90 days (default: the last 90),
 /// newest first; `page` and `page_size` page through it.
 pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceRequest>, ApiError> {
-    let mut filter = Condition::all().add(public());
+    let mut filter = Condition::all().add(public(state));
     let ids = list(&q.service_request_id);
     if ids.len() > 100 {
         return Err(bad(
@@ -263,7 +251,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
 pub async fn request(state: &AppState, id: &str) -> Result<Vec<ServiceRequest>, ApiError> {
     let rows = cases::Entity::find()
         .filter(cases::Column::CaseNo.eq(id))
-        .filter(public())
+        .filter(public(state))
         .all(&state.db)
         .await?;
     if rows.is_empty() {

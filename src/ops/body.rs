@@ -1,57 +1,147 @@
 //! Request bodies, bounded while they stream: a byte limit per operation,
-//! and for photo uploads (which are read into memory) the node's budget of
-//! upload bytes in flight over all requests (`media.upload_budget_bytes`).
+//! a pace (every body, in every request state), and for photo uploads
+//! (which are read into memory) the node's budget of upload bytes in
+//! flight over all requests (`media.upload_budget_bytes`) and a bound on
+//! the uploads one client address has in flight.
 
 use crate::{auth::jwt::TokenKind, error::ApiError, state::AppState};
-use futures_util::StreamExt;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use poem::{Body, Request};
-use std::sync::{Arc, Mutex};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::{
+    sync::{OwnedSemaphorePermit, Semaphore},
+    time::Instant,
+};
 
-/// Largest body for JSON endpoints; uploads get `media.max_bytes` + 64 KiB.
+/// Largest body for JSON and URL-encoded endpoints (Open311's form posts
+/// too); multipart uploads get `media.max_bytes` + 64 KiB.
 const JSON_BODY_LIMIT: u64 = 256 * 1024;
+/// What an Open311 multipart post may send before its api_key is known:
+/// its text fields. The photo draws from the budget only under a valid key.
+const BEFORE_KEY: u64 = 64 * 1024;
 
 /// A request's body, bounded; `finish` once the answer is made.
 pub struct Bound {
     drawn: Arc<Mutex<Drawn>>,
 }
 
-/// Why the body was cut while it streamed, and the budget bytes it holds.
+/// Why the body was cut while it streamed, and what it holds.
 #[derive(Default)]
 struct Drawn {
     cut: Option<ApiError>,
     held: Option<OwnedSemaphorePermit>,
+    /// Draw each chunk from this budget as it arrives.
+    budget: Option<Arc<Semaphore>>,
+    /// An Open311 post: the budget is given once its key is checked
+    /// (`KeyGate::open`); until then at most `BEFORE_KEY` bytes.
+    gated: Option<Arc<Semaphore>>,
+    address: Option<AddressSlot>,
+}
+
+fn lock(d: &Mutex<Drawn>) -> std::sync::MutexGuard<'_, Drawn> {
+    d.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Bound {
-    /// Gives the budget bytes back; the answer to give instead of the
+    /// Gives what the body holds back; the answer to give instead of the
     /// handler's when the body was cut (whatever the handler made of it).
     pub fn finish(self) -> Option<ApiError> {
-        let mut d = self
-            .drawn
+        let mut d = lock(&self.drawn);
+        d.held = None;
+        d.address = None;
+        d.cut.take()
+    }
+}
+
+/// Lets an Open311 multipart post's photo draw from the budget once the
+/// handler has checked its api_key (found in the request's extensions).
+#[derive(Clone)]
+pub struct KeyGate(Arc<Mutex<Drawn>>);
+
+impl KeyGate {
+    /// The key is good: the rest of the body draws from the budget.
+    pub fn open(&self) {
+        let mut d = lock(&self.0);
+        if let Some(b) = d.gated.take() {
+            d.budget = Some(b);
+        }
+    }
+}
+
+/// The uploads each client address has in flight on this node.
+#[derive(Default, Clone)]
+pub struct AddressSlots(Arc<Mutex<HashMap<String, u32>>>);
+
+/// One upload of an address; given back when dropped.
+pub struct AddressSlot {
+    slots: AddressSlots,
+    address: String,
+}
+
+impl AddressSlots {
+    fn take(&self, address: &str, most: u32) -> Option<AddressSlot> {
+        let mut m = self
+            .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        d.held = None;
-        d.cut.take()
+        let n = m.entry(address.to_owned()).or_insert(0);
+        if *n >= most.max(1) {
+            return None;
+        }
+        *n += 1;
+        Some(AddressSlot {
+            slots: self.clone(),
+            address: address.to_owned(),
+        })
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut m = self
+            .slots
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = m.get_mut(&self.address) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                m.remove(&self.address);
+            }
+        }
     }
 }
 
 /// Takes the request's body under its bounds, or refuses it before a byte
 /// is read: a Content-Length over the limit is `413`; an upload without a
 /// valid access token is `401` (the handler checks the account and role;
-/// this keeps anonymous clients off the budget); an upload whose declared
-/// length does not fit in the budget is `503 media_busy`.
+/// this keeps anonymous clients off the budget); an address with
+/// `limits.uploads_per_address` uploads in flight is `429`; an upload
+/// whose declared length does not fit in the budget is `503 media_busy`.
 ///
-/// Then, whatever the body declared (chunked HTTP/1.1, HTTP/2 frames), once
-/// `max` bytes have passed reading fails and the answer is `413`: nothing
-/// reads past the bound, however long the client goes on. A multipart
-/// upload without a length draws each chunk from the budget as it arrives
-/// (`503 media_busy` once it is spent). Bytes buffered below the stream
-/// (hyper's read buffer, HTTP/2 flow-control windows) are not counted.
+/// Then, whatever the body declared (chunked HTTP/1.1, HTTP/2 frames):
+/// once `max` bytes have passed reading fails and the answer is `413`;
+/// a body that sends nothing for `limits.body_idle_secs`, or falls behind
+/// `limits.body_min_bytes_per_sec`, is cut with `408` and gives back what
+/// it holds, whether the handler is reading it or not. A multipart upload
+/// without a length, and an Open311 post once its key is checked, draw
+/// each chunk from the budget as it arrives (`503 media_busy` once it is
+/// spent). Bytes buffered below the stream (hyper's read buffer, HTTP/2
+/// flow-control windows) are not counted.
 pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
     let path = req.uri().path();
-    let upload_route = path == "/api/v1/media" || path.starts_with("/open311/v2/requests.");
-    let max = if upload_route {
+    let open311 = path.starts_with("/open311/v2/requests.");
+    let upload_route = path == "/api/v1/media" || open311;
+    let multipart = req
+        .header("content-type")
+        .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/"));
+    let upload = upload_route && multipart;
+    let max = if upload {
         state.config.media.body_max() as u64
     } else {
         JSON_BODY_LIMIT
@@ -60,51 +150,147 @@ pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
     if declared.is_some_and(|len| len > max) {
         return Err(too_large(max));
     }
-    let multipart = req
-        .header("content-type")
-        .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/"));
     let mut drawn = Drawn::default();
-    let mut budget = None;
-    if upload_route && multipart {
-        if path == "/api/v1/media" {
+    if upload {
+        if !open311 {
             signed_in(state, req)?;
         }
-        match declared {
-            Some(len) => drawn.held = Some(draw(&state.upload_budget, len)?),
-            None => budget = Some(state.upload_budget.clone()),
+        let address = crate::web::client_ip(state, req);
+        let most = state.config.limits.uploads_per_address;
+        drawn.address = Some(state.upload_slots.take(&address, most).ok_or_else(|| {
+            ApiError::TooManyRequests {
+                code: "too_many_uploads",
+                message: format!(
+                    "this address has {most} uploads in flight already; send the next when one is done"
+                ),
+                retry_after_secs: 2,
+            }
+        })?);
+        match (open311, declared) {
+            (true, _) => drawn.gated = Some(state.upload_budget.clone()),
+            (false, Some(len)) => drawn.held = Some(draw(&state.upload_budget, len)?),
+            (false, None) => drawn.budget = Some(state.upload_budget.clone()),
         }
     }
     let drawn = Arc::new(Mutex::new(drawn));
-    let inner = drawn.clone();
-    let mut seen: u64 = 0;
-    let stream = req.take_body().into_bytes_stream().map(move |chunk| {
-        let chunk = chunk?;
-        seen += chunk.len() as u64;
-        let mut d = inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if seen > max {
-            d.cut = Some(too_large(max));
-            return Err(std::io::Error::other(format!(
-                "request body larger than {max} bytes"
-            )));
-        }
-        if let Some(budget) = &budget {
-            match draw(budget, chunk.len() as u64) {
-                Ok(more) => match &mut d.held {
-                    Some(held) => held.merge(more),
-                    held @ None => *held = Some(more),
-                },
-                Err(e) => {
-                    d.cut = Some(e);
-                    return Err(std::io::Error::other("the node's upload budget is spent"));
-                }
-            }
-        }
-        Ok(chunk)
-    });
+    if open311 && upload {
+        req.extensions_mut().insert(KeyGate(drawn.clone()));
+    }
+    let limits = &state.config.limits;
+    let pace = Pace {
+        idle: Duration::from_secs(limits.body_idle_secs.max(1)),
+        min_rate: limits.body_min_bytes_per_sec.max(1),
+    };
+    let stream = paced(
+        req.take_body().into_bytes_stream(),
+        pace,
+        max,
+        drawn.clone(),
+    );
     req.set_body(Body::from_bytes_stream(stream));
     Ok(Bound { drawn })
+}
+
+/// How fast a body must come.
+#[derive(Clone, Copy)]
+struct Pace {
+    idle: Duration,
+    min_rate: u64,
+}
+
+/// The body's chunks under its bounds: each chunk counted, drawn and
+/// timed; the first failure ends the stream.
+fn paced<S>(
+    inner: S,
+    pace: Pace,
+    max: u64,
+    drawn: Arc<Mutex<Drawn>>,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static
+where
+    S: Stream<Item = std::io::Result<Bytes>> + Send + Unpin + 'static,
+{
+    struct Read<S> {
+        inner: S,
+        seen: u64,
+        started: Instant,
+        done: bool,
+    }
+    let start = Read {
+        inner,
+        seen: 0,
+        started: Instant::now(),
+        done: false,
+    };
+    futures_util::stream::unfold(start, move |mut r| {
+        let drawn = drawn.clone();
+        async move {
+            if r.done {
+                return None;
+            }
+            // Nothing for `idle`, or behind the average pace: cut.
+            let behind = r.started + pace.idle + Duration::from_secs((r.seen + 1) / pace.min_rate);
+            let wait = (Instant::now() + pace.idle).min(behind.max(Instant::now()));
+            let next = match tokio::time::timeout_at(wait, r.inner.next()).await {
+                Err(_) => Err(cut(&drawn, slow(pace))),
+                Ok(None) => return None,
+                Ok(Some(Err(e))) => Err(e),
+                Ok(Some(Ok(chunk))) => {
+                    r.seen += chunk.len() as u64;
+                    take(&drawn, r.seen, max, chunk)
+                }
+            };
+            r.done = next.is_err();
+            Some((next, r))
+        }
+    })
+    .boxed()
+}
+
+/// Records why the body was cut; the error that ends its stream.
+fn cut(drawn: &Mutex<Drawn>, why: ApiError) -> std::io::Error {
+    let message = why.to_string();
+    let mut d = lock(drawn);
+    d.cut = Some(why);
+    // What it held goes back now, not when the handler gives up.
+    d.held = None;
+    d.address = None;
+    std::io::Error::other(message)
+}
+
+/// One chunk under the byte limit and the budget.
+fn take(drawn: &Mutex<Drawn>, seen: u64, max: u64, chunk: Bytes) -> std::io::Result<Bytes> {
+    if seen > max {
+        return Err(cut(drawn, too_large(max)));
+    }
+    let mut d = lock(drawn);
+    if d.gated.is_some() && seen > BEFORE_KEY {
+        drop(d);
+        let why = ApiError::Forbidden(
+            "send api_key before the photo: a post's photo is taken only under a valid key".into(),
+        );
+        return Err(cut(drawn, why));
+    }
+    if let Some(budget) = d.budget.clone() {
+        match draw(&budget, chunk.len() as u64) {
+            Ok(more) => match &mut d.held {
+                Some(held) => held.merge(more),
+                held @ None => *held = Some(more),
+            },
+            Err(e) => {
+                drop(d);
+                return Err(cut(drawn, e));
+            }
+        }
+    }
+    Ok(chunk)
+}
+
+fn slow(pace: Pace) -> ApiError {
+    ApiError::BodyTimeout(format!(
+        "the request body stalled for {} s or came slower than {} bytes/s; send it again",
+        pace.idle.as_secs(),
+        pace.min_rate
+    ))
 }
 
 /// `bytes` from the budget, now or `503 media_busy`.

@@ -1,6 +1,6 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
-mod body;
+pub mod body;
 pub mod middleware;
 pub mod server;
 pub mod service;

@@ -2,7 +2,7 @@
 //! reason, by the ledger's unique key), reversals as entries of their own,
 //! caps per day and month, the balance and the history.
 
-use super::rules::PointsRules;
+use super::rules::{AwardAt, PointsRules};
 use crate::{
     core::Ts,
     core::time::{shanghai, utc},
@@ -11,8 +11,8 @@ use anyhow::Context;
 use chrono::{Datelike, TimeZone};
 use entity::{points_entry as entry, user};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
-    sea_query::{CaseStatement, Expr, Func, LockType, OnConflict},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, QuerySelect, Set,
+    sea_query::{CaseStatement, Expr, Func, LockType, OnConflict, Query},
 };
 use uuid::Uuid;
 
@@ -20,8 +20,13 @@ use uuid::Uuid;
 /// (an effect of the case loop's transition core).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Points {
-    /// The report became a case (立案).
+    /// A person first took the case on (accepted, dispatched or claimed
+    /// it; an automatic dispatch is not one): awarded now when the rules
+    /// say so.
     CaseAccepted,
+    /// The case was verified and closed: awarded now when the rules say
+    /// so.
+    Closed,
     /// The report was merged into a later one: its reporter was first.
     FirstOfDuplicate,
     /// The report was rejected or merged into an earlier one: what it
@@ -69,8 +74,8 @@ pub async fn balance<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Resul
     Ok(s.flatten().unwrap_or(0))
 }
 
-/// Points earned (positive entries) since `day` and since `month`, in one
-/// statement (`month` ≤ `day`).
+/// Points earned (positive entries, less the awards since taken back)
+/// since `day` and since `month`, in one statement (`month` ≤ `day`).
 async fn earned<C: ConnectionTrait>(
     db: &C,
     user_id: Uuid,
@@ -84,6 +89,14 @@ async fn earned<C: ConnectionTrait>(
             )
             .finally(0),
     ));
+    // A reversed award no longer counts toward the caps.
+    let reversed = Query::select()
+        .column(entry::Column::CaseId)
+        .from(entry::Entity)
+        .and_where(entry::Column::UserId.eq(user_id))
+        .and_where(entry::Column::Reason.eq(REVERSED))
+        .and_where(entry::Column::CaseId.is_not_null())
+        .to_owned();
     let row: Option<(Option<i64>, Option<i64>)> = entry::Entity::find()
         .select_only()
         .column_as(today, "d")
@@ -91,6 +104,12 @@ async fn earned<C: ConnectionTrait>(
         .filter(entry::Column::UserId.eq(user_id))
         .filter(entry::Column::Points.gt(0))
         .filter(entry::Column::CreatedAt.gte(month))
+        .filter(
+            Condition::any()
+                .add(entry::Column::Reason.ne(CASE_ACCEPTED))
+                .add(entry::Column::CaseId.is_null())
+                .add(entry::Column::CaseId.not_in_subquery(reversed)),
+        )
         .into_tuple()
         .one(db)
         .await
@@ -112,7 +131,13 @@ pub async fn apply<C: ConnectionTrait>(
         return Ok(());
     }
     match change {
-        Points::CaseAccepted => award(db, r, (reporter, case_id), CASE_ACCEPTED, None, now).await,
+        Points::CaseAccepted if r.award_at == AwardAt::Accept => {
+            award(db, r, (reporter, case_id), CASE_ACCEPTED, None, now).await
+        }
+        Points::Closed if r.award_at == AwardAt::Close => {
+            award(db, r, (reporter, case_id), CASE_ACCEPTED, None, now).await
+        }
+        Points::CaseAccepted | Points::Closed => Ok(()),
         Points::FirstOfDuplicate if r.first_of_duplicate => {
             let note = Some("重复举报中的首位举报人");
             award(db, r, (reporter, case_id), CASE_ACCEPTED, note, now).await

@@ -6,6 +6,20 @@ use serde::{Deserialize, Serialize};
 
 const KEY: &str = "points:rules";
 
+/// When a report's points are awarded.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, poem_openapi::Enum, Serialize, Deserialize,
+)]
+#[oai(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
+pub enum AwardAt {
+    /// A person first takes the case on.
+    #[default]
+    Accept,
+    /// The case is verified and closed.
+    Close,
+}
+
 /// How citizens earn points (积分).
 #[derive(Debug, Clone, PartialEq, Object, Serialize, Deserialize)]
 #[oai(rename_all = "camelCase")]
@@ -13,11 +27,18 @@ const KEY: &str = "points:rules";
 pub struct PointsRules {
     /// Award points at all.
     pub enabled: bool,
-    /// Points when a report becomes a case (立案: accepted, or dispatched
-    /// at once). Rejected and duplicate reports earn nothing, and lose
-    /// what they earned (an entry of its own).
+    /// Points for a report the city accepts. Rejected and duplicate
+    /// reports earn nothing, and lose what they earned when that is found
+    /// out later, after dispatch too (an entry of its own).
     #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
     pub on_case: i32,
+    /// When `onCase` is awarded: when a person first takes the case on
+    /// (`accept`: a dispatcher accepts or dispatches it, or a unit member
+    /// claims it; an automatic dispatch is not one), or when it is
+    /// verified and closed (`close`). Default `accept`.
+    #[serde(default)]
+    #[oai(default)]
+    pub award_at: AwardAt,
     /// The first reporter of a duplicate group (武汉's rule) keeps, or
     /// gets, the points of a case when a later report is the one that
     /// carries on.
@@ -39,6 +60,7 @@ impl Default for PointsRules {
         Self {
             enabled: true,
             on_case: 5,
+            award_at: AwardAt::Accept,
             first_of_duplicate: true,
             solved_bonus: 2,
             daily_cap: 20,

@@ -156,10 +156,11 @@ pub struct NearbyCase {
     pub status: CaseStatus,
     /// The status, as a citizen reads it.
     pub status_label: String,
-    /// Metres from the pin.
+    /// Metres from the pin, rounded to 10 m (a pin is not a place to find
+    /// someone by).
     pub distance_m: f64,
-    /// The reporter's first photo, small, once the city has taken the case
-    /// on (not while it waits for review).
+    /// The reporter's first photo, small, once the case is public (a person
+    /// took it on and its checks passed) and the photo's check passed.
     #[oai(skip_serializing_if_is_none)]
     pub thumbnail_url: Option<String>,
     /// How many citizens follow it (附议).

@@ -9,13 +9,14 @@ use super::{
     error::ReportError,
 };
 use crate::{
+    cases::publication,
     core::{Caller, CaseStatus, Role, photos::Variant, time::utc_now},
     state::AppState,
     web::dto::{CategoryRef, Location},
 };
 use entity::{case_follower, cases, media};
 use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::OnConflict,
 };
 use std::collections::{HashMap, HashSet};
@@ -30,13 +31,10 @@ fn followable() -> Vec<&'static str> {
         .collect()
 }
 
-/// Whether the public may see a case's photo: the city took it on.
-fn public(status: &str) -> bool {
-    status != CaseStatus::Submitted.as_str() && status != CaseStatus::Rejected.as_str()
-}
-
 /// Open cases of the category within the duplicate radius of the pin,
-/// nearest first (at most 20).
+/// nearest first (at most 20), distances rounded to 10 m. Only public cases
+/// (`cases::publication`: taken on by a person, checks passed) and the
+/// caller's own are listed; a thumbnail only of a public photo.
 pub async fn nearby(
     state: &AppState,
     caller: &Caller,
@@ -63,6 +61,11 @@ pub async fn nearby(
     let rows = cases::Entity::find()
         .filter(cases::Column::CategoryId.eq(category.id))
         .filter(cases::Column::Status.is_in(followable()))
+        .filter(
+            Condition::any()
+                .add(publication::cases(&state.config.publication))
+                .add(cases::Column::ReporterId.eq(caller.user_id)),
+        )
         .filter(cases::Column::Lat.between(lat - dlat, lat + dlat))
         .filter(cases::Column::Lng.between(lng - dlng, lng + dlng))
         .order_by_desc(cases::Column::Id)
@@ -81,6 +84,11 @@ pub async fn nearby(
     near.sort_by(|a, b| a.1.total_cmp(&b.1));
     near.truncate(20);
     let ids: Vec<Uuid> = near.iter().map(|(c, _)| c.id).collect();
+    let own: Vec<Uuid> = near
+        .iter()
+        .filter(|(c, _)| c.reporter_id == caller.user_id)
+        .map(|(c, _)| c.id)
+        .collect();
     let (followers, mine, photos) = tokio::try_join!(
         case_follower::Entity::find()
             .select_only()
@@ -98,8 +106,13 @@ pub async fn nearby(
             .into_tuple::<Uuid>()
             .all(&state.db),
         media::Entity::find()
-            .filter(media::Column::CaseId.is_in(ids))
+            .filter(media::Column::CaseId.is_in(ids.clone()))
             .filter(media::Column::BlockedAt.is_null())
+            .filter(
+                Condition::any()
+                    .add(publication::photos())
+                    .add(media::Column::CaseId.is_in(own)),
+            )
             .order_by_asc(media::Column::Id)
             .all(&state.db),
     )?;
@@ -130,8 +143,8 @@ pub async fn nearby(
                 },
                 status: status.into(),
                 status_label: status.label().into(),
-                distance_m: (d * 10.0).round() / 10.0,
-                thumbnail_url: public(&c.status).then(|| thumb.remove(&c.id)).flatten(),
+                distance_m: (d / 10.0).round() * 10.0,
+                thumbnail_url: thumb.remove(&c.id),
                 followers: followers.get(&c.id).copied().unwrap_or(0),
                 mine: c.reporter_id == caller.user_id,
                 following: mine.contains(&c.id),
@@ -154,8 +167,12 @@ pub async fn follow(
     let case = cases::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .filter(|c| public(&c.status) || c.reporter_id == caller.user_id)
         .ok_or_else(ReportError::not_found)?;
+    if case.reporter_id != caller.user_id
+        && !publication::is_public(&state.db, &state.config.publication, id).await?
+    {
+        return Err(ReportError::not_found());
+    }
     if case.reporter_id == caller.user_id {
         return Err(ReportError::Conflict {
             code: "own_report",

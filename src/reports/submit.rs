@@ -199,6 +199,7 @@ fn submitted(
         return_count: 0,
         claimed_at: None,
         handling_minutes: None,
+        taken_on_at: None,
         dispatched_at: None,
         resolved_at: None,
         closed_at: None,
@@ -313,16 +314,13 @@ pub async fn create(
     origin: Origin<'_>,
 ) -> Result<ReportView, ReportError> {
     let c = check(state, r, &origin).await?;
-    // Integrators are not WeChat users: only citizens' text is checked.
-    let screened = match origin {
-        Origin::MiniProgram => {
-            let subject = crate::content::Subject::Description;
-            crate::content::checks::screen_text(state, caller.user_id, &c.description, subject)
-                .await
-                .map_err(crate::cases::error::CaseError::from)?
-        }
-        Origin::Open311(_) => None,
-    };
+    // An integrator's text is checked like a citizen's; having no WeChat
+    // identity to check it as, it is left for a person (`unchecked`).
+    let subject = crate::content::Subject::Description;
+    let screened =
+        crate::content::checks::screen_text(state, caller.user_id, &c.description, subject)
+            .await
+            .map_err(crate::cases::error::CaseError::from)?;
     let now = utc_now();
     // Two independent reads, on two pooled connections at once.
     let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {

@@ -8,7 +8,7 @@ use super::{
     error::ReportError,
 };
 use crate::{
-    cases::{model::Case, repo, service as cases, transition::NewEvent},
+    cases::{model::Case, publication, repo, service as cases, transition::NewEvent},
     core::{
         Caller, CaseStatus, Ts,
         page::{decode_cursor, split_page},
@@ -19,7 +19,10 @@ use crate::{
     web::dto::{AreaRef, CategoryRef, Photo},
 };
 use entity::{case_event, case_follower, cases as case_rows, media};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::IntoCondition,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -82,14 +85,29 @@ pub async fn list_mine(
     limit: u64,
     system: CoordSystem,
 ) -> Result<ReportPage, ReportError> {
-    let mine = match which {
-        Mine::Reported => case_rows::Column::ReporterId.eq(caller.user_id),
-        Mine::Followed => case_rows::Column::Id.in_subquery(
-            sea_orm::sea_query::Query::select()
-                .column(case_follower::Column::CaseId)
-                .from(case_follower::Entity)
-                .and_where(case_follower::Column::UserId.eq(caller.user_id))
-                .to_owned(),
+    let publication = &state.config.publication;
+    let (mine, shown) = match which {
+        Mine::Reported => (
+            case_rows::Column::ReporterId
+                .eq(caller.user_id)
+                .into_condition(),
+            media::Column::BlockedAt.is_null().into_condition(),
+        ),
+        // What one follows is shown while it is public (a case rejected
+        // after it was followed is not).
+        Mine::Followed => (
+            Condition::all()
+                .add(
+                    case_rows::Column::Id.in_subquery(
+                        sea_orm::sea_query::Query::select()
+                            .column(case_follower::Column::CaseId)
+                            .from(case_follower::Entity)
+                            .and_where(case_follower::Column::UserId.eq(caller.user_id))
+                            .to_owned(),
+                    ),
+                )
+                .add(publication::cases(publication)),
+            publication::photos(),
         ),
     };
     let mut q = case_rows::Entity::find()
@@ -104,7 +122,7 @@ pub async fn list_mine(
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let photos = media::Entity::find()
         .filter(media::Column::CaseId.is_in(ids))
-        .filter(media::Column::BlockedAt.is_null())
+        .filter(shown)
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?;
@@ -148,12 +166,25 @@ pub async fn get_mine(
     let case = repo::find(&state.db, id)
         .await?
         .ok_or_else(ReportError::not_found)?;
-    if case.reporter_id != caller.user_id
-        && !super::nearby::follows(state, caller.user_id, case.id).await?
+    if case.reporter_id == caller.user_id {
+        return show(state, case, system).await;
+    }
+    // A follower reads the public view only, while the case is public.
+    if !super::nearby::follows(state, caller.user_id, case.id).await?
+        || !publication::is_public(&state.db, &state.config.publication, case.id).await?
     {
         return Err(ReportError::not_found());
     }
-    show(state, case, system).await
+    show_as(state, case, system, Reader::Public).await
+}
+
+/// Who reads a citizen's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// The reporter: every photo not blocked.
+    Reporter,
+    /// Anyone else (a follower): the public photos only.
+    Public,
 }
 
 /// The citizen's view of their case already read (as a rating wrote it).
@@ -162,14 +193,27 @@ pub async fn show(
     case: Case,
     system: CoordSystem,
 ) -> Result<ReportView, ReportError> {
+    show_as(state, case, system, Reader::Reporter).await
+}
+
+async fn show_as(
+    state: &AppState,
+    case: Case,
+    system: CoordSystem,
+    reader: Reader,
+) -> Result<ReportView, ReportError> {
     let db = &state.db;
+    let shown = match reader {
+        Reader::Reporter => media::Column::BlockedAt.is_null().into_condition(),
+        Reader::Public => publication::photos(),
+    };
     let cat = cases::category(state, case.category_id)?;
     let (photos, events, merged_into) = tokio::try_join!(
         async {
             Ok::<_, ReportError>(
                 media::Entity::find()
                     .filter(media::Column::CaseId.eq(case.id))
-                    .filter(media::Column::BlockedAt.is_null())
+                    .filter(shown)
                     .order_by_asc(media::Column::Id)
                     .all(db)
                     .await?,

@@ -157,8 +157,21 @@ export function staffSession(): Stored | undefined {
   return load(STAFF);
 }
 
+/**
+ * 退出: the session ends on the server (its tokens are refused from then
+ * on, on a lost phone too) and is forgotten here at once, whether or not
+ * the server could be reached.
+ */
 export function staffLogout(): void {
+  const s = load(STAFF);
   wx.removeStorageSync(STAFF);
+  if (!s) return;
+  wx.request({
+    url: url('/api/v1/auth/logout'),
+    method: 'POST',
+    header: { authorization: `Bearer ${s.token}` },
+    timeout: 10000,
+  });
 }
 
 /** Makes sure the citizen is logged in (at start, before anything else). */

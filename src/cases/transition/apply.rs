@@ -26,10 +26,10 @@ pub(super) fn apply(
         Command::Accept => {
             t.event(ctx, "accept", (from, S::Accepted), note.clone(), true, None);
             t.notify_citizen(S::Accepted, note.clone());
-            t.effects.push(Effect::Points(Points::CaseAccepted));
             S::Accepted
         }
         Command::Reject => {
+            withdraw(case, t, ctx);
             t.event(ctx, "reject", (from, S::Rejected), note.clone(), true, None);
             t.notify_citizen(S::Rejected, note.clone());
             t.effects.push(Effect::Points(Points::Reverse));
@@ -46,6 +46,7 @@ pub(super) fn apply(
                     status: target.status,
                 });
             }
+            withdraw(case, t, ctx);
             t.after.duplicate_of = Some(target.id);
             let msg = format!("与案件 {} 重复，由该案件继续办理", target.case_no);
             let public_note = match &note {
@@ -84,7 +85,6 @@ pub(super) fn apply(
             let mut before = from;
             if from == S::Submitted {
                 t.event(ctx, "accept", (from, S::Accepted), None, true, None);
-                t.effects.push(Effect::Points(Points::CaseAccepted));
                 before = S::Accepted;
             }
             let action = if matches!(from, S::Submitted | S::Accepted) {
@@ -117,7 +117,6 @@ pub(super) fn apply(
                 true,
                 None,
             );
-            t.effects.push(Effect::Points(Points::CaseAccepted));
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
             t.assign(&F::ALL);
             let data = json!({"unitCode": unit.code, "unitName": unit.name, "auto": true});
@@ -190,6 +189,7 @@ pub(super) fn apply(
             t.after.closed_at = Some(now);
             t.event(ctx, "close", (from, S::Closed), note.clone(), true, None);
             t.notify_citizen(S::Closed, note.clone());
+            t.effects.push(Effect::Points(Points::Closed));
             S::Closed
         }
         Command::Verify { close: false } => {
@@ -405,4 +405,21 @@ impl Transition {
     pub(super) fn as_timer(&mut self) {
         self.guard = Guard::Timer;
     }
+}
+
+/// A case rejected or merged after dispatch leaves its unit's work: every
+/// clock stops, and the unit is told (its inbox no longer holds it).
+fn withdraw(case: &Case, t: &mut Transition, ctx: &Ctx<'_>) {
+    let Some(unit) = case.unit_id.filter(|_| case.status != S::Accepted) else {
+        return;
+    };
+    let c = &mut t.after.clock;
+    (c.due_at, c.warn_at, c.accept_due_at) = (None, None, None);
+    (c.next_escalation_at, c.left_minutes) = (None, None);
+    t.assign(&[F::NextEscalationAt]);
+    t.notify_unit(
+        unit,
+        "withdrawn",
+        format!("案卷已撤回：{}", ctx.category.name),
+    );
 }

@@ -63,6 +63,14 @@ const OPEN_FOR_SUSPENSION: &[CaseStatus] = &[
     S::InProgress,
     S::Reopened,
 ];
+const WITHDRAWABLE: &[CaseStatus] = &[
+    S::Submitted,
+    S::Accepted,
+    S::Dispatched,
+    S::Returned,
+    S::InProgress,
+    S::Reopened,
+];
 const DISPATCHABLE: &[CaseStatus] = &[
     S::Submitted,
     S::Accepted,
@@ -90,7 +98,9 @@ impl Command {
     pub fn from(&self) -> Option<&'static [CaseStatus]> {
         Some(match self {
             Self::Accept | Self::AutoDispatch { .. } => &[S::Submitted],
-            Self::Reject | Self::MarkDuplicate { .. } => &[S::Submitted, S::Accepted],
+            // Found out after dispatch too: the case leaves the unit's work,
+            // and what its reporter earned is taken back.
+            Self::Reject | Self::MarkDuplicate { .. } => WITHDRAWABLE,
             Self::Dispatch { .. } => DISPATCHABLE,
             Self::Claim => &[S::Dispatched, S::Reopened],
             Self::Return => &[S::Dispatched, S::InProgress],

@@ -301,6 +301,17 @@ pub fn decide(
         assigned: vec![],
     };
     apply::apply(case, cmd, note, ctx, &mut t)?;
+    // A person takes the case on: publication and points wait for this.
+    if case.taken_on_at.is_none()
+        && matches!(ctx.who, Who::Caller(_))
+        && matches!(
+            cmd,
+            Command::Accept | Command::Dispatch { .. } | Command::Claim
+        )
+    {
+        t.after.taken_on_at = Some(ctx.now);
+        t.effects.push(Effect::Points(Points::CaseAccepted));
+    }
     if t.guard == Guard::Version {
         t.after.updated_at = ctx.now;
     }

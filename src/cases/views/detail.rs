@@ -142,9 +142,16 @@ pub async fn show(
         return Err(CaseError::not_found());
     }
     let cat = service::category(state, case.category_id)?;
-    let (r, content_flags) = tokio::try_join!(related(state, &case), async {
+    let (mut r, content_flags) = tokio::try_join!(related(state, &case), async {
         Ok::<_, CaseError>(crate::content::flags::of_case(state, case.id).await?)
     })?;
+    // A unit sees the linked and merged cases it could open, no others
+    // (not even their numbers and statuses).
+    if caller.role == Role::UnitMember {
+        let scope = caller.unit_id.map(|u| dir.subtree(u)).unwrap_or_default();
+        r.linked
+            .retain(|_, c| c.unit_id.is_some_and(|u| scope.contains(&u)));
+    }
     let ttl = state.config.media.url_ttl_secs;
     let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
     let (citizen_photos, after): (Vec<_>, Vec<_>) = r

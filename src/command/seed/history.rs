@@ -356,6 +356,7 @@ fn blank(
         return_count: Set(0),
         claimed_at: Set(None),
         handling_minutes: Set(None),
+        taken_on_at: Set(None),
     }
 }
 
@@ -372,6 +373,10 @@ fn finish(
     c.status = Set(status.as_str().into());
     c.updated_at = Set(updated);
     c.version = Set(i32::try_from(steps.len()).unwrap_or(1));
+    c.taken_on_at = Set(steps
+        .iter()
+        .find(|s| s.role != "system" && matches!(s.action, "accept" | "dispatch" | "claim"))
+        .map(|s| s.at));
     let events = steps
         .into_iter()
         .map(|s| case_event::ActiveModel {

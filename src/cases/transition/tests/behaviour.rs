@@ -188,11 +188,66 @@ fn points_follow_the_case_a_report_becomes() {
     let has = |tr: &Transition, p: Points| tr.effects.contains(&Effect::Points(p));
     let sub = case_in(S::Submitted);
     let ok = |r: Result<Transition, Refusal>| r.unwrap_or_else(|e| panic!("{e}"));
-    // 立案 earns; a rejection takes back.
-    assert!(has(
-        &ok(run(&sub, &Command::Accept, &d, None, Some(3))),
-        Points::CaseAccepted
+    // A person taking the case on earns (and records when); the system's
+    // automatic dispatch does not; a second taking-on earns nothing new.
+    let accepted = ok(run(&sub, &Command::Accept, &d, None, Some(3)));
+    assert!(has(&accepted, Points::CaseAccepted));
+    assert!(accepted.after.taken_on_at.is_some());
+    let auto = ok(run(
+        &sub,
+        &Command::AutoDispatch { unit_id: id(1) },
+        &Who::System,
+        None,
+        None,
     ));
+    assert!(!has(&auto, Points::CaseAccepted));
+    assert_eq!(auto.after.taken_on_at, None);
+    let claimed = ok(run(
+        &auto.after,
+        &Command::Claim,
+        &caller(Role::UnitMember),
+        None,
+        Some(auto.after.version),
+    ));
+    assert!(
+        has(&claimed, Points::CaseAccepted),
+        "the unit's claim is a person's"
+    );
+    assert!(claimed.after.taken_on_at.is_some());
+    let again = ok(run(
+        &claimed.after,
+        &Command::Dispatch { unit_code: None },
+        &d,
+        None,
+        Some(claimed.after.version),
+    ));
+    assert!(!has(&again, Points::CaseAccepted));
+    assert_eq!(again.after.taken_on_at, claimed.after.taken_on_at);
+    // Closing says so (the rules may award then); a rejection takes back,
+    // after dispatch too.
+    let resolved = case_in(S::Resolved);
+    assert!(has(
+        &ok(run(
+            &resolved,
+            &Command::Verify { close: true },
+            &d,
+            None,
+            Some(3)
+        )),
+        Points::Closed
+    ));
+    let withdrawn = ok(run(
+        &case_in(S::InProgress),
+        &Command::Reject,
+        &d,
+        Some("虚假上报".into()),
+        Some(3),
+    ));
+    assert!(has(&withdrawn, Points::Reverse));
+    assert_eq!(
+        withdrawn.after.clock.due_at, None,
+        "no clock runs on a rejected case"
+    );
     let rejected = ok(run(
         &sub,
         &Command::Reject,

@@ -129,6 +129,7 @@ pub(super) fn case_in(status: S) -> Case {
         return_count: 0,
         claimed_at: None,
         handling_minutes: None,
+        taken_on_at: None,
         dispatched_at: None,
         resolved_at: None,
         closed_at: None,

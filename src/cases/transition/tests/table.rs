@@ -8,8 +8,8 @@ use crate::core::CaseStatus as S;
 const TABLE: &str = "
                     sub rej dup acc dis ret inp res clo reo sus
 accept              Y   .   .   .   .   .   .   .   .   .   .
-reject              Y   .   .   Y   .   .   .   .   .   .   .
-mark_duplicate      Y   .   .   Y   .   .   .   .   .   .   .
+reject              Y   .   .   Y   Y   Y   Y   .   .   Y   .
+mark_duplicate      Y   .   .   Y   Y   Y   Y   .   .   Y   .
 dispatch            Y   .   .   Y   Y   Y   Y   .   .   Y   .
 claim               .   .   .   .   Y   .   .   .   .   Y   .
 return              .   .   .   .   Y   .   Y   .   .   .   .

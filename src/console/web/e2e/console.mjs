@@ -82,9 +82,20 @@ async function login(page, [user, pass], who) {
   await page.getByTestId('who').filter({ hasText: who }).waitFor()
 }
 
+/** Logs out, and checks that the session ended on the server too. */
 async function logout(page) {
+  const token = await page.evaluate(() => localStorage.getItem('ssp.token'))
   await page.getByRole('button', { name: '退出' }).click()
   await page.getByLabel('用户名').waitFor()
+  let after
+  for (let i = 0; i < 50; i++) {
+    after = await fetch(base + '/api/v1/me', { headers: { Authorization: 'Bearer ' + token } })
+    if (after.status === 401) break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const body = await after.json()
+  if (after.status !== 401 || body.code !== 'session_ended')
+    throw new Error(`the old token still works after logout: ${after.status} ${JSON.stringify(body)}`)
 }
 
 /** Confirms the open action dialog and waits for the case to reach `status`. */
@@ -102,7 +113,12 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 })
 const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })
-page.on('pageerror', (e) => console.error('page error:', e.message))
+/** Errors the page threw: the run fails on any. */
+const pageErrors = []
+page.on('pageerror', (e) => {
+  pageErrors.push(e.message)
+  console.error('page error:', e.message)
+})
 page.on('console', (m) => ['error', 'warning'].includes(m.type()) && console.error(`browser ${m.type()}:`, m.text()))
 try {
   const staff = (await http('/auth/password', { body: { username: DISPATCHER[0], password: DISPATCHER[1] } })).token
@@ -177,6 +193,17 @@ try {
   await page.getByLabel('热力').check()
   await page.locator('.leaflet-overlay-pane path:not([d="M0 0"])').first().waitFor()
   await shot(page, 'map-heatmap')
+  // Leaving the map while it is still zooming throws nothing.
+  await page.goto(`${base}/console/#/map?lat=${AT.lat}&lng=${AT.lng}&z=15`)
+  await page.getByTestId('map-total').filter({ hasText: /\d/ }).waitFor()
+  for (let i = 0; i < 3; i++) {
+    await page.locator('.leaflet-control-zoom-in').click()
+    await page.goto(`${base}/console/#/cases`)
+    await page.waitForTimeout(400)
+    await page.goBack()
+    await page.getByTestId('map-total').filter({ hasText: /\d/ }).waitFor()
+  }
+  assert.deepEqual(pageErrors, [], 'the map threw on the way out')
 
   // 8. A tablet, portrait: the panel moves above the map, nothing is cut off.
   await page.setViewportSize({ width: 820, height: 1180 })
@@ -192,10 +219,17 @@ try {
   const flagRow = page.getByTestId('flags').getByRole('row').filter({ hasText: process.env.FLAGGED_CASE_NO })
   await flagRow.waitFor()
   await shot(page, 'review-flags')
+  // More than a page: the rest comes with 加载更多.
+  const rows = page.getByTestId('flags').locator('tbody tr')
+  assert.equal(await rows.count(), 50)
+  await page.getByTestId('more-flags').click()
+  await rows.nth(55).waitFor()
+  assert.equal(await rows.count(), 56)
+  await page.getByTestId('more-flags').waitFor({ state: 'detached' })
   await flagRow.getByRole('button', { name: '处理' }).click()
   await page.getByLabel('审核意见').fill('已核实，描述无违规内容')
   await page.getByRole('button', { name: '确认' }).click()
-  await page.getByTestId('no-flags').waitFor()
+  await flagRow.waitFor({ state: 'detached' })
   const code = process.env.REDEEM_CODE
   await page.getByTestId('redeem-code').fill(code.toLowerCase())
   await page.getByRole('button', { name: '核销' }).click()
@@ -204,6 +238,7 @@ try {
   await page.getByTestId('redeem-code').fill(code)
   await page.getByRole('button', { name: '核销' }).click()
   await page.getByRole('alert').filter({ hasText: '不能重复核销' }).waitFor()
+  assert.deepEqual(pageErrors, [], 'the page threw')
   console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)
 } catch (e) {
   await page.screenshot({ path: join(shots, 'failure.png') }).catch(() => {})

@@ -99,6 +99,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Ends the session the bearer token belongs to, on the server: every
+         *     token of it (this one, its refresh token, tokens issued from it
+         *     earlier) is refused from then on with `401 session_ended`, on this
+         *     node at once and on the others within `account_cache_secs`.
+         *     Logging out twice is harmless.
+         */
+        post: operations["authLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/wechat/staff": {
         parameters: {
             query?: never;
@@ -1513,8 +1537,9 @@ export interface paths {
          *     90 days apart, or `400 date_range_too_long`; default the last 90 days),
          *     `service_code` and `status` (`open`, `closed`; comma-separated).
          *     Paging, an extension: `page` (from 1) and `page_size` (1–1000,
-         *     default 1000). A case waiting for review or refused is not shown,
-         *     unless an integrator filed it.
+         *     default 1000). Only what is public is shown: a case a person has
+         *     taken on whose content checks passed (api-docs/contract.md,
+         *     "Publication"); an integrator's cases too.
          */
         get: operations["open311RequestsJson"];
         put?: never;
@@ -1564,8 +1589,9 @@ export interface paths {
         /**
          * One service request
          * @description `{service_request_id}.json` or `.xml`: a list of one, as the spec
-         *     has it. A case the public may not read (waiting for review,
-         *     refused) is `404`, like one that does not exist.
+         *     has it. A case the public may not read (not yet taken on by a
+         *     person, refused, its text not yet checked) is `404`, like one that
+         *     does not exist.
          */
         get: operations["open311Request"];
         put?: never;
@@ -2246,6 +2272,11 @@ export interface components {
              */
             at: string;
         };
+        /**
+         * @description When a report's points are awarded.
+         * @enum {string}
+         */
+        AwardAt: "accept" | "close";
         /**
          * BindWechat
          * @description Binding a unit account to a WeChat: the code from `wx.login()` and the
@@ -3429,12 +3460,13 @@ export interface components {
             statusLabel: string;
             /**
              * Format: double
-             * @description Metres from the pin.
+             * @description Metres from the pin, rounded to 10 m (a pin is not a place to find
+             *     someone by).
              */
             distanceM: number;
             /**
-             * @description The reporter's first photo, small, once the city has taken the case
-             *     on (not while it waits for review).
+             * @description The reporter's first photo, small, once the case is public (a person
+             *     took it on and its checks passed) and the photo's check passed.
              */
             thumbnailUrl?: string;
             /**
@@ -3584,11 +3616,19 @@ export interface components {
             enabled: boolean;
             /**
              * Format: int32
-             * @description Points when a report becomes a case (立案: accepted, or dispatched
-             *     at once). Rejected and duplicate reports earn nothing, and lose
-             *     what they earned (an entry of its own).
+             * @description Points for a report the city accepts. Rejected and duplicate
+             *     reports earn nothing, and lose what they earned when that is found
+             *     out later, after dispatch too (an entry of its own).
              */
             onCase: number;
+            /**
+             * @description When `onCase` is awarded: when a person first takes the case on
+             *     (`accept`: a dispatcher accepts or dispatches it, or a unit member
+             *     claims it; an automatic dispatch is not one), or when it is
+             *     verified and closed (`close`). Default `accept`.
+             * @default accept
+             */
+            awardAt: components["schemas"]["AwardAt"] & unknown;
             /**
              * @description The first reporter of a duplicate group (武汉's rule) keeps, or
              *     gets, the points of a case when a later report is the one that
@@ -4547,6 +4587,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4646,6 +4695,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4729,6 +4787,15 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4826,6 +4893,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4837,6 +4913,53 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    authLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session is ended. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4907,6 +5030,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5006,6 +5138,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5225,6 +5366,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5458,6 +5608,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6070,6 +6229,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -6528,6 +6696,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -6638,6 +6815,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6762,6 +6948,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -6872,6 +7067,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6996,6 +7200,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -7106,6 +7319,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7230,6 +7452,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -7340,6 +7571,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7464,6 +7704,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -7574,6 +7823,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7698,6 +7956,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -7808,6 +8075,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7926,6 +8202,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8849,6 +9134,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -8964,6 +9258,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -9068,6 +9371,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9190,6 +9502,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -9294,6 +9615,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9416,6 +9746,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -9520,6 +9859,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9642,6 +9990,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -9755,6 +10112,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -9859,6 +10225,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9981,6 +10356,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -10089,6 +10473,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10214,6 +10607,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -10318,6 +10720,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10433,6 +10844,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10557,6 +10977,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -10663,6 +11092,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10783,6 +11221,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -10893,6 +11340,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11022,6 +11478,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -11126,6 +11591,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11248,6 +11722,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -11354,6 +11837,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11719,7 +12211,10 @@ export interface operations {
             content: {
                 "application/x-www-form-urlencoded": components["schemas"]["RequestForm"];
                 "multipart/form-data": {
-                    /** @description The integrator's key (required). */
+                    /**
+                     * @description The integrator's key (required), sent before `media`: the photo is
+                     *     read only under a valid key.
+                     */
                     api_key: string;
                     /** @description The service (小类) code. */
                     service_code: string;
@@ -11908,7 +12403,10 @@ export interface operations {
             content: {
                 "application/x-www-form-urlencoded": components["schemas"]["RequestForm"];
                 "multipart/form-data": {
-                    /** @description The integrator's key (required). */
+                    /**
+                     * @description The integrator's key (required), sent before `media`: the photo is
+                     *     read only under a valid key.
+                     */
                     api_key: string;
                     /** @description The service (小类) code. */
                     service_code: string;
@@ -12530,6 +13028,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -12941,6 +13448,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -13088,6 +13604,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13249,6 +13774,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Conflicts with the current state */
             409: {
                 headers: {
@@ -13350,6 +13884,15 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };

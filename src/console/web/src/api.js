@@ -137,6 +137,22 @@ function keep(t) {
   localStorage.setItem('ssp.me', JSON.stringify(t.user))
 }
 
+/**
+ * Logs out: the session ends on the server (every token of it refused from
+ * then on), then here. Ending it here does not wait for the server.
+ */
+export async function endSession() {
+  const token = session.token
+  logout()
+  if (!token) return
+  try {
+    await fetch(apiUrl('/auth/logout'), { method: 'POST', headers: { Authorization: 'Bearer ' + token } })
+  } catch {
+    /* offline: the session ends at its time */
+  }
+}
+
+/** Forgets the session here (it ended, or is refused). */
 export function logout() {
   session.token = null
   session.expiresAt = 0
