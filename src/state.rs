@@ -54,7 +54,16 @@ pub struct Inner {
     /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
     pub upload_budget: Arc<Semaphore>,
     /// Uploads in flight per client address (`limits.uploads_per_address`).
-    pub upload_slots: crate::ops::body::AddressSlots,
+    pub upload_slots: crate::ops::body::Slots,
+    /// Live feeds open per account (`limits.feeds_per_account`).
+    pub feed_slots: crate::ops::body::Slots,
+    /// Case exports running per account (one).
+    pub export_slots: crate::ops::body::Slots,
+    /// Case exports running on this node (`limits.exports_at_once`).
+    pub exports_at_once: Arc<Semaphore>,
+    /// The last readiness answer and when it was had (`/readyz`).
+    pub readiness:
+        Arc<tokio::sync::Mutex<Option<(std::time::Instant, bool, crate::ops::Readiness)>>>,
     /// Bounds the password checks (Argon2) running at once.
     pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.
@@ -116,7 +125,11 @@ impl AppState {
             upload_budget: Arc::new(Semaphore::new(
                 config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
             )),
-            upload_slots: crate::ops::body::AddressSlots::default(),
+            upload_slots: crate::ops::body::Slots::default(),
+            feed_slots: crate::ops::body::Slots::default(),
+            export_slots: crate::ops::body::Slots::default(),
+            exports_at_once: Arc::new(Semaphore::new(config.limits.exports_at_once.max(1))),
+            readiness: Arc::default(),
             password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),
             categories,
             live,

@@ -401,6 +401,27 @@ async fn failures_from_one_address_across_usernames_are_limited() {
 }
 
 #[tokio::test]
+async fn guesses_at_one_account_from_many_addresses_are_limited() {
+    let app = spawn_with(|c| {
+        c.limits.login_failures_per_user = 4;
+        c.limits.trusted_proxies = vec!["127.0.0.0/8".into()];
+    })
+    .await;
+    // Five addresses, one guess each: no address nor pair reaches its limit.
+    for i in 0..5 {
+        let r = login_from(&app, &format!("198.18.0.{i}"), "dispatcher", "guess").await;
+        expect_error(r, 401, "invalid_credentials").await;
+    }
+    // The account's password logins wait, from any address …
+    let r = login_from(&app, "198.18.7.7", "dispatcher", "Dispatch@2026").await;
+    assert!(r.headers().contains_key("retry-after"));
+    expect_error(r, 429, "rate_limited").await;
+    // … and the other accounts are not touched.
+    let r = login_from(&app, "198.18.7.7", "supervisor", "Supervise@2026").await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn x_forwarded_for_is_ignored_from_an_untrusted_peer() {
     let app = spawn_with(|c| c.limits.login_failures_per_user_ip = 1).await;
     // No trusted proxies: each request claims another address, all count for the peer.

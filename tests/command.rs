@@ -910,3 +910,96 @@ async fn the_node_that_takes_a_change_counts_it_before_it_answers() {
     assert_eq!(ind["total"]["dispatched"], 1, "{ind}");
     assert_eq!(ind["total"]["closed"], 1, "{ind}");
 }
+
+#[tokio::test]
+async fn an_account_holds_a_bounded_number_of_feeds_and_a_replay_reads_its_scope_only() {
+    // Arrange: two feeds per account.
+    let app = common::spawn_with(|c| c.limits.feeds_per_account = 2).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let citizen = app.citizen("feed-bounds").await;
+
+    // Act + Assert: a third feed of one account is refused, until one ends.
+    let first = feed(&app, &disp, None).await;
+    let _second = feed(&app, &disp, None).await;
+    let r = app.get("/api/v1/events", Some(&disp)).await;
+    assert!(r.headers().contains_key("retry-after"));
+    common::expect_error(r, 429, "too_many_feeds").await;
+    let other = app.staff(common::SUPERVISOR.0, common::SUPERVISOR.1).await;
+    let _theirs = feed(&app, &other, None).await;
+    drop(first);
+    assert!(
+        eventually(5, || async {
+            app.get("/api/v1/events", Some(&disp)).await.status() == StatusCode::OK
+        })
+        .await,
+        "a feed that ended gives its place back"
+    );
+
+    // A unit's replay holds its own cases' entries only: another unit's
+    // case after the resume point is not among them.
+    let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let mine = app.submit(&citizen, "0301", 40.791, 111.70).await;
+    let theirs = app.submit(&citizen, "0301", 40.792, 111.70).await;
+    let mine_id = mine["id"].as_str().unwrap();
+    app.act_ok(
+        &disp,
+        theirs["id"].as_str().unwrap(),
+        "dispatch",
+        json!({"unitCode": "hm-cgj"}),
+    )
+    .await;
+    app.act_ok(&disp, mine_id, "dispatch", json!({"unitCode": "sh-cgj"}))
+        .await;
+    let last = uuid::Uuid::now_v7();
+    let resume_from = uuid::Uuid::from_u128(last.as_u128() - (60_000u128 << 80));
+    let mut r = feed(&app, &unit, Some(&resume_from.to_string())).await;
+    let got = read_events(&mut r, 5, |e| e.iter().any(|x| x["caseId"] == mine_id)).await;
+    assert!(got.iter().any(|x| x["caseId"] == mine_id), "{got:?}");
+    assert!(
+        got.iter().all(|x| x["caseId"] != theirs["id"]),
+        "another unit's case was replayed: {got:?}"
+    );
+}
+
+#[tokio::test]
+async fn exports_run_a_bounded_number_at_once() {
+    // Arrange: a history big enough that its CSV outlasts the socket
+    // buffers while nobody reads it; one export at a time on the node.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(tmp.path()).await;
+    config.limits.exports_at_once = 1;
+    let db =
+        suishoupai::infra::db::connect(&config.database_url, config.database_schema.as_deref())
+            .await
+            .unwrap();
+    suishoupai::infra::db::migrate(&db).await.unwrap();
+    suishoupai::command::seed::seed(&db, 20_000, 365, 11)
+        .await
+        .unwrap();
+    let app = common::start(config, tmp).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let sup = app.staff(common::SUPERVISOR.0, common::SUPERVISOR.1).await;
+    let export = |token: String| {
+        let app = &app;
+        async move { app.get("/api/v1/exports/cases.csv", Some(&token)).await }
+    };
+
+    // Act: an export that is not read on.
+    let first = export(disp.clone()).await;
+    assert_eq!(first.status(), StatusCode::OK);
+
+    // Assert: the same account waits for its own; another account for
+    // the node's place; once the first ends, the next runs.
+    common::expect_error(export(disp.clone()).await, 429, "too_many_exports").await;
+    let busy = export(sup.clone()).await;
+    assert!(busy.headers().contains_key("retry-after"));
+    common::expect_error(busy, 503, "export_busy").await;
+    drop(first);
+    assert!(
+        eventually(10, || async {
+            export(sup.clone()).await.status() == StatusCode::OK
+        })
+        .await,
+        "the node's place came back"
+    );
+}

@@ -464,3 +464,28 @@ async fn the_cli_issues_lists_and_revokes_keys() {
     .await;
     open311_error(r, 403).await;
 }
+
+#[tokio::test]
+async fn anonymous_reads_are_limited_per_address_and_pages_do_not_go_deep() {
+    let app = common::spawn_with(|c| c.limits.open311_reads_per_ip = 3).await;
+    let deep = app
+        .get("/open311/v2/requests.json?page=12&page_size=1000", None)
+        .await;
+    let why = open311_error(deep, 400).await;
+    assert!(why.contains("deep"), "{why}");
+    let mut statuses = vec![];
+    for _ in 0..5 {
+        statuses.push(
+            app.get("/open311/v2/requests.json", None)
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(&statuses[3..], [429, 429], "{statuses:?}");
+    // The service list is not a database read: not limited.
+    assert_eq!(
+        app.get("/open311/v2/services.json", None).await.status(),
+        200
+    );
+}

@@ -632,3 +632,43 @@ async fn open311_posts_show_their_key_before_they_draw_and_forms_are_capped() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
 }
+
+#[tokio::test]
+async fn readiness_and_metrics_answer_the_operations_networks_only() {
+    // Behind the trusted proxy 127.0.0.1, a request from the internet.
+    let app = spawn_with(|c| c.limits.trusted_proxies = vec!["127.0.0.1".into()]).await;
+    for path in ["/readyz", "/metrics"] {
+        let r = app
+            .http
+            .get(app.url(path))
+            .header("x-forwarded-for", "203.0.113.9")
+            .send()
+            .await
+            .unwrap();
+        expect_error(r, 403, "forbidden").await;
+        let r = app
+            .http
+            .get(app.url(path))
+            .header("x-forwarded-for", "10.1.2.3")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::OK,
+            "{path} from the private network"
+        );
+    }
+    // Liveness answers anyone.
+    let r = app
+        .http
+        .get(app.url("/healthz"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // A network list without loopback refuses the test's own address.
+    let closed = spawn_with(|c| c.limits.ops_networks = vec!["10.0.0.0/8".into()]).await;
+    expect_error(closed.get("/metrics", None).await, 403, "forbidden").await;
+}

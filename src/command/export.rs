@@ -354,3 +354,40 @@ pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
     }
     wb.save_to_buffer().map_err(xlsx_err)
 }
+
+/// What a case export holds while it runs: a place among the node's
+/// exports at once, and the account's one.
+pub struct Slot {
+    _node: tokio::sync::OwnedSemaphorePermit,
+    _account: crate::ops::body::Slot,
+}
+
+/// A place for the caller's export, or why there is none now.
+pub fn slot(
+    state: &AppState,
+    caller: &crate::core::Caller,
+) -> Result<Slot, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let account = state
+        .export_slots
+        .take(&caller.user_id.to_string(), 1)
+        .ok_or_else(|| ApiError::TooManyRequests {
+            code: "too_many_exports",
+            message: "an export of this account is still running; wait for it to finish".into(),
+            retry_after_secs: 10,
+        })?;
+    let node = state
+        .exports_at_once
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| ApiError::Unavailable {
+            code: "export_busy",
+            message: "this node is running as many exports as it runs at once; try again shortly"
+                .into(),
+            retry_after_secs: 10,
+        })?;
+    Ok(Slot {
+        _node: node,
+        _account: account,
+    })
+}

@@ -121,3 +121,4 @@ fn default_zoom() -> u8 {
 }
 
 crate::error_set!(MapErrors: 400, 401, 403);
+crate::error_set!(ExportErrors: 400, 401, 403, 429);

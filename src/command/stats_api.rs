@@ -153,7 +153,7 @@ impl StatsApi {
         /// Closed before (RFC 3339).
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
-    ) -> Res<Xlsx, MapErrors> {
+    ) -> Res<Xlsx, ExportErrors> {
         let f = filter(
             status.0,
             category.0,
@@ -197,7 +197,9 @@ impl StatsApi {
     /// 评价. Any size is streamed directly (no job): rows are read in
     /// batches, so memory stays flat. A cell that starts with `=`, `+`,
     /// `-`, `@`, a tab or a carriage return gets a leading `'` in CSV, so
-    /// no spreadsheet reads it as a formula; XLSX cells are strings.
+    /// no spreadsheet reads it as a formula; XLSX cells are strings. A node
+    /// runs `limits.exports_at_once` case exports at once (`503
+    /// export_busy`), an account one (`429 too_many_exports`).
     #[oai(
         path = "/exports/cases.csv",
         method = "get",
@@ -237,7 +239,7 @@ impl StatsApi {
         /// Closed before (RFC 3339).
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
-    ) -> Res<Csv, MapErrors> {
+    ) -> Res<Csv, ExportErrors> {
         let f = filter(
             status.0,
             category.0,
@@ -250,8 +252,14 @@ impl StatsApi {
             (closed_from.0, closed_to.0),
         )
         .resolve(&state, &auth.0)?;
+        let held = export::slot(&state, &auth.0)?;
         let stamp = stamp();
         let s = export::csv_stream(state.clone(), f).await?;
+        // Held while the file streams.
+        let s = futures_util::StreamExt::map(s, move |chunk| {
+            let _held = &held;
+            chunk
+        });
         Ok(Csv::File(
             Binary(Body::from_bytes_stream(s)),
             disposition(&format!("cases-{stamp}.csv")),
@@ -317,8 +325,10 @@ impl StatsApi {
             (closed_from.0, closed_to.0),
         )
         .resolve(&state, &auth.0)?;
+        let held = export::slot(&state, &auth.0)?;
         let stamp = stamp();
         let file = export::xlsx_file(state.clone(), f).await?;
+        drop(held);
         Ok(Xlsx::File(
             Binary(Body::from_async_read(file)),
             disposition(&format!("cases-{stamp}.xlsx")),

@@ -163,6 +163,10 @@ pub struct RateLimits {
     /// Failed password logins per client IP, whatever the username
     /// (slows credential stuffing from one address).
     pub login_failures_per_ip: u32,
+    /// Failed logins per minute for one username from all addresses
+    /// together (a guesser with many addresses); past it the account's
+    /// password logins wait (`429`), from everywhere.
+    pub login_failures_per_user: u32,
     /// Password checks (Argon2, about 19 MiB each) running at once on this
     /// node; past it a login waits `password_check_wait_ms`, then is 503.
     pub password_checks_at_once: usize,
@@ -191,6 +195,18 @@ pub struct RateLimits {
     /// Photo uploads (and Open311 posts with a photo) one client address
     /// may have in flight at once on a node; more is `429 too_many_uploads`.
     pub uploads_per_address: u32,
+    /// Live feeds (`/events`) one account may hold open on a node; more is
+    /// `429 too_many_feeds` (a console tab holds one).
+    pub feeds_per_account: u32,
+    /// Case exports (CSV, XLSX) a node runs at once; more is `503
+    /// export_busy`. Each account runs one at a time (`429`).
+    pub exports_at_once: usize,
+    /// Open311 reads (requests, a request, a token) per client address a
+    /// minute; they need no key.
+    pub open311_reads_per_ip: u32,
+    /// Who may ask `/readyz` and `/metrics` (IPs or CIDRs, matched against
+    /// the client address): loopback and private ranges by default.
+    pub ops_networks: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -306,6 +322,7 @@ impl Default for Config {
                 login_per_ip: 30,
                 login_failures_per_user_ip: 10,
                 login_failures_per_ip: 30,
+                login_failures_per_user: 10,
                 password_checks_at_once: std::thread::available_parallelism()
                     .map_or(2, |n| n.get()),
                 password_check_wait_ms: 2000,
@@ -319,6 +336,19 @@ impl Default for Config {
                 body_idle_secs: 15,
                 body_min_bytes_per_sec: 16 * 1024,
                 uploads_per_address: 4,
+                feeds_per_account: 5,
+                exports_at_once: 2,
+                open311_reads_per_ip: 120,
+                ops_networks: [
+                    "127.0.0.0/8",
+                    "::1/128",
+                    "10.0.0.0/8",
+                    "172.16.0.0/12",
+                    "192.168.0.0/16",
+                    "fc00::/7",
+                ]
+                .map(String::from)
+                .to_vec(),
             },
             reports: ReportConfig {
                 max_description_chars: 1000,

@@ -126,8 +126,13 @@ fn now_id() -> Uuid {
     floor_id(u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0))
 }
 
+/// How far back a replay reaches: a client away longer reloads its view.
+pub const REPLAY_MS: u64 = 3_600_000;
+/// The most timeline entries one replay reads (in scope or not).
+const REPLAY_ROWS: usize = 10_000;
+
 /// Where a replay after `last` starts: 5 s before it, and no further back
-/// than 24 hours.
+/// than an hour.
 fn replay_floor(last: Uuid) -> Uuid {
     let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
     let last_ms = last
@@ -140,14 +145,28 @@ fn replay_floor(last: Uuid) -> Uuid {
     floor_id(
         last_ms
             .saturating_sub(5_000)
-            .max(now_ms.saturating_sub(86_400_000)),
+            .max(now_ms.saturating_sub(REPLAY_MS)),
     )
 }
 
-/// Timeline entries after `after`, oldest first, as bus events.
-pub(super) async fn timeline_after(state: &AppState, after: Uuid) -> anyhow::Result<Vec<BusEvent>> {
-    let rows = case_event::Entity::find()
-        .filter(case_event::Column::Id.gt(after))
+/// Timeline entries after `after`, oldest first, as bus events; with a
+/// scope (a unit's subtree), only its cases' entries, chosen by the
+/// database.
+pub(super) async fn timeline_after(
+    state: &AppState,
+    after: Uuid,
+    scope: Option<&HashSet<Uuid>>,
+) -> anyhow::Result<Vec<BusEvent>> {
+    let mut q = case_event::Entity::find().filter(case_event::Column::Id.gt(after));
+    if let Some(units) = scope {
+        let ours = sea_orm::sea_query::Query::select()
+            .column(cases::Column::Id)
+            .from(cases::Entity)
+            .and_where(cases::Column::UnitId.is_in(units.iter().copied()))
+            .to_owned();
+        q = q.filter(case_event::Column::CaseId.in_subquery(ours));
+    }
+    let rows = q
         .order_by_asc(case_event::Column::Id)
         .limit(2000)
         .all(&state.db)
@@ -192,8 +211,9 @@ async fn replay(
 ) -> (HashSet<Uuid>, Uuid, bool) {
     let mut sent = HashSet::new();
     let mut after = from;
+    let mut read = 0;
     loop {
-        let batch = match timeline_after(state, after).await {
+        let batch = match timeline_after(state, after, scope).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "live feed: replay failed");
@@ -203,7 +223,9 @@ async fn replay(
         let Some(last) = batch.last().map(|e| e.id) else {
             return (sent, after, true);
         };
-        let full = batch.len() == 2000;
+        read += batch.len();
+        // Bounded: a replay past it goes on live (the client reloads).
+        let full = batch.len() == 2000 && read < REPLAY_ROWS;
         for e in batch.iter().filter(|e| in_scope(scope, e)) {
             sent.insert(e.id);
             if tx.send(to_feed(state, e, system)).await.is_err() {

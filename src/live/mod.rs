@@ -4,7 +4,10 @@
 mod feed;
 pub mod sweep;
 
-use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CoordSystem};
+use crate::{
+    api::Tag, auth::BearerAuth, error::ApiError, error::Res, state::AppState,
+    web::enums::CoordSystem,
+};
 use feed::FeedEvent;
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::Data;
@@ -32,7 +35,8 @@ impl LiveApi {
     /// Resuming: reconnect with `Last-Event-ID` (as EventSource does; a
     /// browser sends the bearer token through a fetch-based SSE client)
     /// and the feed first replays from the timeline what came after
-    /// it (up to the last 24 hours), then goes on live. Replay starts 5 s
+    /// it (up to the last hour, and at most 10,000 entries read: a client
+    /// away longer reloads its view), then goes on live. Replay starts 5 s
     /// before the event named, since an entry committed a moment late can
     /// carry an earlier id: a client drops the ids it already has. A
     /// message the bus lost between nodes is found in the timeline within
@@ -53,8 +57,24 @@ impl LiveApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<EventStream<BoxStream<'static, FeedEvent>>, FeedErrors> {
+        let most = state.config.limits.feeds_per_account;
+        let slot = state
+            .feed_slots
+            .take(&auth.0.user_id.to_string(), most)
+            .ok_or_else(|| ApiError::TooManyRequests {
+                code: "too_many_feeds",
+                message: format!(
+                    "this account has {most} live feeds open on this node; close one first"
+                ),
+                retry_after_secs: 5,
+            })?;
         let scope = crate::cases::filter::scope(&state, &auth.0)?;
-        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into());
+        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into())
+            // The slot is given back when the feed ends.
+            .map(move |e| {
+                let _held = &slot;
+                e
+            });
         let token = req
             .header("authorization")
             .and_then(|h| h.get(7..))
@@ -98,4 +118,4 @@ async fn standing_ends(state: AppState, token: String, caller: crate::core::Call
     }
 }
 
-crate::error_set!(FeedErrors: 400, 401, 403);
+crate::error_set!(FeedErrors: 400, 401, 403, 429);

@@ -28,6 +28,7 @@ use wire::{Doc, EitherFormat, Format, JsonOnly, Open311Errors, Xml311, XmlOnly};
 
 crate::error_set!(DiscoveryErrors:);
 crate::error_set!(ReadErrors: 400, 404);
+crate::error_set!(QueryErrors: 400, 404, 429);
 crate::error_set!(PostErrors: 400, 403, 404, 413, 415, 429);
 
 type Res<T, S, F> = Result<T, Open311Errors<S, F>>;
@@ -214,7 +215,10 @@ impl Open311Api {
     /// 90 days apart, or `400 date_range_too_long`; default the last 90 days),
     /// `service_code` and `status` (`open`, `closed`; comma-separated).
     /// Paging, an extension: `page` (from 1) and `page_size` (1–1000,
-    /// default 1000). Only what is public is shown: a case a person has
+    /// default 1000; at most 10,000 requests deep, `(page − 1) × page_size`
+    /// ≤ 10,000, or `400 page_too_deep`: narrow the dates instead). Reads
+    /// are limited per client address (`limits.open311_reads_per_ip` a
+    /// minute, `429`). Only what is public is shown: a case a person has
     /// taken on whose content checks passed (api-docs/contract.md,
     /// "Publication"); an integrator's cases too.
     #[oai(
@@ -241,7 +245,7 @@ impl Open311Api {
         >,
         #[oai(
             default = "first_page",
-            validator(minimum(value = "1"), maximum(value = "100000"))
+            validator(minimum(value = "1"), maximum(value = "10000"))
         )]
         page: Query<u64>,
         #[oai(
@@ -251,8 +255,10 @@ impl Open311Api {
         page_size: Query<u64>,
         /// Ignored: this server serves one city.
         jurisdiction_id: Query<Option<String>>,
-    ) -> Res<Json<Vec<ServiceRequest>>, ReadErrors, JsonOnly> {
+        req: &poem::Request,
+    ) -> Res<Json<Vec<ServiceRequest>>, QueryErrors, JsonOnly> {
         let _ = jurisdiction_id;
+        service::limit_reads(&state, req).await?;
         let q = service::RequestQuery {
             service_request_id: service_request_id.0,
             service_code: service_code.0,
@@ -290,7 +296,7 @@ impl Open311Api {
         >,
         #[oai(
             default = "first_page",
-            validator(minimum(value = "1"), maximum(value = "100000"))
+            validator(minimum(value = "1"), maximum(value = "10000"))
         )]
         page: Query<u64>,
         #[oai(
@@ -300,8 +306,10 @@ impl Open311Api {
         page_size: Query<u64>,
         /// Ignored: this server serves one city.
         jurisdiction_id: Query<Option<String>>,
-    ) -> Res<Xml311<Vec<ServiceRequest>>, ReadErrors, XmlOnly> {
+        req: &poem::Request,
+    ) -> Res<Xml311<Vec<ServiceRequest>>, QueryErrors, XmlOnly> {
         let _ = jurisdiction_id;
+        service::limit_reads(&state, req).await?;
         let q = service::RequestQuery {
             service_request_id: service_request_id.0,
             service_code: service_code.0,
@@ -333,8 +341,10 @@ impl Open311Api {
         file: Path<String>,
         /// Ignored: this server serves one city.
         jurisdiction_id: Query<Option<String>>,
-    ) -> Res<Doc<Vec<ServiceRequest>>, ReadErrors, EitherFormat> {
+        req: &poem::Request,
+    ) -> Res<Doc<Vec<ServiceRequest>>, QueryErrors, EitherFormat> {
         let _ = jurisdiction_id;
+        service::limit_reads(&state, req).await?;
         let (id, format) = self::file(&file.0)?;
         Ok(Doc::new(format, service::request(&state, id).await?))
     }
@@ -352,8 +362,10 @@ impl Open311Api {
         file: Path<String>,
         /// Ignored: this server serves one city.
         jurisdiction_id: Query<Option<String>>,
-    ) -> Res<Doc<Vec<TokenAnswer>>, ReadErrors, EitherFormat> {
+        req: &poem::Request,
+    ) -> Res<Doc<Vec<TokenAnswer>>, QueryErrors, EitherFormat> {
         let _ = jurisdiction_id;
+        service::limit_reads(&state, req).await?;
         let (token, format) = self::file(&file.0)?;
         Ok(Doc::new(format, service::token(&state, token).await?))
     }

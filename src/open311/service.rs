@@ -158,6 +158,23 @@ fn public(state: &AppState) -> Condition {
     crate::cases::publication::cases(&state.config.publication)
 }
 
+/// The most requests a page may start after.
+const MAX_DEPTH: u64 = 10_000;
+
+/// Anonymous reads, limited per client address.
+pub async fn limit_reads(state: &AppState, req: &poem::Request) -> Result<(), ApiError> {
+    let ip = crate::web::client_ip(state, req);
+    crate::web::limit(
+        state,
+        &[crate::infra::shared::Bucket {
+            scope: "open311_read",
+            key: &ip,
+            per_minute: state.config.limits.open311_reads_per_ip,
+        }],
+    )
+    .await
+}
+
 /// `GET requests`: by ids (which override every other filter), or by
 /// service, status and a window of at most 90 days (default: the last 90),
 /// newest first; `page` and `page_size` page through it.
@@ -236,11 +253,20 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
             _ => {}
         }
     }
+    let skip = (q.page.max(1) - 1).saturating_mul(q.page_size);
+    if skip > MAX_DEPTH {
+        return Err(bad(
+            "page_too_deep",
+            format!(
+                "a page may start at most {MAX_DEPTH} requests deep; narrow start_date and end_date"
+            ),
+        ));
+    }
     let rows = cases::Entity::find()
         .filter(filter)
         .order_by_desc(cases::Column::CreatedAt)
         .order_by_desc(cases::Column::Id)
-        .offset((q.page.max(1) - 1) * q.page_size)
+        .offset(skip)
         .limit(q.page_size)
         .all(&state.db)
         .await?;

@@ -40,7 +40,7 @@ struct Drawn {
     /// An Open311 post: the budget is given once its key is checked
     /// (`KeyGate::open`); until then at most `BEFORE_KEY` bytes.
     gated: Option<Arc<Semaphore>>,
-    address: Option<AddressSlot>,
+    address: Option<Slot>,
 }
 
 fn lock(d: &Mutex<Drawn>) -> std::sync::MutexGuard<'_, Drawn> {
@@ -73,18 +73,20 @@ impl KeyGate {
     }
 }
 
-/// The uploads each client address has in flight on this node.
+/// Things in flight per key on this node (uploads per client address,
+/// live feeds per account), each bounded.
 #[derive(Default, Clone)]
-pub struct AddressSlots(Arc<Mutex<HashMap<String, u32>>>);
+pub struct Slots(Arc<Mutex<HashMap<String, u32>>>);
 
-/// One upload of an address; given back when dropped.
-pub struct AddressSlot {
-    slots: AddressSlots,
+/// One of a key's slots; given back when dropped.
+pub struct Slot {
+    slots: Slots,
     address: String,
 }
 
-impl AddressSlots {
-    fn take(&self, address: &str, most: u32) -> Option<AddressSlot> {
+impl Slots {
+    /// A slot of `address` (any key), unless it has `most` already.
+    pub fn take(&self, address: &str, most: u32) -> Option<Slot> {
         let mut m = self
             .0
             .lock()
@@ -94,14 +96,14 @@ impl AddressSlots {
             return None;
         }
         *n += 1;
-        Some(AddressSlot {
+        Some(Slot {
             slots: self.clone(),
             address: address.to_owned(),
         })
     }
 }
 
-impl Drop for AddressSlot {
+impl Drop for Slot {
     fn drop(&mut self) {
         let mut m = self
             .slots

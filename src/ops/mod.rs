@@ -5,8 +5,12 @@ pub mod middleware;
 pub mod server;
 pub mod service;
 
-use crate::{api::Tag, state::AppState};
-use poem::web::Data;
+use crate::{
+    api::Tag,
+    error::{ApiError, ErrorBody, Res},
+    state::AppState,
+};
+use poem::{Request, web::Data};
 use poem_openapi::{
     ApiResponse, Object, OpenApi,
     payload::{Json, PlainText},
@@ -21,7 +25,7 @@ pub struct Health {
 }
 
 /// The state of each dependency.
-#[derive(Debug, Object)]
+#[derive(Debug, Clone, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct Readiness {
     /// `ok` when every part answers.
@@ -42,6 +46,29 @@ pub enum ReadyResponse {
     /// At least one dependency does not answer.
     #[oai(status = 503)]
     NotReady(Json<Readiness>),
+    /// Asked from outside the operations networks.
+    #[oai(status = 403)]
+    Refused(Json<ErrorBody>),
+}
+
+crate::error_set!(OpsErrors: 403);
+
+/// Whether the caller is on one of `limits.ops_networks` (the client
+/// address as `web::client_ip` finds it, behind trusted proxies too).
+fn from_ops_network(state: &AppState, req: &Request) -> bool {
+    let Ok(ip) = crate::web::client_ip(state, req).parse::<std::net::IpAddr>() else {
+        return false;
+    };
+    state.config.limits.ops_networks.iter().any(|n| {
+        n.parse::<ipnet::IpNet>().map_or_else(
+            |_| n.parse::<std::net::IpAddr>().is_ok_and(|a| a == ip),
+            |net| net.contains(&ip),
+        )
+    })
+}
+
+fn refused() -> ApiError {
+    ApiError::Forbidden("operations endpoints answer the operations networks only".into())
 }
 
 pub struct OpsApi;
@@ -67,8 +94,16 @@ impl OpsApi {
     }
 
     /// Readiness: database, Redis and object store reachable
+    ///
+    /// For load balancers and probes on `limits.ops_networks` (loopback
+    /// and private ranges by default; others `403`). The parts are asked
+    /// at most once a second per node, however many ask.
     #[oai(path = "/readyz", method = "get", operation_id = "readyz")]
-    async fn readyz(&self, state: Data<&AppState>) -> ReadyResponse {
+    async fn readyz(&self, state: Data<&AppState>, req: &Request) -> ReadyResponse {
+        if !from_ops_network(&state, req) {
+            let e = refused();
+            return ReadyResponse::Refused(Json(e.body("")));
+        }
         let (ok, r) = service::readiness(&state).await;
         if ok {
             ReadyResponse::Ready(Json(r))
@@ -79,9 +114,17 @@ impl OpsApi {
 
     /// Prometheus metrics
     ///
-    /// Requests and latency by route and status, photos processed, abuse-limit rejections.
+    /// Requests and latency by route and status, photos processed,
+    /// abuse-limit rejections. For `limits.ops_networks` only (`403`).
     #[oai(path = "/metrics", method = "get", operation_id = "metrics")]
-    async fn metrics(&self, state: Data<&AppState>) -> PlainText<String> {
-        PlainText(state.metrics.render())
+    async fn metrics(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+    ) -> Res<PlainText<String>, OpsErrors> {
+        if !from_ops_network(&state, req) {
+            return Err(refused().into());
+        }
+        Ok(PlainText(state.metrics.render()))
     }
 }

@@ -5,8 +5,21 @@ use crate::state::AppState;
 use sea_orm::ConnectionTrait;
 
 /// Whether the database, Redis and the object store answer within 3 s, each
-/// with its outcome.
+/// with its outcome; asked at most once a second (callers meanwhile wait
+/// for, or share, the last answer).
 pub async fn readiness(state: &AppState) -> (bool, Readiness) {
+    let mut last = state.readiness.lock().await;
+    if let Some((at, ok, r)) = last.as_ref()
+        && at.elapsed() < std::time::Duration::from_secs(1)
+    {
+        return (*ok, r.clone());
+    }
+    let (ok, r) = probe(state).await;
+    *last = Some((std::time::Instant::now(), ok, r.clone()));
+    (ok, r)
+}
+
+async fn probe(state: &AppState) -> (bool, Readiness) {
     let timeout = std::time::Duration::from_secs(3);
     let db = tokio::time::timeout(timeout, async {
         state

@@ -127,7 +127,7 @@ pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>)
                     .inc();
                 return Err(ApiError::TooManyRequests {
                     code: "rate_limited",
-                    message: "too many failed logins from this address; wait and try again".into(),
+                    message: "too many failed logins from this address or for this account; wait and try again".into(),
                     retry_after_secs: (left_ms as u64).div_ceil(1000).max(1),
                 });
             }
@@ -136,12 +136,14 @@ pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>)
     Ok(())
 }
 
-/// The lock records of failed logins: per (username, IP) and per IP.
-fn failure_keys(ip: &str, account: &str) -> [String; 2] {
+/// The lock records of failed logins: per (username, IP), per IP, and per
+/// username from every address (guesses spread over many addresses).
+fn failure_keys(ip: &str, account: &str) -> [String; 3] {
     let user = account.trim().to_lowercase();
     [
         format!("lock:login_user_ip:{user}|{ip}"),
         format!("lock:login_ip:{ip}"),
+        format!("lock:login_user:{user}"),
     ]
 }
 
@@ -152,7 +154,7 @@ pub async fn login_failed(state: &AppState, req: &Request, account: &str) -> Api
     let user = account.trim().to_lowercase();
     let pair = format!("{user}|{ip}");
     let l = &state.config.limits;
-    let [pair_lock, ip_lock] = failure_keys(&ip, account);
+    let [pair_lock, ip_lock, user_lock] = failure_keys(&ip, account);
     for (scope, key, per_minute, lock) in [
         (
             "login_fail_user_ip",
@@ -165,6 +167,12 @@ pub async fn login_failed(state: &AppState, req: &Request, account: &str) -> Api
             ip.as_str(),
             l.login_failures_per_ip,
             ip_lock,
+        ),
+        (
+            "login_fail_user",
+            user.as_str(),
+            l.login_failures_per_user,
+            user_lock,
         ),
     ] {
         let bucket = Bucket {

@@ -980,7 +980,9 @@ export interface paths {
          *     评价. Any size is streamed directly (no job): rows are read in
          *     batches, so memory stays flat. A cell that starts with `=`, `+`,
          *     `-`, `@`, a tab or a carriage return gets a leading `'` in CSV, so
-         *     no spreadsheet reads it as a formula; XLSX cells are strings.
+         *     no spreadsheet reads it as a formula; XLSX cells are strings. A node
+         *     runs `limits.exports_at_once` case exports at once (`503
+         *     export_busy`), an account one (`429 too_many_exports`).
          */
         get: operations["exportCasesCsv"];
         put?: never;
@@ -1034,7 +1036,8 @@ export interface paths {
          *     Resuming: reconnect with `Last-Event-ID` (as EventSource does; a
          *     browser sends the bearer token through a fetch-based SSE client)
          *     and the feed first replays from the timeline what came after
-         *     it (up to the last 24 hours), then goes on live. Replay starts 5 s
+         *     it (up to the last hour, and at most 10,000 entries read: a client
+         *     away longer reloads its view), then goes on live. Replay starts 5 s
          *     before the event named, since an entry committed a moment late can
          *     carry an earlier id: a client drops the ids it already has. A
          *     message the bus lost between nodes is found in the timeline within
@@ -1537,7 +1540,10 @@ export interface paths {
          *     90 days apart, or `400 date_range_too_long`; default the last 90 days),
          *     `service_code` and `status` (`open`, `closed`; comma-separated).
          *     Paging, an extension: `page` (from 1) and `page_size` (1–1000,
-         *     default 1000). Only what is public is shown: a case a person has
+         *     default 1000; at most 10,000 requests deep, `(page − 1) × page_size`
+         *     ≤ 10,000, or `400 page_too_deep`: narrow the dates instead). Reads
+         *     are limited per client address (`limits.open311_reads_per_ip` a
+         *     minute, `429`). Only what is public is shown: a case a person has
          *     taken on whose content checks passed (api-docs/contract.md,
          *     "Publication"); an integrator's cases too.
          */
@@ -1647,7 +1653,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database, Redis and object store reachable */
+        /**
+         * Readiness: database, Redis and object store reachable
+         * @description For load balancers and probes on `limits.ops_networks` (loopback
+         *     and private ranges by default; others `403`). The parts are asked
+         *     at most once a second per node, however many ask.
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -1666,7 +1677,8 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Requests and latency by route and status, photos processed, abuse-limit rejections.
+         * @description Requests and latency by route and status, photos processed,
+         *     abuse-limit rejections. For `limits.ops_networks` only (`403`).
          */
         get: operations["metrics"];
         put?: never;
@@ -8739,6 +8751,17 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Internal error; the body carries only a request id, which is in the log */
             500: {
                 headers: {
@@ -8890,6 +8913,17 @@ export interface operations {
             /** @description Authenticated, but this role may not do this */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -9053,6 +9087,17 @@ export interface operations {
             /** @description Authenticated, but this role may not do this */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12179,6 +12224,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
                 };
             };
+            /** @description This api_key's rate limit is reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
             /** @description Internal error; the description carries a request id */
             500: {
                 headers: {
@@ -12364,6 +12418,15 @@ export interface operations {
             };
             /** @description No such service, request or token */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
+            /** @description This api_key's rate limit is reached; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12563,6 +12626,16 @@ export interface operations {
                     "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
                 };
             };
+            /** @description This api_key's rate limit is reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
+                    "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
             /** @description Internal error; the description carries a request id */
             500: {
                 headers: {
@@ -12630,6 +12703,16 @@ export interface operations {
                     "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
                 };
             };
+            /** @description This api_key's rate limit is reached; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
+                    "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
             /** @description Internal error; the description carries a request id */
             500: {
                 headers: {
@@ -12689,6 +12772,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Readiness"];
                 };
             };
+            /** @description Asked from outside the operations networks. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description At least one dependency does not answer. */
             503: {
                 headers: {
@@ -12715,6 +12807,35 @@ export interface operations {
                 };
                 content: {
                     "text/plain; charset=utf-8": string;
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
         };
