@@ -51,6 +51,8 @@ pub struct Inner {
     pub case_numbers: CaseNumbers,
     /// Bounds the photos being decoded at once.
     pub image_slots: Arc<Semaphore>,
+    /// KiB of decoded pixels held at once (`media.decode_budget_bytes`).
+    pub decode_budget: Arc<Semaphore>,
     /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
     pub upload_budget: Arc<Semaphore>,
     /// Uploads in flight per client address (`limits.uploads_per_address`).
@@ -122,6 +124,11 @@ impl AppState {
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
             image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
+            decode_budget: Arc::new(Semaphore::new(
+                usize::try_from(config.media.decode_budget_bytes / 1024)
+                    .unwrap_or(usize::MAX)
+                    .min(Semaphore::MAX_PERMITS),
+            )),
             upload_budget: Arc::new(Semaphore::new(
                 config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
             )),

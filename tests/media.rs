@@ -422,3 +422,58 @@ async fn uploads_in_flight_share_the_node_budget_of_bytes() {
         "and so does a stored one"
     );
 }
+
+/// A JPEG whose one scan is repeated `n` times: as many SOS segments.
+fn many_scans(n: usize) -> Vec<u8> {
+    let one = jpeg(64, 48, 9);
+    let sos = one.windows(2).position(|w| w == [0xFF, 0xDA]).unwrap();
+    let eoi = one.len() - 2;
+    let mut out = one[..sos].to_vec();
+    for _ in 0..n {
+        out.extend_from_slice(&one[sos..eoi]);
+    }
+    out.extend_from_slice(&[0xFF, 0xD9]);
+    out
+}
+
+/// A 16-bit RGB PNG of `w`×`h` (it compresses to almost nothing).
+fn png16(w: u32, h: u32) -> Vec<u8> {
+    let img =
+        image::ImageBuffer::<image::Rgb<u16>, _>::from_pixel(w, h, image::Rgb([40_000, 20_000, 9]));
+    let mut out = std::io::Cursor::new(vec![]);
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn crafted_images_are_refused_from_their_headers_within_a_bound() {
+    // Arrange: 4 MP at most, 32 MiB of decoded pixels at once.
+    let app = spawn_with(|c| {
+        c.media.max_pixels = 4_000_000;
+        c.media.decode_budget_bytes = 32 * 1024 * 1024;
+    })
+    .await;
+    let token = app.citizen("crafty").await;
+    let budget = app.state.decode_budget.clone();
+    let full = budget.available_permits();
+
+    // Act + Assert: 200 scans are refused before any is decoded.
+    let started = std::time::Instant::now();
+    let r = app.upload(&token, "scans.jpg", many_scans(200)).await;
+    expect_error(r, 422, "too_many_scans").await;
+    // A 16-bit PNG at the pixel limit would hold 52 MB decoded.
+    let r = app.upload(&token, "deep.png", png16(2000, 2000)).await;
+    let body = expect_error(r, 422, "image_too_costly").await;
+    assert!(
+        body["message"].as_str().unwrap().contains("8-bit"),
+        "{body}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(budget.available_permits(), full, "nothing held");
+    assert_eq!(app.footprint().await, (0, 0, 0, 0), "nothing stored");
+
+    // A phone's photo within the limits goes through, and gives its share back.
+    let r = app.upload(&token, "ok.png", png16(400, 300)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(budget.available_permits(), full);
+}

@@ -21,6 +21,17 @@ pub struct MediaConfig {
     /// Photos processed at once; further uploads wait up to `queue_wait_ms`, then 503.
     pub workers: usize,
     pub queue_wait_ms: u64,
+    /// Bytes of decoded pixels (and a progressive JPEG's coefficients) the
+    /// node's decodes hold at once, estimated from each header before it
+    /// is decoded: one that does not fit waits up to `queue_wait_ms`, then
+    /// `503`; one larger than the whole budget is `422 image_too_costly`.
+    pub decode_budget_bytes: u64,
+    /// Seconds one decode may take; longer is `422 decode_timeout` (its
+    /// thread finishes on its own, holding its budget until then).
+    pub decode_secs: u64,
+    /// Scans a JPEG may have (a progressive photo has about 10): more is
+    /// `422 too_many_scans`, before any is decoded.
+    pub max_scans: u32,
     /// Lifetime of signed photo URLs, seconds.
     pub url_ttl_secs: u64,
     /// Unattached uploads expire after this many seconds.
@@ -41,6 +52,9 @@ impl Default for MediaConfig {
             jpeg_quality: 85,
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             queue_wait_ms: 3000,
+            decode_budget_bytes: 512 * 1024 * 1024,
+            decode_secs: 20,
+            max_scans: 64,
             url_ttl_secs: 600,
             unattached_ttl_secs: 24 * 3600,
         }

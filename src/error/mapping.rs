@@ -392,6 +392,13 @@ impl From<PipelineError> for ApiError {
                 ),
             },
             PipelineError::Corrupt(_) => Self::unprocessable("image_corrupt", e.to_string()),
+            PipelineError::TooManyScans { .. } => {
+                Self::unprocessable("too_many_scans", e.to_string())
+            }
+            PipelineError::TooCostly { .. } => {
+                Self::unprocessable("image_too_costly", e.to_string())
+            }
+            PipelineError::TooSlow(_) => Self::unprocessable("decode_timeout", e.to_string()),
         }
     }
 }

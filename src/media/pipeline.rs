@@ -49,6 +49,50 @@ pub enum PipelineError {
     TooManyPixels { width: u32, height: u32, max: u64 },
     #[error("the image could not be decoded: {0}")]
     Corrupt(String),
+    #[error("the JPEG has {scans} scans; at most {max} are accepted (a photo has about 10)")]
+    TooManyScans { scans: u32, max: u32 },
+    #[error(
+        "decoding this image would take {needs} bytes, more than this server decodes at once ({budget}); send it as an 8-bit JPEG"
+    )]
+    TooCostly { needs: u64, budget: u64 },
+    #[error("the image took longer than {0} s to decode")]
+    TooSlow(u64),
+}
+
+/// What decoding an upload would hold in memory, from its header alone:
+/// refused here when it has too many pixels or (a JPEG) too many scans.
+pub fn decode_cost(bytes: &[u8], max_pixels: u64, max_scans: u32) -> Result<u64, PipelineError> {
+    let (format, _) = sniff(bytes)?;
+    let (w, h) = dimensions(bytes, format)?;
+    check_pixels(w, h, max_pixels)?;
+    let px = u64::from(w) * u64::from(h);
+    Ok(match format {
+        ImageFormat::Jpeg => {
+            let (scans, progressive) = jpeg::scans(bytes);
+            if scans > max_scans {
+                return Err(PipelineError::TooManyScans {
+                    scans,
+                    max: max_scans,
+                });
+            }
+            // A progressive JPEG keeps every coefficient (2 bytes per
+            // sample) until its last scan; the output is RGB.
+            px * 3 + if progressive { px * 3 * 2 } else { 0 }
+        }
+        ImageFormat::Png => {
+            // IHDR: bit depth at 24, colour type at 25.
+            let depth = u64::from(bytes.get(24).copied().unwrap_or(8)).max(8) / 8;
+            let channels = match bytes.get(25) {
+                Some(0) => 1,
+                Some(4) => 2,
+                Some(2) => 3,
+                _ => 4,
+            };
+            // Decoded at its depth, then copied to RGBA and RGB.
+            px * (channels * depth + 4 + 3)
+        }
+        _ => px * (4 + 3),
+    })
 }
 
 /// Judges the format from the first bytes, never from a name or declared type.

@@ -184,10 +184,38 @@ async fn find_by_hash(
         .await?)
 }
 
-/// Decodes on the blocking pool with a bounded number in flight; when every
-/// slot stays busy past the queue wait, `503` rather than unbounded memory.
+/// Decodes on the blocking pool with a bounded number in flight and a
+/// bounded number of decoded bytes (estimated from the header first); when
+/// either stays spent past the queue wait, `503` rather than unbounded
+/// memory. A decode past `decode_secs` is `422`; its thread finishes on its
+/// own and gives its share of the budget back then.
 async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, MediaError> {
     let cfg = &state.config.media;
+    let refused = |e: pipeline::PipelineError| {
+        count(state, "rejected");
+        MediaError::from(e)
+    };
+    let cost = pipeline::decode_cost(&bytes, cfg.max_pixels, cfg.max_scans).map_err(refused)?;
+    // Permits are KiB, so that the budget fits a semaphore.
+    let budget_kib = u32::try_from(cfg.decode_budget_bytes / 1024).unwrap_or(u32::MAX);
+    let cost_kib = u32::try_from(cost.div_ceil(1024)).unwrap_or(u32::MAX);
+    if cost_kib > budget_kib {
+        return Err(refused(pipeline::PipelineError::TooCostly {
+            needs: cost,
+            budget: cfg.decode_budget_bytes,
+        }));
+    }
+    let wait = Duration::from_millis(cfg.queue_wait_ms);
+    let decoded = tokio::time::timeout(
+        wait,
+        state.decode_budget.clone().acquire_many_owned(cost_kib),
+    )
+    .await
+    .map_err(|_| {
+        count(state, "busy");
+        MediaError::Busy
+    })?
+    .context("decode budget closed")?;
     let permit = tokio::time::timeout(
         Duration::from_millis(cfg.queue_wait_ms),
         state.image_slots.clone().acquire_owned(),
@@ -204,12 +232,15 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Med
         thumb_edge: cfg.thumb_edge,
         jpeg_quality: cfg.jpeg_quality,
     };
-    let result = tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+    let task = tokio::task::spawn_blocking(move || {
+        let _held = (permit, decoded);
         pipeline::process(&bytes, &limits)
-    })
-    .await
-    .context("image task")?;
+    });
+    let slow = pipeline::PipelineError::TooSlow(cfg.decode_secs);
+    let result = tokio::time::timeout(Duration::from_secs(cfg.decode_secs.max(1)), task)
+        .await
+        .map_err(|_| refused(slow))?
+        .context("image task")?;
     result
         .inspect_err(|_| count(state, "rejected"))
         .map_err(Into::into)

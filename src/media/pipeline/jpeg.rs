@@ -201,9 +201,64 @@ fn turn_strip<const C: usize>(
     }
 }
 
+/// How many scans (SOS segments) a JPEG has, and whether it is
+/// progressive (SOF2), read from its markers without decoding: a segment
+/// is skipped by its length, and a scan's entropy-coded data up to the
+/// next marker (a 0xFF in it is always followed by 0x00 or a restart).
+pub fn scans(bytes: &[u8]) -> (u32, bool) {
+    let (mut i, mut n, mut progressive) = (2, 0u32, false);
+    while i + 4 <= bytes.len() {
+        if bytes[i] != 0xFF {
+            i += 1;
+            continue;
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xFF | 0x00 | 0xD0..=0xD7 | 0x01 => {
+                i += if marker == 0xFF { 1 } else { 2 };
+                continue;
+            }
+            0xD9 => break,
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
+        if matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE) {
+            progressive = true;
+        }
+        i += 2 + len;
+        if marker == 0xDA {
+            n += 1;
+            // The entropy-coded data: on to the next real marker.
+            while i + 1 < bytes.len()
+                && (bytes[i] != 0xFF || matches!(bytes[i + 1], 0x00 | 0xD0..=0xD7))
+            {
+                i += 1;
+            }
+        }
+    }
+    (n, progressive)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encoded(progressive: bool) -> Vec<u8> {
+        let img = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        let mut out = vec![];
+        let mut e = jpeg_encoder::Encoder::new(&mut out, 85);
+        e.set_progressive(progressive);
+        e.encode(img.as_raw(), 64, 48, jpeg_encoder::ColorType::Rgb)
+            .unwrap_or_else(|e| panic!("{e}"));
+        out
+    }
+
+    #[test]
+    fn scans_are_counted_from_the_markers() {
+        assert_eq!(scans(&encoded(false)), (1, false));
+        let (n, progressive) = scans(&encoded(true));
+        assert!(progressive && (2..=12).contains(&n), "{n}");
+    }
 
     #[test]
     fn twelve_megapixels_are_decoded_at_half_scale_in_the_dct_domain() {
