@@ -54,6 +54,7 @@ pub type Apis = (
         crate::ops::OpsApi,
         crate::content::ContentApi,
         crate::points::PointsApi,
+        crate::privacy::PrivacyApi,
     ),
 );
 
@@ -80,6 +81,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::ops::OpsApi,
                 crate::content::ContentApi,
                 crate::points::PointsApi,
+                crate::privacy::PrivacyApi,
             ),
         ),
         "Suishoupai (随手拍) API",

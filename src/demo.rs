@@ -523,6 +523,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             disabled: Set(false),
             wechat_openid: Set(None),
             tokens_valid_after: Set(None),
+            deleted_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         }

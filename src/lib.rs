@@ -24,6 +24,7 @@ pub mod notify;
 pub mod open311;
 pub mod ops;
 pub mod points;
+pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod state;
@@ -136,7 +137,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
 }
 
 /// Deletes unattached uploads, Idempotency-Keys and sessions past their
-/// expiry, and
+/// expiry, applies the retention of photos and identities (hourly, on the
+/// nodes that run the background jobs), and
 /// (hourly, on the nodes that run the background jobs) objects no photo
 /// row names, older than an hour; every ten minutes.
 async fn sweep_expired_media(state: AppState) {
@@ -153,6 +155,17 @@ async fn sweep_expired_media(state: AppState) {
         // The store sweep lists every photo object: the nodes that run
         // the background jobs only, hourly, not at start.
         if state.config.workflow.background_jobs && tick_no % 6 == 5 {
+            match privacy::retention::run(&state).await {
+                Ok((0, 0)) => {}
+                Ok((photos, people)) => {
+                    tracing::info!(
+                        photos,
+                        people,
+                        "retention: photos deleted, identities removed"
+                    );
+                }
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "retention run failed"),
+            }
             let grace = Duration::from_secs(3600);
             match media::service::sweep_orphans(&state.db, &state.store, grace).await {
                 Ok(0) => {}

@@ -30,6 +30,9 @@ pub struct Model {
     pub tokens_valid_after: Option<DateTimeWithTimeZone>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
+    /// When the citizen deleted the account (or its identity expired):
+    /// the identity is gone, the records stay.
+    pub deleted_at: Option<DateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

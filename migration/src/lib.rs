@@ -14,6 +14,7 @@ mod m20261204_000009_staff_wechat;
 mod m20261204_000010_one_escalation_spelling;
 mod m20261204_000011_taken_on;
 mod m20261204_000012_sessions;
+mod m20261204_000013_deleted_accounts;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_one_escalation_spelling::Migration),
             Box::new(m20261204_000011_taken_on::Migration),
             Box::new(m20261204_000012_sessions::Migration),
+            Box::new(m20261204_000013_deleted_accounts::Migration),
         ];
         all.into_iter()
             .map(|m| Box::new(Atomic(m)) as Box<dyn MigrationTrait>)

@@ -311,6 +311,27 @@ impl AuthApi {
         Ok(Json(service::me(&state, &auth.0).await?))
     }
 
+    /// Delete my account
+    ///
+    /// The citizen's account is deleted at once (个人信息保护法): the
+    /// WeChat identity, phone and name are removed, every session ends,
+    /// follows are dropped, unattached uploads expire. Reports stay as the
+    /// city's records, no longer linked to any person; their photos are
+    /// kept only as long as the city's retention says. Points and codes
+    /// not used are lost. Audited. Logging in again with the same WeChat
+    /// starts a new, empty account. Staff accounts are `403`.
+    #[oai(path = "/me", method = "delete", operation_id = "deleteMe")]
+    async fn delete_me(
+        &self,
+        state: poem::web::Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Deleted, DeleteMeErrors> {
+        auth.0.require(&[Role::Citizen])?;
+        let why = crate::privacy::service::Why::Deleted;
+        crate::privacy::service::erase(&state, auth.0.user_id, why).await?;
+        Ok(Deleted::Done)
+    }
+
     /// The caller's account
     #[oai(path = "/me", method = "get", operation_id = "getMe")]
     async fn me(
@@ -327,7 +348,16 @@ crate::error_set!(DevLoginErrors: 400, 403, 404, 413, 415, 429);
 crate::error_set!(PasswordLoginErrors: 400, 401, 413, 415, 429, 503);
 crate::error_set!(RefreshErrors: 400, 401, 413, 415);
 crate::error_set!(MeErrors: 401);
+crate::error_set!(DeleteMeErrors: 401, 403);
 crate::error_set!(LogoutErrors: 401);
+
+/// The answer to an account deletion.
+#[derive(poem_openapi::ApiResponse)]
+pub enum Deleted {
+    /// The account is deleted: its identity is removed, its sessions end.
+    #[oai(status = 204)]
+    Done,
+}
 
 /// The answer to a logout.
 #[derive(poem_openapi::ApiResponse)]

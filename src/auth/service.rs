@@ -127,6 +127,7 @@ async fn upsert_citizen(
         disabled: Set(false),
         wechat_openid: Set(None),
         tokens_valid_after: Set(None),
+        deleted_at: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     };

@@ -141,6 +141,7 @@ async fn seed_citizens(db: &DatabaseConnection, now: Ts) -> anyhow::Result<Vec<U
             disabled: Set(false),
             wechat_openid: Set(None),
             tokens_valid_after: Set(None),
+            deleted_at: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })

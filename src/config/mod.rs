@@ -72,6 +72,8 @@ pub struct Config {
     pub workflow: WorkflowConfig,
     #[serde(default)]
     pub publication: PublicationConfig,
+    #[serde(default)]
+    pub retention: RetentionConfig,
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
     pub console: ConsoleConfig,
@@ -222,6 +224,26 @@ pub struct ReportConfig {
     pub case_number_block: u32,
 }
 
+/// How long photos and identities are kept (`privacy::retention`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RetentionConfig {
+    /// Days after a case ended (closed, rejected, merged) that its photos
+    /// are deleted; 0 keeps them. Default 1095 (three years).
+    pub photo_days: u32,
+    /// Days a citizen's account may go unused before its identity is
+    /// removed (as a deletion); 0 keeps it. Default 1095.
+    pub identity_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        Self {
+            photo_days: 1095,
+            identity_days: 1095,
+        }
+    }
+}
+
 /// What the public may see (api-docs/contract.md, "Publication").
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PublicationConfig {
@@ -370,6 +392,7 @@ impl Default for Config {
                 background_jobs: true,
             },
             publication: PublicationConfig::default(),
+            retention: RetentionConfig::default(),
             webhooks: WebhookConfig {
                 allow_hosts: vec![],
                 timeout_ms: 5000,

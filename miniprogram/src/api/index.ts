@@ -14,6 +14,7 @@ import type {
   CategoryGroup,
   CreateReport,
   Following,
+  MyData,
   MyPoints,
   RedemptionPage,
   Redemption,
@@ -54,6 +55,11 @@ export const api = {
   redeem: (id: string, key: string) =>
     call<Redemption>(`/api/v1/rewards/${id}/redeem`, { method: 'POST', header: { 'Idempotency-Key': key } }),
   redemptions: (cursor?: string) => call<RedemptionPage>('/api/v1/me/redemptions', { query: { cursor, limit: 20 } }),
+
+  /** Everything the city holds about the citizen (个人信息保护法). */
+  myData: () => call<MyData>('/api/v1/me/data'),
+  /** Deletes the citizen's account: the identity goes, the reports stay as the city's records. */
+  deleteMe: () => call<void>('/api/v1/me', { method: 'DELETE' }),
 
   /** The unit's open cases, most urgent first. */
   inbox: (status: CaseStatus[], cursor?: string) =>

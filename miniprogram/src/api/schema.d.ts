@@ -189,7 +189,17 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete my account
+         * @description The citizen's account is deleted at once (个人信息保护法): the
+         *     WeChat identity, phone and name are removed, every session ends,
+         *     follows are dropped, unattached uploads expire. Reports stay as the
+         *     city's records, no longer linked to any person; their photos are
+         *     kept only as long as the city's retention says. Points and codes
+         *     not used are lost. Audited. Logging in again with the same WeChat
+         *     starts a new, empty account. Staff accounts are `403`.
+         */
+        delete: operations["deleteMe"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1952,6 +1962,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/data": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download my data
+         * @description A citizen's copy of what the city holds about them (个人信息保护法):
+         *     the account, every report with its photos and public timeline, the
+         *     cases followed, points and redemptions, and the retention in force.
+         *     Staff accounts are `403` (their data is the city's to give).
+         */
+        get: operations["getMyData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3437,6 +3470,50 @@ export interface components {
             caseNo: string;
         };
         /**
+         * MyAccount
+         * @description The account as the city holds it.
+         */
+        MyAccount: {
+            /** Format: uuid */
+            id: string;
+            /** @description The WeChat openid the account was created with. */
+            openid?: string;
+            displayName: string;
+            phone?: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description The last login.
+             */
+            lastSeenAt: string;
+        };
+        /**
+         * MyData
+         * @description Everything the city holds about the caller, as one document.
+         */
+        MyData: {
+            /** Format: date-time */
+            exportedAt: string;
+            account: components["schemas"]["MyAccount"];
+            /**
+             * @description Every report filed, newest first, with its photos (signed URLs,
+             *     valid `media.url_ttl_secs`) and public timeline.
+             */
+            reports: components["schemas"]["ReportView"][];
+            /** @description The cases followed (附议) that are still public. */
+            follows: components["schemas"]["ReportSummary"][];
+            /** @description The points balance and every ledger entry. */
+            points: components["schemas"]["MyPoints"] & unknown;
+            /** @description Every redemption code. */
+            redemptions: components["schemas"]["RedemptionPage"] & unknown;
+            /**
+             * @description How long the city keeps photos and identities, in days (0: no
+             *     limit), as its settings say now.
+             */
+            retention: components["schemas"]["Retention"] & unknown;
+        };
+        /**
          * MyPoints
          * @description The caller's points: balance and history, newest first.
          */
@@ -4004,6 +4081,24 @@ export interface components {
             note?: string | null;
             /** @description 1–9 after-photos uploaded by the caller through `POST /media`. */
             mediaIds: string[];
+        };
+        /**
+         * Retention
+         * @description The city's retention, as a citizen reads it.
+         */
+        Retention: {
+            /**
+             * Format: uint32
+             * @description Photos of a case that ended (closed, rejected, merged) are deleted
+             *     this many days after it ended.
+             */
+            photoDays: number;
+            /**
+             * Format: uint32
+             * @description An account not used for this many days has its identity removed,
+             *     as if its owner had deleted it.
+             */
+            identityDays: number;
         };
         /**
          * Reward
@@ -5302,6 +5397,62 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deleteMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is deleted: its identity is removed, its sessions end. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14041,6 +14192,63 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getMyData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MyData"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,6 +28,7 @@ export type PointsEntry = S['PointsEntry'];
 export type Reward = S['Reward'];
 export type Redemption = S['Redemption'];
 export type RedemptionPage = S['RedemptionPage'];
+export type MyData = S['MyData'];
 export type ErrorBody = S['ErrorBody'];
 export type Location = S['Location'];
 export type ActionBody = S['ActionBody'];

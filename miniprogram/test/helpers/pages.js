@@ -12,6 +12,13 @@ async function tapButton(page, id) {
   b.dispatchEvent('tap');
 }
 
+/** A tap on a TDesign cell (its root view, which emits `click`). */
+async function tapCell(page, id) {
+  const c = page.querySelector(`#${id} >>> .t-cell`);
+  if (!c) throw new Error(`no cell #${id} on the page: ${text(page).slice(0, 300)}`);
+  c.dispatchEvent('tap');
+}
+
 /** A tap on a plain view. */
 async function tap(page, selector) {
   const n = page.querySelector(selector);
@@ -34,4 +41,4 @@ function agreePrivacy(mp, page) {
   b.dispatchEvent('agreeprivacyauthorization');
 }
 
-module.exports = { text, tap, tapButton, type, agreePrivacy, waitFor };
+module.exports = { text, tap, tapButton, tapCell, type, agreePrivacy, waitFor };

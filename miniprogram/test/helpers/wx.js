@@ -18,6 +18,7 @@ const path = require('path');
 function createWx(opts = {}) {
   const calls = []; // [name, options] of every shimmed call, for assertions
   const storage = new Map();
+  const files = new Map(); // what getFileSystemManager().writeFile wrote
   const tempFiles = new Map(); // virtual temp path ("http://tmp/..") -> real file
   let inflight = 0;
   let tempSeq = 0;
@@ -162,6 +163,21 @@ function createWx(opts = {}) {
     showLoading: noop('showLoading'),
     hideLoading: noop('hideLoading'),
     showModal: asyncApi('showModal', () => ({ confirm: true, cancel: false, content: '' })),
+    shareFileMessage: noop('shareFileMessage'),
+
+    // ---- files (in memory)
+    env: { USER_DATA_PATH: 'wxfile://usr' },
+    getFileSystemManager: () => ({
+      writeFile: (o) => {
+        files.set(o.filePath, o.data);
+        calls.push(['writeFile', o]);
+        setTimeout(() => (o.success && o.success({ errMsg: 'writeFile:ok' }), o.complete && o.complete()), 0);
+      },
+      readFileSync: (p) => {
+        if (!files.has(p)) throw new Error(`readFileSync:fail no such file ${p}`);
+        return files.get(p);
+      },
+    }),
     showActionSheet: asyncApi('showActionSheet', () => ({ tapIndex: 0 })),
     setNavigationBarTitle: noop('setNavigationBarTitle'),
     stopPullDownRefresh: noop('stopPullDownRefresh'),

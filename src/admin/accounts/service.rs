@@ -90,6 +90,7 @@ pub async fn create_account(
         disabled: Set(false),
         wechat_openid: Set(None),
         tokens_valid_after: Set(None),
+        deleted_at: Set(None),
         created_at: Set(t),
         updated_at: Set(t),
     }

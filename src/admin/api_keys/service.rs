@@ -71,6 +71,7 @@ pub async fn issue(
         disabled: Set(false),
         wechat_openid: Set(None),
         tokens_valid_after: Set(None),
+        deleted_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -83,4 +83,57 @@ Page({
   openField() {
     wx.navigateTo({ url: '/pages/field/inbox/index' });
   },
+
+  /** 下载我的数据: the whole copy, saved as a file the citizen can send to themselves. */
+  async exportData() {
+    wx.showLoading({ title: '正在导出' });
+    try {
+      const data = await api.myData();
+      const filePath = `${wx.env.USER_DATA_PATH}/${EXPORT_FILE}`;
+      await new Promise<void>((resolve, reject) =>
+        wx.getFileSystemManager().writeFile({
+          filePath,
+          data: JSON.stringify(data, null, 2),
+          encoding: 'utf8',
+          success: () => resolve(),
+          fail: (e) => reject(new ApiError('file', 0, `保存失败：${e.errMsg}`)),
+        }),
+      );
+      wx.hideLoading();
+      const n = data.reports.length;
+      const r = await wx.showModal({
+        title: '数据已导出',
+        content: `共 ${n} 条上报、${data.follows.length} 条附议、${data.points.entries.length} 条积分记录。可发送到“文件传输助手”保存。`,
+        confirmText: '发送文件',
+      });
+      if (r.confirm) wx.shareFileMessage({ filePath, fileName: EXPORT_FILE });
+    } catch (e) {
+      wx.hideLoading();
+      wx.showToast({ title: (e as ApiError).message, icon: 'none' });
+    }
+  },
+
+  /** 注销账号: asked twice in words, then done on the server and forgotten here. */
+  async deleteAccount() {
+    const r = await wx.showModal({
+      title: '注销账号',
+      content: '注销后身份信息将被删除，积分和未使用的兑换码作废，且不可恢复。已上报的问题作为城市档案保留，不再与您关联。',
+      confirmText: '确认注销',
+      confirmColor: '#e34d59',
+    });
+    if (!r.confirm) return;
+    try {
+      await api.deleteMe();
+      // The session and an unsent draft are the deleted person's too.
+      wx.removeStorageSync('ssp.citizen');
+      wx.removeStorageSync('ssp.draft');
+      wx.showToast({ title: '账号已注销', icon: 'success' });
+      this.reload();
+    } catch (e) {
+      wx.showToast({ title: (e as ApiError).message, icon: 'none' });
+    }
+  },
 });
+
+/** The name of the exported file. */
+const EXPORT_FILE = 'suishoupai-my-data.json';

@@ -1,0 +1,161 @@
+//! The download and the deletion (no HTTP here).
+
+use super::{MyAccount, MyData, Retention};
+use crate::{
+    core::{Actor, Caller, Role, time::utc_now},
+    error::ApiError,
+    geo::coords::CoordSystem,
+    points::rewards,
+    reports::views::{self, Mine},
+    state::AppState,
+};
+use entity::{case_follower, content_check, media, session, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
+use uuid::Uuid;
+
+/// The most reports (and follows) one download holds.
+const MOST: u64 = 2000;
+
+/// What the city holds about a citizen.
+pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiError> {
+    caller.require(&[Role::Citizen])?;
+    let u = user::Entity::find_by_id(caller.user_id)
+        .one(&state.db)
+        .await
+        .map_err(crate::infra::DbError::from)?
+        .ok_or_else(|| ApiError::not_found("account"))?;
+    let system = CoordSystem::Wgs84;
+    let mine = views::list_mine(state, caller, Mine::Reported, None, MOST, system).await?;
+    let mut reports = Vec::with_capacity(mine.items.len());
+    for r in &mine.items {
+        reports.push(views::get_mine(state, caller, r.id, system).await?);
+    }
+    let follows = views::list_mine(state, caller, Mine::Followed, None, MOST, system).await?;
+    let points = rewards::history(state, caller, None, 100_000).await?;
+    let redemptions = rewards::mine(state, caller, None, 100_000).await?;
+    let r = &state.config.retention;
+    Ok(MyData {
+        exported_at: utc_now(),
+        account: MyAccount {
+            id: u.id,
+            openid: u.openid,
+            display_name: u.display_name,
+            phone: u.phone,
+            created_at: u.created_at,
+            last_seen_at: u.updated_at,
+        },
+        reports,
+        follows: follows.items,
+        points,
+        redemptions,
+        retention: Retention {
+            photo_days: r.photo_days,
+            identity_days: r.identity_days,
+        },
+    })
+}
+
+/// Why an account's identity is removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Why {
+    /// Its owner deleted it.
+    Deleted,
+    /// Unused past `retention.identity_days`.
+    Expired,
+}
+
+/// The name a removed identity leaves on the city's records.
+pub const GONE: &str = "已注销用户";
+
+/// Removes a citizen's identity, in one transaction: the WeChat ids,
+/// phone and name; every session; follows; the openids its content checks
+/// kept; unattached uploads expire now. Cases, their photos (until their
+/// retention) and the ledger stay, linked to an account that names nobody.
+pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiError> {
+    let db_err = |e: sea_orm::DbErr| ApiError::from(crate::infra::DbError::from(e));
+    let now = utc_now();
+    let txn = state.db.begin().await.map_err(db_err)?;
+    let Some(u) = user::Entity::find_by_id(user_id)
+        .filter(user::Column::Role.eq(Role::Citizen.as_str()))
+        .one(&txn)
+        .await
+        .map_err(db_err)?
+    else {
+        return Err(ApiError::not_found("account"));
+    };
+    user::Entity::update_many()
+        .col_expr(user::Column::Openid, Expr::value(Option::<String>::None))
+        .col_expr(user::Column::Unionid, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::SessionKey,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(user::Column::Phone, Expr::value(Option::<String>::None))
+        .col_expr(
+            user::Column::WechatOpenid,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(user::Column::DisplayName, Expr::value(GONE))
+        .col_expr(user::Column::Disabled, Expr::value(true))
+        .col_expr(user::Column::TokensValidAfter, Expr::value(now))
+        .col_expr(user::Column::DeletedAt, Expr::value(now))
+        .col_expr(user::Column::UpdatedAt, Expr::value(now))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&txn)
+        .await
+        .map_err(db_err)?;
+    session::Entity::update_many()
+        .col_expr(session::Column::EndedAt, Expr::value(now))
+        .col_expr(session::Column::EndedWhy, Expr::value("account_deleted"))
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::EndedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(db_err)?;
+    case_follower::Entity::delete_many()
+        .filter(case_follower::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await
+        .map_err(db_err)?;
+    if let Some(openid) = &u.openid {
+        content_check::Entity::update_many()
+            .col_expr(
+                content_check::Column::Openid,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(content_check::Column::Openid.eq(openid.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
+    }
+    media::Entity::update_many()
+        .col_expr(media::Column::ExpiresAt, Expr::value(now))
+        .filter(media::Column::OwnerId.eq(user_id))
+        .filter(media::Column::CaseId.is_null())
+        .exec(&txn)
+        .await
+        .map_err(db_err)?;
+    let (actor, action) = match why {
+        Why::Deleted => (
+            Actor {
+                id: Some(user_id),
+                role: Role::Citizen.as_str(),
+            },
+            "account.delete",
+        ),
+        Why::Expired => (Actor::SYSTEM, "account.expire"),
+    };
+    crate::audit::record(
+        &txn,
+        actor,
+        action,
+        "user",
+        Some(user_id.to_string()),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await.map_err(db_err)?;
+    state.accounts.forget(user_id);
+    Ok(())
+}
