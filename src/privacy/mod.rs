@@ -24,11 +24,15 @@ use uuid::Uuid;
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase", skip_serializing_if_is_none)]
 pub struct MyAccount {
+    /// The account's id.
     pub id: Uuid,
     /// The WeChat openid the account was created with.
     pub openid: Option<String>,
+    /// The name shown to staff.
     pub display_name: String,
+    /// A phone number given (none for most citizens).
     pub phone: Option<String>,
+    /// When the account was created (the first login).
     pub created_at: DateTime<FixedOffset>,
     /// The last login.
     pub last_seen_at: DateTime<FixedOffset>,
@@ -38,7 +42,9 @@ pub struct MyAccount {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct MyData {
+    /// When this copy was made.
     pub exported_at: DateTime<FixedOffset>,
+    /// The account.
     pub account: MyAccount,
     /// Every report filed, newest first, with its photos (signed URLs,
     /// valid `media.url_ttl_secs`) and public timeline.

@@ -3474,13 +3474,21 @@ export interface components {
          * @description The account as the city holds it.
          */
         MyAccount: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The account's id.
+             */
             id: string;
             /** @description The WeChat openid the account was created with. */
             openid?: string;
+            /** @description The name shown to staff. */
             displayName: string;
+            /** @description A phone number given (none for most citizens). */
             phone?: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the account was created (the first login).
+             */
             createdAt: string;
             /**
              * Format: date-time
@@ -3493,9 +3501,13 @@ export interface components {
          * @description Everything the city holds about the caller, as one document.
          */
         MyData: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When this copy was made.
+             */
             exportedAt: string;
-            account: components["schemas"]["MyAccount"];
+            /** @description The account. */
+            account: components["schemas"]["MyAccount"] & unknown;
             /**
              * @description Every report filed, newest first, with its photos (signed URLs,
              *     valid `media.url_ttl_secs`) and public timeline.
