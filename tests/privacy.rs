@@ -34,8 +34,9 @@ async fn audit(app: &TestApp, action: &str) -> Vec<Value> {
 
 #[tokio::test]
 async fn a_citizen_downloads_their_data_and_deletes_their_account() {
-    // Arrange: a report taken on (points earned), and a case followed.
-    let app = spawn_with(|_| {}).await;
+    // Arrange: a report taken on (points earned, a status message queued
+    // to the reporter's WeChat), and a case followed.
+    let app = spawn_with(|c| c.wechat.subscribe_template_id = Some("tmpl-status".into())).await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let me = app.citizen("leaving-citizen").await;
     let neighbour = app.citizen("staying-neighbour").await;
@@ -72,6 +73,13 @@ async fn a_citizen_downloads_their_data_and_deletes_their_account() {
     )
     .await;
 
+    let to_me = || {
+        entity::outbox::Entity::find()
+            .filter(entity::outbox::Column::Target.eq("dev:leaving-citizen"))
+            .count(&app.state.db)
+    };
+    assert!(to_me().await.unwrap() > 0, "a message names the WeChat");
+
     // Act: the deletion.
     let r = app
         .http
@@ -101,6 +109,7 @@ async fn a_citizen_downloads_their_data_and_deletes_their_account() {
         .await
         .unwrap();
     assert_eq!(follows, 0, "the follow is dropped");
+    assert_eq!(to_me().await.unwrap(), 0, "no message names the WeChat");
     let deleted = audit(&app, "account.delete").await;
     assert_eq!(deleted.len(), 1);
     // The same WeChat starts again with an empty account.

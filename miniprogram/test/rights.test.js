@@ -37,13 +37,16 @@ test('a citizen downloads their data and deletes their account', async () => {
 
   // Act: 注销账号, confirmed.
   await tapCell(page, 'delete-account');
-  await waitFor(() => !mp.wx.getStorageSync('ssp.citizen') || mp.wx.getStorageSync('ssp.citizen').token !== token, { timeout: 10000 });
-  await waitFor(() => !page.data.loading && page.data.tab === 'reports');
+  await waitFor(() => page.data.deleted, { timeout: 10000 });
 
-  // Assert: the old token is refused; the page shows a new, empty account.
+  // Assert: the old token is refused, and nobody is signed in again behind
+  // the person's back; their next visit starts a new, empty account.
   await assert.rejects(api.call('GET', '/api/v1/me', token), /401/);
-  await waitFor(() => page.data.items.length === 0 && !page.data.loading);
+  assert.equal(mp.wx.getStorageSync('ssp.citizen'), '', 'signed out');
+  assert.equal(page.data.items.length, 0);
+  const again = await mp.loadPage('/pages/mine/index');
+  await waitFor(() => !again.data.loading && mp.wx.getStorageSync('ssp.citizen'));
   const fresh = mp.wx.getStorageSync('ssp.citizen');
-  assert.ok(fresh && fresh.token !== token, 'a new login');
+  assert.notEqual(fresh.token, token, 'a new login');
   assert.equal((await api.call('GET', '/api/v1/me/reports', fresh.token)).items.length, 0);
 });

@@ -153,7 +153,7 @@ impl StatsApi {
         /// Closed before (RFC 3339).
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
-    ) -> Res<Xlsx, ExportErrors> {
+    ) -> Res<Xlsx, MapErrors> {
         let f = filter(
             status.0,
             category.0,
@@ -312,7 +312,7 @@ impl StatsApi {
         /// Closed before (RFC 3339).
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
-    ) -> Res<Xlsx, MapErrors> {
+    ) -> Res<Xlsx, ExportErrors> {
         let f = filter(
             status.0,
             category.0,

@@ -245,6 +245,6 @@ async fn apply_push(state: &AppState, msg: &PushMessage) -> Result<(), ContentEr
     Ok(())
 }
 
-crate::error_set!(PushErrors: 400, 401, 404, 415, 503);
+crate::error_set!(PushErrors: 400, 401, 404, 413, 415, 503);
 crate::error_set!(FlagListErrors: 400, 401, 403);
 crate::error_set!(FlagReviewErrors: 400, 401, 403, 404, 409, 413, 415);

@@ -220,7 +220,9 @@ impl Open311Api {
     /// are limited per client address (`limits.open311_reads_per_ip` a
     /// minute, `429`). Only what is public is shown: a case a person has
     /// taken on whose content checks passed (api-docs/contract.md,
-    /// "Publication"); an integrator's cases too.
+    /// "Publication"); an integrator's cases too: with content checks on,
+    /// an integrator's text (it has no WeChat identity to be checked as)
+    /// waits for a person's review before it is public.
     #[oai(
         path = "/requests.json",
         method = "get",

@@ -237,6 +237,7 @@ const STATUS_TEXT: &[(u16, &str)] = &[
     (400, "Invalid input: a missing or malformed field"),
     (403, "A missing, unknown or revoked api_key"),
     (404, "No such service, request or token"),
+    (408, "The body did not arrive in time: stalled, or too slow"),
     (413, "The body is too large"),
     (415, "The body is neither form-urlencoded nor multipart"),
     (429, "This api_key's rate limit is reached; see Retry-After"),
@@ -250,7 +251,10 @@ impl<S: ErrorSet, F: Formats> ApiResponse for Open311Errors<S, F> {
         MetaResponses {
             responses: STATUS_TEXT
                 .iter()
-                .filter(|(s, _)| S::STATUSES.contains(s))
+                // Whatever takes a body (413) can also be cut for its pace (408).
+                .filter(|(s, _)| {
+                    S::STATUSES.contains(s) || (*s == 408 && S::STATUSES.contains(&413))
+                })
                 .map(|(status, description)| MetaResponse {
                     description,
                     status: Some(*status),

@@ -9,7 +9,7 @@ use crate::{
     reports::views::{self, Mine},
     state::AppState,
 };
-use entity::{case_follower, content_check, media, session, user};
+use entity::{case_follower, content_check, media, outbox, session, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use uuid::Uuid;
 
@@ -69,7 +69,8 @@ pub const GONE: &str = "已注销用户";
 
 /// Removes a citizen's identity, in one transaction: the WeChat ids,
 /// phone and name; every session; follows; the openids its content checks
-/// kept; unattached uploads expire now. Cases, their photos (until their
+/// kept; the subscribe messages to it, queued or sent; unattached uploads
+/// expire now. Cases, their photos (until their
 /// retention) and the ledger stay, linked to an account that names nobody.
 pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiError> {
     let db_err = |e: sea_orm::DbErr| ApiError::from(crate::infra::DbError::from(e));
@@ -118,6 +119,13 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiE
         .await
         .map_err(db_err)?;
     if let Some(openid) = &u.openid {
+        // Messages to the person, queued or sent, name their WeChat.
+        outbox::Entity::delete_many()
+            .filter(outbox::Column::Kind.eq(crate::notify::WECHAT))
+            .filter(outbox::Column::Target.eq(openid.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(db_err)?;
         content_check::Entity::update_many()
             .col_expr(
                 content_check::Column::Openid,

@@ -1555,7 +1555,9 @@ export interface paths {
          *     are limited per client address (`limits.open311_reads_per_ip` a
          *     minute, `429`). Only what is public is shown: a case a person has
          *     taken on whose content checks passed (api-docs/contract.md,
-         *     "Publication"); an integrator's cases too.
+         *     "Publication"); an integrator's cases too: with content checks on,
+         *     an integrator's text (it has no WeChat identity to be checked as)
+         *     waits for a person's review before it is public.
          */
         get: operations["open311RequestsJson"];
         put?: never;
@@ -8914,17 +8916,6 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
-            429: {
-                headers: {
-                    /** @description Seconds to wait before retrying */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description Internal error; the body carries only a request id, which is in the log */
             500: {
                 headers: {
@@ -9178,6 +9169,17 @@ export interface operations {
             /** @description Authenticated, but this role may not do this */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -12495,6 +12497,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
                 };
             };
+            /** @description The body did not arrive in time: stalled, or too slow */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
             /** @description The body is too large */
             413: {
                 headers: {
@@ -12690,6 +12701,15 @@ export interface operations {
             };
             /** @description No such service, request or token */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml; charset=utf-8": components["schemas"]["Open311Error"][];
+                };
+            };
+            /** @description The body did not arrive in time: stalled, or too slow */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13056,6 +13076,24 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unsupported media type */
             415: {
                 headers: {
@@ -13142,6 +13180,24 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,10 +18,12 @@ interface Data {
   end: boolean;
   loading: boolean;
   error: string;
+  /** The account was just deleted on this page. */
+  deleted: boolean;
 }
 
 Page({
-  data: { tab: 'reports', items: [], cursor: '', end: false, loading: false, error: '' } as Data,
+  data: { tab: 'reports', items: [], cursor: '', end: false, loading: false, error: '', deleted: false } as Data,
 
   onShow() {
     this.reload();
@@ -128,7 +130,10 @@ Page({
       wx.removeStorageSync('ssp.citizen');
       wx.removeStorageSync('ssp.draft');
       wx.showToast({ title: '账号已注销', icon: 'success' });
-      this.reload();
+      // Signed out, not signed in again behind the person's back: a new
+      // account starts only when they use the mini-program again.
+      this.generation++;
+      this.setData({ items: [], cursor: '', end: true, loading: false, error: '', deleted: true });
     } catch (e) {
       wx.showToast({ title: (e as ApiError).message, icon: 'none' });
     }

@@ -41,29 +41,59 @@ export function apiUrl(path, query = {}) {
   return u
 }
 
+/**
+ * Takes up what another tab of this console stored: a refresh token is
+ * good once, so a tab must never present one another tab already used.
+ * Returns whether the stored session differs from this tab's.
+ */
+function adoptStored() {
+  const refresh = localStorage.getItem('ssp.refresh') || null
+  if (refresh === session.refreshToken) return false
+  session.token = localStorage.getItem('ssp.token')
+  session.expiresAt = Number(localStorage.getItem('ssp.expiresAt') || 0)
+  session.refreshToken = refresh
+  session.me = JSON.parse(localStorage.getItem('ssp.me') || 'null')
+  return true
+}
+// Another tab refreshed or logged out: this one follows.
+window.addEventListener('storage', (e) => {
+  if (e.key === null || e.key?.startsWith('ssp.')) adoptStored()
+})
+
+/** Runs `work` holding the console's refresh lock across tabs (where the browser has one). */
+function acrossTabs(work) {
+  return navigator.locks ? navigator.locks.request('ssp.refresh', work) : work()
+}
+
 let refreshing = null
 /**
  * A token good for at least another minute: refreshed when close to its
- * expiry (one refresh at a time for every caller). `force` refreshes now.
- * Resolves to false when the session has ended (then logged out).
+ * expiry (one refresh at a time for every caller, and for every tab: the
+ * refresh token is good once, and one used again ends the session on the
+ * server). `force` refreshes now. Resolves to false when the session has
+ * ended (then logged out).
  */
 export function freshToken(force = false) {
+  adoptStored()
   if (!session.token) return Promise.resolve(false)
   if (!force && session.expiresAt - Date.now() > 60_000) return Promise.resolve(true)
   if (!session.refreshToken) return Promise.resolve(!force)
-  refreshing ??= fetch(apiUrl('/auth/refresh'), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ refreshToken: session.refreshToken }),
-  })
-    .then(async (res) => {
-      if (res.ok) {
-        keep(await res.json())
-        return true
-      }
-      if (res.status === 401) logout()
-      return false
+  const used = session.refreshToken
+  refreshing ??= acrossTabs(async () => {
+    // Another tab may have refreshed while this one waited for the lock.
+    if (adoptStored() || session.refreshToken !== used) return !!session.token
+    const res = await fetch(apiUrl('/auth/refresh'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken: used }),
     })
+    if (res.ok) {
+      keep(await res.json())
+      return true
+    }
+    if (res.status === 401) logout()
+    return false
+  })
     .catch(() => !force) // offline: keep the token and let the call say so
     .finally(() => (refreshing = null))
   return refreshing
