@@ -56,11 +56,11 @@ pub struct Inner {
     /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
     pub upload_budget: Arc<Semaphore>,
     /// Uploads in flight per client address (`limits.uploads_per_address`).
-    pub upload_slots: crate::ops::body::Slots,
+    pub upload_slots: crate::infra::slots::Slots,
     /// Live feeds open per account (`limits.feeds_per_account`).
-    pub feed_slots: crate::ops::body::Slots,
+    pub feed_slots: crate::infra::slots::Slots,
     /// Case exports running per account (one).
-    pub export_slots: crate::ops::body::Slots,
+    pub export_slots: crate::infra::slots::Slots,
     /// Case exports running on this node (`limits.exports_at_once`).
     pub exports_at_once: Arc<Semaphore>,
     /// The last readiness answer and when it was had (`/readyz`).
@@ -132,9 +132,9 @@ impl AppState {
             upload_budget: Arc::new(Semaphore::new(
                 config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
             )),
-            upload_slots: crate::ops::body::Slots::default(),
-            feed_slots: crate::ops::body::Slots::default(),
-            export_slots: crate::ops::body::Slots::default(),
+            upload_slots: crate::infra::slots::Slots::default(),
+            feed_slots: crate::infra::slots::Slots::default(),
+            export_slots: crate::infra::slots::Slots::default(),
             exports_at_once: Arc::new(Semaphore::new(config.limits.exports_at_once.max(1))),
             readiness: Arc::default(),
             password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),

@@ -359,7 +359,7 @@ pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
 /// exports at once, and the account's one.
 pub struct Slot {
     _node: tokio::sync::OwnedSemaphorePermit,
-    _account: crate::ops::body::Slot,
+    _account: crate::infra::slots::Slot,
 }
 
 /// A place for the caller's export, or why there is none now.

@@ -327,12 +327,13 @@ impl From<WechatError> for ApiError {
 impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         let message = e.to_string();
+        let unauthorized = |code| Self::Unauthorized {
+            code,
+            message: message.clone(),
+        };
         match e {
             AuthError::Wechat(w) => w.into(),
-            AuthError::InvalidCredentials => Self::Unauthorized {
-                code: "invalid_credentials",
-                message,
-            },
+            AuthError::InvalidCredentials => unauthorized("invalid_credentials"),
             AuthError::Disabled => Self::Forbidden(message),
             AuthError::Busy => Self::Unavailable {
                 code: "login_busy",
@@ -340,31 +341,13 @@ impl From<AuthError> for ApiError {
                 retry_after_secs: 1,
             },
             AuthError::AccountGone => Self::unauthorized(message),
-            AuthError::TokenOfDisabled => Self::Unauthorized {
-                code: "account_disabled",
-                message,
-            },
-            AuthError::TokenRevoked => Self::Unauthorized {
-                code: "token_revoked",
-                message,
-            },
-            AuthError::SessionEnded => Self::Unauthorized {
-                code: "session_ended",
-                message,
-            },
-            AuthError::RefreshReused => Self::Unauthorized {
-                code: "refresh_reused",
-                message,
-            },
-            AuthError::BadRefresh => Self::Unauthorized {
-                code: "invalid_refresh_token",
-                message,
-            },
+            AuthError::TokenOfDisabled => unauthorized("account_disabled"),
+            AuthError::TokenRevoked => unauthorized("token_revoked"),
+            AuthError::SessionEnded => unauthorized("session_ended"),
+            AuthError::RefreshReused => unauthorized("refresh_reused"),
+            AuthError::BadRefresh => unauthorized("invalid_refresh_token"),
             AuthError::NotStaff => Self::Forbidden(message),
-            AuthError::WechatNotBound => Self::Unauthorized {
-                code: "wechat_not_bound",
-                message,
-            },
+            AuthError::WechatNotBound => unauthorized("wechat_not_bound"),
             AuthError::WechatBoundElsewhere => Self::conflict("wechat_bound_elsewhere", message),
             AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),

@@ -8,6 +8,7 @@ pub mod egress;
 pub mod metrics;
 pub mod settings;
 pub mod shared;
+pub mod slots;
 pub mod snapshot;
 pub mod store;
 

@@ -185,11 +185,11 @@ impl<'a> ApiExtractor<'a> for PostBody {
 
 /// A multipart post's api_key, checked as soon as it is read: a good one
 /// lets the photo after it draw from the node's upload budget
-/// (`ops::body`); a bad one ends the post before the photo is read.
+/// (`web::UploadGate`); a bad one ends the post before the photo is read.
 async fn open_gate(request: &Request, key: &str) -> poem::Result<()> {
     let (Some(state), Some(gate)) = (
         request.data::<AppState>(),
-        request.extensions().get::<crate::ops::body::KeyGate>(),
+        request.extensions().get::<crate::web::UploadGate>(),
     ) else {
         return Ok(());
     };
@@ -198,7 +198,7 @@ async fn open_gate(request: &Request, key: &str) -> poem::Result<()> {
         .map_err(ApiError::from)?
     {
         Some(_) => {
-            gate.open();
+            (gate.0)();
             Ok(())
         }
         None => Err(ApiError::Forbidden("the api_key is unknown or revoked".into()).into()),

@@ -4,12 +4,11 @@
 //! flight over all requests (`media.upload_budget_bytes`) and a bound on
 //! the uploads one client address has in flight.
 
-use crate::{auth::jwt::TokenKind, error::ApiError, state::AppState};
+use crate::{auth::jwt::TokenKind, error::ApiError, infra::slots::Slot, state::AppState};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use poem::{Body, Request};
 use std::{
-    collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
@@ -38,7 +37,7 @@ struct Drawn {
     /// Draw each chunk from this budget as it arrives.
     budget: Option<Arc<Semaphore>>,
     /// An Open311 post: the budget is given once its key is checked
-    /// (`KeyGate::open`); until then at most `BEFORE_KEY` bytes.
+    /// (`web::UploadGate`); until then at most `BEFORE_KEY` bytes.
     gated: Option<Arc<Semaphore>>,
     address: Option<Slot>,
 }
@@ -55,67 +54,6 @@ impl Bound {
         d.held = None;
         d.address = None;
         d.cut.take()
-    }
-}
-
-/// Lets an Open311 multipart post's photo draw from the budget once the
-/// handler has checked its api_key (found in the request's extensions).
-#[derive(Clone)]
-pub struct KeyGate(Arc<Mutex<Drawn>>);
-
-impl KeyGate {
-    /// The key is good: the rest of the body draws from the budget.
-    pub fn open(&self) {
-        let mut d = lock(&self.0);
-        if let Some(b) = d.gated.take() {
-            d.budget = Some(b);
-        }
-    }
-}
-
-/// Things in flight per key on this node (uploads per client address,
-/// live feeds per account), each bounded.
-#[derive(Default, Clone)]
-pub struct Slots(Arc<Mutex<HashMap<String, u32>>>);
-
-/// One of a key's slots; given back when dropped.
-pub struct Slot {
-    slots: Slots,
-    address: String,
-}
-
-impl Slots {
-    /// A slot of `address` (any key), unless it has `most` already.
-    pub fn take(&self, address: &str, most: u32) -> Option<Slot> {
-        let mut m = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let n = m.entry(address.to_owned()).or_insert(0);
-        if *n >= most.max(1) {
-            return None;
-        }
-        *n += 1;
-        Some(Slot {
-            slots: self.clone(),
-            address: address.to_owned(),
-        })
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        let mut m = self
-            .slots
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(n) = m.get_mut(&self.address) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                m.remove(&self.address);
-            }
-        }
     }
 }
 
@@ -176,7 +114,15 @@ pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
     }
     let drawn = Arc::new(Mutex::new(drawn));
     if open311 && upload {
-        req.extensions_mut().insert(KeyGate(drawn.clone()));
+        let gate = drawn.clone();
+        let open = move || {
+            let mut d = lock(&gate);
+            if let Some(b) = d.gated.take() {
+                d.budget = Some(b);
+            }
+        };
+        req.extensions_mut()
+            .insert(crate::web::UploadGate(Arc::new(open)));
     }
     let limits = &state.config.limits;
     let pace = Pace {

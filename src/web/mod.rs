@@ -12,6 +12,13 @@ use crate::{
 };
 use poem::Request;
 
+/// Put in a request's extensions by the body bounds for an upload whose
+/// budget waits for the handler: calling it lets the rest of the body draw
+/// from the node's upload budget (an Open311 post, once its api_key is
+/// found valid).
+#[derive(Clone)]
+pub struct UploadGate(pub std::sync::Arc<dyn Fn() + Send + Sync>);
+
 /// The client's IP: the socket peer, or the first X-Forwarded-For entry when
 /// the deployment says it sits behind a trusted proxy.
 pub fn client_ip(state: &AppState, req: &Request) -> String {
