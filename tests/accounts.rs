@@ -531,3 +531,47 @@ async fn logout_ends_the_session_on_the_server() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "a token is needed");
 }
+
+#[tokio::test]
+async fn a_refresh_token_alone_ends_its_session() {
+    // Arrange: a client whose access token it no longer has (or that
+    // expired while it was idle) still holds the refresh token.
+    let app = common::spawn_app().await;
+    let staff = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+    let other = login(&app, DISPATCHER.0, DISPATCHER.1).await;
+
+    // Act
+    let r = app
+        .post_json(
+            "/api/v1/auth/logout",
+            None,
+            &json!({"refreshToken": staff["refreshToken"]}),
+        )
+        .await;
+    let forged = app
+        .post_json(
+            "/api/v1/auth/logout",
+            Some("not.a.token"),
+            &json!({"refreshToken": "not-a-token-either"}),
+        )
+        .await;
+
+    // Assert: that session is over, the account's other session is not.
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    let (status, body) = me_status(&app, staff["token"].as_str().unwrap()).await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (401, Some("session_ended"))
+    );
+    expect_error(
+        refresh(&app, &staff["refreshToken"]).await,
+        401,
+        "session_ended",
+    )
+    .await;
+    assert_eq!(
+        me_status(&app, other["token"].as_str().unwrap()).await.0,
+        200
+    );
+}

@@ -913,8 +913,12 @@ async fn the_node_that_takes_a_change_counts_it_before_it_answers() {
 
 #[tokio::test]
 async fn an_account_holds_a_bounded_number_of_feeds_and_a_replay_reads_its_scope_only() {
-    // Arrange: two feeds per account.
-    let app = common::spawn_with(|c| c.limits.feeds_per_account = 2).await;
+    // Arrange: two feeds per account; a replay reads three entries at most.
+    let app = common::spawn_with(|c| {
+        c.limits.feeds_per_account = 2;
+        c.limits.feed_replay_rows = 3;
+    })
+    .await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let citizen = app.citizen("feed-bounds").await;
 
@@ -935,19 +939,22 @@ async fn an_account_holds_a_bounded_number_of_feeds_and_a_replay_reads_its_scope
         "a feed that ended gives its place back"
     );
 
-    // A unit's replay holds its own cases' entries only: another unit's
-    // case after the resume point is not among them.
+    // A unit's replay reads its own cases' entries only, in the database:
+    // another unit's four entries after the resume point neither reach it
+    // nor count against its three.
+    drop(_second);
+    drop(_theirs);
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let mut theirs = vec![];
+    for lat in [40.792, 40.793] {
+        let t = app.submit(&citizen, "0301", lat, 111.70).await;
+        let id = t["id"].as_str().unwrap().to_owned();
+        app.act_ok(&disp, &id, "dispatch", json!({"unitCode": "hm-cgj"}))
+            .await;
+        theirs.push(id);
+    }
     let mine = app.submit(&citizen, "0301", 40.791, 111.70).await;
-    let theirs = app.submit(&citizen, "0301", 40.792, 111.70).await;
     let mine_id = mine["id"].as_str().unwrap();
-    app.act_ok(
-        &disp,
-        theirs["id"].as_str().unwrap(),
-        "dispatch",
-        json!({"unitCode": "hm-cgj"}),
-    )
-    .await;
     app.act_ok(&disp, mine_id, "dispatch", json!({"unitCode": "sh-cgj"}))
         .await;
     let last = uuid::Uuid::now_v7();
@@ -956,8 +963,45 @@ async fn an_account_holds_a_bounded_number_of_feeds_and_a_replay_reads_its_scope
     let got = read_events(&mut r, 5, |e| e.iter().any(|x| x["caseId"] == mine_id)).await;
     assert!(got.iter().any(|x| x["caseId"] == mine_id), "{got:?}");
     assert!(
-        got.iter().all(|x| x["caseId"] != theirs["id"]),
-        "another unit's case was replayed: {got:?}"
+        got.iter()
+            .all(|x| x["kind"] != "reset" && theirs.iter().all(|t| x["caseId"] != t.as_str())),
+        "another unit's entries were replayed or counted: {got:?}"
+    );
+
+    // The city-wide replay has more than three entries to give: it gives
+    // three, then one reset (reload the view), then goes on live.
+    assert!(
+        eventually(5, || async {
+            app.get("/api/v1/events", Some(&disp)).await.status() == StatusCode::OK
+        })
+        .await
+    );
+    let mut r = feed(&app, &disp, Some(&resume_from.to_string())).await;
+    let got = read_events(&mut r, 5, |e| e.iter().any(|x| x["kind"] == "reset")).await;
+    let resets: Vec<_> = got.iter().filter(|x| x["kind"] == "reset").collect();
+    assert_eq!(resets.len(), 1, "{got:?}");
+    assert_eq!(resets[0]["reason"], "too_many");
+    assert_eq!(got.len(), 4, "three entries, then the reset: {got:?}");
+    drop(r);
+
+    // Away for longer than a replay reaches: a reset at once.
+    let long_ago = uuid::Uuid::from_u128(last.as_u128() - (7_200_000u128 << 80));
+    let mut r = feed(&app, &unit, Some(&long_ago.to_string())).await;
+    let got = read_events(&mut r, 5, |e| !e.is_empty()).await;
+    assert_eq!(got[0]["kind"], "reset", "{got:?}");
+    assert_eq!(got[0]["reason"], "too_old");
+    let next = app.submit(&citizen, "0301", 40.794, 111.70).await;
+    app.act_ok(
+        &disp,
+        next["id"].as_str().unwrap(),
+        "dispatch",
+        json!({"unitCode": "sh-cgj"}),
+    )
+    .await;
+    let live = read_events(&mut r, 5, |e| e.iter().any(|x| x["caseId"] == next["id"])).await;
+    assert!(
+        live.iter().any(|x| x["caseId"] == next["id"]),
+        "the feed goes on live after a reset: {live:?}"
     );
 }
 

@@ -199,6 +199,91 @@ async fn applied(c: &suishoupai::config::Config) -> u64 {
         .map_or(0, |n| n.cast_unsigned())
 }
 
+/// A migration that changes the schema, then fails before it is done.
+struct HalfDone;
+
+impl migration::MigrationName for HalfDone {
+    fn name(&self) -> &str {
+        "m29991231_000001_half_done"
+    }
+}
+
+#[migration::async_trait::async_trait]
+impl migration::MigrationTrait for HalfDone {
+    async fn up(&self, m: &migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        use migration::{Alias, ColumnDef, Table};
+        m.create_table(
+            Table::create()
+                .table(Alias::new("half_done"))
+                .col(ColumnDef::new(Alias::new("id")).integer().primary_key())
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(Alias::new("users"))
+                .add_column(ColumnDef::new(Alias::new("half_done")).integer().null())
+                .to_owned(),
+        )
+        .await?;
+        Err(sea_orm::DbErr::Custom("failed half-way".into()))
+    }
+
+    async fn down(&self, _: &migration::SchemaManager) -> Result<(), sea_orm::DbErr> {
+        Ok(())
+    }
+}
+
+/// Every migration of the service, then `HalfDone`, applied as the
+/// service applies its own.
+struct WithAFailure;
+
+#[migration::async_trait::async_trait]
+impl migration::MigratorTrait for WithAFailure {
+    fn migrations() -> Vec<Box<dyn migration::MigrationTrait>> {
+        let mut all = migration::Migrator::migrations();
+        all.push(migration::atomic(Box::new(HalfDone)));
+        all
+    }
+}
+
+#[tokio::test]
+async fn a_migration_that_fails_half_way_leaves_nothing_of_itself() {
+    use migration::MigratorTrait;
+    use sea_orm::{ConnectionTrait, Statement};
+    // Arrange
+    let tmp = tempfile::tempdir().unwrap();
+    let c = common::test_config(tmp.path()).await;
+    let db = suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref())
+        .await
+        .unwrap();
+    let total = migration::Migrator::migrations().len() as u64;
+
+    // Act
+    let failed = WithAFailure::up(&db, None).await;
+
+    // Assert: the service's own migrations stand; of the failed one there
+    // is no table, no column and no record, and the next start is clean.
+    assert!(failed.is_err(), "the failing migration failed");
+    assert_eq!(applied(&c).await, total);
+    let table = db
+        .execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT 1 FROM half_done",
+        ))
+        .await;
+    assert!(table.is_err(), "the half-done table was left behind");
+    let column = db
+        .execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT half_done FROM users",
+        ))
+        .await;
+    assert!(column.is_err(), "the half-done column was left behind");
+    migration::Migrator::up(&db, None).await.unwrap();
+    assert_eq!(applied(&c).await, total);
+}
+
 #[tokio::test]
 async fn a_first_start_killed_mid_migration_or_with_its_output_closed_starts_again() {
     use std::process::Stdio;

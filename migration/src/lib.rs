@@ -46,6 +46,12 @@ impl MigrationTrait for Atomic {
     }
 }
 
+/// `m`, applied atomically (see `Atomic`): every migration of `Migrator`
+/// is, and a test can make one that fails half-way to see it undone.
+pub fn atomic(m: Box<dyn MigrationTrait>) -> Box<dyn MigrationTrait> {
+    Box::new(Atomic(m))
+}
+
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
@@ -64,8 +70,6 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_sessions::Migration),
             Box::new(m20261204_000013_deleted_accounts::Migration),
         ];
-        all.into_iter()
-            .map(|m| Box::new(Atomic(m)) as Box<dyn MigrationTrait>)
-            .collect()
+        all.into_iter().map(atomic).collect()
     }
 }

@@ -34,6 +34,10 @@ pub enum AuthError {
     /// A refresh token that is invalid, expired or not a refresh token (401).
     #[error("the refresh token is invalid or expired; log in again")]
     BadRefresh,
+    /// A logout with neither a bearer token nor a refresh token that this
+    /// service signed (401).
+    #[error("give the session's bearer token or its refresh token to log out")]
+    BadLogout,
     /// Only unit accounts bind a WeChat (403).
     #[error("only a unit's accounts can bind a WeChat")]
     NotStaff,

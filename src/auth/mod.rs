@@ -93,6 +93,15 @@ pub struct RefreshRequest {
     pub refresh_token: String,
 }
 
+/// What a logout may name its session by, besides the bearer token.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct LogoutRequest {
+    /// The session's refresh token, expired or not.
+    #[oai(validator(min_length = 1, max_length = 2048))]
+    pub refresh_token: Option<String>,
+}
+
 /// A bearer token and who it is for.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -174,8 +183,10 @@ impl AuthApi {
     ///
     /// For staff (admin, dispatcher, supervisor) and unit accounts. Limits
     /// (`429 rate_limited` with Retry-After): attempts per client IP; and
-    /// failed attempts only, per (username, client IP) and per client IP,
-    /// so that nobody can lock an account out from another address. The
+    /// failed attempts only, per (username, client IP), per client IP, and
+    /// per username from every address together; the last does not apply
+    /// at an address the account logged in from in the last 30 days, so
+    /// nobody can lock an account out from another address. The
     /// client IP is the peer's, or behind the configured proxies the
     /// rightmost X-Forwarded-For hop that is not one of them. When too
     /// many password checks run at once: `503 login_busy` with
@@ -197,7 +208,11 @@ impl AuthApi {
                 web::login_failed(&state, req, &body.username).await?;
                 Err(ApiError::from(e).into())
             }
-            r => Ok(Json(r?)),
+            r => {
+                let tokens = r?;
+                web::login_succeeded(&state, req, &body.username).await?;
+                Ok(Json(tokens))
+            }
         }
     }
 
@@ -220,26 +235,29 @@ impl AuthApi {
 
     /// Log out
     ///
-    /// Ends the session the bearer token belongs to, on the server: every
-    /// token of it (this one, its refresh token, tokens issued from it
-    /// earlier) is refused from then on with `401 session_ended`, on this
-    /// node at once and on the others within `account_cache_secs`.
-    /// Logging out twice is harmless.
+    /// Ends a session on the server: every token of it (its bearer tokens,
+    /// its refresh token, tokens issued from it earlier) is refused from
+    /// then on with `401 session_ended`, on this node at once and on the
+    /// others within `account_cache_secs`. The session is named by the
+    /// `Authorization: Bearer` token, by the body's `refreshToken`, or by
+    /// both; either may have expired (a client idle past its token's hour
+    /// can still end the session its refresh token keeps). Neither given,
+    /// or neither signed by this service: `401`. Logging out twice is
+    /// harmless.
     #[oai(path = "/auth/logout", method = "post", operation_id = "authLogout")]
     async fn logout(
         &self,
         state: poem::web::Data<&AppState>,
-        auth: BearerAuth,
         req: &Request,
+        body: web::optional_json::OptionalJson<LogoutRequest>,
     ) -> Res<LoggedOut, LogoutErrors> {
-        let _ = auth;
-        let token = req
+        let bearer = req
             .headers()
             .get(poem::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or_default();
-        service::logout(&state, token).await?;
+            .and_then(|v| v.strip_prefix("Bearer "));
+        let refresh = body.0.as_ref().and_then(|b| b.refresh_token.as_deref());
+        service::logout(&state, bearer, refresh).await?;
         Ok(LoggedOut::Ended)
     }
 
@@ -293,6 +311,7 @@ impl AuthApi {
             }
             r => {
                 r?;
+                web::login_succeeded(&state, req, &username).await?;
                 Ok(Json(service::me(&state, &auth.0).await?))
             }
         }
@@ -328,6 +347,7 @@ impl AuthApi {
     ) -> Res<Deleted, DeleteMeErrors> {
         auth.0.require(&[Role::Citizen])?;
         let why = crate::privacy::service::Why::Deleted;
+        // Already deleted: the caller's token would have been refused.
         crate::privacy::service::erase(&state, auth.0.user_id, why).await?;
         Ok(Deleted::Done)
     }
@@ -349,7 +369,7 @@ crate::error_set!(PasswordLoginErrors: 400, 401, 413, 415, 429, 503);
 crate::error_set!(RefreshErrors: 400, 401, 413, 415);
 crate::error_set!(MeErrors: 401);
 crate::error_set!(DeleteMeErrors: 401, 403);
-crate::error_set!(LogoutErrors: 401);
+crate::error_set!(LogoutErrors: 400, 401, 413, 415);
 
 /// The answer to an account deletion.
 #[derive(poem_openapi::ApiResponse)]

@@ -80,14 +80,26 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenRespo
     token_for(state, &u, Some(next)).await
 }
 
-/// Ends the session the bearer token belongs to, on every node (within
-/// `account_cache_secs` on the others, at once on this one).
-pub async fn logout(state: &AppState, token: &str) -> Result<(), AuthError> {
-    let sid = state
-        .jwt
-        .verify(token, super::jwt::TokenKind::Access)
-        .and_then(|c| c.sid);
-    if let Some(sid) = sid {
+/// Ends the session that either token belongs to, on every node (within
+/// `account_cache_secs` on the others, at once on this one). A token this
+/// service signed names its session even after it expired, so a client
+/// idle past its access token's hour can still end the session its
+/// refresh token keeps alive. Neither token genuine: `BadLogout`.
+pub async fn logout(
+    state: &AppState,
+    access: Option<&str>,
+    refresh: Option<&str>,
+) -> Result<(), AuthError> {
+    use super::jwt::TokenKind;
+    let of = |t: Option<&str>, kind| t.and_then(|t| state.jwt.verify_any_age(t, kind));
+    let claims = [
+        of(access, TokenKind::Access),
+        of(refresh, TokenKind::Refresh),
+    ];
+    if claims.iter().all(Option::is_none) {
+        return Err(AuthError::BadLogout);
+    }
+    for sid in claims.into_iter().flatten().filter_map(|c| c.sid) {
         sessions::end(&state.db, sid, "logout").await?;
         state.accounts.forget_session(sid);
     }

@@ -226,8 +226,14 @@ fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
 }
 
 /// The matching cases as an XLSX file written in constant memory to a
-/// temporary file; returns the open file (already unlinked).
-pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, CaseError> {
+/// temporary file; returns the open file (already unlinked). The export's
+/// slot is held by the writing itself, so that a client that leaves does
+/// not free it while the file is still being written.
+pub async fn xlsx_file(
+    state: AppState,
+    f: Resolved,
+    held: Slot,
+) -> Result<tokio::fs::File, CaseError> {
     let rows = cases::Entity::find()
         .filter(f.condition())
         .count(&state.db)
@@ -243,6 +249,7 @@ pub async fn xlsx_file(state: AppState, f: Resolved) -> Result<tokio::fs::File, 
     let handle = tokio::runtime::Handle::current();
     let reader = Reader::open(&state)?;
     tokio::task::spawn_blocking(move || -> Result<tokio::fs::File, CaseError> {
+        let _held = held;
         let tmp = tempfile::NamedTempFile::new().map_err(|e| CaseError::Internal(e.into()))?;
         let mut wb = rust_xlsxwriter::Workbook::new();
         let ws = wb.add_worksheet_with_constant_memory().map_err(xlsx_err)?;

@@ -327,8 +327,9 @@ impl StatsApi {
         .resolve(&state, &auth.0)?;
         let held = export::slot(&state, &auth.0)?;
         let stamp = stamp();
-        let file = export::xlsx_file(state.clone(), f).await?;
-        drop(held);
+        // The slot goes with the writing, which goes on to its end even if
+        // the client leaves; the slot is free again when the file is done.
+        let file = export::xlsx_file(state.clone(), f, held).await?;
         Ok(Xlsx::File(
             Binary(Body::from_async_read(file)),
             disposition(&format!("cases-{stamp}.xlsx")),

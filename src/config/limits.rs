@@ -16,7 +16,8 @@ pub struct RateLimits {
     pub login_failures_per_ip: u32,
     /// Failed logins per minute for one username from all addresses
     /// together (a guesser with many addresses); past it the account's
-    /// password logins wait (`429`), from everywhere.
+    /// password logins wait (`429`), from every address except those it
+    /// logged in from in the last 30 days.
     pub login_failures_per_user: u32,
     /// Password checks (Argon2, about 19 MiB each) running at once on this
     /// node; past it a login waits `password_check_wait_ms`, then is 503.
@@ -49,6 +50,10 @@ pub struct RateLimits {
     /// Live feeds (`/events`) one account may hold open on a node; more is
     /// `429 too_many_feeds` (a console tab holds one).
     pub feeds_per_account: u32,
+    /// Timeline entries a feed's replay after `Last-Event-ID` reads at
+    /// most (in the caller's scope); past it the feed sends `reset` and
+    /// goes on live, and the client reloads its view.
+    pub feed_replay_rows: usize,
     /// Case exports (CSV, XLSX) a node runs at once; more is `503
     /// export_busy`. Each account runs one at a time (`429`).
     pub exports_at_once: usize,

@@ -303,6 +303,7 @@ impl Default for Config {
                 body_min_bytes_per_sec: 16 * 1024,
                 uploads_per_address: 4,
                 feeds_per_account: 5,
+                feed_replay_rows: 10_000,
                 exports_at_once: 2,
                 open311_reads_per_ip: 120,
                 ops_networks: [
@@ -387,7 +388,7 @@ impl Config {
         Ok(cfg)
     }
 
-    /// The production checks of DESIGN §9.
+    /// The production checks of `api-docs/contract.md` §9.
     pub fn check(&self) -> Result<(), ConfigError> {
         let f = self.workflow.warn_fraction;
         if !(f > 0.0 && f <= 1.0) {

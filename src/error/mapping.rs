@@ -346,6 +346,7 @@ impl From<AuthError> for ApiError {
             AuthError::SessionEnded => unauthorized("session_ended"),
             AuthError::RefreshReused => unauthorized("refresh_reused"),
             AuthError::BadRefresh => unauthorized("invalid_refresh_token"),
+            AuthError::BadLogout => Self::unauthorized(message),
             AuthError::NotStaff => Self::Forbidden(message),
             AuthError::WechatNotBound => unauthorized("wechat_not_bound"),
             AuthError::WechatBoundElsewhere => Self::conflict("wechat_bound_elsewhere", message),

@@ -11,7 +11,7 @@ use crate::{
 };
 use entity::{case_event, cases};
 use futures_util::{StreamExt, stream::BoxStream};
-use poem_openapi::{Enum, Object};
+use poem_openapi::{Enum, Object, Union};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use tokio::sync::{broadcast::error::RecvError, mpsc};
@@ -35,6 +35,10 @@ pub enum FeedKind {
     Escalation,
     /// Anything else on the timeline (a rating, an extension request …).
     Updated,
+    /// Not a case's event: the replay could not give everything since
+    /// `Last-Event-ID` (away longer than an hour, or more than
+    /// `feed_replay_rows` entries). Reload the view; the feed goes on live.
+    Reset,
 }
 
 impl FeedKind {
@@ -59,6 +63,7 @@ impl FeedKind {
             Self::AcceptOverdue => "accept_overdue",
             Self::Escalation => "escalation",
             Self::Updated => "updated",
+            Self::Reset => "reset",
         }
     }
 }
@@ -91,8 +96,67 @@ pub struct FeedEvent {
     pub at: Ts,
 }
 
-fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedEvent {
-    FeedEvent {
+/// Why a feed was reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum ResetReason {
+    /// `Last-Event-ID` is older than the replay reaches (an hour).
+    TooOld,
+    /// More entries came since than one replay reads.
+    TooMany,
+}
+
+/// The feed could not replay everything since `Last-Event-ID`: the client
+/// reloads what it shows; the feed goes on live after this message.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct FeedReset {
+    /// Where a reconnect resumes (the SSE `id`).
+    pub id: Uuid,
+    /// Always `reset`.
+    pub kind: FeedKind,
+    /// Why the replay could not give everything.
+    pub reason: ResetReason,
+    /// When the reset was sent.
+    pub at: Ts,
+}
+
+/// A message of the live feed: a case's event, or a reset (`kind`).
+#[derive(Debug, Clone, Union)]
+pub enum FeedMessage {
+    Event(FeedEvent),
+    Reset(FeedReset),
+}
+
+impl FeedMessage {
+    /// The SSE `id`.
+    pub fn id(&self) -> Uuid {
+        match self {
+            Self::Event(e) => e.id,
+            Self::Reset(r) => r.id,
+        }
+    }
+
+    /// The SSE `event` type.
+    pub fn kind(&self) -> FeedKind {
+        match self {
+            Self::Event(e) => e.kind,
+            Self::Reset(r) => r.kind,
+        }
+    }
+
+    fn reset(id: Uuid, reason: ResetReason) -> Self {
+        Self::Reset(FeedReset {
+            id,
+            kind: FeedKind::Reset,
+            reason,
+            at: crate::core::time::utc_now(),
+        })
+    }
+}
+
+fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedMessage {
+    FeedMessage::Event(FeedEvent {
         id: e.id,
         kind: FeedKind::of(&e.action, e.from, e.to),
         action: e.action.clone(),
@@ -104,7 +168,7 @@ fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedEvent {
         category: CategoryRef::of(&state.categories.get(), e.category_id),
         location: Wgs84::from_stored(e.lat, e.lng).to_location(system),
         at: e.at,
-    }
+    })
 }
 
 fn in_scope(scope: Option<&HashSet<Uuid>>, e: &BusEvent) -> bool {
@@ -128,25 +192,21 @@ fn now_id() -> Uuid {
 
 /// How far back a replay reaches: a client away longer reloads its view.
 pub const REPLAY_MS: u64 = 3_600_000;
-/// The most timeline entries one replay reads (in scope or not).
-const REPLAY_ROWS: usize = 10_000;
+
+fn ms_of(id: Uuid) -> Option<u64> {
+    id.get_timestamp().map(|t| {
+        let (s, n) = t.to_unix();
+        s * 1000 + u64::from(n / 1_000_000)
+    })
+}
 
 /// Where a replay after `last` starts: 5 s before it, and no further back
-/// than an hour.
-fn replay_floor(last: Uuid) -> Uuid {
+/// than an hour; `None` when `last` is older than that (a reset).
+fn replay_floor(last: Uuid) -> Option<Uuid> {
     let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
-    let last_ms = last
-        .get_timestamp()
-        .map(|t| {
-            let (s, n) = t.to_unix();
-            s * 1000 + u64::from(n / 1_000_000)
-        })
-        .unwrap_or(now_ms);
-    floor_id(
-        last_ms
-            .saturating_sub(5_000)
-            .max(now_ms.saturating_sub(REPLAY_MS)),
-    )
+    let last_ms = ms_of(last).unwrap_or(now_ms);
+    let oldest = now_ms.saturating_sub(REPLAY_MS);
+    (last_ms >= oldest).then(|| floor_id(last_ms.saturating_sub(5_000).max(oldest)))
 }
 
 /// Timeline entries after `after`, oldest first, as bus events; with a
@@ -156,6 +216,7 @@ pub(super) async fn timeline_after(
     state: &AppState,
     after: Uuid,
     scope: Option<&HashSet<Uuid>>,
+    most: u64,
 ) -> anyhow::Result<Vec<BusEvent>> {
     let mut q = case_event::Entity::find().filter(case_event::Column::Id.gt(after));
     if let Some(units) = scope {
@@ -168,7 +229,7 @@ pub(super) async fn timeline_after(
     }
     let rows = q
         .order_by_asc(case_event::Column::Id)
-        .limit(2000)
+        .limit(most)
         .all(&state.db)
         .await?;
     let ids: HashSet<Uuid> = rows.iter().map(|r| r.case_id).collect();
@@ -200,42 +261,68 @@ pub(super) async fn timeline_after(
         .collect())
 }
 
-/// Sends the timeline after `from` to `tx`; returns the ids sent and
-/// whether the subscriber is still there.
+/// How a replay ended.
+struct Replayed {
+    /// The ids sent (the bus will bring them again).
+    sent: HashSet<Uuid>,
+    /// The newest entry read.
+    newest: Uuid,
+    /// The subscriber is still there.
+    open: bool,
+}
+
+/// Sends the timeline after `from` to `tx`, at most `feed_replay_rows`
+/// entries of the scope (chosen by the database); more than that sends a
+/// reset instead of the rest.
 async fn replay(
     state: &AppState,
     scope: Option<&HashSet<Uuid>>,
     from: Uuid,
     system: CoordSystem,
-    tx: &mpsc::Sender<FeedEvent>,
-) -> (HashSet<Uuid>, Uuid, bool) {
-    let mut sent = HashSet::new();
-    let mut after = from;
+    tx: &mpsc::Sender<FeedMessage>,
+) -> Replayed {
+    const BATCH: usize = 2000;
+    let most = state.config.limits.feed_replay_rows.max(1);
+    let mut done = Replayed {
+        sent: HashSet::new(),
+        newest: from,
+        open: true,
+    };
     let mut read = 0;
     loop {
-        let batch = match timeline_after(state, after, scope).await {
+        // One more than is left shows whether there is more than that.
+        let take = BATCH.min(most - read + 1);
+        let batch = match timeline_after(state, done.newest, scope, take as u64).await {
             Ok(b) => b,
             Err(e) => {
                 tracing::warn!(error = %format!("{e:#}"), "live feed: replay failed");
-                return (sent, after, true);
+                return done;
             }
         };
-        let Some(last) = batch.last().map(|e| e.id) else {
-            return (sent, after, true);
-        };
+        let full = batch.len() == take;
+        let capped = read + batch.len() > most;
+        let batch = &batch[..batch.len().min(most - read)];
         read += batch.len();
-        // Bounded: a replay past it goes on live (the client reloads).
-        let full = batch.len() == 2000 && read < REPLAY_ROWS;
         for e in batch.iter().filter(|e| in_scope(scope, e)) {
-            sent.insert(e.id);
+            done.sent.insert(e.id);
             if tx.send(to_feed(state, e, system)).await.is_err() {
-                return (sent, last, false);
+                done.open = false;
+                return done;
             }
+        }
+        if let Some(last) = batch.last() {
+            done.newest = last.id;
+        }
+        if capped {
+            // More than one replay gives: the client reloads; live from now.
+            done.newest = done.newest.max(now_id());
+            let reset = FeedMessage::reset(done.newest, ResetReason::TooMany);
+            done.open = tx.send(reset).await.is_ok();
+            return done;
         }
         if !full {
-            return (sent, last, true);
+            return done;
         }
-        after = last;
     }
 }
 
@@ -245,7 +332,7 @@ pub fn stream(
     scope: Option<HashSet<Uuid>>,
     last: Option<Uuid>,
     system: CoordSystem,
-) -> BoxStream<'static, FeedEvent> {
+) -> BoxStream<'static, FeedMessage> {
     let (tx, rx) = mpsc::channel(256);
     tokio::spawn(async move {
         // Subscribe first, so that nothing falls between replay and live.
@@ -255,13 +342,11 @@ pub fn stream(
         // where a replay after a lag starts.
         let mut high = last.unwrap_or_else(now_id);
         if let Some(l) = last {
-            let (ids, newest, open) =
-                replay(&state, scope.as_ref(), replay_floor(l), system, &tx).await;
-            if !open {
+            let Some(r) = catch_up(&state, scope.as_ref(), l, system, &tx).await else {
                 return;
-            }
-            sent = ids;
-            high = high.max(newest);
+            };
+            sent = r.sent;
+            high = high.max(r.newest);
         }
         loop {
             let msg = tokio::select! {
@@ -281,17 +366,41 @@ pub fn stream(
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let (ids, newest, open) =
-                        replay(&state, scope.as_ref(), replay_floor(high), system, &tx).await;
-                    if !open {
+                    let Some(r) = catch_up(&state, scope.as_ref(), high, system, &tx).await else {
                         return;
-                    }
-                    sent = ids;
-                    high = high.max(newest);
+                    };
+                    sent = r.sent;
+                    high = high.max(r.newest);
                 }
                 Err(RecvError::Closed) => return,
             }
         }
     });
     tokio_stream::wrappers::ReceiverStream::new(rx).boxed()
+}
+
+/// Replays what came after `last`, or resets when that is older than a
+/// replay reaches; `None` when the subscriber went away.
+async fn catch_up(
+    state: &AppState,
+    scope: Option<&HashSet<Uuid>>,
+    last: Uuid,
+    system: CoordSystem,
+    tx: &mpsc::Sender<FeedMessage>,
+) -> Option<Replayed> {
+    let r = match replay_floor(last) {
+        Some(floor) => replay(state, scope, floor, system, tx).await,
+        None => {
+            let now = now_id();
+            Replayed {
+                sent: HashSet::new(),
+                newest: now,
+                open: tx
+                    .send(FeedMessage::reset(now, ResetReason::TooOld))
+                    .await
+                    .is_ok(),
+            }
+        }
+    };
+    r.open.then_some(r)
 }

@@ -8,7 +8,7 @@ use crate::{
     api::Tag, auth::BearerAuth, error::ApiError, error::Res, state::AppState,
     web::enums::CoordSystem,
 };
-use feed::FeedEvent;
+use feed::FeedMessage;
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::Data;
 use poem_openapi::{
@@ -35,8 +35,10 @@ impl LiveApi {
     /// Resuming: reconnect with `Last-Event-ID` (as EventSource does; a
     /// browser sends the bearer token through a fetch-based SSE client)
     /// and the feed first replays from the timeline what came after
-    /// it (up to the last hour, and at most 10,000 entries read: a client
-    /// away longer reloads its view), then goes on live. Replay starts 5 s
+    /// it, then goes on live. A replay reaches back an hour and reads at
+    /// most `feed_replay_rows` (10,000) entries of the caller's scope;
+    /// when it cannot give everything, it sends one `reset` message
+    /// (`FeedReset`: reload the view) instead of the rest. Replay starts 5 s
     /// before the event named, since an entry committed a moment late can
     /// carry an earlier id: a client drops the ids it already has. A
     /// message the bus lost between nodes is found in the timeline within
@@ -56,7 +58,7 @@ impl LiveApi {
         /// Datum of the locations (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-    ) -> Res<EventStream<BoxStream<'static, FeedEvent>>, FeedErrors> {
+    ) -> Res<EventStream<BoxStream<'static, FeedMessage>>, FeedErrors> {
         let most = state.config.limits.feeds_per_account;
         let slot = state
             .feed_slots
@@ -87,8 +89,8 @@ impl LiveApi {
             .keep_alive(std::time::Duration::from_secs(15))
             .to_event(|e| {
                 poem::web::sse::Event::message(e.to_json_string())
-                    .id(e.id.to_string())
-                    .event_type(e.kind.as_str())
+                    .id(e.id().to_string())
+                    .event_type(e.kind().as_str())
             }))
     }
 }

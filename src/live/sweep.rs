@@ -39,7 +39,14 @@ pub async fn run(state: AppState, every: Duration) {
         }
         let now_ms = u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0);
         let settled = floor_id(now_ms.saturating_sub(SETTLE_MS));
-        match timeline_after(&state, floor_id(now_ms.saturating_sub(WINDOW_MS)), None).await {
+        match timeline_after(
+            &state,
+            floor_id(now_ms.saturating_sub(WINDOW_MS)),
+            None,
+            2000,
+        )
+        .await
+        {
             Ok(events) => {
                 for e in events.into_iter().filter(|e| e.id < settled) {
                     if seen.insert(e.id, Instant::now()).is_none() {

@@ -10,7 +10,9 @@ use crate::{
     state::AppState,
 };
 use entity::{cases, content_check, media, user};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Query};
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait, sea_query::Query,
+};
 use uuid::Uuid;
 
 const BATCH: u64 = 500;
@@ -38,25 +40,29 @@ async fn photos(state: &AppState) -> anyhow::Result<usize> {
         .and_where(cases::Column::Status.is_in(ended))
         .and_where(cases::Column::UpdatedAt.lt(before))
         .to_owned();
+    // One transaction: the photos and their checks go together, and only
+    // while their case still ended long enough ago; the objects after.
+    let txn = state.db.begin().await?;
     let ids: Vec<Uuid> = media::Entity::find()
         .select_only()
         .column(media::Column::Id)
         .filter(media::Column::CaseId.in_subquery(old))
         .limit(BATCH)
         .into_tuple()
-        .all(&state.db)
+        .all(&txn)
         .await?;
     if ids.is_empty() {
         return Ok(0);
     }
     content_check::Entity::delete_many()
         .filter(content_check::Column::MediaId.is_in(ids.clone()))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     media::Entity::delete_many()
         .filter(media::Column::Id.is_in(ids.clone()))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
     for id in &ids {
         crate::media::service::remove_objects(state, *id).await;
     }
@@ -79,10 +85,13 @@ async fn identities(state: &AppState) -> anyhow::Result<usize> {
         .into_tuple()
         .all(&state.db)
         .await?;
+    let mut erased = 0;
     for id in &idle {
-        erase(state, *id, Why::Expired)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        erased += usize::from(
+            erase(state, *id, Why::Expired(before))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
     }
-    Ok(idle.len())
+    Ok(erased)
 }

@@ -60,8 +60,9 @@ pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiErro
 pub enum Why {
     /// Its owner deleted it.
     Deleted,
-    /// Unused past `retention.identity_days`.
-    Expired,
+    /// Unused since before this time (`retention.identity_days`); checked
+    /// again inside the transaction, so a login meanwhile keeps it.
+    Expired(crate::core::time::Ts),
 }
 
 /// The name a removed identity leaves on the city's records.
@@ -72,7 +73,9 @@ pub const GONE: &str = "已注销用户";
 /// kept; the subscribe messages to it, queued or sent; unattached uploads
 /// expire now. Cases, their photos (until their
 /// retention) and the ledger stay, linked to an account that names nobody.
-pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiError> {
+/// Returns false when there was nothing to erase (already deleted, or
+/// used again since the retention job looked).
+pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, ApiError> {
     let db_err = |e: sea_orm::DbErr| ApiError::from(crate::infra::DbError::from(e));
     let now = utc_now();
     let txn = state.db.begin().await.map_err(db_err)?;
@@ -84,7 +87,13 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiE
     else {
         return Err(ApiError::not_found("account"));
     };
-    user::Entity::update_many()
+    let mut guard = user::Entity::update_many()
+        .filter(user::Column::Id.eq(user_id))
+        .filter(user::Column::DeletedAt.is_null());
+    if let Why::Expired(idle_since) = why {
+        guard = guard.filter(user::Column::UpdatedAt.lt(idle_since));
+    }
+    let erased = guard
         .col_expr(user::Column::Openid, Expr::value(Option::<String>::None))
         .col_expr(user::Column::Unionid, Expr::value(Option::<String>::None))
         .col_expr(
@@ -101,10 +110,14 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiE
         .col_expr(user::Column::TokensValidAfter, Expr::value(now))
         .col_expr(user::Column::DeletedAt, Expr::value(now))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
-        .filter(user::Column::Id.eq(user_id))
         .exec(&txn)
         .await
-        .map_err(db_err)?;
+        .map_err(db_err)?
+        .rows_affected;
+    if erased == 0 {
+        // Deleted already, or a login since the job looked: nothing to do.
+        return Ok(false);
+    }
     session::Entity::update_many()
         .col_expr(session::Column::EndedAt, Expr::value(now))
         .col_expr(session::Column::EndedWhy, Expr::value("account_deleted"))
@@ -151,7 +164,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiE
             },
             "account.delete",
         ),
-        Why::Expired => (Actor::SYSTEM, "account.expire"),
+        Why::Expired(_) => (Actor::SYSTEM, "account.expire"),
     };
     crate::audit::record(
         &txn,
@@ -165,5 +178,5 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<(), ApiE
     .await?;
     txn.commit().await.map_err(db_err)?;
     state.accounts.forget(user_id);
-    Ok(())
+    Ok(true)
 }

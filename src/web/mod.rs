@@ -4,6 +4,7 @@
 
 pub mod dto;
 pub mod enums;
+pub mod optional_json;
 
 use crate::{
     error::{ApiError, ApiResult},
@@ -119,7 +120,20 @@ pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>)
     let Some(account) = account else {
         return Ok(());
     };
-    for key in failure_keys(&ip, account) {
+    let [pair_lock, ip_lock, user_lock] = failure_keys(&ip, account);
+    // The account-wide lock stops a guesser spread over many addresses; it
+    // does not stop the account's holder at an address it logged in from
+    // lately, so nobody can keep a staff account out by failing on purpose.
+    let known = match state.shared.kv_get(&known_key(&ip, account)).await {
+        Ok(k) => k.is_some(),
+        Err(e) => return limits_down(state, Some("login_failures"), &e),
+    };
+    let keys = [
+        Some(pair_lock),
+        Some(ip_lock),
+        (!known).then_some(user_lock),
+    ];
+    for key in keys.into_iter().flatten() {
         let lock = match state.shared.kv_get(&key).await {
             Ok(l) => l,
             Err(e) => return limits_down(state, Some("login_failures"), &e),
@@ -152,6 +166,22 @@ fn failure_keys(ip: &str, account: &str) -> [String; 3] {
         format!("lock:login_ip:{ip}"),
         format!("lock:login_user:{user}"),
     ]
+}
+
+/// The record that this account logged in from this address lately.
+fn known_key(ip: &str, account: &str) -> String {
+    format!("known:login:{}|{ip}", account.trim().to_lowercase())
+}
+
+/// How long an address stays known to an account after a good login.
+const KNOWN_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+
+/// Remembers a good password login from this address for `KNOWN_FOR`: the
+/// account-wide failure lock does not apply to it there.
+pub async fn login_succeeded(state: &AppState, req: &Request, account: &str) -> ApiResult<()> {
+    let ip = client_ip(state, req);
+    let key = known_key(&ip, account);
+    Ok(state.shared.kv_set(&key, "1", KNOWN_FOR).await?)
 }
 
 /// Counts a failed password login; a spent budget locks the pair (or the

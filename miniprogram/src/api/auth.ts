@@ -166,10 +166,12 @@ export function staffLogout(): void {
   const s = load(STAFF);
   wx.removeStorageSync(STAFF);
   if (!s) return;
+  // The refresh token names the session even after the token's hour.
   wx.request({
     url: url('/api/v1/auth/logout'),
     method: 'POST',
     header: { authorization: `Bearer ${s.token}` },
+    data: { refreshToken: s.refreshToken },
     timeout: 10000,
   });
 }

@@ -60,8 +60,10 @@ export interface paths {
          * Log in with a username and password
          * @description For staff (admin, dispatcher, supervisor) and unit accounts. Limits
          *     (`429 rate_limited` with Retry-After): attempts per client IP; and
-         *     failed attempts only, per (username, client IP) and per client IP,
-         *     so that nobody can lock an account out from another address. The
+         *     failed attempts only, per (username, client IP), per client IP, and
+         *     per username from every address together; the last does not apply
+         *     at an address the account logged in from in the last 30 days, so
+         *     nobody can lock an account out from another address. The
          *     client IP is the peer's, or behind the configured proxies the
          *     rightmost X-Forwarded-For hop that is not one of them. When too
          *     many password checks run at once: `503 login_busy` with
@@ -110,11 +112,15 @@ export interface paths {
         put?: never;
         /**
          * Log out
-         * @description Ends the session the bearer token belongs to, on the server: every
-         *     token of it (this one, its refresh token, tokens issued from it
-         *     earlier) is refused from then on with `401 session_ended`, on this
-         *     node at once and on the others within `account_cache_secs`.
-         *     Logging out twice is harmless.
+         * @description Ends a session on the server: every token of it (its bearer tokens,
+         *     its refresh token, tokens issued from it earlier) is refused from
+         *     then on with `401 session_ended`, on this node at once and on the
+         *     others within `account_cache_secs`. The session is named by the
+         *     `Authorization: Bearer` token, by the body's `refreshToken`, or by
+         *     both; either may have expired (a client idle past its token's hour
+         *     can still end the session its refresh token keeps). Neither given,
+         *     or neither signed by this service: `401`. Logging out twice is
+         *     harmless.
          */
         post: operations["authLogout"];
         delete?: never;
@@ -1046,8 +1052,10 @@ export interface paths {
          *     Resuming: reconnect with `Last-Event-ID` (as EventSource does; a
          *     browser sends the bearer token through a fetch-based SSE client)
          *     and the feed first replays from the timeline what came after
-         *     it (up to the last hour, and at most 10,000 entries read: a client
-         *     away longer reloads its view), then goes on live. Replay starts 5 s
+         *     it, then goes on live. A replay reaches back an hour and reads at
+         *     most `feed_replay_rows` (10,000) entries of the caller's scope;
+         *     when it cannot give everything, it sends one `reset` message
+         *     (`FeedReset`: reload the view) instead of the rest. Replay starts 5 s
          *     before the event named, since an entry committed a moment late can
          *     carry an earlier id: a client drops the ids it already has. A
          *     message the bus lost between nodes is found in the timeline within
@@ -3115,7 +3123,30 @@ export interface components {
          * @description What happened.
          * @enum {string}
          */
-        FeedKind: "new_case" | "status_changed" | "warning" | "overdue" | "accept_overdue" | "escalation" | "updated";
+        FeedKind: "new_case" | "status_changed" | "warning" | "overdue" | "accept_overdue" | "escalation" | "updated" | "reset";
+        /** @description A message of the live feed: a case's event, or a reset (`kind`). */
+        FeedMessage: components["schemas"]["FeedEvent"] | components["schemas"]["FeedReset"];
+        /**
+         * FeedReset
+         * @description The feed could not replay everything since `Last-Event-ID`: the client
+         *     reloads what it shows; the feed goes on live after this message.
+         */
+        FeedReset: {
+            /**
+             * Format: uuid
+             * @description Where a reconnect resumes (the SSE `id`).
+             */
+            id: string;
+            /** @description Always `reset`. */
+            kind: components["schemas"]["FeedKind"] & unknown;
+            /** @description Why the replay could not give everything. */
+            reason: components["schemas"]["ResetReason"] & unknown;
+            /**
+             * Format: date-time
+             * @description When the reset was sent.
+             */
+            at: string;
+        };
         /**
          * FlagPage
          * @description A page of content flags, newest first.
@@ -3398,6 +3429,14 @@ export interface components {
             lng: number;
             /** @description The datum of `lat`/`lng`. */
             coordSystem: components["schemas"]["CoordSystem"] & unknown;
+        };
+        /**
+         * LogoutRequest
+         * @description What a logout may name its session by, besides the bearer token.
+         */
+        LogoutRequest: {
+            /** @description The session's refresh token, expired or not. */
+            refreshToken?: string;
         };
         /**
          * Me
@@ -4081,6 +4120,11 @@ export interface components {
             /** @description Ignored: this server serves one city. */
             jurisdiction_id?: string;
         };
+        /**
+         * @description Why a feed was reset.
+         * @enum {string}
+         */
+        ResetReason: "too_old" | "too_many";
         /**
          * ResolveBody
          * @description Report the work done (处置反馈) with after-photos.
@@ -5070,7 +5114,11 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["LogoutRequest"];
+            };
+        };
         responses: {
             /** @description The session is ended. */
             204: {
@@ -5079,8 +5127,44 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9228,7 +9312,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": components["schemas"]["FeedEvent"][];
+                    "text/event-stream": components["schemas"]["FeedMessage"][];
                 };
             };
             /** @description Malformed input: body, parameter or multipart that does not parse or validate */

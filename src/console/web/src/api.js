@@ -173,10 +173,15 @@ function keep(t) {
  */
 export async function endSession() {
   const token = session.token
+  const refreshToken = session.refreshToken
   logout()
-  if (!token) return
+  if (!token && !refreshToken) return
   try {
-    await fetch(apiUrl('/auth/logout'), { method: 'POST', headers: { Authorization: 'Bearer ' + token } })
+    // The refresh token names the session even after the access token's
+    // hour has passed.
+    const headers = { 'Content-Type': 'application/json' }
+    if (token) headers.Authorization = 'Bearer ' + token
+    await fetch(apiUrl('/auth/logout'), { method: 'POST', headers, body: JSON.stringify({ refreshToken }) })
   } catch {
     /* offline: the session ends at its time */
   }

@@ -92,6 +92,7 @@ export const FEED = {
   accept_overdue: '接单超时',
   escalation: '督办',
   updated: '更新',
+  reset: '已重新同步',
 }
 
 const fmt = new Intl.DateTimeFormat('zh-CN', {

@@ -53,8 +53,12 @@ export async function startFeed(resume = false) {
       lastId = msg.id
       if (seen.size > 5000) seen.delete(seen.values().next().value)
       const e = JSON.parse(msg.data)
-      feed.recent.unshift(e)
-      feed.recent.splice(30)
+      // A reset (the replay could not give everything since the last id)
+      // is no case's event: the listeners reload what they show.
+      if (e.kind !== 'reset') {
+        feed.recent.unshift(e)
+        feed.recent.splice(30)
+      }
       // A view that fails on an event must not break the feed for the others.
       for (const fn of [...listeners]) {
         try {
