@@ -1,4 +1,4 @@
-//! The audit log (DESIGN §8): every staff and unit action, and every view of
+//! The audit log (`api-docs/contract.md` §7): every staff and unit action, and every view of
 //! a reporter's identity, with actor, time and reason; admins read it.
 
 pub mod service;

@@ -1,4 +1,4 @@
-//! The lifecycle actions of DESIGN §2 over HTTP: each handler extracts the
+//! The lifecycle actions of `api-docs/contract.md` §2 over HTTP: each handler extracts the
 //! body, runs one action through the case-loop shell and answers with the
 //! case as the caller now sees it.
 

@@ -1,4 +1,4 @@
-//! Cases for staff and units: the lifecycle actions of DESIGN §2, the views,
+//! Cases for staff and units: the lifecycle actions of `api-docs/contract.md` §2, the views,
 //! deadlines and the scheduler that watches them.
 
 mod actions_api;

@@ -280,9 +280,9 @@ pub struct AreaCollection {
     /// The zoom the outlines are simplified for.
     pub zoom: u8,
     /// First day of the period (China time).
-    pub from: chrono::NaiveDate,
+    pub from: crate::web::date::Date,
     /// Last day of the period (China time).
-    pub to: chrono::NaiveDate,
+    pub to: crate::web::date::Date,
     pub coord_system: CoordSystem,
 }
 
@@ -366,9 +366,9 @@ pub struct IndicatorRow {
 #[oai(rename_all = "camelCase")]
 pub struct IndicatorTable {
     /// First day of the period (China time).
-    pub from: chrono::NaiveDate,
+    pub from: crate::web::date::Date,
     /// Last day of the period (China time).
-    pub to: chrono::NaiveDate,
+    pub to: crate::web::date::Date,
     pub group_by: GroupBy,
     /// One row per group, by key.
     pub rows: Vec<IndicatorRow>,

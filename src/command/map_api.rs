@@ -181,9 +181,9 @@ impl MapApi {
         #[oai(default = "default_zoom", validator(maximum(value = "20")))]
         zoom: Query<u8>,
         /// First day of the period (China time).
-        from: Query<Option<NaiveDate>>,
+        from: Query<Option<Date>>,
         /// Last day of the period (China time).
-        to: Query<Option<NaiveDate>>,
+        to: Query<Option<Date>>,
         /// Datum of the outlines (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
@@ -228,7 +228,7 @@ impl MapApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0, to.0)?;
+        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
         Ok(Json(
             service::areas(
                 &state,

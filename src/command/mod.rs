@@ -16,6 +16,7 @@ pub mod stats;
 mod stats_api;
 
 use crate::cases::filter::CaseFilter;
+use crate::web::date::Date;
 use crate::{
     api::Tag,
     auth::BearerAuth,
@@ -24,7 +25,7 @@ use crate::{
     state::AppState,
     web::enums::{CaseStatus, CoordSystem},
 };
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use dto::{
     AreaCollection, AreaLevel, ClusterCollection, GroupBy, HeatmapCollection, IndicatorTable,
     Summary,

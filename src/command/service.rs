@@ -22,7 +22,7 @@ use crate::{
         coords::{CoordSystem, Wgs84},
     },
     state::AppState,
-    web::dto::CategoryRef,
+    web::{date::Date, dto::CategoryRef},
 };
 use geo::{MapCoords, Simplify};
 
@@ -238,8 +238,8 @@ pub async fn areas(
             features,
             level,
             zoom,
-            from: period.from,
-            to: period.to,
+            from: Date(period.from),
+            to: Date(period.to),
             coord_system: system.into(),
         }
     })
@@ -336,8 +336,8 @@ pub async fn indicators(
             })
             .collect();
         IndicatorTable {
-            from: period.from,
-            to: period.to,
+            from: Date(period.from),
+            to: Date(period.to),
             group_by,
             rows,
             total: row("total".into(), "合计".into(), all),

@@ -1,4 +1,4 @@
-//! Indicators (考核, DESIGN §5), counted on the case index over the cohort
+//! Indicators (考核, `api-docs/contract.md` §10), counted on the case index over the cohort
 //! of cases dispatched (派遣) in the period, grouped by unit, area,
 //! category or day. Each rate comes with its numerator and denominator;
 //! the formulas are in the API description of `GET /stats/indicators`.

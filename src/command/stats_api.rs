@@ -44,9 +44,9 @@ impl StatsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// First day of the period (China time).
-        from: Query<Option<NaiveDate>>,
+        from: Query<Option<Date>>,
         /// Last day of the period (China time).
-        to: Query<Option<NaiveDate>>,
+        to: Query<Option<Date>>,
         /// unit (default), area, category or day.
         #[oai(name = "groupBy", default)]
         group_by: Query<GroupBy>,
@@ -94,7 +94,7 @@ impl StatsApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0, to.0)?;
+        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
         Ok(Json(
             service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?,
         ))
@@ -115,9 +115,9 @@ impl StatsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         /// First day of the period (China time).
-        from: Query<Option<NaiveDate>>,
+        from: Query<Option<Date>>,
         /// Last day of the period (China time).
-        to: Query<Option<NaiveDate>>,
+        to: Query<Option<Date>>,
         /// unit (default), area, category or day.
         #[oai(name = "groupBy", default)]
         group_by: Query<GroupBy>,
@@ -165,9 +165,9 @@ impl StatsApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0, to.0)?;
+        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
         let t = service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?;
-        let name = format!("indicators-{}-{}.xlsx", t.from, t.to);
+        let name = format!("indicators-{}-{}.xlsx", t.from.0, t.to.0);
         Ok(Xlsx::File(
             Binary(Body::from(export::indicators_xlsx(&t)?)),
             disposition(&name),

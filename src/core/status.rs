@@ -1,4 +1,4 @@
-//! Where a case stands (DESIGN §2), and where an extension request stands.
+//! Where a case stands (`api-docs/contract.md` §2), and where an extension request stands.
 
 /// Where a case stands in 点单—派单—接单—评单.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

@@ -2,6 +2,7 @@
 //! response shapes used by several features, and the OpenAPI mirrors of the
 //! shared enums.
 
+pub mod date;
 pub mod dto;
 pub mod enums;
 pub mod optional_json;

@@ -2133,12 +2133,12 @@ export interface components {
              */
             zoom: number;
             /**
-             * Format: naive-date
+             * Format: date
              * @description First day of the period (China time).
              */
             from: string;
             /**
-             * Format: naive-date
+             * Format: date
              * @description Last day of the period (China time).
              */
             to: string;
@@ -3382,12 +3382,12 @@ export interface components {
          */
         IndicatorTable: {
             /**
-             * Format: naive-date
+             * Format: date
              * @description First day of the period (China time).
              */
             from: string;
             /**
-             * Format: naive-date
+             * Format: date
              * @description Last day of the period (China time).
              */
             to: string;
