@@ -363,3 +363,21 @@ where
     }
     false
 }
+
+/// Issues an Open311 api_key through the admin API: (the key, its id).
+pub async fn issue_key(app: &TestApp, name: &str, rate: Option<i32>) -> (String, String) {
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let r = app
+        .post_json(
+            "/api/v1/admin/api-keys",
+            Some(&admin),
+            &json!({"name": name, "ratePerMinute": rate}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "issue key");
+    let body: Value = r.json().await.unwrap();
+    (
+        body["apiKey"].as_str().unwrap().to_owned(),
+        body["key"]["id"].as_str().unwrap().to_owned(),
+    )
+}

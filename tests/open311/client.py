@@ -4,7 +4,7 @@ georeport (PyPI) reads services, definitions and requests, in JSON and in
 XML; three (PyPI) posts a request with a photo in `media` and resolves its
 token. XML answers are also parsed with Python's ElementTree and checked
 against the GeoReport v2 element names. Every check asserts; the last line
-printed is a JSON summary for tests/open311.rs.
+printed is a JSON summary for tests/outside/georeport.rs.
 
     python client.py BASE_URL API_KEY PHOTO
 """

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * The real server the pages talk to: a node `cargo test` started for this
- * run (`tests/miniprogram.rs` passes BASE_URL), or, to run `npm test` by
+ * run (`tests/outside/miniprogram.rs` passes BASE_URL), or, to run `npm test` by
  * hand, `SSP_BASE_URL` of a node started with `cargo run` (dev login on).
  * These helpers arrange and check state over the same HTTP API.
  */
@@ -9,7 +9,7 @@ const fs = require('fs');
 const path = require('path');
 
 const BASE = (process.env.BASE_URL || process.env.SSP_BASE_URL || '').replace(/\/+$/, '');
-if (!BASE) throw new Error('BASE_URL is not set: run these tests through `cargo test --test miniprogram`');
+if (!BASE) throw new Error('BASE_URL is not set: run these tests through `cargo test --test outside miniprogram`');
 
 const FIXTURES = path.resolve(__dirname, '../../../tests/fixtures');
 const PHOTO = process.env.PHOTO || path.join(FIXTURES, 'street-4mp.jpg');

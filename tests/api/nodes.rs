@@ -2,7 +2,7 @@
 //! idempotency keys, abuse limits and the case-number counter.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{expect_error, jpeg, report_body};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! visibility, duplicates, rating, suspension and extension.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{DISPATCHER, SUPERVISOR, UNIT_PASSWORD, expect_error, spawn_app};
 use reqwest::StatusCode;

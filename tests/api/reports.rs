@@ -1,7 +1,7 @@
 //! Submitting and following reports.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{expect_error, jpeg, report_body, spawn_app, spawn_with};
 use reqwest::StatusCode;

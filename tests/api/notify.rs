@@ -3,7 +3,7 @@
 //! cached access token, 43101 recorded and not retried.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, DISPATCHER, eventually, spawn_with, stand_in};
 use hmac::{Hmac, Mac};

@@ -4,7 +4,7 @@
 //! reset accounts over the API and the CLI, all audited.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, DISPATCHER, SUPERVISOR, TestApp, eventually, expect_error};
 use reqwest::StatusCode;

@@ -2,7 +2,7 @@
 //! thumbnails, dedupe, signed URLs, back-pressure.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{expect_error, fixture, jpeg, spawn_app, spawn_with};
 use entity::media;

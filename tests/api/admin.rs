@@ -2,7 +2,7 @@
 //! categories, the calendar and accounts; invalid input changes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, DISPATCHER, expect_error, spawn_app};
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@
 //! resumed after a disconnect (across two nodes on Redis), and the seed.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{DISPATCHER, TestApp, UNIT_PASSWORD, eventually, spawn_app};
 use reqwest::StatusCode;

@@ -6,7 +6,7 @@
 //! plays WeChat's part.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use aes::cipher::{BlockEncryptMut, KeyIvInit, block_padding::NoPadding};
 use base64::Engine;

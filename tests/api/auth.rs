@@ -1,7 +1,7 @@
 //! Logging in: WeChat (against a stand-in server), dev, password; tokens; /me.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{expect_error, spawn_app, spawn_with, test_config};
 use entity::user;

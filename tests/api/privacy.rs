@@ -4,7 +4,7 @@
 //! unused identities, audited.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, DISPATCHER, TestApp, expect_error, spawn_with};
 use reqwest::StatusCode;

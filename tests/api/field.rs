@@ -4,7 +4,7 @@
 //! promised deadline with its before and after photos.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::*;
 use reqwest::StatusCode;

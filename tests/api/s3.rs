@@ -2,7 +2,7 @@
 //! server CI names in TEST_S3_ENDPOINT), whatever the suite's default store.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{expect_error, fixture, jpeg, report_body};
 use reqwest::StatusCode;

@@ -3,7 +3,7 @@
 //! rewards with stock, codes, and staff checking them off.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{ADMIN, DISPATCHER, TestApp, UNIT_PASSWORD, expect_error, jpeg, spawn_app};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};

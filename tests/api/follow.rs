@@ -4,7 +4,7 @@
 //! messages and read its public view, and nobody learns who reported it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{DISPATCHER, TestApp, eventually, spawn_with, stand_in};
 use serde_json::{Value, json};

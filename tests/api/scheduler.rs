@@ -2,7 +2,7 @@
 //! server processes on one database fire each exactly once.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{DISPATCHER, eventually, spawn_with};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};

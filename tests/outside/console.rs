@@ -7,7 +7,7 @@
 //! is skipped with a message, unless `CONSOLE_E2E=required` (as in CI),
 //! where a browser that cannot start fails it.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::{Value, json};

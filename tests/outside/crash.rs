@@ -3,7 +3,7 @@
 //! removes the objects the kill left without a row.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
+use crate::common;
 
 use common::{jpeg, process};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
