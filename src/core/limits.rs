@@ -35,6 +35,8 @@ pub enum ClockKind {
 }
 
 impl ClockKind {
+    pub const ALL: [ClockKind; 2] = [Self::Work, Self::Natural];
+
     pub fn of(unit: LimitUnit) -> Self {
         match unit {
             LimitUnit::NaturalHours => Self::Natural,

@@ -25,3 +25,4 @@ mod privacy;
 mod reports;
 mod s3;
 mod scheduler;
+mod vocabulary;

@@ -57,7 +57,7 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
     c.media.url_ttl_secs = 600;
     c.shutdown_grace_secs = 5;
     let id = Uuid::now_v7().simple().to_string();
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = real_part("TEST_DATABASE_URL") {
         let schema = format!("t_{id}");
         let admin = Database::connect(&url)
             .await
@@ -70,14 +70,29 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
         c.database_url = url;
         c.database_schema = Some(schema);
     }
-    if let Ok(url) = std::env::var("TEST_REDIS_URL") {
+    if let Some(url) = real_part("TEST_REDIS_URL") {
         c.redis_url = Some(url);
         c.key_prefix = format!("test:{id}:");
     }
-    if std::env::var("TEST_S3_ENDPOINT").is_ok() {
+    if real_part("TEST_S3_ENDPOINT").is_some() {
         s3::use_s3(&mut c, &id).await;
     }
     c
+}
+
+/// The address of a real part (`TEST_DATABASE_URL`, `TEST_REDIS_URL`,
+/// `TEST_S3_ENDPOINT`), or none: the embedded backend. With
+/// `TEST_REAL_PARTS=required` (CI's real-parts run) a part not named fails
+/// the test, so that a suite meant for the real parts never passes on the
+/// embedded ones, nor skips a test that only they can run.
+pub fn real_part(var: &str) -> Option<String> {
+    let url = std::env::var(var).ok().filter(|v| !v.is_empty());
+    let required = std::env::var("TEST_REAL_PARTS").is_ok_and(|v| v == "required");
+    assert!(
+        url.is_some() || !required,
+        "TEST_REAL_PARTS=required but {var} is not set"
+    );
+    url
 }
 
 pub async fn spawn_app() -> TestApp {
