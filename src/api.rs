@@ -94,9 +94,16 @@ pub fn service() -> OpenApiService<Apis, ()> {
     )
 }
 
-/// The spec as committed in `api-docs/openapi.json`.
+/// The spec as committed in `api-docs/openapi.json` and served at
+/// `/openapi.json`: poem-openapi's, with the words of each enum's values
+/// (`x-labels`, `web::labels`).
 pub fn spec_json() -> String {
-    let mut s = service().spec();
+    let spec = service().spec();
+    let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&spec) else {
+        return spec + "\n";
+    };
+    crate::web::labels::annotate(&mut doc);
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or(spec);
     s.push('\n');
     s
 }

@@ -126,7 +126,12 @@ impl App {
 pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
     let api = api::service();
     let ui = api.swagger_ui();
-    let spec = api.spec_endpoint();
+    let spec = api::spec_json();
+    let spec = poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(spec.clone())
+    });
     Route::new()
         .nest("/docs", ui)
         .nest("/console", console::routes())

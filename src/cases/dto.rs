@@ -125,6 +125,43 @@ pub enum CaseAction {
 }
 
 impl CaseAction {
+    pub const ALL: [CaseAction; 14] = [
+        Self::Accept,
+        Self::Reject,
+        Self::MarkDuplicate,
+        Self::Dispatch,
+        Self::Claim,
+        Self::Return,
+        Self::Resolve,
+        Self::Close,
+        Self::Reopen,
+        Self::Suspend,
+        Self::Resume,
+        Self::Escalate,
+        Self::RequestExtension,
+        Self::DecideExtension,
+    ];
+
+    /// The action in words, as a button says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Accept => "受理立案",
+            Self::Reject => "不予受理",
+            Self::MarkDuplicate => "标记重复",
+            Self::Dispatch => "派遣",
+            Self::Claim => "接单",
+            Self::Return => "回退",
+            Self::Resolve => "处置反馈",
+            Self::Close => "核查结案",
+            Self::Reopen => "返工",
+            Self::Suspend => "挂账",
+            Self::Resume => "恢复",
+            Self::Escalate => "督办",
+            Self::RequestExtension => "申请延期",
+            Self::DecideExtension => "审批延期",
+        }
+    }
+
     /// The action of a command template (see `transition::available`).
     pub fn of(c: &crate::cases::transition::Command) -> Option<Self> {
         use crate::cases::transition::Command as K;

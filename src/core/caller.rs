@@ -48,6 +48,18 @@ impl Role {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
 
+    /// The role in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Citizen => "市民",
+            Self::Admin => "管理员",
+            Self::Dispatcher => "派遣员",
+            Self::Supervisor => "督办员",
+            Self::UnitMember => "责任单位",
+            Self::Integrator => "对接系统",
+        }
+    }
+
     /// City staff: see every case.
     pub fn is_city_staff(self) -> bool {
         matches!(self, Self::Dispatcher | Self::Supervisor | Self::Admin)

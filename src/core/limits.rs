@@ -25,6 +25,15 @@ impl LimitUnit {
             Self::NaturalHours => "natural_hours",
         }
     }
+
+    /// The unit in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::WorkHours => "工作时",
+            Self::WorkDays => "工作日",
+            Self::NaturalHours => "自然小时",
+        }
+    }
 }
 
 /// How a running handling clock counts.

@@ -42,6 +42,31 @@ pub enum FeedKind {
 }
 
 impl FeedKind {
+    pub const ALL: [FeedKind; 8] = [
+        Self::NewCase,
+        Self::StatusChanged,
+        Self::Warning,
+        Self::Overdue,
+        Self::AcceptOverdue,
+        Self::Escalation,
+        Self::Updated,
+        Self::Reset,
+    ];
+
+    /// The kind in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewCase => "新上报",
+            Self::StatusChanged => "状态变更",
+            Self::Warning => "预警",
+            Self::Overdue => "超期",
+            Self::AcceptOverdue => "接单超时",
+            Self::Escalation => "督办",
+            Self::Updated => "更新",
+            Self::Reset => "已重新同步",
+        }
+    }
+
     fn of(action: &str, from: Option<CaseStatus>, to: CaseStatus) -> Self {
         match action {
             "submit" => Self::NewCase,

@@ -1,7 +1,7 @@
 //! The live feed of the command centre: every committed timeline entry, on
 //! every node, as Server-Sent Events.
 
-mod feed;
+pub mod feed;
 pub mod sweep;
 
 use crate::{

@@ -5,6 +5,7 @@
 pub mod date;
 pub mod dto;
 pub mod enums;
+pub mod labels;
 pub mod optional_json;
 
 use crate::{

@@ -251,6 +251,41 @@ async fn the_committed_spec_is_the_codes_spec() {
 }
 
 #[tokio::test]
+async fn every_value_of_a_labelled_enum_has_its_words_in_the_spec() {
+    // Arrange
+    let spec: Value = serde_json::from_str(&suishoupai::api::spec_json()).unwrap();
+    let schemas = spec["components"]["schemas"].as_object().unwrap();
+
+    // Act
+    let labelled: Vec<_> = schemas
+        .iter()
+        .filter_map(|(name, s)| Some((name, s["enum"].as_array()?, s.get("x-labels")?)))
+        .collect();
+
+    // Assert: the enums the clients show, each value with its words and
+    // no words for a value that is not there.
+    let names: Vec<&str> = labelled.iter().map(|(n, _, _)| n.as_str()).collect();
+    for must in ["CaseStatus", "Role", "LimitUnit", "CaseAction", "FeedKind"] {
+        assert!(names.contains(&must), "{must} has no x-labels: {names:?}");
+    }
+    for (name, values, labels) in labelled {
+        let labels = labels.as_object().unwrap();
+        assert_eq!(labels.len(), values.len(), "{name}: {labels:?}");
+        for v in values {
+            let words = labels.get(v.as_str().unwrap()).and_then(Value::as_str);
+            assert!(
+                words.is_some_and(|w| !w.is_empty()),
+                "{name}.{v} has no words"
+            );
+        }
+    }
+    assert_eq!(
+        schemas["CaseStatus"]["x-labels"]["duplicate"], "重复上报",
+        "one word for a duplicate, wherever it is shown"
+    );
+}
+
+#[tokio::test]
 async fn every_operation_and_field_is_documented() {
     let spec: Value = serde_json::from_str(&suishoupai::api::spec_json()).unwrap();
     for (path, ops) in spec["paths"].as_object().unwrap() {

@@ -1,24 +1,18 @@
 // @ts-check
-// Chinese labels and colours shared by the views. Each table is typed by
-// the spec's enum (src/api-schema.d.ts, generated from api-docs/openapi.json):
-// a value the API gains or loses fails `npm run typecheck` until labelled.
+// Chinese labels and colours shared by the views. The words of the API's
+// enums come from the spec (labels.gen.js, generated from the `x-labels`
+// the Rust code writes once beside each enum); the tables here are typed
+// by the spec's enums (src/api-schema.d.ts): a value the API gains or
+// loses fails `npm run typecheck` until it is labelled.
+import * as spec from './labels.gen.js'
 
 /** @typedef {import('./api-schema').components['schemas']} Schemas */
 
-/** @type {Record<Schemas['CaseStatus'], string>} */
-export const STATUS = {
-  submitted: '待受理',
-  rejected: '不予受理',
-  duplicate: '重复',
-  accepted: '已立案',
-  dispatched: '已派遣',
-  returned: '已回退',
-  in_progress: '处置中',
-  resolved: '已处置',
-  closed: '已结案',
-  reopened: '返工',
-  suspended: '挂账',
-}
+export const STATUS = spec.CaseStatus
+export const ROLE = spec.Role
+export const ACTION = spec.CaseAction
+export const LIMIT_UNIT = spec.LimitUnit
+export const FEED = spec.FeedKind
 
 // Dark enough for white text (contrast ≥ 4.5:1).
 /** @type {Record<Schemas['CaseStatus'], string>} */
@@ -36,34 +30,6 @@ export const STATUS_COLOR = {
   suspended: '#92400e',
 }
 
-/** @type {Record<Schemas['Role'], string>} */
-export const ROLE = {
-  integrator: '对接系统',
-  admin: '管理员',
-  dispatcher: '派遣员',
-  supervisor: '督办员',
-  unit_member: '责任单位',
-  citizen: '市民',
-}
-
-/** @type {Record<Schemas['CaseAction'], string>} */
-export const ACTION = {
-  accept: '受理立案',
-  reject: '不予受理',
-  mark_duplicate: '标记重复',
-  dispatch: '派遣',
-  claim: '接单',
-  return: '回退',
-  resolve: '处置反馈',
-  close: '核查结案',
-  reopen: '返工',
-  suspend: '挂账',
-  resume: '恢复',
-  escalate: '督办',
-  request_extension: '申请延期',
-  decide_extension: '审批延期',
-}
-
 /** Timeline action names as stored. */
 export const EVENT = {
   ...ACTION,
@@ -78,21 +44,6 @@ export const EVENT = {
   extension_approved: '同意延期',
   extension_refused: '驳回延期',
   verify: '核查',
-}
-
-/** @type {Record<Schemas['LimitUnit'], string>} */
-export const LIMIT_UNIT = { work_hours: '工作时', work_days: '工作日', natural_hours: '自然小时' }
-
-/** @type {Record<Schemas['FeedKind'], string>} */
-export const FEED = {
-  new_case: '新上报',
-  status_changed: '状态变更',
-  warning: '预警',
-  overdue: '超期',
-  accept_overdue: '接单超时',
-  escalation: '督办',
-  updated: '更新',
-  reset: '已重新同步',
 }
 
 const fmt = new Intl.DateTimeFormat('zh-CN', {

@@ -1,0 +1,64 @@
+// Generated from api-docs/openapi.json (x-labels) by scripts/gen-labels.mjs: do not edit; run `npm run gen`.
+/** @typedef {import('./api-schema').components['schemas']} Schemas */
+
+/** @type {Record<Schemas['CaseAction'], string>} */
+export const CaseAction = {
+  "accept": "受理立案",
+  "reject": "不予受理",
+  "mark_duplicate": "标记重复",
+  "dispatch": "派遣",
+  "claim": "接单",
+  "return": "回退",
+  "resolve": "处置反馈",
+  "close": "核查结案",
+  "reopen": "返工",
+  "suspend": "挂账",
+  "resume": "恢复",
+  "escalate": "督办",
+  "request_extension": "申请延期",
+  "decide_extension": "审批延期"
+}
+
+/** @type {Record<Schemas['CaseStatus'], string>} */
+export const CaseStatus = {
+  "submitted": "待受理",
+  "rejected": "不予受理",
+  "duplicate": "重复上报",
+  "accepted": "已立案",
+  "dispatched": "已派遣",
+  "returned": "已回退",
+  "in_progress": "处置中",
+  "resolved": "已处置",
+  "closed": "已结案",
+  "reopened": "返工",
+  "suspended": "挂账"
+}
+
+/** @type {Record<Schemas['FeedKind'], string>} */
+export const FeedKind = {
+  "new_case": "新上报",
+  "status_changed": "状态变更",
+  "warning": "预警",
+  "overdue": "超期",
+  "accept_overdue": "接单超时",
+  "escalation": "督办",
+  "updated": "更新",
+  "reset": "已重新同步"
+}
+
+/** @type {Record<Schemas['LimitUnit'], string>} */
+export const LimitUnit = {
+  "work_hours": "工作时",
+  "work_days": "工作日",
+  "natural_hours": "自然小时"
+}
+
+/** @type {Record<Schemas['Role'], string>} */
+export const Role = {
+  "citizen": "市民",
+  "admin": "管理员",
+  "dispatcher": "派遣员",
+  "supervisor": "督办员",
+  "unit_member": "责任单位",
+  "integrator": "对接系统"
+}
