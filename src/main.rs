@@ -241,8 +241,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             unit,
             display_name,
         } => {
-            let role = Role::parse(&role)
-                .context("role must be admin, dispatcher, supervisor or unit_member")?;
+            let role = staff_role(&role)?;
             let a = accounts::service::create_account(
                 &conn,
                 Actor::SYSTEM,
@@ -304,10 +303,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 AccountAction::Disable => Change::Disabled(true),
                 AccountAction::Enable => Change::Disabled(false),
                 AccountAction::SetRole { role, unit } => Change::Update(AccountChange {
-                    role: Some(
-                        Role::parse(&role)
-                            .context("role must be admin, dispatcher, supervisor or unit_member")?,
-                    ),
+                    role: Some(staff_role(&role)?),
                     unit_code: unit,
                     display_name: None,
                 }),
@@ -381,6 +377,14 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// A role the CLI gives an account: staff or a unit's, never a citizen's
+/// (they log in with WeChat) nor an integrator's (an api_key, no login).
+fn staff_role(role: &str) -> anyhow::Result<Role> {
+    Role::parse(role)
+        .filter(|r| !matches!(r, Role::Citizen | Role::Integrator))
+        .context("role must be admin, dispatcher, supervisor or unit_member")
 }
 
 async fn shutdown_signal() {

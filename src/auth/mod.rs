@@ -97,8 +97,8 @@ pub struct RefreshRequest {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct LogoutRequest {
-    /// The session's refresh token, expired or not.
-    #[oai(validator(min_length = 1, max_length = 2048))]
+    /// The session's refresh token, expired or not (null: none).
+    #[oai(nullable, validator(min_length = 1, max_length = 2048))]
     pub refresh_token: Option<String>,
 }
 
@@ -242,8 +242,8 @@ impl AuthApi {
     /// `Authorization: Bearer` token, by the body's `refreshToken`, or by
     /// both; either may have expired (a client idle past its token's hour
     /// can still end the session its refresh token keeps). Neither given,
-    /// or neither signed by this service: `401`. Logging out twice is
-    /// harmless.
+    /// or one given that this service did not sign: `401`. Logging out
+    /// twice is harmless.
     #[oai(path = "/auth/logout", method = "post", operation_id = "authLogout")]
     async fn logout(
         &self,

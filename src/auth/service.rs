@@ -84,22 +84,25 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenRespo
 /// `account_cache_secs` on the others, at once on this one). A token this
 /// service signed names its session even after it expired, so a client
 /// idle past its access token's hour can still end the session its
-/// refresh token keeps alive. Neither token genuine: `BadLogout`.
+/// refresh token keeps alive. No token, or one given that this service
+/// did not sign: `BadLogout`.
 pub async fn logout(
     state: &AppState,
     access: Option<&str>,
     refresh: Option<&str>,
 ) -> Result<(), AuthError> {
     use super::jwt::TokenKind;
-    let of = |t: Option<&str>, kind| t.and_then(|t| state.jwt.verify_any_age(t, kind));
-    let claims = [
-        of(access, TokenKind::Access),
-        of(refresh, TokenKind::Refresh),
-    ];
-    if claims.iter().all(Option::is_none) {
+    let mut claims = vec![];
+    for (token, kind) in [(access, TokenKind::Access), (refresh, TokenKind::Refresh)] {
+        if let Some(t) = token {
+            let c = state.jwt.verify_any_age(t, kind);
+            claims.push(c.ok_or(AuthError::BadLogout)?);
+        }
+    }
+    if claims.is_empty() {
         return Err(AuthError::BadLogout);
     }
-    for sid in claims.into_iter().flatten().filter_map(|c| c.sid) {
+    for sid in claims.into_iter().filter_map(|c| c.sid) {
         sessions::end(&state.db, sid, "logout").await?;
         state.accounts.forget_session(sid);
     }

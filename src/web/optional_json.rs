@@ -4,7 +4,8 @@
 //! without a `Content-Type` is still refused (`415`): a `POST` with no body
 //! at all, as a logout with only a bearer token is, never reaches the
 //! handler. `OptionalJson` takes an absent body (no content type, nothing
-//! sent) as `None`, and anything else as `Json<Option<T>>` does.
+//! sent) as `None`, and a JSON body as `Json<T>` does (so `null`, or an
+//! empty body that claims to be JSON, is `400`).
 
 use poem::{Request, RequestBody};
 use poem_openapi::{
@@ -52,10 +53,11 @@ impl<'a, T: Type + ParseFromJSON> ApiExtractor<'a> for OptionalJson<T> {
             // Nothing was sent.
             None if !has_body => Ok(Self(None)),
             None => Err(poem_openapi::error::ContentTypeError::ExpectContentType.into()),
+            // A body that says it is JSON must be the object (not `null`,
+            // not empty).
             Some(ct) if <Json<T> as Payload>::check_content_type(ct) => {
-                let Json(v) =
-                    <Json<Option<T>> as ParsePayload>::from_request(request, body).await?;
-                Ok(Self(v))
+                let Json(v) = <Json<T> as ParsePayload>::from_request(request, body).await?;
+                Ok(Self(Some(v)))
             }
             Some(ct) => Err(poem_openapi::error::ContentTypeError::NotSupported {
                 content_type: ct.to_owned(),

@@ -555,10 +555,22 @@ async fn a_refresh_token_alone_ends_its_session() {
             &json!({"refreshToken": "not-a-token-either"}),
         )
         .await;
+    let half_forged = app
+        .post_json(
+            "/api/v1/auth/logout",
+            other["token"].as_str(),
+            &json!({"refreshToken": "not-a-token"}),
+        )
+        .await;
 
     // Assert: that session is over, the account's other session is not.
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        half_forged.status(),
+        StatusCode::UNAUTHORIZED,
+        "a token given must be genuine, even beside a genuine one"
+    );
     let (status, body) = me_status(&app, staff["token"].as_str().unwrap()).await;
     assert_eq!(
         (status, body["code"].as_str()),

@@ -353,3 +353,53 @@ async fn concurrent_creations_of_one_username_give_one_account_and_conflicts_nev
     assert_eq!(twins, 1);
     assert!(!app.staff("twin", "Strong#2026").await.is_empty());
 }
+
+#[tokio::test]
+async fn the_cli_gives_staff_roles_only() {
+    // Arrange: a migrated database the CLI and a node share.
+    let tmp = tempfile::tempdir().unwrap();
+    let c = common::test_config(tmp.path()).await;
+    let create = |username: &str, role: &str| {
+        common::process::command(
+            &c,
+            &[
+                "admin",
+                "create-account",
+                "--username",
+                username,
+                "--password",
+                "Cli@2026pass",
+                "--role",
+                role,
+            ],
+        )
+        .output()
+        .unwrap()
+    };
+
+    // Act
+    let integrator = create("cli-integrator", "integrator");
+    let citizen = create("cli-citizen", "citizen");
+    let dispatcher = create("cli-dispatcher", "dispatcher");
+
+    // Assert: an integrator (an api_key, no login) and a citizen (WeChat)
+    // are refused with the reason; a staff role is made and logs in.
+    for out in [&integrator, &citizen] {
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("role must be"), "{err}");
+    }
+    assert!(
+        dispatcher.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dispatcher.stderr)
+    );
+    let app = common::start(c, tmp).await;
+    let login = |u: &'static str| {
+        let body = json!({"username": u, "password": "Cli@2026pass"});
+        let app = &app;
+        async move { app.post_json("/api/v1/auth/password", None, &body).await }
+    };
+    assert_eq!(login("cli-dispatcher").await.status(), 200);
+    assert_eq!(login("cli-integrator").await.status(), 401);
+}

@@ -119,8 +119,8 @@ export interface paths {
          *     `Authorization: Bearer` token, by the body's `refreshToken`, or by
          *     both; either may have expired (a client idle past its token's hour
          *     can still end the session its refresh token keeps). Neither given,
-         *     or neither signed by this service: `401`. Logging out twice is
-         *     harmless.
+         *     or one given that this service did not sign: `401`. Logging out
+         *     twice is harmless.
          */
         post: operations["authLogout"];
         delete?: never;
@@ -3435,8 +3435,8 @@ export interface components {
          * @description What a logout may name its session by, besides the bearer token.
          */
         LogoutRequest: {
-            /** @description The session's refresh token, expired or not. */
-            refreshToken?: string;
+            /** @description The session's refresh token, expired or not (null: none). */
+            refreshToken?: string | null;
         };
         /**
          * Me

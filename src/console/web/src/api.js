@@ -181,7 +181,8 @@ export async function endSession() {
     // hour has passed.
     const headers = { 'Content-Type': 'application/json' }
     if (token) headers.Authorization = 'Bearer ' + token
-    await fetch(apiUrl('/auth/logout'), { method: 'POST', headers, body: JSON.stringify({ refreshToken }) })
+    const body = JSON.stringify(refreshToken ? { refreshToken } : {})
+    await fetch(apiUrl('/auth/logout'), { method: 'POST', headers, body })
   } catch {
     /* offline: the session ends at its time */
   }
