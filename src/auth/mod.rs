@@ -210,7 +210,7 @@ impl AuthApi {
             }
             r => {
                 let tokens = r?;
-                web::login_succeeded(&state, req, &body.username).await?;
+                web::login_succeeded(&state, req, &body.username).await;
                 Ok(Json(tokens))
             }
         }
@@ -311,7 +311,7 @@ impl AuthApi {
             }
             r => {
                 r?;
-                web::login_succeeded(&state, req, &username).await?;
+                web::login_succeeded(&state, req, &username).await;
                 Ok(Json(service::me(&state, &auth.0).await?))
             }
         }

@@ -179,11 +179,14 @@ fn known_key(ip: &str, account: &str) -> String {
 const KNOWN_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
 
 /// Remembers a good password login from this address for `KNOWN_FOR`: the
-/// account-wide failure lock does not apply to it there.
-pub async fn login_succeeded(state: &AppState, req: &Request, account: &str) -> ApiResult<()> {
+/// account-wide failure lock does not apply to it there. A shared state
+/// that cannot be reached costs only that memory, never the login.
+pub async fn login_succeeded(state: &AppState, req: &Request, account: &str) {
     let ip = client_ip(state, req);
     let key = known_key(&ip, account);
-    Ok(state.shared.kv_set(&key, "1", KNOWN_FOR).await?)
+    if let Err(e) = state.shared.kv_set(&key, "1", KNOWN_FOR).await {
+        tracing::warn!(error = %format!("{e:#}"), "could not remember a login's address");
+    }
 }
 
 /// Counts a failed password login; a spent budget locks the pair (or the
