@@ -169,20 +169,20 @@ impl JwtKeys {
 
     /// The claims of a valid token of this kind.
     pub fn verify(&self, token: &str, kind: TokenKind) -> Option<Claims> {
-        let mut v = Validation::new(Algorithm::HS256);
-        v.leeway = 5;
-        jsonwebtoken::decode::<Claims>(token, &self.dec, &v)
-            .ok()
-            .map(|d| d.claims)
-            .filter(|c| c.kind == kind)
+        self.decode(token, kind, true)
     }
 
     /// The claims of a token this service signed, of this kind, even if it
     /// has expired: enough to name the session it belongs to, never to
     /// act as its holder.
     pub fn verify_any_age(&self, token: &str, kind: TokenKind) -> Option<Claims> {
+        self.decode(token, kind, false)
+    }
+
+    fn decode(&self, token: &str, kind: TokenKind, check_expiry: bool) -> Option<Claims> {
         let mut v = Validation::new(Algorithm::HS256);
-        v.validate_exp = false;
+        v.leeway = 5;
+        v.validate_exp = check_expiry;
         jsonwebtoken::decode::<Claims>(token, &self.dec, &v)
             .ok()
             .map(|d| d.claims)
