@@ -474,7 +474,7 @@ fn rect(x0: f64, x1: f64, y0: f64, y1: f64) -> String {
 }
 
 /// Loads the demo city unless the database already has units.
-pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
+pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> anyhow::Result<()> {
     if unit::Entity::find().count(db).await? > 0 {
         return Ok(());
     }
@@ -488,7 +488,6 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<()> {
             Ok(m)
         })
         .await??;
-    let now = chrono::Utc::now().fixed_offset();
     let txn = db.begin().await?;
 
     let mut units: HashMap<&str, Uuid> = HashMap::new();

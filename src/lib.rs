@@ -63,16 +63,22 @@ impl App {
         let statements = metrics.db_statements.clone();
         db.set_metric_callback(move |_| statements.inc());
         let demo = config.demo_data && config.mode == Mode::Embedded;
+        let clock = match config.clock.start {
+            Some(t) => core::Now::starting_at(t),
+            None => core::Now::system(),
+        };
         infra::db::first_start(&db, config.database_schema.as_deref(), || async {
             infra::db::migrate(&db).await?;
             calendar::store::seed_shipped(&db).await?;
             if demo {
-                demo::load_if_empty(&db).await.context("load demo city")?;
+                demo::load_if_empty(&db, clock.now())
+                    .await
+                    .context("load demo city")?;
             }
             Ok(())
         })
         .await?;
-        let state = AppState::build(config, db, index_db, metrics).await?;
+        let state = AppState::build(config, clock, db, index_db, metrics).await?;
         let listener = tokio::net::TcpListener::bind(state.config.bind.as_str())
             .await
             .with_context(|| format!("bind {}", state.config.bind))?;

@@ -25,6 +25,9 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
+    /// The node's time (`config.clock`): every instant stored, and every
+    /// comparison with one, reads it.
+    pub clock: crate::core::Now,
     pub db: DatabaseConnection,
     pub store: ObjectStore,
     pub shared: Shared,
@@ -86,6 +89,7 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub async fn build(
         config: Config,
+        clock: crate::core::Now,
         db: DatabaseConnection,
         index_db: DatabaseConnection,
         metrics: Metrics,
@@ -102,7 +106,7 @@ impl AppState {
         let live =
             crate::infra::bus::LiveBus::start(config.redis_url.as_deref(), &config.key_prefix)
                 .await?;
-        let case_index = crate::command::index::CaseIndex::load(index_db)
+        let case_index = crate::command::index::CaseIndex::load(index_db, clock.now())
             .await
             .context("load the case index")?;
         let egress = crate::infra::egress::Egress::new(&config.webhooks.allow_hosts);
@@ -110,6 +114,7 @@ impl AppState {
             .client(std::time::Duration::from_millis(config.webhooks.timeout_ms))
             .context("webhook http client")?;
         Ok(Self(Arc::new(Inner {
+            clock,
             metrics,
             jwt: JwtKeys::new(
                 &config.jwt_secret,

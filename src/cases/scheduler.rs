@@ -11,12 +11,12 @@ use super::{
     repo, service,
     transition::{self, Command, Ctx, Refusal, Who},
 };
-use crate::{core::time::utc_now, state::AppState};
+use crate::state::AppState;
 use sea_orm::TransactionTrait;
 
 /// Fires everything due now; returns the number of events fired.
 pub async fn tick(state: &AppState) -> Result<usize, CaseError> {
-    let now = utc_now();
+    let now = state.clock.now();
     let due = repo::due_timers(&state.db, now, 200).await?;
     let mut fired = 0;
     for (id, case) in due {
@@ -61,7 +61,7 @@ async fn fire_one(state: &AppState, case: &Case) -> Result<Option<Case>, CaseErr
     );
     let ctx = Ctx {
         who: &who,
-        now: utc_now(),
+        now: state.clock.now(),
         clock: &clock,
         units: &*dir,
         category: &cat,

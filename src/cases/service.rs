@@ -12,7 +12,7 @@ use super::{
 };
 use crate::{
     audit,
-    core::{Caller, LimitUnit, Role, Ts, UnknownStored, time::utc_now},
+    core::{Caller, LimitUnit, Role, Ts, UnknownStored},
     notify::{self, UnitMessage},
     routing::Directory,
     state::AppState,
@@ -141,7 +141,7 @@ async fn run(
     let (clock, dir) = (crate::cases::clock::Clock::of(state), state.directory.get());
     let ctx = Ctx {
         who,
-        now: utc_now(),
+        now: state.clock.now(),
         clock: &clock,
         units: &*dir,
         category: &cat,
@@ -217,9 +217,11 @@ pub async fn commit(
                 amount,
                 unit,
                 reason,
-            } => repo::open_extension(&txn, case, actor, (*id, *amount, *unit, reason)).await?,
+            } => {
+                repo::open_extension(&txn, case, actor, (*id, *amount, *unit, reason), now).await?
+            }
             Effect::DecideExtension { id, status, note } => {
-                repo::decide_extension(&txn, *id, actor, *status, note.as_deref()).await?;
+                repo::decide_extension(&txn, *id, actor, (*status, note.as_deref()), now).await?;
             }
             Effect::Audit { action, note } => {
                 let id = Some(case.id.to_string());

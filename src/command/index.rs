@@ -309,9 +309,9 @@ pub struct CaseIndex {
 const BATCH: u64 = 20_000;
 
 impl CaseIndex {
-    /// Reads every case, in keyset batches.
-    pub async fn load(db: DatabaseConnection) -> anyhow::Result<Self> {
-        let started = crate::core::time::utc_now();
+    /// Reads every case, in keyset batches; `started` is the node's time
+    /// (the cases' `updated_at` clock) as the load begins.
+    pub async fn load(db: DatabaseConnection, started: Ts) -> anyhow::Result<Self> {
         let mut data = Data::new();
         let mut after: Option<Uuid> = None;
         loop {
@@ -435,7 +435,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
         }
         if lagged || last_catch_up.elapsed() >= catch_up {
-            let started = crate::core::time::utc_now();
+            let started = state.clock.now();
             match state.case_index.changed_since(since).await {
                 Ok(_) => {
                     since = started - chrono::Duration::seconds(30);

@@ -228,7 +228,8 @@ impl MapApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
+        let period =
+            period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         Ok(Json(
             service::areas(
                 &state,

@@ -104,8 +104,9 @@ pub enum Xlsx {
     File(Binary<Body>, #[oai(header = "Content-Disposition")] String),
 }
 
-fn stamp() -> String {
-    crate::core::time::china(crate::core::time::utc_now())
+/// A file name's time stamp, China time.
+fn stamp(now: crate::core::Ts) -> String {
+    crate::core::time::china(now)
         .format("%Y%m%d-%H%M")
         .to_string()
 }

@@ -13,9 +13,13 @@ pub struct Period {
 }
 
 impl Period {
-    /// The days given, or the last 30 days up to today (China time).
-    pub fn parse(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Self, CaseError> {
-        let today = chrono::Utc::now().with_timezone(&shanghai()).date_naive();
+    /// The days given, or the last 30 days up to `now`'s day (China time).
+    pub fn parse(
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        now: crate::core::Ts,
+    ) -> Result<Self, CaseError> {
+        let today = now.with_timezone(&shanghai()).date_naive();
         let to = to.unwrap_or(today);
         let from = from.or_else(|| to.checked_sub_days(Days::new(29)));
         let sane = |d: NaiveDate| (2000..=2100).contains(&d.year());

@@ -55,7 +55,8 @@ pub async fn seed(
     days: i64,
     seed: u64,
 ) -> anyhow::Result<usize> {
-    crate::demo::load_if_empty(db).await?;
+    let now = chrono::Utc::now().fixed_offset();
+    crate::demo::load_if_empty(db, now).await?;
     let catalog = Catalog::load(db).await?;
     let areas = AreaIndex::load(db).await?;
     let dir = Directory::load(db).await?;
@@ -80,7 +81,6 @@ pub async fn seed(
         .filter_map(|(i, a)| Some((a.shape.bounding_rect()?, i)))
         .collect();
     anyhow::ensure!(!grids.is_empty(), "no grids to report in");
-    let now = chrono::Utc::now().fixed_offset();
     let citizens = seed_citizens(db, now).await?;
     let ctx = Ctx {
         cats,

@@ -94,7 +94,8 @@ impl StatsApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
+        let period =
+            period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         Ok(Json(
             service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?,
         ))
@@ -165,7 +166,8 @@ impl StatsApi {
             (created_from.0, created_to.0),
             (closed_from.0, closed_to.0),
         );
-        let period = period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0))?;
+        let period =
+            period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         let t = service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?;
         let name = format!("indicators-{}-{}.xlsx", t.from.0, t.to.0);
         Ok(Xlsx::File(
@@ -253,7 +255,7 @@ impl StatsApi {
         )
         .resolve(&state, &auth.0)?;
         let held = export::slot(&state, &auth.0)?;
-        let stamp = stamp();
+        let stamp = stamp(state.clock.now());
         let s = export::csv_stream(state.clone(), f).await?;
         // Held while the file streams.
         let s = futures_util::StreamExt::map(s, move |chunk| {
@@ -326,7 +328,7 @@ impl StatsApi {
         )
         .resolve(&state, &auth.0)?;
         let held = export::slot(&state, &auth.0)?;
-        let stamp = stamp();
+        let stamp = stamp(state.clock.now());
         // The slot goes with the writing, which goes on to its end even if
         // the client leaves; the slot is free again when the file is done.
         let file = export::xlsx_file(state.clone(), f, held).await?;

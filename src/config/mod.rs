@@ -76,6 +76,8 @@ pub struct Config {
     pub publication: PublicationConfig,
     #[serde(default)]
     pub retention: RetentionConfig,
+    #[serde(default)]
+    pub clock: ClockConfig,
     /// Seconds in-flight requests get to finish at shutdown.
     pub shutdown_grace_secs: u64,
     pub console: ConsoleConfig,
@@ -166,6 +168,15 @@ pub struct ReportConfig {
     /// when it stops are skipped; 1 gives gap-free numbers at the cost of a
     /// counter update per report.
     pub case_number_block: u32,
+}
+
+/// The node's clock (`core::time::Now`).
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct ClockConfig {
+    /// Start the node's clock at this instant (RFC 3339) instead of the
+    /// system's, and run it on from there: for tests and for drills that
+    /// replay a working day. Refused in production mode.
+    pub start: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// How long photos and identities are kept (`privacy::retention`).
@@ -338,6 +349,7 @@ impl Default for Config {
             },
             publication: PublicationConfig::default(),
             retention: RetentionConfig::default(),
+            clock: ClockConfig::default(),
             webhooks: WebhookConfig {
                 allow_hosts: vec![],
                 timeout_ms: 5000,
@@ -424,6 +436,11 @@ impl Config {
         if self.dev_login {
             return Err(ConfigError::Insecure("dev_login is on"));
         }
+        if self.clock.start.is_some() {
+            return Err(ConfigError::Insecure(
+                "clock.start is set: a production node keeps the system's time",
+            ));
+        }
         if self.nodes > 1 && self.redis_url.is_none() {
             return Err(ConfigError::Insecure(
                 "more than one node declared but no redis_url",
@@ -440,5 +457,23 @@ impl Config {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_keeps_the_systems_time() {
+        let mut c = Config {
+            mode: Mode::Production,
+            jwt_secret: "0123456789abcdef0123456789abcdef-clock".to_owned().into(),
+            dev_login: false,
+            ..Config::default()
+        };
+        assert!(c.check().is_ok(), "{:?}", c.check());
+        c.clock.start = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00").ok();
+        assert!(matches!(c.check(), Err(ConfigError::Insecure(m)) if m.contains("clock.start")));
     }
 }

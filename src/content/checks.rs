@@ -5,7 +5,7 @@
 //! sent again, then left for a person).
 
 use super::wechat::{self, Scene, Suggest, Verdict};
-use crate::{core::Ts, core::time::utc_now, notify::worker::Outcome, state::AppState};
+use crate::{core::Ts, notify::worker::Outcome, state::AppState};
 use anyhow::Context;
 use entity::{cases, content_check as check, media, outbox, user};
 use sea_orm::{
@@ -212,6 +212,7 @@ pub async fn enqueue_photo<C: ConnectionTrait>(
     db: &C,
     media_id: Uuid,
     openid: Option<String>,
+    now: Ts,
 ) -> anyhow::Result<()> {
     let status = if openid.is_some() {
         "pending"
@@ -219,7 +220,7 @@ pub async fn enqueue_photo<C: ConnectionTrait>(
         "unchecked"
     };
     let subject = (Subject::Photo, None, Some(media_id));
-    insert_check(db, subject, (status, None, openid), utc_now()).await
+    insert_check(db, subject, (status, None, openid), now).await
 }
 
 /// Runs an outbox job of content security. A check whose last attempt
@@ -247,7 +248,7 @@ pub async fn run_job(state: &AppState, row: &outbox::Model) -> Outcome {
         return Outcome::Sent;
     };
     if row.attempts + 1 >= state.config.workflow.outbox_max_attempts
-        && let Err(u) = unchecked(&state.db, c.id, None).await
+        && let Err(u) = unchecked(&state.db, c.id, None, state.clock.now()).await
     {
         return Outcome::Failed(format!("{e}; and marking it unchecked failed: {u:#}"));
     }
@@ -262,7 +263,7 @@ async fn send_photo(state: &AppState, c: &check::Model, openid: &str) -> Result<
     check::Entity::update_many()
         .col_expr(check::Column::TraceId, Expr::value(trace))
         .col_expr(check::Column::Sends, Expr::value(c.sends + 1))
-        .col_expr(check::Column::SentAt, Expr::value(utc_now()))
+        .col_expr(check::Column::SentAt, Expr::value(state.clock.now()))
         .filter(check::Column::Id.eq(c.id))
         .filter(check::Column::Status.eq("pending"))
         .exec(&state.db)
@@ -285,7 +286,7 @@ async fn recheck_text(state: &AppState, c: &check::Model, openid: &str) -> Resul
     };
     let v = wechat::check_text(state, openid, &text, subject.scene()).await?;
     count(state, subject, v.suggest.as_str());
-    decide(&state.db, c.id, v, utc_now())
+    decide(&state.db, c.id, v, state.clock.now())
         .await
         .map_err(|e| format!("{e:#}"))
 }
@@ -352,13 +353,18 @@ pub async fn photo_verdict(
         return Ok(());
     };
     count(state, Subject::Photo, v.suggest.as_str());
-    decide(&state.db, c.id, v, utc_now()).await
+    decide(&state.db, c.id, v, state.clock.now()).await
 }
 
-async fn unchecked<C: ConnectionTrait>(db: &C, id: Uuid, sends: Option<i32>) -> anyhow::Result<()> {
+async fn unchecked<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    sends: Option<i32>,
+    now: Ts,
+) -> anyhow::Result<()> {
     let mut q = check::Entity::update_many()
         .col_expr(check::Column::Status, Expr::value("unchecked"))
-        .col_expr(check::Column::DecidedAt, Expr::value(utc_now()))
+        .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))
         .filter(check::Column::Status.eq("pending"));
     if let Some(n) = sends {
@@ -377,7 +383,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
         return Ok(0);
     }
     let wait = i64::try_from(cs.verdict_wait_secs).unwrap_or(900);
-    let cutoff = utc_now() - chrono::Duration::seconds(wait);
+    let cutoff = state.clock.now() - chrono::Duration::seconds(wait);
     let stale = check::Entity::find()
         .filter(check::Column::Status.eq("pending"))
         .filter(check::Column::SentAt.lt(cutoff))
@@ -388,7 +394,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
     for c in stale {
         let txn = state.db.begin().await?;
         if c.sends >= cs.max_sends {
-            unchecked(&txn, c.id, Some(c.sends)).await?;
+            unchecked(&txn, c.id, Some(c.sends), state.clock.now()).await?;
         } else {
             let claimed = check::Entity::update_many()
                 .col_expr(check::Column::SentAt, Expr::value(Option::<Ts>::None))

@@ -12,7 +12,6 @@ use crate::{
     core::{
         Actor, Caller, Role,
         page::{decode_cursor, split_page},
-        time::utc_now,
     },
     state::AppState,
 };
@@ -160,7 +159,7 @@ pub async fn review(
     if r.block_photo.is_some() && row.media_id.is_none() {
         return Err(ContentError::NotAPhoto);
     }
-    let now = utc_now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let n = check::Entity::update_many()
         .col_expr(check::Column::ReviewedAt, Expr::value(now))

@@ -16,4 +16,4 @@ pub use caller::{Actor, Caller, Forbidden, Role};
 pub use limits::{ClockKind, LimitUnit};
 pub use status::{CaseStatus, ExtensionStatus};
 pub use stored::UnknownStored;
-pub use time::Ts;
+pub use time::{Now, Ts};

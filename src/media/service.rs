@@ -98,7 +98,7 @@ pub async fn upload(
         return Err(e.into());
     }
 
-    let now = chrono::Utc::now();
+    let now = state.clock.now().to_utc();
     let ttl = chrono::Duration::seconds(i64::try_from(cfg.unattached_ttl_secs).unwrap_or(86_400));
     let row = media::ActiveModel {
         id: Set(id),
@@ -140,7 +140,7 @@ pub async fn upload(
             .exec_without_returning(&txn)
             .await?;
         if let (1, Some(openid)) = (n, checked_as) {
-            crate::content::checks::enqueue_photo(&txn, id, openid).await?;
+            crate::content::checks::enqueue_photo(&txn, id, openid, now.fixed_offset()).await?;
         }
         txn.commit().await?;
         Ok::<_, MediaError>(n)
@@ -259,7 +259,7 @@ pub async fn remove_objects(state: &AppState, id: Uuid) {
 /// keeps the photo whole; one that loses finds no photo and is refused),
 /// then its objects.
 pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
-    let now = chrono::Utc::now().fixed_offset();
+    let now = state.clock.now();
     let expired = media::Entity::find()
         .filter(media::Column::CaseId.is_null())
         .filter(media::Column::ExpiresAt.lt(now))

@@ -190,7 +190,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
     if !ids.is_empty() {
         filter = filter.add(cases::Column::CaseNo.is_in(ids));
     } else {
-        let now = crate::core::time::utc_now();
+        let now = state.clock.now();
         let end = q
             .end_date
             .as_deref()

@@ -13,7 +13,6 @@ use crate::{
     core::{
         Actor, Caller, Role,
         page::{decode_cursor, split_page},
-        time::utc_now,
     },
     state::AppState,
 };
@@ -71,7 +70,7 @@ pub async fn save(
     if taken.is_some() {
         return Err(PointsError::NameTaken { name });
     }
-    let now = utc_now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let row = match id {
         None => reward::ActiveModel {
@@ -186,7 +185,7 @@ pub async fn redeem(
         }
         return Ok((with_name(state, done).await?, true));
     }
-    let now = utc_now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     ledger::lock_citizen(&txn, caller.user_id).await?;
     let w = reward::Entity::find_by_id(reward_id)
@@ -311,7 +310,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
         .ok_or(PointsError::NotFound {
             what: "redemption code",
         })?;
-    let now = utc_now();
+    let now = state.clock.now();
     let txn = state.db.begin().await?;
     let n = redemption::Entity::update_many()
         .col_expr(redemption::Column::Status, Expr::value("used"))

@@ -27,7 +27,7 @@ async fn photos(state: &AppState) -> anyhow::Result<usize> {
     if days == 0 {
         return Ok(0);
     }
-    let before = utc_now() - chrono::Duration::days(i64::from(days));
+    let before = state.clock.now() - chrono::Duration::days(i64::from(days));
     let ended = [
         CaseStatus::Closed,
         CaseStatus::Rejected,

@@ -68,7 +68,7 @@ async fn recorded(
     record: &submit::KeyRecord,
 ) -> Result<Option<idem::Model>, ReportError> {
     let retention = i64::try_from(state.config.reports.idempotency_ttl_secs).unwrap_or(86_400);
-    let since = crate::core::time::utc_now() - chrono::Duration::seconds(retention);
+    let since = state.clock.now() - chrono::Duration::seconds(retention);
     Ok(idem::Entity::find_by_id(record.key.clone())
         .one(&state.db)
         .await?
@@ -100,7 +100,7 @@ async fn replay(
 pub async fn purge_expired(state: &AppState) -> Result<u64, ReportError> {
     use sea_orm::{ColumnTrait, QueryFilter};
     let retention = i64::try_from(state.config.reports.idempotency_ttl_secs).unwrap_or(86_400);
-    let before = crate::core::time::utc_now() - chrono::Duration::seconds(retention);
+    let before = state.clock.now() - chrono::Duration::seconds(retention);
     Ok(idem::Entity::delete_many()
         .filter(idem::Column::CreatedAt.lt(before))
         .exec(&state.db)

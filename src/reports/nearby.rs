@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     cases::publication,
-    core::{Caller, CaseStatus, Role, photos::Variant, time::utc_now},
+    core::{Caller, CaseStatus, Role, photos::Variant},
     state::AppState,
     web::dto::{CategoryRef, Location},
 };
@@ -189,7 +189,7 @@ pub async fn follow(
         case_follower::Entity::insert(case_follower::ActiveModel {
             case_id: Set(id),
             user_id: Set(caller.user_id),
-            created_at: Set(utc_now()),
+            created_at: Set(state.clock.now()),
         })
         .on_conflict(
             OnConflict::columns([case_follower::Column::CaseId, case_follower::Column::UserId])

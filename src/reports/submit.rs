@@ -14,7 +14,7 @@ use crate::{
         repo, service as cases,
         transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
     },
-    core::{Actor, Caller, CaseStatus, Ts, time::utc_now},
+    core::{Actor, Caller, CaseStatus, Ts},
     geo::coords::Wgs84,
     routing::Decision,
     state::AppState,
@@ -321,7 +321,7 @@ pub async fn create(
         crate::content::checks::screen_text(state, caller.user_id, &c.description, subject)
             .await
             .map_err(crate::cases::error::CaseError::from)?;
-    let now = utc_now();
+    let now = state.clock.now();
     // Two independent reads, on two pooled connections at once.
     let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
         Ok(state.case_numbers.next(&state.db, now).await?)

@@ -108,8 +108,8 @@ async fn map_views_add_up_and_agree_with_the_list_for_every_filter() {
     let ids = history(&app).await;
     let case = app.case(&disp, &ids[0]).await;
     let area = case["area"]["code"].as_str().unwrap().to_owned();
-    let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
-    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let hour_ago = (app.now() - chrono::Duration::hours(1)).to_rfc3339();
+    let later = (app.now() + chrono::Duration::hours(1)).to_rfc3339();
     let enc = |s: &str| s.replace('+', "%2B");
     let filters = [
         String::new(),
@@ -860,7 +860,7 @@ async fn an_event_the_bus_lost_still_reaches_the_feed() {
         note: Set(None),
         public: Set(false),
         data: Set(None),
-        created_at: Set(chrono::Utc::now().fixed_offset()),
+        created_at: Set(app.now()),
     }
     .insert(&app.state.db)
     .await

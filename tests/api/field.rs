@@ -29,14 +29,11 @@ async fn a_units_inbox_comes_most_urgent_first_a_page_at_a_time() {
         ids.push(r["id"].as_str().unwrap().to_owned());
     }
     app.age(&ids[1], 7200, Some(3600)).await;
-    let sooner = chrono::Utc::now() + chrono::Duration::minutes(5);
+    let sooner = app.now() + chrono::Duration::minutes(5);
     {
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         entity::cases::Entity::update_many()
-            .col_expr(
-                entity::cases::Column::DueAt,
-                Expr::value(sooner.fixed_offset()),
-            )
+            .col_expr(entity::cases::Column::DueAt, Expr::value(sooner))
             .filter(entity::cases::Column::Id.eq(ids[2].parse::<uuid::Uuid>().unwrap()))
             .exec(&app.state.db)
             .await

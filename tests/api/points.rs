@@ -233,7 +233,7 @@ async fn the_caps_count_the_day_from_midnight_china_time() {
         .unwrap()
         .reporter_id;
     let china = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
-    let today = chrono::Utc::now().with_timezone(&china).date_naive();
+    let today = app.now().with_timezone(&china).date_naive();
     let early = today
         .and_hms_opt(0, 30, 0)
         .unwrap()
@@ -326,7 +326,7 @@ async fn a_solved_rating_earns_the_bonus_once_even_across_two_nodes() {
     let rules = suishoupai::points::rules::PointsRules::default();
     for _ in 0..2 {
         let solved = suishoupai::cases::transition::Points::Solved;
-        let now = chrono::Utc::now().fixed_offset();
+        let now = a.now();
         suishoupai::points::ledger::apply(&a.state.db, &rules, (reporter, case_id), solved, now)
             .await
             .unwrap();

@@ -150,7 +150,7 @@ async fn retention_removes_old_photos_and_unused_identities() {
     )
     .await;
     let db = &app.state.db;
-    let long_ago = (chrono::Utc::now() - chrono::Duration::days(400)).fixed_offset();
+    let long_ago = app.now() - chrono::Duration::days(400);
     let mut c = entity::cases::Entity::find_by_id(id)
         .one(db)
         .await

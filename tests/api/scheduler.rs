@@ -20,30 +20,47 @@ async fn count(app: &common::TestApp, id: Uuid, action: &str) -> u64 {
 
 #[tokio::test]
 async fn warning_overdue_and_escalation_fire_once_each() {
-    let app = spawn_with(|c| c.workflow.scheduler_tick_ms = 50).await;
+    // Arrange: a dispatched case; no background scheduler, so that the
+    // test fires the timers itself on the clock it moves.
+    let app = spawn_with(|c| c.workflow.background_jobs = false).await;
     let citizen = app.citizen("timers").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let id = app.submit(&citizen, "0301", 40.79, 111.70).await["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    app.act_ok(&disp, &id, "dispatch", json!({})).await;
+    let c = app.act_ok(&disp, &id, "dispatch", json!({})).await;
     let uid: Uuid = id.parse().unwrap();
-
-    // Past the warning point only.
-    app.age(&id, 1, None).await;
-    assert!(eventually(10, || async { count(&app, uid, "warning").await == 1 }).await);
-    assert_eq!(count(&app, uid, "overdue").await, 0);
-    // Past the deadline.
-    app.age(&id, 120, Some(1)).await;
-    assert!(eventually(10, || async { count(&app, uid, "escalate").await == 1 }).await);
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-
-    assert_eq!(
-        count(&app, uid, "warning").await,
-        1,
-        "a re-aged warning point does not warn twice"
+    let at = |k: &str| {
+        chrono::DateTime::parse_from_rfc3339(c["deadlines"][k].as_str().unwrap()).unwrap()
+    };
+    let (accept_due, warn_at, due_at) = (at("acceptDueAt"), at("warnAt"), at("dueAt"));
+    assert!(
+        app.now() < accept_due && accept_due < warn_at && warn_at < due_at,
+        "{c}"
     );
+
+    // Act and assert: nothing before the time to take the case on (接单).
+    assert_eq!(app.tick().await, 0, "nothing is due yet");
+    // Past the time to take it on: 接单 overdue, once.
+    app.advance(accept_due - app.now() + chrono::Duration::seconds(1));
+    assert_eq!(app.tick().await, 1, "接单 overdue");
+    assert_eq!(app.tick().await, 0, "it fires once");
+    assert_eq!(count(&app, uid, "accept_overdue").await, 1);
+    // Past the warning point only.
+    app.advance(warn_at - app.now() + chrono::Duration::seconds(1));
+    assert_eq!(app.tick().await, 1, "the warning");
+    assert_eq!(app.tick().await, 0, "a warning fires once");
+    assert_eq!(count(&app, uid, "warning").await, 1);
+    assert_eq!(count(&app, uid, "overdue").await, 0);
+    let c = app.case(&disp, &id).await;
+    assert_eq!(c["deadlines"]["overdue"], false);
+    // Past the deadline: overdue, then escalated (督办) one level up.
+    app.advance(due_at - app.now() + chrono::Duration::seconds(1));
+    assert!(app.tick().await >= 1, "overdue and its escalation");
+    assert_eq!(app.tick().await, 0, "each fires once");
+
+    assert_eq!(count(&app, uid, "warning").await, 1);
     assert_eq!(count(&app, uid, "overdue").await, 1);
     assert_eq!(count(&app, uid, "escalate").await, 1);
     let c = app.case(&disp, &id).await;
@@ -70,24 +87,23 @@ async fn the_scheduler_state_survives_a_restart() {
         .unwrap()
         .to_owned();
     app.act_ok(&disp, &id, "dispatch", json!({})).await;
-    app.age(&id, 60, Some(30)).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let c = app.case(&disp, &id).await;
+    let due =
+        chrono::DateTime::parse_from_rfc3339(c["deadlines"]["dueAt"].as_str().unwrap()).unwrap();
+    app.advance(due - app.now() + chrono::Duration::minutes(30));
     let uid: Uuid = id.parse().unwrap();
     assert_eq!(count(&app, uid, "warning").await, 0, "no scheduler yet");
 
-    let fired = suishoupai::cases::scheduler::tick(&app.state)
-        .await
-        .unwrap();
+    let fired = app.tick().await;
 
-    assert_eq!(fired, 2, "warning, then overdue with its escalation");
+    assert_eq!(
+        fired, 3,
+        "接单 overdue, the warning, then overdue with its escalation"
+    );
+    assert_eq!(count(&app, uid, "accept_overdue").await, 1);
     assert_eq!(count(&app, uid, "warning").await, 1);
     assert_eq!(count(&app, uid, "overdue").await, 1);
-    assert_eq!(
-        suishoupai::cases::scheduler::tick(&app.state)
-            .await
-            .unwrap(),
-        0
-    );
+    assert_eq!(app.tick().await, 0);
 }
 
 /// Two server processes (the real binary) on one database, and on one Redis
@@ -121,6 +137,7 @@ async fn two_server_processes_fire_each_event_exactly_once() {
             .env("SSP_STORE__LOCAL_ROOT", tmp.path().join(format!("o{n}")))
             .env("SSP_WORKFLOW__SCHEDULER_TICK_MS", "20")
             .env("SSP_WORKFLOW__OUTBOX_TICK_MS", "20")
+            .env("SSP_CLOCK__START", app.now().to_rfc3339())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         if let Some(s) = &cfg.database_schema {
@@ -167,7 +184,7 @@ async fn a_case_that_cannot_fire_is_set_aside_and_the_others_fire() {
     // Arrange: two due cases; firing the first one fails in the database
     // (a trigger refuses its warning, as a corrupt row or a full disk
     // would), while its timer can still be moved.
-    let app = spawn_with(|c| c.workflow.scheduler_tick_ms = 50).await;
+    let app = spawn_with(|c| c.workflow.background_jobs = false).await;
     let citizen = app.citizen("broken-row").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let mut ids = vec![];
@@ -208,18 +225,23 @@ async fn a_case_that_cannot_fire_is_set_aside_and_the_others_fire() {
     app.age(&ids[0].to_string(), 10, None).await;
     app.age(&ids[1].to_string(), 1, None).await;
 
+    let fired = app.tick().await;
+
     // Assert: the sound case warns; the broken one is postponed, not retried
     // on every tick.
-    assert!(
-        eventually(10, || async { count(&app, ids[1], "warning").await == 1 }).await,
-        "a broken row held up the scheduler"
+    assert_eq!(fired, 1, "a broken row held up the scheduler");
+    assert_eq!(count(&app, ids[1], "warning").await, 1);
+    assert_eq!(
+        app.tick().await,
+        0,
+        "the broken case is not retried at once"
     );
     let broken = entity::cases::Entity::find_by_id(ids[0])
         .one(&app.state.db)
         .await
         .unwrap()
         .unwrap();
-    let later = chrono::Utc::now() + chrono::Duration::minutes(5);
+    let later = app.now() + chrono::Duration::minutes(5);
     assert!(
         broken.timer_at.is_some_and(|t| t > later),
         "the broken case's timer was not postponed: {:?}",

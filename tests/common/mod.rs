@@ -56,6 +56,7 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
     c.database_url = format!("sqlite://{}/db.sqlite?mode=rwc", tmp.display());
     c.media.url_ttl_secs = 600;
     c.shutdown_grace_secs = 5;
+    c.clock.start = Some(clock_start());
     let id = Uuid::now_v7().simple().to_string();
     if let Some(url) = real_part("TEST_DATABASE_URL") {
         let schema = format!("t_{id}");
@@ -78,6 +79,17 @@ pub async fn test_config(tmp: &std::path::Path) -> Config {
         s3::use_s3(&mut c, &id).await;
     }
     c
+}
+
+/// Where a test app's clock starts: Monday 30 November 2026, 10:00 China
+/// time, a working day. It runs on from there, and the test moves it
+/// (`TestApp::advance`), so that no test depends on the hour or the day it
+/// runs at. Tests whose other side runs on the system clock (a browser, the
+/// mini-program, a Python client) set `c.clock.start = None`.
+pub const CLOCK_START: &str = "2026-11-30T10:00:00+08:00";
+
+pub fn clock_start() -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(CLOCK_START).unwrap()
 }
 
 /// The address of a real part (`TEST_DATABASE_URL`, `TEST_REDIS_URL`,
@@ -104,6 +116,17 @@ pub async fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = test_config(tmp.path()).await;
     f(&mut config);
     start(config, tmp).await
+}
+
+/// An app on the system's clock, for tests whose other side (a browser,
+/// the mini-program, a Python client) reads the system's time: a photo's
+/// expiry or a token's age must mean the same on both sides.
+pub async fn spawn_on_system_time(f: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_with(|c| {
+        c.clock.start = None;
+        f(c);
+    })
+    .await
 }
 
 pub async fn start(config: Config, tmp: tempfile::TempDir) -> TestApp {
@@ -339,10 +362,28 @@ impl TestApp {
         r.json().await.unwrap()
     }
 
+    /// The app's time (its clock, which the test owns).
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        self.state.clock.now()
+    }
+
+    /// Moves the app's clock on, as if `by` had passed.
+    pub fn advance(&self, by: chrono::Duration) {
+        assert!(self.state.clock.advance(by), "the test app's clock is set");
+    }
+
+    /// Fires what is due on the app's clock now (the scheduler's tick);
+    /// returns how many events fired.
+    pub async fn tick(&self) -> usize {
+        suishoupai::cases::scheduler::tick(&self.state)
+            .await
+            .unwrap()
+    }
+
     /// Moves a case's timers into the past, as if time had passed.
     pub async fn age(&self, id: &str, warn_secs_ago: i64, due_secs_ago: Option<i64>) {
         use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
-        let now = chrono::Utc::now().fixed_offset();
+        let now = self.now();
         let warn = now - chrono::Duration::seconds(warn_secs_ago);
         let mut q = entity::cases::Entity::update_many()
             .col_expr(entity::cases::Column::WarnAt, Expr::value(warn))

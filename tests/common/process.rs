@@ -26,7 +26,7 @@ fn free_port() -> u16 {
 }
 
 /// The environment that gives a process the test config's database,
-/// Redis, store and data folder.
+/// Redis, store, data folder and clock.
 pub fn env_of(c: &Config) -> Vec<(String, String)> {
     let mut env = vec![
         ("SSP_DATABASE_URL".into(), c.database_url.clone()),
@@ -35,6 +35,9 @@ pub fn env_of(c: &Config) -> Vec<(String, String)> {
     ];
     if let Some(s) = &c.database_schema {
         env.push(("SSP_DATABASE_SCHEMA".into(), s.clone()));
+    }
+    if let Some(t) = c.clock.start {
+        env.push(("SSP_CLOCK__START".into(), t.to_rfc3339()));
     }
     if let Some(r) = &c.redis_url {
         env.push(("SSP_REDIS_URL".into(), r.clone()));

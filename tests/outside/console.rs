@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 #[tokio::test]
 async fn the_binary_serves_the_console_with_its_assets_and_settings() {
-    let app = spawn_with(|c| {
+    let app = spawn_on_system_time(|c| {
         c.console.tile_url =
             Some("https://t{s}.tianditu.gov.cn/vec_w/wmts?x={x}&y={y}&l={z}".into());
         c.console.tile_subdomains = "01234567".into();
@@ -86,7 +86,7 @@ async fn the_binary_serves_the_console_with_its_assets_and_settings() {
 
 #[tokio::test]
 async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
-    let app = spawn_app().await;
+    let app = spawn_on_system_time(|_| {}).await;
     let citizen = app.citizen("console-actions").await;
     let dispatcher = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let supervisor = app.staff(SUPERVISOR.0, SUPERVISOR.1).await;
@@ -180,7 +180,7 @@ async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
 
 #[tokio::test]
 async fn the_unit_directory_is_scoped_like_the_cases() {
-    let app = spawn_app().await;
+    let app = spawn_on_system_time(|_| {}).await;
     let codes = |v: Value| -> Vec<String> {
         v.as_array()
             .unwrap()
@@ -239,7 +239,7 @@ async fn the_loop_in_a_real_browser() {
         );
         return;
     }
-    let app = spawn_app().await;
+    let app = spawn_on_system_time(|_| {}).await;
     let (flagged, code) = review_fixtures(&app).await;
     let root = env!("CARGO_MANIFEST_DIR");
     let shots = format!("{root}/target/console-e2e");

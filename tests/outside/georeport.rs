@@ -47,7 +47,7 @@ fn python() -> PathBuf {
 async fn real_georeport_clients_read_and_post_in_both_formats() {
     // This city publishes what is dispatched automatically (the clients
     // read back what they posted, which is dispatched at once).
-    let app = common::spawn_with(|c| c.publication.auto_dispatched = true).await;
+    let app = common::spawn_on_system_time(|c| c.publication.auto_dispatched = true).await;
     let (key, _) = issue(&app, "12345热线", None).await;
     let photo = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(photo.path(), fixture("street-4mp.jpg")).unwrap();

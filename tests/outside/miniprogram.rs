@@ -37,7 +37,7 @@ async fn install(dir: &Path) {
 async fn the_mini_programs_pages_work_against_a_real_node() {
     // Arrange: a node whose WeChat is the stand-in (codes `ok-<openid>`).
     let (wx, _) = stand_in::wechat().await;
-    let app = spawn_with(|c| c.wechat.base_url = wx.clone()).await;
+    let app = spawn_on_system_time(|c| c.wechat.base_url = wx.clone()).await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("miniprogram");
     install(&dir).await;

@@ -7,7 +7,7 @@ use super::{
     model::Case,
     transition::{CaseRef, ExtensionRef, Guard, NewEvent, Transition},
 };
-use crate::core::{Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, stored, time::utc_now};
+use crate::core::{Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, stored};
 use entity::{case_event, cases, extension, media};
 use sea_orm::{
     ActiveModelTrait,
@@ -264,6 +264,7 @@ pub async fn open_extension<C: ConnectionTrait>(
     case: &Case,
     actor: Actor,
     (id, amount, unit, reason): (Uuid, i32, LimitUnit, &str),
+    now: Ts,
 ) -> Result<(), CaseError> {
     extension::Entity::insert(extension::ActiveModel {
         id: Set(id),
@@ -277,7 +278,7 @@ pub async fn open_extension<C: ConnectionTrait>(
         decided_by: Set(None),
         decision_note: Set(None),
         decided_at: Set(None),
-        created_at: Set(utc_now()),
+        created_at: Set(now),
     })
     .exec(db)
     .await?;
@@ -289,8 +290,8 @@ pub async fn decide_extension<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
     actor: Actor,
-    status: ExtensionStatus,
-    note: Option<&str>,
+    (status, note): (ExtensionStatus, Option<&str>),
+    now: Ts,
 ) -> Result<(), CaseError> {
     extension::Entity::update_many()
         .col_expr(extension::Column::Status, Expr::value(status.as_str()))
@@ -299,7 +300,7 @@ pub async fn decide_extension<C: ConnectionTrait>(
             extension::Column::DecisionNote,
             Expr::value(note.map(str::to_owned)),
         )
-        .col_expr(extension::Column::DecidedAt, Expr::value(utc_now()))
+        .col_expr(extension::Column::DecidedAt, Expr::value(now))
         .filter(extension::Column::Id.eq(id))
         .filter(extension::Column::Status.eq(ExtensionStatus::Pending.as_str()))
         .exec(db)

@@ -22,7 +22,7 @@ use crate::{
         model::Case,
         source, transition,
     },
-    core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored, time::utc_now},
+    core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored},
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
@@ -352,7 +352,7 @@ pub async fn reporter(
         "case",
         Some(id.to_string()),
         Some(reason),
-        Some(serde_json::json!({"reporterId": u.id, "at": utc_now()})),
+        Some(serde_json::json!({"reporterId": u.id, "at": crate::core::time::utc_now()})),
     )
     .await?;
     txn.commit().await?;
@@ -371,7 +371,7 @@ fn minutes_left(state: &AppState, case: &Case) -> Option<i64> {
     if !CaseStatus::CLOCK_RUNS.contains(&case.status) {
         return None;
     }
-    let (clock, now) = (crate::cases::clock::Clock::of(state), utc_now());
+    let (clock, now) = (crate::cases::clock::Clock::of(state), state.clock.now());
     Some(if now <= due {
         clock.between(kind, now, due)
     } else {
