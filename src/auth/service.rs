@@ -112,7 +112,7 @@ pub async fn logout(
 fn me_of(u: &user::Model, role: Role) -> Me {
     Me {
         id: u.id,
-        role: role.into(),
+        role,
         display_name: u.display_name.clone(),
         unit_id: u.unit_id,
         username: u.username.clone(),

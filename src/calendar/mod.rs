@@ -1,7 +1,8 @@
 //! The working calendar: the pure domain (working hours, holidays, 调休,
-//! deadline arithmetic) and its storage in the database.
+//! deadline arithmetic, in the `domain` crate) and its storage in the
+//! database.
 
-pub mod domain;
+pub use ::domain::calendar as domain;
 pub mod store;
 
-pub use domain::{CalendarError, HolidayYear, SHIPPED, WorkCalendar};
+pub use ::domain::calendar::{CalendarError, HolidayYear, SHIPPED, WorkCalendar};

@@ -358,7 +358,7 @@ impl CaseActionsApi {
         let b = body.0;
         let action = Action::RequestExtension {
             amount: b.amount,
-            unit: b.limit_unit.map(Into::into),
+            unit: b.limit_unit,
         };
         run(
             &state,

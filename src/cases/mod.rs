@@ -7,17 +7,17 @@ pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod filter;
-pub mod model;
 pub mod numbers;
 pub mod publication;
 pub mod repo;
 pub mod scheduler;
 pub mod service;
 pub mod source;
-pub mod transition;
 pub mod views;
 
 pub use actions_api::CaseActionsApi;
+/// The typed case and the pure transition core, from the `domain` crate.
+pub use domain::case::{model, transition};
 
 use crate::{
     api::Tag,
@@ -105,12 +105,7 @@ impl CasesApi {
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
             filter: filter::CaseFilter {
-                statuses: status
-                    .0
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(Into::into)
-                    .collect(),
+                statuses: status.0.unwrap_or_default().into_iter().collect(),
                 category: category.0,
                 unit: unit.0,
                 area: area.0,
@@ -122,7 +117,7 @@ impl CasesApi {
                 closed_from: closed_from.0,
                 closed_to: closed_to.0,
             },
-            order: sort.0.into(),
+            order: sort.0,
             due_before: due_before.0,
             bbox: bbox.0.as_deref().map(views::parse_bbox).transpose()?,
         };
@@ -133,7 +128,7 @@ impl CasesApi {
                 f,
                 cursor.0.as_deref(),
                 limit.0,
-                coord_system.0.into(),
+                coord_system.0,
             )
             .await?,
         ))
@@ -155,7 +150,7 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CaseView>, ReadErrors> {
         Ok(Json(
-            views::get(&state, &auth.0, id.0, coord_system.0.into()).await?,
+            views::get(&state, &auth.0, id.0, coord_system.0).await?,
         ))
     }
 

@@ -55,7 +55,7 @@ async fn fire_all(state: &AppState, mut case: Case) -> Result<usize, CaseError> 
 async fn fire_one(state: &AppState, case: &Case) -> Result<Option<Case>, CaseError> {
     let cat = service::category(state, case.category_id)?;
     let (clock, dir, who) = (
-        crate::cases::clock::Clock::of(state),
+        crate::cases::clock::of(state),
         state.directory.get(),
         Who::System,
     );

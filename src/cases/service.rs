@@ -138,7 +138,7 @@ async fn run(
     screen: bool,
 ) -> Result<Case, CaseError> {
     let cat = category(state, case.category_id)?;
-    let (clock, dir) = (crate::cases::clock::Clock::of(state), state.directory.get());
+    let (clock, dir) = (crate::cases::clock::of(state), state.directory.get());
     let ctx = Ctx {
         who,
         now: state.clock.now(),
@@ -178,7 +178,7 @@ pub fn category(state: &AppState, id: Uuid) -> Result<CategoryRules, CaseError> 
         column: "category_id",
         value: id.to_string(),
     })?;
-    Ok(CategoryRules::from_row(row)?)
+    Ok(crate::cases::repo::rules_from_row(row)?)
 }
 
 /// Writes a transition's events and carries out its effects inside `txn`

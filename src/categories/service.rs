@@ -1,7 +1,7 @@
 //! Reading the category tree.
 
 use super::{CategoryGroup, Subcategory};
-use crate::{cases::model::CategoryRules, core::UnknownStored, infra::DbError};
+use crate::{core::UnknownStored, infra::DbError};
 use entity::category;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -32,13 +32,13 @@ pub async fn tree<C: ConnectionTrait>(db: &C) -> Result<Vec<CategoryGroup>, Cate
                 .iter()
                 .filter(|c| c.parent_id == Some(p.id))
                 .map(|c| {
-                    let r = CategoryRules::from_row(c)?;
+                    let r = crate::cases::repo::rules_from_row(c)?;
                     Ok(Subcategory {
                         id: c.id,
                         code: r.code,
                         name: r.name,
                         time_limit: i32::try_from(r.time_limit).unwrap_or(i32::MAX),
-                        limit_unit: r.limit_unit.into(),
+                        limit_unit: r.limit_unit,
                         accept_limit_hours: i32::try_from(r.accept_limit_hours).unwrap_or(i32::MAX),
                         manual_review: r.manual_review,
                         close_criterion: c.close_criterion.clone(),

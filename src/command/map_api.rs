@@ -71,7 +71,7 @@ impl MapApi {
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Json<ClusterCollection>, MapErrors> {
-        let system = coord_system.0.into();
+        let system = coord_system.0;
         let f = filter(
             status.0,
             category.0,
@@ -141,7 +141,7 @@ impl MapApi {
         #[oai(name = "closedTo")]
         closed_to: Query<Option<DateTime<FixedOffset>>>,
     ) -> Res<Json<HeatmapCollection>, MapErrors> {
-        let system = coord_system.0.into();
+        let system = coord_system.0;
         let f = filter(
             status.0,
             category.0,
@@ -231,16 +231,7 @@ impl MapApi {
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         Ok(Json(
-            service::areas(
-                &state,
-                &auth.0,
-                f,
-                level.0,
-                zoom.0,
-                period,
-                coord_system.0.into(),
-            )
-            .await?,
+            service::areas(&state, &auth.0, f, level.0, zoom.0, period, coord_system.0).await?,
         ))
     }
 }

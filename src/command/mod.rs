@@ -51,11 +51,7 @@ fn filter(
     closed: (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>),
 ) -> CaseFilter {
     CaseFilter {
-        statuses: status
-            .unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect(),
+        statuses: status.unwrap_or_default().into_iter().collect(),
         category,
         unit,
         area,

@@ -87,7 +87,7 @@ pub async fn clusters(
                             .flatten(),
                         id: single.map(|e| e.id),
                         case_no: single.map(|e| e.case_no.to_string()),
-                        status: single.map(|e| e.status.into()),
+                        status: single.map(|e| e.status),
                         category: single.and_then(|e| {
                             d.categories
                                 .get(e.category)
@@ -102,7 +102,7 @@ pub async fn clusters(
             features,
             total,
             zoom,
-            coord_system: system.into(),
+            coord_system: system,
         }
     })
     .await
@@ -144,7 +144,7 @@ pub async fn heatmap(
             total,
             max_weight,
             zoom,
-            coord_system: system.into(),
+            coord_system: system,
         }
     })
     .await
@@ -240,7 +240,7 @@ pub async fn areas(
             zoom,
             from: Date(period.from),
             to: Date(period.to),
-            coord_system: system.into(),
+            coord_system: system,
         }
     })
     .await

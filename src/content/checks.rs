@@ -19,37 +19,13 @@ pub const TEXT_JOB: &str = "content_text";
 /// The outbox job that sends a photo to mediaCheckAsync.
 pub const PHOTO_JOB: &str = "content_photo";
 
-/// What a check is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Description,
-    Comment,
-    Photo,
-}
+pub use domain::content::{Subject, TextCheck};
 
-impl Subject {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "description",
-            Self::Comment => "comment",
-            Self::Photo => "photo",
-        }
-    }
-
-    /// msgSecCheck's scene for it.
-    fn scene(self) -> Scene {
-        match self {
-            Self::Comment => Scene::Comment,
-            _ => Scene::Post,
-        }
-    }
-
-    fn said(self) -> &'static str {
-        match self {
-            Self::Description => "描述",
-            Self::Comment => "评价",
-            Self::Photo => "照片",
-        }
+/// msgSecCheck's scene for what is checked.
+fn scene(subject: Subject) -> Scene {
+    match subject {
+        Subject::Comment => Scene::Comment,
+        _ => Scene::Post,
     }
 }
 
@@ -77,17 +53,6 @@ async fn openid_of(state: &AppState, user_id: Uuid) -> Option<String> {
         .flatten()
 }
 
-/// What a text's check found, to record with its case (in the case's
-/// transaction, as an effect of the change).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextCheck {
-    pub subject: Subject,
-    /// review | pending | unchecked
-    pub status: &'static str,
-    pub label: Option<i32>,
-    pub openid: Option<String>,
-}
-
 /// Checks a citizen's text before it is stored. `pass` (or checks off):
 /// nothing to record. `review`: recorded as a flag for the dispatcher.
 /// `risky`: refused. WeChat unreachable: accepted, and asked again later
@@ -110,7 +75,7 @@ pub async fn screen_text(
             openid: None,
         }));
     };
-    match wechat::check_text(state, &openid, text, subject.scene()).await {
+    match wechat::check_text(state, &openid, text, scene(subject)).await {
         Ok(Verdict { suggest, label }) => {
             count(state, subject, suggest.as_str());
             match suggest {
@@ -284,7 +249,7 @@ async fn recheck_text(state: &AppState, c: &check::Model, openid: &str) -> Resul
     } else {
         (Subject::Description, row.description)
     };
-    let v = wechat::check_text(state, openid, &text, subject.scene()).await?;
+    let v = wechat::check_text(state, openid, &text, scene(subject)).await?;
     count(state, subject, v.suggest.as_str());
     decide(&state.db, c.id, v, state.clock.now())
         .await

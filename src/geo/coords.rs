@@ -3,7 +3,8 @@
 
 /// Which datum a coordinate is in. WeChat's map and `wx.getLocation({type:'gcj02'})`
 /// speak GCJ-02; GPS, Open311 and GeoJSON speak WGS-84.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, poem_openapi::Enum)]
+#[oai(rename_all = "lowercase")]
 pub enum CoordSystem {
     #[default]
     Wgs84,

@@ -71,7 +71,7 @@ impl LiveApi {
                 retry_after_secs: 5,
             })?;
         let scope = crate::cases::filter::scope(&state, &auth.0)?;
-        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0.into())
+        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0)
             // The slot is given back when the feed ends.
             .map(move |e| {
                 let _held = &slot;

@@ -16,25 +16,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// A change to the reporter's points (积分), as the rules in force value it
-/// (an effect of the case loop's transition core).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Points {
-    /// A person first took the case on (accepted, dispatched or claimed
-    /// it; an automatic dispatch is not one): awarded now when the rules
-    /// say so.
-    CaseAccepted,
-    /// The case was verified and closed: awarded now when the rules say
-    /// so.
-    Closed,
-    /// The report was merged into a later one: its reporter was first.
-    FirstOfDuplicate,
-    /// The report was rejected or merged into an earlier one: what it
-    /// earned is taken back (an entry of its own).
-    Reverse,
-    /// The reporter rated the fixed case as solved.
-    Solved,
-}
+pub use domain::points::Points;
 
 pub const CASE_ACCEPTED: &str = "case_accepted";
 pub const SOLVED: &str = "solved";

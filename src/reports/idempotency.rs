@@ -89,7 +89,7 @@ async fn replay(
             "this Idempotency-Key was used with a different request body",
         ));
     }
-    let system = body.location.coord_system.into();
+    let system = body.location.coord_system;
     Ok((
         views::get_mine(state, caller, done.case_id, system).await?,
         true,

@@ -183,7 +183,7 @@ impl ReportsApi {
                 views::Mine::Reported,
                 cursor.0.as_deref(),
                 limit.0,
-                coord_system.0.into(),
+                coord_system.0,
             )
             .await?,
         ))
@@ -218,7 +218,7 @@ impl ReportsApi {
                 views::Mine::Followed,
                 cursor.0.as_deref(),
                 limit.0,
-                coord_system.0.into(),
+                coord_system.0,
             )
             .await?,
         ))
@@ -239,7 +239,7 @@ impl ReportsApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportView>, ReadReportErrors> {
         Ok(Json(
-            views::get_mine(&state, &auth.0, id.0, coord_system.0.into()).await?,
+            views::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
         ))
     }
 
@@ -268,9 +268,7 @@ impl ReportsApi {
         web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
         let b = body.0;
         let case = crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
-        Ok(Json(
-            views::show(&state, case, CoordSystem::Wgs84.into()).await?,
-        ))
+        Ok(Json(views::show(&state, case, CoordSystem::Wgs84).await?))
     }
 }
 

@@ -141,7 +141,7 @@ pub async fn nearby(
                     code: category.code.clone(),
                     name: category.name.clone(),
                 },
-                status: status.into(),
+                status,
                 status_label: status.label().into(),
                 distance_m: (d / 10.0).round() * 10.0,
                 thumbnail_url: thumb.remove(&c.id),

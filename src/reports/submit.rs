@@ -138,7 +138,7 @@ async fn check(
         .ok_or_else(|| ReportError::UnknownCategory {
             code: r.category_code.clone(),
         })?;
-    let rules = CategoryRules::from_row(&category)?;
+    let rules = crate::cases::repo::rules_from_row(&category)?;
     let index = state.areas.get();
     let tolerance = state.config.workflow.border_tolerance_m;
     let containing = index.locate(point.lng(), point.lat(), tolerance);
@@ -225,7 +225,7 @@ fn submitted(
     };
     let mut t = match (&c.route, c.rules.manual_review) {
         (Some(route), false) => {
-            let (clock, dir) = (crate::cases::clock::Clock::of(state), state.directory.get());
+            let (clock, dir) = (crate::cases::clock::of(state), state.directory.get());
             let ctx = Ctx {
                 who: &Who::System,
                 now,
@@ -372,7 +372,7 @@ pub async fn create(
             events,
             merged_into: None,
         },
-        r.location.coord_system.into(),
+        r.location.coord_system,
     )
 }
 

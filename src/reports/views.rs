@@ -50,7 +50,7 @@ fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
     Ok(TimelineEntry {
         at: e.created_at,
         action: e.action,
-        status: status.into(),
+        status,
         status_label: status.label().into(),
         note: e.note,
     })
@@ -61,7 +61,7 @@ pub fn public_entry(e: &NewEvent, at: Ts) -> TimelineEntry {
     TimelineEntry {
         at,
         action: e.action.into(),
-        status: e.to.into(),
+        status: e.to,
         status_label: e.to.label().into(),
         note: e.note.clone(),
     }
@@ -137,10 +137,10 @@ pub async fn list_mine(
     let items = rows
         .into_iter()
         .map(|r| {
-            let c = Case::from_row(r)?;
+            let c = crate::cases::repo::case_from_row(r)?;
             Ok(ReportSummary {
                 id: c.id,
-                status: c.status.into(),
+                status: c.status,
                 status_label: c.status.label().into(),
                 category: CategoryRef::of(&cats, c.category_id),
                 location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
@@ -270,7 +270,7 @@ pub fn assemble(
     Ok(ReportView {
         id: case.id,
         case_no: case.case_no,
-        status: status.into(),
+        status,
         status_label: status.label().into(),
         category: CategoryRef { code, name },
         description: case.description,

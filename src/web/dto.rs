@@ -92,7 +92,7 @@ pub struct Location {
 impl Location {
     /// The point, validated and in WGS-84.
     pub fn to_wgs84(&self) -> Result<Wgs84, OutOfRange> {
-        Wgs84::parse(self.lat, self.lng, self.coord_system.into())
+        Wgs84::parse(self.lat, self.lng, self.coord_system)
     }
 }
 
@@ -103,7 +103,7 @@ impl Wgs84 {
         Location {
             lat,
             lng,
-            coord_system: system.into(),
+            coord_system: system,
         }
     }
 }

@@ -87,7 +87,7 @@ impl From<service::Account> for AccountRow {
         Self {
             id: a.id,
             username: a.username,
-            role: a.role.into(),
+            role: a.role,
             unit_id: a.unit_id,
             display_name: a.display_name,
             disabled: a.disabled,

@@ -153,7 +153,7 @@ impl AdminCalendarApi {
         unit: Query<enums::LimitUnit>,
     ) -> Res<Json<DueAnswer>, AdminErrors> {
         admin(&auth)?;
-        let d = service::due(&state.calendar.get(), from.0, amount.0, unit.0.into())?;
+        let d = service::due(&state.calendar.get(), from.0, amount.0, unit.0)?;
         Ok(Json(DueAnswer {
             from: from.0,
             due: d.due,

@@ -73,7 +73,7 @@ impl From<CategoryInput> for service::CategoryInput {
             name: b.name,
             parent_code: b.parent_code,
             time_limit: b.time_limit,
-            limit_unit: b.limit_unit.map(Into::into),
+            limit_unit: b.limit_unit,
             accept_limit_hours: b.accept_limit_hours,
             manual_review: b.manual_review,
             close_criterion: b.close_criterion,

@@ -19,12 +19,13 @@ use uuid::Uuid;
 
 mod rows;
 
+pub use rows::{case_from_row, rules_from_row};
 use rows::{changes, unchanged_since};
 
 /// One case by id.
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Case>, CaseError> {
     match cases::Entity::find_by_id(id).one(db).await? {
-        Some(row) => Ok(Some(Case::from_row(row)?)),
+        Some(row) => Ok(Some(crate::cases::repo::case_from_row(row)?)),
         None => Ok(None),
     }
 }
@@ -221,7 +222,12 @@ pub async fn due_timers<C: ConnectionTrait>(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|r| (r.id, Case::from_row(r).map_err(CaseError::from)))
+        .map(|r| {
+            (
+                r.id,
+                crate::cases::repo::case_from_row(r).map_err(CaseError::from),
+            )
+        })
         .collect())
 }
 

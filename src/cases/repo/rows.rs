@@ -8,108 +8,104 @@ use crate::{
 use entity::cases::{self, Column as C};
 use sea_orm::{ActiveModelTrait, ColumnTrait, IdenStatic, Value, sea_query::SimpleExpr};
 
-impl Case {
-    /// A case from its row.
-    pub fn from_row(r: entity::cases::Model) -> Result<Self, UnknownStored> {
-        let id = r.id;
-        let status = stored::parse("case", id, "status", &r.status, CaseStatus::parse)?;
-        let suspended_from = stored::parse_opt(
-            "case",
-            id,
-            "suspended_from",
-            r.suspended_from.as_deref(),
-            CaseStatus::parse,
-        )?;
-        let kind = stored::parse_opt(
-            "case",
-            id,
-            "clock_kind",
-            r.clock_kind.as_deref(),
-            ClockKind::parse,
-        )?;
-        Ok(Self {
-            id,
-            case_no: r.case_no,
-            reporter_id: r.reporter_id,
-            category_id: r.category_id,
-            description: r.description,
-            lat: r.lat,
-            lng: r.lng,
-            address: r.address,
-            area_id: r.area_id,
-            status,
-            version: r.version,
-            unit_id: r.unit_id,
-            routed_unit_id: r.routed_unit_id,
-            rule_id: r.rule_id,
-            clock: CaseClock {
-                accept_due_at: r.accept_due_at,
-                accept_overdue_at: r.accept_overdue_at,
-                kind,
-                total_minutes: r.clock_total_minutes,
-                left_minutes: r.clock_left_minutes,
-                due_at: r.due_at,
-                warn_at: r.warn_at,
-                warned_at: r.warned_at,
-                overdue_at: r.overdue_at,
-                escalation_level: r.escalation_level,
-                escalated_unit_id: r.escalated_unit_id,
-                next_escalation_at: r.next_escalation_at,
-            },
-            suspended_from,
-            duplicate_of: r.duplicate_of,
-            extended: r.extended,
-            reopen_count: r.reopen_count,
-            return_count: r.return_count,
-            claimed_at: r.claimed_at,
-            handling_minutes: r.handling_minutes,
-            taken_on_at: r.taken_on_at,
-            dispatched_at: r.dispatched_at,
-            resolved_at: r.resolved_at,
-            closed_at: r.closed_at,
-            rating: match (r.rating, r.rated_at) {
-                (Some(score), Some(at)) => Some(Rating {
-                    score,
-                    comment: r.rating_comment,
-                    at,
-                }),
-                _ => None,
-            },
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
+/// A case from its row.
+pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
+    let id = r.id;
+    let status = stored::parse("case", id, "status", &r.status, CaseStatus::parse)?;
+    let suspended_from = stored::parse_opt(
+        "case",
+        id,
+        "suspended_from",
+        r.suspended_from.as_deref(),
+        CaseStatus::parse,
+    )?;
+    let kind = stored::parse_opt(
+        "case",
+        id,
+        "clock_kind",
+        r.clock_kind.as_deref(),
+        ClockKind::parse,
+    )?;
+    Ok(Case {
+        id,
+        case_no: r.case_no,
+        reporter_id: r.reporter_id,
+        category_id: r.category_id,
+        description: r.description,
+        lat: r.lat,
+        lng: r.lng,
+        address: r.address,
+        area_id: r.area_id,
+        status,
+        version: r.version,
+        unit_id: r.unit_id,
+        routed_unit_id: r.routed_unit_id,
+        rule_id: r.rule_id,
+        clock: CaseClock {
+            accept_due_at: r.accept_due_at,
+            accept_overdue_at: r.accept_overdue_at,
+            kind,
+            total_minutes: r.clock_total_minutes,
+            left_minutes: r.clock_left_minutes,
+            due_at: r.due_at,
+            warn_at: r.warn_at,
+            warned_at: r.warned_at,
+            overdue_at: r.overdue_at,
+            escalation_level: r.escalation_level,
+            escalated_unit_id: r.escalated_unit_id,
+            next_escalation_at: r.next_escalation_at,
+        },
+        suspended_from,
+        duplicate_of: r.duplicate_of,
+        extended: r.extended,
+        reopen_count: r.reopen_count,
+        return_count: r.return_count,
+        claimed_at: r.claimed_at,
+        handling_minutes: r.handling_minutes,
+        taken_on_at: r.taken_on_at,
+        dispatched_at: r.dispatched_at,
+        resolved_at: r.resolved_at,
+        closed_at: r.closed_at,
+        rating: match (r.rating, r.rated_at) {
+            (Some(score), Some(at)) => Some(Rating {
+                score,
+                comment: r.rating_comment,
+                at,
+            }),
+            _ => None,
+        },
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+    })
 }
 
-impl CategoryRules {
-    /// The rules of a 小类; a 大类, or a 小类 without its limits, cannot
-    /// carry cases and is an error naming the row.
-    pub fn from_row(c: &entity::category::Model) -> Result<Self, UnknownStored> {
-        let missing = |column: &'static str| UnknownStored {
-            table: "category",
-            row: c.code.clone(),
-            column,
-            value: "NULL".into(),
-        };
-        let unit = c
-            .limit_unit
-            .as_deref()
-            .ok_or_else(|| missing("limit_unit"))?;
-        Ok(Self {
-            id: c.id,
-            code: c.code.clone(),
-            name: c.name.clone(),
-            parent_id: c.parent_id,
-            time_limit: i64::from(c.time_limit.ok_or_else(|| missing("time_limit"))?),
-            limit_unit: stored::parse("category", &c.code, "limit_unit", unit, LimitUnit::parse)?,
-            accept_limit_hours: i64::from(
-                c.accept_limit_hours
-                    .ok_or_else(|| missing("accept_limit_hours"))?,
-            ),
-            manual_review: c.manual_review,
-            unsatisfied_max: c.unsatisfied_max,
-        })
-    }
+/// The rules of a 小类; a 大类, or a 小类 without its limits, cannot
+/// carry cases and is an error naming the row.
+pub fn rules_from_row(c: &entity::category::Model) -> Result<CategoryRules, UnknownStored> {
+    let missing = |column: &'static str| UnknownStored {
+        table: "category",
+        row: c.code.clone(),
+        column,
+        value: "NULL".into(),
+    };
+    let unit = c
+        .limit_unit
+        .as_deref()
+        .ok_or_else(|| missing("limit_unit"))?;
+    Ok(CategoryRules {
+        id: c.id,
+        code: c.code.clone(),
+        name: c.name.clone(),
+        parent_id: c.parent_id,
+        time_limit: i64::from(c.time_limit.ok_or_else(|| missing("time_limit"))?),
+        limit_unit: stored::parse("category", &c.code, "limit_unit", unit, LimitUnit::parse)?,
+        accept_limit_hours: i64::from(
+            c.accept_limit_hours
+                .ok_or_else(|| missing("accept_limit_hours"))?,
+        ),
+        manual_review: c.manual_review,
+        unsatisfied_max: c.unsatisfied_max,
+    })
 }
 
 /// The stored value of every field a transition may change, in column order.

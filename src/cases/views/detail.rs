@@ -112,7 +112,7 @@ fn case_ref(c: &cases::Model) -> Result<CaseRef, CaseError> {
     Ok(CaseRef {
         id: c.id,
         case_no: c.case_no.clone(),
-        status: stored::parse("case", c.id, "status", &c.status, CaseStatus::parse)?.into(),
+        status: stored::parse("case", c.id, "status", &c.status, CaseStatus::parse)?,
     })
 }
 
@@ -170,9 +170,8 @@ pub async fn show(
                     .from_status
                     .as_deref()
                     .map(|s| parse("from_status", s))
-                    .transpose()?
-                    .map(Into::into),
-                status: parse("to_status", &e.to_status)?.into(),
+                    .transpose()?,
+                status: parse("to_status", &e.to_status)?,
                 actor_name: if e.actor_role == Role::Citizen.as_str() {
                     None
                 } else {
@@ -225,8 +224,7 @@ pub async fn show(
                     "limit_unit",
                     &e.limit_unit,
                     LimitUnit::parse,
-                )?
-                .into(),
+                )?,
                 reason: e.reason,
                 status: e.status,
                 decision_note: e.decision_note,
@@ -249,7 +247,7 @@ pub async fn show(
     Ok(CaseView {
         id: case.id,
         case_no: case.case_no.clone(),
-        status: case.status.into(),
+        status: case.status,
         status_label: case.status.label().into(),
         version: case.version,
         category: CategoryRef {
@@ -275,7 +273,7 @@ pub async fn show(
             extended: case.extended,
             minutes_left: minutes_left(state, &case),
         },
-        suspended_from: case.suspended_from.map(Into::into),
+        suspended_from: case.suspended_from,
         duplicate_of: case
             .duplicate_of
             .and_then(|d| r.linked.get(&d))
@@ -371,7 +369,7 @@ fn minutes_left(state: &AppState, case: &Case) -> Option<i64> {
     if !CaseStatus::CLOCK_RUNS.contains(&case.status) {
         return None;
     }
-    let (clock, now) = (crate::cases::clock::Clock::of(state), state.clock.now());
+    let (clock, now) = (crate::cases::clock::of(state), state.clock.now());
     Some(if now <= due {
         clock.between(kind, now, due)
     } else {

@@ -6,7 +6,6 @@ use crate::{
         dto::{CasePage, CaseSummary},
         error::CaseError,
         filter::CaseFilter,
-        model::Case,
     },
     core::{
         Caller,
@@ -25,14 +24,15 @@ use sea_orm::{
     sea_query::NullOrdering,
 };
 
-/// The order of `GET /cases`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The order of the case list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, poem_openapi::Enum)]
+#[oai(rename = "CaseOrder", rename_all = "lowercase")]
 pub enum ListOrder {
     /// Newest first (by id, a UUIDv7).
     #[default]
     Newest,
-    /// Most urgent first: the earliest handling deadline (overdue ones
-    /// first), then the oldest; cases without a running deadline last.
+    /// Most urgent first: the earliest handling deadline (overdue first), then
+    /// the oldest; cases without a running deadline last. A unit's inbox.
     Due,
 }
 
@@ -133,11 +133,11 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|r| {
-            let c = Case::from_row(r)?;
+            let c = crate::cases::repo::case_from_row(r)?;
             Ok(CaseSummary {
                 overdue: c.is_overdue(),
                 id: c.id,
-                status: c.status.into(),
+                status: c.status,
                 version: c.version,
                 category: CategoryRef::of(&cats, c.category_id),
                 area: AreaRef::of(&areas, c.area_id),

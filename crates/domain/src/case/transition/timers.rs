@@ -4,10 +4,7 @@
 //! whole limit.
 
 use super::{Ctx, Refusal, Transition};
-use crate::{
-    cases::model::Case,
-    core::{CaseStatus, Ts},
-};
+use crate::{CaseStatus, Ts, case::model::Case};
 use serde_json::json;
 
 /// What fires next for a case whose timer is due.

@@ -2,7 +2,7 @@
 //! weekends, statutory holidays and make-up working days (调休), loaded per
 //! year in the holiday-cn JSON form. Pure domain code: no I/O, no clock.
 
-use crate::core::LimitUnit;
+use crate::LimitUnit;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Weekday};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -119,7 +119,7 @@ impl WorkCalendar {
         let mut c = Self {
             periods: vec![(hm(8, 30), hm(12, 0)), (hm(13, 30), hm(17, 30))],
             overrides: BTreeMap::new(),
-            tz: crate::core::time::shanghai(),
+            tz: crate::time::shanghai(),
         };
         for json in SHIPPED {
             if let Ok(y) = HolidayYear::parse(json) {
@@ -263,14 +263,14 @@ impl WorkCalendar {
 
     /// The deadline of a time limit starting at `start`. 工作日 count as
     /// whole working days of working time; natural hours ignore the calendar.
-    /// Like every deadline, whole minutes rounded up (`core::time::deadline`).
+    /// Like every deadline, whole minutes rounded up (`crate::time::deadline`).
     pub fn due(
         &self,
         start: DateTime<FixedOffset>,
         amount: i64,
         unit: LimitUnit,
     ) -> DateTime<FixedOffset> {
-        crate::core::time::deadline(match unit {
+        crate::time::deadline(match unit {
             LimitUnit::NaturalHours => start + Duration::hours(amount),
             LimitUnit::WorkHours => self.add_working_minutes(start, amount * 60),
             LimitUnit::WorkDays => self.add_working_minutes(start, amount * self.minutes_per_day()),
@@ -279,5 +279,4 @@ impl WorkCalendar {
 }
 
 #[cfg(test)]
-#[path = "domain_tests.rs"]
 mod tests;

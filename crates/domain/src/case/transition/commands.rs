@@ -2,10 +2,7 @@
 //! and how each is named.
 
 use super::{CaseRef, ExtensionRef, Refusal};
-use crate::{
-    cases::model::Case,
-    core::{Caller, CaseStatus, CaseStatus as S, LimitUnit, Role},
-};
+use crate::{Caller, CaseStatus, CaseStatus as S, LimitUnit, Role, case::model::Case};
 use uuid::Uuid;
 
 /// A command on a case.

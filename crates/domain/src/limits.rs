@@ -1,6 +1,11 @@
 //! How time limits are counted.
 
 /// How a time limit is counted.
+#[cfg_attr(
+    feature = "openapi",
+    derive(poem_openapi::Enum),
+    oai(rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LimitUnit {
     /// 工作时: hours inside the working hours of working days.

@@ -1,6 +1,11 @@
 //! Where a case stands (`api-docs/contract.md` §2), and where an extension request stands.
 
 /// Where a case stands in 点单—派单—接单—评单.
+#[cfg_attr(
+    feature = "openapi",
+    derive(poem_openapi::Enum),
+    oai(rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {

@@ -5,6 +5,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Who a user is to the system.
+#[cfg_attr(
+    feature = "openapi",
+    derive(poem_openapi::Enum),
+    oai(rename_all = "snake_case")
+)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

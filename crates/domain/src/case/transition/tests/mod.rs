@@ -9,9 +9,9 @@ mod table;
 
 use super::*;
 use crate::{
+    CaseStatus as S, ClockKind,
     calendar::WorkCalendar,
-    cases::model::{CaseClock, Rating},
-    core::{CaseStatus as S, ClockKind},
+    case::model::{CaseClock, Rating},
 };
 use std::{collections::HashMap, sync::Arc};
 

@@ -133,7 +133,7 @@ fn the_shipped_years_parse() {
 
 #[test]
 fn working_periods_are_checked() {
-    let tz = crate::core::time::shanghai();
+    let tz = crate::time::shanghai();
     assert!(WorkCalendar::new(vec![], tz).is_err());
     assert!(WorkCalendar::new(vec![(hm(12, 0), hm(8, 0))], tz).is_err());
     assert!(WorkCalendar::new(vec![(hm(8, 0), hm(12, 0)), (hm(11, 0), hm(13, 0))], tz).is_err());

@@ -2,7 +2,7 @@
 //! it is, a command, who acts, the time, the calendar) to the case as it
 //! will be, its timeline events and the effects to carry out
 //! (notifications, audit, photos, extension rows) — or a refusal with its
-//! precise reason. No I/O: the shell (`super::service`) loads, calls
+//! precise reason. No I/O: the shell (the app's `cases::service`) loads, calls
 //! [`decide`], and writes the outcome in one transaction. Every way into the
 //! loop goes through here: staff and unit actions, automatic acceptance and
 //! dispatch at submission, rating, extensions and the scheduler's timers.
@@ -14,7 +14,7 @@ mod deadlines;
 mod tests;
 mod timers;
 
-pub use crate::points::ledger::Points;
+pub use crate::points::Points;
 pub use commands::{Command, available};
 pub use timers::{Due, what_is_due};
 
@@ -22,7 +22,7 @@ use super::{
     clock::Clock,
     model::{Case, CategoryRules, TimerField},
 };
-use crate::core::{Actor, Caller, CaseStatus, ExtensionStatus, Forbidden, LimitUnit, Role, Ts};
+use crate::{Actor, Caller, CaseStatus, ExtensionStatus, Forbidden, LimitUnit, Role, Ts};
 use uuid::Uuid;
 
 /// Longest note on a timeline event.
@@ -124,7 +124,7 @@ pub enum Effect {
     /// Record what content security said of the citizen's text (added by
     /// the shell, which asked WeChat before deciding): a flag for the
     /// dispatcher, or a check still to be made.
-    ContentCheck(crate::content::checks::TextCheck),
+    ContentCheck(crate::content::TextCheck),
     /// Tell a unit (webhook).
     NotifyUnit {
         unit_id: Uuid,

@@ -1,7 +1,7 @@
 //! What allowed commands change.
 
 use super::*;
-use crate::core::CaseStatus as S;
+use crate::CaseStatus as S;
 
 #[test]
 fn dispatch_from_submitted_accepts_first_and_starts_both_clocks() {
@@ -153,7 +153,7 @@ fn timers_fire_in_order_and_escalate_up_the_tree() {
 
 #[test]
 fn actions_that_reset_a_timer_field_assign_it_so_that_a_concurrent_timer_cannot_keep_it() {
-    use crate::cases::model::TimerField as F;
+    use crate::case::model::TimerField as F;
     let d = caller(Role::Dispatcher);
     // Re-dispatch restarts every clock: every timer-owned field is written.
     let redispatch = Command::Dispatch { unit_code: None };

@@ -1,7 +1,7 @@
 //! The refusals that do not depend on the status.
 
 use super::*;
-use crate::core::CaseStatus as S;
+use crate::CaseStatus as S;
 
 #[test]
 fn refusals_that_do_not_depend_on_the_status() {

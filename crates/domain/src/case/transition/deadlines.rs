@@ -2,8 +2,8 @@
 //! handling clock) and on reopening (the handling clock afresh).
 
 use crate::{
-    cases::{clock::Clock, model::Case, model::CategoryRules},
-    core::{ClockKind, Ts},
+    ClockKind, Ts,
+    case::{clock::Clock, model::Case, model::CategoryRules},
 };
 use uuid::Uuid;
 

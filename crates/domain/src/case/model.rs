@@ -1,8 +1,8 @@
-//! A case as the code sees it: typed, with no I/O. `super::repo` reads it
+//! A case as the code sees it: typed, with no I/O. The app's `cases::repo` reads it
 //! from its row (an unknown stored value is an error naming the row) and
 //! writes back the fields a transition changed.
 
-use crate::core::{CaseStatus, ClockKind, LimitUnit, Ts};
+use crate::{CaseStatus, ClockKind, LimitUnit, Ts};
 use uuid::Uuid;
 
 /// A case (案卷).

@@ -7,8 +7,8 @@ use super::{
     timers,
 };
 use crate::{
-    cases::model::{Case, TimerField as F},
-    core::{CaseStatus as S, ClockKind, ExtensionStatus},
+    CaseStatus as S, ClockKind, ExtensionStatus,
+    case::model::{Case, TimerField as F},
 };
 use serde_json::json;
 
@@ -306,7 +306,7 @@ pub(super) fn apply(
         Command::Rate { score } => {
             let unsatisfied = *score <= cat.unsatisfied_max;
             let to = if unsatisfied { S::Resolved } else { S::Closed };
-            t.after.rating = Some(crate::cases::model::Rating {
+            t.after.rating = Some(crate::case::model::Rating {
                 score: *score,
                 comment: note.clone(),
                 at: now,

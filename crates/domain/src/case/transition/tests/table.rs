@@ -1,7 +1,7 @@
 //! Every status × every command.
 
 use super::*;
-use crate::core::CaseStatus as S;
+use crate::CaseStatus as S;
 
 /// Which statuses each command is allowed from; `.`: refused with
 /// 409 illegal_transition (rating: not_closed).

@@ -1,0 +1,6 @@
+//! A case as the code sees it (`model`), its handling clock (`clock`), and
+//! the transition core that decides every change (`transition`).
+
+pub mod clock;
+pub mod model;
+pub mod transition;
