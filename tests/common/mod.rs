@@ -115,7 +115,98 @@ pub async fn spawn_with(f: impl FnOnce(&mut Config)) -> TestApp {
     let tmp = tempfile::tempdir().unwrap();
     let mut config = test_config(tmp.path()).await;
     f(&mut config);
+    if config.demo_data && config.mode == suishoupai::config::Mode::Embedded {
+        from_template(&mut config).await;
+    }
     start(config, tmp).await
+}
+
+/// A database as a node leaves it after its first start (migrated, the
+/// shipped calendar, the demo city), made once per test process: a SQLite
+/// file, or a PostgreSQL database to copy (`CREATE DATABASE … TEMPLATE`).
+enum Template {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+static TEMPLATE: tokio::sync::OnceCell<Template> = tokio::sync::OnceCell::const_new();
+
+/// The first-start work, as `App::build` does it, on `db`.
+async fn first_start(db: &sea_orm::DatabaseConnection) {
+    suishoupai::infra::db::migrate(db).await.unwrap();
+    suishoupai::calendar::store::seed_shipped(db).await.unwrap();
+    suishoupai::demo::load_if_empty(db, clock_start())
+        .await
+        .unwrap();
+}
+
+/// A PostgreSQL URL with another database in its path.
+fn pg_database(url: &str, name: &str) -> String {
+    let mut u = reqwest::Url::parse(url).unwrap();
+    u.set_path(name);
+    u.to_string()
+}
+
+async fn template() -> &'static Template {
+    TEMPLATE
+        .get_or_init(|| async {
+            if let Some(url) = real_part("TEST_DATABASE_URL") {
+                let name = format!("ssp_tmpl_{}", Uuid::now_v7().simple());
+                let admin = Database::connect(&url).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap();
+                admin.close().await.ok();
+                let db = suishoupai::infra::db::connect(&pg_database(&url, &name), None)
+                    .await
+                    .unwrap();
+                first_start(&db).await;
+                db.close().await.ok();
+                Template::Postgres(name)
+            } else {
+                let dir = tempfile::tempdir().unwrap().keep();
+                let db = suishoupai::infra::db::connect(
+                    &format!("sqlite://{}/first.sqlite?mode=rwc", dir.display()),
+                    None,
+                )
+                .await
+                .unwrap();
+                first_start(&db).await;
+                // One file, whatever the journal held.
+                let path = dir.join("template.sqlite");
+                db.execute_unprepared(&format!("VACUUM INTO '{}'", path.display()))
+                    .await
+                    .unwrap();
+                db.close().await.ok();
+                Template::Sqlite(path)
+            }
+        })
+        .await
+}
+
+/// Points the test's config at a copy of the template database, instead of
+/// migrating and loading the demo city (hashing its passwords) again.
+async fn from_template(config: &mut Config) {
+    match template().await {
+        Template::Sqlite(path) => {
+            let target = suishoupai::infra::db::sqlite_path(&config.database_url)
+                .expect("an embedded test database is a SQLite file");
+            std::fs::copy(path, target).unwrap();
+        }
+        Template::Postgres(name) => {
+            let url = config.database_url.clone();
+            let copy = format!("t_{}", Uuid::now_v7().simple());
+            let admin = Database::connect(&url).await.unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{copy}\" TEMPLATE \"{name}\""))
+                .await
+                .unwrap();
+            admin.close().await.ok();
+            config.database_url = pg_database(&url, &copy);
+            config.database_schema = None;
+        }
+    }
 }
 
 /// An app on the system's clock, for tests whose other side (a browser,
