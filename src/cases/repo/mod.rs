@@ -111,7 +111,8 @@ pub async fn extension_pending<C: ConnectionTrait>(
         .is_some())
 }
 
-fn event_row(case_id: Uuid, id: Uuid, e: &NewEvent, at: Ts) -> case_event::ActiveModel {
+/// The row of a timeline event.
+pub fn event_row(case_id: Uuid, id: Uuid, e: &NewEvent, at: Ts) -> case_event::ActiveModel {
     case_event::ActiveModel {
         id: Set(id),
         case_id: Set(case_id),
@@ -145,6 +146,12 @@ pub async fn insert_events<C: ConnectionTrait>(
 
 /// Inserts a new case as it is after submission.
 pub async fn insert<C: ConnectionTrait>(db: &C, case: &Case) -> Result<(), CaseError> {
+    new_row(case).insert(db).await?;
+    Ok(())
+}
+
+/// The row of a new case: every field, as the case holds it.
+pub fn new_row(case: &Case) -> cases::ActiveModel {
     let mut am = changes(None, case, &[]);
     am.id = Set(case.id);
     am.case_no = Set(case.case_no.clone());
@@ -159,8 +166,7 @@ pub async fn insert<C: ConnectionTrait>(db: &C, case: &Case) -> Result<(), CaseE
     am.routed_unit_id = Set(case.routed_unit_id);
     am.rule_id = Set(case.rule_id);
     am.created_at = Set(case.created_at);
-    am.insert(db).await?;
-    Ok(())
+    am
 }
 
 /// Writes a transition's change of the case under its guard; returns

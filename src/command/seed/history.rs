@@ -1,399 +1,344 @@
-//! One seeded case and its timeline, step by step through the case loop
-//! (the proportions are in the parent module's documentation).
+//! One seeded case and its timeline, driven through the case loop's
+//! transition core (`transition::decide`), as the service drives it: each
+//! step is a command given at its time by the role that gives it, and the
+//! core decides the case that follows, its events and its deadlines; the
+//! timers (接单 overdue, warning, overdue, escalation) fire as the
+//! scheduler fires them, at their own time, before any later step. The
+//! seed chooses only what people do and when (the proportions are in the
+//! parent module's documentation). A step the core refuses ends the case
+//! where it stands.
 
 use super::{Ctx, point};
-use crate::core::{CaseStatus as S, ClockKind, LimitUnit, Ts, time::shanghai};
+use crate::{
+    cases::{
+        model::{Case, CaseClock, CategoryRules},
+        repo::{event_row, new_row, rules_from_row},
+        transition::{self, CaseRef, Command, ExtensionRef, NewEvent, Who},
+    },
+    core::{Actor, Caller, CaseStatus as S, ExtensionStatus, Role, Ts, time::shanghai},
+};
 use chrono::Duration;
 use entity::{case_event, cases};
 use rand::{Rng, rngs::StdRng};
-use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 
-/// One step of a seeded timeline.
-struct Step {
-    action: &'static str,
-    from: Option<S>,
-    to: S,
-    role: &'static str,
-    at: Ts,
+/// A case on its way through the loop, and its timeline so far.
+struct Run<'a> {
+    ctx: &'a Ctx,
+    rules: CategoryRules,
+    case: Case,
+    events: Vec<(Ts, NewEvent)>,
 }
 
-#[allow(clippy::too_many_lines)]
+impl Run<'_> {
+    /// Fires the timers due up to `at`, each at its own time.
+    fn timers_until(&mut self, at: Ts) {
+        for _ in 0..8 {
+            match self.case.timer_at() {
+                Some(t) if t <= at && t <= self.ctx.now => {
+                    if !self.decide(&Who::System, &Command::Tick, None, t) {
+                        return;
+                    }
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Gives `cmd` at `at` (after the timers due before it); false when it
+    /// is in the future or the core refuses it.
+    fn step(&mut self, who: Role, cmd: Command, note: Option<&str>, at: Ts) -> bool {
+        if at > self.ctx.now {
+            return false;
+        }
+        self.timers_until(at);
+        let caller = Caller {
+            user_id: match who {
+                Role::Citizen => self.case.reporter_id,
+                _ => Uuid::nil(),
+            },
+            role: who,
+            unit_id: match who {
+                Role::UnitMember => self.case.unit_id,
+                _ => None,
+            },
+        };
+        self.decide(&Who::Caller(caller), &cmd, note.map(str::to_owned), at)
+    }
+
+    fn decide(&mut self, who: &Who, cmd: &Command, note: Option<String>, at: Ts) -> bool {
+        let ctx = transition::Ctx {
+            who,
+            now: at,
+            clock: &self.ctx.clock,
+            units: &self.ctx.dir,
+            category: &self.rules,
+            expected_version: None,
+        };
+        match transition::decide(&self.case, cmd, note, &ctx) {
+            Ok(t) => {
+                self.events.extend(t.events.into_iter().map(|e| (at, e)));
+                self.case = t.after;
+                true
+            }
+            Err(e) => {
+                tracing::debug!(case = %self.case.case_no, command = cmd.name(), error = %e, "seed: step refused");
+                false
+            }
+        }
+    }
+
+    /// The rows: the case as it stands at the seed's `now` (the timers due
+    /// by then fired), and its timeline.
+    fn finish(mut self) -> Seeded {
+        self.timers_until(self.ctx.now);
+        let id = self.case.id;
+        let events = self
+            .events
+            .iter()
+            .map(|(at, e)| event_row(id, event_id(*at), e, *at))
+            .collect();
+        let carrier = CaseRef {
+            id,
+            case_no: self.case.case_no.clone(),
+            status: self.case.status,
+            created_at: self.case.created_at,
+        };
+        (new_row(&self.case), events, carrier)
+    }
+}
+
+/// A seeded case's row, its timeline, and the case as a merge's target.
+pub(super) type Seeded = (cases::ActiveModel, Vec<case_event::ActiveModel>, CaseRef);
+
+/// One case; a duplicate is merged into `earlier` (the case seeded before it).
 pub(super) fn one_case(
     ctx: &Ctx,
     rng: &mut StdRng,
-    days: i64,
-    seq: usize,
-) -> Option<(cases::ActiveModel, Vec<case_event::ActiveModel>)> {
+    (days, seq): (i64, usize),
+    earlier: Option<&CaseRef>,
+) -> Option<Seeded> {
     let (lat, lng, area_id) = point(ctx, rng)?;
     let cat = ctx.cats.get(rng.random_range(0..ctx.cats.len()))?;
+    let rules = rules_from_row(cat).ok()?;
     let containing = ctx.areas.containing(lng, lat);
     let route = ctx.dir.route(&containing, cat)?;
     let created = ctx.now - Duration::seconds(rng.random_range(0..days.max(1) * 86_400));
-    let id = Uuid::now_v7();
     let day = created.with_timezone(&shanghai()).format("%Y%m%d");
-    let mut c = blank(
-        id,
-        format!("SSP-{day}-9{seq:06}"),
-        cat.id,
+    let case = Case {
+        id: Uuid::now_v7(),
+        case_no: format!("SSP-{day}-9{seq:06}"),
+        reporter_id: ctx.citizens[rng.random_range(0..ctx.citizens.len())],
+        category_id: cat.id,
+        description: "随手拍：路边有问题，请处理".into(),
         lat,
         lng,
+        address: None,
         area_id,
-        created,
-    );
-    c.reporter_id = Set(ctx.citizens[rng.random_range(0..ctx.citizens.len())]);
-    c.routed_unit_id = Set(Some(route.unit_id));
-    c.rule_id = Set(Some(route.rule_id));
-    let mut steps = vec![Step {
+        status: S::Submitted,
+        version: 1,
+        unit_id: None,
+        routed_unit_id: Some(route.unit_id),
+        rule_id: Some(route.rule_id),
+        clock: CaseClock::default(),
+        suspended_from: None,
+        duplicate_of: None,
+        extended: false,
+        reopen_count: 0,
+        return_count: 0,
+        claimed_at: None,
+        handling_minutes: None,
+        taken_on_at: None,
+        dispatched_at: None,
+        resolved_at: None,
+        closed_at: None,
+        rating: None,
+        created_at: created,
+        updated_at: created,
+    };
+    let submit = NewEvent {
+        actor: Actor::of(&Caller {
+            user_id: case.reporter_id,
+            role: Role::Citizen,
+            unit_id: None,
+        }),
         action: "submit",
         from: None,
         to: S::Submitted,
-        role: "citizen",
-        at: created,
-    }];
-    let past = |t: Ts| t <= ctx.now;
-    let mins = |m: i64| Duration::minutes(m);
+        note: None,
+        public: true,
+        data: None,
+    };
+    let mut run = Run {
+        ctx,
+        rules,
+        case,
+        events: vec![(created, submit)],
+    };
+    lives(&mut run, rng, route.unit_id, earlier);
+    Some(run.finish())
+}
+
+/// What happens to one case: the people's steps and their times.
+fn lives(run: &mut Run<'_>, rng: &mut StdRng, unit_id: Uuid, earlier: Option<&CaseRef>) {
+    let mins = Duration::minutes;
+    let created = run.case.created_at;
     let fate: f64 = rng.random();
     let review = created + mins(rng.random_range(5..180));
-    if !past(review) {
-        return Some(finish(c, S::Submitted, created, steps));
+    if fate < 0.04 {
+        run.step(
+            Role::Dispatcher,
+            Command::Reject,
+            Some("不属于受理范围"),
+            review,
+        );
+        return;
     }
-    if fate < 0.04 || fate < 0.07 {
-        let (to, action) = if fate < 0.04 {
-            (S::Rejected, "reject")
-        } else {
-            (S::Duplicate, "mark_duplicate")
+    if fate < 0.07 {
+        let cmd = Command::MarkDuplicate {
+            target: earlier.cloned(),
         };
-        steps.push(Step {
-            action,
-            from: Some(S::Submitted),
-            to,
-            role: "dispatcher",
-            at: review,
-        });
-        return Some(finish(c, to, review, steps));
+        run.step(Role::Dispatcher, cmd, Some("重复反映"), review);
+        return;
     }
-    // Accepted and dispatched.
-    steps.push(Step {
-        action: "accept",
-        from: Some(S::Submitted),
-        to: S::Accepted,
-        role: "dispatcher",
-        at: review,
-    });
-    steps.push(Step {
-        action: "dispatch",
-        from: Some(S::Accepted),
-        to: S::Dispatched,
-        role: "dispatcher",
-        at: review,
-    });
-    let unit_limit = LimitUnit::parse(cat.limit_unit.as_deref().unwrap_or("work_hours"))
-        .unwrap_or(LimitUnit::WorkHours);
-    let kind = ClockKind::of(unit_limit);
-    let total = ctx
-        .clock
-        .cal
-        .limit_minutes(i64::from(cat.time_limit.unwrap_or(8).max(1)), unit_limit);
-    let mut dispatched = review;
+    // Accepted and dispatched to the routed unit.
+    if !run.step(Role::Dispatcher, Command::Accept, None, review)
+        || !run.step(Role::Dispatcher, dispatch(run, unit_id), None, review)
+    {
+        return;
+    }
     if rng.random_bool(0.05) {
         // Returned once, dispatched again an hour later.
-        let back = dispatched + mins(rng.random_range(10..120));
-        if past(back + mins(60)) {
-            steps.push(Step {
-                action: "return",
-                from: Some(S::Dispatched),
-                to: S::Returned,
-                role: "unit_member",
-                at: back,
-            });
-            dispatched = back + mins(60);
-            steps.push(Step {
-                action: "dispatch",
-                from: Some(S::Returned),
-                to: S::Dispatched,
-                role: "dispatcher",
-                at: dispatched,
-            });
-            c.return_count = Set(1);
+        let back = review + mins(rng.random_range(10..120));
+        if run.step(
+            Role::UnitMember,
+            Command::Return,
+            Some("不属于本单位"),
+            back,
+        ) && !run.step(
+            Role::Dispatcher,
+            dispatch(run, unit_id),
+            None,
+            back + mins(60),
+        ) {
+            return;
         }
     }
-    let accept_limit = i64::from(cat.accept_limit_hours.unwrap_or(2).max(1)) * 60;
-    let accept_due = ctx.clock.add(ClockKind::Work, dispatched, accept_limit);
-    let mut due = ctx.clock.add(kind, dispatched, total);
-    let warn = ctx.clock.add(kind, dispatched, (total as f64 * 0.8) as i64);
-    c.unit_id = Set(Some(route.unit_id));
-    c.dispatched_at = Set(Some(dispatched));
-    c.clock_kind = Set(Some(kind.as_str().into()));
-    c.clock_total_minutes = Set(Some(total));
-    if rng.random_bool(0.04) {
-        due = ctx.clock.add(kind, due, total);
-        c.extended = Set(true);
-    }
-    c.due_at = Set(Some(due));
-    c.warn_at = Set(Some(warn));
+    let Some(dispatched) = run.case.dispatched_at else {
+        return;
+    };
+    let accept_due = run.case.clock.accept_due_at.unwrap_or(dispatched);
     // Claim: in time 90 %.
-    let late_claim = rng.random_bool(0.10);
-    let claim = if late_claim {
+    let claim = if rng.random_bool(0.10) {
         accept_due + mins(rng.random_range(10..240))
     } else {
-        dispatched + mins(rng.random_range(1..accept_limit.max(2)))
+        let limit = (accept_due - dispatched).num_minutes().max(2);
+        dispatched + mins(rng.random_range(1..limit))
     };
-    if !past(claim) {
-        c.accept_due_at = Set(Some(accept_due));
-        c.timer_at = Set(Some(warn.min(accept_due)));
-        return Some(finish(c, S::Dispatched, dispatched, steps));
+    if !run.step(Role::UnitMember, Command::Claim, None, claim) {
+        return;
     }
-    if late_claim {
-        c.accept_overdue_at = Set(Some(accept_due));
-        steps.push(Step {
-            action: "accept_overdue",
-            from: Some(S::Dispatched),
-            to: S::Dispatched,
-            role: "system",
-            at: accept_due,
-        });
+    if rng.random_bool(0.04) {
+        extend(run, claim + mins(20));
     }
-    c.claimed_at = Set(Some(claim));
-    steps.push(Step {
-        action: "claim",
-        from: Some(S::Dispatched),
-        to: S::InProgress,
-        role: "unit_member",
-        at: claim,
-    });
-    // Handling: 82 % within the deadline.
+    // Handling: 82 % within the deadline; 3 % never resolved.
+    let due = run.case.clock.due_at.unwrap_or(claim);
     let span = (due - claim).num_minutes().max(30);
     let never = (0.95..0.98).contains(&fate);
-    let late = rng.random_bool(0.18) || never;
-    let resolve = if late {
+    let resolve = if rng.random_bool(0.18) || never {
         due + mins(rng.random_range(30..(span * 2).max(60)))
     } else {
         claim + mins(rng.random_range(10..span))
     };
-    let warned = past(warn) && (late || resolve > warn);
-    if warned {
-        c.warned_at = Set(Some(warn));
-        steps.push(Step {
-            action: "warning",
-            from: Some(S::InProgress),
-            to: S::InProgress,
-            role: "system",
-            at: warn,
-        });
-    }
-    if late && past(due) {
-        c.overdue_at = Set(Some(due));
-        steps.push(Step {
-            action: "overdue",
-            from: Some(S::InProgress),
-            to: S::InProgress,
-            role: "system",
-            at: due,
-        });
-        if rng.random_bool(0.5) && past(due + mins(60)) {
-            let parent = ctx.dir.ancestors(route.unit_id).first().copied();
-            c.escalation_level = Set(1);
-            c.escalated_unit_id = Set(parent);
-            steps.push(Step {
-                action: "escalate",
-                from: Some(S::InProgress),
-                to: S::InProgress,
-                role: "system",
-                at: due + mins(60),
-            });
-        }
-    }
-    if !past(resolve) || never {
-        // Still being handled (3 % of the old cases never got resolved).
-        let timer = [Some(warn), Some(due)]
-            .into_iter()
-            .flatten()
-            .find(|t| !past(*t));
-        c.timer_at = Set(timer);
-        return Some(finish(c, S::InProgress, claim, steps));
+    if never {
+        return;
     }
     if fate > 0.98 {
-        c.clock_left_minutes = Set(Some(total / 2));
-        c.due_at = Set(None);
-        c.warn_at = Set(None);
-        c.suspended_from = Set(Some(S::InProgress.as_str().into()));
-        let at = claim + mins(30);
-        steps.push(Step {
-            action: "suspend",
-            from: Some(S::InProgress),
-            to: S::Suspended,
-            role: "dispatcher",
-            at,
-        });
-        return Some(finish(c, S::Suspended, at, steps));
+        run.step(
+            Role::Dispatcher,
+            Command::Suspend,
+            Some("需长期整改，列入挂账"),
+            claim + mins(30),
+        );
+        return;
     }
-    let mut resolved = resolve;
-    steps.push(Step {
-        action: "resolve",
-        from: Some(S::InProgress),
-        to: S::Resolved,
-        role: "unit_member",
-        at: resolved,
-    });
+    if !resolved(run, resolve) {
+        return;
+    }
+    let mut at = resolve;
     if rng.random_bool(0.06) {
-        let again = resolved + mins(rng.random_range(30..600));
-        if past(again + mins(240)) {
-            steps.push(Step {
-                action: "reopen",
-                from: Some(S::Resolved),
-                to: S::Reopened,
-                role: "dispatcher",
-                at: again,
-            });
-            resolved = again + mins(240);
-            steps.push(Step {
-                action: "resolve",
-                from: Some(S::Reopened),
-                to: S::Resolved,
-                role: "unit_member",
-                at: resolved,
-            });
-            c.reopen_count = Set(1);
+        let again = at + mins(rng.random_range(30..600));
+        let verify = Command::Verify { close: false };
+        if !run.step(Role::Dispatcher, verify, Some("现场仍有问题"), again)
+            || !run.step(Role::UnitMember, Command::Claim, None, again + mins(30))
+            || !resolved(run, again + mins(240))
+        {
+            return;
         }
+        at = again + mins(240);
     }
-    c.resolved_at = Set(Some(resolved));
-    c.handling_minutes = Set(Some(ctx.clock.between(
-        ClockKind::Work,
-        dispatched,
-        resolved,
-    )));
-    let close = resolved + mins(rng.random_range(30..1440));
-    if !past(close) {
-        return Some(finish(c, S::Resolved, resolved, steps));
+    let close = at + mins(rng.random_range(30..1440));
+    if !run.step(
+        Role::Dispatcher,
+        Command::Verify { close: true },
+        None,
+        close,
+    ) {
+        return;
     }
-    c.closed_at = Set(Some(close));
-    steps.push(Step {
-        action: "close",
-        from: Some(S::Resolved),
-        to: S::Closed,
-        role: "dispatcher",
-        at: close,
-    });
-    let rate_at = close + mins(rng.random_range(10..2880));
-    let mut last = close;
-    if rng.random_bool(0.6) && past(rate_at) {
+    if rng.random_bool(0.6) {
         let r: f64 = rng.random();
-        let score = if r < 0.5 {
-            5
-        } else if r < 0.75 {
-            4
-        } else if r < 0.87 {
-            3
-        } else if r < 0.95 {
-            2
-        } else {
-            1
+        let score = match r {
+            r if r < 0.5 => 5,
+            r if r < 0.75 => 4,
+            r if r < 0.87 => 3,
+            r if r < 0.95 => 2,
+            _ => 1,
         };
-        c.rating = Set(Some(score));
-        c.rated_at = Set(Some(rate_at));
-        steps.push(Step {
-            action: "rate",
-            from: Some(S::Closed),
-            to: S::Closed,
-            role: "citizen",
-            at: rate_at,
-        });
-        last = rate_at;
-    }
-    Some(finish(c, S::Closed, last, steps))
-}
-
-fn blank(
-    id: Uuid,
-    case_no: String,
-    category_id: Uuid,
-    lat: f64,
-    lng: f64,
-    area_id: Uuid,
-    created: Ts,
-) -> cases::ActiveModel {
-    cases::ActiveModel {
-        id: Set(id),
-        case_no: Set(case_no),
-        reporter_id: Set(Uuid::nil()),
-        category_id: Set(category_id),
-        description: Set("随手拍：路边有问题，请处理".into()),
-        lat: Set(lat),
-        lng: Set(lng),
-        address: Set(None),
-        area_id: Set(area_id),
-        status: Set(S::Submitted.as_str().into()),
-        version: Set(1),
-        unit_id: Set(None),
-        created_at: Set(created),
-        updated_at: Set(created),
-        routed_unit_id: Set(None),
-        rule_id: Set(None),
-        dispatched_at: Set(None),
-        accept_due_at: Set(None),
-        accept_overdue_at: Set(None),
-        clock_kind: Set(None),
-        clock_total_minutes: Set(None),
-        clock_left_minutes: Set(None),
-        due_at: Set(None),
-        warn_at: Set(None),
-        warned_at: Set(None),
-        overdue_at: Set(None),
-        escalation_level: Set(0),
-        escalated_unit_id: Set(None),
-        next_escalation_at: Set(None),
-        timer_at: Set(None),
-        suspended_from: Set(None),
-        duplicate_of: Set(None),
-        extended: Set(false),
-        reopen_count: Set(0),
-        resolved_at: Set(None),
-        closed_at: Set(None),
-        rating: Set(None),
-        rating_comment: Set(None),
-        rated_at: Set(None),
-        return_count: Set(0),
-        claimed_at: Set(None),
-        handling_minutes: Set(None),
-        taken_on_at: Set(None),
+        let rate_at = close + mins(rng.random_range(10..2880));
+        run.step(Role::Citizen, Command::Rate { score }, None, rate_at);
     }
 }
 
-fn finish(
-    mut c: cases::ActiveModel,
-    status: S,
-    updated: Ts,
-    steps: Vec<Step>,
-) -> (cases::ActiveModel, Vec<case_event::ActiveModel>) {
-    let case_id = match &c.id {
-        sea_orm::ActiveValue::Set(id) | sea_orm::ActiveValue::Unchanged(id) => *id,
-        sea_orm::ActiveValue::NotSet => Uuid::nil(),
+fn dispatch(run: &Run<'_>, unit_id: Uuid) -> Command {
+    Command::Dispatch {
+        unit_code: run.ctx.dir.unit(unit_id).map(|u| u.code.to_owned()),
+    }
+}
+
+/// Resolved at `at`, with an after-photo (its row is not seeded).
+fn resolved(run: &mut Run<'_>, at: Ts) -> bool {
+    let cmd = Command::Resolve {
+        media_ids: vec![Uuid::nil()],
     };
-    c.status = Set(status.as_str().into());
-    c.updated_at = Set(updated);
-    c.version = Set(i32::try_from(steps.len()).unwrap_or(1));
-    c.taken_on_at = Set(steps
-        .iter()
-        .find(|s| s.role != "system" && matches!(s.action, "accept" | "dispatch" | "claim"))
-        .map(|s| s.at));
-    let events = steps
-        .into_iter()
-        .map(|s| case_event::ActiveModel {
-            id: Set(event_id(s.at)),
-            case_id: Set(case_id),
-            actor_id: Set(None),
-            actor_role: Set(s.role.into()),
-            action: Set(s.action.into()),
-            from_status: Set(s.from.map(|f| f.as_str().into())),
-            to_status: Set(s.to.as_str().into()),
-            note: Set(None),
-            public: Set(!matches!(s.role, "system")),
-            data: Set(None),
-            created_at: Set(s.at),
-        })
-        .collect();
-    (c, events)
+    run.step(Role::UnitMember, cmd, Some("已清理完毕"), at)
+}
+
+/// A unit asks for as long again, and the dispatcher approves it.
+fn extend(run: &mut Run<'_>, at: Ts) {
+    let (id, amount, unit) = (Uuid::now_v7(), run.rules.time_limit, run.rules.limit_unit);
+    let Ok(amount) = i32::try_from(amount) else {
+        return;
+    };
+    let ask = Command::RequestExtension {
+        id,
+        amount,
+        unit: None,
+        pending: false,
+    };
+    if run.step(Role::UnitMember, ask, Some("需协调多个部门"), at) {
+        let extension = ExtensionRef {
+            id,
+            status: ExtensionStatus::Pending,
+            amount,
+            unit,
+        };
+        let decide = Command::DecideExtension {
+            extension,
+            approve: true,
+        };
+        run.step(Role::Dispatcher, decide, None, at + Duration::minutes(30));
+    }
 }
 
 /// A UUIDv7 of the event's own time, so the timeline keeps its order.
