@@ -25,6 +25,9 @@ pub struct AppState(Arc<Inner>);
 
 pub struct Inner {
     pub config: Config,
+    /// `limits.trusted_proxies` and `limits.ops_networks`, parsed.
+    pub trusted_proxies: crate::infra::networks::Networks,
+    pub ops_networks: crate::infra::networks::Networks,
     /// The node's time (`config.clock`): every instant stored, and every
     /// comparison with one, reads it.
     pub clock: crate::core::Now,
@@ -113,7 +116,14 @@ impl AppState {
         let webhook_http = egress
             .client(std::time::Duration::from_millis(config.webhooks.timeout_ms))
             .context("webhook http client")?;
+        let networks = |setting: &str, entries: &[String]| {
+            crate::infra::networks::Networks::parse(setting, entries).map_err(anyhow::Error::msg)
+        };
+        let trusted_proxies = networks("limits.trusted_proxies", &config.limits.trusted_proxies)?;
+        let ops_networks = networks("limits.ops_networks", &config.limits.ops_networks)?;
         Ok(Self(Arc::new(Inner {
+            trusted_proxies,
+            ops_networks,
             clock,
             metrics,
             jwt: JwtKeys::new(

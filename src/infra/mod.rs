@@ -6,6 +6,7 @@ pub mod db;
 pub mod db_error;
 pub mod egress;
 pub mod metrics;
+pub mod networks;
 pub mod settings;
 pub mod shared;
 pub mod slots;

@@ -28,15 +28,7 @@ pub fn client_ip(state: &AppState, req: &Request) -> String {
     let Some(peer) = req.remote_addr().as_socket_addr().map(|a| a.ip()) else {
         return "unknown".into();
     };
-    let proxies = &state.config.limits.trusted_proxies;
-    let trusted = |ip: std::net::IpAddr| {
-        proxies.iter().any(|p| {
-            p.parse::<ipnet::IpNet>().map_or_else(
-                |_| p.parse::<std::net::IpAddr>().is_ok_and(|a| a == ip),
-                |net| net.contains(&ip),
-            )
-        })
-    };
+    let trusted = |ip: std::net::IpAddr| state.trusted_proxies.contains(ip);
     if !trusted(peer) {
         return peer.to_string();
     }

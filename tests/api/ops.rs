@@ -707,3 +707,31 @@ async fn readiness_and_metrics_answer_the_operations_networks_only() {
     let closed = spawn_with(|c| c.limits.ops_networks = vec!["10.0.0.0/8".into()]).await;
     expect_error(closed.get("/metrics", None).await, 403, "forbidden").await;
 }
+
+#[tokio::test]
+async fn an_address_list_entry_that_is_not_an_address_stops_the_start() {
+    // Arrange: a typo in the proxies (a /33), and an ops network that is a name.
+    for (setting, set) in [
+        (
+            "limits.trusted_proxies",
+            (|c: &mut suishoupai::config::Config| {
+                c.limits.trusted_proxies = vec!["10.0.0.0/8".into(), "10.0.0.0/33".into()];
+            }) as fn(&mut suishoupai::config::Config),
+        ),
+        ("limits.ops_networks", |c| {
+            c.limits.ops_networks = vec!["monitoring.internal".into()];
+        }),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut c = common::test_config(tmp.path()).await;
+        set(&mut c);
+
+        // Act
+        let built = suishoupai::App::build(c).await;
+
+        // Assert: refused at the start, naming the setting and the entry.
+        let e = format!("{:#}", built.err().expect("the node must not start"));
+        assert!(e.contains(setting), "{e}");
+        assert!(e.contains("neither an IP nor a CIDR"), "{e}");
+    }
+}
