@@ -19,7 +19,7 @@ use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
 };
-use rules::PointsRules;
+use rules::PointsRulesBody;
 use uuid::Uuid;
 
 #[derive(ApiResponse)]
@@ -169,9 +169,9 @@ impl PointsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-    ) -> Res<Json<PointsRules>, AdminReadErrors> {
+    ) -> Res<Json<PointsRulesBody>, AdminReadErrors> {
         auth.0.require(&[Role::Admin])?;
-        Ok(Json(rules::load(&state.db).await?))
+        Ok(Json(rules::load(&state.db).await?.into()))
     }
 
     /// Set the points rules
@@ -187,11 +187,12 @@ impl PointsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<PointsRules>,
-    ) -> Res<Json<PointsRules>, AdminWriteErrors> {
+        body: Json<PointsRulesBody>,
+    ) -> Res<Json<PointsRulesBody>, AdminWriteErrors> {
         auth.0.require(&[Role::Admin])?;
-        rules::set(&state, &auth.0, &body.0).await?;
-        Ok(Json(body.0))
+        let r = body.0.into();
+        rules::set(&state, &auth.0, &r).await?;
+        Ok(Json(r.into()))
     }
 
     /// Every reward

@@ -1,30 +1,19 @@
 //! The points rules an admin sets (kept in `settings`, read in the
 //! transaction of each award, so every node applies the current ones).
+//! The rules are the domain's `PointsRules`, checked when they are read
+//! from the database as when they come in; `PointsRulesBody` is their
+//! shape in the API.
 
 use poem_openapi::Object;
-use serde::{Deserialize, Serialize};
+
+pub use domain::points::{AwardAt, PointsRules};
 
 const KEY: &str = "points:rules";
 
-/// When a report's points are awarded.
-#[derive(
-    Debug, Clone, Copy, Default, PartialEq, Eq, poem_openapi::Enum, Serialize, Deserialize,
-)]
-#[oai(rename_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-pub enum AwardAt {
-    /// A person first takes the case on.
-    #[default]
-    Accept,
-    /// The case is verified and closed.
-    Close,
-}
-
 /// How citizens earn points (积分).
-#[derive(Debug, Clone, PartialEq, Object, Serialize, Deserialize)]
-#[oai(rename_all = "camelCase")]
-#[serde(rename_all = "camelCase")]
-pub struct PointsRules {
+#[derive(Debug, Clone, PartialEq, Object)]
+#[oai(rename = "PointsRules", rename_all = "camelCase")]
+pub struct PointsRulesBody {
     /// Award points at all.
     pub enabled: bool,
     /// Points for a report the city accepts. Rejected and duplicate
@@ -36,7 +25,6 @@ pub struct PointsRules {
     /// (`accept`: a dispatcher accepts or dispatches it, or a unit member
     /// claims it; an automatic dispatch is not one), or when it is
     /// verified and closed (`close`). Default `accept`.
-    #[serde(default)]
     #[oai(default)]
     pub award_at: AwardAt,
     /// The first reporter of a duplicate group (武汉's rule) keeps, or
@@ -55,16 +43,30 @@ pub struct PointsRules {
     pub monthly_cap: i32,
 }
 
-impl Default for PointsRules {
-    fn default() -> Self {
+impl From<PointsRules> for PointsRulesBody {
+    fn from(r: PointsRules) -> Self {
         Self {
-            enabled: true,
-            on_case: 5,
-            award_at: AwardAt::Accept,
-            first_of_duplicate: true,
-            solved_bonus: 2,
-            daily_cap: 20,
-            monthly_cap: 200,
+            enabled: r.enabled,
+            on_case: r.on_case,
+            award_at: r.award_at,
+            first_of_duplicate: r.first_of_duplicate,
+            solved_bonus: r.solved_bonus,
+            daily_cap: r.daily_cap,
+            monthly_cap: r.monthly_cap,
+        }
+    }
+}
+
+impl From<PointsRulesBody> for PointsRules {
+    fn from(b: PointsRulesBody) -> Self {
+        Self {
+            enabled: b.enabled,
+            on_case: b.on_case,
+            award_at: b.award_at,
+            first_of_duplicate: b.first_of_duplicate,
+            solved_bonus: b.solved_bonus,
+            daily_cap: b.daily_cap,
+            monthly_cap: b.monthly_cap,
         }
     }
 }
@@ -83,16 +85,18 @@ pub async fn current<C: sea_orm::ConnectionTrait>(
     parse(cache.get(db, KEY).await?)
 }
 
+/// The saved rules, parsed and checked (a value out of its range in the
+/// database is an error, as it would be in a request), or the defaults.
 fn parse(saved: Option<String>) -> anyhow::Result<PointsRules> {
-    Ok(match saved {
-        Some(v) => serde_json::from_str(&v)
-            .map_err(|e| anyhow::anyhow!("the saved points rules do not read: {e}"))?,
-        None => PointsRules::default(),
-    })
+    match saved {
+        Some(v) => PointsRules::from_saved(&v)
+            .map_err(|e| anyhow::anyhow!("the saved points rules ({KEY}) do not read: {e}")),
+        None => Ok(PointsRules::default()),
+    }
 }
 
 pub async fn save<C: sea_orm::ConnectionTrait>(db: &C, r: &PointsRules) -> anyhow::Result<()> {
-    crate::infra::settings::put(db, KEY, &serde_json::to_string(r)?).await
+    crate::infra::settings::put(db, KEY, &r.to_saved()?).await
 }
 
 /// An admin sets the rules: saved and audited in one transaction; this
@@ -106,7 +110,7 @@ pub async fn set(
     let txn = state.db.begin().await?;
     save(&txn, r).await?;
     let who = crate::core::Actor::of(caller);
-    let data = Some(serde_json::to_value(r)?);
+    let data = Some(serde_json::from_str(&r.to_saved()?)?);
     crate::audit::record(&txn, who, "points.rules", "settings", None, None, data).await?;
     txn.commit().await?;
     state.settings.forget(KEY);

@@ -578,3 +578,24 @@ async fn a_city_can_award_at_closing_instead() {
     assert_eq!(mine["balance"], 5);
     assert_eq!(mine["entries"][0]["reason"], "case_accepted");
 }
+
+#[tokio::test]
+async fn the_specs_ranges_of_the_rules_are_the_domains() {
+    let app = common::spawn_app().await;
+    let spec: serde_json::Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let props = &spec["components"]["schemas"]["PointsRules"]["properties"];
+    for (name, lo, hi) in suishoupai::points::rules::PointsRules::RANGES {
+        assert_eq!(
+            props[name]["minimum"],
+            f64::from(lo),
+            "{name}: {}",
+            props[name]
+        );
+        assert_eq!(
+            props[name]["maximum"],
+            f64::from(hi),
+            "{name}: {}",
+            props[name]
+        );
+    }
+}
