@@ -15,6 +15,8 @@ mod m20261204_000010_one_escalation_spelling;
 mod m20261204_000011_taken_on;
 mod m20261204_000012_sessions;
 mod m20261204_000013_deleted_accounts;
+mod m20261204_000014_typed_jobs;
+mod typed;
 
 pub struct Migrator;
 
@@ -69,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_taken_on::Migration),
             Box::new(m20261204_000012_sessions::Migration),
             Box::new(m20261204_000013_deleted_accounts::Migration),
+            Box::new(m20261204_000014_typed_jobs::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

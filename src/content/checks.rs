@@ -15,11 +15,12 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// The outbox job that asks msgSecCheck again about a stored text.
-pub const TEXT_JOB: &str = "content_text";
+pub const TEXT_JOB: &str = Job::ContentText.as_str();
 /// The outbox job that sends a photo to mediaCheckAsync.
-pub const PHOTO_JOB: &str = "content_photo";
+pub const PHOTO_JOB: &str = Job::ContentPhoto.as_str();
 
-pub use domain::content::{Subject, TextCheck};
+pub use domain::content::{CheckStatus, Subject, TextCheck};
+use domain::outbox::Job;
 
 /// msgSecCheck's scene for what is checked.
 fn scene(subject: Subject) -> Scene {
@@ -70,7 +71,7 @@ pub async fn screen_text(
     let Some(openid) = openid_of(state, user_id).await else {
         return Ok(Some(TextCheck {
             subject,
-            status: "unchecked",
+            status: CheckStatus::Unchecked,
             label: None,
             openid: None,
         }));
@@ -82,7 +83,7 @@ pub async fn screen_text(
                 Suggest::Pass => Ok(None),
                 Suggest::Review => Ok(Some(TextCheck {
                     subject,
-                    status: "review",
+                    status: CheckStatus::Review,
                     label,
                     openid: Some(openid),
                 })),
@@ -94,7 +95,7 @@ pub async fn screen_text(
             count(state, subject, "unreachable");
             Ok(Some(TextCheck {
                 subject,
-                status: "pending",
+                status: CheckStatus::Pending,
                 label: None,
                 openid: Some(openid),
             }))
@@ -114,7 +115,7 @@ fn count(state: &AppState, subject: Subject, outcome: &str) {
 async fn insert_check<C: ConnectionTrait>(
     db: &C,
     (subject, case_id, media_id): (Subject, Option<Uuid>, Option<Uuid>),
-    (status, label, openid): (&str, Option<i32>, Option<String>),
+    (status, label, openid): (CheckStatus, Option<i32>, Option<String>),
     now: Ts,
 ) -> anyhow::Result<()> {
     let id = Uuid::now_v7();
@@ -124,13 +125,13 @@ async fn insert_check<C: ConnectionTrait>(
         case_id: Set(case_id),
         media_id: Set(media_id),
         openid: Set(openid),
-        status: Set(status.into()),
+        status: Set(status.as_str().into()),
         label: Set(label),
         trace_id: Set(None),
         sends: Set(0),
         sent_at: Set(None),
         created_at: Set(now),
-        decided_at: Set((status != "pending").then_some(now)),
+        decided_at: Set((status != CheckStatus::Pending).then_some(now)),
         reviewed_at: Set(None),
         reviewed_by: Set(None),
         review_note: Set(None),
@@ -138,7 +139,7 @@ async fn insert_check<C: ConnectionTrait>(
     .exec_without_returning(db)
     .await
     .context("record content check")?;
-    if status == "pending" {
+    if status == CheckStatus::Pending {
         let job = if subject == Subject::Photo {
             PHOTO_JOB
         } else {
@@ -180,9 +181,9 @@ pub async fn enqueue_photo<C: ConnectionTrait>(
     now: Ts,
 ) -> anyhow::Result<()> {
     let status = if openid.is_some() {
-        "pending"
+        CheckStatus::Pending
     } else {
-        "unchecked"
+        CheckStatus::Unchecked
     };
     let subject = (Subject::Photo, None, Some(media_id));
     insert_check(db, subject, (status, None, openid), now).await
@@ -198,7 +199,7 @@ pub async fn run_job(state: &AppState, row: &outbox::Model) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
-    let Some(c) = found.filter(|c| c.status == "pending") else {
+    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending.as_str()) else {
         return Outcome::Skipped("no pending check".into());
     };
     let Some(openid) = c.openid.clone() else {
@@ -230,7 +231,7 @@ async fn send_photo(state: &AppState, c: &check::Model, openid: &str) -> Result<
         .col_expr(check::Column::Sends, Expr::value(c.sends + 1))
         .col_expr(check::Column::SentAt, Expr::value(state.clock.now()))
         .filter(check::Column::Id.eq(c.id))
-        .filter(check::Column::Status.eq("pending"))
+        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
         .exec(&state.db)
         .await
         .map_err(|e| e.to_string())?;
@@ -264,7 +265,7 @@ async fn decide(db: &DatabaseConnection, id: Uuid, v: Verdict, now: Ts) -> anyho
         .col_expr(check::Column::Label, Expr::value(v.label))
         .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))
-        .filter(check::Column::Status.eq("pending"))
+        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -307,7 +308,7 @@ pub async fn photo_verdict(
         .filter(check::Column::TraceId.eq(trace_id))
         .one(&state.db)
         .await?;
-    let Some(c) = found.filter(|c| c.status == "pending") else {
+    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending.as_str()) else {
         return Ok(());
     };
     let Some(v) = v else {
@@ -328,10 +329,13 @@ async fn unchecked<C: ConnectionTrait>(
     now: Ts,
 ) -> anyhow::Result<()> {
     let mut q = check::Entity::update_many()
-        .col_expr(check::Column::Status, Expr::value("unchecked"))
+        .col_expr(
+            check::Column::Status,
+            Expr::value(CheckStatus::Unchecked.as_str()),
+        )
         .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))
-        .filter(check::Column::Status.eq("pending"));
+        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()));
     if let Some(n) = sends {
         q = q.filter(check::Column::Sends.eq(n));
     }
@@ -350,7 +354,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
     let wait = i64::try_from(cs.verdict_wait_secs).unwrap_or(900);
     let cutoff = state.clock.now() - chrono::Duration::seconds(wait);
     let stale = check::Entity::find()
-        .filter(check::Column::Status.eq("pending"))
+        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
         .filter(check::Column::SentAt.lt(cutoff))
         .limit(100)
         .all(&state.db)
@@ -364,7 +368,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
             let claimed = check::Entity::update_many()
                 .col_expr(check::Column::SentAt, Expr::value(Option::<Ts>::None))
                 .filter(check::Column::Id.eq(c.id))
-                .filter(check::Column::Status.eq("pending"))
+                .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
                 .filter(check::Column::Sends.eq(c.sends))
                 .filter(check::Column::SentAt.eq(c.sent_at))
                 .exec(&txn)

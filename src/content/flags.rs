@@ -24,7 +24,11 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 const STAFF: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
-const FLAGGED: [&str; 3] = ["review", "risky", "unchecked"];
+const FLAGGED: [&str; 3] = [
+    domain::content::CheckStatus::Review.as_str(),
+    domain::content::CheckStatus::Risky.as_str(),
+    domain::content::CheckStatus::Unchecked.as_str(),
+];
 
 /// Open flags (or, with `reviewed`, the reviewed ones), newest first,
 /// `limit` at a time.

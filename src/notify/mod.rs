@@ -13,8 +13,10 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub const WECHAT: &str = "wechat_subscribe";
-pub const UNIT: &str = "unit_webhook";
+pub const WECHAT: &str = Job::WechatSubscribe.as_str();
+pub const UNIT: &str = Job::UnitWebhook.as_str();
+
+use domain::outbox::{Job, JobStatus};
 
 /// What a unit is told, whatever the channel.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,7 +48,7 @@ pub async fn enqueue<C: ConnectionTrait>(
         case_id: Set(case_id),
         target: Set(target),
         payload: Set(payload),
-        status: Set("pending".into()),
+        status: Set(JobStatus::Pending.as_str().into()),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

@@ -41,7 +41,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
         return Ok(0);
     }
     let rows = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq("pending"))
+        .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending.as_str()))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any()
@@ -68,7 +68,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
                 Expr::col(outbox::Column::Attempts).add(1),
             )
             .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq("pending"))
+            .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending.as_str()))
             .filter(
                 Condition::any()
                     .add(outbox::Column::LockedUntil.is_null())
@@ -118,12 +118,12 @@ async fn deliver(state: &AppState, row: outbox::Model, other: OtherJobs) -> anyh
     };
     match outcome {
         Outcome::Sent => {
-            am.status = Set("sent".into());
+            am.status = Set(domain::outbox::JobStatus::Sent.as_str().into());
             am.done_at = Set(Some(done));
             counted("sent");
         }
         Outcome::Skipped(e) => {
-            am.status = Set("skipped".into());
+            am.status = Set(domain::outbox::JobStatus::Skipped.as_str().into());
             am.last_error = Set(Some(e));
             am.done_at = Set(Some(done));
             counted("skipped");
@@ -132,7 +132,7 @@ async fn deliver(state: &AppState, row: outbox::Model, other: OtherJobs) -> anyh
             tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
             am.last_error = Set(Some(e));
             if attempts >= state.config.workflow.outbox_max_attempts {
-                am.status = Set("failed".into());
+                am.status = Set(domain::outbox::JobStatus::Failed.as_str().into());
                 am.done_at = Set(Some(done));
                 counted("failed");
             } else {

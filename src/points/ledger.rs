@@ -18,10 +18,12 @@ use uuid::Uuid;
 
 pub use domain::points::Points;
 
-pub const CASE_ACCEPTED: &str = "case_accepted";
-pub const SOLVED: &str = "solved";
-pub const REVERSED: &str = "case_accepted_reversed";
-pub const REDEEM: &str = "redeem";
+pub use domain::points::Reason;
+
+pub const CASE_ACCEPTED: &str = Reason::CaseAccepted.as_str();
+pub const SOLVED: &str = Reason::Solved.as_str();
+pub const REVERSED: &str = Reason::CaseAcceptedReversed.as_str();
+pub const REDEEM: &str = Reason::Redeem.as_str();
 
 /// Locks the citizen's account row until the transaction ends (PostgreSQL;
 /// SQLite has one writer anyway), so that two awards at once on two nodes

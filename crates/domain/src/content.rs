@@ -1,23 +1,16 @@
 //! What a content check is about, and what a text's check found, as the
 //! case loop records it (the checks themselves are the app's `content`).
 
-/// What a check is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Subject {
-    Description,
-    Comment,
-    Photo,
+crate::vocabulary! {
+    /// What a check is about (`content_checks.subject`).
+    pub enum Subject {
+        Description = "description",
+        Comment = "comment",
+        Photo = "photo",
+    }
 }
 
 impl Subject {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Description => "description",
-            Self::Comment => "comment",
-            Self::Photo => "photo",
-        }
-    }
-
     /// The word for it in a message to the citizen.
     pub fn said(self) -> &'static str {
         match self {
@@ -28,13 +21,29 @@ impl Subject {
     }
 }
 
+crate::vocabulary! {
+    /// Where a content check stands (`content_checks.status`).
+    pub enum CheckStatus {
+        /// Waiting for WeChat's verdict.
+        Pending = "pending",
+        /// WeChat passed it.
+        Pass = "pass",
+        /// WeChat flags it for a person.
+        Review = "review",
+        /// WeChat found it risky.
+        Risky = "risky",
+        /// No verdict could be had: left for a person.
+        Unchecked = "unchecked",
+    }
+}
+
 /// What a text's check found, to record with its case (in the case's
 /// transaction, as an effect of the change).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TextCheck {
     pub subject: Subject,
-    /// review | pending | unchecked
-    pub status: &'static str,
+    /// Review, Pending or Unchecked (a passed text is not recorded).
+    pub status: CheckStatus,
     pub label: Option<i32>,
     pub openid: Option<String>,
 }

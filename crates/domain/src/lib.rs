@@ -12,12 +12,14 @@ pub mod caller;
 pub mod case;
 pub mod content;
 pub mod limits;
+pub mod outbox;
 pub mod page;
 pub mod photos;
 pub mod points;
 pub mod status;
 pub mod stored;
 pub mod time;
+pub mod vocab;
 
 pub use caller::{Actor, Caller, Forbidden, Role};
 pub use limits::{ClockKind, LimitUnit};

@@ -21,6 +21,21 @@ pub enum Points {
     Solved,
 }
 
+crate::vocabulary! {
+    /// Why a ledger entry was written (`points_ledger.reason`).
+    pub enum Reason {
+        /// A report's points (at 立案 or at closing, as the rules say).
+        CaseAccepted = "case_accepted",
+        /// The bonus of a rating that says the problem is solved.
+        Solved = "solved",
+        /// A report's points taken back (rejected, or merged into an
+        /// earlier report).
+        CaseAcceptedReversed = "case_accepted_reversed",
+        /// Points spent on a reward.
+        Redeem = "redeem",
+    }
+}
+
 /// When a report's points are awarded.
 #[cfg_attr(
     feature = "openapi",
