@@ -48,6 +48,18 @@ pub enum CaseError {
 
 crate::db_err_into!(CaseError);
 
+/// A case view reads the case's content flags.
+impl From<crate::content::error::ContentError> for CaseError {
+    fn from(e: crate::content::error::ContentError) -> Self {
+        use crate::content::error::ContentError as C;
+        match e {
+            C::Stored(s) => Self::Stored(s),
+            C::Db(d) => Self::Db(d),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 impl CaseError {
     pub fn not_found() -> Self {
         Self::NotFound { what: "case" }

@@ -1,36 +1,12 @@
 //! Shapes of the content-security endpoints.
 
 use chrono::{DateTime, FixedOffset};
-use poem_openapi::{Enum, Object};
+use poem_openapi::Object;
 use serde::Deserialize;
 use uuid::Uuid;
 
-/// What WeChat said, or that nobody knows yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum CheckStatus {
-    /// Waiting for a verdict (WeChat unreachable, or a photo's verdict
-    /// not come yet).
-    Pending,
-    Pass,
-    /// WeChat is unsure: a person decides.
-    Review,
-    /// Breaks WeChat's rules; a risky photo is served to nobody.
-    Risky,
-    /// No verdict could be had (no openid, or retries spent): a person decides.
-    Unchecked,
-}
-
-/// What a check is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum CheckSubject {
-    /// The report's description.
-    Description,
-    /// The rating's comment.
-    Comment,
-    Photo,
-}
+/// The checks' vocabulary, written once in the domain (with its schemas).
+pub use domain::content::{CheckStatus, Subject as CheckSubject};
 
 /// A flag for the dispatcher: content WeChat doubted or could not judge.
 #[derive(Debug, Object)]

@@ -10,15 +10,16 @@ use super::{
 use crate::{
     audit,
     core::{
-        Actor, Caller, Role,
+        Actor, Caller, Role, UnknownStored,
         page::{decode_cursor, split_page},
+        stored,
     },
     state::AppState,
 };
 use entity::{cases, content_check as check, media};
 use sea_orm::{
-    ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
-    TransactionTrait, sea_query::Expr,
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
+    sea_query::Expr,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -60,7 +61,7 @@ pub async fn list(
 }
 
 /// The open flags of one case (its text and its photos).
-pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<ContentFlag>, DbErr> {
+pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<ContentFlag>, ContentError> {
     if !state.config.wechat.content_security.enabled {
         return Ok(vec![]);
     }
@@ -82,7 +83,10 @@ pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<ContentFlag>
     views(state, rows).await
 }
 
-async fn views(state: &AppState, rows: Vec<check::Model>) -> Result<Vec<ContentFlag>, DbErr> {
+async fn views(
+    state: &AppState,
+    rows: Vec<check::Model>,
+) -> Result<Vec<ContentFlag>, ContentError> {
     let media_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.media_id).collect();
     let photos: HashMap<Uuid, (Option<Uuid>, bool)> = if media_ids.is_empty() {
         HashMap::new()
@@ -101,14 +105,22 @@ async fn views(state: &AppState, rows: Vec<check::Model>) -> Result<Vec<ContentF
     };
     let case_ids: Vec<Uuid> = rows.iter().filter_map(case_of).collect();
     let numbers = cases::numbers_of(&state.db, case_ids).await?;
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|r| {
             let case_id = case_of(r);
-            ContentFlag {
+            let stored = |column, value: &str| -> Result<_, UnknownStored> {
+                stored::parse("content_checks", r.id, column, value, CheckStatus::parse)
+            };
+            Ok(ContentFlag {
                 id: r.id,
-                subject: subject(&r.subject),
-                status: status(&r.status),
+                subject: stored::parse(
+                    "content_checks",
+                    r.id,
+                    "subject",
+                    &r.subject,
+                    CheckSubject::parse,
+                )?,
+                status: stored("status", &r.status)?,
                 label: r.label,
                 label_text: label_text(r.label).into(),
                 case_id,
@@ -119,27 +131,9 @@ async fn views(state: &AppState, rows: Vec<check::Model>) -> Result<Vec<ContentF
                 decided_at: r.decided_at,
                 reviewed_at: r.reviewed_at,
                 review_note: r.review_note.clone(),
-            }
+            })
         })
-        .collect())
-}
-
-fn subject(s: &str) -> CheckSubject {
-    match s {
-        "comment" => CheckSubject::Comment,
-        "photo" => CheckSubject::Photo,
-        _ => CheckSubject::Description,
-    }
-}
-
-fn status(s: &str) -> CheckStatus {
-    match s {
-        "pass" => CheckStatus::Pass,
-        "review" => CheckStatus::Review,
-        "risky" => CheckStatus::Risky,
-        "unchecked" => CheckStatus::Unchecked,
-        _ => CheckStatus::Pending,
-    }
+        .collect()
 }
 
 /// A person reviews a flag: it closes, with the note in the audit log;

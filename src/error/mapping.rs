@@ -266,6 +266,7 @@ impl From<ContentError> for ApiError {
             ContentError::AlreadyReviewed => Self::conflict("already_reviewed", message),
             ContentError::Cursor(c) => c.into(),
             ContentError::Forbidden(f) => f.into(),
+            ContentError::Stored(s) => s.into(),
             ContentError::Db(d) => d.into(),
             ContentError::Internal(e) => Self::Internal(e),
         }

@@ -2,9 +2,16 @@
 //! case loop records it (the checks themselves are the app's `content`).
 
 crate::vocabulary! {
-    /// What a check is about (`content_checks.subject`).
+    /// What a check is about.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename = "CheckSubject", rename_all = "snake_case")
+    )]
     pub enum Subject {
+        /// The report's description.
         Description = "description",
+        /// The rating's comment.
         Comment = "comment",
         Photo = "photo",
     }
@@ -22,17 +29,22 @@ impl Subject {
 }
 
 crate::vocabulary! {
-    /// Where a content check stands (`content_checks.status`).
+    /// What WeChat said, or that nobody knows yet.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
     pub enum CheckStatus {
-        /// Waiting for WeChat's verdict.
+        /// Waiting for a verdict (WeChat unreachable, or a photo's verdict
+        /// not come yet).
         Pending = "pending",
-        /// WeChat passed it.
         Pass = "pass",
-        /// WeChat flags it for a person.
+        /// WeChat is unsure: a person decides.
         Review = "review",
-        /// WeChat found it risky.
+        /// Breaks WeChat's rules; a risky photo is served to nobody.
         Risky = "risky",
-        /// No verdict could be had: left for a person.
+        /// No verdict could be had (no openid, or retries spent): a person decides.
         Unchecked = "unchecked",
     }
 }
