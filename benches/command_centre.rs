@@ -122,7 +122,7 @@ async fn main() {
     let seeded = if have > 0 {
         0
     } else {
-        suishoupai::command::seed::seed(&db, cases, 365, 2026)
+        suishoupai::command::seed::seed(&db, (cases, 365, 2026), chrono::Utc::now().fixed_offset())
             .await
             .unwrap()
     };

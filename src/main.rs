@@ -326,7 +326,8 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
         }
         AdminCommand::Seed { cases, days, seed } => {
             let t = std::time::Instant::now();
-            let n = suishoupai::command::seed::seed(&conn, cases, days, seed).await?;
+            let now = chrono::Utc::now().fixed_offset();
+            let n = suishoupai::command::seed::seed(&conn, (cases, days, seed), now).await?;
             out!("seeded {n} cases in {:.1} s", t.elapsed().as_secs_f64());
             Ok(())
         }

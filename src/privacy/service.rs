@@ -149,8 +149,9 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
             .await
             .map_err(db_err)?;
     }
+    // Photos expire on the node's clock, as their purge reads it.
     media::Entity::update_many()
-        .col_expr(media::Column::ExpiresAt, Expr::value(now))
+        .col_expr(media::Column::ExpiresAt, Expr::value(state.clock.now()))
         .filter(media::Column::OwnerId.eq(user_id))
         .filter(media::Column::CaseId.is_null())
         .exec(&txn)

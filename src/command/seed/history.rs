@@ -45,9 +45,11 @@ impl Run<'_> {
         }
     }
 
-    /// Gives `cmd` at `at` (after the timers due before it); false when it
-    /// is in the future or the core refuses it.
+    /// Gives `cmd` at `at` (after the timers due before it; never before
+    /// the case's last change); false when it is in the future or the core
+    /// refuses it.
     fn step(&mut self, who: Role, cmd: Command, note: Option<&str>, at: Ts) -> bool {
+        let at = at.max(self.case.updated_at);
         if at > self.ctx.now {
             return false;
         }
@@ -77,8 +79,19 @@ impl Run<'_> {
         };
         match transition::decide(&self.case, cmd, note, &ctx) {
             Ok(t) => {
-                self.events.extend(t.events.into_iter().map(|e| (at, e)));
+                let staff = !matches!(who, Who::Caller(c) if c.role == Role::Citizen);
+                self.events.extend(t.events.into_iter().map(|mut e| {
+                    // Seeded staff are nobody in particular.
+                    if staff {
+                        e.actor.id = None;
+                    }
+                    (at, e)
+                }));
                 self.case = t.after;
+                // The write bumps the version of an action, as the service's does.
+                if t.guard == transition::Guard::Version {
+                    self.case.version += 1;
+                }
                 true
             }
             Err(e) => {
@@ -96,7 +109,8 @@ impl Run<'_> {
         let events = self
             .events
             .iter()
-            .map(|(at, e)| event_row(id, event_id(*at), e, *at))
+            .enumerate()
+            .map(|(i, (at, e))| event_row(id, event_id(*at, i), e, *at))
             .collect();
         let carrier = CaseRef {
             id,
@@ -341,13 +355,13 @@ fn extend(run: &mut Run<'_>, at: Ts) {
     }
 }
 
-/// A UUIDv7 of the event's own time, so the timeline keeps its order.
-fn event_id(at: Ts) -> Uuid {
+/// A UUIDv7 of the event's own time and its place in the timeline (in
+/// the 12 bits after the version), so that events of one instant keep
+/// their order too.
+fn event_id(at: Ts, place: usize) -> Uuid {
     let ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        ms / 1000,
-        u32::try_from(ms % 1000).unwrap_or(0) * 1_000_000,
-    );
-    Uuid::new_v7(ts)
+    let mut rest: [u8; 10] = rand::random();
+    let place = u16::try_from(place.min(0x0fff)).unwrap_or(0x0fff);
+    rest[..2].copy_from_slice(&place.to_be_bytes());
+    uuid::Builder::from_unix_timestamp_millis(ms, &rest).into_uuid()
 }
