@@ -1,12 +1,14 @@
 //! Typed configuration: embedded defaults, then `suishoupai.toml` (if present),
 //! then `SSP_*` environment variables (`SSP_STORE__KIND=s3`, …).
 
+mod clock;
 mod content;
 mod embedded;
 mod limits;
 mod media;
 mod webhooks;
 mod wechat;
+pub use clock::ClockConfig;
 pub use content::ContentSecurityConfig;
 pub use limits::RateLimits;
 pub use media::MediaConfig;
@@ -168,15 +170,6 @@ pub struct ReportConfig {
     /// when it stops are skipped; 1 gives gap-free numbers at the cost of a
     /// counter update per report.
     pub case_number_block: u32,
-}
-
-/// The node's clock (`core::time::Now`).
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct ClockConfig {
-    /// Start the node's clock at this instant (RFC 3339) instead of the
-    /// system's, and run it on from there: for tests and for drills that
-    /// replay a working day. Refused in production mode.
-    pub start: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
 /// How long photos and identities are kept (`privacy::retention`).
@@ -457,23 +450,5 @@ impl Config {
             ));
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn production_keeps_the_systems_time() {
-        let mut c = Config {
-            mode: Mode::Production,
-            jwt_secret: "0123456789abcdef0123456789abcdef-clock".to_owned().into(),
-            dev_login: false,
-            ..Config::default()
-        };
-        assert!(c.check().is_ok(), "{:?}", c.check());
-        c.clock.start = chrono::DateTime::parse_from_rfc3339("2026-11-30T10:00:00+08:00").ok();
-        assert!(matches!(c.check(), Err(ConfigError::Insecure(m)) if m.contains("clock.start")));
     }
 }
