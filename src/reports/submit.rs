@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     cases::{
-        model::{Case, CaseClock, CategoryRules},
+        model::{Case, CategoryRules, Report},
         repo, service as cases,
         transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
     },
@@ -176,37 +176,19 @@ fn submitted(
     state: &AppState,
     origin: &Origin<'_>,
 ) -> Result<Transition, ReportError> {
-    let case = Case {
+    let case = Case::reported(Report {
         id,
         case_no,
         reporter_id: caller.user_id,
         category_id: c.category.id,
         description: c.description.clone(),
+        address: c.address.clone(),
         lat: c.point.lat(),
         lng: c.point.lng(),
-        address: c.address.clone(),
         area_id: c.area_id,
-        status: CaseStatus::Submitted,
-        version: 1,
-        unit_id: None,
-        routed_unit_id: c.route.as_ref().map(|r| r.unit_id),
-        rule_id: c.route.as_ref().map(|r| r.rule_id),
-        clock: CaseClock::default(),
-        suspended_from: None,
-        duplicate_of: None,
-        extended: false,
-        reopen_count: 0,
-        return_count: 0,
-        claimed_at: None,
-        handling_minutes: None,
-        taken_on_at: None,
-        dispatched_at: None,
-        resolved_at: None,
-        closed_at: None,
-        rating: None,
-        created_at: now,
-        updated_at: now,
-    };
+        route: c.route.as_ref().map(|r| (r.unit_id, r.rule_id)),
+        at: now,
+    });
     let submit = NewEvent {
         actor: Actor::of(caller),
         action: "submit",

@@ -11,7 +11,7 @@
 use super::{Ctx, point};
 use crate::{
     cases::{
-        model::{Case, CaseClock, CategoryRules},
+        model::{Case, CategoryRules, Report},
         repo::{event_row, new_row, rules_from_row},
         transition::{self, CaseRef, Command, ExtensionRef, NewEvent, Who},
     },
@@ -139,37 +139,19 @@ pub(super) fn one_case(
     let route = ctx.dir.route(&containing, cat)?;
     let created = ctx.now - Duration::seconds(rng.random_range(0..days.max(1) * 86_400));
     let day = created.with_timezone(&shanghai()).format("%Y%m%d");
-    let case = Case {
+    let case = Case::reported(Report {
         id: Uuid::now_v7(),
         case_no: format!("SSP-{day}-9{seq:06}"),
         reporter_id: ctx.citizens[rng.random_range(0..ctx.citizens.len())],
         category_id: cat.id,
         description: "随手拍：路边有问题，请处理".into(),
+        address: None,
         lat,
         lng,
-        address: None,
         area_id,
-        status: S::Submitted,
-        version: 1,
-        unit_id: None,
-        routed_unit_id: Some(route.unit_id),
-        rule_id: Some(route.rule_id),
-        clock: CaseClock::default(),
-        suspended_from: None,
-        duplicate_of: None,
-        extended: false,
-        reopen_count: 0,
-        return_count: 0,
-        claimed_at: None,
-        handling_minutes: None,
-        taken_on_at: None,
-        dispatched_at: None,
-        resolved_at: None,
-        closed_at: None,
-        rating: None,
-        created_at: created,
-        updated_at: created,
-    };
+        route: Some((route.unit_id, route.rule_id)),
+        at: created,
+    });
     let submit = NewEvent {
         actor: Actor::of(&Caller {
             user_id: case.reporter_id,

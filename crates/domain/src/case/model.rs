@@ -76,7 +76,60 @@ pub struct CaseClock {
     pub next_escalation_at: Option<Ts>,
 }
 
+/// What a report says, from which [`Case::reported`] makes the case.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub id: Uuid,
+    pub case_no: String,
+    pub reporter_id: Uuid,
+    pub category_id: Uuid,
+    pub description: String,
+    pub address: Option<String>,
+    /// WGS-84.
+    pub lat: f64,
+    pub lng: f64,
+    pub area_id: Uuid,
+    /// The routed unit and the rule that chose it.
+    pub route: Option<(Uuid, Uuid)>,
+    pub at: Ts,
+}
+
 impl Case {
+    /// A case as a report makes it: submitted, version 1, no clock yet.
+    pub fn reported(r: Report) -> Self {
+        Self {
+            id: r.id,
+            case_no: r.case_no,
+            reporter_id: r.reporter_id,
+            category_id: r.category_id,
+            description: r.description,
+            lat: r.lat,
+            lng: r.lng,
+            address: r.address,
+            area_id: r.area_id,
+            status: CaseStatus::Submitted,
+            version: 1,
+            unit_id: None,
+            routed_unit_id: r.route.map(|x| x.0),
+            rule_id: r.route.map(|x| x.1),
+            clock: CaseClock::default(),
+            suspended_from: None,
+            duplicate_of: None,
+            extended: false,
+            reopen_count: 0,
+            return_count: 0,
+            claimed_at: None,
+            handling_minutes: None,
+            taken_on_at: None,
+            dispatched_at: None,
+            resolved_at: None,
+            closed_at: None,
+            rating: None,
+            created_at: r.at,
+            updated_at: r.at,
+        }
+    }
+
     /// Whether the case counts as overdue now (超期 while its clock runs or
     /// is suspended).
     pub fn is_overdue(&self) -> bool {
