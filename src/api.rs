@@ -102,6 +102,7 @@ pub fn spec_json() -> String {
     let Ok(mut doc) = serde_json::from_str::<serde_json::Value>(&spec) else {
         return spec + "\n";
     };
+    crate::cases::filter_params::expand_in_spec(&mut doc);
     crate::web::labels::annotate(&mut doc);
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or(spec);
     s.push('\n');

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod dto;
 pub mod error;
 pub mod filter;
+pub mod filter_params;
 pub mod numbers;
 pub mod publication;
 pub mod repo;
@@ -24,10 +25,11 @@ use crate::{
     auth::BearerAuth,
     error::Res,
     state::AppState,
-    web::enums::{CaseOrder, CaseStatus, CoordSystem},
+    web::enums::{CaseOrder, CoordSystem},
 };
 use chrono::{DateTime, FixedOffset};
 use dto::{CasePage, CaseView, ReporterView, UnitEntry};
+use filter_params::{Bbox, CaseFilters};
 use poem::web::Data;
 use poem_openapi::{
     OpenApi,
@@ -51,41 +53,12 @@ impl CasesApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Only cases dispatched to this unit (code).
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Only this category (code); a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Only this area (code) and the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Only overdue (true) or not overdue (false) cases.
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
         /// Only cases whose handling deadline is before this time (RFC 3339).
         #[oai(name = "dueBefore")]
         due_before: Query<Option<DateTime<FixedOffset>>>,
         /// Only cases inside `minLng,minLat,maxLng,maxLat` (WGS-84).
-        #[oai(validator(pattern = r"^-?[0-9]+(\.[0-9]+)?(,-?[0-9]+(\.[0-9]+)?){3}$"))]
-        bbox: Query<Option<String>>,
+        bbox: Query<Option<Bbox>>,
         /// `newest` first (the default) or `due`: most urgent first (a
         /// unit's inbox). A cursor continues the order it came from.
         #[oai(default)]
@@ -104,22 +77,10 @@ impl CasesApi {
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CasePage>, ListErrors> {
         let f = views::Filters {
-            filter: filter::CaseFilter {
-                statuses: status.0.unwrap_or_default().into_iter().collect(),
-                category: category.0,
-                unit: unit.0,
-                area: area.0,
-                overdue: overdue.0,
-                warned: warned.0,
-                escalated: escalated.0,
-                created_from: created_from.0,
-                created_to: created_to.0,
-                closed_from: closed_from.0,
-                closed_to: closed_to.0,
-            },
+            filter: filters.0,
             order: sort.0,
             due_before: due_before.0,
-            bbox: bbox.0.as_deref().map(views::parse_bbox).transpose()?,
+            bbox: bbox.0.map(|b| b.wgs84(CoordSystem::Wgs84)).transpose()?,
         };
         Ok(Json(
             views::list(

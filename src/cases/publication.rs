@@ -8,7 +8,11 @@
 //! check has not passed are never public. Every public read (Open311, the
 //! nearby list, a follower's view) filters with these conditions.
 
-use crate::{config::PublicationConfig, content::Subject, core::CaseStatus};
+use crate::{
+    config::PublicationConfig,
+    content::{Subject, checks::CheckStatus},
+    core::CaseStatus,
+};
 use entity::{cases, content_check as check, media};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
@@ -26,7 +30,7 @@ fn held(subject: Subject, column: check::Column) -> SelectStatement {
             Condition::all()
                 .add(check::Column::Subject.eq(subject.as_str()))
                 .add(column.is_not_null())
-                .add(check::Column::Status.ne("pass"))
+                .add(check::Column::Status.ne(CheckStatus::Pass.as_str()))
                 .add(check::Column::ReviewedAt.is_null()),
         )
         .to_owned()

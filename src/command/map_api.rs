@@ -5,8 +5,7 @@ use super::*;
 
 pub struct MapApi;
 
-/// The filter parameters, spelled out once per operation (poem-openapi has
-/// no parameter structs); each maps onto [`CaseFilter`].
+/// The filters are [`CaseFilters`], declared once for every operation.
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::CommandCentre")]
 impl MapApi {
     /// Map clusters
@@ -27,63 +26,23 @@ impl MapApi {
     /// Latitudes beyond ±85.05° are clamped (Web Mercator); a bbox does not
     /// cross the antimeridian.
     #[oai(path = "/map/clusters", method = "get", operation_id = "mapClusters")]
-    #[allow(clippy::too_many_arguments)]
     async fn clusters(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `minLng,minLat,maxLng,maxLat` in `coordSystem`.
-        #[oai(validator(pattern = r"^\s*-?[0-9.]+\s*(,\s*-?[0-9.]+\s*){3}$"))]
-        bbox: Query<String>,
+        bbox: Query<Bbox>,
         /// Map zoom, 0–20.
         #[oai(validator(maximum(value = "20")))]
         zoom: Query<u8>,
         /// Datum of `bbox` and of the answer (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Json<ClusterCollection>, MapErrors> {
         let system = coord_system.0;
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        );
-        let b = parse_bbox(&bbox.0, system)?;
+        let f = filters.0;
+        let b = bbox.0.wgs84(system)?;
         Ok(Json(
             service::clusters(&state, &auth.0, f, b, zoom.0, system).await?,
         ))
@@ -97,63 +56,23 @@ impl MapApi {
     /// cell's). Scoped and refused like the clusters (16-pixel cells count
     /// towards the 262,144).
     #[oai(path = "/map/heatmap", method = "get", operation_id = "mapHeatmap")]
-    #[allow(clippy::too_many_arguments)]
     async fn heatmap(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `minLng,minLat,maxLng,maxLat` in `coordSystem`.
-        #[oai(validator(pattern = r"^\s*-?[0-9.]+\s*(,\s*-?[0-9.]+\s*){3}$"))]
-        bbox: Query<String>,
+        bbox: Query<Bbox>,
         /// Map zoom, 0–20.
         #[oai(validator(maximum(value = "20")))]
         zoom: Query<u8>,
         /// Datum of `bbox` and of the answer (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Json<HeatmapCollection>, MapErrors> {
         let system = coord_system.0;
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        );
-        let b = parse_bbox(&bbox.0, system)?;
+        let f = filters.0;
+        let b = bbox.0.wgs84(system)?;
         Ok(Json(
             service::heatmap(&state, &auth.0, f, b, zoom.0, system).await?,
         ))
@@ -187,47 +106,9 @@ impl MapApi {
         /// Datum of the outlines (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Json<AreaCollection>, MapErrors> {
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        );
+        let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         Ok(Json(

@@ -15,17 +15,9 @@ pub mod service;
 pub mod stats;
 mod stats_api;
 
-use crate::cases::filter::CaseFilter;
+use crate::cases::filter_params::{Bbox, CaseFilters};
 use crate::web::date::Date;
-use crate::{
-    api::Tag,
-    auth::BearerAuth,
-    cases::error::CaseError,
-    error::Res,
-    state::AppState,
-    web::enums::{CaseStatus, CoordSystem},
-};
-use chrono::{DateTime, FixedOffset};
+use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums::CoordSystem};
 use dto::{
     AreaCollection, AreaLevel, ClusterCollection, GroupBy, HeatmapCollection, IndicatorTable,
     Summary,
@@ -36,50 +28,6 @@ use poem_openapi::{
     param::Query,
     payload::{Binary, Json},
 };
-
-/// The filters every command-centre operation takes, as query parameters.
-#[allow(clippy::too_many_arguments)]
-fn filter(
-    status: Option<Vec<CaseStatus>>,
-    category: Option<String>,
-    unit: Option<String>,
-    area: Option<String>,
-    overdue: Option<bool>,
-    warned: Option<bool>,
-    escalated: Option<bool>,
-    created: (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>),
-    closed: (Option<DateTime<FixedOffset>>, Option<DateTime<FixedOffset>>),
-) -> CaseFilter {
-    CaseFilter {
-        statuses: status.unwrap_or_default().into_iter().collect(),
-        category,
-        unit,
-        area,
-        overdue,
-        warned,
-        escalated,
-        created_from: created.0,
-        created_to: created.1,
-        closed_from: closed.0,
-        closed_to: closed.1,
-    }
-}
-
-/// Parses a bbox given in `system` into WGS-84.
-fn parse_bbox(s: &str, system: crate::geo::coords::CoordSystem) -> Result<[f64; 4], CaseError> {
-    let [a, b, c, d] = crate::cases::views::parse_bbox(s)?;
-    let corner = |lat, lng| {
-        crate::geo::coords::Wgs84::parse(lat, lng, system)
-            .map(|p| (p.lng(), p.lat()))
-            .map_err(|_| CaseError::BadFilter {
-                code: "invalid_bbox",
-                message: "bbox corner out of range".into(),
-            })
-    };
-    let (a, b) = corner(b, a)?;
-    let (c, d) = corner(d, c)?;
-    Ok([a, b, c, d])
-}
 
 /// A CSV download.
 #[derive(ApiResponse)]

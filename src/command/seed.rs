@@ -22,7 +22,7 @@ use crate::{
     calendar,
     cases::clock::Clock,
     categories::catalog::Catalog,
-    core::Ts,
+    core::{Role, Ts},
     geo::areas::{AreaIndex, Level},
     routing::Directory,
 };
@@ -141,7 +141,7 @@ async fn seed_citizens(db: &DatabaseConnection, now: Ts) -> anyhow::Result<Vec<U
         .enumerate()
         .map(|(i, id)| user::ActiveModel {
             id: Set(*id),
-            role: Set("citizen".into()),
+            role: Set(Role::Citizen.as_str().into()),
             openid: Set(Some(format!("seed-{tag}-{i}"))),
             unionid: Set(None),
             session_key: Set(None),

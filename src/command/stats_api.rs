@@ -5,8 +5,7 @@ use super::*;
 
 pub struct StatsApi;
 
-/// The filter parameters, spelled out once per operation, as in
-/// [`super::map_api`].
+/// The filters are [`CaseFilters`], declared once for every operation.
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::CommandCentre")]
 impl StatsApi {
     /// Indicators (考核)
@@ -53,47 +52,9 @@ impl StatsApi {
         /// The area level of `groupBy=area` (default district).
         #[oai(name = "areaLevel", default)]
         area_level: Query<AreaLevel>,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Json<IndicatorTable>, MapErrors> {
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        );
+        let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         Ok(Json(
@@ -125,47 +86,9 @@ impl StatsApi {
         /// The area level of `groupBy=area` (default district).
         #[oai(name = "areaLevel", default)]
         area_level: Query<AreaLevel>,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Xlsx, MapErrors> {
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        );
+        let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
         let t = service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?;
@@ -207,53 +130,13 @@ impl StatsApi {
         method = "get",
         operation_id = "exportCasesCsv"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn export_cases_csv(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Csv, ExportErrors> {
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        )
-        .resolve(&state, &auth.0)?;
+        let f = filters.0.resolve(&state, &auth.0)?;
         let held = export::slot(&state, &auth.0)?;
         let stamp = stamp(state.clock.now());
         let s = export::csv_stream(state.clone(), f).await?;
@@ -280,53 +163,13 @@ impl StatsApi {
         method = "get",
         operation_id = "exportCasesXlsx"
     )]
-    #[allow(clippy::too_many_arguments)]
     async fn export_cases_xlsx(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// Any of these statuses (repeat the parameter).
-        status: Query<Option<Vec<CaseStatus>>>,
-        /// Category code; a 大类 includes its 小类.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        category: Query<Option<String>>,
-        /// Unit code: cases dispatched to that unit.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        unit: Query<Option<String>>,
-        /// Area code, with the areas inside it.
-        #[oai(validator(min_length = 1, max_length = 64))]
-        area: Query<Option<String>>,
-        /// Overdue now (超期).
-        overdue: Query<Option<bool>>,
-        /// Warned (预警) and still open.
-        warned: Query<Option<bool>>,
-        /// Escalated (督办).
-        escalated: Query<Option<bool>>,
-        /// Created at or after (RFC 3339).
-        #[oai(name = "createdFrom")]
-        created_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Created before (RFC 3339).
-        #[oai(name = "createdTo")]
-        created_to: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed at or after (RFC 3339).
-        #[oai(name = "closedFrom")]
-        closed_from: Query<Option<DateTime<FixedOffset>>>,
-        /// Closed before (RFC 3339).
-        #[oai(name = "closedTo")]
-        closed_to: Query<Option<DateTime<FixedOffset>>>,
+        filters: CaseFilters,
     ) -> Res<Xlsx, ExportErrors> {
-        let f = filter(
-            status.0,
-            category.0,
-            unit.0,
-            area.0,
-            overdue.0,
-            warned.0,
-            escalated.0,
-            (created_from.0, created_to.0),
-            (closed_from.0, closed_to.0),
-        )
-        .resolve(&state, &auth.0)?;
+        let f = filters.0.resolve(&state, &auth.0)?;
         let held = export::slot(&state, &auth.0)?;
         let stamp = stamp(state.clock.now());
         // The slot goes with the writing, which goes on to its end even if

@@ -5,30 +5,12 @@
 use crate::{auth::wechat::without_url, notify::wechat::token, state::AppState};
 use serde::Deserialize;
 
-/// What WeChat suggests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Suggest {
-    Pass,
-    Review,
-    Risky,
-}
-
-impl Suggest {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "pass" => Some(Self::Pass),
-            "review" => Some(Self::Review),
-            "risky" => Some(Self::Risky),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pass => "pass",
-            Self::Review => "review",
-            Self::Risky => "risky",
-        }
+domain::vocabulary! {
+    /// What WeChat suggests (its `result.suggest`).
+    pub enum Suggest {
+        Pass = "pass",
+        Review = "review",
+        Risky = "risky",
     }
 }
 

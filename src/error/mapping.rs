@@ -238,6 +238,7 @@ impl From<PointsError> for ApiError {
             PointsError::AlreadyUsed { .. } => Self::conflict("already_used", message),
             PointsError::Cursor(c) => c.into(),
             PointsError::Forbidden(f) => f.into(),
+            PointsError::Stored(s) => s.into(),
             PointsError::Db(d) => d.into(),
             PointsError::Internal(e) => Self::Internal(e),
         }

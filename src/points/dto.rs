@@ -4,39 +4,8 @@ use chrono::{DateTime, FixedOffset};
 use poem_openapi::{Enum, Object};
 use uuid::Uuid;
 
-/// Why an entry was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum PointsReason {
-    /// The report became a case (立案), or was the first of a duplicate group.
-    CaseAccepted,
-    /// The reporter rated the fixed case as solved.
-    Solved,
-    /// The case was later rejected or merged into another: its points taken back.
-    CaseAcceptedReversed,
-    /// Points spent on a reward.
-    Redeem,
-}
-
-impl PointsReason {
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "solved" => Self::Solved,
-            "case_accepted_reversed" => Self::CaseAcceptedReversed,
-            "redeem" => Self::Redeem,
-            _ => Self::CaseAccepted,
-        }
-    }
-
-    pub fn text(self) -> &'static str {
-        match self {
-            Self::CaseAccepted => "举报被立案",
-            Self::Solved => "评价为已解决",
-            Self::CaseAcceptedReversed => "立案积分撤回",
-            Self::Redeem => "兑换奖品",
-        }
-    }
-}
+/// Why an entry was written: the ledger's stored reason, from the domain.
+pub use domain::points::Reason as PointsReason;
 
 /// One entry of the ledger.
 #[derive(Debug, Object)]

@@ -4,8 +4,8 @@
 
 use super::rules::{AwardAt, PointsRules};
 use crate::{
-    core::Ts,
     core::time::{shanghai, utc},
+    core::{Role, Ts},
 };
 use anyhow::Context;
 use chrono::{Datelike, TimeZone};
@@ -31,7 +31,7 @@ pub const REDEEM: &str = Reason::Redeem.as_str();
 pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<bool> {
     // Only a citizen's row is locked: an integrator's many cases never queue on it.
     let mut q = user::Entity::find_by_id(user_id)
-        .filter(user::Column::Role.eq("citizen"))
+        .filter(user::Column::Role.eq(Role::Citizen.as_str()))
         .select_only()
         .column(user::Column::Role);
     if db.get_database_backend() == DbBackend::Postgres {
@@ -42,7 +42,7 @@ pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::
         q = q.lock(LockType::NoKeyUpdate);
     }
     let role: Option<String> = q.into_tuple().one(db).await.context("lock citizen")?;
-    Ok(role.as_deref() == Some("citizen"))
+    Ok(role.as_deref() == Some(Role::Citizen.as_str()))
 }
 
 /// The citizen's balance.

@@ -13,6 +13,7 @@ use crate::{
     core::{
         Actor, Caller, Role,
         page::{decode_cursor, split_page},
+        stored,
     },
     state::AppState,
 };
@@ -369,20 +370,26 @@ pub async fn history(
         entries: rows
             .into_iter()
             .map(|r| {
-                let reason = PointsReason::parse(&r.reason);
-                PointsEntry {
+                let reason = stored::parse(
+                    "points_ledger",
+                    r.id,
+                    "reason",
+                    &r.reason,
+                    PointsReason::parse,
+                )?;
+                Ok(PointsEntry {
                     id: r.id,
                     points: r.points,
                     reason,
-                    why: reason.text().into(),
+                    why: reason.label().into(),
                     note: r.note,
                     case_no: r.case_id.and_then(|c| numbers.get(&c).cloned()),
                     case_id: r.case_id,
                     redemption_id: r.redemption_id,
                     created_at: r.created_at,
-                }
+                })
             })
-            .collect(),
+            .collect::<Result<_, PointsError>>()?,
         next_cursor,
     })
 }

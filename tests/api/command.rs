@@ -268,6 +268,13 @@ async fn map_views_add_up_and_agree_with_the_list_for_every_filter() {
         "/api/v1/map/heatmap?bbox=-180,-85,180,85&zoom=20",
         "/api/v1/cases?createdFrom=1000-01-01T00:00:00Z",
         "/api/v1/exports/cases.csv?closedTo=9999-01-01T00:00:00Z",
+        // The filters are one declaration: the same refusals everywhere.
+        "/api/v1/exports/cases.csv?status=nope",
+        "/api/v1/stats/indicators?overdue=maybe",
+        "/api/v1/map/areas?unit=",
+        "/api/v1/exports/indicators.xlsx?createdTo=yesterday",
+        "/api/v1/map/heatmap?bbox=1.,2,3,4&zoom=3",
+        "/api/v1/cases?bbox=1,2,3,4,5",
     ] {
         let r = app.get(bad, Some(&disp)).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");

@@ -22,7 +22,13 @@ pub enum Points {
 }
 
 crate::vocabulary! {
-    /// Why a ledger entry was written (`points_ledger.reason`).
+    /// Why an entry was written.
+    // Stored in `points_ledger.reason`; `PointsReason` in the spec.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename = "PointsReason", rename_all = "snake_case")
+    )]
     pub enum Reason {
         /// A report's points (at 立案 or at closing, as the rules say).
         CaseAccepted = "case_accepted",
@@ -33,6 +39,18 @@ crate::vocabulary! {
         CaseAcceptedReversed = "case_accepted_reversed",
         /// Points spent on a reward.
         Redeem = "redeem",
+    }
+}
+
+impl Reason {
+    /// The reason in words, as the citizen's ledger shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::CaseAccepted => "举报被立案",
+            Self::Solved => "评价为已解决",
+            Self::CaseAcceptedReversed => "立案积分撤回",
+            Self::Redeem => "兑换奖品",
+        }
     }
 }
 

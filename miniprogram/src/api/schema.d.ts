@@ -6573,13 +6573,13 @@ export interface operations {
             query?: {
                 /** @description Any of these statuses (repeat the parameter). */
                 status?: components["schemas"]["CaseStatus"][];
-                /** @description Only cases dispatched to this unit (code). */
-                unit?: string;
-                /** @description Only this category (code); a 大类 includes its 小类. */
+                /** @description Category code; a 大类 includes its 小类. */
                 category?: string;
-                /** @description Only this area (code) and the areas inside it. */
+                /** @description Unit code: cases dispatched to that unit. */
+                unit?: string;
+                /** @description Area code, with the areas inside it. */
                 area?: string;
-                /** @description Only overdue (true) or not overdue (false) cases. */
+                /** @description Overdue now (超期). */
                 overdue?: boolean;
                 /** @description Warned (预警) and still open. */
                 warned?: boolean;

@@ -91,7 +91,13 @@ function createMiniProgram(options = {}) {
           call(this, 'onShow');
         },
         ready() { call(this, 'onReady'); },
-        detached() { call(this, 'onUnload'); },
+        detached() {
+          call(this, 'onUnload');
+          // WeChat drops a setData on a page that is gone (a request's
+          // answer arriving after the user left); j-component would throw
+          // on its detached tree instead, failing whichever test runs next.
+          this.setData = () => {};
+        },
       },
       pageLifetimes: {
         show() { call(this, 'onShow'); },

@@ -46,37 +46,6 @@ pub struct Filters {
     pub bbox: Option<[f64; 4]>,
 }
 
-/// Parses `minLng,minLat,maxLng,maxLat`.
-pub fn parse_bbox(s: &str) -> Result<[f64; 4], CaseError> {
-    let v: Vec<f64> = s
-        .split(',')
-        .map(|p| p.trim().parse::<f64>())
-        .collect::<Result<_, _>>()
-        .map_err(|_| bad_bbox())?;
-    let [a, b, c, d] = v[..] else {
-        return Err(bad_bbox());
-    };
-    let ok = v.iter().all(|x| x.is_finite())
-        && (-180.0..=180.0).contains(&a)
-        && (-180.0..=180.0).contains(&c)
-        && (-90.0..=90.0).contains(&b)
-        && (-90.0..=90.0).contains(&d)
-        && a <= c
-        && b <= d;
-    if ok {
-        Ok([a, b, c, d])
-    } else {
-        Err(bad_bbox())
-    }
-}
-
-fn bad_bbox() -> CaseError {
-    CaseError::BadFilter {
-        code: "invalid_bbox",
-        message: "bbox is minLng,minLat,maxLng,maxLat in WGS-84 degrees, min before max".into(),
-    }
-}
-
 /// Cases the caller may see, newest first.
 pub async fn list(
     state: &AppState,

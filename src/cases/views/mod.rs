@@ -7,7 +7,7 @@ mod detail;
 mod list;
 
 pub use detail::{get, reporter, show};
-pub use list::{Filters, ListOrder, list, parse_bbox};
+pub use list::{Filters, ListOrder, list};
 
 use super::{dto::UnitRef, error::CaseError};
 use crate::{
