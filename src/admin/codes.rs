@@ -2,6 +2,7 @@
 //! shared by the resources that name one another.
 
 use super::error::AdminError;
+use crate::error::ErrorCode;
 use entity::{area, category, unit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -14,7 +15,7 @@ pub(super) fn check_code(code: &str) -> Result<(), AdminError> {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(AdminError::invalid(
-            "invalid_code",
+            ErrorCode::InvalidCode,
             "codes are 1–32 letters, digits, '-' or '_'",
         ));
     }

@@ -1,6 +1,7 @@
 //! Every way an administration change or read can fail; `crate::error` maps
 //! each to its HTTP status. The CLI prints the same messages.
 
+use crate::error::ErrorCode;
 use crate::{
     core::{Forbidden, UnknownStored, page::BadCursor},
     infra::DbError,
@@ -12,7 +13,7 @@ pub enum AdminError {
     /// GeoJSON feature at fault, when there is one.
     #[error("{message}")]
     Invalid {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<serde_json::Value>,
     },
@@ -67,7 +68,7 @@ crate::db_err_into!(AdminError);
 
 impl AdminError {
     /// Malformed input (400) with no details.
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
             message: message.into(),
@@ -76,7 +77,7 @@ impl AdminError {
     }
 
     /// Malformed input (400) in feature `i` of a GeoJSON import.
-    pub fn in_feature(i: usize, code: &'static str, message: impl std::fmt::Display) -> Self {
+    pub fn in_feature(i: usize, code: ErrorCode, message: impl std::fmt::Display) -> Self {
         Self::Invalid {
             code,
             message: format!("feature {i}: {message}"),

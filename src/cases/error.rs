@@ -2,6 +2,7 @@
 //! HTTP status.
 
 use super::transition::Refusal;
+use crate::error::ErrorCode;
 use crate::{
     core::{Forbidden, UnknownStored, page::BadCursor},
     infra::DbError,
@@ -29,7 +30,7 @@ pub enum CaseError {
     MediaRace,
     /// A list filter names nothing (400): `code` says which.
     #[error("{message}")]
-    BadFilter { code: &'static str, message: String },
+    BadFilter { code: ErrorCode, message: String },
     /// The reporter's identity asked for without a proper reason.
     #[error("say why you need the reporter's identity (2–200 characters)")]
     ReasonRequired,

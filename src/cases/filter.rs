@@ -4,6 +4,7 @@
 //! the caller to the units it may see), then read either as SQL (list,
 //! exports) or against the in-memory case index (map, indicators).
 
+use crate::error::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{Caller, CaseStatus, Role, Ts, time::utc},
@@ -56,7 +57,7 @@ pub struct Resolved {
     pub closed_to: Option<Ts>,
 }
 
-fn bad(code: &'static str, message: String) -> CaseError {
+fn bad(code: ErrorCode, message: String) -> CaseError {
     CaseError::BadFilter { code, message }
 }
 
@@ -103,7 +104,7 @@ impl CaseFilter {
                 .any(|t| !(2000..=2100).contains(&t.year()))
         {
             return Err(bad(
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 "a period's start must not be after its end, and both lie within the years 2000–2100"
                     .into(),
             ));
@@ -116,7 +117,10 @@ impl CaseFilter {
                     .get()
                     .with_children(code)
                     .ok_or_else(|| {
-                        bad("unknown_category", format!("no category with code {code}"))
+                        bad(
+                            ErrorCode::UnknownCategory,
+                            format!("no category with code {code}"),
+                        )
                     })?
                     .into_iter()
                     .collect(),
@@ -129,7 +133,9 @@ impl CaseFilter {
                     .directory
                     .get()
                     .unit_by_code(code)
-                    .ok_or_else(|| bad("unknown_unit", format!("no unit with code {code}")))?
+                    .ok_or_else(|| {
+                        bad(ErrorCode::UnknownUnit, format!("no unit with code {code}"))
+                    })?
                     .id,
             ),
         };
@@ -140,7 +146,9 @@ impl CaseFilter {
                     .areas
                     .get()
                     .subtree_of_code(code)
-                    .ok_or_else(|| bad("unknown_area", format!("no area with code {code}")))?
+                    .ok_or_else(|| {
+                        bad(ErrorCode::UnknownArea, format!("no area with code {code}"))
+                    })?
                     .into_iter()
                     .collect(),
             ),

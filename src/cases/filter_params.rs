@@ -11,6 +11,7 @@
 //! [`CaseFilter`].
 
 use super::{error::CaseError, filter::CaseFilter};
+use crate::error::ErrorCode;
 use crate::{
     core::CaseStatus,
     geo::coords::{CoordSystem, Wgs84},
@@ -198,7 +199,7 @@ impl Bbox {
     pub fn wgs84(self, system: CoordSystem) -> Result<[f64; 4], CaseError> {
         let [a, b, c, d] = self.0;
         let bad = || CaseError::BadFilter {
-            code: "invalid_bbox",
+            code: ErrorCode::InvalidBbox,
             message: "bbox is minLng,minLat,maxLng,maxLat, each corner in range, min before max"
                 .into(),
         };

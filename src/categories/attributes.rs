@@ -2,6 +2,7 @@
 //! (a parked car's plate, a manhole cover's state). They are the category's
 //! Open311 service definition; an admin sets them with the category.
 
+use crate::error::ErrorCode;
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -92,11 +93,11 @@ pub const MAX_ATTRIBUTES: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct AttributeError {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn refuse(code: &'static str, message: impl Into<String>) -> AttributeError {
+fn refuse(code: ErrorCode, message: impl Into<String>) -> AttributeError {
     AttributeError {
         code,
         message: message.into(),
@@ -107,31 +108,31 @@ fn refuse(code: &'static str, message: impl Into<String>) -> AttributeError {
 pub fn check_definition(attrs: &[Attribute]) -> Result<(), AttributeError> {
     if attrs.len() > MAX_ATTRIBUTES {
         let msg = format!("a category has at most {MAX_ATTRIBUTES} attributes");
-        return Err(refuse("invalid_attributes", msg));
+        return Err(refuse(ErrorCode::InvalidAttributes, msg));
     }
     let mut codes = HashSet::new();
     for a in attrs {
         if !codes.insert(a.code.as_str()) {
             let msg = format!("attribute code {} is listed twice", a.code);
-            return Err(refuse("invalid_attributes", msg));
+            return Err(refuse(ErrorCode::InvalidAttributes, msg));
         }
         if a.description.trim().is_empty() {
             let msg = format!("attribute {} needs a description", a.code);
-            return Err(refuse("invalid_attributes", msg));
+            return Err(refuse(ErrorCode::InvalidAttributes, msg));
         }
         let keys: HashSet<_> = a.values.iter().map(|v| v.key.as_str()).collect();
         match (a.datatype.is_list(), a.values.is_empty()) {
             (true, true) => {
                 let msg = format!("list attribute {} needs values", a.code);
-                return Err(refuse("invalid_attributes", msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             (false, false) => {
                 let msg = format!("attribute {} is not a list and takes no values", a.code);
-                return Err(refuse("invalid_attributes", msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             _ if keys.len() != a.values.len() => {
                 let msg = format!("attribute {} lists a value key twice", a.code);
-                return Err(refuse("invalid_attributes", msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             _ => {}
         }
@@ -165,7 +166,7 @@ pub fn check_answers(
     for code in answers.keys() {
         if !attrs.iter().any(|a| &a.code == code) {
             let msg = format!("this service has no attribute {code}");
-            return Err(refuse("unknown_attribute", msg));
+            return Err(refuse(ErrorCode::UnknownAttribute, msg));
         }
     }
     for a in attrs {
@@ -181,11 +182,16 @@ pub fn check_answers(
         if given.is_empty() {
             if a.required {
                 let msg = format!("attribute {} ({}) is required", a.code, a.description);
-                return Err(refuse("attribute_required", msg));
+                return Err(refuse(ErrorCode::AttributeRequired, msg));
             }
             continue;
         }
-        let bad = |why: &str| refuse("invalid_attribute", format!("attribute {}: {why}", a.code));
+        let bad = |why: &str| {
+            refuse(
+                ErrorCode::InvalidAttribute,
+                format!("attribute {}: {why}", a.code),
+            )
+        };
         if a.datatype != Datatype::Multivaluelist && given.len() > 1 {
             return Err(bad("takes one value"));
         }
@@ -296,7 +302,7 @@ mod tests {
         let none = BTreeMap::new();
         assert_eq!(
             check_answers(&attrs, &none).map_err(|e| e.code),
-            Err("attribute_required")
+            Err(ErrorCode::AttributeRequired)
         );
         let mut ok = BTreeMap::new();
         ok.insert("state".to_owned(), vec!["missing".to_owned()]);
@@ -310,13 +316,13 @@ mod tests {
         wrong.insert("state".to_owned(), vec!["gone".to_owned()]);
         assert_eq!(
             check_answers(&attrs, &wrong).map_err(|e| e.code),
-            Err("invalid_attribute")
+            Err(ErrorCode::InvalidAttribute)
         );
         let mut unknown = ok.clone();
         unknown.insert("colour".to_owned(), vec!["red".to_owned()]);
         assert_eq!(
             check_answers(&attrs, &unknown).map_err(|e| e.code),
-            Err("unknown_attribute")
+            Err(ErrorCode::UnknownAttribute)
         );
     }
 

@@ -11,6 +11,7 @@
 use super::dto::IndicatorTable;
 use super::export_rows::{BATCH, Cursor, Reader, Row};
 use crate::cases::filter::Resolved;
+use crate::error::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{CaseStatus, Ts, time::china},
@@ -240,7 +241,7 @@ pub async fn xlsx_file(
         .await?;
     if rows > XLSX_MAX_ROWS {
         return Err(CaseError::BadFilter {
-            code: "export_too_large",
+            code: ErrorCode::ExportTooLarge,
             message: format!(
                 "{rows} cases match; a worksheet holds at most {XLSX_MAX_ROWS}: narrow the filters or export CSV"
             ),
@@ -379,7 +380,7 @@ pub fn slot(
         .export_slots
         .take(&caller.user_id.to_string(), 1)
         .ok_or_else(|| ApiError::TooManyRequests {
-            code: "too_many_exports",
+            code: ErrorCode::TooManyExports,
             message: "an export of this account is still running; wait for it to finish".into(),
             retry_after_secs: 10,
         })?;
@@ -388,7 +389,7 @@ pub fn slot(
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::Unavailable {
-            code: "export_busy",
+            code: ErrorCode::ExportBusy,
             message: "this node is running as many exports as it runs at once; try again shortly"
                 .into(),
             retry_after_secs: 10,

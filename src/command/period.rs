@@ -1,5 +1,6 @@
 //! Periods in China time: whole days, `from` and `to` both included.
 
+use crate::error::ErrorCode;
 use crate::{cases::error::CaseError, core::time::shanghai};
 use chrono::{Datelike, Days, NaiveDate, TimeZone};
 
@@ -27,7 +28,7 @@ impl Period {
         let Some(from) = from.filter(|f| sane(*f) && sane(to) && (0..MAX_DAYS).contains(&days))
         else {
             return Err(CaseError::BadFilter {
-                code: "invalid_period",
+                code: ErrorCode::InvalidPeriod,
                 message: format!(
                     "a period runs from `from` to `to` (both included, China time, years 2000–2100), at most {MAX_DAYS} days"
                 ),

@@ -13,6 +13,7 @@ use super::{
     period::Period,
     stats::{self, Key, Tally},
 };
+use crate::error::ErrorCode;
 use crate::{
     cases::error::CaseError,
     cases::filter::CaseFilter,
@@ -42,7 +43,7 @@ fn window(bbox: [f64; 4], zoom: u8, px_log2: u8) -> Result<Window, CaseError> {
     let w = Window::of(bbox);
     if w.cells(zoom, px_log2) > map::MAX_CELLS {
         return Err(CaseError::BadFilter {
-            code: "bbox_too_large",
+            code: ErrorCode::BboxTooLarge,
             message: format!(
                 "this bbox spans more than {} cells at zoom {zoom}: zoom out or ask for a smaller bbox",
                 map::MAX_CELLS

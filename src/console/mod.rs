@@ -93,7 +93,7 @@ fn serve(path: &str, csp: &str) -> Option<Response> {
 fn not_found() -> Response {
     (
         StatusCode::NOT_FOUND,
-        Json(serde_json::json!({"code": "not_found", "message": "no such console file"})),
+        Json(serde_json::json!({"code": crate::error::ErrorCode::NotFound, "message": "no such console file"})),
     )
         .into_response()
 }

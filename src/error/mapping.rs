@@ -2,6 +2,7 @@
 //! the one place a status is chosen.
 
 use super::ApiError;
+use super::ErrorCode;
 use crate::{
     admin::error::AdminError,
     auth::{error::AuthError, wechat::WechatError},
@@ -25,7 +26,7 @@ impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {
             DbError::Busy(_) => Self::Conflict {
-                code: "concurrent_update",
+                code: ErrorCode::ConcurrentUpdate,
                 message: "another change was written at the same moment; reload and retry".into(),
             },
             DbError::Constraint { constraint, source } => on_constraint(&constraint)
@@ -37,7 +38,7 @@ impl From<DbError> for ApiError {
             DbError::Unavailable(e) => {
                 tracing::error!(error = %e, "database unavailable");
                 Self::Unavailable {
-                    code: "database_unavailable",
+                    code: ErrorCode::DatabaseUnavailable,
                     message: "the service cannot reach its database right now; try again shortly"
                         .into(),
                     retry_after_secs: 2,
@@ -50,35 +51,35 @@ impl From<DbError> for ApiError {
 
 /// The constraint violations a client can cause, by constraint: the
 /// PostgreSQL name, or how SQLite identifies it (its columns).
-const CONSTRAINTS: &[(&[&str], u16, &str, &str)] = &[
+const CONSTRAINTS: &[(&[&str], u16, ErrorCode, &str)] = &[
     (
         &["users_username_key", "users.username"],
         409,
-        "username_taken",
+        ErrorCode::UsernameTaken,
         "an account with this username exists",
     ),
     (
         &["api_keys_name_key", "api_keys.name"],
         409,
-        "api_key_name_taken",
+        ErrorCode::ApiKeyNameTaken,
         "an integrator with this name has a key",
     ),
     (
         &["units_code_key", "units.code"],
         409,
-        "concurrent_update",
+        ErrorCode::ConcurrentUpdate,
         "a unit with this code was created at the same moment; retry",
     ),
     (
         &["categories_code_key", "categories.code"],
         409,
-        "concurrent_update",
+        ErrorCode::ConcurrentUpdate,
         "a category with this code was created at the same moment; retry",
     ),
     (
         &["areas_code_key", "areas.code"],
         409,
-        "concurrent_update",
+        ErrorCode::ConcurrentUpdate,
         "an area with this code was created at the same moment; retry",
     ),
 ];
@@ -90,11 +91,11 @@ fn on_constraint(constraint: &str) -> Option<ApiError> {
         .find(|(names, ..)| names.contains(&constraint))?;
     Some(match status {
         409 => ApiError::Conflict {
-            code,
+            code: *code,
             message: (*message).into(),
         },
         _ => ApiError::Unprocessable {
-            code,
+            code: *code,
             message: (*message).into(),
             details: None,
         },
@@ -109,7 +110,7 @@ impl From<Forbidden> for ApiError {
 
 impl From<BadCursor> for ApiError {
     fn from(e: BadCursor) -> Self {
-        Self::bad_request("invalid_cursor", e.to_string())
+        Self::bad_request(ErrorCode::InvalidCursor, e.to_string())
     }
 }
 
@@ -139,22 +140,22 @@ impl From<Refusal> for ApiError {
         match e {
             Refusal::Forbidden(f) => f.into(),
             Refusal::SystemOnly { .. } | Refusal::NotOwnUnit => Self::Forbidden(message),
-            Refusal::NoteRequired { .. } => bad("note_required"),
-            Refusal::NoteTooLong => bad("note_too_long"),
-            Refusal::AfterPhotosRequired => bad("after_photos_required"),
-            Refusal::ReasonRequired => bad("reason_required"),
-            Refusal::VersionConflict { .. } => conflict("version_conflict"),
-            Refusal::IllegalTransition { .. } => conflict("illegal_transition"),
-            Refusal::NoHigherUnit => conflict("no_higher_unit"),
-            Refusal::ExtensionPending => conflict("extension_pending"),
-            Refusal::ExtensionDecided { .. } => conflict("extension_decided"),
-            Refusal::AlreadyRated => conflict("already_rated"),
-            Refusal::NotClosed => conflict("not_closed"),
-            Refusal::NothingDue => conflict("nothing_due"),
-            Refusal::UnknownUnit { .. } => unprocessable("unknown_unit"),
-            Refusal::NoUnit => unprocessable("no_unit"),
-            Refusal::UnknownCase => unprocessable("unknown_case"),
-            Refusal::NotACarrier { .. } => unprocessable("not_a_carrier"),
+            Refusal::NoteRequired { .. } => bad(ErrorCode::NoteRequired),
+            Refusal::NoteTooLong => bad(ErrorCode::NoteTooLong),
+            Refusal::AfterPhotosRequired => bad(ErrorCode::AfterPhotosRequired),
+            Refusal::ReasonRequired => bad(ErrorCode::ReasonRequired),
+            Refusal::VersionConflict { .. } => conflict(ErrorCode::VersionConflict),
+            Refusal::IllegalTransition { .. } => conflict(ErrorCode::IllegalTransition),
+            Refusal::NoHigherUnit => conflict(ErrorCode::NoHigherUnit),
+            Refusal::ExtensionPending => conflict(ErrorCode::ExtensionPending),
+            Refusal::ExtensionDecided { .. } => conflict(ErrorCode::ExtensionDecided),
+            Refusal::AlreadyRated => conflict(ErrorCode::AlreadyRated),
+            Refusal::NotClosed => conflict(ErrorCode::NotClosed),
+            Refusal::NothingDue => conflict(ErrorCode::NothingDue),
+            Refusal::UnknownUnit { .. } => unprocessable(ErrorCode::UnknownUnit),
+            Refusal::NoUnit => unprocessable(ErrorCode::NoUnit),
+            Refusal::UnknownCase => unprocessable(ErrorCode::UnknownCase),
+            Refusal::NotACarrier { .. } => unprocessable(ErrorCode::NotACarrier),
         }
     }
 }
@@ -167,16 +168,16 @@ impl From<CaseError> for ApiError {
             CaseError::Forbidden(f) => f.into(),
             CaseError::NotFound { .. } => Self::NotFound(message),
             CaseError::LostRace => Self::Conflict {
-                code: "version_conflict",
+                code: ErrorCode::VersionConflict,
                 message,
             },
             CaseError::InvalidMedia { ids } => Self::Unprocessable {
-                code: "invalid_media",
+                code: ErrorCode::InvalidMedia,
                 message,
                 details: Some(serde_json::json!({ "mediaIds": ids })),
             },
             CaseError::MediaRace => Self::Conflict {
-                code: "media_already_attached",
+                code: ErrorCode::MediaAlreadyAttached,
                 message,
             },
             CaseError::BadFilter { code, .. } => Self::BadRequest {
@@ -184,9 +185,9 @@ impl From<CaseError> for ApiError {
                 message,
                 details: None,
             },
-            CaseError::ReasonRequired => Self::bad_request("reason_required", message),
+            CaseError::ReasonRequired => Self::bad_request(ErrorCode::ReasonRequired, message),
             CaseError::ContentRejected(r) => Self::Unprocessable {
-                code: "content_rejected",
+                code: ErrorCode::ContentRejected,
                 message,
                 details: Some(serde_json::json!({
                     "subject": r.subject.as_str(),
@@ -210,8 +211,10 @@ impl From<ReportError> for ApiError {
                 message,
                 details,
             },
-            ReportError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
-            ReportError::KeyTaken => Self::conflict("idempotency_in_progress", message),
+            ReportError::UnknownCategory { .. } => {
+                Self::unprocessable(ErrorCode::UnknownCategory, message)
+            }
+            ReportError::KeyTaken => Self::conflict(ErrorCode::IdempotencyInProgress, message),
             ReportError::Conflict { code, .. } => Self::conflict(code, message),
             ReportError::Case(c) => c.into(),
             ReportError::Forbidden(f) => f.into(),
@@ -229,13 +232,13 @@ impl From<PointsError> for ApiError {
         match e {
             PointsError::NotFound { .. } => Self::NotFound(message),
             PointsError::InsufficientPoints { .. } => {
-                Self::conflict("insufficient_points", message)
+                Self::conflict(ErrorCode::InsufficientPoints, message)
             }
-            PointsError::OutOfStock { .. } => Self::conflict("out_of_stock", message),
-            PointsError::NameTaken { .. } => Self::conflict("name_taken", message),
-            PointsError::InvalidName => Self::bad_request("invalid_name", message),
-            PointsError::KeyReused => Self::unprocessable("idempotency_key_reused", message),
-            PointsError::AlreadyUsed { .. } => Self::conflict("already_used", message),
+            PointsError::OutOfStock { .. } => Self::conflict(ErrorCode::OutOfStock, message),
+            PointsError::NameTaken { .. } => Self::conflict(ErrorCode::NameTaken, message),
+            PointsError::InvalidName => Self::bad_request(ErrorCode::InvalidName, message),
+            PointsError::KeyReused => Self::unprocessable(ErrorCode::IdempotencyKeyReused, message),
+            PointsError::AlreadyUsed { .. } => Self::conflict(ErrorCode::AlreadyUsed, message),
             PointsError::Cursor(c) => c.into(),
             PointsError::Forbidden(f) => f.into(),
             PointsError::Stored(s) => s.into(),
@@ -251,20 +254,22 @@ impl From<ContentError> for ApiError {
         match e {
             ContentError::Off | ContentError::NotFound => Self::NotFound(message),
             ContentError::Push(PushError::BadSignature | PushError::Stale) => Self::Unauthorized {
-                code: "invalid_signature",
+                code: ErrorCode::InvalidSignature,
                 message,
             },
             ContentError::Push(PushError::Replayed) => Self::Unauthorized {
-                code: "replayed_push",
+                code: ErrorCode::ReplayedPush,
                 message,
             },
-            ContentError::Unavailable(_) => Self::unavailable("push_unavailable", message, 5),
-            ContentError::Push(_) | ContentError::Invalid(_) => {
-                Self::bad_request("invalid_message", message)
+            ContentError::Unavailable(_) => {
+                Self::unavailable(ErrorCode::PushUnavailable, message, 5)
             }
-            ContentError::NoteRequired => Self::bad_request("note_required", message),
-            ContentError::NotAPhoto => Self::bad_request("not_a_photo", message),
-            ContentError::AlreadyReviewed => Self::conflict("already_reviewed", message),
+            ContentError::Push(_) | ContentError::Invalid(_) => {
+                Self::bad_request(ErrorCode::InvalidMessage, message)
+            }
+            ContentError::NoteRequired => Self::bad_request(ErrorCode::NoteRequired, message),
+            ContentError::NotAPhoto => Self::bad_request(ErrorCode::NotAPhoto, message),
+            ContentError::AlreadyReviewed => Self::conflict(ErrorCode::AlreadyReviewed, message),
             ContentError::Cursor(c) => c.into(),
             ContentError::Forbidden(f) => f.into(),
             ContentError::Stored(s) => s.into(),
@@ -293,23 +298,23 @@ impl From<WechatError> for ApiError {
     fn from(e: WechatError) -> Self {
         match e {
             WechatError::InvalidCode(_) => Self::Unauthorized {
-                code: "wechat_code_invalid",
+                code: ErrorCode::WechatCodeInvalid,
                 message: e.to_string(),
             },
             WechatError::RateLimited => Self::TooManyRequests {
-                code: "wechat_rate_limited",
+                code: ErrorCode::WechatRateLimited,
                 message: e.to_string(),
                 retry_after_secs: 60,
             },
             WechatError::Busy => Self::Unavailable {
-                code: "wechat_busy",
+                code: ErrorCode::WechatBusy,
                 message: e.to_string(),
                 retry_after_secs: 2,
             },
             WechatError::Unreachable(ref why) => {
                 tracing::warn!(why, "wechat unreachable");
                 Self::Unavailable {
-                    code: "wechat_unavailable",
+                    code: ErrorCode::WechatUnavailable,
                     message: "WeChat could not be reached; try again shortly".into(),
                     retry_after_secs: 5,
                 }
@@ -317,7 +322,7 @@ impl From<WechatError> for ApiError {
             WechatError::Other { code, ref msg } => {
                 tracing::warn!(code, msg, "wechat refused login");
                 Self::Unavailable {
-                    code: "wechat_error",
+                    code: ErrorCode::WechatError,
                     message: e.to_string(),
                     retry_after_secs: 5,
                 }
@@ -335,23 +340,25 @@ impl From<AuthError> for ApiError {
         };
         match e {
             AuthError::Wechat(w) => w.into(),
-            AuthError::InvalidCredentials => unauthorized("invalid_credentials"),
+            AuthError::InvalidCredentials => unauthorized(ErrorCode::InvalidCredentials),
             AuthError::Disabled => Self::Forbidden(message),
             AuthError::Busy => Self::Unavailable {
-                code: "login_busy",
+                code: ErrorCode::LoginBusy,
                 message,
                 retry_after_secs: 1,
             },
             AuthError::AccountGone => Self::unauthorized(message),
-            AuthError::TokenOfDisabled => unauthorized("account_disabled"),
-            AuthError::TokenRevoked => unauthorized("token_revoked"),
-            AuthError::SessionEnded => unauthorized("session_ended"),
-            AuthError::RefreshReused => unauthorized("refresh_reused"),
-            AuthError::BadRefresh => unauthorized("invalid_refresh_token"),
+            AuthError::TokenOfDisabled => unauthorized(ErrorCode::AccountDisabled),
+            AuthError::TokenRevoked => unauthorized(ErrorCode::TokenRevoked),
+            AuthError::SessionEnded => unauthorized(ErrorCode::SessionEnded),
+            AuthError::RefreshReused => unauthorized(ErrorCode::RefreshReused),
+            AuthError::BadRefresh => unauthorized(ErrorCode::InvalidRefreshToken),
             AuthError::BadLogout => Self::unauthorized(message),
             AuthError::NotStaff => Self::Forbidden(message),
-            AuthError::WechatNotBound => unauthorized("wechat_not_bound"),
-            AuthError::WechatBoundElsewhere => Self::conflict("wechat_bound_elsewhere", message),
+            AuthError::WechatNotBound => unauthorized(ErrorCode::WechatNotBound),
+            AuthError::WechatBoundElsewhere => {
+                Self::conflict(ErrorCode::WechatBoundElsewhere, message)
+            }
             AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),
             AuthError::Internal(e) => Self::Internal(e),
@@ -363,28 +370,32 @@ impl From<PipelineError> for ApiError {
     fn from(e: PipelineError) -> Self {
         match e {
             PipelineError::Heic => Self::UnsupportedMedia {
-                code: "heic_not_supported",
+                code: ErrorCode::HeicNotSupported,
                 message: e.to_string(),
             },
             PipelineError::Unsupported => Self::UnsupportedMedia {
-                code: "unsupported_media_type",
+                code: ErrorCode::UnsupportedMediaType,
                 message: e.to_string(),
             },
             PipelineError::TooManyPixels { width, height, max } => Self::Unprocessable {
-                code: "image_too_many_pixels",
+                code: ErrorCode::ImageTooManyPixels,
                 message: e.to_string(),
                 details: Some(
                     serde_json::json!({"width": width, "height": height, "maxPixels": max}),
                 ),
             },
-            PipelineError::Corrupt(_) => Self::unprocessable("image_corrupt", e.to_string()),
+            PipelineError::Corrupt(_) => {
+                Self::unprocessable(ErrorCode::ImageCorrupt, e.to_string())
+            }
             PipelineError::TooManyScans { .. } => {
-                Self::unprocessable("too_many_scans", e.to_string())
+                Self::unprocessable(ErrorCode::TooManyScans, e.to_string())
             }
             PipelineError::TooCostly { .. } => {
-                Self::unprocessable("image_too_costly", e.to_string())
+                Self::unprocessable(ErrorCode::ImageTooCostly, e.to_string())
             }
-            PipelineError::TooSlow(_) => Self::unprocessable("decode_timeout", e.to_string()),
+            PipelineError::TooSlow(_) => {
+                Self::unprocessable(ErrorCode::DecodeTimeout, e.to_string())
+            }
         }
     }
 }
@@ -394,10 +405,10 @@ impl From<MediaError> for ApiError {
         let message = e.to_string();
         match e {
             MediaError::TooLarge { .. } => Self::PayloadTooLarge(message),
-            MediaError::Empty => Self::bad_request("empty_file", message),
+            MediaError::Empty => Self::bad_request(ErrorCode::EmptyFile, message),
             MediaError::Pipeline(p) => p.into(),
             MediaError::Busy => Self::Unavailable {
-                code: "media_busy",
+                code: ErrorCode::MediaBusy,
                 message,
                 retry_after_secs: 2,
             },
@@ -405,7 +416,7 @@ impl From<MediaError> for ApiError {
             MediaError::Store(e) => {
                 tracing::error!(error = %format!("{:#}", e.0), "object store failed");
                 Self::Unavailable {
-                    code: "storage_unavailable",
+                    code: ErrorCode::StorageUnavailable,
                     message: "photos cannot be stored or read right now; try again shortly".into(),
                     retry_after_secs: 5,
                 }
@@ -425,16 +436,18 @@ impl From<AdminError> for ApiError {
                 message,
                 details,
             },
-            AdminError::UnknownUnit { .. } => Self::unprocessable("unknown_unit", message),
-            AdminError::UnknownCategory { .. } => Self::unprocessable("unknown_category", message),
-            AdminError::UnknownArea { .. } => Self::unprocessable("unknown_area", message),
-            AdminError::InvalidParent(_) => Self::unprocessable("invalid_parent", message),
-            AdminError::UnitCycle => Self::unprocessable("unit_cycle", message),
-            AdminError::CitizenAccount => Self::unprocessable("invalid_role", message),
-            AdminError::AccountUnit => Self::unprocessable("invalid_unit", message),
-            AdminError::WeakPassword => Self::unprocessable("weak_password", message),
-            AdminError::RuleExists => Self::conflict("rule_exists", message),
-            AdminError::OwnAccount => Self::conflict("own_account", message),
+            AdminError::UnknownUnit { .. } => Self::unprocessable(ErrorCode::UnknownUnit, message),
+            AdminError::UnknownCategory { .. } => {
+                Self::unprocessable(ErrorCode::UnknownCategory, message)
+            }
+            AdminError::UnknownArea { .. } => Self::unprocessable(ErrorCode::UnknownArea, message),
+            AdminError::InvalidParent(_) => Self::unprocessable(ErrorCode::InvalidParent, message),
+            AdminError::UnitCycle => Self::unprocessable(ErrorCode::UnitCycle, message),
+            AdminError::CitizenAccount => Self::unprocessable(ErrorCode::InvalidRole, message),
+            AdminError::AccountUnit => Self::unprocessable(ErrorCode::InvalidUnit, message),
+            AdminError::WeakPassword => Self::unprocessable(ErrorCode::WeakPassword, message),
+            AdminError::RuleExists => Self::conflict(ErrorCode::RuleExists, message),
+            AdminError::OwnAccount => Self::conflict(ErrorCode::OwnAccount, message),
             AdminError::NotFound { .. } => Self::NotFound(message),
             AdminError::Forbidden(f) => f.into(),
             AdminError::Cursor(c) => c.into(),

@@ -5,8 +5,11 @@ use poem::{Response, http::StatusCode};
 use poem_openapi::Object;
 use serde::Serialize;
 
+mod code;
 mod mapping;
 mod spec;
+
+pub use code::ErrorCode;
 
 pub use spec::{ErrorSet, Errors, IntoApiError, Res};
 
@@ -15,7 +18,7 @@ pub use spec::{ErrorSet, Errors, IntoApiError, Res};
 #[oai(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// Stable machine-readable code, snake_case (e.g. `outside_service_area`).
-    pub code: String,
+    pub code: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
     /// Extra structured details, when there are any.
@@ -30,13 +33,13 @@ pub enum ApiError {
     /// 400: malformed input.
     #[error("{message}")]
     BadRequest {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<serde_json::Value>,
     },
     /// 401: no, or no valid, credentials.
     #[error("{message}")]
-    Unauthorized { code: &'static str, message: String },
+    Unauthorized { code: ErrorCode, message: String },
     /// 403: authenticated but not allowed.
     #[error("{0}")]
     Forbidden(String),
@@ -45,7 +48,7 @@ pub enum ApiError {
     NotFound(String),
     /// 409: conflicts with the current state.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// 408: the body did not arrive in time (stalled, or too slow).
     #[error("{0}")]
     BodyTimeout(String),
@@ -54,25 +57,25 @@ pub enum ApiError {
     PayloadTooLarge(String),
     /// 415: a media type we do not take.
     #[error("{message}")]
-    UnsupportedMedia { code: &'static str, message: String },
+    UnsupportedMedia { code: ErrorCode, message: String },
     /// 422: well-formed but not acceptable.
     #[error("{message}")]
     Unprocessable {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<serde_json::Value>,
     },
     /// 429: slow down.
     #[error("{message}")]
     TooManyRequests {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after_secs: u64,
     },
     /// 503: a dependency or capacity is unavailable for now.
     #[error("{message}")]
     Unavailable {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         retry_after_secs: u64,
     },
@@ -82,7 +85,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::BadRequest {
             code,
             message: message.into(),
@@ -90,7 +93,7 @@ impl ApiError {
         }
     }
 
-    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Unprocessable {
             code,
             message: message.into(),
@@ -98,7 +101,7 @@ impl ApiError {
         }
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Conflict {
             code,
             message: message.into(),
@@ -106,7 +109,7 @@ impl ApiError {
     }
 
     /// A dependency is down for now: 503 with Retry-After.
-    pub fn unavailable(code: &'static str, message: impl Into<String>, secs: u64) -> Self {
+    pub fn unavailable(code: ErrorCode, message: impl Into<String>, secs: u64) -> Self {
         Self::Unavailable {
             code,
             message: message.into(),
@@ -116,7 +119,7 @@ impl ApiError {
 
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Unauthorized {
-            code: "unauthorized",
+            code: ErrorCode::Unauthorized,
             message: message.into(),
         }
     }
@@ -164,20 +167,20 @@ impl ApiError {
                 *code,
                 Some(serde_json::json!({ "retryAfter": retry_after_secs })),
             ),
-            Self::Forbidden(_) => ("forbidden", None),
-            Self::NotFound(_) => ("not_found", None),
-            Self::PayloadTooLarge(_) => ("payload_too_large", None),
-            Self::BodyTimeout(_) => ("body_timeout", None),
+            Self::Forbidden(_) => (ErrorCode::Forbidden, None),
+            Self::NotFound(_) => (ErrorCode::NotFound, None),
+            Self::PayloadTooLarge(_) => (ErrorCode::PayloadTooLarge, None),
+            Self::BodyTimeout(_) => (ErrorCode::BodyTimeout, None),
             Self::Internal(_) => {
                 return ErrorBody {
-                    code: "internal_error".into(),
+                    code: ErrorCode::InternalError,
                     message: format!("internal error; quote request id {request_id}"),
                     details: Some(serde_json::json!({ "requestId": request_id })),
                 };
             }
         };
         ErrorBody {
-            code: code.into(),
+            code,
             message: self.to_string(),
             details,
         }

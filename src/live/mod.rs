@@ -1,6 +1,7 @@
 //! The live feed of the command centre: every committed timeline entry, on
 //! every node, as Server-Sent Events.
 
+use crate::error::ErrorCode;
 pub mod feed;
 pub mod sweep;
 
@@ -64,7 +65,7 @@ impl LiveApi {
             .feed_slots
             .take(&auth.0.user_id.to_string(), most)
             .ok_or_else(|| ApiError::TooManyRequests {
-                code: "too_many_feeds",
+                code: ErrorCode::TooManyFeeds,
                 message: format!(
                     "this account has {most} live feeds open on this node; close one first"
                 ),

@@ -3,6 +3,7 @@
 //! submission path as the mini-program's, filed under the integrator.
 
 use super::dto::PostedRequest;
+use crate::error::ErrorCode;
 use crate::{
     admin::api_keys::service as keys,
     categories::attributes,
@@ -131,7 +132,10 @@ impl<'a> ApiExtractor<'a> for PostBody {
             .and_then(|c| c.split(';').next())
             .map(|c| c.trim().to_ascii_lowercase());
         let unreadable = |e: poem::Error| {
-            ApiError::bad_request("invalid_body", format!("the body could not be read: {e}"))
+            ApiError::bad_request(
+                ErrorCode::InvalidBody,
+                format!("the body could not be read: {e}"),
+            )
         };
         match kind.as_deref() {
             Some(FORM) => {
@@ -162,7 +166,7 @@ impl<'a> ApiExtractor<'a> for PostBody {
                     } else {
                         let text = String::from_utf8(bytes).map_err(|_| {
                             ApiError::bad_request(
-                                "invalid_body",
+                                ErrorCode::InvalidBody,
                                 format!("field {name} is not UTF-8"),
                             )
                         })?;
@@ -175,7 +179,7 @@ impl<'a> ApiExtractor<'a> for PostBody {
                 Ok(Self { fields, media })
             }
             _ => Err(ApiError::UnsupportedMedia {
-                code: "unsupported_content_type",
+                code: ErrorCode::UnsupportedContentType,
                 message: format!("send the request as {FORM} or {MULTIPART}"),
             }
             .into()),
@@ -238,7 +242,7 @@ impl Fields {
     fn short(&self, name: &str) -> Result<Option<String>, ApiError> {
         match self.get(name) {
             Some(v) if v.chars().count() > MAX_FIELD => Err(ApiError::bad_request(
-                "field_too_long",
+                ErrorCode::FieldTooLong,
                 format!("{name} has more than {MAX_FIELD} characters"),
             )),
             v => Ok(v.map(str::to_owned)),
@@ -253,7 +257,7 @@ impl Fields {
                     .filter(|n| n.is_finite())
                     .ok_or_else(|| {
                         ApiError::bad_request(
-                            "invalid_coordinates",
+                            ErrorCode::InvalidCoordinates,
                             format!("{name} is not a number"),
                         )
                     })
@@ -279,13 +283,13 @@ fn locate(
             Ok((at, None))
         }
         (Some(_), None) | (None, Some(_)) => Err(ApiError::bad_request(
-            "invalid_coordinates",
+            ErrorCode::InvalidCoordinates,
             "lat and long come together",
         )),
         (None, None) => {
             let Some(address) = address else {
                 return Err(ApiError::bad_request(
-                    "location_required",
+                    ErrorCode::LocationRequired,
                     "send lat and long, or an address_string",
                 ));
             };
@@ -299,7 +303,7 @@ fn locate(
             let found = named.and_then(|a| a.shape.interior_point().map(|p| (a, p)));
             let (area, point) = found.ok_or_else(|| {
                 ApiError::bad_request(
-                    "address_not_located",
+                    ErrorCode::AddressNotLocated,
                     "the address names no district, street or grid of this city; send lat and long",
                 )
             })?;
@@ -333,7 +337,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
     )
     .await?;
     let code = f.get("service_code").ok_or_else(|| {
-        ApiError::bad_request("service_code_required", "service_code is required")
+        ApiError::bad_request(ErrorCode::ServiceCodeRequired, "service_code is required")
     })?;
     let category = state
         .categories
@@ -344,7 +348,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
     if f.get("address_id").is_some() && f.get("lat").is_none() && f.get("address_string").is_none()
     {
         return Err(ApiError::bad_request(
-            "address_id_unsupported",
+            ErrorCode::AddressIdUnsupported,
             "address_id is not supported here; send lat and long, or an address_string",
         ));
     }
@@ -360,7 +364,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         .is_some_and(|u| !(u.starts_with("http://") || u.starts_with("https://")))
     {
         return Err(ApiError::bad_request(
-            "invalid_media_url",
+            ErrorCode::InvalidMediaUrl,
             "media_url is an http(s) URL",
         ));
     }

@@ -5,6 +5,7 @@ use super::dto::{
     Service, ServiceAttribute, ServiceAttributeValue, ServiceDefinition, ServiceRequest,
     TokenAnswer,
 };
+use crate::error::ErrorCode;
 use crate::{
     categories::attributes,
     core::{CaseStatus, Ts, time::china},
@@ -116,7 +117,7 @@ pub struct RequestQuery {
     pub page_size: u64,
 }
 
-fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+fn bad(code: ErrorCode, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)
 }
 
@@ -138,7 +139,7 @@ fn parse_time(field: &str, s: &str) -> Result<Ts, ApiError> {
         .and_then(|t| t.and_local_timezone(crate::core::time::shanghai()).single())
         .ok_or_else(|| {
             bad(
-                "invalid_date",
+                ErrorCode::InvalidDate,
                 format!("{field} is not a W3C time such as 2026-11-01T00:00:00+08:00"),
             )
         })
@@ -183,7 +184,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
     let ids = list(&q.service_request_id);
     if ids.len() > 100 {
         return Err(bad(
-            "too_many_ids",
+            ErrorCode::TooManyIds,
             "at most 100 service_request_id at once",
         ));
     }
@@ -209,11 +210,11 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
             (None, None) => (now - span, now),
         };
         if end < start {
-            return Err(bad("invalid_date", "end_date is before start_date"));
+            return Err(bad(ErrorCode::InvalidDate, "end_date is before start_date"));
         }
         if end - start > span {
             return Err(bad(
-                "date_range_too_long",
+                ErrorCode::DateRangeTooLong,
                 format!("start_date to end_date spans at most {MAX_SPAN_DAYS} days"),
             ));
         }
@@ -227,7 +228,12 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
             for code in &codes {
                 match cats.by_code(code) {
                     Some(c) => ids.push(c.id),
-                    None => return Err(bad("unknown_service_code", format!("no service {code}"))),
+                    None => {
+                        return Err(bad(
+                            ErrorCode::UnknownServiceCode,
+                            format!("no service {code}"),
+                        ));
+                    }
                 }
             }
             filter = filter.add(cases::Column::CategoryId.is_in(ids));
@@ -240,7 +246,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
                 "closed" => closed = true,
                 other => {
                     return Err(bad(
-                        "invalid_status",
+                        ErrorCode::InvalidStatus,
                         format!("status {other} is not open or closed"),
                     ));
                 }
@@ -256,7 +262,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
     let skip = (q.page.max(1) - 1).saturating_mul(q.page_size);
     if skip > MAX_DEPTH {
         return Err(bad(
-            "page_too_deep",
+            ErrorCode::PageTooDeep,
             format!(
                 "a page may start at most {MAX_DEPTH} requests deep; narrow start_date and end_date"
             ),

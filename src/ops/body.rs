@@ -4,6 +4,7 @@
 //! flight over all requests (`media.upload_budget_bytes`) and a bound on
 //! the uploads one client address has in flight.
 
+use crate::error::ErrorCode;
 use crate::{auth::jwt::TokenKind, error::ApiError, infra::slots::Slot, state::AppState};
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -99,7 +100,7 @@ pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
         let most = state.config.limits.uploads_per_address;
         drawn.address = Some(state.upload_slots.take(&address, most).ok_or_else(|| {
             ApiError::TooManyRequests {
-                code: "too_many_uploads",
+                code: ErrorCode::TooManyUploads,
                 message: format!(
                     "this address has {most} uploads in flight already; send the next when one is done"
                 ),
@@ -247,7 +248,7 @@ fn draw(budget: &Arc<Semaphore>, bytes: u64) -> Result<OwnedSemaphorePermit, Api
         .ok()
         .and_then(|n| budget.clone().try_acquire_many_owned(n).ok())
         .ok_or_else(|| ApiError::Unavailable {
-            code: "media_busy",
+            code: ErrorCode::MediaBusy,
             message:
                 "this node is taking in as many uploads as it holds at once; try again shortly"
                     .into(),

@@ -2,6 +2,7 @@
 //! the conversion of every error (ours, poem's parse errors, unknown routes,
 //! panics) into the JSON error body.
 
+use crate::error::ErrorCode;
 use crate::{error::ApiError, state::AppState};
 use futures_util::FutureExt;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
@@ -155,18 +156,18 @@ fn render_error(e: poem::Error, request_id: &str) -> Response {
     let api = match status {
         StatusCode::NOT_FOUND => ApiError::NotFound("route not found".into()),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::BadRequest {
-            code: "method_not_allowed",
+            code: ErrorCode::MethodNotAllowed,
             message: "this method is not allowed on this route".into(),
             details: None,
         },
         StatusCode::UNAUTHORIZED => ApiError::unauthorized("a bearer token is required"),
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(message),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMedia {
-            code: "unsupported_content_type",
+            code: ErrorCode::UnsupportedContentType,
             message,
         },
         s if s.is_client_error() => ApiError::BadRequest {
-            code: "invalid_request",
+            code: ErrorCode::InvalidRequest,
             message,
             details: None,
         },

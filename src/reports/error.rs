@@ -1,6 +1,7 @@
 //! Every way a report operation can fail; `crate::error` maps each to its
 //! HTTP status.
 
+use crate::error::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{Forbidden, UnknownStored, page::BadCursor},
@@ -12,7 +13,7 @@ pub enum ReportError {
     /// Malformed input (400): `code` says which rule.
     #[error("{message}")]
     Invalid {
-        code: &'static str,
+        code: ErrorCode,
         message: String,
         details: Option<serde_json::Value>,
     },
@@ -26,7 +27,7 @@ pub enum ReportError {
     /// Conflicts with the case as it is (409): following one's own
     /// report, or a case no longer open.
     #[error("{message}")]
-    Conflict { code: &'static str, message: String },
+    Conflict { code: ErrorCode, message: String },
     /// The case loop refused or failed (photos, rating, not found, …).
     #[error(transparent)]
     Case(#[from] CaseError),
@@ -45,7 +46,7 @@ pub enum ReportError {
 crate::db_err_into!(ReportError);
 
 impl ReportError {
-    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(code: ErrorCode, message: impl Into<String>) -> Self {
         Self::Invalid {
             code,
             message: message.into(),

@@ -10,6 +10,7 @@
 //! report.
 
 use super::{dto::CreateReport, dto::ReportView, error::ReportError, submit, views};
+use crate::error::ErrorCode;
 use crate::{core::Caller, error::ApiError, state::AppState, web};
 use entity::idempotency_key as idem;
 use poem::Request;
@@ -32,7 +33,7 @@ pub async fn submit_once(
     };
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         return Err(ApiError::bad_request(
-            "invalid_idempotency_key",
+            ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1–128 visible ASCII characters",
         ));
     }
@@ -85,7 +86,7 @@ async fn replay(
 ) -> Result<(ReportView, bool), ApiError> {
     if done.fingerprint != record.fingerprint {
         return Err(ApiError::unprocessable(
-            "idempotency_key_reused",
+            ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was used with a different request body",
         ));
     }

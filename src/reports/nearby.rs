@@ -8,6 +8,7 @@ use super::{
     dto::{Following, NearbyCase},
     error::ReportError,
 };
+use crate::error::ErrorCode;
 use crate::{
     cases::publication,
     core::{Caller, CaseStatus, Role, photos::Variant},
@@ -45,7 +46,7 @@ pub async fn nearby(
     caller.require(&[Role::Citizen])?;
     let point = at
         .to_wgs84()
-        .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
+        .map_err(|e| ReportError::invalid(ErrorCode::InvalidCoordinates, e.to_string()))?;
     let category = state
         .categories
         .get()
@@ -175,14 +176,14 @@ pub async fn follow(
     }
     if case.reporter_id == caller.user_id {
         return Err(ReportError::Conflict {
-            code: "own_report",
+            code: ErrorCode::OwnReport,
             message: "this is your own report; you follow it already".into(),
         });
     }
     if on {
         if !followable().contains(&case.status.as_str()) {
             return Err(ReportError::Conflict {
-                code: "not_open",
+                code: ErrorCode::NotOpen,
                 message: "this case is no longer open".into(),
             });
         }

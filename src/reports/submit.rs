@@ -8,6 +8,7 @@ use super::{
     error::ReportError,
     views::{self, Parts},
 };
+use crate::error::ErrorCode;
 use crate::{
     cases::{
         model::{Case, CategoryRules, Report},
@@ -99,7 +100,7 @@ async fn check(
     };
     if description.chars().count() > max {
         let msg = format!("the description has more than {max} characters");
-        return Err(ReportError::invalid("description_too_long", msg));
+        return Err(ReportError::invalid(ErrorCode::DescriptionTooLong, msg));
     }
     let address = r
         .address
@@ -113,23 +114,23 @@ async fn check(
     {
         let max = cfg.max_address_chars;
         let msg = format!("the address has more than {max} characters");
-        return Err(ReportError::invalid("address_too_long", msg));
+        return Err(ReportError::invalid(ErrorCode::AddressTooLong, msg));
     }
     if r.media_ids.len() < min_photos || r.media_ids.len() > MAX_PHOTOS {
         let msg = format!("a report needs {min_photos} to {MAX_PHOTOS} photos");
-        return Err(ReportError::invalid("invalid_photo_count", msg));
+        return Err(ReportError::invalid(ErrorCode::InvalidPhotoCount, msg));
     }
     let unique: HashSet<_> = r.media_ids.iter().collect();
     if unique.len() != r.media_ids.len() {
         return Err(ReportError::invalid(
-            "duplicate_media_ids",
+            ErrorCode::DuplicateMediaIds,
             "a photo is listed twice",
         ));
     }
     let point = r
         .location
         .to_wgs84()
-        .map_err(|e| ReportError::invalid("invalid_coordinates", e.to_string()))?;
+        .map_err(|e| ReportError::invalid(ErrorCode::InvalidCoordinates, e.to_string()))?;
     let category = state
         .categories
         .get()
@@ -144,7 +145,7 @@ async fn check(
     let containing = index.locate(point.lng(), point.lat(), tolerance);
     let route = state.directory.get().route(&containing, &category);
     let found = containing.first().ok_or_else(|| ReportError::Invalid {
-        code: "outside_service_area",
+        code: ErrorCode::OutsideServiceArea,
         message: format!(
             "the location is outside every area this city serves (and more than {tolerance} m from the nearest)"
         ),

@@ -2,6 +2,7 @@
 //! response shapes used by several features, and the OpenAPI mirrors of the
 //! shared enums.
 
+use crate::error::ErrorCode;
 pub mod date;
 pub mod dto;
 pub mod enums;
@@ -72,7 +73,7 @@ pub async fn limit(state: &AppState, buckets: &[Bucket<'_>]) -> ApiResult<()> {
         Some((scope, wait)) => {
             state.metrics.rate_limited.with_label_values(&[scope]).inc();
             Err(ApiError::TooManyRequests {
-                code: "rate_limited",
+                code: ErrorCode::RateLimited,
                 message: format!("too many requests ({scope}); slow down"),
                 retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
             })
@@ -90,7 +91,7 @@ fn limits_down(state: &AppState, scope: Option<&str>, e: &anyhow::Error) -> ApiR
         .inc();
     if scope.starts_with("login") {
         return Err(ApiError::Unavailable {
-            code: "limits_unavailable",
+            code: ErrorCode::LimitsUnavailable,
             message: "logins are paused while the service's shared state is unreachable; try again shortly".into(),
             retry_after_secs: 5,
         });
@@ -141,7 +142,7 @@ pub async fn limit_login(state: &AppState, req: &Request, account: Option<&str>)
                     .with_label_values(&["login_failures"])
                     .inc();
                 return Err(ApiError::TooManyRequests {
-                    code: "rate_limited",
+                    code: ErrorCode::RateLimited,
                     message: "too many failed logins from this address or for this account; wait and try again".into(),
                     retry_after_secs: (left_ms as u64).div_ceil(1000).max(1),
                 });

@@ -5,21 +5,24 @@
  * once, so an expired token never reaches the person holding the phone.
  */
 import { config } from '../config';
-import type { ErrorBody } from './types';
+import type { ErrorBody, ErrorCode } from './types';
 
 /** Who a call is made as. */
 export type As = 'citizen' | 'staff' | 'none';
 
+/** The server's codes (from the spec), and the ones the phone makes itself. */
+export type Code = ErrorCode | 'network' | 'bad_response' | 'wechat_login' | 'staff_login' | 'file';
+
 export class ApiError extends Error {
   /** The server's `code` (snake_case), or `network` / `bad_response`. */
-  readonly code: string;
+  readonly code: Code;
   /** HTTP status; 0 when no answer came. */
   readonly status: number;
   /** Worth trying again as it is (network, 429, 5xx). */
   readonly retryable: boolean;
   readonly details?: unknown;
 
-  constructor(code: string, status: number, message: string, details?: unknown) {
+  constructor(code: Code, status: number, message: string, details?: unknown) {
     super(message);
     this.code = code;
     this.status = status;

@@ -30,6 +30,7 @@ export type Redemption = S['Redemption'];
 export type RedemptionPage = S['RedemptionPage'];
 export type MyData = S['MyData'];
 export type ErrorBody = S['ErrorBody'];
+export type ErrorCode = S['ErrorCode'];
 export type Location = S['Location'];
 export type ActionBody = S['ActionBody'];
 export type NotedBody = S['NotedBody'];

@@ -1,6 +1,7 @@
 //! Staff and unit accounts: listing, creating, changing, disabling and
 //! password resets (the admin API and `suishoupai admin …`), all audited.
 
+use crate::error::ErrorCode;
 use crate::{
     admin::{codes::unit_by_code, error::AdminError},
     audit::{self, Actor},
@@ -217,7 +218,7 @@ pub async fn change_account(
             if let Some(name) = c.display_name.as_deref().map(str::trim) {
                 if name.is_empty() || name.chars().count() > 64 {
                     return Err(AdminError::invalid(
-                        "invalid_display_name",
+                        ErrorCode::InvalidDisplayName,
                         "the display name is 1 to 64 characters",
                     ));
                 }

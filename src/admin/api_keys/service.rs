@@ -4,6 +4,7 @@
 //! account of its own (role `integrator`, which cannot log in), so its
 //! cases name it and its photos belong to it.
 
+use crate::error::ErrorCode;
 use crate::{
     admin::error::AdminError,
     audit::{self, Actor},
@@ -41,14 +42,14 @@ pub async fn issue(
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 64 {
         return Err(AdminError::invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "an integrator's name is 1–64 characters",
         ));
     }
     let rate = rate_per_minute.unwrap_or(DEFAULT_RATE);
     if !(1..=10_000).contains(&rate) {
         return Err(AdminError::invalid(
-            "invalid_rate",
+            ErrorCode::InvalidRate,
             "ratePerMinute is 1–10000",
         ));
     }

@@ -1,5 +1,6 @@
 //! Areas: listing, and importing GeoJSON all or nothing.
 
+use crate::error::ErrorCode;
 use crate::{
     admin::{codes::check_code, error::AdminError},
     audit::{self, Actor},
@@ -39,13 +40,13 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<area::Model>, AdminE
 pub fn parse_feature_collection(text: &str) -> Result<Vec<AreaInput>, AdminError> {
     let gj: geojson::GeoJson = text
         .parse()
-        .map_err(|e| AdminError::invalid("invalid_geojson", format!("not GeoJSON: {e}")))?;
+        .map_err(|e| AdminError::invalid(ErrorCode::InvalidGeojson, format!("not GeoJSON: {e}")))?;
     let features = match gj {
         geojson::GeoJson::FeatureCollection(fc) => fc.features,
         geojson::GeoJson::Feature(f) => vec![f],
         geojson::GeoJson::Geometry(_) => {
             return Err(AdminError::invalid(
-                "invalid_geojson",
+                ErrorCode::InvalidGeojson,
                 "expected a Feature or FeatureCollection",
             ));
         }
@@ -56,7 +57,7 @@ pub fn parse_feature_collection(text: &str) -> Result<Vec<AreaInput>, AdminError
         .map(|(i, f)| {
             let prop = |k: &str| f.property(k).and_then(|v| v.as_str()).map(str::to_owned);
             let missing = |k: &str| AdminError::Invalid {
-                code: "invalid_geojson",
+                code: ErrorCode::InvalidGeojson,
                 message: format!("feature {i} has no \"{k}\" property"),
                 details: Some(serde_json::json!({"feature": i})),
             };
@@ -85,7 +86,7 @@ pub async fn import_areas(
 ) -> Result<usize, AdminError> {
     if items.is_empty() || items.len() > 20_000 {
         return Err(AdminError::invalid(
-            "invalid_geojson",
+            ErrorCode::InvalidGeojson,
             "1–20000 features per import",
         ));
     }
@@ -94,29 +95,33 @@ pub async fn import_areas(
         check_code(&a.code).map_err(|_| {
             AdminError::in_feature(
                 i,
-                "invalid_code",
+                ErrorCode::InvalidCode,
                 "codes are 1–32 letters, digits, '-' or '_'",
             )
         })?;
         let level = Level::parse(&a.level).ok_or_else(|| {
-            AdminError::in_feature(i, "invalid_level", "level is district, street or grid")
+            AdminError::in_feature(
+                i,
+                ErrorCode::InvalidLevel,
+                "level is district, street or grid",
+            )
         })?;
         let shape = parse_geometry(&a.geometry)
-            .map_err(|e| AdminError::in_feature(i, "invalid_geojson", format!("{e:#}")))?;
+            .map_err(|e| AdminError::in_feature(i, ErrorCode::InvalidGeojson, format!("{e:#}")))?;
         if let Err(e) = shape.check_validation() {
             return Err(AdminError::in_feature(
                 i,
-                "invalid_polygon",
+                ErrorCode::InvalidPolygon,
                 format!("invalid polygon: {e}"),
             ));
         }
         let r = shape
             .bounding_rect()
-            .ok_or_else(|| AdminError::in_feature(i, "invalid_polygon", "empty polygon"))?;
+            .ok_or_else(|| AdminError::in_feature(i, ErrorCode::InvalidPolygon, "empty polygon"))?;
         if r.min().x < -180.0 || r.max().x > 180.0 || r.min().y < -90.0 || r.max().y > 90.0 {
             return Err(AdminError::in_feature(
                 i,
-                "invalid_polygon",
+                ErrorCode::InvalidPolygon,
                 "coordinates outside WGS-84 range",
             ));
         }
@@ -134,7 +139,7 @@ pub async fn import_areas(
                     .ok_or_else(|| {
                         AdminError::in_feature(
                             i,
-                            "unknown_area",
+                            ErrorCode::UnknownArea,
                             format!("parent {p} does not exist (list parents before children)"),
                         )
                     })?;
@@ -142,7 +147,7 @@ pub async fn import_areas(
                 if plevel as i32 + 1 != level as i32 {
                     return Err(AdminError::in_feature(
                         i,
-                        "invalid_level",
+                        ErrorCode::InvalidLevel,
                         format!("a {} cannot be under a {}", a.level, parent.level),
                     ));
                 }
@@ -152,7 +157,7 @@ pub async fn import_areas(
             None => {
                 return Err(AdminError::in_feature(
                     i,
-                    "invalid_level",
+                    ErrorCode::InvalidLevel,
                     "streets and grids need a parentCode",
                 ));
             }

@@ -1,6 +1,7 @@
 //! The working calendar: what is loaded, the working hours of the day, the
 //! holiday-cn years, and the deadlines it gives.
 
+use crate::error::ErrorCode;
 use crate::{
     admin::error::AdminError,
     audit::{self, Actor},
@@ -50,7 +51,7 @@ pub fn due(
 ) -> Result<Due, AdminError> {
     if !(2000..=2100).contains(&from.year()) {
         return Err(AdminError::invalid(
-            "invalid_from",
+            ErrorCode::InvalidFrom,
             "from must be in the years 2000–2100",
         ));
     }
@@ -69,10 +70,10 @@ pub async fn load_calendar_year(
     json: &str,
 ) -> Result<HolidayYear, AdminError> {
     let y = HolidayYear::parse(json)
-        .map_err(|e| AdminError::invalid("invalid_calendar", e.to_string()))?;
+        .map_err(|e| AdminError::invalid(ErrorCode::InvalidCalendar, e.to_string()))?;
     if !(2000..=2100).contains(&y.year) {
         return Err(AdminError::invalid(
-            "invalid_calendar",
+            ErrorCode::InvalidCalendar,
             "year must be 2000–2100",
         ));
     }
@@ -100,12 +101,12 @@ pub async fn set_working_hours(
 ) -> Result<(), AdminError> {
     let parsed = cal_store::parse_periods(periods).ok_or_else(|| {
         AdminError::invalid(
-            "invalid_periods",
+            ErrorCode::InvalidPeriods,
             "periods look like 08:30-12:00,13:30-17:30",
         )
     })?;
     WorkCalendar::new(parsed.clone(), shanghai())
-        .map_err(|e| AdminError::invalid("invalid_periods", e.to_string()))?;
+        .map_err(|e| AdminError::invalid(ErrorCode::InvalidPeriods, e.to_string()))?;
     let txn = db.begin().await?;
     cal_store::save_periods(&txn, &parsed).await?;
     audit::record(

@@ -1,5 +1,6 @@
 //! Categories: listing, and creating or replacing one by code.
 
+use crate::error::ErrorCode;
 use crate::{
     admin::{
         codes::{category_by_code, check_code},
@@ -51,13 +52,13 @@ pub async fn upsert_category(
     check_code(&c.code)?;
     if c.name.trim().is_empty() || c.name.chars().count() > 64 {
         return Err(AdminError::invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "a name is 1–64 characters",
         ));
     }
     if c.close_criterion.chars().count() > 500 {
         return Err(AdminError::invalid(
-            "invalid_criterion",
+            ErrorCode::InvalidCriterion,
             "closeCriterion has at most 500 characters",
         ));
     }
@@ -68,7 +69,7 @@ pub async fn upsert_category(
     }
     if !(0..=5).contains(&c.unsatisfied_max) {
         return Err(AdminError::invalid(
-            "invalid_threshold",
+            ErrorCode::InvalidThreshold,
             "unsatisfiedMax is 0–5",
         ));
     }
@@ -89,7 +90,7 @@ pub async fn upsert_category(
     };
     if parent.is_none() && !c.attributes.is_empty() {
         return Err(AdminError::invalid(
-            "invalid_attributes",
+            ErrorCode::InvalidAttributes,
             "a 大类 has no attributes; give them to its 小类",
         ));
     }
@@ -99,7 +100,7 @@ pub async fn upsert_category(
             }
             _ => {
                 return Err(AdminError::invalid(
-                    "invalid_time_limit",
+                    ErrorCode::InvalidTimeLimit,
                     "a 小类 needs timeLimit (1–10000), limitUnit and acceptLimitHours (1–1000)",
                 ));
             }

@@ -1,6 +1,7 @@
 //! Units: listing, and creating or replacing one by code (a tree, without
 //! cycles, with an optional webhook).
 
+use crate::error::ErrorCode;
 use crate::{
     admin::{
         codes::{check_code, unit_by_code},
@@ -50,7 +51,7 @@ pub async fn upsert_unit(
     check_code(&u.code)?;
     if u.name.trim().is_empty() || u.name.chars().count() > 64 {
         return Err(AdminError::invalid(
-            "invalid_name",
+            ErrorCode::InvalidName,
             "a name is 1–64 characters",
         ));
     }
@@ -59,7 +60,7 @@ pub async fn upsert_unit(
         || u.webhook_url.as_deref().is_some_and(|w| w.len() > 500)
     {
         return Err(AdminError::invalid(
-            "invalid_unit",
+            ErrorCode::InvalidUnit,
             "kind is 1–32 characters and webhookUrl at most 500",
         ));
     }
@@ -69,7 +70,7 @@ pub async fn upsert_unit(
             if url.starts_with("http://") || url.starts_with("https://") => {}
         _ => {
             return Err(AdminError::invalid(
-                "invalid_webhook",
+                ErrorCode::InvalidWebhook,
                 "webhookKind is wecom or hmac, with an http(s) webhookUrl",
             ));
         }
@@ -78,13 +79,13 @@ pub async fn upsert_unit(
         egress
             .check_url(url)
             .await
-            .map_err(|e| AdminError::invalid("webhook_not_allowed", e.to_string()))?;
+            .map_err(|e| AdminError::invalid(ErrorCode::WebhookNotAllowed, e.to_string()))?;
     }
     if u.webhook_kind.as_deref() == Some("hmac")
         && u.webhook_secret.as_deref().is_none_or(|s| s.len() < 16)
     {
         return Err(AdminError::invalid(
-            "invalid_webhook",
+            ErrorCode::InvalidWebhook,
             "hmac webhooks need a secret of 16+ characters",
         ));
     }
