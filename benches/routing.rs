@@ -109,7 +109,7 @@ fn main() {
         name: "占道经营".into(),
         parent_id: Some(Uuid::now_v7()),
         time_limit: Some(2),
-        limit_unit: Some("work_hours".into()),
+        limit_unit: Some(suishoupai::core::LimitUnit::WorkHours),
         accept_limit_hours: Some(1),
         manual_review: false,
         close_criterion: String::new(),

@@ -227,9 +227,9 @@ fn other_jobs(
     row: entity::outbox::Model,
 ) -> futures_util::future::BoxFuture<'static, notify::worker::Outcome> {
     Box::pin(async move {
-        match row.kind.as_str() {
+        match row.kind {
             content::TEXT_JOB | content::PHOTO_JOB => content::checks::run_job(&state, &row).await,
-            other => notify::worker::Outcome::Skipped(format!("unknown kind {other}")),
+            other => notify::worker::Outcome::Skipped(format!("no runner for {}", other.as_str())),
         }
     })
 }

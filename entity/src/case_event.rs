@@ -1,3 +1,4 @@
+use domain::CaseStatus;
 use sea_orm::entity::prelude::*;
 
 /// One entry of a case's append-only timeline.
@@ -11,8 +12,8 @@ pub struct Model {
     pub actor_role: String,
     /// What happened: submit, accept, dispatch, …
     pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<CaseStatus>,
+    pub to_status: CaseStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     /// Whether the citizen sees this entry.

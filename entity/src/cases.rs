@@ -1,3 +1,4 @@
+use domain::{CaseStatus, ClockKind};
 use sea_orm::entity::prelude::*;
 
 /// A case (案卷): one citizen report and everything that happens to it.
@@ -18,7 +19,7 @@ pub struct Model {
     pub address: Option<String>,
     /// The most specific area containing the point.
     pub area_id: Uuid,
-    pub status: String,
+    pub status: CaseStatus,
     /// Optimistic-concurrency version, bumped on every transition.
     pub version: i32,
     /// The unit the case is dispatched to; none before dispatch.
@@ -34,7 +35,7 @@ pub struct Model {
     pub accept_due_at: Option<DateTimeWithTimeZone>,
     pub accept_overdue_at: Option<DateTimeWithTimeZone>,
     /// work | natural: how the handling clock counts.
-    pub clock_kind: Option<String>,
+    pub clock_kind: Option<ClockKind>,
     /// The whole handling limit in clock minutes (extensions included).
     pub clock_total_minutes: Option<i64>,
     /// Clock minutes left when suspended.
@@ -53,7 +54,7 @@ pub struct Model {
     /// The earliest pending timer (the scheduler's index).
     pub timer_at: Option<DateTimeWithTimeZone>,
     /// The status to return to on resume.
-    pub suspended_from: Option<String>,
+    pub suspended_from: Option<CaseStatus>,
     /// The case this one was merged into.
     pub duplicate_of: Option<Uuid>,
     /// An extension was approved.

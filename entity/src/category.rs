@@ -1,3 +1,4 @@
+use domain::LimitUnit;
 use sea_orm::entity::prelude::*;
 
 /// A problem category: a 大类 (parent_id none) or a 小类 under one.
@@ -13,7 +14,7 @@ pub struct Model {
     /// Handling time limit, in `limit_unit`; none on 大类.
     pub time_limit: Option<i32>,
     /// work_hours | work_days | natural_hours
-    pub limit_unit: Option<String>,
+    pub limit_unit: Option<LimitUnit>,
     /// Accept (接单) limit in working hours.
     pub accept_limit_hours: Option<i32>,
     pub manual_review: bool,

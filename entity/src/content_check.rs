@@ -1,3 +1,4 @@
+use domain::content::{CheckStatus, Subject};
 use sea_orm::entity::prelude::*;
 
 /// What WeChat's content security said of one piece of a citizen's
@@ -10,14 +11,14 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// description | comment | photo
-    pub subject: String,
+    pub subject: Subject,
     /// The case the text belongs to (photos: found through the media row).
     pub case_id: Option<Uuid>,
     pub media_id: Option<Uuid>,
     /// The citizen's openid, which the checks need.
     pub openid: Option<String>,
     /// pending | pass | review | risky | unchecked
-    pub status: String,
+    pub status: CheckStatus,
     /// WeChat's label (10001 ads, 20001 politics, 20002 porn, …).
     pub label: Option<i32>,
     /// mediaCheckAsync's trace id, which its verdict names.

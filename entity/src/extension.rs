@@ -1,3 +1,4 @@
+use domain::{ExtensionStatus, LimitUnit};
 use sea_orm::entity::prelude::*;
 
 /// A unit's request for more time (延期), decided by a dispatcher.
@@ -11,11 +12,11 @@ pub struct Model {
     pub requested_by: Uuid,
     /// Extra time, in `limit_unit`.
     pub amount: i32,
-    pub limit_unit: String,
+    pub limit_unit: LimitUnit,
     #[sea_orm(column_type = "Text")]
     pub reason: String,
     /// pending | approved | refused
-    pub status: String,
+    pub status: ExtensionStatus,
     pub decided_by: Option<Uuid>,
     #[sea_orm(column_type = "Text", nullable)]
     pub decision_note: Option<String>,

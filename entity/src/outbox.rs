@@ -1,3 +1,4 @@
+use domain::outbox::{Job, JobStatus};
 use sea_orm::entity::prelude::*;
 
 /// A notification to deliver, written in the transaction of the change it
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// wechat_subscribe | unit_webhook
-    pub kind: String,
+    pub kind: Job,
     pub case_id: Option<Uuid>,
     /// openid, or unit id.
     pub target: String,
@@ -16,7 +17,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub payload: String,
     /// pending | sent | skipped | failed
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeWithTimeZone,
     /// A worker holds the row until then.

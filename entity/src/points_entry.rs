@@ -1,3 +1,4 @@
+use domain::points::Reason;
 use sea_orm::entity::prelude::*;
 
 /// One entry of a citizen's points (积分): an award, its reversal or a
@@ -11,7 +12,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub case_id: Option<Uuid>,
     /// case_accepted | first_of_duplicate | solved | case_accepted_reversed | redeem
-    pub reason: String,
+    pub reason: Reason,
     /// Positive for awards, negative for reversals and redemptions.
     pub points: i32,
     #[sea_orm(column_type = "Text", nullable)]

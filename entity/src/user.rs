@@ -1,3 +1,4 @@
+use domain::Role;
 use sea_orm::entity::prelude::*;
 
 /// A person who can log in: a citizen (by WeChat openid) or a staff or unit
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     /// citizen | admin | dispatcher | supervisor | unit_member
-    pub role: String,
+    pub role: Role,
     #[sea_orm(unique)]
     pub openid: Option<String>,
     pub unionid: Option<String>,

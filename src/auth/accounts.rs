@@ -4,7 +4,6 @@
 //! every node within that time; the node that made it forgets at once.
 
 use super::{Caller, Role, error::AuthError, jwt::Claims};
-use crate::core::stored;
 use entity::user;
 use moka::sync::Cache;
 use sea_orm::{DatabaseConnection, EntityTrait, QuerySelect};
@@ -112,7 +111,7 @@ async fn load(db: &DatabaseConnection, id: Uuid) -> Result<Option<Standing>, Aut
             user::Column::TokensValidAfter,
         ])
         .into_tuple::<(
-            String,
+            Role,
             Option<Uuid>,
             bool,
             Option<chrono::DateTime<chrono::FixedOffset>>,
@@ -123,7 +122,7 @@ async fn load(db: &DatabaseConnection, id: Uuid) -> Result<Option<Standing>, Aut
         return Ok(None);
     };
     Ok(Some(Standing {
-        role: stored::parse("users", id, "role", &role, Role::parse)?,
+        role,
         unit_id,
         disabled,
         valid_after: after.map(|t| t.timestamp_millis()),

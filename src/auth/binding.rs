@@ -100,7 +100,7 @@ pub async fn login(state: &AppState, code: &str) -> Result<TokenResponse, AuthEr
         .one(&state.db)
         .await?
         .ok_or(AuthError::WechatNotBound)?;
-    if u.disabled || u.role != Role::UnitMember.as_str() {
+    if u.disabled || u.role != Role::UnitMember {
         return Err(AuthError::Disabled);
     }
     token_for(state, &u, None).await

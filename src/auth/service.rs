@@ -1,7 +1,7 @@
 //! Login and account services (no HTTP here).
 
 use super::{Caller, Me, Role, TokenResponse, error::AuthError, password, sessions};
-use crate::{core::stored, state::AppState};
+use crate::state::AppState;
 use anyhow::Context;
 use entity::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict};
@@ -25,7 +25,7 @@ pub(super) async fn token_for(
     u: &user::Model,
     continued: Option<sessions::Session>,
 ) -> Result<TokenResponse, AuthError> {
-    let role = stored::parse("user", u.id, "role", &u.role, Role::parse)?;
+    let role = u.role;
     let session = match continued {
         Some(s) => s,
         None => sessions::open(&state.db, u.id, role, state.jwt.session_secs(role)).await?,
@@ -130,7 +130,7 @@ async fn upsert_citizen(
     let t = now();
     let model = user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        role: Set(Role::Citizen.as_str().into()),
+        role: Set(Role::Citizen),
         openid: Set(Some(openid.to_owned())),
         unionid: Set(unionid),
         session_key: Set(session_key),

@@ -1,7 +1,10 @@
 //! Request bodies of the staff and unit case actions, and the extension
 //! view (re-exported from `dto`).
 
-use crate::{core::Ts, web::enums::LimitUnit};
+use crate::{
+    core::{ExtensionStatus, Ts},
+    web::enums::LimitUnit,
+};
 use poem_openapi::{Enum, Object};
 use uuid::Uuid;
 
@@ -130,8 +133,8 @@ pub struct ExtensionView {
     pub limit_unit: LimitUnit,
     /// Why the unit asked.
     pub reason: String,
-    /// pending | approved | refused
-    pub status: String,
+    /// Where the request stands.
+    pub status: ExtensionStatus,
     /// The dispatcher's note.
     #[oai(skip_serializing_if_is_none)]
     pub decision_note: Option<String>,

@@ -28,9 +28,9 @@ fn held(subject: Subject, column: check::Column) -> SelectStatement {
         .from(check::Entity)
         .cond_where(
             Condition::all()
-                .add(check::Column::Subject.eq(subject.as_str()))
+                .add(check::Column::Subject.eq(subject))
                 .add(column.is_not_null())
-                .add(check::Column::Status.ne(CheckStatus::Pass.as_str()))
+                .add(check::Column::Status.ne(CheckStatus::Pass))
                 .add(check::Column::ReviewedAt.is_null()),
         )
         .to_owned()
@@ -47,10 +47,10 @@ pub fn cases(p: &PublicationConfig) -> Condition {
     };
     Condition::all()
         .add(taken)
-        .add(cases::Column::Status.ne(CaseStatus::Rejected.as_str()))
+        .add(cases::Column::Status.ne(CaseStatus::Rejected))
         .add(
             Condition::any()
-                .add(cases::Column::Status.ne(CaseStatus::Duplicate.as_str()))
+                .add(cases::Column::Status.ne(CaseStatus::Duplicate))
                 .add(cases::Column::TakenOnAt.is_not_null()),
         )
         .add(cases::Column::Id.not_in_subquery(held(Subject::Description, check::Column::CaseId)))

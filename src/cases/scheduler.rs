@@ -19,8 +19,9 @@ pub async fn tick(state: &AppState) -> Result<usize, CaseError> {
     let now = state.clock.now();
     let due = repo::due_timers(&state.db, now, 200).await?;
     let mut fired = 0;
-    for (id, case) in due {
-        match async { fire_all(state, case?).await }.await {
+    for case in due {
+        let id = case.id;
+        match fire_all(state, case).await {
             Ok(n) => fired += n,
             Err(e) => {
                 tracing::warn!(case = %id, error = %e, "scheduler: case postponed");

@@ -141,7 +141,7 @@ async fn seed_citizens(db: &DatabaseConnection, now: Ts) -> anyhow::Result<Vec<U
         .enumerate()
         .map(|(i, id)| user::ActiveModel {
             id: Set(*id),
-            role: Set(Role::Citizen.as_str().into()),
+            role: Set(Role::Citizen),
             openid: Set(Some(format!("seed-{tag}-{i}"))),
             unionid: Set(None),
             session_key: Set(None),

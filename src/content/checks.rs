@@ -15,9 +15,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 /// The outbox job that asks msgSecCheck again about a stored text.
-pub const TEXT_JOB: &str = Job::ContentText.as_str();
+pub const TEXT_JOB: Job = Job::ContentText;
 /// The outbox job that sends a photo to mediaCheckAsync.
-pub const PHOTO_JOB: &str = Job::ContentPhoto.as_str();
+pub const PHOTO_JOB: Job = Job::ContentPhoto;
 
 pub use domain::content::{CheckStatus, Subject, TextCheck};
 use domain::outbox::Job;
@@ -121,11 +121,11 @@ async fn insert_check<C: ConnectionTrait>(
     let id = Uuid::now_v7();
     check::Entity::insert(check::ActiveModel {
         id: Set(id),
-        subject: Set(subject.as_str().into()),
+        subject: Set(subject),
         case_id: Set(case_id),
         media_id: Set(media_id),
         openid: Set(openid),
-        status: Set(status.as_str().into()),
+        status: Set(status),
         label: Set(label),
         trace_id: Set(None),
         sends: Set(0),
@@ -199,7 +199,7 @@ pub async fn run_job(state: &AppState, row: &outbox::Model) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Failed(e.to_string()),
     };
-    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending.as_str()) else {
+    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending) else {
         return Outcome::Skipped("no pending check".into());
     };
     let Some(openid) = c.openid.clone() else {
@@ -231,7 +231,7 @@ async fn send_photo(state: &AppState, c: &check::Model, openid: &str) -> Result<
         .col_expr(check::Column::Sends, Expr::value(c.sends + 1))
         .col_expr(check::Column::SentAt, Expr::value(state.clock.now()))
         .filter(check::Column::Id.eq(c.id))
-        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
+        .filter(check::Column::Status.eq(CheckStatus::Pending))
         .exec(&state.db)
         .await
         .map_err(|e| e.to_string())?;
@@ -245,7 +245,7 @@ async fn recheck_text(state: &AppState, c: &check::Model, openid: &str) -> Resul
         .await
         .map_err(|e| e.to_string())?
         .ok_or("the case is gone")?;
-    let (subject, text) = if c.subject == Subject::Comment.as_str() {
+    let (subject, text) = if c.subject == Subject::Comment {
         (Subject::Comment, row.rating_comment.unwrap_or_default())
     } else {
         (Subject::Description, row.description)
@@ -265,7 +265,7 @@ async fn decide(db: &DatabaseConnection, id: Uuid, v: Verdict, now: Ts) -> anyho
         .col_expr(check::Column::Label, Expr::value(v.label))
         .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))
-        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
+        .filter(check::Column::Status.eq(CheckStatus::Pending))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -308,7 +308,7 @@ pub async fn photo_verdict(
         .filter(check::Column::TraceId.eq(trace_id))
         .one(&state.db)
         .await?;
-    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending.as_str()) else {
+    let Some(c) = found.filter(|c| c.status == CheckStatus::Pending) else {
         return Ok(());
     };
     let Some(v) = v else {
@@ -335,7 +335,7 @@ async fn unchecked<C: ConnectionTrait>(
         )
         .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))
-        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()));
+        .filter(check::Column::Status.eq(CheckStatus::Pending));
     if let Some(n) = sends {
         q = q.filter(check::Column::Sends.eq(n));
     }
@@ -354,7 +354,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
     let wait = i64::try_from(cs.verdict_wait_secs).unwrap_or(900);
     let cutoff = state.clock.now() - chrono::Duration::seconds(wait);
     let stale = check::Entity::find()
-        .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
+        .filter(check::Column::Status.eq(CheckStatus::Pending))
         .filter(check::Column::SentAt.lt(cutoff))
         .limit(100)
         .all(&state.db)
@@ -368,7 +368,7 @@ pub async fn resend_stale(state: &AppState) -> anyhow::Result<usize> {
             let claimed = check::Entity::update_many()
                 .col_expr(check::Column::SentAt, Expr::value(Option::<Ts>::None))
                 .filter(check::Column::Id.eq(c.id))
-                .filter(check::Column::Status.eq(CheckStatus::Pending.as_str()))
+                .filter(check::Column::Status.eq(CheckStatus::Pending))
                 .filter(check::Column::Sends.eq(c.sends))
                 .filter(check::Column::SentAt.eq(c.sent_at))
                 .exec(&txn)

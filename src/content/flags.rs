@@ -3,16 +3,15 @@
 //! person reviews them.
 
 use super::{
-    dto::{CheckStatus, CheckSubject, ContentFlag, FlagPage, FlagReview},
+    dto::{ContentFlag, FlagPage, FlagReview},
     error::ContentError,
     wechat::label_text,
 };
 use crate::{
     audit,
     core::{
-        Actor, Caller, Role, UnknownStored,
+        Actor, Caller, Role,
         page::{decode_cursor, split_page},
-        stored,
     },
     state::AppState,
 };
@@ -25,10 +24,10 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 const STAFF: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
-const FLAGGED: [&str; 3] = [
-    domain::content::CheckStatus::Review.as_str(),
-    domain::content::CheckStatus::Risky.as_str(),
-    domain::content::CheckStatus::Unchecked.as_str(),
+const FLAGGED: [domain::content::CheckStatus; 3] = [
+    domain::content::CheckStatus::Review,
+    domain::content::CheckStatus::Risky,
+    domain::content::CheckStatus::Unchecked,
 ];
 
 /// Open flags (or, with `reviewed`, the reviewed ones), newest first,
@@ -108,19 +107,10 @@ async fn views(
     rows.iter()
         .map(|r| {
             let case_id = case_of(r);
-            let stored = |column, value: &str| -> Result<_, UnknownStored> {
-                stored::parse("content_checks", r.id, column, value, CheckStatus::parse)
-            };
             Ok(ContentFlag {
                 id: r.id,
-                subject: stored::parse(
-                    "content_checks",
-                    r.id,
-                    "subject",
-                    &r.subject,
-                    CheckSubject::parse,
-                )?,
-                status: stored("status", &r.status)?,
+                subject: r.subject,
+                status: r.status,
                 label: r.label,
                 label_text: label_text(r.label).into(),
                 case_id,
@@ -152,7 +142,7 @@ pub async fn review(
     let row = check::Entity::find_by_id(id)
         .one(&state.db)
         .await?
-        .filter(|c| FLAGGED.contains(&c.status.as_str()))
+        .filter(|c| FLAGGED.contains(&c.status))
         .ok_or(ContentError::NotFound)?;
     if r.block_photo.is_some() && row.media_id.is_none() {
         return Err(ContentError::NotAPhoto);
@@ -174,7 +164,7 @@ pub async fn review(
     if let (Some(block), Some(m)) = (r.block_photo, row.media_id) {
         super::checks::block(&txn, m, block.then_some(now)).await?;
     }
-    let data = serde_json::json!({"blockPhoto": r.block_photo, "status": row.status});
+    let data = serde_json::json!({"blockPhoto": r.block_photo, "status": row.status.as_str()});
     let who = Actor::of(caller);
     let oid = Some(id.to_string());
     audit::record(

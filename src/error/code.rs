@@ -159,7 +159,7 @@ mod tests {
             let word = serde_json::Value::from(c.as_str());
             assert_eq!(serde_json::to_value(c).ok(), Some(word.clone()), "{c:?}");
             assert_eq!(c.to_json(), Some(word), "{c:?}");
-            assert_eq!(ErrorCode::parse(c.as_str()), Some(*c));
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
         }
     }
 }

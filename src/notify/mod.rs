@@ -13,8 +13,8 @@ use sea_orm::{ConnectionTrait, EntityTrait, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub const WECHAT: &str = Job::WechatSubscribe.as_str();
-pub const UNIT: &str = Job::UnitWebhook.as_str();
+pub const WECHAT: Job = Job::WechatSubscribe;
+pub const UNIT: Job = Job::UnitWebhook;
 
 use domain::outbox::{Job, JobStatus};
 
@@ -36,7 +36,7 @@ pub struct UnitMessage {
 /// the caller's transaction.
 pub async fn enqueue<C: ConnectionTrait>(
     db: &C,
-    kind: &str,
+    kind: Job,
     case_id: Option<Uuid>,
     target: String,
     payload: String,
@@ -44,11 +44,11 @@ pub async fn enqueue<C: ConnectionTrait>(
     let now = chrono::Utc::now().fixed_offset();
     outbox::Entity::insert(outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
-        kind: Set(kind.into()),
+        kind: Set(kind),
         case_id: Set(case_id),
         target: Set(target),
         payload: Set(payload),
-        status: Set(JobStatus::Pending.as_str().into()),
+        status: Set(JobStatus::Pending),
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),

@@ -41,7 +41,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
         return Ok(0);
     }
     let rows = outbox::Entity::find()
-        .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending.as_str()))
+        .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending))
         .filter(outbox::Column::NextAttemptAt.lte(now))
         .filter(
             Condition::any()
@@ -68,7 +68,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
                 Expr::col(outbox::Column::Attempts).add(1),
             )
             .filter(outbox::Column::Id.eq(row.id))
-            .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending.as_str()))
+            .filter(outbox::Column::Status.eq(domain::outbox::JobStatus::Pending))
             .filter(
                 Condition::any()
                     .add(outbox::Column::LockedUntil.is_null())
@@ -95,7 +95,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
 /// Sends one claimed row and records the outcome (the lease ends).
 async fn deliver(state: &AppState, row: outbox::Model, other: OtherJobs) -> anyhow::Result<()> {
     let attempts = row.attempts + 1;
-    let outcome = match row.kind.as_str() {
+    let outcome = match row.kind {
         WECHAT => match wechat::send(state, &row.payload).await {
             wechat::Sent::Ok => Outcome::Sent,
             wechat::Sent::Skip(e) => Outcome::Skipped(e),
@@ -113,26 +113,26 @@ async fn deliver(state: &AppState, row: outbox::Model, other: OtherJobs) -> anyh
         state
             .metrics
             .notifications
-            .with_label_values(&[&row.kind, what])
+            .with_label_values(&[row.kind.as_str(), what])
             .inc();
     };
     match outcome {
         Outcome::Sent => {
-            am.status = Set(domain::outbox::JobStatus::Sent.as_str().into());
+            am.status = Set(domain::outbox::JobStatus::Sent);
             am.done_at = Set(Some(done));
             counted("sent");
         }
         Outcome::Skipped(e) => {
-            am.status = Set(domain::outbox::JobStatus::Skipped.as_str().into());
+            am.status = Set(domain::outbox::JobStatus::Skipped);
             am.last_error = Set(Some(e));
             am.done_at = Set(Some(done));
             counted("skipped");
         }
         Outcome::Failed(e) => {
-            tracing::warn!(id = %row.id, kind = %row.kind, attempts, error = %e, "notification failed");
+            tracing::warn!(id = %row.id, kind = row.kind.as_str(), attempts, error = %e, "notification failed");
             am.last_error = Set(Some(e));
             if attempts >= state.config.workflow.outbox_max_attempts {
-                am.status = Set(domain::outbox::JobStatus::Failed.as_str().into());
+                am.status = Set(domain::outbox::JobStatus::Failed);
                 am.done_at = Set(Some(done));
                 counted("failed");
             } else {

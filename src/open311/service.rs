@@ -8,7 +8,7 @@ use super::dto::{
 use crate::error::ErrorCode;
 use crate::{
     categories::attributes,
-    core::{CaseStatus, Ts, time::china},
+    core::{CaseStatus, LimitUnit, Ts, time::china},
     error::ApiError,
     state::AppState,
 };
@@ -33,10 +33,10 @@ const CLOSED: [CaseStatus; 3] = [
 ];
 
 fn limit_text(c: &entity::category::Model) -> String {
-    let unit = match c.limit_unit.as_deref() {
-        Some("work_days") => "个工作日",
-        Some("natural_hours") => "小时（自然时）",
-        _ => "个工作时",
+    let unit = match c.limit_unit {
+        Some(LimitUnit::WorkDays) => "个工作日",
+        Some(LimitUnit::NaturalHours) => "小时（自然时）",
+        Some(LimitUnit::WorkHours) | None => "个工作时",
     };
     let limit = c.time_limit.unwrap_or_default();
     if c.close_criterion.is_empty() {
@@ -252,10 +252,9 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
                 }
             }
         }
-        let closed_set: Vec<&str> = CLOSED.iter().map(|s| s.as_str()).collect();
         match (open, closed) {
-            (true, false) => filter = filter.add(cases::Column::Status.is_not_in(closed_set)),
-            (false, true) => filter = filter.add(cases::Column::Status.is_in(closed_set)),
+            (true, false) => filter = filter.add(cases::Column::Status.is_not_in(CLOSED)),
+            (false, true) => filter = filter.add(cases::Column::Status.is_in(CLOSED)),
             _ => {}
         }
     }
@@ -342,10 +341,10 @@ async fn render(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let status = CaseStatus::parse(&r.status);
+            let status = Some(r.status);
             let cat = cats.by_id(r.category_id);
             let notes = last.get(&r.id).map(|e| {
-                let label = CaseStatus::parse(&e.to_status).map_or("", |s| s.label());
+                let label = e.to_status.label();
                 match e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
                     Some(n) => format!("{label}：{n}"),
                     None => label.to_owned(),

@@ -20,10 +20,10 @@ pub use domain::points::Points;
 
 pub use domain::points::Reason;
 
-pub const CASE_ACCEPTED: &str = Reason::CaseAccepted.as_str();
-pub const SOLVED: &str = Reason::Solved.as_str();
-pub const REVERSED: &str = Reason::CaseAcceptedReversed.as_str();
-pub const REDEEM: &str = Reason::Redeem.as_str();
+pub const CASE_ACCEPTED: Reason = Reason::CaseAccepted;
+pub const SOLVED: Reason = Reason::Solved;
+pub const REVERSED: Reason = Reason::CaseAcceptedReversed;
+pub const REDEEM: Reason = Reason::Redeem;
 
 /// Locks the citizen's account row until the transaction ends (PostgreSQL;
 /// SQLite has one writer anyway), so that two awards at once on two nodes
@@ -31,7 +31,7 @@ pub const REDEEM: &str = Reason::Redeem.as_str();
 pub async fn lock_citizen<C: ConnectionTrait>(db: &C, user_id: Uuid) -> anyhow::Result<bool> {
     // Only a citizen's row is locked: an integrator's many cases never queue on it.
     let mut q = user::Entity::find_by_id(user_id)
-        .filter(user::Column::Role.eq(Role::Citizen.as_str()))
+        .filter(user::Column::Role.eq(Role::Citizen))
         .select_only()
         .column(user::Column::Role);
     if db.get_database_backend() == DbBackend::Postgres {
@@ -153,7 +153,7 @@ async fn award<C: ConnectionTrait>(
     db: &C,
     r: &PointsRules,
     (user_id, case_id): (Uuid, Uuid),
-    reason: &str,
+    reason: Reason,
     note: Option<&str>,
     now: Ts,
 ) -> anyhow::Result<()> {
@@ -199,7 +199,7 @@ async fn award<C: ConnectionTrait>(
             id: Set(Uuid::now_v7()),
             user_id: Set(user_id),
             case_id: Set(Some(case_id)),
-            reason: Set(reason.into()),
+            reason: Set(reason),
             points: Set(i32::try_from(granted).unwrap_or(0)),
             note: Set(note),
             redemption_id: Set(None),
@@ -236,7 +236,7 @@ async fn reverse<C: ConnectionTrait>(
             id: Set(Uuid::now_v7()),
             user_id: Set(user_id),
             case_id: Set(Some(case_id)),
-            reason: Set(REVERSED.into()),
+            reason: Set(REVERSED),
             points: Set(-points),
             note: Set(Some("案件被判为重复或不予受理，立案积分撤回".into())),
             redemption_id: Set(None),

@@ -2,8 +2,7 @@
 
 use super::{
     dto::{
-        MyPoints, PointsEntry, PointsReason, Redemption, RedemptionPage, RedemptionStatus, Reward,
-        RewardInput,
+        MyPoints, PointsEntry, Redemption, RedemptionPage, RedemptionStatus, Reward, RewardInput,
     },
     error::PointsError,
     ledger::{self, REDEEM},
@@ -13,7 +12,6 @@ use crate::{
     core::{
         Actor, Caller, Role,
         page::{decode_cursor, split_page},
-        stored,
     },
     state::AppState,
 };
@@ -244,7 +242,7 @@ pub async fn redeem(
         id: Set(Uuid::now_v7()),
         user_id: Set(caller.user_id),
         case_id: Set(None),
-        reason: Set(REDEEM.into()),
+        reason: Set(REDEEM),
         points: Set(-w.cost),
         note: Set(Some(w.name.clone())),
         redemption_id: Set(Some(row.id)),
@@ -370,13 +368,7 @@ pub async fn history(
         entries: rows
             .into_iter()
             .map(|r| {
-                let reason = stored::parse(
-                    "points_ledger",
-                    r.id,
-                    "reason",
-                    &r.reason,
-                    PointsReason::parse,
-                )?;
+                let reason = r.reason;
                 Ok(PointsEntry {
                     id: r.id,
                     points: r.points,

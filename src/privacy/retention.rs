@@ -32,8 +32,7 @@ async fn photos(state: &AppState) -> anyhow::Result<usize> {
         CaseStatus::Closed,
         CaseStatus::Rejected,
         CaseStatus::Duplicate,
-    ]
-    .map(CaseStatus::as_str);
+    ];
     let old = Query::select()
         .column(cases::Column::Id)
         .from(cases::Entity)
@@ -78,7 +77,7 @@ async fn identities(state: &AppState) -> anyhow::Result<usize> {
     let idle: Vec<Uuid> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
-        .filter(user::Column::Role.eq(Role::Citizen.as_str()))
+        .filter(user::Column::Role.eq(Role::Citizen))
         .filter(user::Column::DeletedAt.is_null())
         .filter(user::Column::UpdatedAt.lt(before))
         .limit(BATCH)

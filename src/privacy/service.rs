@@ -80,7 +80,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
     let now = utc_now();
     let txn = state.db.begin().await.map_err(db_err)?;
     let Some(u) = user::Entity::find_by_id(user_id)
-        .filter(user::Column::Role.eq(Role::Citizen.as_str()))
+        .filter(user::Column::Role.eq(Role::Citizen))
         .one(&txn)
         .await
         .map_err(db_err)?

@@ -24,11 +24,10 @@ use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// Statuses in which a case can be followed: still someone's work.
-fn followable() -> Vec<&'static str> {
+fn followable() -> Vec<CaseStatus> {
     CaseStatus::OPEN
-        .iter()
-        .chain([CaseStatus::Suspended].iter())
-        .map(|s| s.as_str())
+        .into_iter()
+        .chain([CaseStatus::Suspended])
         .collect()
 }
 
@@ -134,7 +133,7 @@ pub async fn nearby(
     Ok(near
         .into_iter()
         .map(|(c, d)| {
-            let status = CaseStatus::parse(&c.status).unwrap_or(CaseStatus::Submitted);
+            let status = c.status;
             NearbyCase {
                 id: c.id,
                 case_no: c.case_no,
@@ -181,7 +180,7 @@ pub async fn follow(
         });
     }
     if on {
-        if !followable().contains(&case.status.as_str()) {
+        if !followable().contains(&case.status) {
             return Err(ReportError::Conflict {
                 code: ErrorCode::NotOpen,
                 message: "this case is no longer open".into(),

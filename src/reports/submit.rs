@@ -396,11 +396,10 @@ async fn duplicate_candidates(
     let dlat = cfg.duplicate_radius_m / 111_320.0;
     let dlng = dlat / lat.to_radians().cos().abs().max(0.01);
     let since = now - chrono::Duration::hours(cfg.duplicate_window_hours.max(0));
-    let open: Vec<&str> = CaseStatus::OPEN.iter().map(|s| s.as_str()).collect();
     let near = case_rows::Entity::find()
         .filter(case_rows::Column::CategoryId.eq(c.category.id))
         .filter(case_rows::Column::CreatedAt.gte(since))
-        .filter(case_rows::Column::Status.is_in(open))
+        .filter(case_rows::Column::Status.is_in(CaseStatus::OPEN))
         .filter(case_rows::Column::Lat.between(lat - dlat, lat + dlat))
         .filter(case_rows::Column::Lng.between(lng - dlng, lng + dlng))
         .order_by_desc(case_rows::Column::Id)

@@ -12,7 +12,6 @@ use crate::{
     core::{
         Caller, CaseStatus, Ts,
         page::{decode_cursor, split_page},
-        stored,
     },
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
@@ -40,13 +39,7 @@ pub struct Parts {
 
 /// A public timeline entry from a stored event.
 fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
-    let status = stored::parse(
-        "case_event",
-        e.id,
-        "to_status",
-        &e.to_status,
-        CaseStatus::parse,
-    )?;
+    let status = e.to_status;
     Ok(TimelineEntry {
         at: e.created_at,
         action: e.action,
@@ -137,7 +130,7 @@ pub async fn list_mine(
     let items = rows
         .into_iter()
         .map(|r| {
-            let c = crate::cases::repo::case_from_row(r)?;
+            let c = crate::cases::repo::case_from_row(r);
             Ok(ReportSummary {
                 id: c.id,
                 status: c.status,

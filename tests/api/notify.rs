@@ -70,7 +70,7 @@ async fn a_unit_webhook_that_fails_twice_gets_the_message_on_the_third_try() {
             outbox(&app, "unit_webhook")
                 .await
                 .iter()
-                .all(|r| r.status == "sent")
+                .all(|r| r.status.as_str() == "sent")
         })
         .await
     );
@@ -160,18 +160,18 @@ async fn citizens_get_subscribe_messages_and_refusals_are_not_retried() {
             outbox(&app, "wechat_subscribe")
                 .await
                 .iter()
-                .all(|r| r.status != "pending")
+                .all(|r| r.status.as_str() != "pending")
         })
         .await
     );
     let rows = outbox(&app, "wechat_subscribe").await;
     assert_eq!(rows.len(), 2);
     let to_refused = rows.iter().find(|r| r.target == "nosub").unwrap();
-    assert_eq!(to_refused.status, "skipped");
+    assert_eq!(to_refused.status.as_str(), "skipped");
     assert_eq!(to_refused.attempts, 1, "43101 is not retried");
     assert!(to_refused.last_error.as_deref().unwrap().contains("43101"));
     let to_sub = rows.iter().find(|r| r.target == "dev:sub").unwrap();
-    assert_eq!(to_sub.status, "sent");
+    assert_eq!(to_sub.status.as_str(), "sent");
     assert_eq!(
         *msgs.token_calls.lock().unwrap(),
         1,
@@ -269,7 +269,7 @@ async fn webhooks_to_internal_addresses_are_refused_when_saved_and_when_called()
         outbox(&app, "unit_webhook")
             .await
             .iter()
-            .any(|r| r.status == "skipped")
+            .any(|r| r.status.as_str() == "skipped")
     })
     .await;
     assert!(settled, "the outbox row was not settled");

@@ -359,9 +359,9 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
 #[tokio::test]
 async fn the_typed_values_migration_stops_on_a_value_it_does_not_know_and_names_the_row() {
     use migration::{Migrator, MigratorTrait};
-    use sea_orm::{EntityTrait, Set};
+    use sea_orm::{ConnectionTrait, EntityTrait, sea_query::Query};
     // Arrange: a database migrated up to before the typed values, holding a
-    // role no code knows.
+    // role no code knows (written as text: the entity's column is typed).
     let tmp = tempfile::tempdir().unwrap();
     let c = common::test_config(tmp.path()).await;
     let db = suishoupai::infra::db::connect(&c.database_url, c.database_schema.as_deref())
@@ -370,27 +370,29 @@ async fn the_typed_values_migration_stops_on_a_value_it_does_not_know_and_names_
     Migrator::up(&db, Some(2)).await.unwrap();
     let now = chrono::Utc::now().fixed_offset();
     let id = uuid::Uuid::now_v7();
-    let old_row = entity::user::ActiveModel {
-        id: Set(id),
-        role: Set("superuser".into()),
-        openid: Set(None),
-        unionid: Set(None),
-        session_key: Set(None),
-        username: Set(Some("root".into())),
-        password_hash: Set(None),
-        unit_id: Set(None),
-        display_name: Set("root".into()),
-        phone: Set(None),
-        disabled: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        // Columns of later migrations are not there yet.
-        ..Default::default()
-    };
-    entity::user::Entity::insert(old_row)
-        .exec_without_returning(&db)
-        .await
-        .unwrap();
+    use entity::user::Column as U;
+    let insert = Query::insert()
+        .into_table(entity::user::Entity)
+        .columns([
+            U::Id,
+            U::Role,
+            U::Username,
+            U::DisplayName,
+            U::Disabled,
+            U::CreatedAt,
+            U::UpdatedAt,
+        ])
+        .values_panic([
+            id.into(),
+            "superuser".into(),
+            "root".into(),
+            "root".into(),
+            false.into(),
+            now.into(),
+            now.into(),
+        ])
+        .to_owned();
+    db.execute(&insert).await.unwrap();
 
     // Act
     let refused = Migrator::up(&db, None).await;

@@ -243,7 +243,7 @@ async fn the_caps_count_the_day_from_midnight_china_time() {
         id: Set(uuid::Uuid::now_v7()),
         user_id: Set(user_id),
         case_id: Set(None),
-        reason: Set("case_accepted".into()),
+        reason: Set(domain::points::Reason::CaseAccepted),
         points: Set(13),
         note: Set(Some("fixture".into())),
         redemption_id: Set(None),

@@ -79,17 +79,17 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
             "ck_extensions_status",
             of(&ExtensionStatus::ALL, ExtensionStatus::as_str),
         ),
-        ("ck_outbox_kind", of(Job::ALL, Job::as_str)),
-        ("ck_outbox_status", of(JobStatus::ALL, JobStatus::as_str)),
+        ("ck_outbox_kind", of(&Job::ALL, Job::as_str)),
+        ("ck_outbox_status", of(&JobStatus::ALL, JobStatus::as_str)),
         (
             "ck_content_checks_status",
-            of(CheckStatus::ALL, CheckStatus::as_str),
+            of(&CheckStatus::ALL, CheckStatus::as_str),
         ),
         (
             "ck_content_checks_subject",
-            of(Subject::ALL, Subject::as_str),
+            of(&Subject::ALL, Subject::as_str),
         ),
-        ("ck_points_ledger_reason", of(Reason::ALL, Reason::as_str)),
+        ("ck_points_ledger_reason", of(&Reason::ALL, Reason::as_str)),
     ]
     .into_iter()
     .collect();

@@ -289,11 +289,11 @@ async fn review_fixtures(app: &TestApp) -> (String, String) {
     let now = chrono::Utc::now().fixed_offset();
     let flag = |case: &Value| entity::content_check::ActiveModel {
         id: Set(uuid::Uuid::now_v7()),
-        subject: Set("description".into()),
+        subject: Set(domain::content::Subject::Description),
         case_id: Set(Some(case["id"].as_str().unwrap().parse().unwrap())),
         media_id: Set(None),
         openid: Set(None),
-        status: Set("review".into()),
+        status: Set(domain::content::CheckStatus::Review),
         label: Set(Some(10001)),
         trace_id: Set(None),
         sends: Set(0),

@@ -4,55 +4,34 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Who a user is to the system.
-#[cfg_attr(
-    feature = "openapi",
-    derive(poem_openapi::Enum),
-    oai(rename_all = "snake_case")
-)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// 市民: reports problems and rates results.
-    Citizen,
-    /// Manages categories, units, areas, routing, calendar and accounts.
-    Admin,
-    /// 受理员/派遣员: reviews, dispatches, verifies.
-    Dispatcher,
-    /// 督办: watches overdue work and indicators.
-    Supervisor,
-    /// 责任单位 member: handles its unit's cases.
-    UnitMember,
-    /// An Open311 integrator (a 12345 hotline, an app): files reports
-    /// through its api_key; never logs in.
-    Integrator,
+crate::vocabulary! {
+    stored;
+    /// Who a user is to the system.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Role {
+        /// 市民: reports problems and rates results.
+        Citizen = "citizen",
+        /// Manages categories, units, areas, routing, calendar and accounts.
+        Admin = "admin",
+        /// 受理员/派遣员: reviews, dispatches, verifies.
+        Dispatcher = "dispatcher",
+        /// 督办: watches overdue work and indicators.
+        Supervisor = "supervisor",
+        /// 责任单位 member: handles its unit's cases.
+        UnitMember = "unit_member",
+        /// An Open311 integrator (a 12345 hotline, an app): files reports
+        /// through its api_key; never logs in.
+        Integrator = "integrator",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Self::Citizen,
-        Self::Admin,
-        Self::Dispatcher,
-        Self::Supervisor,
-        Self::UnitMember,
-        Self::Integrator,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Citizen => "citizen",
-            Self::Admin => "admin",
-            Self::Dispatcher => "dispatcher",
-            Self::Supervisor => "supervisor",
-            Self::UnitMember => "unit_member",
-            Self::Integrator => "integrator",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-
     /// The role in words.
     pub fn label(self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 //! case loop records it (the checks themselves are the app's `content`).
 
 crate::vocabulary! {
+    stored;
     /// What a check is about.
     #[cfg_attr(
         feature = "openapi",
@@ -29,6 +30,7 @@ impl Subject {
 }
 
 crate::vocabulary! {
+    stored;
     /// What WeChat said, or that nobody knows yet.
     #[cfg_attr(
         feature = "openapi",

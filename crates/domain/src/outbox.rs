@@ -1,6 +1,7 @@
 //! The outbox's vocabulary: what a job is, and where it stands.
 
 crate::vocabulary! {
+    stored;
     /// What an outbox job does (`outbox.kind`).
     pub enum Job {
         /// A subscribe message to a citizen's WeChat.
@@ -15,6 +16,7 @@ crate::vocabulary! {
 }
 
 crate::vocabulary! {
+    stored;
     /// Where an outbox job stands (`outbox.status`).
     pub enum JobStatus {
         /// Waiting for its time (a first try, or a retry).

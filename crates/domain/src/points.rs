@@ -22,6 +22,7 @@ pub enum Points {
 }
 
 crate::vocabulary! {
+    stored;
     /// Why an entry was written.
     // Stored in `points_ledger.reason`; `PointsReason` in the spec.
     #[cfg_attr(

@@ -2640,8 +2640,8 @@ export interface components {
              * @description Handling time limit.
              */
             timeLimit?: number | null;
-            /** @description work_hours | work_days | natural_hours */
-            limitUnit?: string | null;
+            /** @description How the time limit is counted. */
+            limitUnit?: (components["schemas"]["LimitUnit"] & unknown) | null;
             /**
              * Format: int32
              * @description Accept limit, working hours.
@@ -3047,6 +3047,11 @@ export interface components {
             reason: string;
         };
         /**
+         * @description Where an extension request (延期) stands.
+         * @enum {string}
+         */
+        ExtensionStatus: "pending" | "approved" | "refused";
+        /**
          * ExtensionView
          * @description An extension request and its decision.
          */
@@ -3061,8 +3066,8 @@ export interface components {
             limitUnit: components["schemas"]["LimitUnit"];
             /** @description Why the unit asked. */
             reason: string;
-            /** @description pending | approved | refused */
-            status: string;
+            /** @description Where the request stands. */
+            status: components["schemas"]["ExtensionStatus"] & unknown;
             /** @description The dispatcher's note. */
             decisionNote?: string;
             /**

@@ -6,7 +6,7 @@ use crate::{
     admin::{codes::unit_by_code, error::AdminError},
     audit::{self, Actor},
     auth::password,
-    core::{Role, stored, time::utc_now},
+    core::{Role, time::utc_now},
 };
 use anyhow::Context;
 use entity::user;
@@ -79,7 +79,7 @@ pub async fn create_account(
     let txn = db.begin().await?;
     let u = user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        role: Set(a.role.as_str().into()),
+        role: Set(a.role),
         openid: Set(None),
         unionid: Set(None),
         session_key: Set(None),
@@ -142,7 +142,7 @@ impl Change {
 }
 
 fn account_of(u: user::Model) -> Result<Account, AdminError> {
-    let role = stored::parse("users", u.id, "role", &u.role, Role::parse)?;
+    let role = u.role;
     Ok(Account {
         id: u.id,
         username: u.username,
@@ -192,7 +192,7 @@ pub async fn change_account(
         .one(db)
         .await?
         .ok_or(AdminError::NotFound { what: "account" })?;
-    let old_role = stored::parse("users", old.id, "role", &old.role, Role::parse)?;
+    let old_role = old.role;
     let own = actor.id == Some(id);
     let mut row: user::ActiveModel = old.clone().into();
     let t = utc_now();
@@ -213,7 +213,7 @@ pub async fn change_account(
             if (role == Role::UnitMember) != unit.is_some() {
                 return Err(AdminError::AccountUnit);
             }
-            row.role = Set(role.as_str().into());
+            row.role = Set(role);
             row.unit_id = Set(unit);
             if let Some(name) = c.display_name.as_deref().map(str::trim) {
                 if name.is_empty() || name.chars().count() > 64 {

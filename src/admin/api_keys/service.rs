@@ -60,7 +60,7 @@ pub async fn issue(
     let txn = db.begin().await?;
     let account = user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        role: Set(Role::Integrator.as_str().into()),
+        role: Set(Role::Integrator),
         openid: Set(None),
         unionid: Set(None),
         session_key: Set(None),

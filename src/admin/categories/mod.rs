@@ -100,9 +100,9 @@ pub struct CategoryRow {
     /// Handling time limit.
     #[oai(nullable)]
     pub time_limit: Option<i32>,
-    /// work_hours | work_days | natural_hours
+    /// How the time limit is counted.
     #[oai(nullable)]
-    pub limit_unit: Option<String>,
+    pub limit_unit: Option<enums::LimitUnit>,
     /// Accept limit, working hours.
     #[oai(nullable)]
     pub accept_limit_hours: Option<i32>,

@@ -141,10 +141,7 @@ pub async fn upsert_category(
         name: Set(c.name.trim().to_owned()),
         parent_id: Set(parent),
         time_limit: Set(c.time_limit.filter(|_| parent.is_some())),
-        limit_unit: Set(c
-            .limit_unit
-            .filter(|_| parent.is_some())
-            .map(|u| u.as_str().into())),
+        limit_unit: Set(c.limit_unit.filter(|_| parent.is_some())),
         accept_limit_hours: Set(c.accept_limit_hours.filter(|_| parent.is_some())),
         manual_review: Set(c.manual_review),
         close_criterion: Set(c.close_criterion.clone()),

@@ -7,7 +7,7 @@ use super::{
     model::Case,
     transition::{CaseRef, ExtensionRef, Guard, NewEvent, Transition},
 };
-use crate::core::{Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts, stored};
+use crate::core::{Actor, CaseStatus, ExtensionStatus, LimitUnit, Ts};
 use entity::{case_event, cases, extension, media};
 use sea_orm::{
     ActiveModelTrait,
@@ -25,7 +25,7 @@ use rows::{changes, unchanged_since};
 /// One case by id.
 pub async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Case>, CaseError> {
     match cases::Entity::find_by_id(id).one(db).await? {
-        Some(row) => Ok(Some(crate::cases::repo::case_from_row(row)?)),
+        Some(row) => Ok(Some(crate::cases::repo::case_from_row(row))),
         None => Ok(None),
     }
 }
@@ -40,7 +40,7 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
             cases::Column::Status,
             cases::Column::CreatedAt,
         ])
-        .into_tuple::<(Uuid, String, String, crate::core::Ts)>()
+        .into_tuple::<(Uuid, String, CaseStatus, crate::core::Ts)>()
         .one(db)
         .await?;
     let Some((id, case_no, status, created_at)) = row else {
@@ -56,7 +56,6 @@ pub async fn case_ref<C: ConnectionTrait>(db: &C, id: Uuid) -> Result<Option<Cas
         .await?
         .flatten();
     let created_at = merged_first.map_or(created_at, |m| std::cmp::min(m, created_at));
-    let status = stored::parse("case", id, "status", &status, CaseStatus::parse)?;
     Ok(Some(CaseRef {
         id,
         case_no,
@@ -80,21 +79,9 @@ pub async fn extension<C: ConnectionTrait>(
     };
     Ok(Some(ExtensionRef {
         id: e.id,
-        status: stored::parse(
-            "extension",
-            e.id,
-            "status",
-            &e.status,
-            ExtensionStatus::parse,
-        )?,
+        status: e.status,
         amount: e.amount,
-        unit: stored::parse(
-            "extension",
-            e.id,
-            "limit_unit",
-            &e.limit_unit,
-            LimitUnit::parse,
-        )?,
+        unit: e.limit_unit,
     }))
 }
 
@@ -105,7 +92,7 @@ pub async fn extension_pending<C: ConnectionTrait>(
 ) -> Result<bool, CaseError> {
     Ok(extension::Entity::find()
         .filter(extension::Column::CaseId.eq(case_id))
-        .filter(extension::Column::Status.eq(ExtensionStatus::Pending.as_str()))
+        .filter(extension::Column::Status.eq(ExtensionStatus::Pending))
         .one(db)
         .await?
         .is_some())
@@ -119,8 +106,8 @@ pub fn event_row(case_id: Uuid, id: Uuid, e: &NewEvent, at: Ts) -> case_event::A
         actor_id: Set(e.actor.id),
         actor_role: Set(e.actor.role.into()),
         action: Set(e.action.into()),
-        from_status: Set(e.from.map(|s| s.as_str().into())),
-        to_status: Set(e.to.as_str().into()),
+        from_status: Set(e.from),
+        to_status: Set(e.to),
         note: Set(e.note.clone()),
         public: Set(e.public),
         data: Set(e.data.as_ref().map(|d| d.to_string())),
@@ -182,7 +169,7 @@ pub async fn write<C: ConnectionTrait>(
         .set(am)
         .filter(cases::Column::Id.eq(before.id))
         .filter(cases::Column::Version.eq(before.version))
-        .filter(cases::Column::Status.eq(before.status.as_str()));
+        .filter(cases::Column::Status.eq(before.status));
     match t.guard {
         Guard::Version => {
             q = q.col_expr(
@@ -210,31 +197,21 @@ pub async fn refresh_timer<C: ConnectionTrait>(db: &C, case: &Case) -> Result<()
     Ok(())
 }
 
-/// Cases whose earliest timer is due, oldest first; a row that cannot be
-/// read is its own error, so that the others still fire.
+/// Cases whose earliest timer is due, oldest first.
 pub async fn due_timers<C: ConnectionTrait>(
     db: &C,
     now: Ts,
     limit: u64,
-) -> Result<Vec<(Uuid, Result<Case, CaseError>)>, CaseError> {
+) -> Result<Vec<Case>, CaseError> {
     use sea_orm::QueryOrder;
-    let running: Vec<&str> = CaseStatus::CLOCK_RUNS.iter().map(|s| s.as_str()).collect();
     let rows = cases::Entity::find()
         .filter(cases::Column::TimerAt.lte(now))
-        .filter(cases::Column::Status.is_in(running))
+        .filter(cases::Column::Status.is_in(CaseStatus::CLOCK_RUNS))
         .order_by_asc(cases::Column::TimerAt)
         .limit(limit)
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.id,
-                crate::cases::repo::case_from_row(r).map_err(CaseError::from),
-            )
-        })
-        .collect())
+    Ok(rows.into_iter().map(case_from_row).collect())
 }
 
 /// Moves a case's timer index to `at` (a case the scheduler cannot handle
@@ -284,9 +261,9 @@ pub async fn open_extension<C: ConnectionTrait>(
         unit_id: Set(case.unit_id.unwrap_or_default()),
         requested_by: Set(actor.id.unwrap_or_default()),
         amount: Set(amount),
-        limit_unit: Set(unit.as_str().into()),
+        limit_unit: Set(unit),
         reason: Set(reason.to_owned()),
-        status: Set(ExtensionStatus::Pending.as_str().into()),
+        status: Set(ExtensionStatus::Pending),
         decided_by: Set(None),
         decision_note: Set(None),
         decided_at: Set(None),
@@ -314,7 +291,7 @@ pub async fn decide_extension<C: ConnectionTrait>(
         )
         .col_expr(extension::Column::DecidedAt, Expr::value(now))
         .filter(extension::Column::Id.eq(id))
-        .filter(extension::Column::Status.eq(ExtensionStatus::Pending.as_str()))
+        .filter(extension::Column::Status.eq(ExtensionStatus::Pending))
         .exec(db)
         .await?;
     Ok(())

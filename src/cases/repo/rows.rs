@@ -3,31 +3,15 @@
 
 use crate::{
     cases::model::{Case, CaseClock, CategoryRules, Rating, TimerField},
-    core::{CaseStatus, ClockKind, LimitUnit, UnknownStored, stored},
+    core::UnknownStored,
 };
 use entity::cases::{self, Column as C};
 use sea_orm::{ActiveModelTrait, ColumnTrait, IdenStatic, Value, sea_query::SimpleExpr};
 
 /// A case from its row.
-pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
-    let id = r.id;
-    let status = stored::parse("case", id, "status", &r.status, CaseStatus::parse)?;
-    let suspended_from = stored::parse_opt(
-        "case",
-        id,
-        "suspended_from",
-        r.suspended_from.as_deref(),
-        CaseStatus::parse,
-    )?;
-    let kind = stored::parse_opt(
-        "case",
-        id,
-        "clock_kind",
-        r.clock_kind.as_deref(),
-        ClockKind::parse,
-    )?;
-    Ok(Case {
-        id,
+pub fn case_from_row(r: entity::cases::Model) -> Case {
+    Case {
+        id: r.id,
         case_no: r.case_no,
         reporter_id: r.reporter_id,
         category_id: r.category_id,
@@ -36,7 +20,7 @@ pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
         lng: r.lng,
         address: r.address,
         area_id: r.area_id,
-        status,
+        status: r.status,
         version: r.version,
         unit_id: r.unit_id,
         routed_unit_id: r.routed_unit_id,
@@ -44,7 +28,7 @@ pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
         clock: CaseClock {
             accept_due_at: r.accept_due_at,
             accept_overdue_at: r.accept_overdue_at,
-            kind,
+            kind: r.clock_kind,
             total_minutes: r.clock_total_minutes,
             left_minutes: r.clock_left_minutes,
             due_at: r.due_at,
@@ -55,7 +39,7 @@ pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
             escalated_unit_id: r.escalated_unit_id,
             next_escalation_at: r.next_escalation_at,
         },
-        suspended_from,
+        suspended_from: r.suspended_from,
         duplicate_of: r.duplicate_of,
         extended: r.extended,
         reopen_count: r.reopen_count,
@@ -76,7 +60,7 @@ pub fn case_from_row(r: entity::cases::Model) -> Result<Case, UnknownStored> {
         },
         created_at: r.created_at,
         updated_at: r.updated_at,
-    })
+    }
 }
 
 /// The rules of a 小类; a 大类, or a 小类 without its limits, cannot
@@ -88,17 +72,14 @@ pub fn rules_from_row(c: &entity::category::Model) -> Result<CategoryRules, Unkn
         column,
         value: "NULL".into(),
     };
-    let unit = c
-        .limit_unit
-        .as_deref()
-        .ok_or_else(|| missing("limit_unit"))?;
+    let unit = c.limit_unit.ok_or_else(|| missing("limit_unit"))?;
     Ok(CategoryRules {
         id: c.id,
         code: c.code.clone(),
         name: c.name.clone(),
         parent_id: c.parent_id,
         time_limit: i64::from(c.time_limit.ok_or_else(|| missing("time_limit"))?),
-        limit_unit: stored::parse("category", &c.code, "limit_unit", unit, LimitUnit::parse)?,
+        limit_unit: unit,
         accept_limit_hours: i64::from(
             c.accept_limit_hours
                 .ok_or_else(|| missing("accept_limit_hours"))?,

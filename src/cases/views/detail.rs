@@ -22,7 +22,7 @@ use crate::{
         model::Case,
         source, transition,
     },
-    core::{Actor, Caller, CaseStatus, ExtensionStatus, LimitUnit, Role, stored},
+    core::{Actor, Caller, CaseStatus, ExtensionStatus, Role},
     geo::coords::{CoordSystem, Wgs84},
     state::AppState,
     web::dto::{AreaRef, CategoryRef, Photo},
@@ -108,12 +108,12 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
     })
 }
 
-fn case_ref(c: &cases::Model) -> Result<CaseRef, CaseError> {
-    Ok(CaseRef {
+fn case_ref(c: &cases::Model) -> CaseRef {
+    CaseRef {
         id: c.id,
         case_no: c.case_no.clone(),
-        status: stored::parse("case", c.id, "status", &c.status, CaseStatus::parse)?,
-    })
+        status: c.status,
+    }
 }
 
 /// One case with everything staff and units need.
@@ -162,16 +162,11 @@ pub async fn show(
         .events
         .into_iter()
         .map(|e| {
-            let parse = |col, v: &str| stored::parse("case_event", e.id, col, v, CaseStatus::parse);
             Ok(StaffTimelineEntry {
                 id: e.id,
                 at: e.created_at,
-                from_status: e
-                    .from_status
-                    .as_deref()
-                    .map(|s| parse("from_status", s))
-                    .transpose()?,
-                status: parse("to_status", &e.to_status)?,
+                from_status: e.from_status,
+                status: e.to_status,
                 actor_name: if e.actor_role == Role::Citizen.as_str() {
                     None
                 } else {
@@ -195,48 +190,33 @@ pub async fn show(
         .iter()
         .filter_map(|l| r.linked.get(&l.candidate_id).map(|d| (l, d)))
         .map(|(l, d)| {
-            let c = case_ref(d)?;
-            Ok(DuplicateCandidate {
+            let c = case_ref(d);
+            DuplicateCandidate {
                 id: c.id,
                 case_no: c.case_no,
                 status: c.status,
                 distance_m: (l.distance_m * 10.0).round() / 10.0,
-            })
+            }
         })
-        .collect::<Result<Vec<_>, CaseError>>()?;
+        .collect();
     let extensions = r
         .extensions
         .into_iter()
-        .map(|e| {
-            stored::parse(
-                "extension",
-                e.id,
-                "status",
-                &e.status,
-                ExtensionStatus::parse,
-            )?;
-            Ok(ExtensionView {
-                id: e.id,
-                amount: e.amount,
-                limit_unit: stored::parse(
-                    "extension",
-                    e.id,
-                    "limit_unit",
-                    &e.limit_unit,
-                    LimitUnit::parse,
-                )?,
-                reason: e.reason,
-                status: e.status,
-                decision_note: e.decision_note,
-                created_at: e.created_at,
-                decided_at: e.decided_at,
-            })
+        .map(|e| ExtensionView {
+            id: e.id,
+            amount: e.amount,
+            limit_unit: e.limit_unit,
+            reason: e.reason,
+            status: e.status,
+            decision_note: e.decision_note,
+            created_at: e.created_at,
+            decided_at: e.decided_at,
         })
-        .collect::<Result<Vec<_>, CaseError>>()?;
+        .collect::<Vec<_>>();
     let k = &case.clock;
     let pending = extensions
         .iter()
-        .any(|e| e.status == ExtensionStatus::Pending.as_str());
+        .any(|e| e.status == ExtensionStatus::Pending);
     let mut actions: Vec<CaseAction> = transition::available(&case, caller, pending)
         .iter()
         .filter_map(CaseAction::of)
@@ -277,8 +257,7 @@ pub async fn show(
         duplicate_of: case
             .duplicate_of
             .and_then(|d| r.linked.get(&d))
-            .map(case_ref)
-            .transpose()?,
+            .map(case_ref),
         duplicate_candidates,
         actions,
         extensions,

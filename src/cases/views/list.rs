@@ -102,7 +102,7 @@ pub async fn list(
     let items = rows
         .into_iter()
         .map(|r| {
-            let c = crate::cases::repo::case_from_row(r)?;
+            let c = crate::cases::repo::case_from_row(r);
             Ok(CaseSummary {
                 overdue: c.is_overdue(),
                 id: c.id,
