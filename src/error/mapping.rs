@@ -241,7 +241,6 @@ impl From<PointsError> for ApiError {
             PointsError::AlreadyUsed { .. } => Self::conflict(ErrorCode::AlreadyUsed, message),
             PointsError::Cursor(c) => c.into(),
             PointsError::Forbidden(f) => f.into(),
-            PointsError::Stored(s) => s.into(),
             PointsError::Db(d) => d.into(),
             PointsError::Internal(e) => Self::Internal(e),
         }

@@ -367,21 +367,18 @@ pub async fn history(
         balance: ledger::balance(&state.db, caller.user_id).await?,
         entries: rows
             .into_iter()
-            .map(|r| {
-                let reason = r.reason;
-                Ok(PointsEntry {
-                    id: r.id,
-                    points: r.points,
-                    reason,
-                    why: reason.label().into(),
-                    note: r.note,
-                    case_no: r.case_id.and_then(|c| numbers.get(&c).cloned()),
-                    case_id: r.case_id,
-                    redemption_id: r.redemption_id,
-                    created_at: r.created_at,
-                })
+            .map(|r| PointsEntry {
+                id: r.id,
+                points: r.points,
+                reason: r.reason,
+                why: r.reason.label().into(),
+                note: r.note,
+                case_no: r.case_id.and_then(|c| numbers.get(&c).cloned()),
+                case_id: r.case_id,
+                redemption_id: r.redemption_id,
+                created_at: r.created_at,
             })
-            .collect::<Result<_, PointsError>>()?,
+            .collect(),
         next_cursor,
     })
 }
