@@ -1,4 +1,4 @@
-use domain::CaseStatus;
+use domain::{CaseStatus, case::event::EventAction};
 use sea_orm::entity::prelude::*;
 
 /// One entry of a case's append-only timeline.
@@ -11,7 +11,7 @@ pub struct Model {
     pub actor_id: Option<Uuid>,
     pub actor_role: String,
     /// What happened: submit, accept, dispatch, …
-    pub action: String,
+    pub action: EventAction,
     pub from_status: Option<CaseStatus>,
     pub to_status: CaseStatus,
     #[sea_orm(column_type = "Text", nullable)]

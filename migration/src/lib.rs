@@ -16,6 +16,7 @@ mod m20261204_000011_taken_on;
 mod m20261204_000012_sessions;
 mod m20261204_000013_deleted_accounts;
 mod m20261204_000014_typed_jobs;
+mod m20261204_000015_typed_events;
 mod typed;
 
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_sessions::Migration),
             Box::new(m20261204_000013_deleted_accounts::Migration),
             Box::new(m20261204_000014_typed_jobs::Migration),
+            Box::new(m20261204_000015_typed_events::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

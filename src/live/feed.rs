@@ -9,6 +9,7 @@ use crate::{
     state::AppState,
     web::dto::{CategoryRef, Location},
 };
+use domain::case::event::EventAction;
 use entity::{case_event, cases};
 use futures_util::{StreamExt, stream::BoxStream};
 use poem_openapi::{Enum, Object, Union};
@@ -68,12 +69,12 @@ impl FeedKind {
     }
 
     fn of(action: &str, from: Option<CaseStatus>, to: CaseStatus) -> Self {
-        match action {
-            "submit" => Self::NewCase,
-            "warning" => Self::Warning,
-            "overdue" => Self::Overdue,
-            "accept_overdue" => Self::AcceptOverdue,
-            "escalate" => Self::Escalation,
+        match EventAction::parse(action) {
+            Some(EventAction::Submit) => Self::NewCase,
+            Some(EventAction::Warning) => Self::Warning,
+            Some(EventAction::Overdue) => Self::Overdue,
+            Some(EventAction::AcceptOverdue) => Self::AcceptOverdue,
+            Some(EventAction::Escalate) => Self::Escalation,
             _ if from != Some(to) => Self::StatusChanged,
             _ => Self::Updated,
         }
@@ -275,7 +276,7 @@ pub(super) async fn timeline_after(
                 case_no: c.case_no.clone(),
                 from: r.from_status,
                 to: r.to_status,
-                action: r.action,
+                action: r.action.as_str().into(),
                 unit_id: c.unit_id,
                 category_id: c.category_id,
                 lat: c.lat,

@@ -22,6 +22,7 @@ use crate::{
     web::dto::AreaRef,
     web::enums::CoordSystem::Gcj02,
 };
+use domain::case::event::EventAction;
 use entity::{case_link, cases as case_rows, category};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -192,7 +193,7 @@ fn submitted(
     });
     let submit = NewEvent {
         actor: Actor::of(caller),
-        action: "submit",
+        action: EventAction::Submit,
         from: None,
         to: CaseStatus::Submitted,
         note: None,

@@ -864,7 +864,7 @@ async fn an_event_the_bus_lost_still_reaches_the_feed() {
         case_id: Set(case_id),
         actor_id: Set(None),
         actor_role: Set("dispatcher".into()),
-        action: Set("note".into()),
+        action: Set(domain::case::event::EventAction::RequestExtension),
         from_status: Set(Some(domain::CaseStatus::Submitted)),
         to_status: Set(domain::CaseStatus::Submitted),
         note: Set(None),

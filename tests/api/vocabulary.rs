@@ -7,6 +7,7 @@
 
 use crate::common;
 use domain::{
+    case::event::EventAction,
     content::{CheckStatus, Subject},
     outbox::{Job, JobStatus},
     points::Reason,
@@ -90,6 +91,10 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
             of(&Subject::ALL, Subject::as_str),
         ),
         ("ck_points_ledger_reason", of(&Reason::ALL, Reason::as_str)),
+        (
+            "ck_case_events_action",
+            of(&EventAction::ALL, EventAction::as_str),
+        ),
     ]
     .into_iter()
     .collect();

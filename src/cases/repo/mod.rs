@@ -105,7 +105,7 @@ pub fn event_row(case_id: Uuid, id: Uuid, e: &NewEvent, at: Ts) -> case_event::A
         case_id: Set(case_id),
         actor_id: Set(e.actor.id),
         actor_role: Set(e.actor.role.into()),
-        action: Set(e.action.into()),
+        action: Set(e.action),
         from_status: Set(e.from),
         to_status: Set(e.to),
         note: Set(e.note.clone()),

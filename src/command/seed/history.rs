@@ -18,6 +18,7 @@ use crate::{
     core::{Actor, Caller, CaseStatus as S, ExtensionStatus, Role, Ts, time::shanghai},
 };
 use chrono::Duration;
+use domain::case::event::EventAction;
 use entity::{case_event, cases};
 use rand::{Rng, rngs::StdRng};
 use uuid::Uuid;
@@ -158,7 +159,7 @@ pub(super) fn one_case(
             role: Role::Citizen,
             unit_id: None,
         }),
-        action: "submit",
+        action: EventAction::Submit,
         from: None,
         to: S::Submitted,
         note: None,

@@ -2,5 +2,6 @@
 //! the transition core that decides every change (`transition`).
 
 pub mod clock;
+pub mod event;
 pub mod model;
 pub mod transition;

@@ -6,6 +6,7 @@ use super::{
     deadlines::{dispatch_into, start_clock},
     timers,
 };
+use crate::case::event::EventAction;
 use crate::{
     CaseStatus as S, ClockKind, ExtensionStatus,
     case::model::{Case, TimerField as F},
@@ -24,13 +25,27 @@ pub(super) fn apply(
     let (now, cat) = (ctx.now, ctx.category);
     let to = match cmd {
         Command::Accept => {
-            t.event(ctx, "accept", (from, S::Accepted), note.clone(), true, None);
+            t.event(
+                ctx,
+                EventAction::Accept,
+                (from, S::Accepted),
+                note.clone(),
+                true,
+                None,
+            );
             t.notify_citizen(S::Accepted, note.clone());
             S::Accepted
         }
         Command::Reject => {
             withdraw(case, t, ctx);
-            t.event(ctx, "reject", (from, S::Rejected), note.clone(), true, None);
+            t.event(
+                ctx,
+                EventAction::Reject,
+                (from, S::Rejected),
+                note.clone(),
+                true,
+                None,
+            );
             t.notify_citizen(S::Rejected, note.clone());
             t.effects.push(Effect::Points(Points::Reverse));
             S::Rejected
@@ -56,7 +71,7 @@ pub(super) fn apply(
             let data = json!({"duplicateOf": target.id, "caseNo": target.case_no});
             t.event(
                 ctx,
-                "mark_duplicate",
+                EventAction::MarkDuplicate,
                 (from, S::Duplicate),
                 Some(public_note),
                 true,
@@ -84,13 +99,20 @@ pub(super) fn apply(
             };
             let mut before = from;
             if from == S::Submitted {
-                t.event(ctx, "accept", (from, S::Accepted), None, true, None);
+                t.event(
+                    ctx,
+                    EventAction::Accept,
+                    (from, S::Accepted),
+                    None,
+                    true,
+                    None,
+                );
                 before = S::Accepted;
             }
             let action = if matches!(from, S::Submitted | S::Accepted) {
-                "dispatch"
+                EventAction::Dispatch
             } else {
-                "redispatch"
+                EventAction::Redispatch
             };
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
             t.assign(&F::ALL);
@@ -111,7 +133,7 @@ pub(super) fn apply(
             let unit = ctx.units.unit(*unit_id).ok_or(Refusal::NoUnit)?;
             t.event(
                 ctx,
-                "accept",
+                EventAction::Accept,
                 (from, S::Accepted),
                 Some("自动受理".into()),
                 true,
@@ -123,7 +145,7 @@ pub(super) fn apply(
             let text = format!("自动派遣至{}", unit.name);
             t.event(
                 ctx,
-                "dispatch",
+                EventAction::Dispatch,
                 (S::Accepted, S::Dispatched),
                 Some(text),
                 true,
@@ -138,7 +160,7 @@ pub(super) fn apply(
             t.after.claimed_at = Some(now);
             t.event(
                 ctx,
-                "claim",
+                EventAction::Claim,
                 (from, S::InProgress),
                 note.clone(),
                 true,
@@ -154,7 +176,7 @@ pub(super) fn apply(
             t.assign(&[F::NextEscalationAt]);
             t.event(
                 ctx,
-                "return",
+                EventAction::Return,
                 (from, S::Returned),
                 note.clone(),
                 false,
@@ -172,7 +194,7 @@ pub(super) fn apply(
                 .map(|d| ctx.clock.between(ClockKind::Work, d, now).max(0));
             let event = t.event(
                 ctx,
-                "resolve",
+                EventAction::Resolve,
                 (from, S::Resolved),
                 note.clone(),
                 true,
@@ -187,7 +209,14 @@ pub(super) fn apply(
         }
         Command::Verify { close: true } => {
             t.after.closed_at = Some(now);
-            t.event(ctx, "close", (from, S::Closed), note.clone(), true, None);
+            t.event(
+                ctx,
+                EventAction::Close,
+                (from, S::Closed),
+                note.clone(),
+                true,
+                None,
+            );
             t.notify_citizen(S::Closed, note.clone());
             t.effects.push(Effect::Points(Points::Closed));
             S::Closed
@@ -197,7 +226,14 @@ pub(super) fn apply(
             t.after.clock.accept_due_at = None;
             start_clock(&mut t.after, ctx.clock, cat, now);
             t.assign(&F::HANDLING);
-            t.event(ctx, "reopen", (from, S::Reopened), note.clone(), true, None);
+            t.event(
+                ctx,
+                EventAction::Reopen,
+                (from, S::Reopened),
+                note.clone(),
+                true,
+                None,
+            );
             if let Some(u) = case.unit_id {
                 let text = format!("案卷返工：{}", note.clone().unwrap_or_default());
                 t.notify_unit(u, "reopened", text);
@@ -216,7 +252,7 @@ pub(super) fn apply(
             t.after.suspended_from = Some(from);
             t.event(
                 ctx,
-                "suspend",
+                EventAction::Suspend,
                 (from, S::Suspended),
                 note.clone(),
                 true,
@@ -238,7 +274,14 @@ pub(super) fn apply(
                 }
             }
             t.after.suspended_from = None;
-            t.event(ctx, "resume", (from, back), note.clone(), true, None);
+            t.event(
+                ctx,
+                EventAction::Resume,
+                (from, back),
+                note.clone(),
+                true,
+                None,
+            );
             back
         }
         Command::Escalate => {
@@ -258,7 +301,7 @@ pub(super) fn apply(
             let data = json!({"level": level + 1, "unitCode": target.code, "auto": false});
             t.event(
                 ctx,
-                "escalate",
+                EventAction::Escalate,
                 (from, from),
                 note.clone(),
                 false,
@@ -285,7 +328,7 @@ pub(super) fn apply(
             let data = json!({"extensionId": id, "amount": amount, "limitUnit": unit.as_str()});
             t.event(
                 ctx,
-                "request_extension",
+                EventAction::RequestExtension,
                 (from, from),
                 note.clone(),
                 false,
@@ -312,7 +355,14 @@ pub(super) fn apply(
                 at: now,
             });
             let data = json!({"score": score, "reopenedForVerification": unsatisfied});
-            t.event(ctx, "rate", (from, to), note.clone(), true, Some(data));
+            t.event(
+                ctx,
+                EventAction::Rate,
+                (from, to),
+                note.clone(),
+                true,
+                Some(data),
+            );
             if !unsatisfied {
                 t.effects.push(Effect::Points(Points::Solved));
             }
@@ -376,9 +426,17 @@ fn decide_extension(
         }
     }
     let (action, status, said) = if approve {
-        ("extension_approved", ExtensionStatus::Approved, "已批准")
+        (
+            EventAction::ExtensionApproved,
+            ExtensionStatus::Approved,
+            "已批准",
+        )
     } else {
-        ("extension_refused", ExtensionStatus::Refused, "未批准")
+        (
+            EventAction::ExtensionRefused,
+            ExtensionStatus::Refused,
+            "未批准",
+        )
     };
     let data = json!({"extensionId": ext.id, "amount": ext.amount, "limitUnit": ext.unit.as_str()});
     t.event(

@@ -22,6 +22,7 @@ use super::{
     clock::Clock,
     model::{Case, CategoryRules, TimerField},
 };
+use crate::case::event::EventAction;
 use crate::{Actor, Caller, CaseStatus, ExtensionStatus, Forbidden, LimitUnit, Role, Ts};
 use uuid::Uuid;
 
@@ -107,7 +108,7 @@ pub struct Ctx<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewEvent {
     pub actor: Actor,
-    pub action: &'static str,
+    pub action: EventAction,
     pub from: Option<CaseStatus>,
     pub to: CaseStatus,
     pub note: Option<String>,
@@ -322,7 +323,7 @@ impl Transition {
     fn event(
         &mut self,
         ctx: &Ctx<'_>,
-        action: &'static str,
+        action: EventAction,
         (from, to): (CaseStatus, CaseStatus),
         note: Option<String>,
         public: bool,

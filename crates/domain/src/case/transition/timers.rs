@@ -4,6 +4,7 @@
 //! whole limit.
 
 use super::{Ctx, Refusal, Transition};
+use crate::case::event::EventAction;
 use crate::{CaseStatus, Ts, case::model::Case};
 use serde_json::json;
 
@@ -17,14 +18,18 @@ pub enum Due {
 }
 
 impl Due {
-    pub fn as_str(self) -> &'static str {
+    /// The event it writes (an escalation is the same event a supervisor's is).
+    pub fn action(self) -> EventAction {
         match self {
-            Self::AcceptOverdue => "accept_overdue",
-            Self::Warning => "warning",
-            Self::Overdue => "overdue",
-            // The event's action, as the scheduler and a supervisor write it.
-            Self::Escalate => "escalate",
+            Self::AcceptOverdue => EventAction::AcceptOverdue,
+            Self::Warning => EventAction::Warning,
+            Self::Overdue => EventAction::Overdue,
+            Self::Escalate => EventAction::Escalate,
         }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.action().as_str()
     }
 }
 
@@ -59,7 +64,7 @@ pub(super) fn fire(case: &Case, ctx: &Ctx<'_>, t: &mut Transition) -> Result<(),
             t.after.clock.accept_overdue_at = Some(now);
             t.event(
                 ctx,
-                "accept_overdue",
+                EventAction::AcceptOverdue,
                 (status, status),
                 Some("超过接单时限".into()),
                 false,
@@ -74,7 +79,7 @@ pub(super) fn fire(case: &Case, ctx: &Ctx<'_>, t: &mut Transition) -> Result<(),
             let data = json!({"dueAt": case.clock.due_at});
             t.event(
                 ctx,
-                "warning",
+                EventAction::Warning,
                 (status, status),
                 Some("即将超期".into()),
                 false,
@@ -89,7 +94,7 @@ pub(super) fn fire(case: &Case, ctx: &Ctx<'_>, t: &mut Transition) -> Result<(),
             let data = json!({"dueAt": case.clock.due_at});
             t.event(
                 ctx,
-                "overdue",
+                EventAction::Overdue,
                 (status, status),
                 Some("已超期".into()),
                 false,
@@ -131,7 +136,7 @@ fn escalate(case: &Case, ctx: &Ctx<'_>, t: &mut Transition, note: &str) -> bool 
     let data = json!({"level": level + 1, "unitCode": target.code, "auto": true});
     t.event(
         ctx,
-        "escalate",
+        EventAction::Escalate,
         (status, status),
         Some(note.to_owned()),
         false,

@@ -16,7 +16,11 @@ fn dispatch_from_submitted_accepts_first_and_starts_both_clocks() {
         Some(3),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let actions: Vec<_> = tr.events.iter().map(|e| (e.action, e.from, e.to)).collect();
+    let actions: Vec<_> = tr
+        .events
+        .iter()
+        .map(|e| (e.action.as_str(), e.from, e.to))
+        .collect();
     assert_eq!(
         actions,
         [
@@ -121,7 +125,10 @@ fn timers_fire_in_order_and_escalate_up_the_tree() {
         &at("2026-11-25T08:40:00+08:00"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((w.events[0].action, w.guard), ("warning", Guard::Timer));
+    assert_eq!(
+        (w.events[0].action.as_str(), w.guard),
+        ("warning", Guard::Timer)
+    );
     let o = decide(
         &w.after,
         &Command::Tick,
@@ -129,7 +136,7 @@ fn timers_fire_in_order_and_escalate_up_the_tree() {
         &at("2026-11-25T10:01:00+08:00"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let actions: Vec<_> = o.events.iter().map(|e| e.action).collect();
+    let actions: Vec<_> = o.events.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["overdue", "escalate"]);
     assert_eq!(o.after.clock.escalated_unit_id, Some(id(2)));
     assert_eq!(
