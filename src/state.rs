@@ -45,30 +45,18 @@ pub struct Inner {
     pub directory: Snapshot<Directory>,
     /// The working calendar behind deadlines.
     pub calendar: Snapshot<WorkCalendar>,
-    /// Where unit webhooks may connect.
-    pub egress: crate::infra::egress::Egress,
-    /// Outgoing HTTP for unit webhooks, guarded by `egress`.
-    pub webhook_http: reqwest::Client,
-    /// Bounds the notifications being sent at once.
-    pub outbox_slots: Arc<Semaphore>,
+    /// Notifications going out (the outbox worker's).
+    pub outbound: Outbound,
     /// Every category (大类 and 小类).
     pub categories: Snapshot<Catalog>,
     /// This node's reserved block of case numbers.
     pub case_numbers: CaseNumbers,
-    /// Bounds the photos being decoded at once.
-    pub image_slots: Arc<Semaphore>,
-    /// KiB of decoded pixels held at once (`media.decode_budget_bytes`).
-    pub decode_budget: Arc<Semaphore>,
-    /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
-    pub upload_budget: Arc<Semaphore>,
-    /// Uploads in flight per client address (`limits.uploads_per_address`).
-    pub upload_slots: crate::infra::slots::Slots,
+    /// The photo pipeline's and the upload gate's bounds.
+    pub media: MediaBounds,
     /// Live feeds open per account (`limits.feeds_per_account`).
     pub feed_slots: crate::infra::slots::Slots,
-    /// Case exports running per account (one).
-    pub export_slots: crate::infra::slots::Slots,
-    /// Case exports running on this node (`limits.exports_at_once`).
-    pub exports_at_once: Arc<Semaphore>,
+    /// How many case exports run at once.
+    pub exports: ExportBounds,
     /// The last readiness answer and when it was had (`/readyz`).
     pub readiness:
         Arc<tokio::sync::Mutex<Option<(std::time::Instant, bool, crate::ops::Readiness)>>>,
@@ -80,6 +68,36 @@ pub struct Inner {
     pub case_index: crate::command::index::CaseIndex,
     /// Settings read on hot paths (the points rules), re-read at most every 5 s.
     pub settings: crate::infra::settings::Cached,
+}
+
+/// What the photo pipeline and the upload gate hold on this node.
+pub struct MediaBounds {
+    /// Bounds the photos being decoded at once (`media.workers`).
+    pub image_slots: Arc<Semaphore>,
+    /// KiB of decoded pixels held at once (`media.decode_budget_bytes`).
+    pub decode_budget: Arc<Semaphore>,
+    /// Bytes of upload bodies held at once (`media.upload_budget_bytes`).
+    pub upload_budget: Arc<Semaphore>,
+    /// Uploads in flight per client address (`limits.uploads_per_address`).
+    pub upload_slots: crate::infra::slots::Slots,
+}
+
+/// Case exports: one per account, a few per node.
+pub struct ExportBounds {
+    /// Case exports running per account (one).
+    pub per_account: crate::infra::slots::Slots,
+    /// Case exports running on this node (`limits.exports_at_once`).
+    pub at_once: Arc<Semaphore>,
+}
+
+/// Unit webhooks and WeChat messages going out.
+pub struct Outbound {
+    /// Where unit webhooks may connect.
+    pub egress: crate::infra::egress::Egress,
+    /// Outgoing HTTP for unit webhooks, guarded by `egress`.
+    pub webhook_http: reqwest::Client,
+    /// Bounds the notifications being sent at once (`webhooks.at_once`).
+    pub slots: Arc<Semaphore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -138,19 +156,23 @@ impl AppState {
             signer: UrlSigner::new(&config.jwt_secret, &config.public_url),
             wechat: WechatClient::new(&config.wechat)?,
             case_numbers: CaseNumbers::new(config.reports.case_number_block),
-            image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
-            decode_budget: Arc::new(Semaphore::new(
-                usize::try_from(config.media.decode_budget_bytes / 1024)
-                    .unwrap_or(usize::MAX)
-                    .min(Semaphore::MAX_PERMITS),
-            )),
-            upload_budget: Arc::new(Semaphore::new(
-                config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
-            )),
-            upload_slots: crate::infra::slots::Slots::default(),
+            media: MediaBounds {
+                image_slots: Arc::new(Semaphore::new(config.media.workers.max(1))),
+                decode_budget: Arc::new(Semaphore::new(
+                    usize::try_from(config.media.decode_budget_bytes / 1024)
+                        .unwrap_or(usize::MAX)
+                        .min(Semaphore::MAX_PERMITS),
+                )),
+                upload_budget: Arc::new(Semaphore::new(
+                    config.media.upload_budget_bytes.min(Semaphore::MAX_PERMITS),
+                )),
+                upload_slots: crate::infra::slots::Slots::default(),
+            },
             feed_slots: crate::infra::slots::Slots::default(),
-            export_slots: crate::infra::slots::Slots::default(),
-            exports_at_once: Arc::new(Semaphore::new(config.limits.exports_at_once.max(1))),
+            exports: ExportBounds {
+                per_account: crate::infra::slots::Slots::default(),
+                at_once: Arc::new(Semaphore::new(config.limits.exports_at_once.max(1))),
+            },
             readiness: Arc::default(),
             password_checks: Arc::new(Semaphore::new(config.limits.password_checks_at_once.max(1))),
             categories,
@@ -160,9 +182,11 @@ impl AppState {
             areas,
             directory,
             calendar,
-            egress,
-            webhook_http,
-            outbox_slots: Arc::new(Semaphore::new(config.webhooks.at_once.max(1))),
+            outbound: Outbound {
+                egress,
+                webhook_http,
+                slots: Arc::new(Semaphore::new(config.webhooks.at_once.max(1))),
+            },
             store,
             shared,
             db,

@@ -377,7 +377,8 @@ pub fn slot(
 ) -> Result<Slot, crate::error::ApiError> {
     use crate::error::ApiError;
     let account = state
-        .export_slots
+        .exports
+        .per_account
         .take(&caller.user_id.to_string(), 1)
         .ok_or_else(|| ApiError::TooManyRequests {
             code: ErrorCode::TooManyExports,
@@ -385,7 +386,8 @@ pub fn slot(
             retry_after_secs: 10,
         })?;
     let node = state
-        .exports_at_once
+        .exports
+        .at_once
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::Unavailable {

@@ -208,7 +208,11 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Med
     let wait = Duration::from_millis(cfg.queue_wait_ms);
     let decoded = tokio::time::timeout(
         wait,
-        state.decode_budget.clone().acquire_many_owned(cost_kib),
+        state
+            .media
+            .decode_budget
+            .clone()
+            .acquire_many_owned(cost_kib),
     )
     .await
     .map_err(|_| {
@@ -218,7 +222,7 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Med
     .context("decode budget closed")?;
     let permit = tokio::time::timeout(
         Duration::from_millis(cfg.queue_wait_ms),
-        state.image_slots.clone().acquire_owned(),
+        state.media.image_slots.clone().acquire_owned(),
     )
     .await
     .map_err(|_| {

@@ -98,7 +98,7 @@ pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
         }
         let address = crate::web::client_ip(state, req);
         let most = state.config.limits.uploads_per_address;
-        drawn.address = Some(state.upload_slots.take(&address, most).ok_or_else(|| {
+        drawn.address = Some(state.media.upload_slots.take(&address, most).ok_or_else(|| {
             ApiError::TooManyRequests {
                 code: ErrorCode::TooManyUploads,
                 message: format!(
@@ -108,9 +108,9 @@ pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
             }
         })?);
         match (open311, declared) {
-            (true, _) => drawn.gated = Some(state.upload_budget.clone()),
-            (false, Some(len)) => drawn.held = Some(draw(&state.upload_budget, len)?),
-            (false, None) => drawn.budget = Some(state.upload_budget.clone()),
+            (true, _) => drawn.gated = Some(state.media.upload_budget.clone()),
+            (false, Some(len)) => drawn.held = Some(draw(&state.media.upload_budget, len)?),
+            (false, None) => drawn.budget = Some(state.media.upload_budget.clone()),
         }
     }
     let drawn = Arc::new(Mutex::new(drawn));

@@ -273,7 +273,14 @@ async fn when_every_decoding_slot_is_busy_uploads_get_503_with_retry_after() {
     })
     .await;
     let token = app.citizen("gina").await;
-    let held = app.state.image_slots.clone().acquire_owned().await.unwrap();
+    let held = app
+        .state
+        .media
+        .image_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .unwrap();
     let r = app.upload(&token, "a.jpg", jpeg(64, 64, 3)).await;
     assert!(r.headers().contains_key("retry-after"));
     expect_error(r, 503, "media_busy").await;
@@ -364,7 +371,7 @@ async fn uploads_in_flight_share_the_node_budget_of_bytes() {
     })
     .await;
     let token = app.citizen("hana").await;
-    let budget = app.state.upload_budget.clone();
+    let budget = app.state.media.upload_budget.clone();
     assert_eq!(budget.available_permits(), 300_000);
 
     // A slow client: 240 KB of an upload, then nothing more for now.
@@ -454,7 +461,7 @@ async fn crafted_images_are_refused_from_their_headers_within_a_bound() {
     })
     .await;
     let token = app.citizen("crafty").await;
-    let budget = app.state.decode_budget.clone();
+    let budget = app.state.media.decode_budget.clone();
     let full = budget.available_permits();
 
     // Act + Assert: 200 scans are refused before any is decoded.

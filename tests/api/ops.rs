@@ -320,7 +320,14 @@ async fn shutdown_lets_an_in_flight_upload_finish() {
     })
     .await;
     let token = app.citizen("late").await;
-    let slot = app.state.image_slots.clone().acquire_owned().await.unwrap();
+    let slot = app
+        .state
+        .media
+        .image_slots
+        .clone()
+        .acquire_owned()
+        .await
+        .unwrap();
     let upload = {
         let http = app.http.clone();
         let url = app.url("/api/v1/media");
@@ -570,7 +577,7 @@ async fn a_stalled_or_slow_body_is_cut_and_gives_back_what_it_held() {
     .await;
     let addr = app.base.trim_start_matches("http://").to_owned();
     let token = app.citizen("slow-body").await;
-    let budget = app.state.upload_budget.clone();
+    let budget = app.state.media.upload_budget.clone();
     let full = budget.available_permits();
     let declared = 4 * 1024 * 1024;
     let quick = std::time::Duration::from_millis(300);
@@ -633,7 +640,7 @@ async fn open311_posts_show_their_key_before_they_draw_and_forms_are_capped() {
     // Arrange
     let app = spawn_app().await;
     let addr = app.base.trim_start_matches("http://").to_owned();
-    let budget = app.state.upload_budget.clone();
+    let budget = app.state.media.upload_budget.clone();
     let full = budget.available_permits();
 
     // Act: a multipart post with a wrong key, declaring 10 MB, its photo

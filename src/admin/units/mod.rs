@@ -125,7 +125,8 @@ impl AdminUnitsApi {
         body: Json<UnitInput>,
     ) -> Res<Json<UnitRow>, AdminErrors> {
         let actor = admin(&auth)?;
-        let saved = service::upsert_unit(&state.db, &state.egress, actor, body.0.into()).await?;
+        let saved =
+            service::upsert_unit(&state.db, &state.outbound.egress, actor, body.0.into()).await?;
         state.refresh(&[Gen::Directory]).await?;
         Ok(Json(saved.into()))
     }
