@@ -53,8 +53,8 @@ pub struct StaffTimelineEntry {
     pub id: Uuid,
     /// When it happened.
     pub at: Ts,
-    /// What happened (`submit`, `route`, `accept`, `dispatch`, `warning`, `overdue`, `escalate`, …).
-    pub action: String,
+    /// What happened.
+    pub action: crate::core::EventAction,
     /// The status before.
     #[oai(skip_serializing_if_is_none)]
     pub from_status: Option<CaseStatus>,

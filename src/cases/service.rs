@@ -246,7 +246,7 @@ pub async fn commit(
             id: *id,
             case_id: case.id,
             case_no: case.case_no.clone(),
-            action: e.action.as_str().into(),
+            action: e.action,
             from: e.from,
             to: e.to,
             unit_id: case.unit_id,

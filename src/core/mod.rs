@@ -4,6 +4,7 @@
 //! cannot import a feature, poem or sea-orm; this module names them for the
 //! app.
 
+pub use domain::case::event::EventAction;
 pub use domain::{
     Actor, Caller, CaseStatus, ClockKind, ExtensionStatus, Forbidden, LimitUnit, Now, Role, Ts,
     UnknownStored, caller, limits, page, photos, status, stored, time,

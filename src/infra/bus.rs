@@ -19,8 +19,8 @@ pub struct BusEvent {
     pub id: Uuid,
     pub case_id: Uuid,
     pub case_no: String,
-    /// The timeline action: submit, accept, dispatch, warning, …
-    pub action: String,
+    /// The timeline action (its stored word on the wire).
+    pub action: crate::core::EventAction,
     pub from: Option<CaseStatus>,
     pub to: CaseStatus,
     pub unit_id: Option<Uuid>,

@@ -68,13 +68,13 @@ impl FeedKind {
         }
     }
 
-    fn of(action: &str, from: Option<CaseStatus>, to: CaseStatus) -> Self {
-        match EventAction::parse(action) {
-            Some(EventAction::Submit) => Self::NewCase,
-            Some(EventAction::Warning) => Self::Warning,
-            Some(EventAction::Overdue) => Self::Overdue,
-            Some(EventAction::AcceptOverdue) => Self::AcceptOverdue,
-            Some(EventAction::Escalate) => Self::Escalation,
+    fn of(action: EventAction, from: Option<CaseStatus>, to: CaseStatus) -> Self {
+        match action {
+            EventAction::Submit => Self::NewCase,
+            EventAction::Warning => Self::Warning,
+            EventAction::Overdue => Self::Overdue,
+            EventAction::AcceptOverdue => Self::AcceptOverdue,
+            EventAction::Escalate => Self::Escalation,
             _ if from != Some(to) => Self::StatusChanged,
             _ => Self::Updated,
         }
@@ -101,8 +101,8 @@ pub struct FeedEvent {
     /// The timeline entry's id (UUIDv7, in time order); the SSE `id`.
     pub id: Uuid,
     pub kind: FeedKind,
-    /// The timeline action (submit, dispatch, claim, warning …).
-    pub action: String,
+    /// The timeline action.
+    pub action: crate::core::EventAction,
     /// The case's id.
     pub case_id: Uuid,
     /// The case's number.
@@ -184,8 +184,8 @@ impl FeedMessage {
 fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedMessage {
     FeedMessage::Event(FeedEvent {
         id: e.id,
-        kind: FeedKind::of(&e.action, e.from, e.to),
-        action: e.action.clone(),
+        kind: FeedKind::of(e.action, e.from, e.to),
+        action: e.action,
         case_id: e.case_id,
         case_no: e.case_no.clone(),
         from_status: e.from,
@@ -276,7 +276,7 @@ pub(super) async fn timeline_after(
                 case_no: c.case_no.clone(),
                 from: r.from_status,
                 to: r.to_status,
-                action: r.action.as_str().into(),
+                action: r.action,
                 unit_id: c.unit_id,
                 category_id: c.category_id,
                 lat: c.lat,

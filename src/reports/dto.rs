@@ -34,8 +34,8 @@ pub struct CreateReport {
 pub struct TimelineEntry {
     /// When it happened.
     pub at: DateTime<FixedOffset>,
-    /// What happened (`submit`, `accept`, `dispatch`, …).
-    pub action: String,
+    /// What happened.
+    pub action: crate::core::EventAction,
     /// The status after this step.
     pub status: CaseStatus,
     /// The status, as a citizen reads it.

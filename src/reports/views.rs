@@ -42,7 +42,7 @@ fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
     let status = e.to_status;
     Ok(TimelineEntry {
         at: e.created_at,
-        action: e.action.as_str().into(),
+        action: e.action,
         status,
         status_label: status.label().into(),
         note: e.note,
@@ -53,7 +53,7 @@ fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
 pub fn public_entry(e: &NewEvent, at: Ts) -> TimelineEntry {
     TimelineEntry {
         at,
-        action: e.action.as_str().into(),
+        action: e.action,
         status: e.to,
         status_label: e.to.label().into(),
         note: e.note.clone(),

@@ -5,6 +5,7 @@
 
 use crate::{
     cases::dto::CaseAction,
+    core::EventAction,
     core::{CaseStatus, LimitUnit, Role},
     live::feed::FeedKind,
     web::enums,
@@ -28,7 +29,7 @@ fn words<T: Copy, S: ToJSON>(all: &[T], spec: fn(T) -> S, label: fn(T) -> &'stat
 }
 
 /// Each labelled schema of the spec.
-fn tables() -> [(&'static str, Words); 5] {
+fn tables() -> [(&'static str, Words); 6] {
     [
         (
             "CaseStatus",
@@ -44,6 +45,10 @@ fn tables() -> [(&'static str, Words); 5] {
             words(&CaseAction::ALL, |a| a, CaseAction::label),
         ),
         ("FeedKind", words(&FeedKind::ALL, |k| k, FeedKind::label)),
+        (
+            "EventAction",
+            words(&EventAction::ALL, |a| a, EventAction::label),
+        ),
     ]
 }
 

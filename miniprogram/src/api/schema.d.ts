@@ -3012,6 +3012,11 @@ export interface components {
          */
         ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_photo" | "not_closed" | "not_found" | "not_open" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "token_revoked" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
         /**
+         * @description What happened to a case, as its timeline records it.
+         * @enum {string}
+         */
+        EventAction: "submit" | "accept" | "reject" | "mark_duplicate" | "dispatch" | "redispatch" | "claim" | "return" | "resolve" | "close" | "reopen" | "suspend" | "resume" | "escalate" | "request_extension" | "extension_approved" | "extension_refused" | "rate" | "accept_overdue" | "warning" | "overdue";
+        /**
          * ExtensionDecision
          * @description A dispatcher's decision on an extension request.
          */
@@ -3102,8 +3107,8 @@ export interface components {
              */
             id: string;
             kind: components["schemas"]["FeedKind"];
-            /** @description The timeline action (submit, dispatch, claim, warning …). */
-            action: string;
+            /** @description The timeline action. */
+            action: components["schemas"]["EventAction"] & unknown;
             /**
              * Format: uuid
              * @description The case's id.
@@ -4396,8 +4401,8 @@ export interface components {
              * @description When it happened.
              */
             at: string;
-            /** @description What happened (`submit`, `route`, `accept`, `dispatch`, `warning`, `overdue`, `escalate`, …). */
-            action: string;
+            /** @description What happened. */
+            action: components["schemas"]["EventAction"] & unknown;
             /** @description The status before. */
             fromStatus?: components["schemas"]["CaseStatus"] & unknown;
             /** @description The status after. */
@@ -4549,8 +4554,8 @@ export interface components {
              * @description When it happened.
              */
             at: string;
-            /** @description What happened (`submit`, `accept`, `dispatch`, …). */
-            action: string;
+            /** @description What happened. */
+            action: components["schemas"]["EventAction"] & unknown;
             /** @description The status after this step. */
             status: components["schemas"]["CaseStatus"] & unknown;
             /** @description The status, as a citizen reads it. */

@@ -16,6 +16,7 @@ export type ReportView = S['ReportView'];
 export type ReportSummary = S['ReportSummary'];
 export type ReportPage = S['ReportPage'];
 export type TimelineEntry = S['TimelineEntry'];
+export type EventAction = S['EventAction'];
 export type Following = S['Following'];
 export type MediaView = S['MediaView'];
 export type Photo = S['Photo'];

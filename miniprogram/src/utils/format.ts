@@ -1,5 +1,5 @@
 /** Words and times as a citizen reads them (China time, whatever the phone's zone). */
-import type { CaseStatus, LimitUnit, Subcategory } from '../api/types';
+import type { CaseStatus, EventAction, LimitUnit, Subcategory } from '../api/types';
 
 const CHINA = 8 * 3600_000;
 
@@ -58,16 +58,16 @@ export function theme(s: CaseStatus): 'default' | 'primary' | 'warning' | 'succe
 }
 
 /** What each step of the timeline means, in a citizen's words. */
-const STEPS: Record<string, string> = {
+const STEPS: Partial<Record<EventAction, string>> = {
   submit: '您的反映已提交，等待受理',
   accept: '已受理，正在安排负责单位',
   reject: '未予受理',
   mark_duplicate: '已有人反映过同一问题，已并入该案件一并处理',
   dispatch: '已派给负责单位处理',
+  redispatch: '已重新派给负责单位处理',
   return: '负责单位申请改派，正在重新安排',
   claim: '负责单位已接单，正在处理',
   resolve: '负责单位已处理完毕，等待核查',
-  verify: '核查通过，已办结',
   close: '核查通过，已办结',
   reopen: '核查未通过，已要求重新处理',
   suspend: '需要较长时间整改，已列入挂账',
@@ -76,7 +76,7 @@ const STEPS: Record<string, string> = {
   rate: '您已评价',
 };
 
-export function stepWords(action: string, label: string): string {
+export function stepWords(action: EventAction, label: string): string {
   return STEPS[action] || label;
 }
 

@@ -177,7 +177,7 @@ pub async fn show(
                     .filter(|p| p.event_id == Some(e.id))
                     .map(|p| photo(p))
                     .collect(),
-                action: e.action.as_str().into(),
+                action: e.action,
                 actor_role: e.actor_role,
                 note: e.note,
                 public: e.public,

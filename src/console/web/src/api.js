@@ -18,10 +18,13 @@ export const session = reactive({
   me: JSON.parse(localStorage.getItem('ssp.me') || 'null'),
 })
 
+/** The server's codes (the spec's ErrorCode), and `network` when no answer came. */
+/** @typedef {Schemas['ErrorCode'] | 'network'} Code */
+
 export class ApiError extends Error {
   /**
    * @param {number} status
-   * @param {Partial<Schemas['ErrorBody']> | null} body
+   * @param {(Partial<Omit<Schemas['ErrorBody'], 'code'>> & { code?: Code }) | null} body
    */
   constructor(status, body) {
     super(body?.message || `请求失败（HTTP ${status}）`)

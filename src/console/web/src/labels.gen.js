@@ -34,6 +34,31 @@ export const CaseStatus = {
   "suspended": "挂账"
 }
 
+/** @type {Record<Schemas['EventAction'], string>} */
+export const EventAction = {
+  "submit": "上报",
+  "accept": "受理立案",
+  "reject": "不予受理",
+  "mark_duplicate": "标记重复",
+  "dispatch": "派遣",
+  "redispatch": "改派",
+  "claim": "接单",
+  "return": "回退",
+  "resolve": "处置反馈",
+  "close": "核查结案",
+  "reopen": "返工",
+  "suspend": "挂账",
+  "resume": "恢复",
+  "escalate": "督办",
+  "request_extension": "申请延期",
+  "extension_approved": "同意延期",
+  "extension_refused": "驳回延期",
+  "rate": "评价",
+  "accept_overdue": "接单超时",
+  "warning": "预警",
+  "overdue": "超期"
+}
+
 /** @type {Record<Schemas['FeedKind'], string>} */
 export const FeedKind = {
   "new_case": "新上报",

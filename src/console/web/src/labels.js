@@ -30,21 +30,8 @@ export const STATUS_COLOR = {
   suspended: '#92400e',
 }
 
-/** Timeline action names as stored. */
-export const EVENT = {
-  ...ACTION,
-  submit: '上报',
-  auto_dispatch: '自动派遣',
-  warning: '预警',
-  overdue: '超期',
-  accept_overdue: '接单超时',
-  rate: '评价',
-  extension_requested: '申请延期',
-  request_extension: '申请延期',
-  extension_approved: '同意延期',
-  extension_refused: '驳回延期',
-  verify: '核查',
-}
+/** Timeline actions, as the spec's EventAction labels them. */
+export const EVENT = spec.EventAction
 
 const fmt = new Intl.DateTimeFormat('zh-CN', {
   timeZone: 'Asia/Shanghai',
