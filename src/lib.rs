@@ -131,15 +131,20 @@ impl App {
 /// The whole HTTP surface.
 pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
     let api = api::service();
-    let ui = api.swagger_ui();
     let spec = api::spec_json();
+    // Swagger UI on the served spec (the filters expanded, the labels in),
+    // not on poem-openapi's raw one.
+    let ui = {
+        let html = api.swagger_ui_html().replacen(&api.spec(), &spec, 1);
+        poem::endpoint::make_sync(move |_| poem::web::Html(html.clone()))
+    };
     let spec = poem::endpoint::make_sync(move |_| {
         poem::Response::builder()
             .content_type("application/json; charset=utf-8")
             .body(spec.clone())
     });
     Route::new()
-        .nest("/docs", ui)
+        .at("/docs", ui)
         .nest("/console", console::routes())
         .at("/openapi.json", spec)
         .nest("/", api)

@@ -34,7 +34,7 @@ pub struct Model {
     /// 接单时限: the unit must claim before this.
     pub accept_due_at: Option<DateTimeWithTimeZone>,
     pub accept_overdue_at: Option<DateTimeWithTimeZone>,
-    /// work | natural: how the handling clock counts.
+    /// How the handling clock counts.
     pub clock_kind: Option<ClockKind>,
     /// The whole handling limit in clock minutes (extensions included).
     pub clock_total_minutes: Option<i64>,

@@ -13,7 +13,6 @@ pub struct Model {
     pub parent_id: Option<Uuid>,
     /// Handling time limit, in `limit_unit`; none on 大类.
     pub time_limit: Option<i32>,
-    /// work_hours | work_days | natural_hours
     pub limit_unit: Option<LimitUnit>,
     /// Accept (接单) limit in working hours.
     pub accept_limit_hours: Option<i32>,

@@ -10,14 +10,12 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// description | comment | photo
     pub subject: Subject,
     /// The case the text belongs to (photos: found through the media row).
     pub case_id: Option<Uuid>,
     pub media_id: Option<Uuid>,
     /// The citizen's openid, which the checks need.
     pub openid: Option<String>,
-    /// pending | pass | review | risky | unchecked
     pub status: CheckStatus,
     /// WeChat's label (10001 ads, 20001 politics, 20002 porn, …).
     pub label: Option<i32>,

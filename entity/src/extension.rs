@@ -15,7 +15,6 @@ pub struct Model {
     pub limit_unit: LimitUnit,
     #[sea_orm(column_type = "Text")]
     pub reason: String,
-    /// pending | approved | refused
     pub status: ExtensionStatus,
     pub decided_by: Option<Uuid>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -8,7 +8,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// wechat_subscribe | unit_webhook
     pub kind: Job,
     pub case_id: Option<Uuid>,
     /// openid, or unit id.
@@ -16,7 +15,6 @@ pub struct Model {
     /// The message, JSON.
     #[sea_orm(column_type = "Text")]
     pub payload: String,
-    /// pending | sent | skipped | failed
     pub status: JobStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeWithTimeZone,

@@ -11,7 +11,6 @@ pub struct Model {
     pub id: Uuid,
     pub user_id: Uuid,
     pub case_id: Option<Uuid>,
-    /// case_accepted | first_of_duplicate | solved | case_accepted_reversed | redeem
     pub reason: Reason,
     /// Positive for awards, negative for reversals and redemptions.
     pub points: i32,

@@ -8,7 +8,6 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
-    /// citizen | admin | dispatcher | supervisor | unit_member
     pub role: Role,
     #[sea_orm(unique)]
     pub openid: Option<String>,

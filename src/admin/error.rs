@@ -3,7 +3,7 @@
 
 use crate::error::ErrorCode;
 use crate::{
-    core::{Forbidden, UnknownStored, page::BadCursor},
+    core::{Forbidden, page::BadCursor},
     infra::DbError,
 };
 
@@ -54,8 +54,6 @@ pub enum AdminError {
     Forbidden(#[from] Forbidden),
     #[error(transparent)]
     Cursor(#[from] BadCursor),
-    #[error(transparent)]
-    Stored(#[from] UnknownStored),
     /// A database failure; a unique violation becomes its client error
     /// (e.g. `username_taken`) in `crate::error`.
     #[error(transparent)]

@@ -1,7 +1,7 @@
 //! Every way a login can fail; `crate::error` maps each to its HTTP status.
 
 use super::wechat::WechatError;
-use crate::{core::UnknownStored, infra::DbError};
+use crate::infra::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -49,8 +49,6 @@ pub enum AuthError {
     /// This WeChat is bound to another account (409).
     #[error("this WeChat is bound to another account")]
     WechatBoundElsewhere,
-    #[error(transparent)]
-    Stored(#[from] UnknownStored),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]

@@ -54,7 +54,6 @@ impl From<crate::content::error::ContentError> for CaseError {
     fn from(e: crate::content::error::ContentError) -> Self {
         use crate::content::error::ContentError as C;
         match e {
-            C::Stored(s) => Self::Stored(s),
             C::Db(d) => Self::Db(d),
             other => Self::Internal(other.into()),
         }

@@ -7,7 +7,7 @@
 //! each through poem-openapi's own `Query<T>` (so a bad value is answered
 //! exactly as any other parameter's), and shows in the generated spec as one
 //! placeholder that [`expand_in_spec`] replaces with the eleven, from
-//! [`PARAMS`]. A handler takes `filters: CaseFilters` and gets a
+//! [`params`]. A handler takes `filters: CaseFilters` and gets a
 //! [`CaseFilter`].
 
 use super::{error::CaseError, filter::CaseFilter};
@@ -31,7 +31,7 @@ use std::borrow::Cow;
 #[derive(Debug, Default)]
 pub struct CaseFilters(pub CaseFilter);
 
-/// The placeholder's schema title, replaced in the spec by [`PARAMS`].
+/// The placeholder's schema title, replaced in the spec by [`params`].
 const PLACEHOLDER: &str = "x-case-filters";
 
 /// A code parameter's bounds (`category`, `unit`, `area`).

@@ -2,8 +2,11 @@
 //! core (`Command::Tick`). Its state is the case rows themselves
 //! (`timer_at` and the fields it summarises), so it survives restarts; each
 //! firing is written under a guard on the fields it changes, so several
-//! nodes fire each event exactly once. A case that fails is logged and its
-//! timer postponed by ten minutes, so that it never holds up the others.
+//! nodes fire each event exactly once. A case that fails to fire is logged
+//! and its timer postponed by ten minutes, so that it never holds up the
+//! others. (A row the code could not read at all, a value outside its
+//! enum, would fail the whole read; the database's checks keep such values
+//! out, migrations 3, 14 and 15.)
 
 use super::{
     error::CaseError,

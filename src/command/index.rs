@@ -189,7 +189,7 @@ struct Row {
     case_no: String,
     lat: f64,
     lng: f64,
-    status: String,
+    status: CaseStatus,
     category_id: Uuid,
     area_id: Uuid,
     unit_id: Option<Uuid>,
@@ -267,8 +267,7 @@ impl Row {
             lng: self.lng,
             x,
             y,
-            // Migration 3 keeps unknown statuses out of the table.
-            status: CaseStatus::parse(&self.status).unwrap_or(CaseStatus::Submitted),
+            status: self.status,
             category: d.categories.intern(self.category_id),
             area: d.areas.intern(self.area_id),
             unit: self.unit_id.map_or(0, |u| d.units.intern(u)),
@@ -288,7 +287,7 @@ impl Row {
             resolved: secs(self.resolved_at),
             // A case rated unsatisfied leaves 结案 and keeps its old
             // `closed_at`: only a case in 已结案 counts as closed.
-            closed: secs(self.closed_at).filter(|_| self.status == "closed"),
+            closed: secs(self.closed_at).filter(|_| self.status == CaseStatus::Closed),
         }
     }
 }

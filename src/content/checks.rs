@@ -261,7 +261,7 @@ async fn recheck_text(state: &AppState, c: &check::Model, openid: &str) -> Resul
 async fn decide(db: &DatabaseConnection, id: Uuid, v: Verdict, now: Ts) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     let n = check::Entity::update_many()
-        .col_expr(check::Column::Status, Expr::value(v.suggest.as_str()))
+        .col_expr(check::Column::Status, Expr::value(v.suggest.status()))
         .col_expr(check::Column::Label, Expr::value(v.label))
         .col_expr(check::Column::DecidedAt, Expr::value(now))
         .filter(check::Column::Id.eq(id))

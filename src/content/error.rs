@@ -37,9 +37,6 @@ pub enum ContentError {
     Cursor(#[from] BadCursor),
     #[error(transparent)]
     Forbidden(#[from] Forbidden),
-    /// A stored value the code does not know (500, naming the row).
-    #[error(transparent)]
-    Stored(#[from] crate::core::UnknownStored),
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]

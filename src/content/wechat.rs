@@ -14,6 +14,18 @@ domain::vocabulary! {
     }
 }
 
+impl Suggest {
+    /// The check's state once WeChat has said this.
+    pub fn status(self) -> domain::content::CheckStatus {
+        use domain::content::CheckStatus;
+        match self {
+            Self::Pass => CheckStatus::Pass,
+            Self::Review => CheckStatus::Review,
+            Self::Risky => CheckStatus::Risky,
+        }
+    }
+}
+
 /// A verdict with WeChat's label (100 normal, 10001 ads, 20001 politics …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Verdict {

@@ -271,7 +271,6 @@ impl From<ContentError> for ApiError {
             ContentError::AlreadyReviewed => Self::conflict(ErrorCode::AlreadyReviewed, message),
             ContentError::Cursor(c) => c.into(),
             ContentError::Forbidden(f) => f.into(),
-            ContentError::Stored(s) => s.into(),
             ContentError::Db(d) => d.into(),
             ContentError::Internal(e) => Self::Internal(e),
         }
@@ -358,7 +357,6 @@ impl From<AuthError> for ApiError {
             AuthError::WechatBoundElsewhere => {
                 Self::conflict(ErrorCode::WechatBoundElsewhere, message)
             }
-            AuthError::Stored(s) => s.into(),
             AuthError::Db(d) => d.into(),
             AuthError::Internal(e) => Self::Internal(e),
         }
@@ -450,7 +448,6 @@ impl From<AdminError> for ApiError {
             AdminError::NotFound { .. } => Self::NotFound(message),
             AdminError::Forbidden(f) => f.into(),
             AdminError::Cursor(c) => c.into(),
-            AdminError::Stored(s) => s.into(),
             AdminError::Db(d) => d.into(),
             AdminError::Internal(e) => Self::Internal(e),
         }

@@ -1057,3 +1057,58 @@ async fn exports_run_a_bounded_number_at_once() {
         "the node's place came back"
     );
 }
+
+#[tokio::test]
+async fn every_filter_the_spec_lists_is_read_by_every_operation_that_lists_it() {
+    // Arrange: the operations that take the case filters, as the spec shows them.
+    let app = spawn_app().await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let spec: Value = app.get("/openapi.json", None).await.json().await.unwrap();
+    let ops = [
+        "/api/v1/cases",
+        "/api/v1/map/areas",
+        "/api/v1/stats/indicators",
+        "/api/v1/exports/cases.csv",
+    ];
+    for path in ops {
+        let params = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+        let filters: Vec<&Value> = params
+            .iter()
+            .filter(|p| {
+                [
+                    "status",
+                    "category",
+                    "unit",
+                    "area",
+                    "overdue",
+                    "warned",
+                    "escalated",
+                    "createdFrom",
+                    "createdTo",
+                    "closedFrom",
+                    "closedTo",
+                ]
+                .contains(&p["name"].as_str().unwrap())
+            })
+            .collect();
+        assert_eq!(filters.len(), 11, "{path}: {filters:?}");
+        for p in filters {
+            let name = p["name"].as_str().unwrap();
+            // A value its schema refuses.
+            let bad = match (p["schema"]["type"].as_str(), p["schema"]["format"].as_str()) {
+                (Some("boolean"), _) => "maybe",
+                (Some("string"), Some("date-time")) => "yesterday",
+                (Some("array"), _) => "no_such_status",
+                _ => "",
+            };
+
+            // Act
+            let r = app.get(&format!("{path}?{name}={bad}"), Some(&disp)).await;
+
+            // Assert: refused, naming the parameter: the server reads what the spec says.
+            let body = common::expect_error(r, 400, "invalid_request").await;
+            let message = body["message"].as_str().unwrap();
+            assert!(message.contains(name), "{path} {name}: {message}");
+        }
+    }
+}

@@ -17,7 +17,11 @@ async fn health_readiness_docs_and_spec_are_served() {
     assert_eq!(ready["objectStore"], "ok");
     let docs = app.get("/docs", None).await;
     assert_eq!(docs.status(), StatusCode::OK);
-    assert!(docs.text().await.unwrap().contains("swagger"));
+    let page = docs.text().await.unwrap();
+    assert!(page.contains("swagger"));
+    // The page carries the served spec: each filter, no placeholder.
+    assert!(page.contains("createdFrom"), "the filters are expanded");
+    assert!(!page.contains("x-case-filters"), "no placeholder is left");
     let spec: Value = app.get("/openapi.json", None).await.json().await.unwrap();
     assert!(spec["paths"]["/api/v1/reports"]["post"].is_object());
 }

@@ -3,9 +3,12 @@
 //! cursors, stored-value parsing, photo-URL signatures, the working
 //! calendar, and the case loop's transition core (`case::transition`: one
 //! pure decision per status × command). Nothing here does I/O or knows
-//! poem, sea-orm or the database: this crate does not depend on them, so an
-//! import of them does not build. With the `openapi` feature the shared
-//! enums also derive their OpenAPI schemas, for the HTTP layer.
+//! poem, sea-orm or the database: built alone (as `.ci/run` checks it), this
+//! crate does not depend on them, so an import of them does not build. Two
+//! features add derives for the layers around it, and nothing else: with
+//! `openapi` (the app's) the shared enums derive their OpenAPI schemas; with
+//! `sea-orm` (the `entity` crate's) the stored enums are sea-orm
+//! `ActiveEnum`s, the types of their columns.
 
 pub mod calendar;
 pub mod caller;

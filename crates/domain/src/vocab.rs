@@ -1,6 +1,8 @@
-//! `vocabulary!`: an enum whose values are stored as text, written once:
-//! the variants with their stored words, `ALL`, `as_str` and `parse`. The
-//! migrations' CHECK lists hold the same words, and a test compares them.
+//! `vocabulary!`: an enum whose values are words, written once: the
+//! variants with their words, `ALL`, `as_str` and `parse`. The stored ones
+//! (`stored;`) are also their columns' types, the migrations' CHECK lists
+//! hold the same words, and a test compares them; the app declares its own
+//! unstored words with it too (error codes, WeChat's answers).
 
 /// Declares a text enum: `Variant = "word"` for each value.
 ///

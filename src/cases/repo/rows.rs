@@ -1,5 +1,6 @@
-//! Between a case row and a typed [`Case`]: reading (an unknown stored
-//! value is an error naming the row) and writing back what changed.
+//! Between a case row and a typed [`Case`]: reading (the row's stored
+//! enums are already typed; a category without its limits is an error
+//! naming the row) and writing back what changed.
 
 use crate::{
     cases::model::{Case, CaseClock, CategoryRules, Rating, TimerField},

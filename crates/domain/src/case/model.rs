@@ -1,5 +1,5 @@
 //! A case as the code sees it: typed, with no I/O. The app's `cases::repo` reads it
-//! from its row (an unknown stored value is an error naming the row) and
+//! from its row (whose stored enums are already typed) and
 //! writes back the fields a transition changed.
 
 use crate::{CaseStatus, ClockKind, LimitUnit, Ts};
