@@ -6,6 +6,7 @@ use poem_openapi::Object;
 use serde::Serialize;
 
 mod code;
+mod db;
 mod mapping;
 mod spec;
 

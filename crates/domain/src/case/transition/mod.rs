@@ -10,6 +10,7 @@
 mod apply;
 mod commands;
 mod deadlines;
+mod extension;
 #[cfg(test)]
 mod tests;
 mod timers;
