@@ -30,6 +30,9 @@ pub mod routing;
 pub mod state;
 pub mod web;
 
+#[cfg(test)]
+mod layers;
+
 use anyhow::Context;
 use config::{Config, Mode};
 use poem::{EndpointExt, Route};

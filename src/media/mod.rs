@@ -3,6 +3,7 @@
 
 pub mod pipeline;
 pub mod service;
+pub mod stored;
 
 use crate::core::photos::Variant;
 use crate::{

@@ -410,10 +410,10 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         media_url,
         attributes: (!answers.is_empty()).then_some(serde_json::Value::Array(answers)),
     };
-    let view = submit::create(state, &caller, &report, None, Origin::Open311(&extras)).await?;
+    let created = submit::create(state, &caller, &report, None, Origin::Open311(&extras)).await?;
     Ok(vec![PostedRequest {
-        service_request_id: view.case_no,
-        token: view.id.to_string(),
+        service_request_id: created.case.case_no,
+        token: created.case.id.to_string(),
         service_notice: notice,
         account_id: f.short("account_id")?,
     }])

@@ -6,7 +6,10 @@ use crate::{
     error::ApiError,
     geo::coords::CoordSystem,
     points::rewards,
-    reports::views::{self, Mine},
+    reports::{
+        dto::{ReportPage, ReportView},
+        views::{self, Mine},
+    },
     state::AppState,
 };
 use entity::{case_follower, content_check, media, outbox, session, user};
@@ -25,12 +28,14 @@ pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiErro
         .map_err(crate::infra::DbError::from)?
         .ok_or_else(|| ApiError::not_found("account"))?;
     let system = CoordSystem::Wgs84;
-    let mine = views::list_mine(state, caller, Mine::Reported, None, MOST, system).await?;
+    let mine = views::list_mine(state, caller, Mine::Reported, None, MOST).await?;
     let mut reports = Vec::with_capacity(mine.items.len());
-    for r in &mine.items {
-        reports.push(views::get_mine(state, caller, r.id, system).await?);
+    for (case, _) in &mine.items {
+        let report = views::get_mine(state, caller, case.id).await?;
+        reports.push(ReportView::of(state, report, system));
     }
-    let follows = views::list_mine(state, caller, Mine::Followed, None, MOST, system).await?;
+    let follows = views::list_mine(state, caller, Mine::Followed, None, MOST).await?;
+    let follows = ReportPage::of(state, follows, system).items;
     let points = rewards::history(state, caller, None, 100_000).await?;
     let redemptions = rewards::mine(state, caller, None, 100_000).await?;
     let r = &state.config.retention;
@@ -45,7 +50,7 @@ pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiErro
             last_seen_at: u.updated_at,
         },
         reports,
-        follows: follows.items,
+        follows,
         points,
         redemptions,
         retention: Retention {

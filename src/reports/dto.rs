@@ -1,7 +1,19 @@
 //! Request and response shapes of the citizen's report endpoints.
 
+use super::{
+    nearby::{Follow, Nearby},
+    views::{PublicEvent, Report, ReportList},
+};
 pub use crate::web::dto::{AreaRef, CategoryRef, Photo};
-use crate::web::{dto::Location, enums::CaseStatus};
+use crate::{
+    geo::coords::Wgs84,
+    media::stored::StoredPhoto,
+    state::AppState,
+    web::{
+        dto::Location,
+        enums::{CaseStatus, CoordSystem},
+    },
+};
 use chrono::{DateTime, FixedOffset};
 use poem_openapi::Object;
 use uuid::Uuid;
@@ -183,4 +195,119 @@ pub struct Following {
     pub following: bool,
     /// How many citizens follow it.
     pub followers: i64,
+}
+
+impl From<PublicEvent> for TimelineEntry {
+    fn from(e: PublicEvent) -> Self {
+        Self {
+            at: e.at,
+            action: e.action,
+            status: e.status,
+            status_label: e.status.label().into(),
+            note: e.note,
+        }
+    }
+}
+
+impl ReportView {
+    /// The response for a report, its point in the datum asked for and its
+    /// photos' URLs signed.
+    pub fn of(state: &AppState, r: Report, system: CoordSystem) -> Self {
+        let Report {
+            case,
+            category: (code, name),
+            photos,
+            events,
+            merged_into,
+        } = r;
+        let ttl = state.config.media.url_ttl_secs;
+        let signed = |p: &StoredPhoto| Photo::signed(&state.signer, ttl, p);
+        let status = case.status;
+        Self {
+            id: case.id,
+            case_no: case.case_no,
+            status,
+            status_label: status.label().into(),
+            category: CategoryRef { code, name },
+            description: case.description,
+            location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
+            address: case.address,
+            area: AreaRef::of(&state.areas.get(), case.area_id),
+            photos: photos
+                .iter()
+                .filter(|p| p.owner_id == case.reporter_id)
+                .map(signed)
+                .collect(),
+            after_photos: photos
+                .iter()
+                .filter(|p| p.owner_id != case.reporter_id)
+                .map(signed)
+                .collect(),
+            due_at: case.clock.due_at.filter(|_| status.clock_runs()),
+            timeline: events.into_iter().map(TimelineEntry::from).collect(),
+            merged_into: merged_into.map(|(id, case_no)| MergedInto { id, case_no }),
+            rating: case.rating.as_ref().map(|r| r.score),
+            can_rate: case.rating.is_none() && status == CaseStatus::Closed,
+            created_at: case.created_at,
+            updated_at: case.updated_at,
+        }
+    }
+}
+
+impl ReportPage {
+    /// The response for a page of reports.
+    pub fn of(state: &AppState, list: ReportList, system: CoordSystem) -> Self {
+        let cats = state.categories.get();
+        let ttl = state.config.media.url_ttl_secs;
+        let items = list
+            .items
+            .into_iter()
+            .map(|(c, thumbnail)| ReportSummary {
+                id: c.id,
+                status: c.status,
+                status_label: c.status.label().into(),
+                category: CategoryRef::of(&cats, c.category_id),
+                location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
+                thumbnail_url: thumbnail.map(|m| state.signer.thumbnail(m, ttl)),
+                created_at: c.created_at,
+                description: c.description,
+                case_no: c.case_no,
+            })
+            .collect();
+        Self {
+            items,
+            next_cursor: list.next_cursor,
+        }
+    }
+}
+
+impl NearbyCase {
+    /// The response for a case near the pin; its thumbnail's URL signed.
+    pub fn of(state: &AppState, n: Nearby) -> Self {
+        let ttl = state.config.media.url_ttl_secs;
+        let (code, name) = n.category;
+        Self {
+            id: n.id,
+            case_no: n.case_no,
+            category: CategoryRef { code, name },
+            status: n.status,
+            status_label: n.status.label().into(),
+            distance_m: n.distance_m,
+            thumbnail_url: n.thumbnail.map(|m| state.signer.thumbnail(m, ttl)),
+            followers: n.followers,
+            mine: n.mine,
+            following: n.following,
+            reported_at: n.reported_at,
+        }
+    }
+}
+
+impl From<Follow> for Following {
+    fn from(f: Follow) -> Self {
+        Self {
+            case_id: f.case_id,
+            following: f.following,
+            followers: f.followers,
+        }
+    }
 }

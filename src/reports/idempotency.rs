@@ -9,21 +9,21 @@
 //! waits on the key's row until the first commits, then answers with its
 //! report.
 
-use super::{dto::CreateReport, dto::ReportView, error::ReportError, submit, views};
+use super::{dto::CreateReport, error::ReportError, submit, views, views::Report};
 use crate::error::ErrorCode;
 use crate::{core::Caller, error::ApiError, state::AppState, web};
 use entity::idempotency_key as idem;
 use poem::Request;
 use sea_orm::EntityTrait;
 
-/// Submits, once per key; returns the view and whether it is a replay.
+/// Submits, once per key; returns the report and whether it is a replay.
 pub async fn submit_once(
     state: &AppState,
     req: &Request,
     caller: &Caller,
     key: Option<String>,
     body: &CreateReport,
-) -> Result<(ReportView, bool), ApiError> {
+) -> Result<(Report, bool), ApiError> {
     let Some(key) = key else {
         web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
         return Ok((
@@ -42,7 +42,7 @@ pub async fn submit_once(
         fingerprint: submit::fingerprint(body),
     };
     if let Some(done) = recorded(state, &record).await? {
-        return replay(state, caller, body, &record, done).await;
+        return replay(state, caller, &record, done).await;
     }
     web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
     match submit::create(
@@ -56,7 +56,7 @@ pub async fn submit_once(
     {
         Ok(view) => Ok((view, false)),
         Err(ReportError::KeyTaken) => match recorded(state, &record).await? {
-            Some(done) => replay(state, caller, body, &record, done).await,
+            Some(done) => replay(state, caller, &record, done).await,
             None => Err(ReportError::KeyTaken.into()),
         },
         Err(e) => Err(e.into()),
@@ -80,21 +80,16 @@ async fn recorded(
 async fn replay(
     state: &AppState,
     caller: &Caller,
-    body: &CreateReport,
     record: &submit::KeyRecord,
     done: idem::Model,
-) -> Result<(ReportView, bool), ApiError> {
+) -> Result<(Report, bool), ApiError> {
     if done.fingerprint != record.fingerprint {
         return Err(ApiError::unprocessable(
             ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was used with a different request body",
         ));
     }
-    let system = body.location.coord_system;
-    Ok((
-        views::get_mine(state, caller, done.case_id, system).await?,
-        true,
-    ))
+    Ok((views::get_mine(state, caller, done.case_id).await?, true))
 }
 
 /// Deletes keys past the retention; returns how many.

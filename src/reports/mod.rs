@@ -8,7 +8,12 @@ pub mod submit;
 pub mod views;
 
 use crate::{
-    api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState, web,
+    api::Tag,
+    auth::BearerAuth,
+    core::Role,
+    error::{ErrorCode, Res},
+    state::AppState,
+    web,
     web::enums::CoordSystem,
 };
 use dto::{CreateReport, Following, NearbyCase, RatingBody, ReportPage, ReportView};
@@ -69,10 +74,11 @@ impl ReportsApi {
     ) -> Res<CreatedReport, CreateReportErrors> {
         let caller = auth.0;
         caller.require(&[Role::Citizen])?;
-        let (view, replayed) =
+        let (report, replayed) =
             idempotency::submit_once(&state, req, &caller, idempotency_key.0, &body).await?;
+        let system = body.location.coord_system;
         Ok(CreatedReport::Created(
-            Json(view),
+            Json(ReportView::of(&state, report, system)),
             replayed.then(|| "true".to_owned()),
         ))
     }
@@ -111,9 +117,13 @@ impl ReportsApi {
             lng: lng.0,
             coord_system: coord_system.0,
         };
-        Ok(Json(
-            nearby::nearby(&state, &auth.0, &at, &category_code.0).await?,
-        ))
+        auth.0.require(&[Role::Citizen])?;
+        let point = at.to_wgs84().map_err(|e| {
+            error::ReportError::invalid(ErrorCode::InvalidCoordinates, e.to_string())
+        })?;
+        let found = nearby::nearby(&state, &auth.0, point, &category_code.0).await?;
+        let cases = found.into_iter().map(|n| NearbyCase::of(&state, n));
+        Ok(Json(cases.collect()))
     }
 
     /// Follow a case (附议, "me too")
@@ -137,7 +147,9 @@ impl ReportsApi {
         id: Path<Uuid>,
     ) -> Res<Json<Following>, FollowErrors> {
         web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
-        Ok(Json(nearby::follow(&state, &auth.0, id.0, true).await?))
+        Ok(Json(
+            nearby::follow(&state, &auth.0, id.0, true).await?.into(),
+        ))
     }
 
     /// Stop following a case
@@ -152,7 +164,9 @@ impl ReportsApi {
         auth: BearerAuth,
         id: Path<Uuid>,
     ) -> Res<Json<Following>, FollowErrors> {
-        Ok(Json(nearby::follow(&state, &auth.0, id.0, false).await?))
+        Ok(Json(
+            nearby::follow(&state, &auth.0, id.0, false).await?.into(),
+        ))
     }
 
     /// My reports
@@ -176,17 +190,9 @@ impl ReportsApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportPage>, ListReportErrors> {
-        Ok(Json(
-            views::list_mine(
-                &state,
-                &auth.0,
-                views::Mine::Reported,
-                cursor.0.as_deref(),
-                limit.0,
-                coord_system.0,
-            )
-            .await?,
-        ))
+        let mine = views::Mine::Reported;
+        let list = views::list_mine(&state, &auth.0, mine, cursor.0.as_deref(), limit.0).await?;
+        Ok(Json(ReportPage::of(&state, list, coord_system.0)))
     }
 
     /// Cases I follow (我的附议)
@@ -211,17 +217,9 @@ impl ReportsApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportPage>, ListReportErrors> {
-        Ok(Json(
-            views::list_mine(
-                &state,
-                &auth.0,
-                views::Mine::Followed,
-                cursor.0.as_deref(),
-                limit.0,
-                coord_system.0,
-            )
-            .await?,
-        ))
+        let mine = views::Mine::Followed;
+        let list = views::list_mine(&state, &auth.0, mine, cursor.0.as_deref(), limit.0).await?;
+        Ok(Json(ReportPage::of(&state, list, coord_system.0)))
     }
 
     /// One of my reports
@@ -238,9 +236,8 @@ impl ReportsApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<ReportView>, ReadReportErrors> {
-        Ok(Json(
-            views::get_mine(&state, &auth.0, id.0, coord_system.0).await?,
-        ))
+        let report = views::get_mine(&state, &auth.0, id.0).await?;
+        Ok(Json(ReportView::of(&state, report, coord_system.0)))
     }
 
     /// Rate my report (评单)
@@ -268,7 +265,8 @@ impl ReportsApi {
         web::limit_write(&state, req, auth.0.user_id, web::Write::Report).await?;
         let b = body.0;
         let case = crate::cases::service::rate(&state, &auth.0, id.0, b.score, b.comment).await?;
-        Ok(Json(views::show(&state, case, CoordSystem::Wgs84).await?))
+        let report = views::show(&state, case).await?;
+        Ok(Json(ReportView::of(&state, report, CoordSystem::Wgs84)))
     }
 }
 

@@ -4,16 +4,13 @@
 //! status messages and may read its public view; the case counts them.
 //! Never who reported it.
 
-use super::{
-    dto::{Following, NearbyCase},
-    error::ReportError,
-};
+use super::error::ReportError;
 use crate::error::ErrorCode;
 use crate::{
     cases::publication,
-    core::{Caller, CaseStatus, Role, photos::Variant},
+    core::{Caller, CaseStatus, Role, Ts},
+    geo::coords::Wgs84,
     state::AppState,
-    web::dto::{CategoryRef, Location},
 };
 use entity::{case_follower, cases, media};
 use sea_orm::{
@@ -22,6 +19,33 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
+
+/// An open case near a pin, as `nearby` finds it. Never who reported it.
+pub struct Nearby {
+    pub id: Uuid,
+    pub case_no: String,
+    /// (code, name) of its category: the one asked about.
+    pub category: (String, String),
+    pub status: CaseStatus,
+    /// Metres from the pin, rounded to 10 m.
+    pub distance_m: f64,
+    /// The reporter's first photo the caller may see.
+    pub thumbnail: Option<Uuid>,
+    /// How many follow it (附议).
+    pub followers: i64,
+    /// The caller reported it.
+    pub mine: bool,
+    /// The caller follows it.
+    pub following: bool,
+    pub reported_at: Ts,
+}
+
+/// Whether the caller follows a case, and how many do.
+pub struct Follow {
+    pub case_id: Uuid,
+    pub following: bool,
+    pub followers: i64,
+}
 
 /// Statuses in which a case can be followed: still someone's work.
 fn followable() -> Vec<CaseStatus> {
@@ -38,14 +62,11 @@ fn followable() -> Vec<CaseStatus> {
 pub async fn nearby(
     state: &AppState,
     caller: &Caller,
-    at: &Location,
+    point: Wgs84,
     category_code: &str,
-) -> Result<Vec<NearbyCase>, ReportError> {
+) -> Result<Vec<Nearby>, ReportError> {
     use geo::{Distance, Haversine, Point};
     caller.require(&[Role::Citizen])?;
-    let point = at
-        .to_wgs84()
-        .map_err(|e| ReportError::invalid(ErrorCode::InvalidCoordinates, e.to_string()))?;
     let category = state
         .categories
         .get()
@@ -118,38 +139,28 @@ pub async fn nearby(
     )?;
     let followers: HashMap<Uuid, i64> = followers.into_iter().collect();
     let mine: HashSet<Uuid> = mine.into_iter().collect();
-    let ttl = state.config.media.url_ttl_secs;
-    let mut thumb: HashMap<Uuid, String> = HashMap::new();
+    let mut thumb: HashMap<Uuid, Uuid> = HashMap::new();
     let reporters: HashMap<Uuid, Uuid> = near.iter().map(|(c, _)| (c.id, c.reporter_id)).collect();
     for p in photos {
         let Some(case_id) = p.case_id else { continue };
         // The citizen's own photo, not a unit's after-photo.
         if reporters.get(&case_id) == Some(&p.owner_id) {
-            thumb
-                .entry(case_id)
-                .or_insert_with(|| state.signer.url(p.id, Variant::Thumb.as_str(), ttl));
+            thumb.entry(case_id).or_insert(p.id);
         }
     }
     Ok(near
         .into_iter()
-        .map(|(c, d)| {
-            let status = c.status;
-            NearbyCase {
-                id: c.id,
-                case_no: c.case_no,
-                category: CategoryRef {
-                    code: category.code.clone(),
-                    name: category.name.clone(),
-                },
-                status,
-                status_label: status.label().into(),
-                distance_m: (d / 10.0).round() * 10.0,
-                thumbnail_url: thumb.remove(&c.id),
-                followers: followers.get(&c.id).copied().unwrap_or(0),
-                mine: c.reporter_id == caller.user_id,
-                following: mine.contains(&c.id),
-                reported_at: c.created_at,
-            }
+        .map(|(c, d)| Nearby {
+            id: c.id,
+            case_no: c.case_no,
+            category: (category.code.clone(), category.name.clone()),
+            status: c.status,
+            distance_m: (d / 10.0).round() * 10.0,
+            thumbnail: thumb.remove(&c.id),
+            followers: followers.get(&c.id).copied().unwrap_or(0),
+            mine: c.reporter_id == caller.user_id,
+            following: mine.contains(&c.id),
+            reported_at: c.created_at,
         })
         .collect())
 }
@@ -162,7 +173,7 @@ pub async fn follow(
     caller: &Caller,
     id: Uuid,
     on: bool,
-) -> Result<Following, ReportError> {
+) -> Result<Follow, ReportError> {
     caller.require(&[Role::Citizen])?;
     let case = cases::Entity::find_by_id(id)
         .one(&state.db)
@@ -209,7 +220,7 @@ pub async fn follow(
         .filter(case_follower::Column::CaseId.eq(id))
         .count(&state.db)
         .await?;
-    Ok(Following {
+    Ok(Follow {
         case_id: id,
         following: on,
         followers: i64::try_from(followers).unwrap_or(i64::MAX),

@@ -4,9 +4,9 @@
 //! the photos, all in one transaction.
 
 use super::{
-    dto::{CreateReport, ReportView},
+    dto::CreateReport,
     error::ReportError,
-    views::{self, Parts},
+    views::{PublicEvent, Report as ReportRead},
 };
 use crate::error::ErrorCode;
 use crate::{
@@ -17,9 +17,9 @@ use crate::{
     },
     core::{Actor, Caller, CaseStatus, Ts},
     geo::coords::Wgs84,
+    media::stored::StoredPhoto,
     routing::Decision,
     state::AppState,
-    web::dto::AreaRef,
     web::enums::CoordSystem::Gcj02,
 };
 use domain::case::event::EventAction;
@@ -81,7 +81,6 @@ struct Checked {
     rules: CategoryRules,
     point: Wgs84,
     area_id: Uuid,
-    area: AreaRef,
     route: Option<Decision>,
     description: String,
     address: Option<String>,
@@ -157,10 +156,6 @@ async fn check(
         rules,
         point,
         area_id: found.id,
-        area: AreaRef {
-            code: found.code.clone(),
-            name: found.name.clone(),
-        },
         route,
         description,
         address,
@@ -296,7 +291,7 @@ pub async fn create(
     r: &CreateReport,
     key: Option<&KeyRecord>,
     origin: Origin<'_>,
-) -> Result<ReportView, ReportError> {
+) -> Result<ReportRead, ReportError> {
     let c = check(state, r, &origin).await?;
     // An integrator's text is checked like a citizen's; having no WeChat
     // identity to check it as, it is left for a person (`unchecked`).
@@ -344,20 +339,15 @@ pub async fn create(
         .events
         .iter()
         .filter(|e| e.public)
-        .map(|e| views::public_entry(e, now))
+        .map(|e| PublicEvent::written(e, now))
         .collect();
-    views::assemble(
-        state,
-        Parts {
-            case: t.after,
-            category: (c.rules.code, c.rules.name),
-            area: c.area,
-            photos,
-            events,
-            merged_into: None,
-        },
-        r.location.coord_system,
-    )
+    Ok(ReportRead {
+        case: t.after,
+        category: (c.rules.code, c.rules.name),
+        photos: photos.iter().map(StoredPhoto::from).collect(),
+        events,
+        merged_into: None,
+    })
 }
 
 /// Keeps what an Open311 post sent besides the report, with the case.

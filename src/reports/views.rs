@@ -2,20 +2,19 @@
 //! timeline. One report is read in at most 4 statements in 2 round trips:
 //! the case row (which decides visibility), then its photos, its public
 //! events and, for a duplicate, the case it was merged into, at once.
+//!
+//! These are the service's values; the handlers turn them into the
+//! responses (`dto::ReportView::of`, `dto::ReportPage::of`).
 
-use super::{
-    dto::{MergedInto, ReportPage, ReportSummary, ReportView, TimelineEntry},
-    error::ReportError,
-};
+use super::error::ReportError;
 use crate::{
     cases::{model::Case, publication, repo, service as cases, transition::NewEvent},
     core::{
-        Caller, CaseStatus, Ts,
+        Caller, CaseStatus, EventAction, Ts,
         page::{decode_cursor, split_page},
     },
-    geo::coords::{CoordSystem, Wgs84},
+    media::stored::StoredPhoto,
     state::AppState,
-    web::dto::{AreaRef, CategoryRef, Photo},
 };
 use entity::{case_event, case_follower, cases as case_rows, media};
 use sea_orm::{
@@ -25,38 +24,56 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// What a citizen's view is made of.
-pub struct Parts {
+/// A report as its citizen's view shows it.
+pub struct Report {
     pub case: Case,
     /// (code, name) of the category.
     pub category: (String, String),
-    pub area: AreaRef,
-    pub photos: Vec<media::Model>,
-    pub events: Vec<TimelineEntry>,
-    /// The case a duplicate was merged into.
-    pub merged_into: Option<MergedInto>,
+    /// The photos the reader may see, oldest first: the reporter's and,
+    /// once resolved, the unit's.
+    pub photos: Vec<StoredPhoto>,
+    /// The public timeline, oldest first.
+    pub events: Vec<PublicEvent>,
+    /// For a duplicate: (id, case number) of the case that carries on.
+    pub merged_into: Option<(Uuid, String)>,
 }
 
-/// A public timeline entry from a stored event.
-fn entry(e: case_event::Model) -> Result<TimelineEntry, ReportError> {
-    let status = e.to_status;
-    Ok(TimelineEntry {
-        at: e.created_at,
-        action: e.action,
-        status,
-        status_label: status.label().into(),
-        note: e.note,
-    })
+/// One public step of a case's timeline.
+pub struct PublicEvent {
+    pub at: Ts,
+    pub action: EventAction,
+    /// The status after it.
+    pub status: CaseStatus,
+    pub note: Option<String>,
 }
 
-/// A public timeline entry from an event just written.
-pub fn public_entry(e: &NewEvent, at: Ts) -> TimelineEntry {
-    TimelineEntry {
-        at,
-        action: e.action,
-        status: e.to,
-        status_label: e.to.label().into(),
-        note: e.note.clone(),
+/// A page of the caller's reports (or follows), newest first.
+pub struct ReportList {
+    /// Each case with its reporter's first shown photo.
+    pub items: Vec<(Case, Option<Uuid>)>,
+    pub next_cursor: Option<String>,
+}
+
+impl From<case_event::Model> for PublicEvent {
+    fn from(e: case_event::Model) -> Self {
+        Self {
+            at: e.created_at,
+            action: e.action,
+            status: e.to_status,
+            note: e.note,
+        }
+    }
+}
+
+impl PublicEvent {
+    /// A public step from an event just written.
+    pub fn written(e: &NewEvent, at: Ts) -> Self {
+        Self {
+            at,
+            action: e.action,
+            status: e.to,
+            note: e.note.clone(),
+        }
     }
 }
 
@@ -76,8 +93,7 @@ pub async fn list_mine(
     which: Mine,
     cursor: Option<&str>,
     limit: u64,
-    system: CoordSystem,
-) -> Result<ReportPage, ReportError> {
+) -> Result<ReportList, ReportError> {
     let publication = &state.config.publication;
     let (mine, shown) = match which {
         Mine::Reported => (
@@ -119,48 +135,29 @@ pub async fn list_mine(
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?;
-    let cats = state.categories.get();
     let mut first_photo: HashMap<Uuid, Uuid> = HashMap::new();
     for p in photos {
         if let Some(case_id) = p.case_id {
             first_photo.entry(case_id).or_insert(p.id);
         }
     }
-    let ttl = state.config.media.url_ttl_secs;
     let items = rows
         .into_iter()
         .map(|r| {
-            let c = crate::cases::repo::case_from_row(r);
-            Ok(ReportSummary {
-                id: c.id,
-                status: c.status,
-                status_label: c.status.label().into(),
-                category: CategoryRef::of(&cats, c.category_id),
-                location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
-                thumbnail_url: first_photo
-                    .get(&c.id)
-                    .map(|m| state.signer.thumbnail(*m, ttl)),
-                created_at: c.created_at,
-                description: c.description,
-                case_no: c.case_no,
-            })
+            let thumbnail = first_photo.get(&r.id).copied();
+            (crate::cases::repo::case_from_row(r), thumbnail)
         })
-        .collect::<Result<Vec<_>, ReportError>>()?;
-    Ok(ReportPage { items, next_cursor })
+        .collect();
+    Ok(ReportList { items, next_cursor })
 }
 
 /// One of the caller's reports with its public timeline; anyone else's is `404`.
-pub async fn get_mine(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-    system: CoordSystem,
-) -> Result<ReportView, ReportError> {
+pub async fn get_mine(state: &AppState, caller: &Caller, id: Uuid) -> Result<Report, ReportError> {
     let case = repo::find(&state.db, id)
         .await?
         .ok_or_else(ReportError::not_found)?;
     if case.reporter_id == caller.user_id {
-        return show(state, case, system).await;
+        return show(state, case).await;
     }
     // A follower reads the public view only, while the case is public.
     if !super::nearby::follows(state, caller.user_id, case.id).await?
@@ -168,7 +165,7 @@ pub async fn get_mine(
     {
         return Err(ReportError::not_found());
     }
-    show_as(state, case, system, Reader::Public).await
+    show_as(state, case, Reader::Public).await
 }
 
 /// Who reads a citizen's view.
@@ -181,20 +178,11 @@ pub enum Reader {
 }
 
 /// The citizen's view of their case already read (as a rating wrote it).
-pub async fn show(
-    state: &AppState,
-    case: Case,
-    system: CoordSystem,
-) -> Result<ReportView, ReportError> {
-    show_as(state, case, system, Reader::Reporter).await
+pub async fn show(state: &AppState, case: Case) -> Result<Report, ReportError> {
+    show_as(state, case, Reader::Reporter).await
 }
 
-async fn show_as(
-    state: &AppState,
-    case: Case,
-    system: CoordSystem,
-    reader: Reader,
-) -> Result<ReportView, ReportError> {
+async fn show_as(state: &AppState, case: Case, reader: Reader) -> Result<Report, ReportError> {
     let db = &state.db;
     let shown = match reader {
         Reader::Reporter => media::Column::BlockedAt.is_null().into_condition(),
@@ -227,65 +215,11 @@ async fn show_as(
             })
         },
     )?;
-    let events = events.into_iter().map(entry).collect::<Result<_, _>>()?;
-    assemble(
-        state,
-        Parts {
-            area: AreaRef::of(&state.areas.get(), case.area_id),
-            case,
-            category: (cat.code, cat.name),
-            photos,
-            events,
-            merged_into: merged_into.map(|m| MergedInto {
-                id: m.id,
-                case_no: m.case_no,
-            }),
-        },
-        system,
-    )
-}
-
-pub fn assemble(
-    state: &AppState,
-    p: Parts,
-    system: CoordSystem,
-) -> Result<ReportView, ReportError> {
-    let Parts {
+    Ok(Report {
         case,
-        category: (code, name),
-        area,
-        photos,
-        events,
-        merged_into,
-    } = p;
-    let ttl = state.config.media.url_ttl_secs;
-    let status = case.status;
-    Ok(ReportView {
-        id: case.id,
-        case_no: case.case_no,
-        status,
-        status_label: status.label().into(),
-        category: CategoryRef { code, name },
-        description: case.description,
-        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
-        address: case.address,
-        area,
-        photos: photos
-            .iter()
-            .filter(|p| p.owner_id == case.reporter_id)
-            .map(|p| Photo::signed(&state.signer, ttl, p))
-            .collect(),
-        after_photos: photos
-            .iter()
-            .filter(|p| p.owner_id != case.reporter_id)
-            .map(|p| Photo::signed(&state.signer, ttl, p))
-            .collect(),
-        due_at: case.clock.due_at.filter(|_| status.clock_runs()),
-        timeline: events,
-        merged_into,
-        rating: case.rating.as_ref().map(|r| r.score),
-        can_rate: case.rating.is_none() && status == CaseStatus::Closed,
-        created_at: case.created_at,
-        updated_at: case.updated_at,
+        category: (cat.code, cat.name),
+        photos: photos.iter().map(StoredPhoto::from).collect(),
+        events: events.into_iter().map(PublicEvent::from).collect(),
+        merged_into: merged_into.map(|m| (m.id, m.case_no)),
     })
 }

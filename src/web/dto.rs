@@ -3,6 +3,7 @@
 use crate::{
     core::photos::UrlSigner,
     geo::coords::{self, OutOfRange, Wgs84},
+    media::stored::StoredPhoto,
     web::enums::CoordSystem,
 };
 use poem_openapi::Object;
@@ -25,7 +26,7 @@ pub struct Photo {
 
 impl Photo {
     /// A stored photo with its signed URLs.
-    pub fn signed(signer: &UrlSigner, ttl_secs: u64, m: &entity::media::Model) -> Self {
+    pub fn signed(signer: &UrlSigner, ttl_secs: u64, m: &StoredPhoto) -> Self {
         let urls = signer.photo(m.id, ttl_secs);
         Self {
             id: m.id,

@@ -153,7 +153,7 @@ pub async fn show(
             .retain(|_, c| c.unit_id.is_some_and(|u| scope.contains(&u)));
     }
     let ttl = state.config.media.url_ttl_secs;
-    let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, m);
+    let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, &m.into());
     let (citizen_photos, after): (Vec<_>, Vec<_>) = r
         .photos
         .iter()
