@@ -28,9 +28,8 @@ async fn run(
     action: impl Into<Action>,
 ) -> Res<Json<CaseView>, ActionErrors> {
     let case = service::act(state, &auth.0, id, expected, note, action.into()).await?;
-    Ok(Json(
-        views::show(state, &auth.0, case, CoordSystem::Wgs84).await?,
-    ))
+    let case = views::show(state, &auth.0, case).await?;
+    Ok(Json(CaseView::of(state, case, CoordSystem::Wgs84)))
 }
 
 impl From<Command> for Action {

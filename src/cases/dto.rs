@@ -1,8 +1,11 @@
 //! Request and response shapes of the staff and unit case endpoints.
 
 use crate::{
-    cases::source::CaseSource,
+    cases::{source::CaseSource, views::CaseList},
     core::Ts,
+    geo::coords::{CoordSystem, Wgs84},
+    routing::Directory,
+    state::AppState,
     web::{
         dto::{AreaRef, CategoryRef, Location, Photo},
         enums::CaseStatus,
@@ -22,6 +25,17 @@ pub struct UnitRef {
     pub code: String,
     /// Unit name.
     pub name: String,
+}
+
+impl UnitRef {
+    /// The unit of an id in the directory (none if it vanished).
+    pub fn of(dir: &Directory, id: Option<Uuid>) -> Option<Self> {
+        id.and_then(|u| dir.unit(u)).map(|u| Self {
+            id: u.id,
+            code: u.code.clone(),
+            name: u.name.clone(),
+        })
+    }
 }
 
 /// Another case, by number.
@@ -320,6 +334,39 @@ pub struct CasePage {
     /// Pass as `cursor` for the next page; absent on the last page.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
+}
+
+impl CasePage {
+    /// A page of the case list, its locations in `system`.
+    pub fn of(state: &AppState, list: CaseList, system: CoordSystem) -> Self {
+        let (dir, cats, areas) = (
+            state.directory.get(),
+            state.categories.get(),
+            state.areas.get(),
+        );
+        let items = list
+            .items
+            .into_iter()
+            .map(|c| CaseSummary {
+                overdue: c.is_overdue(),
+                id: c.id,
+                status: c.status,
+                version: c.version,
+                category: CategoryRef::of(&cats, c.category_id),
+                area: AreaRef::of(&areas, c.area_id),
+                unit: UnitRef::of(&dir, c.unit_id),
+                location: Location::of(Wgs84::from_stored(c.lat, c.lng), system),
+                due_at: c.clock.due_at,
+                escalation_level: c.clock.escalation_level,
+                created_at: c.created_at,
+                case_no: c.case_no,
+            })
+            .collect();
+        Self {
+            items,
+            next_cursor: list.next_cursor,
+        }
+    }
 }
 
 /// The reporter's identity, shown to staff only with a recorded reason.

@@ -14,6 +14,7 @@ pub mod repo;
 pub mod scheduler;
 pub mod service;
 pub mod source;
+pub mod view_dto;
 pub mod views;
 
 pub use actions_api::CaseActionsApi;
@@ -82,17 +83,8 @@ impl CasesApi {
             due_before: due_before.0,
             bbox: bbox.0.map(|b| b.wgs84(CoordSystem::Wgs84)).transpose()?,
         };
-        Ok(Json(
-            views::list(
-                &state,
-                &auth.0,
-                f,
-                cursor.0.as_deref(),
-                limit.0,
-                coord_system.0,
-            )
-            .await?,
-        ))
+        let list = views::list(&state, &auth.0, f, cursor.0.as_deref(), limit.0).await?;
+        Ok(Json(CasePage::of(&state, list, coord_system.0)))
     }
 
     /// One case
@@ -110,9 +102,8 @@ impl CasesApi {
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
     ) -> Res<Json<CaseView>, ReadErrors> {
-        Ok(Json(
-            views::get(&state, &auth.0, id.0, coord_system.0).await?,
-        ))
+        let case = views::get(&state, &auth.0, id.0).await?;
+        Ok(Json(CaseView::of(&state, case, coord_system.0)))
     }
 
     /// The unit directory
@@ -147,9 +138,8 @@ impl CasesApi {
         #[oai(validator(min_length = 2, max_length = 200))]
         reason: Query<String>,
     ) -> Res<Json<ReporterView>, ReadErrors> {
-        Ok(Json(
-            views::reporter(&state, &auth.0, id.0, &reason.0).await?,
-        ))
+        let reporter = views::reporter(&state, &auth.0, id.0, &reason.0).await?;
+        Ok(Json(reporter.into()))
     }
 }
 

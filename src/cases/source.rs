@@ -3,7 +3,7 @@
 //! questions). Its contact stays out: staff read it through the audited
 //! reporter view.
 
-use entity::open311_request;
+use super::views::Filed;
 use poem_openapi::{Enum, Object};
 use serde::Deserialize;
 
@@ -47,7 +47,7 @@ pub struct AttributeAnswer {
 
 /// How the report came in: an Open311 case names its integrator (from
 /// its submit event) and shows its photo link and attribute answers.
-pub fn of(open311: Option<&open311_request::Model>, integrator: Option<String>) -> CaseSource {
+pub fn of(open311: Option<Filed>) -> CaseSource {
     let Some(o) = open311 else {
         return CaseSource {
             channel: Channel::MiniProgram,
@@ -58,12 +58,8 @@ pub fn of(open311: Option<&open311_request::Model>, integrator: Option<String>) 
     };
     CaseSource {
         channel: Channel::Open311,
-        integrator,
-        media_url: o.media_url.clone(),
-        answers: o
-            .attributes
-            .as_deref()
-            .and_then(|a| serde_json::from_str(a).ok())
-            .unwrap_or_default(),
+        integrator: o.integrator,
+        media_url: o.media_url,
+        answers: serde_json::from_value(serde_json::Value::Array(o.answers)).unwrap_or_default(),
     }
 }

@@ -5,6 +5,11 @@ use poem_openapi::Object;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::{
+    flags::{Flag, Flags, Review},
+    wechat::label_text,
+};
+
 /// The checks' vocabulary, written once in the domain (with its schemas).
 pub use domain::content::{CheckStatus, Subject as CheckSubject};
 
@@ -58,6 +63,44 @@ pub struct FlagReview {
     /// Photos only: `true` blocks the photo from every view, `false` lets
     /// it be seen again (WeChat was wrong); absent leaves it as it is.
     pub block_photo: Option<bool>,
+}
+
+impl From<Flag> for ContentFlag {
+    fn from(f: Flag) -> Self {
+        Self {
+            label_text: label_text(f.label).into(),
+            id: f.id,
+            subject: f.subject,
+            status: f.status,
+            label: f.label,
+            case_id: f.case_id,
+            case_no: f.case_no,
+            media_id: f.media_id,
+            blocked: f.blocked,
+            created_at: f.created_at,
+            decided_at: f.decided_at,
+            reviewed_at: f.reviewed_at,
+            review_note: f.review_note,
+        }
+    }
+}
+
+impl From<Flags> for FlagPage {
+    fn from(f: Flags) -> Self {
+        Self {
+            items: f.items.into_iter().map(ContentFlag::from).collect(),
+            next_cursor: f.next_cursor,
+        }
+    }
+}
+
+impl From<FlagReview> for Review {
+    fn from(r: FlagReview) -> Self {
+        Self {
+            note: r.note,
+            block_photo: r.block_photo,
+        }
+    }
 }
 
 /// WeChat's verdict inside a push.

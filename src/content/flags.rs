@@ -2,11 +2,7 @@
 //! after the fact (`risky`) or could not judge (`unchecked`), until a
 //! person reviews them.
 
-use super::{
-    dto::{ContentFlag, FlagPage, FlagReview},
-    error::ContentError,
-    wechat::label_text,
-};
+use super::error::ContentError;
 use crate::{
     audit,
     core::{
@@ -15,6 +11,8 @@ use crate::{
     },
     state::AppState,
 };
+use chrono::{DateTime, FixedOffset};
+use domain::content::{CheckStatus, Subject};
 use entity::{cases, content_check as check, media};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, TransactionTrait,
@@ -23,11 +21,50 @@ use sea_orm::{
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// A flag for the dispatcher: content WeChat doubted or could not judge.
+#[derive(Debug, Clone)]
+pub struct Flag {
+    pub id: Uuid,
+    pub subject: Subject,
+    pub status: CheckStatus,
+    /// WeChat's label (10001 ads, 20001 politics …).
+    pub label: Option<i32>,
+    /// The case the content belongs to (none: a photo not yet in a report).
+    pub case_id: Option<Uuid>,
+    pub case_no: Option<String>,
+    /// The photo, for photo checks.
+    pub media_id: Option<Uuid>,
+    /// Whether the photo is blocked from every view.
+    pub blocked: bool,
+    pub created_at: DateTime<FixedOffset>,
+    pub decided_at: Option<DateTime<FixedOffset>>,
+    pub reviewed_at: Option<DateTime<FixedOffset>>,
+    pub review_note: Option<String>,
+}
+
+/// A page of flags, newest first.
+#[derive(Debug)]
+pub struct Flags {
+    pub items: Vec<Flag>,
+    /// Where the next page starts; none at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// A person's decision on a flag.
+#[derive(Debug)]
+pub struct Review {
+    /// What was decided and why, for the audit log.
+    pub note: String,
+    /// Photos only: block the photo (`true`) or let it be seen again
+    /// (`false`); none leaves it as it is.
+    pub block_photo: Option<bool>,
+}
+
 const STAFF: &[Role] = &[Role::Dispatcher, Role::Supervisor, Role::Admin];
-const FLAGGED: [domain::content::CheckStatus; 3] = [
-    domain::content::CheckStatus::Review,
-    domain::content::CheckStatus::Risky,
-    domain::content::CheckStatus::Unchecked,
+const FLAGGED: [CheckStatus; 3] = [
+    CheckStatus::Review,
+    CheckStatus::Risky,
+    CheckStatus::Unchecked,
 ];
 
 /// Open flags (or, with `reviewed`, the reviewed ones), newest first,
@@ -37,7 +74,7 @@ pub async fn list(
     caller: &Caller,
     reviewed: bool,
     (cursor, limit): (Option<&str>, u64),
-) -> Result<FlagPage, ContentError> {
+) -> Result<Flags, ContentError> {
     caller.require(STAFF)?;
     let mut q = check::Entity::find()
         .filter(check::Column::Status.is_in(FLAGGED))
@@ -53,14 +90,14 @@ pub async fn list(
     }
     let mut rows = q.all(&state.db).await?;
     let next_cursor = split_page(&mut rows, limit, |r| r.id);
-    Ok(FlagPage {
+    Ok(Flags {
         items: views(state, rows).await?,
         next_cursor,
     })
 }
 
 /// The open flags of one case (its text and its photos).
-pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<ContentFlag>, ContentError> {
+pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<Flag>, ContentError> {
     if !state.config.wechat.content_security.enabled {
         return Ok(vec![]);
     }
@@ -82,10 +119,7 @@ pub async fn of_case(state: &AppState, case_id: Uuid) -> Result<Vec<ContentFlag>
     views(state, rows).await
 }
 
-async fn views(
-    state: &AppState,
-    rows: Vec<check::Model>,
-) -> Result<Vec<ContentFlag>, ContentError> {
+async fn views(state: &AppState, rows: Vec<check::Model>) -> Result<Vec<Flag>, ContentError> {
     let media_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.media_id).collect();
     let photos: HashMap<Uuid, (Option<Uuid>, bool)> = if media_ids.is_empty() {
         HashMap::new()
@@ -107,12 +141,11 @@ async fn views(
     rows.iter()
         .map(|r| {
             let case_id = case_of(r);
-            Ok(ContentFlag {
+            Ok(Flag {
                 id: r.id,
                 subject: r.subject,
                 status: r.status,
                 label: r.label,
-                label_text: label_text(r.label).into(),
                 case_id,
                 case_no: case_id.and_then(|c| numbers.get(&c).cloned()),
                 media_id: r.media_id,
@@ -132,8 +165,8 @@ pub async fn review(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
-    r: FlagReview,
-) -> Result<ContentFlag, ContentError> {
+    r: Review,
+) -> Result<Flag, ContentError> {
     caller.require(STAFF)?;
     let note = r.note.trim().to_owned();
     if note.is_empty() {

@@ -185,8 +185,9 @@ impl ContentApi {
         )]
         limit: Query<u64>,
     ) -> Res<Json<FlagPage>, FlagListErrors> {
+        let page = (cursor.0.as_deref(), limit.0);
         Ok(Json(
-            flags::list(&state, &auth.0, reviewed.0, (cursor.0.as_deref(), limit.0)).await?,
+            flags::list(&state, &auth.0, reviewed.0, page).await?.into(),
         ))
     }
 
@@ -207,7 +208,8 @@ impl ContentApi {
         id: Path<Uuid>,
         body: Json<FlagReview>,
     ) -> Res<Json<ContentFlag>, FlagReviewErrors> {
-        Ok(Json(flags::review(&state, &auth.0, id.0, body.0).await?))
+        let flag = flags::review(&state, &auth.0, id.0, body.0.into()).await?;
+        Ok(Json(flag.into()))
     }
 }
 

@@ -148,10 +148,29 @@ impl std::fmt::Display for ErrorCode {
     }
 }
 
+impl From<domain::attributes::Fault> for ErrorCode {
+    fn from(f: domain::attributes::Fault) -> Self {
+        use domain::attributes::Fault;
+        match f {
+            Fault::AttributeRequired => Self::AttributeRequired,
+            Fault::InvalidAttribute => Self::InvalidAttribute,
+            Fault::InvalidAttributes => Self::InvalidAttributes,
+            Fault::UnknownAttribute => Self::UnknownAttribute,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ErrorCode;
     use poem_openapi::types::ToJSON;
+
+    #[test]
+    fn a_domain_fault_is_the_code_of_its_word() {
+        for f in domain::attributes::Fault::ALL {
+            assert_eq!(ErrorCode::from(f).as_str(), f.as_str());
+        }
+    }
 
     #[test]
     fn the_body_the_spec_and_the_word_agree() {

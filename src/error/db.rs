@@ -5,12 +5,6 @@
 use super::{ApiError, ErrorCode};
 use crate::infra::DbError;
 
-impl From<sea_orm::DbErr> for ApiError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        DbError::from(e).into()
-    }
-}
-
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {

@@ -192,7 +192,7 @@ fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedMessage {
         status: e.to,
         unit_id: e.unit_id,
         category: CategoryRef::of(&state.categories.get(), e.category_id),
-        location: Wgs84::from_stored(e.lat, e.lng).to_location(system),
+        location: Location::of(Wgs84::from_stored(e.lat, e.lng), system),
         at: e.at,
     })
 }

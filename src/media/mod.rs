@@ -76,7 +76,7 @@ pub enum PhotoResponse {
     ),
 }
 
-pub fn view(state: &AppState, m: &entity::media::Model) -> MediaView {
+pub fn view(state: &AppState, m: &service::Upload) -> MediaView {
     let ttl = state.config.media.url_ttl_secs;
     MediaView {
         id: m.id,

@@ -14,6 +14,9 @@ use sha2::{Digest, Sha256};
 use std::time::Duration;
 use uuid::Uuid;
 
+/// An upload as stored: its size, type, owner, case and expiry.
+pub type Upload = media::Model;
+
 /// Every way an upload or a read can fail; `crate::error` maps each to its
 /// HTTP status.
 #[derive(Debug, thiserror::Error)]

@@ -9,10 +9,8 @@ use crate::{
     categories::attributes,
     core::{Caller, Role},
     error::ApiError,
-    reports::{
-        dto::CreateReport,
-        submit::{self, Open311Extras, Origin},
-    },
+    infra::DbError,
+    reports::submit::{self, NewReport, Open311Extras, Origin},
     state::AppState,
     web::{self, dto::Location, enums::CoordSystem},
 };
@@ -199,7 +197,7 @@ async fn open_gate(request: &Request, key: &str) -> poem::Result<()> {
     };
     match keys::authenticate(&state.db, key)
         .await
-        .map_err(ApiError::from)?
+        .map_err(|e| ApiError::from(DbError::from(e)))?
     {
         Some(_) => {
             (gate.0)();
@@ -324,7 +322,8 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         .get("api_key")
         .ok_or_else(|| ApiError::Forbidden("an api_key is required to post".into()))?;
     let key = keys::authenticate(&state.db, key)
-        .await?
+        .await
+        .map_err(DbError::from)?
         .ok_or_else(|| ApiError::Forbidden("the api_key is unknown or revoked".into()))?;
     let id = key.id.to_string();
     web::limit(
@@ -354,7 +353,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
     }
     let defined = attributes::load(category.attributes.as_deref());
     let answers = attributes::check_answers(&defined, &f.attributes)
-        .map_err(|e| ApiError::bad_request(e.code, e.message))?;
+        .map_err(|e| ApiError::bad_request(e.fault.into(), e.message))?;
     let answers = attributes::readable(&defined, &answers);
     let address = f.short("address_string")?;
     let (location, notice) = locate(state, &f, address.as_deref())?;
@@ -396,10 +395,12 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
         }
         _ => vec![],
     };
-    let report = CreateReport {
+    let report = NewReport {
         category_code: category.code.clone(),
         description: f.get("description").unwrap_or_default().to_owned(),
-        location,
+        lat: location.lat,
+        lng: location.lng,
+        system: location.coord_system,
         address,
         media_ids,
     };

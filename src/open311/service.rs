@@ -10,6 +10,7 @@ use crate::{
     categories::attributes,
     core::{CaseStatus, LimitUnit, Ts, time::china},
     error::ApiError,
+    infra::DbError,
     state::AppState,
 };
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound};
@@ -274,7 +275,8 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
         .offset(skip)
         .limit(q.page_size)
         .all(&state.db)
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     render(state, rows).await
 }
 
@@ -284,7 +286,8 @@ pub async fn request(state: &AppState, id: &str) -> Result<Vec<ServiceRequest>, 
         .filter(cases::Column::CaseNo.eq(id))
         .filter(public(state))
         .all(&state.db)
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     if rows.is_empty() {
         return Err(ApiError::not_found("service request"));
     }
@@ -296,10 +299,11 @@ pub async fn token(state: &AppState, token: &str) -> Result<Vec<TokenAnswer>, Ap
     let id = Uuid::parse_str(token).map_err(|_| ApiError::not_found("token"))?;
     let filed = open311_request::Entity::find_by_id(id)
         .count(&state.db)
-        .await?;
+        .await
+        .map_err(DbError::from)?;
     let case = match filed {
         0 => None,
-        _ => cases::Entity::find_by_id(id).one(&state.db).await?,
+        _ => (cases::Entity::find_by_id(id).one(&state.db).await).map_err(DbError::from)?,
     };
     let case = case.ok_or_else(|| ApiError::not_found("token"))?;
     Ok(vec![TokenAnswer {
@@ -328,7 +332,8 @@ async fn render(
         open311_request::Entity::find()
             .filter(open311_request::Column::CaseId.is_in(ids))
             .all(&state.db),
-    )?;
+    )
+    .map_err(DbError::from)?;
     let mut last: HashMap<Uuid, case_event::Model> = HashMap::new();
     for e in events {
         last.insert(e.case_id, e);

@@ -1,8 +1,13 @@
 //! Shapes of the points endpoints.
 
 use chrono::{DateTime, FixedOffset};
-use poem_openapi::{Enum, Object};
+use poem_openapi::Object;
 use uuid::Uuid;
+
+use super::{
+    rewards,
+    rules::{AwardAt, PointsRules},
+};
 
 /// Why an entry was written: the ledger's stored reason, from the domain.
 pub use domain::points::Reason as PointsReason;
@@ -84,15 +89,8 @@ fn yes() -> bool {
     true
 }
 
-/// Where a redemption stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum RedemptionStatus {
-    /// The code waits to be shown.
-    Issued,
-    /// Staff checked it off: the reward was handed over.
-    Used,
-}
+/// Where a redemption stands, from the domain.
+pub use domain::points::RedemptionStatus;
 
 /// A redeemed reward and the code the citizen shows.
 #[derive(Debug, Object)]
@@ -131,4 +129,135 @@ pub struct RedemptionPage {
     pub items: Vec<Redemption>,
     /// Pass as `cursor` for the next page; none at the end.
     pub next_cursor: Option<String>,
+}
+
+/// How citizens earn points (积分).
+#[derive(Debug, Clone, PartialEq, Object)]
+#[oai(rename = "PointsRules", rename_all = "camelCase")]
+pub struct PointsRulesBody {
+    /// Award points at all.
+    pub enabled: bool,
+    /// Points for a report the city accepts. Rejected and duplicate
+    /// reports earn nothing, and lose what they earned when that is found
+    /// out later, after dispatch too (an entry of its own).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub on_case: i32,
+    /// When `onCase` is awarded: when a person first takes the case on
+    /// (`accept`: a dispatcher accepts or dispatches it, or a unit member
+    /// claims it; an automatic dispatch is not one), or when it is
+    /// verified and closed (`close`). Default `accept`.
+    #[oai(default)]
+    pub award_at: AwardAt,
+    /// The first reporter of a duplicate group (武汉's rule) keeps, or
+    /// gets, the points of a case when a later report is the one that
+    /// carries on.
+    pub first_of_duplicate: bool,
+    /// Extra points when the reporter rates the fixed case as solved
+    /// (above the category's unsatisfied threshold).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub solved_bonus: i32,
+    /// Most points a citizen earns in a day (China time); 0: no cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "100000")))]
+    pub daily_cap: i32,
+    /// Most points a citizen earns in a calendar month; 0: no cap.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000")))]
+    pub monthly_cap: i32,
+}
+
+impl From<PointsRules> for PointsRulesBody {
+    fn from(r: PointsRules) -> Self {
+        Self {
+            enabled: r.enabled,
+            on_case: r.on_case,
+            award_at: r.award_at,
+            first_of_duplicate: r.first_of_duplicate,
+            solved_bonus: r.solved_bonus,
+            daily_cap: r.daily_cap,
+            monthly_cap: r.monthly_cap,
+        }
+    }
+}
+
+impl From<PointsRulesBody> for PointsRules {
+    fn from(b: PointsRulesBody) -> Self {
+        Self {
+            enabled: b.enabled,
+            on_case: b.on_case,
+            award_at: b.award_at,
+            first_of_duplicate: b.first_of_duplicate,
+            solved_bonus: b.solved_bonus,
+            daily_cap: b.daily_cap,
+            monthly_cap: b.monthly_cap,
+        }
+    }
+}
+
+impl From<rewards::Reward> for Reward {
+    fn from(r: rewards::Reward) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            description: r.description,
+            cost: r.cost,
+            stock: r.stock,
+            active: r.active,
+        }
+    }
+}
+
+impl From<RewardInput> for rewards::RewardSpec {
+    fn from(r: RewardInput) -> Self {
+        Self {
+            name: r.name,
+            description: r.description,
+            cost: r.cost,
+            stock: r.stock,
+            active: r.active,
+        }
+    }
+}
+
+impl From<rewards::Redeemed> for Redemption {
+    fn from(r: rewards::Redeemed) -> Self {
+        Self {
+            id: r.id,
+            code: r.code,
+            reward_id: r.reward_id,
+            reward_name: r.reward_name,
+            cost: r.cost,
+            status: r.status,
+            created_at: r.created_at,
+            used_at: r.used_at,
+        }
+    }
+}
+
+impl From<rewards::Redemptions> for RedemptionPage {
+    fn from(p: rewards::Redemptions) -> Self {
+        Self {
+            items: p.items.into_iter().map(Redemption::from).collect(),
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
+impl From<rewards::Ledger> for MyPoints {
+    fn from(l: rewards::Ledger) -> Self {
+        let entries = l.entries.into_iter().map(|e| PointsEntry {
+            id: e.id,
+            points: e.points,
+            reason: e.reason,
+            why: e.reason.label().into(),
+            note: e.note,
+            case_id: e.case_id,
+            case_no: e.case_no,
+            redemption_id: e.redemption_id,
+            created_at: e.created_at,
+        });
+        Self {
+            balance: l.balance,
+            entries: entries.collect(),
+            next_cursor: l.next_cursor,
+        }
+    }
 }

@@ -12,14 +12,13 @@ pub mod rewards;
 pub mod rules;
 
 use crate::{api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState};
-use dto::{CheckOff, MyPoints, Redemption, RedemptionPage, Reward, RewardInput};
+use dto::{CheckOff, MyPoints, PointsRulesBody, Redemption, RedemptionPage, Reward, RewardInput};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Header, Path, Query},
     payload::Json,
 };
-use rules::PointsRulesBody;
 use uuid::Uuid;
 
 #[derive(ApiResponse)]
@@ -59,9 +58,8 @@ impl PointsApi {
         )]
         limit: Query<u64>,
     ) -> Res<Json<MyPoints>, CitizenErrors> {
-        Ok(Json(
-            rewards::history(&state, &auth.0, cursor.0.as_deref(), limit.0).await?,
-        ))
+        let ledger = rewards::history(&state, &auth.0, cursor.0.as_deref(), limit.0).await?;
+        Ok(Json(ledger.into()))
     }
 
     /// Rewards on offer
@@ -73,7 +71,7 @@ impl PointsApi {
         state: Data<&AppState>,
         _auth: BearerAuth,
     ) -> Res<Json<Vec<Reward>>, ReadErrors> {
-        Ok(Json(rewards::catalogue(&state, false).await?))
+        Ok(Json(catalogue(&state, false).await?))
     }
 
     /// Redeem a reward
@@ -105,7 +103,10 @@ impl PointsApi {
     ) -> Res<Redeemed, RedeemErrors> {
         crate::web::limit_write(&state, req, auth.0.user_id, crate::web::Write::Report).await?;
         let (r, replayed) = rewards::redeem(&state, &auth.0, id.0, idempotency_key.0).await?;
-        Ok(Redeemed::Created(Json(r), replayed.then(|| "true".into())))
+        Ok(Redeemed::Created(
+            Json(r.into()),
+            replayed.then(|| "true".into()),
+        ))
     }
 
     /// My redemptions
@@ -132,7 +133,7 @@ impl PointsApi {
         limit: Query<u64>,
     ) -> Res<Json<RedemptionPage>, CitizenErrors> {
         let page = rewards::mine(&state, &auth.0, cursor.0.as_deref(), limit.0).await?;
-        Ok(Json(page))
+        Ok(Json(page.into()))
     }
 
     /// Check a redemption code off
@@ -152,7 +153,9 @@ impl PointsApi {
         body: Json<CheckOff>,
     ) -> Res<Json<Redemption>, CheckOffErrors> {
         Ok(Json(
-            rewards::check_off(&state, &auth.0, &body.0.code).await?,
+            rewards::check_off(&state, &auth.0, &body.0.code)
+                .await?
+                .into(),
         ))
     }
 
@@ -210,7 +213,7 @@ impl PointsApi {
         auth: BearerAuth,
     ) -> Res<Json<Vec<Reward>>, AdminReadErrors> {
         auth.0.require(&[Role::Admin])?;
-        Ok(Json(rewards::catalogue(&state, true).await?))
+        Ok(Json(catalogue(&state, true).await?))
     }
 
     /// Add a reward
@@ -229,7 +232,8 @@ impl PointsApi {
         body: Json<RewardInput>,
     ) -> Res<Json<Reward>, AdminWriteErrors> {
         auth.0.require(&[Role::Admin])?;
-        Ok(Json(rewards::save(&state, &auth.0, None, body.0).await?))
+        let saved = rewards::save(&state, &auth.0, None, body.0.into()).await?;
+        Ok(Json(saved.into()))
     }
 
     /// Change a reward
@@ -250,7 +254,9 @@ impl PointsApi {
     ) -> Res<Json<Reward>, AdminUpdateErrors> {
         auth.0.require(&[Role::Admin])?;
         Ok(Json(
-            rewards::save(&state, &auth.0, Some(id.0), body.0).await?,
+            rewards::save(&state, &auth.0, Some(id.0), body.0.into())
+                .await?
+                .into(),
         ))
     }
 }
@@ -266,3 +272,9 @@ crate::error_set!(CheckOffErrors: 400, 401, 403, 404, 409, 413, 415);
 crate::error_set!(AdminReadErrors: 401, 403);
 crate::error_set!(AdminWriteErrors: 400, 401, 403, 409, 413, 415);
 crate::error_set!(AdminUpdateErrors: 400, 401, 403, 404, 409, 413, 415);
+
+/// The catalogue as the API shows it.
+async fn catalogue(state: &AppState, all: bool) -> Result<Vec<Reward>, error::PointsError> {
+    let rewards = rewards::catalogue(state, all).await?;
+    Ok(rewards.into_iter().map(Reward::from).collect())
+}

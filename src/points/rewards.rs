@@ -1,9 +1,6 @@
 //! The catalogue, redemptions and staff checking codes off; the history.
 
 use super::{
-    dto::{
-        MyPoints, PointsEntry, Redemption, RedemptionPage, RedemptionStatus, Reward, RewardInput,
-    },
     error::PointsError,
     ledger::{self, REDEEM},
 };
@@ -15,6 +12,8 @@ use crate::{
     },
     state::AppState,
 };
+use chrono::{DateTime, FixedOffset};
+use domain::points::{Reason, RedemptionStatus};
 use entity::{cases, points_entry as entry, redemption, reward};
 use rand::Rng;
 use sea_orm::{
@@ -25,6 +24,81 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 type R<T> = Result<T, PointsError>;
+
+/// A reward of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Reward {
+    pub id: Uuid,
+    pub name: String,
+    pub description: Option<String>,
+    /// Points one costs.
+    pub cost: i32,
+    /// How many are left.
+    pub stock: i32,
+    /// Offered to citizens.
+    pub active: bool,
+}
+
+/// A reward as an admin sets it (the name and description are trimmed
+/// here; a blank name is refused).
+#[derive(Debug, Clone)]
+pub struct RewardSpec {
+    pub name: String,
+    pub description: Option<String>,
+    pub cost: i32,
+    pub stock: i32,
+    pub active: bool,
+}
+
+/// A redeemed reward and its code.
+#[derive(Debug, Clone)]
+pub struct Redeemed {
+    pub id: Uuid,
+    /// What the citizen shows.
+    pub code: String,
+    pub reward_id: Uuid,
+    pub reward_name: String,
+    /// Points it cost.
+    pub cost: i32,
+    pub status: RedemptionStatus,
+    pub created_at: DateTime<FixedOffset>,
+    /// When staff checked the code off.
+    pub used_at: Option<DateTime<FixedOffset>>,
+}
+
+/// A page of a citizen's redemptions, newest first.
+#[derive(Debug)]
+pub struct Redemptions {
+    pub items: Vec<Redeemed>,
+    /// Where the next page starts; none at the end.
+    pub next_cursor: Option<String>,
+}
+
+/// One entry of a citizen's ledger.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: Uuid,
+    /// Positive for awards, negative for reversals and redemptions.
+    pub points: i32,
+    pub reason: Reason,
+    pub note: Option<String>,
+    /// The case that earned (or lost) the points, and its number.
+    pub case_id: Option<Uuid>,
+    pub case_no: Option<String>,
+    /// The redemption that spent them.
+    pub redemption_id: Option<Uuid>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+/// A citizen's balance and a page of their ledger, newest first.
+#[derive(Debug)]
+pub struct Ledger {
+    /// Points to spend now.
+    pub balance: i64,
+    pub entries: Vec<Entry>,
+    /// Where the next page starts; none at the end.
+    pub next_cursor: Option<String>,
+}
 
 fn reward_view(r: reward::Model) -> Reward {
     Reward {
@@ -51,12 +125,7 @@ pub async fn catalogue(state: &AppState, all: bool) -> R<Vec<Reward>> {
 }
 
 /// Creates (`id` none) or changes a reward; audited.
-pub async fn save(
-    state: &AppState,
-    caller: &Caller,
-    id: Option<Uuid>,
-    r: RewardInput,
-) -> R<Reward> {
+pub async fn save(state: &AppState, caller: &Caller, id: Option<Uuid>, r: RewardSpec) -> R<Reward> {
     let name = r.name.trim().to_owned();
     if name.is_empty() {
         return Err(PointsError::InvalidName);
@@ -131,14 +200,14 @@ fn new_code() -> String {
         .collect()
 }
 
-fn redemption_view(r: redemption::Model, reward_name: String) -> Redemption {
-    Redemption {
+fn redemption_view(r: redemption::Model, reward_name: String) -> Redeemed {
+    Redeemed {
         id: r.id,
         code: r.code,
         reward_id: r.reward_id,
         reward_name,
         cost: r.cost,
-        status: if r.status == "used" {
+        status: if r.status == RedemptionStatus::Used.as_str() {
             RedemptionStatus::Used
         } else {
             RedemptionStatus::Issued
@@ -148,7 +217,7 @@ fn redemption_view(r: redemption::Model, reward_name: String) -> Redemption {
     }
 }
 
-async fn with_name(state: &AppState, r: redemption::Model) -> R<Redemption> {
+async fn with_name(state: &AppState, r: redemption::Model) -> R<Redeemed> {
     let name = reward::Entity::find_by_id(r.reward_id)
         .one(&state.db)
         .await?
@@ -174,7 +243,7 @@ pub async fn redeem(
     caller: &Caller,
     reward_id: Uuid,
     key: Option<String>,
-) -> R<(Redemption, bool)> {
+) -> R<(Redeemed, bool)> {
     caller.require(&[Role::Citizen])?;
     if let Some(k) = key.as_deref()
         && let Some(done) = by_key(state, caller.user_id, k).await?
@@ -218,7 +287,7 @@ pub async fn redeem(
         user_id: caller.user_id,
         reward_id: w.id,
         cost: w.cost,
-        status: "issued".into(),
+        status: RedemptionStatus::Issued.as_str().into(),
         idempotency_key: key.clone(),
         created_at: now,
         used_at: None,
@@ -260,7 +329,7 @@ pub async fn mine(
     caller: &Caller,
     cursor: Option<&str>,
     limit: u64,
-) -> R<RedemptionPage> {
+) -> R<Redemptions> {
     caller.require(&[Role::Citizen])?;
     let mut q = redemption::Entity::find()
         .filter(redemption::Column::UserId.eq(caller.user_id))
@@ -277,7 +346,7 @@ pub async fn mine(
         .into_iter()
         .map(|w| (w.id, w.name))
         .collect();
-    Ok(RedemptionPage {
+    Ok(Redemptions {
         items: rows
             .into_iter()
             .map(|r| {
@@ -290,7 +359,7 @@ pub async fn mine(
 }
 
 /// Staff check a code off when they hand the reward over: once.
-pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redemption> {
+pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redeemed> {
     caller.require(&[
         Role::Dispatcher,
         Role::Supervisor,
@@ -312,11 +381,14 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
     let now = state.clock.now();
     let txn = state.db.begin().await?;
     let n = redemption::Entity::update_many()
-        .col_expr(redemption::Column::Status, Expr::value("used"))
+        .col_expr(
+            redemption::Column::Status,
+            Expr::value(RedemptionStatus::Used.as_str()),
+        )
         .col_expr(redemption::Column::UsedAt, Expr::value(now))
         .col_expr(redemption::Column::UsedBy, Expr::value(caller.user_id))
         .filter(redemption::Column::Id.eq(row.id))
-        .filter(redemption::Column::Status.eq("issued"))
+        .filter(redemption::Column::Status.eq(RedemptionStatus::Issued.as_str()))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -336,7 +408,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redem
     .await?;
     txn.commit().await?;
     let used = redemption::Model {
-        status: "used".into(),
+        status: RedemptionStatus::Used.as_str().into(),
         used_at: Some(now),
         used_by: Some(caller.user_id),
         ..row
@@ -350,7 +422,7 @@ pub async fn history(
     caller: &Caller,
     cursor: Option<&str>,
     limit: u64,
-) -> R<MyPoints> {
+) -> R<Ledger> {
     caller.require(&[Role::Citizen])?;
     let mut q = entry::Entity::find()
         .filter(entry::Column::UserId.eq(caller.user_id))
@@ -363,15 +435,14 @@ pub async fn history(
     let next_cursor = split_page(&mut rows, limit, |r| r.id);
     let ids: Vec<Uuid> = rows.iter().filter_map(|r| r.case_id).collect();
     let numbers = cases::numbers_of(&state.db, ids).await?;
-    Ok(MyPoints {
+    Ok(Ledger {
         balance: ledger::balance(&state.db, caller.user_id).await?,
         entries: rows
             .into_iter()
-            .map(|r| PointsEntry {
+            .map(|r| Entry {
                 id: r.id,
                 points: r.points,
                 reason: r.reason,
-                why: r.reason.label().into(),
                 note: r.note,
                 case_no: r.case_id.and_then(|c| numbers.get(&c).cloned()),
                 case_id: r.case_id,

@@ -11,8 +11,9 @@ use crate::{
     api::Tag,
     auth::BearerAuth,
     error::Res,
+    geo::coords::CoordSystem,
     points::dto::{MyPoints, RedemptionPage},
-    reports::dto::{ReportSummary, ReportView},
+    reports::dto::{ReportPage, ReportSummary, ReportView},
     state::AppState,
 };
 use chrono::{DateTime, FixedOffset};
@@ -60,6 +61,35 @@ pub struct MyData {
     pub retention: Retention,
 }
 
+impl MyData {
+    /// The download, its locations in WGS-84.
+    fn of(state: &AppState, e: service::Export) -> Self {
+        let system = CoordSystem::Wgs84;
+        let a = e.account;
+        Self {
+            exported_at: e.exported_at,
+            account: MyAccount {
+                id: a.id,
+                openid: a.openid,
+                display_name: a.display_name,
+                phone: a.phone,
+                created_at: a.created_at,
+                last_seen_at: a.last_seen_at,
+            },
+            reports: (e.reports.into_iter())
+                .map(|r| ReportView::of(state, r, system))
+                .collect(),
+            follows: ReportPage::of(state, e.follows, system).items,
+            points: e.points.into(),
+            redemptions: e.redemptions.into(),
+            retention: Retention {
+                photo_days: e.photo_days,
+                identity_days: e.identity_days,
+            },
+        }
+    }
+}
+
 /// The city's retention, as a citizen reads it.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -88,7 +118,8 @@ impl PrivacyApi {
         state: Data<&AppState>,
         auth: BearerAuth,
     ) -> Res<Json<MyData>, DataErrors> {
-        Ok(Json(service::export(&state, &auth.0).await?))
+        let export = service::export(&state, &auth.0).await?;
+        Ok(Json(MyData::of(&state, export)))
     }
 }
 

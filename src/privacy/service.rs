@@ -1,17 +1,13 @@
 //! The download and the deletion (no HTTP here).
 
-use super::{MyAccount, MyData, Retention};
 use crate::{
     core::{Actor, Caller, Role, time::utc_now},
     error::ApiError,
-    geo::coords::CoordSystem,
-    points::rewards,
-    reports::{
-        dto::{ReportPage, ReportView},
-        views::{self, Mine},
-    },
+    points::rewards::{self, Ledger, Redemptions},
+    reports::views::{self, Mine, Report, ReportList},
     state::AppState,
 };
+use chrono::{DateTime, FixedOffset};
 use entity::{case_follower, content_check, media, outbox, session, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use uuid::Uuid;
@@ -19,29 +15,58 @@ use uuid::Uuid;
 /// The most reports (and follows) one download holds.
 const MOST: u64 = 2000;
 
+/// Everything the city holds about a citizen.
+#[derive(Debug)]
+pub struct Export {
+    /// When this copy was made.
+    pub exported_at: DateTime<FixedOffset>,
+    pub account: Account,
+    /// Every report filed, newest first.
+    pub reports: Vec<Report>,
+    /// The cases followed that are still public.
+    pub follows: ReportList,
+    /// The points balance and every ledger entry.
+    pub points: Ledger,
+    /// Every redemption code.
+    pub redemptions: Redemptions,
+    /// Days photos are kept after their case ended (0: no limit).
+    pub photo_days: u32,
+    /// Days an unused account keeps its identity (0: no limit).
+    pub identity_days: u32,
+}
+
+/// The account as the city holds it.
+#[derive(Debug)]
+pub struct Account {
+    pub id: Uuid,
+    pub openid: Option<String>,
+    pub display_name: String,
+    pub phone: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+    /// The last login.
+    pub last_seen_at: DateTime<FixedOffset>,
+}
+
 /// What the city holds about a citizen.
-pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiError> {
+pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, ApiError> {
     caller.require(&[Role::Citizen])?;
     let u = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await
         .map_err(crate::infra::DbError::from)?
         .ok_or_else(|| ApiError::not_found("account"))?;
-    let system = CoordSystem::Wgs84;
     let mine = views::list_mine(state, caller, Mine::Reported, None, MOST).await?;
     let mut reports = Vec::with_capacity(mine.items.len());
     for (case, _) in &mine.items {
-        let report = views::get_mine(state, caller, case.id).await?;
-        reports.push(ReportView::of(state, report, system));
+        reports.push(views::get_mine(state, caller, case.id).await?);
     }
     let follows = views::list_mine(state, caller, Mine::Followed, None, MOST).await?;
-    let follows = ReportPage::of(state, follows, system).items;
     let points = rewards::history(state, caller, None, 100_000).await?;
     let redemptions = rewards::mine(state, caller, None, 100_000).await?;
     let r = &state.config.retention;
-    Ok(MyData {
+    Ok(Export {
         exported_at: utc_now(),
-        account: MyAccount {
+        account: Account {
             id: u.id,
             openid: u.openid,
             display_name: u.display_name,
@@ -53,10 +78,8 @@ pub async fn export(state: &AppState, caller: &Caller) -> Result<MyData, ApiErro
         follows,
         points,
         redemptions,
-        retention: Retention {
-            photo_days: r.photo_days,
-            identity_days: r.identity_days,
-        },
+        photo_days: r.photo_days,
+        identity_days: r.identity_days,
     })
 }
 

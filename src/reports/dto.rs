@@ -2,6 +2,7 @@
 
 use super::{
     nearby::{Follow, Nearby},
+    submit::NewReport,
     views::{PublicEvent, Report, ReportList},
 };
 pub use crate::web::dto::{AreaRef, CategoryRef, Photo};
@@ -38,6 +39,20 @@ pub struct CreateReport {
     /// 1–9 photo ids from `POST /media`, uploaded by the caller and not used elsewhere.
     #[oai(validator(min_items = 1, max_items = 9, unique_items))]
     pub media_ids: Vec<Uuid>,
+}
+
+impl From<CreateReport> for NewReport {
+    fn from(r: CreateReport) -> Self {
+        Self {
+            category_code: r.category_code,
+            description: r.description,
+            lat: r.location.lat,
+            lng: r.location.lng,
+            system: r.location.coord_system,
+            address: r.address,
+            media_ids: r.media_ids,
+        }
+    }
 }
 
 /// One public step of a case's timeline.
@@ -230,7 +245,7 @@ impl ReportView {
             status_label: status.label().into(),
             category: CategoryRef { code, name },
             description: case.description,
-            location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
+            location: Location::of(Wgs84::from_stored(case.lat, case.lng), system),
             address: case.address,
             area: AreaRef::of(&state.areas.get(), case.area_id),
             photos: photos
@@ -267,7 +282,7 @@ impl ReportPage {
                 status: c.status,
                 status_label: c.status.label().into(),
                 category: CategoryRef::of(&cats, c.category_id),
-                location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
+                location: Location::of(Wgs84::from_stored(c.lat, c.lng), system),
                 thumbnail_url: thumbnail.map(|m| state.signer.thumbnail(m, ttl)),
                 created_at: c.created_at,
                 description: c.description,

@@ -1,6 +1,6 @@
-//! Submission under an `Idempotency-Key` (HTTP side): the same key with the
-//! same body answers with the first request's report, across nodes and
-//! after a crash; with another body, `422`.
+//! Submission under an `Idempotency-Key`: the same key with the same body
+//! answers with the first request's report, across nodes and after a
+//! crash; with another body, `422`.
 //!
 //! The key is written in the report's own transaction (see
 //! [`submit::create`]), so there is no "in progress" state to outlive a
@@ -9,23 +9,24 @@
 //! waits on the key's row until the first commits, then answers with its
 //! report.
 
-use super::{dto::CreateReport, error::ReportError, submit, views, views::Report};
+use super::{error::ReportError, submit, submit::NewReport, views, views::Report};
 use crate::error::ErrorCode;
-use crate::{core::Caller, error::ApiError, state::AppState, web};
+use crate::{core::Caller, error::ApiError, state::AppState};
 use entity::idempotency_key as idem;
-use poem::Request;
 use sea_orm::EntityTrait;
 
 /// Submits, once per key; returns the report and whether it is a replay.
+/// `limit` is the caller's rate limit, awaited only when a report is to
+/// be made (a replay costs nothing).
 pub async fn submit_once(
     state: &AppState,
-    req: &Request,
     caller: &Caller,
     key: Option<String>,
-    body: &CreateReport,
+    body: &NewReport,
+    limit: impl Future<Output = Result<(), ApiError>>,
 ) -> Result<(Report, bool), ApiError> {
     let Some(key) = key else {
-        web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
+        limit.await?;
         return Ok((
             submit::create(state, caller, body, None, submit::Origin::MiniProgram).await?,
             false,
@@ -44,7 +45,7 @@ pub async fn submit_once(
     if let Some(done) = recorded(state, &record).await? {
         return replay(state, caller, &record, done).await;
     }
-    web::limit_write(state, req, caller.user_id, web::Write::Report).await?;
+    limit.await?;
     match submit::create(
         state,
         caller,

@@ -23,6 +23,7 @@ use poem_openapi::{
     param::{Header, Path, Query},
     payload::Json,
 };
+use submit::NewReport;
 use uuid::Uuid;
 
 #[derive(ApiResponse)]
@@ -74,9 +75,11 @@ impl ReportsApi {
     ) -> Res<CreatedReport, CreateReportErrors> {
         let caller = auth.0;
         caller.require(&[Role::Citizen])?;
-        let (report, replayed) =
-            idempotency::submit_once(&state, req, &caller, idempotency_key.0, &body).await?;
         let system = body.location.coord_system;
+        let report = NewReport::from(body.0);
+        let limit = web::limit_write(&state, req, caller.user_id, web::Write::Report);
+        let (report, replayed) =
+            idempotency::submit_once(&state, &caller, idempotency_key.0, &report, limit).await?;
         Ok(CreatedReport::Created(
             Json(ReportView::of(&state, report, system)),
             replayed.then(|| "true".to_owned()),

@@ -4,7 +4,6 @@
 //! the photos, all in one transaction.
 
 use super::{
-    dto::CreateReport,
     error::ReportError,
     views::{PublicEvent, Report as ReportRead},
 };
@@ -16,11 +15,10 @@ use crate::{
         transition::{self, Command, Ctx, Guard, NewEvent, Transition, Who},
     },
     core::{Actor, Caller, CaseStatus, Ts},
-    geo::coords::Wgs84,
+    geo::coords::{CoordSystem, Wgs84},
     media::stored::StoredPhoto,
     routing::Decision,
     state::AppState,
-    web::enums::CoordSystem::Gcj02,
 };
 use domain::case::event::EventAction;
 use entity::{case_link, cases as case_rows, category};
@@ -33,16 +31,34 @@ use uuid::Uuid;
 
 pub use transition::MAX_PHOTOS;
 
+/// A report as its client sent it: what [`create`] checks, in the order
+/// the API documents its refusals, before anything is written.
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    /// A small category's code.
+    pub category_code: String,
+    /// In the reporter's words (trimmed when checked).
+    pub description: String,
+    /// The pin as sent, in `system` (checked and made WGS-84 by `create`).
+    pub lat: f64,
+    pub lng: f64,
+    pub system: CoordSystem,
+    /// The street address, if any.
+    pub address: Option<String>,
+    /// Photos uploaded by the caller and not used elsewhere.
+    pub media_ids: Vec<Uuid>,
+}
+
 /// A stable fingerprint of a submission, for Idempotency-Key comparison.
-pub fn fingerprint(r: &CreateReport) -> String {
+pub fn fingerprint(r: &NewReport) -> String {
     let mut h = Sha256::new();
     h.update(r.category_code.as_bytes());
     h.update([0]);
     h.update(r.description.as_bytes());
     h.update([0]);
-    h.update(r.location.lat.to_bits().to_be_bytes());
-    h.update(r.location.lng.to_bits().to_be_bytes());
-    h.update([u8::from(r.location.coord_system == Gcj02)]);
+    h.update(r.lat.to_bits().to_be_bytes());
+    h.update(r.lng.to_bits().to_be_bytes());
+    h.update([u8::from(r.system == CoordSystem::Gcj02)]);
     h.update(r.address.as_deref().unwrap_or("\u{1}").as_bytes());
     h.update([0]);
     for id in &r.media_ids {
@@ -89,7 +105,7 @@ struct Checked {
 
 async fn check(
     state: &AppState,
-    r: &CreateReport,
+    r: &NewReport,
     origin: &Origin<'_>,
 ) -> Result<Checked, ReportError> {
     let cfg = &state.config.reports;
@@ -127,9 +143,7 @@ async fn check(
             "a photo is listed twice",
         ));
     }
-    let point = r
-        .location
-        .to_wgs84()
+    let point = Wgs84::parse(r.lat, r.lng, r.system)
         .map_err(|e| ReportError::invalid(ErrorCode::InvalidCoordinates, e.to_string()))?;
     let category = state
         .categories
@@ -288,7 +302,7 @@ async fn record_key<C: sea_orm::ConnectionTrait>(
 pub async fn create(
     state: &AppState,
     caller: &Caller,
-    r: &CreateReport,
+    r: &NewReport,
     key: Option<&KeyRecord>,
     origin: Origin<'_>,
 ) -> Result<ReportRead, ReportError> {

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A report as its citizen's view shows it.
+#[derive(Debug)]
 pub struct Report {
     pub case: Case,
     /// (code, name) of the category.
@@ -39,6 +40,7 @@ pub struct Report {
 }
 
 /// One public step of a case's timeline.
+#[derive(Debug)]
 pub struct PublicEvent {
     pub at: Ts,
     pub action: EventAction,
@@ -48,6 +50,7 @@ pub struct PublicEvent {
 }
 
 /// A page of the caller's reports (or follows), newest first.
+#[derive(Debug)]
 pub struct ReportList {
     /// Each case with its reporter's first shown photo.
     pub items: Vec<(Case, Option<Uuid>)>,

@@ -97,11 +97,11 @@ impl Location {
     }
 }
 
-impl Wgs84 {
-    /// This point in the datum a client asked for.
-    pub fn to_location(self, system: coords::CoordSystem) -> Location {
-        let (lat, lng) = self.in_system(system);
-        Location {
+impl Location {
+    /// A point in the datum a client asked for.
+    pub fn of(point: Wgs84, system: coords::CoordSystem) -> Self {
+        let (lat, lng) = point.in_system(system);
+        Self {
             lat,
             lng,
             coord_system: system,

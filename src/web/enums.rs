@@ -1,6 +1,6 @@
 //! The enums of the API, each written once: the shared ones derive their
 //! OpenAPI schemas where they are defined (`domain`, with its `openapi`
-//! feature; `geo::coords`; `cases::views`), and are named here for the
+//! feature), and are named here for the
 //! HTTP layer. `StaffRole` is the API's own: the roles an account can be
 //! given.
 

@@ -10,10 +10,12 @@
 //! `sea-orm` (the `entity` crate's) the stored enums are sea-orm
 //! `ActiveEnum`s, the types of their columns.
 
+pub mod attributes;
 pub mod calendar;
 pub mod caller;
 pub mod case;
 pub mod content;
+pub mod geo;
 pub mod limits;
 pub mod outbox;
 pub mod page;

@@ -55,6 +55,22 @@ impl Reason {
     }
 }
 
+crate::vocabulary! {
+    /// Where a redemption stands.
+    // Stored in `redemptions.status`.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    pub enum RedemptionStatus {
+        /// The code waits to be shown.
+        Issued = "issued",
+        /// Staff checked it off: the reward was handed over.
+        Used = "used",
+    }
+}
+
 /// When a report's points are awarded.
 #[cfg_attr(
     feature = "openapi",

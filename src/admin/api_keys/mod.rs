@@ -45,8 +45,8 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<chrono::DateTime<chrono::FixedOffset>>,
 }
 
-impl From<entity::api_key::Model> for ApiKeyRow {
-    fn from(k: entity::api_key::Model) -> Self {
+impl From<service::ApiKey> for ApiKeyRow {
+    fn from(k: service::ApiKey) -> Self {
         Self {
             id: k.id,
             name: k.name,

@@ -19,6 +19,9 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+/// An integrator's key as stored (its secret only as a hash).
+pub type ApiKey = entity::api_key::Model;
+
 /// Posts per minute when the admin gives no limit.
 pub const DEFAULT_RATE: i32 = 60;
 

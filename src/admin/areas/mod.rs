@@ -4,7 +4,6 @@ pub mod service;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};
-use entity::area;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
 use uuid::Uuid;
@@ -25,8 +24,8 @@ pub struct AreaRow {
     pub parent_id: Option<Uuid>,
 }
 
-impl From<area::Model> for AreaRow {
-    fn from(a: area::Model) -> Self {
+impl From<service::Area> for AreaRow {
+    fn from(a: service::Area) -> Self {
         Self {
             id: a.id,
             code: a.code,

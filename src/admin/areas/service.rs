@@ -16,6 +16,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// An area as stored.
+pub type Area = entity::area::Model;
+
 /// One area of an import.
 #[derive(Debug, Clone)]
 pub struct AreaInput {

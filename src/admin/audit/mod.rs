@@ -5,7 +5,6 @@ pub mod service;
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};
 use chrono::{DateTime, FixedOffset};
-use entity::audit_log;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
 use uuid::Uuid;
@@ -37,8 +36,8 @@ pub struct AuditRow {
     pub at: DateTime<FixedOffset>,
 }
 
-impl From<audit_log::Model> for AuditRow {
-    fn from(r: audit_log::Model) -> Self {
+impl From<service::AuditEntry> for AuditRow {
+    fn from(r: service::AuditEntry) -> Self {
         Self {
             id: r.id,
             actor_id: r.actor_id,

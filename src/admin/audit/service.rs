@@ -8,6 +8,9 @@ use entity::audit_log;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+/// One entry of the audit log as stored.
+pub type AuditEntry = entity::audit_log::Model;
+
 /// Which entries, and which page of them.
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {

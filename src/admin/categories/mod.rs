@@ -118,8 +118,8 @@ pub struct CategoryRow {
     pub attributes: Vec<Attribute>,
 }
 
-impl From<entity::category::Model> for CategoryRow {
-    fn from(c: entity::category::Model) -> Self {
+impl From<service::Category> for CategoryRow {
+    fn from(c: service::Category) -> Self {
         Self {
             id: c.id,
             code: c.code,

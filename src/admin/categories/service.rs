@@ -18,6 +18,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// A category as stored.
+pub type Category = entity::category::Model;
+
 /// A category to create or replace.
 #[derive(Debug, Clone)]
 pub struct CategoryInput {
@@ -74,7 +77,7 @@ pub async fn upsert_category(
         ));
     }
     attributes::check_definition(&c.attributes)
-        .map_err(|e| AdminError::invalid(e.code, e.message))?;
+        .map_err(|e| AdminError::invalid(e.fault.into(), e.message))?;
     let txn = db.begin().await?;
     let parent = match &c.parent_code {
         Some(p) => {

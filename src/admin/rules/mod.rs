@@ -4,7 +4,6 @@ pub mod service;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};
-use entity::routing_rule;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use uuid::Uuid;
@@ -39,8 +38,8 @@ pub struct RuleRow {
     pub unit_id: Uuid,
 }
 
-impl From<routing_rule::Model> for RuleRow {
-    fn from(r: routing_rule::Model) -> Self {
+impl From<service::Rule> for RuleRow {
+    fn from(r: service::Rule) -> Self {
         Self {
             id: r.id,
             category_id: r.category_id,

@@ -16,6 +16,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// A routing rule as stored.
+pub type Rule = entity::routing_rule::Model;
+
 /// Every routing rule, oldest first.
 pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<routing_rule::Model>, AdminError> {
     Ok(routing_rule::Entity::find()

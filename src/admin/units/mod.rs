@@ -4,7 +4,6 @@ pub mod service;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};
-use entity::unit;
 use poem::web::Data;
 use poem_openapi::{Object, OpenApi, payload::Json};
 use uuid::Uuid;
@@ -77,8 +76,8 @@ pub struct UnitRow {
     pub webhook_url: Option<String>,
 }
 
-impl From<unit::Model> for UnitRow {
-    fn from(u: unit::Model) -> Self {
+impl From<service::Unit> for UnitRow {
+    fn from(u: service::Unit) -> Self {
         Self {
             id: u.id,
             code: u.code,

@@ -18,6 +18,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+/// A unit as stored.
+pub type Unit = entity::unit::Model;
+
 /// A unit to create or replace.
 #[derive(Debug, Clone)]
 pub struct UnitInput {

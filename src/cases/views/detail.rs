@@ -10,22 +10,18 @@
 //! category comes from the categories catalogue and the area from the areas
 //! snapshot.
 
-use super::{super::service, staff_only, unit_ref};
+use super::{super::service, staff_only};
 use crate::{
     audit,
     cases::{
-        dto::{
-            CaseAction, CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView,
-            RatingView, ReporterView, StaffTimelineEntry,
-        },
         error::CaseError,
         model::Case,
-        source, transition,
+        transition::{self, Command},
     },
-    core::{Actor, Caller, CaseStatus, ExtensionStatus, Role},
-    geo::coords::{CoordSystem, Wgs84},
+    content::flags::Flag,
+    core::{Actor, Caller, CaseStatus, EventAction, ExtensionStatus, LimitUnit, Role, Ts},
+    media::stored::StoredPhoto,
     state::AppState,
-    web::dto::{AreaRef, CategoryRef, Photo},
 };
 use entity::{
     case_event, case_follower, case_link, cases, extension, media, open311_request, user,
@@ -36,6 +32,91 @@ use sea_orm::{
 };
 use std::collections::HashMap;
 use uuid::Uuid;
+
+/// One case with everything staff and units need (never who reported it).
+#[derive(Debug)]
+pub struct CaseDetail {
+    pub case: Case,
+    /// Its category's code and name.
+    pub category: (String, String),
+    /// The reporter's photos.
+    pub photos: Vec<StoredPhoto>,
+    /// The whole timeline, oldest first.
+    pub timeline: Vec<StaffEvent>,
+    /// The case this one was merged into, when the caller may see it.
+    pub duplicate_of: Option<CaseBrief>,
+    /// Open cases nearby of the same category, with the distance between
+    /// the pins in metres (to 0.1 m).
+    pub duplicate_candidates: Vec<(CaseBrief, f64)>,
+    /// Extension requests, oldest first.
+    pub extensions: Vec<Extension>,
+    /// What the caller may do now.
+    pub actions: Vec<Command>,
+    /// Whether the caller may decide a pending extension.
+    pub may_decide_extension: bool,
+    /// Clock minutes to the deadline (negative past it), while a clock runs.
+    pub minutes_left: Option<i64>,
+    /// What an Open311 integrator sent with the report (none: the
+    /// mini-program).
+    pub open311: Option<Filed>,
+    /// Citizens who follow the case besides its reporter.
+    pub followers: u64,
+    /// Open content flags of its text and photos.
+    pub content_flags: Vec<Flag>,
+}
+
+/// Another case, by number.
+#[derive(Debug, Clone)]
+pub struct CaseBrief {
+    pub id: Uuid,
+    pub case_no: String,
+    pub status: CaseStatus,
+}
+
+/// One step of the timeline, as staff see it.
+#[derive(Debug)]
+pub struct StaffEvent {
+    pub id: Uuid,
+    pub at: Ts,
+    pub action: EventAction,
+    pub from_status: Option<CaseStatus>,
+    pub status: CaseStatus,
+    /// The actor's role as stored (`system` besides the roles).
+    pub actor_role: String,
+    /// The staff or unit account that acted (never a citizen's name).
+    pub actor_name: Option<String>,
+    pub note: Option<String>,
+    /// Whether the citizen sees it.
+    pub public: bool,
+    pub data: Option<serde_json::Value>,
+    /// Photos attached with this step (after-photos).
+    pub photos: Vec<StoredPhoto>,
+}
+
+/// An extension request.
+#[derive(Debug)]
+pub struct Extension {
+    pub id: Uuid,
+    pub amount: i32,
+    pub limit_unit: LimitUnit,
+    pub reason: String,
+    pub status: ExtensionStatus,
+    pub decision_note: Option<String>,
+    pub created_at: Ts,
+    pub decided_at: Option<Ts>,
+}
+
+/// What an Open311 integrator sent with a report besides it (its contact
+/// stays out: staff read it through the audited reporter view).
+#[derive(Debug)]
+pub struct Filed {
+    /// The integrator's name, from the submit event.
+    pub integrator: Option<String>,
+    /// A photo link the integrator gave.
+    pub media_url: Option<String>,
+    /// Answers to the category's extra questions, as stored.
+    pub answers: Vec<serde_json::Value>,
+}
 
 /// Everything read about a case besides its row.
 struct Related {
@@ -108,8 +189,8 @@ async fn related(state: &AppState, case: &Case) -> Result<Related, CaseError> {
     })
 }
 
-fn case_ref(c: &cases::Model) -> CaseRef {
-    CaseRef {
+fn case_ref(c: &cases::Model) -> CaseBrief {
+    CaseBrief {
         id: c.id,
         case_no: c.case_no.clone(),
         status: c.status,
@@ -117,25 +198,15 @@ fn case_ref(c: &cases::Model) -> CaseRef {
 }
 
 /// One case with everything staff and units need.
-pub async fn get(
-    state: &AppState,
-    caller: &Caller,
-    id: Uuid,
-    system: CoordSystem,
-) -> Result<CaseView, CaseError> {
+pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> Result<CaseDetail, CaseError> {
     staff_only(caller)?;
     let case = service::load_visible(state, &state.directory.get(), caller, id).await?;
-    show(state, caller, case, system).await
+    show(state, caller, case).await
 }
 
 /// The view of a case already read (as an action wrote it): what it has
 /// besides its row is read, the row is not read again.
-pub async fn show(
-    state: &AppState,
-    caller: &Caller,
-    case: Case,
-    system: CoordSystem,
-) -> Result<CaseView, CaseError> {
+pub async fn show(state: &AppState, caller: &Caller, case: Case) -> Result<CaseDetail, CaseError> {
     staff_only(caller)?;
     let dir = state.directory.get();
     if !service::visible(&dir, caller, &case) {
@@ -152,57 +223,45 @@ pub async fn show(
         r.linked
             .retain(|_, c| c.unit_id.is_some_and(|u| scope.contains(&u)));
     }
-    let ttl = state.config.media.url_ttl_secs;
-    let photo = |m: &media::Model| Photo::signed(&state.signer, ttl, &m.into());
     let (citizen_photos, after): (Vec<_>, Vec<_>) = r
         .photos
         .iter()
         .partition(|p| p.owner_id == case.reporter_id);
-    let timeline = r
+    let timeline: Vec<StaffEvent> = r
         .events
         .into_iter()
-        .map(|e| {
-            Ok(StaffTimelineEntry {
-                id: e.id,
-                at: e.created_at,
-                from_status: e.from_status,
-                status: e.to_status,
-                actor_name: if e.actor_role == Role::Citizen.as_str() {
-                    None
-                } else {
-                    e.actor_id.and_then(|a| r.names.get(&a).cloned())
-                },
-                photos: after
-                    .iter()
-                    .filter(|p| p.event_id == Some(e.id))
-                    .map(|p| photo(p))
-                    .collect(),
-                action: e.action,
-                actor_role: e.actor_role,
-                note: e.note,
-                public: e.public,
-                data: e.data.and_then(|d| serde_json::from_str(&d).ok()),
-            })
+        .map(|e| StaffEvent {
+            id: e.id,
+            at: e.created_at,
+            from_status: e.from_status,
+            status: e.to_status,
+            actor_name: if e.actor_role == Role::Citizen.as_str() {
+                None
+            } else {
+                e.actor_id.and_then(|a| r.names.get(&a).cloned())
+            },
+            photos: after
+                .iter()
+                .filter(|p| p.event_id == Some(e.id))
+                .map(|p| StoredPhoto::from(*p))
+                .collect(),
+            action: e.action,
+            actor_role: e.actor_role,
+            note: e.note,
+            public: e.public,
+            data: e.data.and_then(|d| serde_json::from_str(&d).ok()),
         })
-        .collect::<Result<Vec<_>, CaseError>>()?;
+        .collect();
     let duplicate_candidates = r
         .links
         .iter()
         .filter_map(|l| r.linked.get(&l.candidate_id).map(|d| (l, d)))
-        .map(|(l, d)| {
-            let c = case_ref(d);
-            DuplicateCandidate {
-                id: c.id,
-                case_no: c.case_no,
-                status: c.status,
-                distance_m: (l.distance_m * 10.0).round() / 10.0,
-            }
-        })
+        .map(|(l, d)| (case_ref(d), (l.distance_m * 10.0).round() / 10.0))
         .collect();
-    let extensions = r
+    let extensions: Vec<Extension> = r
         .extensions
         .into_iter()
-        .map(|e| ExtensionView {
+        .map(|e| Extension {
             id: e.id,
             amount: e.amount,
             limit_unit: e.limit_unit,
@@ -212,77 +271,56 @@ pub async fn show(
             created_at: e.created_at,
             decided_at: e.decided_at,
         })
-        .collect::<Vec<_>>();
-    let k = &case.clock;
+        .collect();
     let pending = extensions
         .iter()
         .any(|e| e.status == ExtensionStatus::Pending);
-    let mut actions: Vec<CaseAction> = transition::available(&case, caller, pending)
-        .iter()
-        .filter_map(CaseAction::of)
-        .collect();
-    if pending && caller.role == Role::Dispatcher {
-        actions.push(CaseAction::DecideExtension);
-    }
-    Ok(CaseView {
-        id: case.id,
-        case_no: case.case_no.clone(),
-        status: case.status,
-        status_label: case.status.label().into(),
-        version: case.version,
-        category: CategoryRef {
-            code: cat.code,
-            name: cat.name,
-        },
-        description: case.description.clone(),
-        location: Wgs84::from_stored(case.lat, case.lng).to_location(system),
-        address: case.address.clone(),
-        area: AreaRef::of(&state.areas.get(), case.area_id),
-        routed_unit: unit_ref(&dir, case.routed_unit_id),
-        unit: unit_ref(&dir, case.unit_id),
-        deadlines: Deadlines {
-            accept_due_at: k.accept_due_at,
-            due_at: k.due_at,
-            warn_at: k.warn_at,
-            warned_at: k.warned_at,
-            overdue: case.is_overdue(),
-            overdue_at: k.overdue_at,
-            escalation_level: k.escalation_level,
-            escalated_to: unit_ref(&dir, k.escalated_unit_id),
-            minutes_left_when_suspended: k.left_minutes,
-            extended: case.extended,
-            minutes_left: minutes_left(state, &case),
-        },
-        suspended_from: case.suspended_from,
+    let open311 = r.open311.map(|o| Filed {
+        integrator: integrator(&timeline),
+        media_url: o.media_url,
+        answers: o
+            .attributes
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_default(),
+    });
+    Ok(CaseDetail {
+        category: (cat.code, cat.name),
+        minutes_left: minutes_left(state, &case),
         duplicate_of: case
             .duplicate_of
             .and_then(|d| r.linked.get(&d))
             .map(case_ref),
         duplicate_candidates,
-        actions,
+        actions: transition::available(&case, caller, pending),
+        may_decide_extension: pending && caller.role == Role::Dispatcher,
         extensions,
-        rating: case.rating.as_ref().map(|x| RatingView {
-            score: x.score,
-            comment: x.comment.clone(),
-            at: x.at,
-        }),
-        photos: citizen_photos.into_iter().map(photo).collect(),
-        source: source::of(r.open311.as_ref(), integrator(&timeline)),
-        followers: i64::try_from(r.followers).unwrap_or(i64::MAX),
+        photos: citizen_photos.into_iter().map(StoredPhoto::from).collect(),
+        open311,
+        followers: r.followers,
         content_flags,
         timeline,
-        created_at: case.created_at,
-        updated_at: case.updated_at,
+        case,
     })
 }
 
 /// The integrator an Open311 case's submit event names.
-fn integrator(timeline: &[StaffTimelineEntry]) -> Option<String> {
+fn integrator(timeline: &[StaffEvent]) -> Option<String> {
     timeline
         .first()
         .and_then(|e| e.data.as_ref())
         .and_then(|d| d["integrator"].as_str())
         .map(str::to_owned)
+}
+
+/// Who reported a case.
+#[derive(Debug)]
+pub struct Reporter {
+    pub user_id: Uuid,
+    pub openid: Option<String>,
+    pub phone: Option<String>,
+    /// Their name, or the person an integrator named.
+    pub display_name: String,
 }
 
 /// The reporter's identity, for staff (not units), with the reason recorded.
@@ -291,7 +329,7 @@ pub async fn reporter(
     caller: &Caller,
     id: Uuid,
     reason: &str,
-) -> Result<ReporterView, CaseError> {
+) -> Result<Reporter, CaseError> {
     caller.require(&[Role::Dispatcher, Role::Supervisor, Role::Admin])?;
     let reason = reason.trim();
     if reason.chars().count() < 2 || reason.chars().count() > 200 {
@@ -333,7 +371,7 @@ pub async fn reporter(
     )
     .await?;
     txn.commit().await?;
-    Ok(ReporterView {
+    Ok(Reporter {
         user_id: u.id,
         openid: u.openid,
         phone: field("phone").or(u.phone),

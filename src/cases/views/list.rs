@@ -1,20 +1,13 @@
 //! The case list: newest first, with filters and cursor pagination.
 
-use super::unit_ref;
 use crate::{
-    cases::{
-        dto::{CasePage, CaseSummary},
-        error::CaseError,
-        filter::CaseFilter,
-    },
+    cases::{error::CaseError, filter::CaseFilter, model::Case},
     core::{
         Caller,
         page::{BadCursor, decode_cursor, split_page},
         time::utc,
     },
-    geo::coords::{CoordSystem, Wgs84},
     state::AppState,
-    web::dto::{AreaRef, CategoryRef},
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, FixedOffset};
@@ -24,17 +17,7 @@ use sea_orm::{
     sea_query::NullOrdering,
 };
 
-/// The order of the case list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, poem_openapi::Enum)]
-#[oai(rename = "CaseOrder", rename_all = "lowercase")]
-pub enum ListOrder {
-    /// Newest first (by id, a UUIDv7).
-    #[default]
-    Newest,
-    /// Most urgent first: the earliest handling deadline (overdue first), then
-    /// the oldest; cases without a running deadline last. A unit's inbox.
-    Due,
-}
+pub use domain::case::order::ListOrder;
 
 /// Filters of `GET /cases`: the command centre's, plus two of its own.
 #[derive(Debug, Default)]
@@ -46,18 +29,24 @@ pub struct Filters {
     pub bbox: Option<[f64; 4]>,
 }
 
-/// Cases the caller may see, newest first.
+/// A page of the case list.
+#[derive(Debug)]
+pub struct CaseList {
+    /// This page, in the order asked for.
+    pub items: Vec<Case>,
+    /// Where the next page starts; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Cases the caller may see, in the order asked for.
 pub async fn list(
     state: &AppState,
     caller: &Caller,
     f: Filters,
     cursor: Option<&str>,
     limit: u64,
-    system: CoordSystem,
-) -> Result<CasePage, CaseError> {
+) -> Result<CaseList, CaseError> {
     let resolved = f.filter.resolve(state, caller)?;
-    let dir = state.directory.get();
-    let cats = state.categories.get();
     let mut q = cases::Entity::find()
         .filter(resolved.condition())
         .limit(limit + 1);
@@ -98,28 +87,11 @@ pub async fn list(
             })
         }
     };
-    let areas = state.areas.get();
     let items = rows
         .into_iter()
-        .map(|r| {
-            let c = crate::cases::repo::case_from_row(r);
-            Ok(CaseSummary {
-                overdue: c.is_overdue(),
-                id: c.id,
-                status: c.status,
-                version: c.version,
-                category: CategoryRef::of(&cats, c.category_id),
-                area: AreaRef::of(&areas, c.area_id),
-                unit: unit_ref(&dir, c.unit_id),
-                location: Wgs84::from_stored(c.lat, c.lng).to_location(system),
-                due_at: c.clock.due_at,
-                escalation_level: c.clock.escalation_level,
-                created_at: c.created_at,
-                case_no: c.case_no,
-            })
-        })
-        .collect::<Result<Vec<_>, CaseError>>()?;
-    Ok(CasePage { items, next_cursor })
+        .map(crate::cases::repo::case_from_row)
+        .collect();
+    Ok(CaseList { items, next_cursor })
 }
 
 /// Where a page in deadline order ended: the last row's deadline and id.

@@ -6,15 +6,13 @@
 mod detail;
 mod list;
 
-pub use detail::{get, reporter, show};
-pub use list::{Filters, ListOrder, list};
-
-use super::{dto::UnitRef, error::CaseError};
-use crate::{
-    core::{Caller, Role},
-    routing::Directory,
+pub use detail::{
+    CaseBrief, CaseDetail, Extension, Filed, Reporter, StaffEvent, get, reporter, show,
 };
-use uuid::Uuid;
+pub use list::{CaseList, Filters, ListOrder, list};
+
+use super::error::CaseError;
+use crate::core::{Caller, Role};
 
 fn staff_only(caller: &Caller) -> Result<(), CaseError> {
     Ok(caller.require(&[
@@ -23,14 +21,6 @@ fn staff_only(caller: &Caller) -> Result<(), CaseError> {
         Role::Admin,
         Role::UnitMember,
     ])?)
-}
-
-fn unit_ref(dir: &Directory, id: Option<Uuid>) -> Option<UnitRef> {
-    id.and_then(|u| dir.unit(u)).map(|u| UnitRef {
-        id: u.id,
-        code: u.code.clone(),
-        name: u.name.clone(),
-    })
 }
 
 /// The unit directory as the caller may see it (its scope), by code.
