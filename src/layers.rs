@@ -11,10 +11,9 @@
 //!   `dto` module: it returns the feature's own values, which the handler
 //!   turns into the response.
 //! - An HTTP file must not name `sea_orm` or `entity`: it calls a service.
-//!
-//! [`DEBTS`] lists the files that break a rule today, each with why. The
-//! list only shrinks: a file that breaks a rule and is not listed fails the
-//! test, and so does a listed file that no longer breaks it (take it off).
+//! - A service or storage file must not name a request or response shape
+//!   that an HTTP file declares (a type deriving a poem-openapi trait),
+//!   whatever path it takes to it (`super::Me` as much as `dto::Me`).
 
 use proc_macro2::{TokenStream, TokenTree};
 use std::{
@@ -77,21 +76,6 @@ fn forbidden(layer: Layer) -> &'static [&'static str] {
     }
 }
 
-/// Files that break their layer's rule today, and why. Only shrinks.
-const DEBTS: &[(&str, &str)] = &[
-    // Services that build response shapes.
-    ("command/export.rs", "exports the IndicatorTable response"),
-    (
-        "command/service.rs",
-        "builds the command centre's responses",
-    ),
-    ("live/feed.rs", "the feed's events are poem-openapi shapes"),
-    (
-        "open311/service.rs",
-        "builds Open311's responses and reads the request",
-    ),
-];
-
 /// The crate and module names a file's code uses as paths (`x::…` or `…::x`).
 fn path_names(tokens: TokenStream, out: &mut BTreeSet<String>) {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
@@ -127,12 +111,13 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// (file, names it must not use) for every file under `src/` that breaks its rule.
-fn breaches() -> Vec<(String, Vec<&'static str>)> {
+/// Every file under `src/` (but this one), by its path there, as tokens.
+fn sources() -> Vec<(String, TokenStream)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&root, &mut files);
     files.sort();
-    let mut found = Vec::new();
+    let mut out = Vec::new();
     for file in files {
         let rel = file
             .strip_prefix(&root)
@@ -144,13 +129,39 @@ fn breaches() -> Vec<(String, Vec<&'static str>)> {
         }
         let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{rel}: {e}"));
         let tokens = TokenStream::from_str(&text).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        out.push((rel, tokens));
+    }
+    out
+}
+
+/// Each file that breaks its layer's rules, with what it names.
+fn breaches() -> Vec<(String, Vec<String>)> {
+    let files = sources();
+    let mut shapes = BTreeSet::new();
+    for (rel, tokens) in &files {
+        if layer(rel) == Layer::Http {
+            declared(tokens.clone(), true, &mut shapes);
+        }
+    }
+    let mut found = Vec::new();
+    for (rel, tokens) in files {
         let mut names = BTreeSet::new();
-        path_names(tokens, &mut names);
-        let bad: Vec<&'static str> = forbidden(layer(&rel))
+        path_names(tokens.clone(), &mut names);
+        let mut bad: Vec<String> = forbidden(layer(&rel))
             .iter()
-            .copied()
-            .filter(|n| names.contains(*n))
+            .filter(|n| names.contains(**n))
+            .map(|n| (*n).to_owned())
             .collect();
+        if layer(&rel) == Layer::Service {
+            let (mut used, mut own) = (BTreeSet::new(), BTreeSet::new());
+            type_names(tokens.clone(), &mut used);
+            declared(tokens, false, &mut own);
+            bad.extend(
+                used.intersection(&shapes)
+                    .filter(|n| !own.contains(*n))
+                    .map(|n| format!("{n} (an HTTP shape)")),
+            );
+        }
         if !bad.is_empty() {
             found.push((rel, bad));
         }
@@ -158,29 +169,103 @@ fn breaches() -> Vec<(String, Vec<&'static str>)> {
     found
 }
 
+/// The poem-openapi derives that make a type a request or response shape.
+const SHAPE_DERIVES: [&str; 5] = ["Object", "Enum", "Union", "ApiResponse", "Multipart"];
+
+/// The types a file declares (`struct`, `enum`, `type`) and its enums'
+/// variants; with `shapes`, only the types deriving a poem-openapi shape.
+fn declared(tokens: TokenStream, shapes: bool, out: &mut BTreeSet<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut derives_shape = false;
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Bracket => {
+                let mut inner = BTreeSet::new();
+                idents(g.stream(), &mut inner);
+                if inner.contains("derive") && SHAPE_DERIVES.iter().any(|d| inner.contains(*d)) {
+                    derives_shape = true;
+                }
+            }
+            TokenTree::Group(g) => declared(g.stream(), shapes, out),
+            TokenTree::Ident(kw)
+                if ["struct", "enum", "type"].contains(&kw.to_string().as_str()) =>
+            {
+                if let Some(TokenTree::Ident(name)) = tokens.get(i + 1)
+                    && (derives_shape || !shapes)
+                {
+                    out.insert(name.to_string());
+                }
+                if kw == "enum" && !shapes {
+                    let body = tokens[i..].iter().find_map(|t| match t {
+                        TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace => {
+                            Some(g.stream())
+                        }
+                        _ => None,
+                    });
+                    // A variant is an identifier at the top of the body.
+                    for v in body.into_iter().flatten() {
+                        if let TokenTree::Ident(v) = v {
+                            out.insert(v.to_string());
+                        }
+                    }
+                }
+                derives_shape = false;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The identifiers that can name a type: every one but those after
+/// `Type::` (an enum's variant or an associated item, e.g. `Why::Deleted`).
+fn type_names(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let colon =
+        |t: Option<&TokenTree>| matches!(t, Some(TokenTree::Punct(p)) if p.as_char() == ':');
+    for (i, t) in tokens.iter().enumerate() {
+        match t {
+            TokenTree::Group(g) => type_names(g.stream(), out),
+            TokenTree::Ident(id) => {
+                let after_type = i >= 3
+                    && colon(tokens.get(i - 1))
+                    && colon(tokens.get(i - 2))
+                    && matches!(tokens.get(i - 3), Some(TokenTree::Ident(ty))
+                        if ty.to_string().starts_with(|c: char| c.is_ascii_uppercase()));
+                if !after_type {
+                    out.insert(id.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every identifier in the tokens.
+fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for t in tokens {
+        match t {
+            TokenTree::Group(g) => idents(g.stream(), out),
+            TokenTree::Ident(id) => {
+                out.insert(id.to_string());
+            }
+            _ => {}
+        }
+    }
+}
+
 #[test]
 fn every_file_keeps_its_layer() {
     let found = breaches();
-    let new: Vec<String> = found
-        .iter()
-        .filter(|(f, _)| !DEBTS.iter().any(|(d, _)| d == f))
-        .map(|(f, names)| format!("{f} ({:?}) names {}", layer(f), names.join(", ")))
-        .collect();
     assert!(
-        new.is_empty(),
+        found.is_empty(),
         "files that break their layer (README, Architecture): a service returns \
          its own values and the handler makes the response; a handler calls a \
          service instead of querying:\n  {}",
-        new.join("\n  ")
-    );
-    let paid: Vec<&str> = DEBTS
-        .iter()
-        .map(|(d, _)| *d)
-        .filter(|d| !found.iter().any(|(f, _)| f == d))
-        .collect();
-    assert!(
-        paid.is_empty(),
-        "these files keep their layer now; take them off DEBTS: {paid:?}"
+        found
+            .iter()
+            .map(|(f, names)| format!("{f} ({:?}) names {}", layer(f), names.join(", ")))
+            .collect::<Vec<_>>()
+            .join("\n  ")
     );
 }
 
@@ -196,4 +281,14 @@ fn the_check_sees_what_it_looks_for() {
     assert_eq!(layer("reports/views.rs"), Layer::Service);
     assert_eq!(layer("cases/repo/mod.rs"), Layer::Service);
     assert_eq!(layer("config/mod.rs"), Layer::Wiring);
+    assert_eq!(layer("cases/view_dto.rs"), Layer::Http);
+    let mut shapes = BTreeSet::new();
+    let http = "#[derive(Debug, Object)] #[oai(rename_all = \"camelCase\")] pub struct Me { a: u8 } \
+                #[derive(Debug)] pub struct Plain; #[derive(poem_openapi::Enum)] enum Kind { A }";
+    declared(
+        TokenStream::from_str(http).unwrap_or_default(),
+        true,
+        &mut shapes,
+    );
+    assert_eq!(shapes.into_iter().collect::<Vec<_>>(), ["Kind", "Me"]);
 }

@@ -59,7 +59,7 @@ pub struct Inner {
     pub exports: ExportBounds,
     /// The last readiness answer and when it was had (`/readyz`).
     pub readiness:
-        Arc<tokio::sync::Mutex<Option<(std::time::Instant, bool, crate::ops::Readiness)>>>,
+        Arc<tokio::sync::Mutex<Option<(std::time::Instant, crate::ops::service::Probed)>>>,
     /// Bounds the password checks (Argon2) running at once.
     pub password_checks: Arc<Semaphore>,
     /// Committed timeline entries, announced to every node.

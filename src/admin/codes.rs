@@ -2,7 +2,7 @@
 //! shared by the resources that name one another.
 
 use super::error::AdminError;
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use entity::{area, category, unit};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 

@@ -1,7 +1,7 @@
 //! Every way an administration change or read can fail; `crate::error` maps
 //! each to its HTTP status. The CLI prints the same messages.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     core::{Forbidden, page::BadCursor},
     infra::DbError,

@@ -6,9 +6,9 @@
 //! dispatcher, supervisor) work in the console and keep their password.
 
 use super::{
-    Caller, Role, TokenResponse,
+    Caller, Role,
     error::AuthError,
-    service::{password_matches, token_for},
+    service::{Tokens, password_matches, token_for},
 };
 use crate::{
     audit::{self, Actor},
@@ -93,7 +93,7 @@ async fn set(
 /// Logs in the staff or unit account bound to the WeChat that gave `code`:
 /// a new session, as a password login would start.
 #[tracing::instrument(skip_all)]
-pub async fn login(state: &AppState, code: &str) -> Result<TokenResponse, AuthError> {
+pub async fn login(state: &AppState, code: &str) -> Result<Tokens, AuthError> {
     let session = state.wechat.code2session(code).await?;
     let u = user::Entity::find()
         .filter(user::Column::WechatOpenid.eq(&session.openid))

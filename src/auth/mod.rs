@@ -141,6 +141,31 @@ pub struct Me {
     pub wechat_bound: Option<bool>,
 }
 
+impl From<service::Tokens> for TokenResponse {
+    fn from(t: service::Tokens) -> Self {
+        Self {
+            token: t.token,
+            expires_at: t.expires_at,
+            refresh_token: t.refresh_token,
+            refresh_expires_at: t.refresh_expires_at,
+            user: t.user.into(),
+        }
+    }
+}
+
+impl From<service::Profile> for Me {
+    fn from(p: service::Profile) -> Self {
+        Self {
+            id: p.id,
+            role: p.role,
+            display_name: p.display_name,
+            unit_id: p.unit_id,
+            username: p.username,
+            wechat_bound: p.wechat_bound,
+        }
+    }
+}
+
 pub struct AuthApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Auth")]
@@ -159,7 +184,9 @@ impl AuthApi {
         body: Json<WechatLogin>,
     ) -> Res<Json<TokenResponse>, WechatLoginErrors> {
         web::limit_login(&state, req, None).await?;
-        Ok(Json(service::wechat_login(&state, &body.code).await?))
+        Ok(Json(
+            service::wechat_login(&state, &body.code).await?.into(),
+        ))
     }
 
     /// Log in as any citizen (development)
@@ -176,7 +203,7 @@ impl AuthApi {
             return Err(ApiError::NotFound("route not found".into()).into());
         }
         web::limit_login(&state, req, None).await?;
-        Ok(Json(service::dev_login(&state, &body.openid).await?))
+        Ok(Json(service::dev_login(&state, &body.openid).await?.into()))
     }
 
     /// Log in with a username and password
@@ -211,7 +238,7 @@ impl AuthApi {
             r => {
                 let tokens = r?;
                 web::login_succeeded(&state, req, &body.username).await;
-                Ok(Json(tokens))
+                Ok(Json(tokens.into()))
             }
         }
     }
@@ -230,7 +257,9 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         body: Json<RefreshRequest>,
     ) -> Res<Json<TokenResponse>, RefreshErrors> {
-        Ok(Json(service::refresh(&state, &body.refresh_token).await?))
+        Ok(Json(
+            service::refresh(&state, &body.refresh_token).await?.into(),
+        ))
     }
 
     /// Log out
@@ -280,7 +309,7 @@ impl AuthApi {
         body: Json<WechatLogin>,
     ) -> Res<Json<TokenResponse>, WechatLoginErrors> {
         web::limit_login(&state, req, None).await?;
-        Ok(Json(binding::login(&state, &body.code).await?))
+        Ok(Json(binding::login(&state, &body.code).await?.into()))
     }
 
     /// Bind my WeChat
@@ -312,7 +341,7 @@ impl AuthApi {
             r => {
                 r?;
                 web::login_succeeded(&state, req, &username).await;
-                Ok(Json(service::me(&state, &auth.0).await?))
+                Ok(Json(service::me(&state, &auth.0).await?.into()))
             }
         }
     }
@@ -327,7 +356,7 @@ impl AuthApi {
         auth: BearerAuth,
     ) -> Res<Json<Me>, UnbindErrors> {
         binding::unbind(&state, &auth.0).await?;
-        Ok(Json(service::me(&state, &auth.0).await?))
+        Ok(Json(service::me(&state, &auth.0).await?.into()))
     }
 
     /// Delete my account
@@ -359,7 +388,7 @@ impl AuthApi {
         state: poem::web::Data<&AppState>,
         auth: BearerAuth,
     ) -> Res<Json<Me>, MeErrors> {
-        Ok(Json(service::me(&state, &auth.0).await?))
+        Ok(Json(service::me(&state, &auth.0).await?.into()))
     }
 }
 

@@ -1,12 +1,36 @@
 //! Login and account services (no HTTP here).
 
-use super::{Caller, Me, Role, TokenResponse, error::AuthError, password, sessions};
+use super::{Caller, Role, error::AuthError, password, sessions};
 use crate::state::AppState;
 use anyhow::Context;
 use entity::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::OnConflict};
 use secrecy::ExposeSecret;
 use uuid::Uuid;
+
+/// A bearer token, the session's refresh token for staff, and who they are
+/// for.
+#[derive(Debug)]
+pub struct Tokens {
+    pub token: String,
+    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+    pub refresh_token: Option<String>,
+    pub refresh_expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub user: Profile,
+}
+
+/// An account as its owner sees it.
+#[derive(Debug)]
+pub struct Profile {
+    pub id: Uuid,
+    pub role: Role,
+    pub display_name: String,
+    pub unit_id: Option<Uuid>,
+    /// Staff and unit accounts only.
+    pub username: Option<String>,
+    /// Staff and unit accounts only: whether a WeChat is bound.
+    pub wechat_bound: Option<bool>,
+}
 
 fn now() -> chrono::DateTime<chrono::FixedOffset> {
     chrono::Utc::now().fixed_offset()
@@ -24,7 +48,7 @@ pub(super) async fn token_for(
     state: &AppState,
     u: &user::Model,
     continued: Option<sessions::Session>,
-) -> Result<TokenResponse, AuthError> {
+) -> Result<Tokens, AuthError> {
     let role = u.role;
     let session = match continued {
         Some(s) => s,
@@ -42,7 +66,7 @@ pub(super) async fn token_for(
     let access = state
         .jwt
         .access(u.id, role, u.unit_id, Some((session.id, session.end)))?;
-    Ok(TokenResponse {
+    Ok(Tokens {
         token: access.token,
         expires_at: at(access.exp)?,
         refresh_expires_at: end.map(at).transpose()?,
@@ -53,7 +77,7 @@ pub(super) async fn token_for(
 
 /// The next tokens of a staff session, if the account still stands and
 /// the refresh token was not used before (one used again ends the session).
-pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<TokenResponse, AuthError> {
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Tokens, AuthError> {
     let claims = state
         .jwt
         .verify(refresh_token, super::jwt::TokenKind::Refresh)
@@ -109,8 +133,8 @@ pub async fn logout(
     Ok(())
 }
 
-fn me_of(u: &user::Model, role: Role) -> Me {
-    Me {
+fn me_of(u: &user::Model, role: Role) -> Profile {
+    Profile {
         id: u.id,
         role,
         display_name: u.display_name.clone(),
@@ -171,7 +195,7 @@ async fn upsert_citizen(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn wechat_login(state: &AppState, code: &str) -> Result<TokenResponse, AuthError> {
+pub async fn wechat_login(state: &AppState, code: &str) -> Result<Tokens, AuthError> {
     let session = state.wechat.code2session(code).await?;
     let u = upsert_citizen(
         state,
@@ -183,7 +207,7 @@ pub async fn wechat_login(state: &AppState, code: &str) -> Result<TokenResponse,
     token_for(state, &u, None).await
 }
 
-pub async fn dev_login(state: &AppState, openid: &str) -> Result<TokenResponse, AuthError> {
+pub async fn dev_login(state: &AppState, openid: &str) -> Result<Tokens, AuthError> {
     let u = upsert_citizen(state, &format!("dev:{openid}"), None, None).await?;
     token_for(state, &u, None).await
 }
@@ -217,7 +241,7 @@ pub async fn password_login(
     state: &AppState,
     username: &str,
     password: &str,
-) -> Result<TokenResponse, AuthError> {
+) -> Result<Tokens, AuthError> {
     let u = user::Entity::find()
         .filter(user::Column::Username.eq(username))
         .one(&state.db)
@@ -229,7 +253,7 @@ pub async fn password_login(
     }
 }
 
-pub async fn me(state: &AppState, caller: &Caller) -> Result<Me, AuthError> {
+pub async fn me(state: &AppState, caller: &Caller) -> Result<Profile, AuthError> {
     let u = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await?

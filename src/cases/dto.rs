@@ -18,8 +18,8 @@ pub use super::bodies::*;
 
 /// A unit reference.
 #[derive(Debug, Object, Clone)]
-#[oai(rename_all = "camelCase")]
-pub struct UnitRef {
+#[oai(rename = "UnitRef", rename_all = "camelCase")]
+pub struct UnitLink {
     pub id: Uuid,
     /// Unit code.
     pub code: String,
@@ -27,7 +27,7 @@ pub struct UnitRef {
     pub name: String,
 }
 
-impl UnitRef {
+impl UnitLink {
     /// The unit of an id in the directory (none if it vanished).
     pub fn of(dir: &Directory, id: Option<Uuid>) -> Option<Self> {
         id.and_then(|u| dir.unit(u)).map(|u| Self {
@@ -40,8 +40,8 @@ impl UnitRef {
 
 /// Another case, by number.
 #[derive(Debug, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct CaseRef {
+#[oai(rename = "CaseRef", rename_all = "camelCase")]
+pub struct CaseLink {
     pub id: Uuid,
     /// Its case number.
     pub case_no: String,
@@ -224,7 +224,7 @@ pub struct Deadlines {
     pub escalation_level: i32,
     /// The unit it was escalated to last.
     #[oai(skip_serializing_if_is_none)]
-    pub escalated_to: Option<UnitRef>,
+    pub escalated_to: Option<UnitLink>,
     /// Clock minutes left while suspended.
     #[oai(skip_serializing_if_is_none)]
     pub minutes_left_when_suspended: Option<i64>,
@@ -259,17 +259,17 @@ pub struct CaseView {
     pub area: AreaRef,
     /// The unit routing chose.
     #[oai(skip_serializing_if_is_none)]
-    pub routed_unit: Option<UnitRef>,
+    pub routed_unit: Option<UnitLink>,
     /// The unit it is dispatched to.
     #[oai(skip_serializing_if_is_none)]
-    pub unit: Option<UnitRef>,
+    pub unit: Option<UnitLink>,
     pub deadlines: Deadlines,
     /// The status to return to on resume.
     #[oai(skip_serializing_if_is_none)]
     pub suspended_from: Option<CaseStatus>,
     /// The case this one was merged into.
     #[oai(skip_serializing_if_is_none)]
-    pub duplicate_of: Option<CaseRef>,
+    pub duplicate_of: Option<CaseLink>,
     /// Open cases nearby of the same category (for the dispatcher).
     pub duplicate_candidates: Vec<DuplicateCandidate>,
     /// What the caller may do now, given its role, the status and, for a
@@ -312,7 +312,7 @@ pub struct CaseSummary {
     pub area: AreaRef,
     /// The unit it is dispatched to.
     #[oai(skip_serializing_if_is_none)]
-    pub unit: Option<UnitRef>,
+    pub unit: Option<UnitLink>,
     pub location: Location,
     /// Handling deadline.
     #[oai(skip_serializing_if_is_none)]
@@ -354,7 +354,7 @@ impl CasePage {
                 version: c.version,
                 category: CategoryRef::of(&cats, c.category_id),
                 area: AreaRef::of(&areas, c.area_id),
-                unit: UnitRef::of(&dir, c.unit_id),
+                unit: UnitLink::of(&dir, c.unit_id),
                 location: Location::of(Wgs84::from_stored(c.lat, c.lng), system),
                 due_at: c.clock.due_at,
                 escalation_level: c.clock.escalation_level,

@@ -2,7 +2,7 @@
 //! HTTP status.
 
 use super::transition::Refusal;
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     core::{Forbidden, UnknownStored, page::BadCursor},
     infra::DbError,

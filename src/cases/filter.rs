@@ -4,7 +4,7 @@
 //! the caller to the units it may see), then read either as SQL (list,
 //! exports) or against the in-memory case index (map, indicators).
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{Caller, CaseStatus, Role, Ts, time::utc},

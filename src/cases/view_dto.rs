@@ -3,8 +3,8 @@
 
 use super::{
     dto::{
-        CaseAction, CaseRef, CaseView, Deadlines, DuplicateCandidate, ExtensionView, RatingView,
-        ReporterView, StaffTimelineEntry, UnitRef,
+        CaseAction, CaseLink, CaseView, Deadlines, DuplicateCandidate, ExtensionView, RatingView,
+        ReporterView, StaffTimelineEntry, UnitLink,
     },
     source,
     views::{CaseBrief, CaseDetail, Extension, Reporter, StaffEvent},
@@ -43,8 +43,8 @@ impl CaseView {
             },
             location: Location::of(Wgs84::from_stored(case.lat, case.lng), system),
             area: AreaRef::of(&state.areas.get(), case.area_id),
-            routed_unit: UnitRef::of(&dir, case.routed_unit_id),
-            unit: UnitRef::of(&dir, case.unit_id),
+            routed_unit: UnitLink::of(&dir, case.routed_unit_id),
+            unit: UnitLink::of(&dir, case.unit_id),
             deadlines: Deadlines {
                 accept_due_at: k.accept_due_at,
                 due_at: k.due_at,
@@ -53,13 +53,13 @@ impl CaseView {
                 overdue: case.is_overdue(),
                 overdue_at: k.overdue_at,
                 escalation_level: k.escalation_level,
-                escalated_to: UnitRef::of(&dir, k.escalated_unit_id),
+                escalated_to: UnitLink::of(&dir, k.escalated_unit_id),
                 minutes_left_when_suspended: k.left_minutes,
                 extended: case.extended,
                 minutes_left: d.minutes_left,
             },
             suspended_from: case.suspended_from,
-            duplicate_of: d.duplicate_of.map(CaseRef::from),
+            duplicate_of: d.duplicate_of.map(CaseLink::from),
             duplicate_candidates: (d.duplicate_candidates.into_iter())
                 .map(|(c, distance_m)| DuplicateCandidate {
                     id: c.id,
@@ -107,7 +107,7 @@ impl StaffTimelineEntry {
     }
 }
 
-impl From<CaseBrief> for CaseRef {
+impl From<CaseBrief> for CaseLink {
     fn from(c: CaseBrief) -> Self {
         Self {
             id: c.id,

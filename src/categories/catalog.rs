@@ -6,6 +6,9 @@ use entity::category;
 use std::collections::HashMap;
 use uuid::Uuid;
 
+/// A category as stored (and as the catalogue holds it).
+pub type Category = category::Model;
+
 #[derive(Default)]
 pub struct Catalog {
     by_id: HashMap<Uuid, category::Model>,

@@ -43,6 +43,33 @@ pub struct CategoryGroup {
     pub children: Vec<Subcategory>,
 }
 
+impl From<service::Group> for CategoryGroup {
+    fn from(g: service::Group) -> Self {
+        Self {
+            id: g.id,
+            code: g.code,
+            name: g.name,
+            children: g.children.into_iter().map(Subcategory::from).collect(),
+        }
+    }
+}
+
+impl From<service::Small> for Subcategory {
+    fn from(c: service::Small) -> Self {
+        let r = c.rules;
+        Self {
+            id: c.id,
+            code: r.code,
+            name: r.name,
+            time_limit: i32::try_from(r.time_limit).unwrap_or(i32::MAX),
+            limit_unit: r.limit_unit,
+            accept_limit_hours: i32::try_from(r.accept_limit_hours).unwrap_or(i32::MAX),
+            manual_review: r.manual_review,
+            close_criterion: c.close_criterion,
+        }
+    }
+}
+
 pub struct CategoriesApi;
 
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Categories")]
@@ -53,7 +80,8 @@ impl CategoriesApi {
     /// with its time limits and close criterion. No login needed.
     #[oai(path = "/categories", method = "get", operation_id = "listCategories")]
     async fn list(&self, state: Data<&AppState>) -> Res<Json<Vec<CategoryGroup>>, CategoryErrors> {
-        Ok(Json(service::tree(&state.db).await?))
+        let tree = service::tree(&state.db).await?;
+        Ok(Json(tree.into_iter().map(CategoryGroup::from).collect()))
     }
 }
 

@@ -1,7 +1,6 @@
 //! Reading the category tree.
 
-use super::{CategoryGroup, Subcategory};
-use crate::{core::UnknownStored, infra::DbError};
+use crate::{cases::model::CategoryRules, core::UnknownStored, infra::DbError};
 use entity::category;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -15,8 +14,26 @@ pub enum CategoryError {
 
 crate::db_err_into!(CategoryError);
 
+/// A 大类 with its 小类.
+#[derive(Debug)]
+pub struct Group {
+    pub id: uuid::Uuid,
+    pub code: String,
+    pub name: String,
+    /// Its 小类, in display order.
+    pub children: Vec<Small>,
+}
+
+/// A 小类: its rules and what "fixed" means (结案标准).
+#[derive(Debug)]
+pub struct Small {
+    pub id: uuid::Uuid,
+    pub rules: CategoryRules,
+    pub close_criterion: String,
+}
+
 /// Active categories, 大类 with their 小类, in display order.
-pub async fn tree<C: ConnectionTrait>(db: &C) -> Result<Vec<CategoryGroup>, CategoryError> {
+pub async fn tree<C: ConnectionTrait>(db: &C) -> Result<Vec<Group>, CategoryError> {
     let rows = category::Entity::find()
         .filter(category::Column::Active.eq(true))
         .order_by_asc(category::Column::SortOrder)
@@ -32,20 +49,14 @@ pub async fn tree<C: ConnectionTrait>(db: &C) -> Result<Vec<CategoryGroup>, Cate
                 .iter()
                 .filter(|c| c.parent_id == Some(p.id))
                 .map(|c| {
-                    let r = crate::cases::repo::rules_from_row(c)?;
-                    Ok(Subcategory {
+                    Ok(Small {
                         id: c.id,
-                        code: r.code,
-                        name: r.name,
-                        time_limit: i32::try_from(r.time_limit).unwrap_or(i32::MAX),
-                        limit_unit: r.limit_unit,
-                        accept_limit_hours: i32::try_from(r.accept_limit_hours).unwrap_or(i32::MAX),
-                        manual_review: r.manual_review,
+                        rules: crate::cases::repo::rules_from_row(c)?,
                         close_criterion: c.close_criterion.clone(),
                     })
                 })
                 .collect::<Result<_, CategoryError>>()?;
-            Ok(CategoryGroup {
+            Ok(Group {
                 children,
                 id: p.id,
                 code: p.code,

@@ -8,10 +8,9 @@
 //! `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice
 //! for CSV injection); XLSX cells are written as strings, never formulas.
 
-use super::dto::IndicatorTable;
 use super::export_rows::{BATCH, Cursor, Reader, Row};
 use crate::cases::filter::Resolved;
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{CaseStatus, Ts, time::china},
@@ -222,7 +221,7 @@ fn cut_short(e: &str) -> std::io::Error {
     std::io::Error::other(e.to_owned())
 }
 
-fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
+pub(super) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
     CaseError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }
 
@@ -281,88 +280,6 @@ pub async fn xlsx_file(
     .map_err(|e| CaseError::Internal(anyhow::anyhow!("export task: {e}")))?
 }
 
-/// The indicator table as an XLSX workbook.
-pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    ws.set_name("考核指标").map_err(xlsx_err)?;
-    let headers = [
-        "编码",
-        "名称",
-        "派遣数",
-        "挂账数",
-        "结案数",
-        "按期结案数",
-        "处置数",
-        "返工数",
-        "延期数",
-        "回退数",
-        "评价数",
-        "满意数",
-        "接单数",
-        "按时接单数",
-        "超期数",
-        "督办数",
-        "按期结案率",
-        "结案率",
-        "返工率",
-        "延期率",
-        "回退率",
-        "满意率",
-        "接单及时率",
-        "平均处置时长(工作小时)",
-        "处置时长中位数(工作小时)",
-    ];
-    for (c, h) in (0u16..).zip(headers) {
-        ws.write_string(0, c, h).map_err(xlsx_err)?;
-    }
-    let rows = t.rows.iter().chain(std::iter::once(&t.total));
-    for (r, row) in (1u32..).zip(rows) {
-        ws.write_string(r, 0, neutralise(&row.key))
-            .map_err(xlsx_err)?;
-        ws.write_string(r, 1, neutralise(&row.name))
-            .map_err(xlsx_err)?;
-        #[allow(clippy::cast_precision_loss)]
-        let counts = [
-            row.dispatched,
-            row.suspended,
-            row.closed,
-            row.closed_on_time,
-            row.resolved,
-            row.reopened,
-            row.extended,
-            row.returned,
-            row.rated,
-            row.satisfied,
-            row.claimed,
-            row.claimed_on_time,
-            row.overdue,
-            row.escalated,
-        ]
-        .map(|v| Some(v as f64));
-        let rates = [
-            &row.on_time_close_rate,
-            &row.close_rate,
-            &row.rework_rate,
-            &row.extension_rate,
-            &row.return_rate,
-            &row.satisfaction_rate,
-            &row.timely_claim_rate,
-        ]
-        .map(|r| r.value);
-        let values = counts
-            .into_iter()
-            .chain(rates)
-            .chain([row.mean_handling_hours, row.median_handling_hours]);
-        for (c, v) in (2u16..).zip(values) {
-            if let Some(v) = v {
-                ws.write_number(r, c, v).map_err(xlsx_err)?;
-            }
-        }
-    }
-    wb.save_to_buffer().map_err(xlsx_err)
-}
-
 /// What a case export holds while it runs: a place among the node's
 /// exports at once, and the account's one.
 pub struct Slot {
@@ -370,34 +287,12 @@ pub struct Slot {
     _account: crate::infra::slots::Slot,
 }
 
-/// A place for the caller's export, or why there is none now.
-pub fn slot(
-    state: &AppState,
-    caller: &crate::core::Caller,
-) -> Result<Slot, crate::error::ApiError> {
-    use crate::error::ApiError;
-    let account = state
-        .exports
-        .per_account
-        .take(&caller.user_id.to_string(), 1)
-        .ok_or_else(|| ApiError::TooManyRequests {
-            code: ErrorCode::TooManyExports,
-            message: "an export of this account is still running; wait for it to finish".into(),
-            retry_after_secs: 10,
-        })?;
-    let node = state
-        .exports
-        .at_once
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| ApiError::Unavailable {
-            code: ErrorCode::ExportBusy,
-            message: "this node is running as many exports as it runs at once; try again shortly"
-                .into(),
-            retry_after_secs: 10,
-        })?;
-    Ok(Slot {
-        _node: node,
-        _account: account,
-    })
+impl Slot {
+    /// The places taken (given back when the export ends).
+    pub fn of(node: tokio::sync::OwnedSemaphorePermit, account: crate::infra::slots::Slot) -> Self {
+        Self {
+            _node: node,
+            _account: account,
+        }
+    }
 }

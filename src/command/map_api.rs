@@ -43,9 +43,8 @@ impl MapApi {
         let system = coord_system.0;
         let f = filters.0;
         let b = bbox.0.wgs84(system)?;
-        Ok(Json(
-            service::clusters(&state, &auth.0, f, b, zoom.0, system).await?,
-        ))
+        let clusters = service::clusters(&state, &auth.0, f, b, zoom.0).await?;
+        Ok(Json(ClusterCollection::of(&state, clusters, system)))
     }
 
     /// Map heatmap
@@ -73,9 +72,8 @@ impl MapApi {
         let system = coord_system.0;
         let f = filters.0;
         let b = bbox.0.wgs84(system)?;
-        Ok(Json(
-            service::heatmap(&state, &auth.0, f, b, zoom.0, system).await?,
-        ))
+        let heat = service::heatmap(&state, &auth.0, f, b, zoom.0).await?;
+        Ok(Json(HeatmapCollection::of(heat, system)))
     }
 
     /// Map areas (choropleth)
@@ -111,8 +109,8 @@ impl MapApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        Ok(Json(
-            service::areas(&state, &auth.0, f, level.0, zoom.0, period, coord_system.0).await?,
-        ))
+        let counts = service::areas(&state, &auth.0, f, level.0.into(), period).await?;
+        let areas = AreaCollection::of(&counts, level.0, zoom.0, coord_system.0);
+        Ok(Json(areas))
     }
 }

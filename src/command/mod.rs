@@ -5,6 +5,7 @@
 
 pub mod dto;
 pub mod export;
+pub mod export_api;
 mod export_rows;
 pub mod index;
 pub mod map;
@@ -14,6 +15,7 @@ pub mod seed;
 pub mod service;
 pub mod stats;
 mod stats_api;
+pub mod view_dto;
 
 use crate::cases::filter_params::{Bbox, CaseFilters};
 use crate::web::date::Date;

@@ -1,6 +1,6 @@
 //! Periods in China time: whole days, `from` and `to` both included.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{cases::error::CaseError, core::time::shanghai};
 use chrono::{Datelike, Days, NaiveDate, TimeZone};
 

@@ -1,31 +1,108 @@
 //! The command centre's views, computed on this node's case index in the
-//! blocking pool (a scan of up to a million compact rows is CPU work).
+//! blocking pool (a scan of up to a million compact rows is CPU work). They
+//! return what they counted; `view_dto.rs` makes the GeoJSON and the tables.
 
 use super::{
-    dto::{
-        AreaCollection, AreaFeature, AreaLevel, AreaProperties, ClusterCollection, ClusterFeature,
-        ClusterProperties, FeatureCollectionType, FeatureType, GroupBy, HeatFeature,
-        HeatProperties, HeatmapCollection, IndicatorRow, IndicatorTable, PointGeometry, Ratio,
-        Summary,
-    },
     index::{Data, Interner},
-    map::{self, Window},
+    map::{self, AreaTally, Window},
     period::Period,
-    stats::{self, Key, Tally},
+    stats::{self, Grouping, Key, Tally},
 };
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::error::CaseError,
     cases::filter::CaseFilter,
     core::{Caller, CaseStatus},
-    geo::{
-        areas::{AreaIndex, AreaShape, Level},
-        coords::{CoordSystem, Wgs84},
-    },
+    geo::areas::{AreaIndex, AreaShape, Level},
     state::AppState,
-    web::{date::Date, dto::CategoryRef},
 };
-use geo::{MapCoords, Simplify};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The cluster map: 64-pixel cells at `zoom` (WGS-84).
+#[derive(Debug)]
+pub struct Clusters {
+    pub cells: Vec<ClusterCell>,
+    /// Cases in the window.
+    pub total: u64,
+    pub zoom: u8,
+}
+
+/// One cell of the cluster map.
+#[derive(Debug)]
+pub struct ClusterCell {
+    /// The mean position of its cases, or the case's own when it stands
+    /// alone.
+    pub lat: f64,
+    pub lng: f64,
+    pub count: u32,
+    /// Its cases per status, in `CaseStatus::ALL` order.
+    pub by_status: [u32; 11],
+    pub overdue: u32,
+    /// The zoom at which the cell splits, for a cluster.
+    pub expansion_zoom: Option<u8>,
+    /// The case, when it stands alone.
+    pub single: Option<Single>,
+}
+
+/// A case that stands alone in its cell.
+#[derive(Debug)]
+pub struct Single {
+    pub id: Uuid,
+    pub case_no: String,
+    pub status: CaseStatus,
+    pub category_id: Option<Uuid>,
+}
+
+/// The heatmap: 16-pixel cells at `zoom`, weighted by their cases.
+#[derive(Debug)]
+pub struct Heat {
+    /// (lat, lng, cases) of each cell (WGS-84).
+    pub cells: Vec<(f64, f64, u32)>,
+    pub total: u64,
+    /// The heaviest cell's cases.
+    pub max_weight: u32,
+    pub zoom: u8,
+}
+
+/// The areas of a level with their counts.
+pub struct AreaCounts {
+    /// The areas snapshot the counts were made against.
+    pub areas: Arc<AreaIndex>,
+    /// Each area of the level (by code) with its counts.
+    pub rows: Vec<(Uuid, AreaTally)>,
+    pub period: Period,
+}
+
+impl AreaCounts {
+    /// Each area of the level with its counts.
+    pub fn iter(&self) -> impl Iterator<Item = (&AreaShape, &AreaTally)> {
+        self.rows
+            .iter()
+            .filter_map(|(id, t)| self.areas.by_id(*id).map(|a| (a, t)))
+    }
+}
+
+/// The indicators of the cases dispatched in a period, by group.
+#[derive(Debug)]
+pub struct Indicators {
+    pub period: Period,
+    /// (key, name, counts) of each group.
+    pub rows: Vec<(String, String, Tally)>,
+    /// Every group together.
+    pub total: Tally,
+}
+
+/// The header's counts.
+#[derive(Debug, Default)]
+pub struct Counts {
+    pub submitted: u64,
+    pub open: u64,
+    pub warned: u64,
+    pub overdue: u64,
+    pub escalated: u64,
+    pub suspended: u64,
+}
 
 /// Runs a computation on the index in the blocking pool.
 async fn on_index<T: Send + 'static>(
@@ -60,51 +137,38 @@ pub async fn clusters(
     filter: CaseFilter,
     bbox: [f64; 4],
     zoom: u8,
-    system: CoordSystem,
-) -> Result<ClusterCollection, CaseError> {
+) -> Result<Clusters, CaseError> {
     let f = filter.resolve(state, caller)?;
     let w = window(bbox, zoom, 6)?;
-    let cats = state.categories.get();
     on_index(state, move |d| {
         let compiled = d.compile(&f);
         let cells = map::cells(d, &compiled, w, zoom, 6);
         let total = cells.iter().map(|c| u64::from(c.count)).sum();
-        let features = cells
+        let cells = cells
             .iter()
             .map(|c| {
                 let single = (c.count == 1).then(|| d.entries.get(c.first)).flatten();
                 let (lat, lng) = single.map_or_else(|| c.centre(), |e| (e.lat, e.lng));
-                ClusterFeature {
-                    kind: FeatureType::Feature,
-                    geometry: PointGeometry::at(lat, lng, system),
-                    properties: ClusterProperties {
-                        cluster: single.is_none(),
-                        count: c.count,
-                        by_status: c.by_status.into(),
-                        overdue: c.overdue,
-                        expansion_zoom: single
-                            .is_none()
-                            .then(|| c.expansion_zoom(zoom, map::shift_at_zero(6)))
-                            .flatten(),
-                        id: single.map(|e| e.id),
-                        case_no: single.map(|e| e.case_no.to_string()),
-                        status: single.map(|e| e.status),
-                        category: single.and_then(|e| {
-                            d.categories
-                                .get(e.category)
-                                .map(|id| CategoryRef::of(&cats, id))
-                        }),
-                    },
+                ClusterCell {
+                    lat,
+                    lng,
+                    count: c.count,
+                    by_status: c.by_status,
+                    overdue: c.overdue,
+                    expansion_zoom: single
+                        .is_none()
+                        .then(|| c.expansion_zoom(zoom, map::shift_at_zero(6)))
+                        .flatten(),
+                    single: single.map(|e| Single {
+                        id: e.id,
+                        case_no: e.case_no.to_string(),
+                        status: e.status,
+                        category_id: d.categories.get(e.category),
+                    }),
                 }
             })
             .collect();
-        ClusterCollection {
-            kind: FeatureCollectionType::FeatureCollection,
-            features,
-            total,
-            zoom,
-            coord_system: system,
-        }
+        Clusters { cells, total, zoom }
     })
     .await
 }
@@ -116,36 +180,23 @@ pub async fn heatmap(
     filter: CaseFilter,
     bbox: [f64; 4],
     zoom: u8,
-    system: CoordSystem,
-) -> Result<HeatmapCollection, CaseError> {
+) -> Result<Heat, CaseError> {
     let f = filter.resolve(state, caller)?;
     let w = window(bbox, zoom, 4)?;
     on_index(state, move |d| {
         let compiled = d.compile(&f);
         let cells = map::cells(d, &compiled, w, zoom, 4);
-        let max_weight = cells.iter().map(|c| c.count).max().unwrap_or(0);
-        let total = cells.iter().map(|c| u64::from(c.count)).sum();
-        let features = cells
-            .iter()
-            .map(|c| {
-                let (lat, lng) = c.centre();
-                HeatFeature {
-                    kind: FeatureType::Feature,
-                    geometry: PointGeometry::at(lat, lng, system),
-                    properties: HeatProperties {
-                        weight: c.count,
-                        intensity: f64::from(c.count) / f64::from(max_weight.max(1)),
-                    },
-                }
-            })
-            .collect();
-        HeatmapCollection {
-            kind: FeatureCollectionType::FeatureCollection,
-            features,
-            total,
-            max_weight,
+        Heat {
+            max_weight: cells.iter().map(|c| c.count).max().unwrap_or(0),
+            total: cells.iter().map(|c| u64::from(c.count)).sum(),
+            cells: cells
+                .iter()
+                .map(|c| {
+                    let (lat, lng) = c.centre();
+                    (lat, lng, c.count)
+                })
+                .collect(),
             zoom,
-            coord_system: system,
         }
     })
     .await
@@ -186,98 +237,28 @@ fn level_map<'a>(
     (of_level, map)
 }
 
-/// An area's outline, simplified to about a pixel at `zoom`, as GeoJSON
-/// in the datum asked for.
-fn outline(a: &AreaShape, zoom: u8, system: CoordSystem) -> serde_json::Value {
-    let pixel_degrees = 360.0 / (256.0 * 2f64.powi(i32::from(zoom)));
-    let simple = a.shape.simplify(pixel_degrees);
-    let shifted = simple.map_coords(|c| {
-        let (lat, lng) = Wgs84::from_stored(c.y, c.x).in_system(system);
-        geo::coord! { x: lng, y: lat }
-    });
-    serde_json::to_value(geojson::Geometry::new(geojson::Value::from(&shifted)))
-        .unwrap_or(serde_json::Value::Null)
-}
-
 /// The areas of a level with their counts: the choropleth of 挂图作战.
 pub async fn areas(
     state: &AppState,
     caller: &Caller,
     filter: CaseFilter,
-    level: AreaLevel,
-    zoom: u8,
+    level: Level,
     period: Period,
-    system: CoordSystem,
-) -> Result<AreaCollection, CaseError> {
+) -> Result<AreaCounts, CaseError> {
     let f = filter.resolve(state, caller)?;
     let shapes = state.areas.get();
     on_index(state, move |d| {
         let compiled = d.compile(&f);
-        let (of_level, level_of) = level_map(&shapes, &d.areas, level.into());
+        let (of_level, level_of) = level_map(&shapes, &d.areas, level);
         let tallies = map::area_tallies(d, &compiled, &level_of, of_level.len(), period);
-        let features = of_level
-            .iter()
-            .zip(tallies)
-            .map(|(a, t)| AreaFeature {
-                kind: FeatureType::Feature,
-                geometry: outline(a, zoom, system),
-                properties: AreaProperties {
-                    code: a.code.clone(),
-                    name: a.name.clone(),
-                    level,
-                    total: t.total,
-                    open: t.open,
-                    overdue: t.overdue,
-                    warned: t.warned,
-                    closed_in_period: t.closed_in_period,
-                    on_time_close_rate: Ratio::of(t.closed_on_time, t.due),
-                },
-            })
-            .collect();
-        AreaCollection {
-            kind: FeatureCollectionType::FeatureCollection,
-            features,
-            level,
-            zoom,
-            from: Date(period.from),
-            to: Date(period.to),
-            coord_system: system,
+        let rows = of_level.iter().map(|a| a.id).zip(tallies).collect();
+        AreaCounts {
+            areas: shapes.clone(),
+            rows,
+            period,
         }
     })
     .await
-}
-
-fn row(key: String, name: String, mut t: Tally) -> IndicatorRow {
-    let (mean, median) = t.handling_hours();
-    let round = |v: Option<f64>| v.map(|h| (h * 100.0).round() / 100.0);
-    let base = t.dispatched - t.suspended;
-    IndicatorRow {
-        key,
-        name,
-        on_time_close_rate: Ratio::of(t.closed_on_time, base),
-        close_rate: Ratio::of(t.closed, base),
-        rework_rate: Ratio::of(t.reopened, t.resolved),
-        extension_rate: Ratio::of(t.extended, t.dispatched),
-        return_rate: Ratio::of(t.returned, t.dispatched),
-        satisfaction_rate: Ratio::of(t.satisfied, t.rated),
-        timely_claim_rate: Ratio::of(t.claimed_on_time, t.claimed),
-        mean_handling_hours: round(mean),
-        median_handling_hours: round(median),
-        dispatched: t.dispatched,
-        suspended: t.suspended,
-        closed: t.closed,
-        closed_on_time: t.closed_on_time,
-        resolved: t.resolved,
-        reopened: t.reopened,
-        extended: t.extended,
-        returned: t.returned,
-        rated: t.rated,
-        satisfied: t.satisfied,
-        claimed: t.claimed,
-        claimed_on_time: t.claimed_on_time,
-        overdue: t.overdue,
-        escalated: t.escalated,
-    }
 }
 
 /// Indicators of the cases dispatched in `period`, grouped.
@@ -286,9 +267,9 @@ pub async fn indicators(
     caller: &Caller,
     filter: CaseFilter,
     period: Period,
-    group_by: GroupBy,
-    area_level: AreaLevel,
-) -> Result<IndicatorTable, CaseError> {
+    group_by: Grouping,
+    area_level: Level,
+) -> Result<Indicators, CaseError> {
     let f = filter.resolve(state, caller)?;
     let (shapes, cats, dir) = (
         state.areas.get(),
@@ -297,25 +278,19 @@ pub async fn indicators(
     );
     on_index(state, move |d| {
         let compiled = d.compile(&f);
-        let (of_level, level_of) = level_map(&shapes, &d.areas, area_level.into());
-        let by = match group_by {
-            GroupBy::Unit => stats::GroupBy::Unit,
-            GroupBy::Area => stats::GroupBy::Area,
-            GroupBy::Category => stats::GroupBy::Category,
-            GroupBy::Day => stats::GroupBy::Day,
-        };
-        let (groups, all) = stats::indicators(d, &compiled, period, by, &level_of);
+        let (of_level, level_of) = level_map(&shapes, &d.areas, area_level);
+        let (groups, all) = stats::indicators(d, &compiled, period, group_by, &level_of);
         let name_of = |k: Key| -> (String, String) {
             let none = ("none".to_owned(), "无".to_owned());
             match (k, group_by) {
                 (Key::Day(_) | Key::None, _) => none,
-                (Key::Interned(i), GroupBy::Unit) => d
+                (Key::Interned(i), Grouping::Unit) => d
                     .units
                     .ids
                     .get(i)
                     .and_then(|id| dir.units.get(id))
                     .map_or(none, |u| (u.code.clone(), u.name.clone())),
-                (Key::Interned(i), GroupBy::Area) => of_level
+                (Key::Interned(i), Grouping::Area) => of_level
                     .get(i)
                     .map_or(none, |a| (a.code.clone(), a.name.clone())),
                 (Key::Interned(i), _) => d
@@ -333,33 +308,24 @@ pub async fn indicators(
                     Key::Day(day) => (day.to_string(), day.to_string()),
                     other => name_of(other),
                 };
-                row(key, name, t)
+                (key, name, t)
             })
             .collect();
-        IndicatorTable {
-            from: Date(period.from),
-            to: Date(period.to),
-            group_by,
+        Indicators {
+            period,
             rows,
-            total: row("total".into(), "合计".into(), all),
+            total: all,
         }
     })
     .await
 }
 
 /// The header's counts, now, in the caller's scope.
-pub async fn summary(state: &AppState, caller: &Caller) -> Result<Summary, CaseError> {
+pub async fn summary(state: &AppState, caller: &Caller) -> Result<Counts, CaseError> {
     let f = CaseFilter::default().resolve(state, caller)?;
     on_index(state, move |d| {
         let compiled = d.compile(&f);
-        let mut s = Summary {
-            submitted: 0,
-            open: 0,
-            warned: 0,
-            overdue: 0,
-            escalated: 0,
-            suspended: 0,
-        };
+        let mut s = Counts::default();
         for (_, e) in d
             .keys
             .iter()

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// What the rows are grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroupBy {
+pub enum Grouping {
     Unit,
     /// By the area at a level (its ancestor, or itself).
     Area,
@@ -110,7 +110,7 @@ pub fn indicators(
     d: &Data,
     f: &Compiled,
     period: Period,
-    by: GroupBy,
+    by: Grouping,
     area_level_of: &[Option<usize>],
 ) -> (BTreeMap<Key, Tally>, Tally) {
     let (start, end) = period.secs();
@@ -124,15 +124,15 @@ pub fn indicators(
             continue;
         }
         let key = match by {
-            GroupBy::Unit if e.unit == 0 => Key::None,
-            GroupBy::Unit => Key::Interned(usize::from(e.unit)),
-            GroupBy::Category => Key::Interned(usize::from(e.category)),
-            GroupBy::Area => area_level_of
+            Grouping::Unit if e.unit == 0 => Key::None,
+            Grouping::Unit => Key::Interned(usize::from(e.unit)),
+            Grouping::Category => Key::Interned(usize::from(e.category)),
+            Grouping::Area => area_level_of
                 .get(usize::from(e.area))
                 .copied()
                 .flatten()
                 .map_or(Key::None, Key::Interned),
-            GroupBy::Day => day_of(t).map_or(Key::None, Key::Day),
+            Grouping::Day => day_of(t).map_or(Key::None, Key::Day),
         };
         groups.entry(key).or_default().add(e);
         all.add(e);

@@ -57,9 +57,9 @@ impl StatsApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        Ok(Json(
-            service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?,
-        ))
+        let (by, level) = (group_by.0.into(), area_level.0.into());
+        let counted = service::indicators(&state, &auth.0, f, period, by, level).await?;
+        Ok(Json(IndicatorTable::of(counted, group_by.0)))
     }
 
     /// Export indicators as XLSX
@@ -91,10 +91,12 @@ impl StatsApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        let t = service::indicators(&state, &auth.0, f, period, group_by.0, area_level.0).await?;
+        let (by, level) = (group_by.0.into(), area_level.0.into());
+        let counted = service::indicators(&state, &auth.0, f, period, by, level).await?;
+        let t = IndicatorTable::of(counted, group_by.0);
         let name = format!("indicators-{}-{}.xlsx", t.from.0, t.to.0);
         Ok(Xlsx::File(
-            Binary(Body::from(export::indicators_xlsx(&t)?)),
+            Binary(Body::from(export_api::indicators_xlsx(&t)?)),
             disposition(&name),
         ))
     }
@@ -110,7 +112,7 @@ impl StatsApi {
         state: Data<&AppState>,
         auth: BearerAuth,
     ) -> Res<Json<Summary>, MapErrors> {
-        Ok(Json(service::summary(&state, &auth.0).await?))
+        Ok(Json(service::summary(&state, &auth.0).await?.into()))
     }
 
     /// Export cases as CSV
@@ -137,7 +139,7 @@ impl StatsApi {
         filters: CaseFilters,
     ) -> Res<Csv, ExportErrors> {
         let f = filters.0.resolve(&state, &auth.0)?;
-        let held = export::slot(&state, &auth.0)?;
+        let held = export_api::slot(&state, &auth.0)?;
         let stamp = stamp(state.clock.now());
         let s = export::csv_stream(state.clone(), f).await?;
         // Held while the file streams.
@@ -170,7 +172,7 @@ impl StatsApi {
         filters: CaseFilters,
     ) -> Res<Xlsx, ExportErrors> {
         let f = filters.0.resolve(&state, &auth.0)?;
-        let held = export::slot(&state, &auth.0)?;
+        let held = export_api::slot(&state, &auth.0)?;
         let stamp = stamp(state.clock.now());
         // The slot goes with the writing, which goes on to its end even if
         // the client leaves; the slot is free again when the file is done.

@@ -3,198 +3,39 @@
 //! too far behind the bus, it replays from the timeline again.
 
 use crate::infra::bus::BusEvent;
-use crate::{
-    core::{CaseStatus, Ts},
-    geo::coords::{CoordSystem, Wgs84},
-    state::AppState,
-    web::dto::{CategoryRef, Location},
-};
-use domain::case::event::EventAction;
+use crate::{core::Ts, state::AppState};
 use entity::{case_event, cases};
 use futures_util::{StreamExt, stream::BoxStream};
-use poem_openapi::{Enum, Object, Union};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{HashMap, HashSet};
 use tokio::sync::{broadcast::error::RecvError, mpsc};
 use uuid::Uuid;
 
-/// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum FeedKind {
-    /// A citizen's report became a case.
-    NewCase,
-    /// The case moved to another status.
-    StatusChanged,
-    /// 预警: the deadline is near.
-    Warning,
-    /// 超期: the deadline passed.
-    Overdue,
-    /// The unit did not claim within the accept limit (接单超时).
-    AcceptOverdue,
-    /// 督办: escalated to a higher unit.
-    Escalation,
-    /// Anything else on the timeline (a rating, an extension request …).
-    Updated,
-    /// Not a case's event: the replay could not give everything since
-    /// `Last-Event-ID` (away longer than an hour, or more than
-    /// `feed_replay_rows` entries). Reload the view; the feed goes on live.
-    Reset,
+pub use domain::feed::{FeedKind, ResetReason};
+
+/// What a subscriber is sent: a timeline entry in its scope, or a reset.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A timeline entry (as the bus shares it between subscribers).
+    Event(std::sync::Arc<BusEvent>),
+    /// The replay could not give everything since `Last-Event-ID`: the
+    /// client reloads what it shows; the feed goes on live after it.
+    Reset {
+        /// Where a reconnect resumes.
+        id: Uuid,
+        reason: ResetReason,
+        at: Ts,
+    },
 }
 
-impl FeedKind {
-    pub const ALL: [FeedKind; 8] = [
-        Self::NewCase,
-        Self::StatusChanged,
-        Self::Warning,
-        Self::Overdue,
-        Self::AcceptOverdue,
-        Self::Escalation,
-        Self::Updated,
-        Self::Reset,
-    ];
-
-    /// The kind in words.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NewCase => "新上报",
-            Self::StatusChanged => "状态变更",
-            Self::Warning => "预警",
-            Self::Overdue => "超期",
-            Self::AcceptOverdue => "接单超时",
-            Self::Escalation => "督办",
-            Self::Updated => "更新",
-            Self::Reset => "已重新同步",
-        }
-    }
-
-    fn of(action: EventAction, from: Option<CaseStatus>, to: CaseStatus) -> Self {
-        match action {
-            EventAction::Submit => Self::NewCase,
-            EventAction::Warning => Self::Warning,
-            EventAction::Overdue => Self::Overdue,
-            EventAction::AcceptOverdue => Self::AcceptOverdue,
-            EventAction::Escalate => Self::Escalation,
-            _ if from != Some(to) => Self::StatusChanged,
-            _ => Self::Updated,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NewCase => "new_case",
-            Self::StatusChanged => "status_changed",
-            Self::Warning => "warning",
-            Self::Overdue => "overdue",
-            Self::AcceptOverdue => "accept_overdue",
-            Self::Escalation => "escalation",
-            Self::Updated => "updated",
-            Self::Reset => "reset",
-        }
-    }
-}
-
-/// One event of the live feed.
-#[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct FeedEvent {
-    /// The timeline entry's id (UUIDv7, in time order); the SSE `id`.
-    pub id: Uuid,
-    pub kind: FeedKind,
-    /// The timeline action.
-    pub action: crate::core::EventAction,
-    /// The case's id.
-    pub case_id: Uuid,
-    /// The case's number.
-    pub case_no: String,
-    /// The status before (none for a new case).
-    #[oai(nullable)]
-    pub from_status: Option<crate::web::enums::CaseStatus>,
-    /// The status after.
-    pub status: crate::web::enums::CaseStatus,
-    /// The unit the case is dispatched to.
-    #[oai(nullable)]
-    pub unit_id: Option<Uuid>,
-    pub category: CategoryRef,
-    /// Where the case is, in the datum asked for.
-    pub location: Location,
-    /// When it happened.
-    pub at: Ts,
-}
-
-/// Why a feed was reset.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum ResetReason {
-    /// `Last-Event-ID` is older than the replay reaches (an hour).
-    TooOld,
-    /// More entries came since than one replay reads.
-    TooMany,
-}
-
-/// The feed could not replay everything since `Last-Event-ID`: the client
-/// reloads what it shows; the feed goes on live after this message.
-#[derive(Debug, Clone, Object)]
-#[oai(rename_all = "camelCase")]
-pub struct FeedReset {
-    /// Where a reconnect resumes (the SSE `id`).
-    pub id: Uuid,
-    /// Always `reset`.
-    pub kind: FeedKind,
-    /// Why the replay could not give everything.
-    pub reason: ResetReason,
-    /// When the reset was sent.
-    pub at: Ts,
-}
-
-/// A message of the live feed: a case's event, or a reset (`kind`).
-#[derive(Debug, Clone, Union)]
-pub enum FeedMessage {
-    Event(FeedEvent),
-    Reset(FeedReset),
-}
-
-impl FeedMessage {
-    /// The SSE `id`.
-    pub fn id(&self) -> Uuid {
-        match self {
-            Self::Event(e) => e.id,
-            Self::Reset(r) => r.id,
-        }
-    }
-
-    /// The SSE `event` type.
-    pub fn kind(&self) -> FeedKind {
-        match self {
-            Self::Event(e) => e.kind,
-            Self::Reset(r) => r.kind,
-        }
-    }
-
+impl Item {
     fn reset(id: Uuid, reason: ResetReason) -> Self {
-        Self::Reset(FeedReset {
+        Self::Reset {
             id,
-            kind: FeedKind::Reset,
             reason,
             at: crate::core::time::utc_now(),
-        })
+        }
     }
-}
-
-fn to_feed(state: &AppState, e: &BusEvent, system: CoordSystem) -> FeedMessage {
-    FeedMessage::Event(FeedEvent {
-        id: e.id,
-        kind: FeedKind::of(e.action, e.from, e.to),
-        action: e.action,
-        case_id: e.case_id,
-        case_no: e.case_no.clone(),
-        from_status: e.from,
-        status: e.to,
-        unit_id: e.unit_id,
-        category: CategoryRef::of(&state.categories.get(), e.category_id),
-        location: Location::of(Wgs84::from_stored(e.lat, e.lng), system),
-        at: e.at,
-    })
 }
 
 fn in_scope(scope: Option<&HashSet<Uuid>>, e: &BusEvent) -> bool {
@@ -304,8 +145,7 @@ async fn replay(
     state: &AppState,
     scope: Option<&HashSet<Uuid>>,
     from: Uuid,
-    system: CoordSystem,
-    tx: &mpsc::Sender<FeedMessage>,
+    tx: &mpsc::Sender<Item>,
 ) -> Replayed {
     const BATCH: usize = 2000;
     let most = state.config.limits.feed_replay_rows.max(1);
@@ -331,7 +171,7 @@ async fn replay(
         read += batch.len();
         for e in batch.iter().filter(|e| in_scope(scope, e)) {
             done.sent.insert(e.id);
-            if tx.send(to_feed(state, e, system)).await.is_err() {
+            if tx.send(Item::Event(e.clone().into())).await.is_err() {
                 done.open = false;
                 return done;
             }
@@ -342,7 +182,7 @@ async fn replay(
         if capped {
             // More than one replay gives: the client reloads; live from now.
             done.newest = done.newest.max(now_id());
-            let reset = FeedMessage::reset(done.newest, ResetReason::TooMany);
+            let reset = Item::reset(done.newest, ResetReason::TooMany);
             done.open = tx.send(reset).await.is_ok();
             return done;
         }
@@ -357,8 +197,7 @@ pub fn stream(
     state: AppState,
     scope: Option<HashSet<Uuid>>,
     last: Option<Uuid>,
-    system: CoordSystem,
-) -> BoxStream<'static, FeedMessage> {
+) -> BoxStream<'static, Item> {
     let (tx, rx) = mpsc::channel(256);
     tokio::spawn(async move {
         // Subscribe first, so that nothing falls between replay and live.
@@ -368,7 +207,7 @@ pub fn stream(
         // where a replay after a lag starts.
         let mut high = last.unwrap_or_else(now_id);
         if let Some(l) = last {
-            let Some(r) = catch_up(&state, scope.as_ref(), l, system, &tx).await else {
+            let Some(r) = catch_up(&state, scope.as_ref(), l, &tx).await else {
                 return;
             };
             sent = r.sent;
@@ -387,12 +226,12 @@ pub fn stream(
                     if sent.remove(&e.id) || !in_scope(scope.as_ref(), &e) {
                         continue;
                     }
-                    if tx.send(to_feed(&state, &e, system)).await.is_err() {
+                    if tx.send(Item::Event(e)).await.is_err() {
                         return;
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let Some(r) = catch_up(&state, scope.as_ref(), high, system, &tx).await else {
+                    let Some(r) = catch_up(&state, scope.as_ref(), high, &tx).await else {
                         return;
                     };
                     sent = r.sent;
@@ -411,20 +250,16 @@ async fn catch_up(
     state: &AppState,
     scope: Option<&HashSet<Uuid>>,
     last: Uuid,
-    system: CoordSystem,
-    tx: &mpsc::Sender<FeedMessage>,
+    tx: &mpsc::Sender<Item>,
 ) -> Option<Replayed> {
     let r = match replay_floor(last) {
-        Some(floor) => replay(state, scope, floor, system, tx).await,
+        Some(floor) => replay(state, scope, floor, tx).await,
         None => {
             let now = now_id();
             Replayed {
                 sent: HashSet::new(),
                 newest: now,
-                open: tx
-                    .send(FeedMessage::reset(now, ResetReason::TooOld))
-                    .await
-                    .is_ok(),
+                open: tx.send(Item::reset(now, ResetReason::TooOld)).await.is_ok(),
             }
         }
     };

@@ -2,6 +2,7 @@
 //! every node, as Server-Sent Events.
 
 use crate::error::ErrorCode;
+pub mod dto;
 pub mod feed;
 pub mod sweep;
 
@@ -9,7 +10,7 @@ use crate::{
     api::Tag, auth::BearerAuth, error::ApiError, error::Res, state::AppState,
     web::enums::CoordSystem,
 };
-use feed::FeedMessage;
+use dto::FeedMessage;
 use futures_util::{StreamExt, stream::BoxStream};
 use poem::web::Data;
 use poem_openapi::{
@@ -72,11 +73,12 @@ impl LiveApi {
                 retry_after_secs: 5,
             })?;
         let scope = crate::cases::filter::scope(&state, &auth.0)?;
-        let stream = feed::stream(state.clone(), scope, last_event_id.0, coord_system.0)
+        let (here, system) = (state.clone(), coord_system.0);
+        let stream = feed::stream(state.clone(), scope, last_event_id.0)
             // The slot is given back when the feed ends.
-            .map(move |e| {
+            .map(move |item| {
                 let _held = &slot;
-                e
+                FeedMessage::of(&here, item, system)
             });
         let token = req
             .header("authorization")

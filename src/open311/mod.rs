@@ -11,6 +11,7 @@
 pub mod dto;
 pub mod post;
 pub mod service;
+pub mod view_dto;
 pub mod wire;
 
 use crate::{api::Tag, error::ApiError, state::AppState};
@@ -127,7 +128,7 @@ impl Open311Api {
         jurisdiction_id: Query<Option<String>>,
     ) -> Res<Json<Vec<Service>>, DiscoveryErrors, JsonOnly> {
         let _ = jurisdiction_id;
-        Ok(Json(service::services(&state)))
+        Ok(Json(view_dto::services(&state)))
     }
 
     /// Services (XML)
@@ -143,7 +144,7 @@ impl Open311Api {
         jurisdiction_id: Query<Option<String>>,
     ) -> Res<Xml311<Vec<Service>>, DiscoveryErrors, XmlOnly> {
         let _ = jurisdiction_id;
-        Ok(Xml311(service::services(&state)))
+        Ok(Xml311(view_dto::services(&state)))
     }
 
     /// Service definition
@@ -167,7 +168,7 @@ impl Open311Api {
     ) -> Res<Doc<ServiceDefinition>, ReadErrors, EitherFormat> {
         let _ = jurisdiction_id;
         let (code, format) = self::file(&file.0)?;
-        Ok(Doc::new(format, service::definition(&state, code)?))
+        Ok(Doc::new(format, view_dto::definition(&state, code)?))
     }
 
     /// Post a service request (JSON)
@@ -260,7 +261,7 @@ impl Open311Api {
         req: &poem::Request,
     ) -> Res<Json<Vec<ServiceRequest>>, QueryErrors, JsonOnly> {
         let _ = jurisdiction_id;
-        service::limit_reads(&state, req).await?;
+        view_dto::limit_reads(&state, req).await?;
         let q = service::RequestQuery {
             service_request_id: service_request_id.0,
             service_code: service_code.0,
@@ -270,7 +271,8 @@ impl Open311Api {
             page: page.0,
             page_size: page_size.0,
         };
-        Ok(Json(service::requests(&state, &q).await?))
+        let found = service::requests(&state, &q).await?;
+        Ok(Json(view_dto::requests(&state, found)))
     }
 
     /// Service requests (XML)
@@ -311,7 +313,7 @@ impl Open311Api {
         req: &poem::Request,
     ) -> Res<Xml311<Vec<ServiceRequest>>, QueryErrors, XmlOnly> {
         let _ = jurisdiction_id;
-        service::limit_reads(&state, req).await?;
+        view_dto::limit_reads(&state, req).await?;
         let q = service::RequestQuery {
             service_request_id: service_request_id.0,
             service_code: service_code.0,
@@ -321,7 +323,8 @@ impl Open311Api {
             page: page.0,
             page_size: page_size.0,
         };
-        Ok(Xml311(service::requests(&state, &q).await?))
+        let found = service::requests(&state, &q).await?;
+        Ok(Xml311(view_dto::requests(&state, found)))
     }
 
     /// One service request
@@ -346,9 +349,10 @@ impl Open311Api {
         req: &poem::Request,
     ) -> Res<Doc<Vec<ServiceRequest>>, QueryErrors, EitherFormat> {
         let _ = jurisdiction_id;
-        service::limit_reads(&state, req).await?;
+        view_dto::limit_reads(&state, req).await?;
         let (id, format) = self::file(&file.0)?;
-        Ok(Doc::new(format, service::request(&state, id).await?))
+        let found = service::request(&state, id).await?;
+        Ok(Doc::new(format, view_dto::requests(&state, found)))
     }
 
     /// The request a token stands for
@@ -367,8 +371,9 @@ impl Open311Api {
         req: &poem::Request,
     ) -> Res<Doc<Vec<TokenAnswer>>, QueryErrors, EitherFormat> {
         let _ = jurisdiction_id;
-        service::limit_reads(&state, req).await?;
+        view_dto::limit_reads(&state, req).await?;
         let (token, format) = self::file(&file.0)?;
-        Ok(Doc::new(format, service::token(&state, token).await?))
+        let case_no = service::token(&state, token).await?;
+        Ok(Doc::new(format, view_dto::token(case_no, token)))
     }
 }

@@ -353,7 +353,7 @@ pub async fn create(state: &AppState, body: PostBody) -> Result<Vec<PostedReques
     }
     let defined = attributes::load(category.attributes.as_deref());
     let answers = attributes::check_answers(&defined, &f.attributes)
-        .map_err(|e| ApiError::bad_request(e.fault.into(), e.message))?;
+        .map_err(|e| ApiError::bad_request(e.code, e.message))?;
     let answers = attributes::readable(&defined, &answers);
     let address = f.short("address_string")?;
     let (location, notice) = locate(state, &f, address.as_deref())?;

@@ -1,19 +1,14 @@
-//! What the GeoReport reads answer: services from the categories
-//! catalogue, service requests from the cases (never who reported them).
+//! What the GeoReport reads find: service requests from the cases (never
+//! who reported them); `view_dto.rs` writes them as Open311 shows them.
 
-use super::dto::{
-    Service, ServiceAttribute, ServiceAttributeValue, ServiceDefinition, ServiceRequest,
-    TokenAnswer,
-};
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
-    categories::attributes,
-    core::{CaseStatus, LimitUnit, Ts, time::china},
+    core::{CaseStatus, Ts},
     error::ApiError,
     infra::DbError,
     state::AppState,
 };
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, SubsecRound};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
 use entity::{case_event, cases, open311_request};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -27,84 +22,11 @@ pub const MAX_SPAN_DAYS: i64 = 90;
 pub const MAX_PAGE_SIZE: u64 = 1000;
 
 /// Statuses a GeoReport client reads as `closed`.
-const CLOSED: [CaseStatus; 3] = [
+pub const CLOSED: [CaseStatus; 3] = [
     CaseStatus::Closed,
     CaseStatus::Rejected,
     CaseStatus::Duplicate,
 ];
-
-fn limit_text(c: &entity::category::Model) -> String {
-    let unit = match c.limit_unit {
-        Some(LimitUnit::WorkDays) => "个工作日",
-        Some(LimitUnit::NaturalHours) => "小时（自然时）",
-        Some(LimitUnit::WorkHours) | None => "个工作时",
-    };
-    let limit = c.time_limit.unwrap_or_default();
-    if c.close_criterion.is_empty() {
-        format!("处置时限 {limit} {unit}")
-    } else {
-        format!("处置时限 {limit} {unit}；结案标准：{}", c.close_criterion)
-    }
-}
-
-/// Every 小类 that can be reported, by code, its 大类 as `group`.
-pub fn services(state: &AppState) -> Vec<Service> {
-    let cats = state.categories.get();
-    let mut subs: Vec<_> = cats
-        .all()
-        .filter(|c| c.active && c.parent_id.is_some())
-        .collect();
-    subs.sort_by(|a, b| a.code.cmp(&b.code));
-    subs.into_iter()
-        .map(|c| {
-            let group = c
-                .parent_id
-                .and_then(|p| cats.by_id(p))
-                .map(|g| g.name.clone())
-                .unwrap_or_default();
-            Service {
-                service_code: c.code.clone(),
-                service_name: c.name.clone(),
-                description: limit_text(c),
-                metadata: !attributes::load(c.attributes.as_deref()).is_empty(),
-                kind: "realtime".into(),
-                keywords: format!("{group},{},{}", c.name, c.code),
-                group,
-            }
-        })
-        .collect()
-}
-
-/// A service's attributes; an unknown or inactive service is `404`.
-pub fn definition(state: &AppState, code: &str) -> Result<ServiceDefinition, ApiError> {
-    let cats = state.categories.get();
-    let c = cats
-        .reportable(code)
-        .ok_or_else(|| ApiError::not_found("service"))?;
-    Ok(ServiceDefinition {
-        service_code: c.code.clone(),
-        attributes: attributes::load(c.attributes.as_deref())
-            .into_iter()
-            .map(|a| ServiceAttribute {
-                variable: true,
-                datatype: a.datatype.as_str().into(),
-                code: a.code,
-                required: a.required,
-                datatype_description: a.datatype_description,
-                order: a.order,
-                description: a.description,
-                values: a
-                    .values
-                    .into_iter()
-                    .map(|v| ServiceAttributeValue {
-                        key: v.key,
-                        name: v.name,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    })
-}
 
 /// The filters of `GET requests`, as the client sent them.
 #[derive(Debug, Default)]
@@ -163,24 +85,10 @@ fn public(state: &AppState) -> Condition {
 /// The most requests a page may start after.
 const MAX_DEPTH: u64 = 10_000;
 
-/// Anonymous reads, limited per client address.
-pub async fn limit_reads(state: &AppState, req: &poem::Request) -> Result<(), ApiError> {
-    let ip = crate::web::client_ip(state, req);
-    crate::web::limit(
-        state,
-        &[crate::infra::shared::Bucket {
-            scope: "open311_read",
-            key: &ip,
-            per_minute: state.config.limits.open311_reads_per_ip,
-        }],
-    )
-    .await
-}
-
 /// `GET requests`: by ids (which override every other filter), or by
 /// service, status and a window of at most 90 days (default: the last 90),
 /// newest first; `page` and `page_size` page through it.
-pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceRequest>, ApiError> {
+pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, ApiError> {
     let mut filter = Condition::all().add(public(state));
     let ids = list(&q.service_request_id);
     if ids.len() > 100 {
@@ -281,7 +189,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<ServiceR
 }
 
 /// One request by its case number, if the public may read it.
-pub async fn request(state: &AppState, id: &str) -> Result<Vec<ServiceRequest>, ApiError> {
+pub async fn request(state: &AppState, id: &str) -> Result<Vec<Found>, ApiError> {
     let rows = cases::Entity::find()
         .filter(cases::Column::CaseNo.eq(id))
         .filter(public(state))
@@ -294,8 +202,8 @@ pub async fn request(state: &AppState, id: &str) -> Result<Vec<ServiceRequest>, 
     render(state, rows).await
 }
 
-/// The request a token (given by a post) stands for.
-pub async fn token(state: &AppState, token: &str) -> Result<Vec<TokenAnswer>, ApiError> {
+/// The case number of the request a token (given by a post) stands for.
+pub async fn token(state: &AppState, token: &str) -> Result<String, ApiError> {
     let id = Uuid::parse_str(token).map_err(|_| ApiError::not_found("token"))?;
     let filed = open311_request::Entity::find_by_id(id)
         .count(&state.db)
@@ -306,22 +214,21 @@ pub async fn token(state: &AppState, token: &str) -> Result<Vec<TokenAnswer>, Ap
         _ => (cases::Entity::find_by_id(id).one(&state.db).await).map_err(DbError::from)?,
     };
     let case = case.ok_or_else(|| ApiError::not_found("token"))?;
-    Ok(vec![TokenAnswer {
-        service_request_id: case.case_no,
-        token: token.to_owned(),
-    }])
+    Ok(case.case_no)
 }
 
-fn w3c(t: Ts) -> DateTime<FixedOffset> {
-    china(t).trunc_subsecs(0)
+/// A request as Open311 reads it: the case, its latest public timeline
+/// step, and the photo link an integrator gave.
+#[derive(Debug)]
+pub struct Found {
+    pub case: cases::Model,
+    /// (status after it, note) of the latest public step.
+    pub last_public: Option<(CaseStatus, Option<String>)>,
+    pub media_url: Option<String>,
 }
 
-/// Rows to service requests: the latest public timeline step of each as
-/// its `status_notes`, its unit's name, the photo URL an integrator gave.
-async fn render(
-    state: &AppState,
-    rows: Vec<cases::Model>,
-) -> Result<Vec<ServiceRequest>, ApiError> {
+/// The cases with what Open311 shows of them besides their rows.
+async fn render(state: &AppState, rows: Vec<cases::Model>) -> Result<Vec<Found>, ApiError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let (events, filed) = tokio::try_join!(
         case_event::Entity::find()
@@ -334,50 +241,20 @@ async fn render(
             .all(&state.db),
     )
     .map_err(DbError::from)?;
-    let mut last: HashMap<Uuid, case_event::Model> = HashMap::new();
+    let mut last: HashMap<Uuid, (CaseStatus, Option<String>)> = HashMap::new();
     for e in events {
-        last.insert(e.case_id, e);
+        last.insert(e.case_id, (e.to_status, e.note));
     }
-    let media: HashMap<Uuid, String> = filed
+    let mut media: HashMap<Uuid, String> = filed
         .into_iter()
         .filter_map(|f| f.media_url.map(|m| (f.case_id, m)))
         .collect();
-    let (cats, dir) = (state.categories.get(), state.directory.get());
     Ok(rows
         .into_iter()
-        .map(|r| {
-            let status = Some(r.status);
-            let cat = cats.by_id(r.category_id);
-            let notes = last.get(&r.id).map(|e| {
-                let label = e.to_status.label();
-                match e.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-                    Some(n) => format!("{label}：{n}"),
-                    None => label.to_owned(),
-                }
-            });
-            ServiceRequest {
-                service_request_id: r.case_no,
-                status: if status.is_some_and(|s| CLOSED.contains(&s)) {
-                    "closed".into()
-                } else {
-                    "open".into()
-                },
-                status_notes: notes,
-                service_name: cat.map(|c| c.name.clone()).unwrap_or_default(),
-                service_code: cat.map(|c| c.code.clone()).unwrap_or_default(),
-                description: r.description,
-                agency_responsible: r.unit_id.and_then(|u| dir.unit(u)).map(|u| u.name.clone()),
-                service_notice: None,
-                requested_datetime: w3c(r.created_at),
-                updated_datetime: w3c(r.updated_at),
-                expected_datetime: r.due_at.map(w3c),
-                address: r.address,
-                address_id: None,
-                zipcode: None,
-                lat: r.lat,
-                long: r.lng,
-                media_url: media.get(&r.id).cloned(),
-            }
+        .map(|case| Found {
+            last_public: last.remove(&case.id),
+            media_url: media.remove(&case.id),
+            case,
         })
         .collect())
 }

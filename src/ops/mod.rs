@@ -38,6 +38,17 @@ pub struct Readiness {
     pub object_store: String,
 }
 
+impl From<service::Probed> for Readiness {
+    fn from(p: service::Probed) -> Self {
+        Self {
+            status: if p.ok { "ok" } else { "unavailable" }.into(),
+            database: p.database.into(),
+            redis: p.redis.into(),
+            object_store: p.object_store.into(),
+        }
+    }
+}
+
 #[derive(ApiResponse)]
 pub enum ReadyResponse {
     /// Every dependency answers.
@@ -68,16 +79,6 @@ fn refused() -> ApiError {
 
 pub struct OpsApi;
 
-fn outcome(r: anyhow::Result<()>, what: &str) -> String {
-    match r {
-        Ok(()) => "ok".into(),
-        Err(e) => {
-            tracing::warn!(error = %format!("{e:#}"), "{what} not ready");
-            "unavailable".into()
-        }
-    }
-}
-
 #[OpenApi(tag = "Tag::Operations")]
 impl OpsApi {
     /// Liveness
@@ -99,11 +100,11 @@ impl OpsApi {
             let e = refused();
             return ReadyResponse::Refused(Json(e.body("")));
         }
-        let (ok, r) = service::readiness(&state).await;
-        if ok {
-            ReadyResponse::Ready(Json(r))
+        let probed = service::readiness(&state).await;
+        if probed.ok {
+            ReadyResponse::Ready(Json(probed.into()))
         } else {
-            ReadyResponse::NotReady(Json(r))
+            ReadyResponse::NotReady(Json(probed.into()))
         }
     }
 

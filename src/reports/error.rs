@@ -1,7 +1,7 @@
 //! Every way a report operation can fail; `crate::error` maps each to its
 //! HTTP status.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::error::CaseError,
     core::{Forbidden, UnknownStored, page::BadCursor},

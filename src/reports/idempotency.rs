@@ -10,7 +10,7 @@
 //! report.
 
 use super::{error::ReportError, submit, submit::NewReport, views, views::Report};
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{core::Caller, error::ApiError, state::AppState};
 use entity::idempotency_key as idem;
 use sea_orm::EntityTrait;

@@ -5,7 +5,7 @@
 //! Never who reported it.
 
 use super::error::ReportError;
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::publication,
     core::{Caller, CaseStatus, Role, Ts},

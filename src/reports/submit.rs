@@ -7,7 +7,7 @@ use super::{
     error::ReportError,
     views::{PublicEvent, Report as ReportRead},
 };
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     cases::{
         model::{Case, CategoryRules, Report},

@@ -2,6 +2,7 @@
 //! (a parked car's plate, a manhole cover's state). They are the category's
 //! Open311 service definition; an admin sets them with the category.
 
+use crate::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
 
@@ -27,21 +28,6 @@ crate::vocabulary! {
         Singlevaluelist = "singlevaluelist",
         /// One or more keys of `values`.
         Multivaluelist = "multivaluelist",
-    }
-}
-
-crate::vocabulary! {
-    /// What is wrong with a category's attributes or with an answer (the
-    /// API's error code of the same word).
-    pub enum Fault {
-        /// A required attribute has no answer.
-        AttributeRequired = "attribute_required",
-        /// An answer does not fit its attribute.
-        InvalidAttribute = "invalid_attribute",
-        /// A category's attributes do not hold together.
-        InvalidAttributes = "invalid_attributes",
-        /// An answer to an attribute the category does not have.
-        UnknownAttribute = "unknown_attribute",
     }
 }
 
@@ -112,13 +98,13 @@ pub const MAX_ATTRIBUTES: usize = 20;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct AttributeError {
-    pub fault: Fault,
+    pub code: ErrorCode,
     pub message: String,
 }
 
-fn refuse(fault: Fault, message: impl Into<String>) -> AttributeError {
+fn refuse(code: ErrorCode, message: impl Into<String>) -> AttributeError {
     AttributeError {
-        fault,
+        code,
         message: message.into(),
     }
 }
@@ -127,31 +113,31 @@ fn refuse(fault: Fault, message: impl Into<String>) -> AttributeError {
 pub fn check_definition(attrs: &[Attribute]) -> Result<(), AttributeError> {
     if attrs.len() > MAX_ATTRIBUTES {
         let msg = format!("a category has at most {MAX_ATTRIBUTES} attributes");
-        return Err(refuse(Fault::InvalidAttributes, msg));
+        return Err(refuse(ErrorCode::InvalidAttributes, msg));
     }
     let mut codes = HashSet::new();
     for a in attrs {
         if !codes.insert(a.code.as_str()) {
             let msg = format!("attribute code {} is listed twice", a.code);
-            return Err(refuse(Fault::InvalidAttributes, msg));
+            return Err(refuse(ErrorCode::InvalidAttributes, msg));
         }
         if a.description.trim().is_empty() {
             let msg = format!("attribute {} needs a description", a.code);
-            return Err(refuse(Fault::InvalidAttributes, msg));
+            return Err(refuse(ErrorCode::InvalidAttributes, msg));
         }
         let keys: HashSet<_> = a.values.iter().map(|v| v.key.as_str()).collect();
         match (a.datatype.is_list(), a.values.is_empty()) {
             (true, true) => {
                 let msg = format!("list attribute {} needs values", a.code);
-                return Err(refuse(Fault::InvalidAttributes, msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             (false, false) => {
                 let msg = format!("attribute {} is not a list and takes no values", a.code);
-                return Err(refuse(Fault::InvalidAttributes, msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             _ if keys.len() != a.values.len() => {
                 let msg = format!("attribute {} lists a value key twice", a.code);
-                return Err(refuse(Fault::InvalidAttributes, msg));
+                return Err(refuse(ErrorCode::InvalidAttributes, msg));
             }
             _ => {}
         }
@@ -185,7 +171,7 @@ pub fn check_answers(
     for code in answers.keys() {
         if !attrs.iter().any(|a| &a.code == code) {
             let msg = format!("this service has no attribute {code}");
-            return Err(refuse(Fault::UnknownAttribute, msg));
+            return Err(refuse(ErrorCode::UnknownAttribute, msg));
         }
     }
     for a in attrs {
@@ -201,13 +187,13 @@ pub fn check_answers(
         if given.is_empty() {
             if a.required {
                 let msg = format!("attribute {} ({}) is required", a.code, a.description);
-                return Err(refuse(Fault::AttributeRequired, msg));
+                return Err(refuse(ErrorCode::AttributeRequired, msg));
             }
             continue;
         }
         let bad = |why: &str| {
             refuse(
-                Fault::InvalidAttribute,
+                ErrorCode::InvalidAttribute,
                 format!("attribute {}: {why}", a.code),
             )
         };
@@ -320,8 +306,8 @@ mod tests {
         let attrs = vec![cover()];
         let none = BTreeMap::new();
         assert_eq!(
-            check_answers(&attrs, &none).map_err(|e| e.fault),
-            Err(Fault::AttributeRequired)
+            check_answers(&attrs, &none).map_err(|e| e.code),
+            Err(ErrorCode::AttributeRequired)
         );
         let mut ok = BTreeMap::new();
         ok.insert("state".to_owned(), vec!["missing".to_owned()]);
@@ -334,14 +320,14 @@ mod tests {
         let mut wrong = BTreeMap::new();
         wrong.insert("state".to_owned(), vec!["gone".to_owned()]);
         assert_eq!(
-            check_answers(&attrs, &wrong).map_err(|e| e.fault),
-            Err(Fault::InvalidAttribute)
+            check_answers(&attrs, &wrong).map_err(|e| e.code),
+            Err(ErrorCode::InvalidAttribute)
         );
         let mut unknown = ok.clone();
         unknown.insert("colour".to_owned(), vec!["red".to_owned()]);
         assert_eq!(
-            check_answers(&attrs, &unknown).map_err(|e| e.fault),
-            Err(Fault::UnknownAttribute)
+            check_answers(&attrs, &unknown).map_err(|e| e.code),
+            Err(ErrorCode::UnknownAttribute)
         );
     }
 

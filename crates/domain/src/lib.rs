@@ -15,6 +15,8 @@ pub mod calendar;
 pub mod caller;
 pub mod case;
 pub mod content;
+pub mod error_code;
+pub mod feed;
 pub mod geo;
 pub mod limits;
 pub mod outbox;
@@ -27,6 +29,7 @@ pub mod time;
 pub mod vocab;
 
 pub use caller::{Actor, Caller, Forbidden, Role};
+pub use error_code::ErrorCode;
 pub use limits::{ClockKind, LimitUnit};
 pub use status::{CaseStatus, ExtensionStatus};
 pub use stored::UnknownStored;

@@ -1,7 +1,7 @@
 //! Staff and unit accounts: listing, creating, changing, disabling and
 //! password resets (the admin API and `suishoupai admin …`), all audited.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::{codes::unit_by_code, error::AdminError},
     audit::{self, Actor},

@@ -4,7 +4,7 @@
 //! account of its own (role `integrator`, which cannot log in), so its
 //! cases name it and its photos belong to it.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::error::AdminError,
     audit::{self, Actor},

@@ -1,6 +1,6 @@
 //! Areas: listing, and importing GeoJSON all or nothing.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::{codes::check_code, error::AdminError},
     audit::{self, Actor},

@@ -1,7 +1,7 @@
 //! The working calendar: what is loaded, the working hours of the day, the
 //! holiday-cn years, and the deadlines it gives.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::error::AdminError,
     audit::{self, Actor},

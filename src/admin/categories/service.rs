@@ -1,6 +1,6 @@
 //! Categories: listing, and creating or replacing one by code.
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::{
         codes::{category_by_code, check_code},
@@ -77,7 +77,7 @@ pub async fn upsert_category(
         ));
     }
     attributes::check_definition(&c.attributes)
-        .map_err(|e| AdminError::invalid(e.fault.into(), e.message))?;
+        .map_err(|e| AdminError::invalid(e.code, e.message))?;
     let txn = db.begin().await?;
     let parent = match &c.parent_code {
         Some(p) => {

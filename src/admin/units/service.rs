@@ -1,7 +1,7 @@
 //! Units: listing, and creating or replacing one by code (a tree, without
 //! cycles, with an optional webhook).
 
-use crate::error::ErrorCode;
+use crate::core::ErrorCode;
 use crate::{
     admin::{
         codes::{check_code, unit_by_code},
