@@ -172,7 +172,13 @@ function createMiniProgram(options = {}) {
 /** one macrotask turn (j-component dispatches events in a microtask) */
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-async function waitFor(predicate, { timeout = 3000, interval = 5, message } = {}) {
+/**
+ * Polls until the predicate holds. The timeout is no speed target: it only
+ * ends a wait that will never hold, and is generous because CI runs the
+ * console's browser and the other outside tests beside these pages on two
+ * cores. The error names the predicate, so a log says which wait it was.
+ */
+async function waitFor(predicate, { timeout = 10000, interval = 5, message } = {}) {
   const deadline = Date.now() + timeout;
   let lastErr;
   for (;;) {
@@ -180,7 +186,7 @@ async function waitFor(predicate, { timeout = 3000, interval = 5, message } = {}
       const v = await predicate();
       if (v) return v;
     } catch (e) { lastErr = e; }
-    if (Date.now() > deadline) throw new Error(`waitFor timed out${message ? `: ${message}` : ''}${lastErr ? ` (${lastErr.message})` : ''}`);
+    if (Date.now() > deadline) throw new Error(`waitFor timed out after ${timeout} ms: ${message || predicate.toString()}${lastErr ? ` (${lastErr.message})` : ''}`);
     await new Promise((r) => setTimeout(r, interval));
   }
 }
