@@ -11,7 +11,9 @@ use crate::{
     content::{error::ContentError, push::PushError},
     core::{Forbidden, UnknownStored, page::BadCursor},
     media::{pipeline::PipelineError, service::MediaError},
+    open311::error::GeoReportError,
     points::error::PointsError,
+    privacy::error::PrivacyError,
     reports::error::ReportError,
 };
 
@@ -128,6 +130,7 @@ impl From<ReportError> for ApiError {
                 Self::unprocessable(ErrorCode::UnknownCategory, message)
             }
             ReportError::KeyTaken => Self::conflict(ErrorCode::IdempotencyInProgress, message),
+            ReportError::KeyReused => Self::unprocessable(ErrorCode::IdempotencyKeyReused, message),
             ReportError::Conflict { code, .. } => Self::conflict(code, message),
             ReportError::Case(c) => c.into(),
             ReportError::Forbidden(f) => f.into(),
@@ -363,6 +366,31 @@ impl From<AdminError> for ApiError {
             AdminError::Cursor(c) => c.into(),
             AdminError::Db(d) => d.into(),
             AdminError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<GeoReportError> for ApiError {
+    fn from(e: GeoReportError) -> Self {
+        let message = e.to_string();
+        match e {
+            GeoReportError::Invalid { code, .. } => Self::bad_request(code, message),
+            GeoReportError::NotFound { .. } => Self::NotFound(message),
+            GeoReportError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl From<PrivacyError> for ApiError {
+    fn from(e: PrivacyError) -> Self {
+        let message = e.to_string();
+        match e {
+            PrivacyError::NoAccount => Self::NotFound(message),
+            PrivacyError::Report(r) => r.into(),
+            PrivacyError::Points(p) => p.into(),
+            PrivacyError::Forbidden(f) => f.into(),
+            PrivacyError::Db(d) => d.into(),
+            PrivacyError::Internal(e) => Self::Internal(e),
         }
     }
 }

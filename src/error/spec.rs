@@ -11,7 +11,9 @@ use crate::{
     core::{Forbidden, page::BadCursor},
     infra::DbError,
     media::service::MediaError,
+    open311::error::GeoReportError,
     points::error::PointsError,
+    privacy::error::PrivacyError,
     reports::error::ReportError,
 };
 use poem_openapi::{
@@ -96,6 +98,8 @@ impl IntoApiError for AdminError {}
 impl IntoApiError for PointsError {}
 impl IntoApiError for ContentError {}
 impl IntoApiError for PushError {}
+impl IntoApiError for GeoReportError {}
+impl IntoApiError for PrivacyError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

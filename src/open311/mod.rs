@@ -9,6 +9,7 @@
 //! operation whose last segment carries the extension.
 
 pub mod dto;
+pub mod error;
 pub mod post;
 pub mod service;
 pub mod view_dto;

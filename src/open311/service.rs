@@ -1,10 +1,10 @@
 //! What the GeoReport reads find: service requests from the cases (never
 //! who reported them); `view_dto.rs` writes them as Open311 shows them.
 
+use super::error::GeoReportError;
 use crate::core::ErrorCode;
 use crate::{
     core::{CaseStatus, Ts},
-    error::ApiError,
     infra::DbError,
     state::AppState,
 };
@@ -40,13 +40,16 @@ pub struct RequestQuery {
     pub page_size: u64,
 }
 
-fn bad(code: ErrorCode, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(code, message)
+fn bad(code: ErrorCode, message: impl Into<String>) -> GeoReportError {
+    GeoReportError::Invalid {
+        code,
+        message: message.into(),
+    }
 }
 
 /// A W3C time (`2026-11-01T00:00:00Z`, with any offset), a time without
 /// offset (China time) or a date (its start, China time).
-fn parse_time(field: &str, s: &str) -> Result<Ts, ApiError> {
+fn parse_time(field: &str, s: &str) -> Result<Ts, GeoReportError> {
     let s = s.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t);
@@ -88,7 +91,7 @@ const MAX_DEPTH: u64 = 10_000;
 /// `GET requests`: by ids (which override every other filter), or by
 /// service, status and a window of at most 90 days (default: the last 90),
 /// newest first; `page` and `page_size` page through it.
-pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, ApiError> {
+pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, GeoReportError> {
     let mut filter = Condition::all().add(public(state));
     let ids = list(&q.service_request_id);
     if ids.len() > 100 {
@@ -189,7 +192,7 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, 
 }
 
 /// One request by its case number, if the public may read it.
-pub async fn request(state: &AppState, id: &str) -> Result<Vec<Found>, ApiError> {
+pub async fn request(state: &AppState, id: &str) -> Result<Vec<Found>, GeoReportError> {
     let rows = cases::Entity::find()
         .filter(cases::Column::CaseNo.eq(id))
         .filter(public(state))
@@ -197,14 +200,16 @@ pub async fn request(state: &AppState, id: &str) -> Result<Vec<Found>, ApiError>
         .await
         .map_err(DbError::from)?;
     if rows.is_empty() {
-        return Err(ApiError::not_found("service request"));
+        return Err(GeoReportError::NotFound {
+            what: "service request",
+        });
     }
     render(state, rows).await
 }
 
 /// The case number of the request a token (given by a post) stands for.
-pub async fn token(state: &AppState, token: &str) -> Result<String, ApiError> {
-    let id = Uuid::parse_str(token).map_err(|_| ApiError::not_found("token"))?;
+pub async fn token(state: &AppState, token: &str) -> Result<String, GeoReportError> {
+    let id = Uuid::parse_str(token).map_err(|_| GeoReportError::NotFound { what: "token" })?;
     let filed = open311_request::Entity::find_by_id(id)
         .count(&state.db)
         .await
@@ -213,7 +218,7 @@ pub async fn token(state: &AppState, token: &str) -> Result<String, ApiError> {
         0 => None,
         _ => (cases::Entity::find_by_id(id).one(&state.db).await).map_err(DbError::from)?,
     };
-    let case = case.ok_or_else(|| ApiError::not_found("token"))?;
+    let case = case.ok_or_else(|| GeoReportError::NotFound { what: "token" })?;
     Ok(case.case_no)
 }
 
@@ -228,7 +233,7 @@ pub struct Found {
 }
 
 /// The cases with what Open311 shows of them besides their rows.
-async fn render(state: &AppState, rows: Vec<cases::Model>) -> Result<Vec<Found>, ApiError> {
+async fn render(state: &AppState, rows: Vec<cases::Model>) -> Result<Vec<Found>, GeoReportError> {
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let (events, filed) = tokio::try_join!(
         case_event::Entity::find()

@@ -1,8 +1,8 @@
 //! The download and the deletion (no HTTP here).
 
+use super::error::PrivacyError;
 use crate::{
     core::{Actor, Caller, Role, time::utc_now},
-    error::ApiError,
     points::rewards::{self, Ledger, Redemptions},
     reports::views::{self, Mine, Report, ReportList},
     state::AppState,
@@ -48,13 +48,13 @@ pub struct Account {
 }
 
 /// What the city holds about a citizen.
-pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, ApiError> {
+pub async fn export(state: &AppState, caller: &Caller) -> Result<Export, PrivacyError> {
     caller.require(&[Role::Citizen])?;
     let u = user::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await
         .map_err(crate::infra::DbError::from)?
-        .ok_or_else(|| ApiError::not_found("account"))?;
+        .ok_or(PrivacyError::NoAccount)?;
     let mine = views::list_mine(state, caller, Mine::Reported, None, MOST).await?;
     let mut reports = Vec::with_capacity(mine.items.len());
     for (case, _) in &mine.items {
@@ -103,17 +103,15 @@ pub const GONE: &str = "已注销用户";
 /// retention) and the ledger stay, linked to an account that names nobody.
 /// Returns false when there was nothing to erase (already deleted, or
 /// used again since the retention job looked).
-pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, ApiError> {
-    let db_err = |e: sea_orm::DbErr| ApiError::from(crate::infra::DbError::from(e));
+pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, PrivacyError> {
     let now = utc_now();
-    let txn = state.db.begin().await.map_err(db_err)?;
+    let txn = state.db.begin().await?;
     let Some(u) = user::Entity::find_by_id(user_id)
         .filter(user::Column::Role.eq(Role::Citizen))
         .one(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
     else {
-        return Err(ApiError::not_found("account"));
+        return Err(PrivacyError::NoAccount);
     };
     let mut guard = user::Entity::update_many()
         .filter(user::Column::Id.eq(user_id))
@@ -139,8 +137,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
         .col_expr(user::Column::DeletedAt, Expr::value(now))
         .col_expr(user::Column::UpdatedAt, Expr::value(now))
         .exec(&txn)
-        .await
-        .map_err(db_err)?
+        .await?
         .rows_affected;
     if erased == 0 {
         // Deleted already, or a login since the job looked: nothing to do.
@@ -152,21 +149,18 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
         .filter(session::Column::UserId.eq(user_id))
         .filter(session::Column::EndedAt.is_null())
         .exec(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     case_follower::Entity::delete_many()
         .filter(case_follower::Column::UserId.eq(user_id))
         .exec(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     if let Some(openid) = &u.openid {
         // Messages to the person, queued or sent, name their WeChat.
         outbox::Entity::delete_many()
             .filter(outbox::Column::Kind.eq(crate::notify::WECHAT))
             .filter(outbox::Column::Target.eq(openid.as_str()))
             .exec(&txn)
-            .await
-            .map_err(db_err)?;
+            .await?;
         content_check::Entity::update_many()
             .col_expr(
                 content_check::Column::Openid,
@@ -174,8 +168,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
             )
             .filter(content_check::Column::Openid.eq(openid.as_str()))
             .exec(&txn)
-            .await
-            .map_err(db_err)?;
+            .await?;
     }
     // Photos expire on the node's clock, as their purge reads it.
     media::Entity::update_many()
@@ -183,8 +176,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
         .filter(media::Column::OwnerId.eq(user_id))
         .filter(media::Column::CaseId.is_null())
         .exec(&txn)
-        .await
-        .map_err(db_err)?;
+        .await?;
     let (actor, action) = match why {
         Why::Deleted => (
             Actor {
@@ -205,7 +197,7 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Ap
         None,
     )
     .await?;
-    txn.commit().await.map_err(db_err)?;
+    txn.commit().await?;
     state.accounts.forget(user_id);
     Ok(true)
 }

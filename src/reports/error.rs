@@ -24,6 +24,9 @@ pub enum ReportError {
     /// while this one ran): answered with that request's report.
     #[error("a request with this Idempotency-Key is still being processed")]
     KeyTaken,
+    /// The Idempotency-Key was used with another body (422).
+    #[error("this Idempotency-Key was used with a different request body")]
+    KeyReused,
     /// Conflicts with the case as it is (409): following one's own
     /// report, or a case no longer open.
     #[error("{message}")]

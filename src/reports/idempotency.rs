@@ -11,20 +11,20 @@
 
 use super::{error::ReportError, submit, submit::NewReport, views, views::Report};
 use crate::core::ErrorCode;
-use crate::{core::Caller, error::ApiError, state::AppState};
+use crate::{core::Caller, state::AppState};
 use entity::idempotency_key as idem;
 use sea_orm::EntityTrait;
 
 /// Submits, once per key; returns the report and whether it is a replay.
 /// `limit` is the caller's rate limit, awaited only when a report is to
-/// be made (a replay costs nothing).
-pub async fn submit_once(
+/// be made (a replay costs nothing); its refusal is returned as it is.
+pub async fn submit_once<E: From<ReportError>>(
     state: &AppState,
     caller: &Caller,
     key: Option<String>,
     body: &NewReport,
-    limit: impl Future<Output = Result<(), ApiError>>,
-) -> Result<(Report, bool), ApiError> {
+    limit: impl Future<Output = Result<(), E>>,
+) -> Result<(Report, bool), E> {
     let Some(key) = key else {
         limit.await?;
         return Ok((
@@ -33,17 +33,18 @@ pub async fn submit_once(
         ));
     };
     if key.is_empty() || key.len() > 128 || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
+        return Err(ReportError::invalid(
             ErrorCode::InvalidIdempotencyKey,
             "Idempotency-Key must be 1–128 visible ASCII characters",
-        ));
+        )
+        .into());
     }
     let record = submit::KeyRecord {
         key: format!("report:{}:{key}", caller.user_id),
         fingerprint: submit::fingerprint(body),
     };
     if let Some(done) = recorded(state, &record).await? {
-        return replay(state, caller, &record, done).await;
+        return Ok(replay(state, caller, &record, done).await?);
     }
     limit.await?;
     match submit::create(
@@ -57,7 +58,7 @@ pub async fn submit_once(
     {
         Ok(view) => Ok((view, false)),
         Err(ReportError::KeyTaken) => match recorded(state, &record).await? {
-            Some(done) => replay(state, caller, &record, done).await,
+            Some(done) => Ok(replay(state, caller, &record, done).await?),
             None => Err(ReportError::KeyTaken.into()),
         },
         Err(e) => Err(e.into()),
@@ -83,12 +84,9 @@ async fn replay(
     caller: &Caller,
     record: &submit::KeyRecord,
     done: idem::Model,
-) -> Result<(Report, bool), ApiError> {
+) -> Result<(Report, bool), ReportError> {
     if done.fingerprint != record.fingerprint {
-        return Err(ApiError::unprocessable(
-            ErrorCode::IdempotencyKeyReused,
-            "this Idempotency-Key was used with a different request body",
-        ));
+        return Err(ReportError::KeyReused);
     }
     Ok((views::get_mine(state, caller, done.case_id).await?, true))
 }

@@ -64,10 +64,17 @@ async fn history(app: &TestApp) -> Vec<String> {
     let citizen = app.citizen("cmd-citizen").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    // ids[3] first, then a day and a half on (past its deadline), the rest.
+    let at = |i: u32| (LAT + f64::from(i) * 0.0004, LNG + f64::from(i) * 0.0004);
+    let (lat, lng) = at(3);
+    let late = app.submit(&citizen, "0201", lat, lng).await;
+    app.advance(chrono::Duration::hours(36));
     let mut ids = vec![];
     for i in 0..5 {
-        let d = f64::from(i) * 0.0004;
-        let r = app.submit(&citizen, "0201", LAT + d, LNG + d).await;
+        let r = match i {
+            3 => late.clone(),
+            _ => app.submit(&citizen, "0201", at(i).0, at(i).1).await,
+        };
         ids.push(r["id"].as_str().unwrap().to_owned());
     }
     let review = app.submit(&citizen, "0301", LAT - 0.0005, LNG).await;
@@ -80,10 +87,8 @@ async fn history(app: &TestApp) -> Vec<String> {
     app.act_ok(&disp, &ids[1], "verify", json!({"outcome": "close"}))
         .await;
     app.act_ok(&unit, &ids[2], "claim", json!({})).await;
-    app.age(&ids[3], 60, Some(30)).await;
-    suishoupai::cases::scheduler::tick(&app.state)
-        .await
-        .unwrap();
+    // Its timers fire: 接单 overdue, the warning, overdue and its 督办.
+    while app.tick().await > 0 {}
     if app.case(&disp, &ids[3]).await["deadlines"]["escalationLevel"] == 0 {
         let sup = app.staff(common::SUPERVISOR.0, common::SUPERVISOR.1).await;
         app.act_ok(&sup, &ids[3], "escalate", json!({"note": "督办"}))

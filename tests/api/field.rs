@@ -17,27 +17,26 @@ async fn json_of(r: reqwest::Response) -> Value {
 #[tokio::test]
 async fn a_units_inbox_comes_most_urgent_first_a_page_at_a_time() {
     // Arrange: three cases dispatched to sh-cgj, the middle one made overdue,
-    // the last one's deadline earlier than the first's.
+    // the last one's deadline earlier than the first's: the first a 小广告
+    // (a working day), the other two 占道经营 (two working hours), the last
+    // dispatched after the middle one's deadline passed.
     let app = spawn_app().await;
     let citizen = app.citizen("inbox").await;
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let mut ids = vec![];
-    for i in 0..3 {
+    for (i, code) in ["0201", "0301", "0301"].into_iter().enumerate() {
+        if i == 2 {
+            app.advance(chrono::Duration::hours(4));
+        }
         let r = app
-            .submit(&citizen, "0201", 40.79 + f64::from(i) * 0.0004, 111.70)
+            .submit(&citizen, code, 40.79 + i as f64 * 0.0004, 111.70)
             .await;
-        ids.push(r["id"].as_str().unwrap().to_owned());
-    }
-    app.age(&ids[1], 7200, Some(3600)).await;
-    let sooner = app.now() + chrono::Duration::minutes(5);
-    {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
-        entity::cases::Entity::update_many()
-            .col_expr(entity::cases::Column::DueAt, Expr::value(sooner))
-            .filter(entity::cases::Column::Id.eq(ids[2].parse::<uuid::Uuid>().unwrap()))
-            .exec(&app.state.db)
-            .await
-            .unwrap();
+        let id = r["id"].as_str().unwrap().to_owned();
+        if code == "0301" {
+            app.act_ok(&disp, &id, "dispatch", json!({})).await;
+        }
+        ids.push(id);
     }
 
     // Act: two pages of two.

@@ -120,9 +120,10 @@ async fn two_server_processes_fire_each_event_exactly_once() {
             .await;
         let id = r["id"].as_str().unwrap().to_owned();
         app.act_ok(&disp, &id, "dispatch", json!({})).await;
-        app.age(&id, 60, Some(30)).await;
         ids.push(id);
     }
+    // A day on, every case is past its deadline; the processes start there.
+    app.advance(chrono::Duration::days(1));
     let cfg = &app.state.config;
     let tmp = tempfile::tempdir().unwrap();
     let spawn = |n: usize| {
@@ -189,15 +190,26 @@ async fn a_case_that_cannot_fire_is_set_aside_and_the_others_fire() {
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let mut ids = vec![];
     let mut numbers = vec![];
+    let mut warn_at = vec![];
     for i in 0..2 {
         let r = app
             .submit(&citizen, "0301", 40.79 + f64::from(i) * 0.001, 111.70)
             .await;
         let id = r["id"].as_str().unwrap().to_owned();
         numbers.push(r["caseNo"].as_str().unwrap().to_owned());
-        app.act_ok(&disp, &id, "dispatch", json!({})).await;
+        let c = app.act_ok(&disp, &id, "dispatch", json!({})).await;
+        warn_at.push(
+            chrono::DateTime::parse_from_rfc3339(c["deadlines"]["warnAt"].as_str().unwrap())
+                .unwrap(),
+        );
         ids.push(id.parse::<Uuid>().unwrap());
+        // The second a minute later, so that the first is first in line.
+        app.advance(chrono::Duration::minutes(1));
     }
+    // Both past the time to take them on (接单), which fires while the
+    // database still takes every update.
+    app.advance(warn_at[0] - app.now() - chrono::Duration::minutes(5));
+    assert_eq!(app.tick().await, 2, "接单 overdue, for each");
     let when = format!(
         "OLD.case_no = '{}' AND NEW.warned_at IS NOT NULL",
         numbers[0]
@@ -222,8 +234,7 @@ async fn a_case_that_cannot_fire_is_set_aside_and_the_others_fire() {
     }
 
     // Act: both past their warning point, the broken one first in line.
-    app.age(&ids[0].to_string(), 10, None).await;
-    app.age(&ids[1].to_string(), 1, None).await;
+    app.advance(warn_at[1] - app.now() + chrono::Duration::seconds(1));
 
     let fired = app.tick().await;
 

@@ -471,7 +471,10 @@ impl TestApp {
             .unwrap()
     }
 
-    /// Moves a case's timers into the past, as if time had passed.
+    /// Moves a case's timers into the past, as if time had passed: only for
+    /// an app on the system's clock (`spawn_on_system_time`, whose browser
+    /// reads the same clock), which a test cannot move; an app on its own
+    /// clock is moved with [`TestApp::advance`] instead.
     pub async fn age(&self, id: &str, warn_secs_ago: i64, due_secs_ago: Option<i64>) {
         use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
         let now = self.now();
