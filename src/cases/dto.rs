@@ -400,3 +400,16 @@ pub struct UnitEntry {
     #[oai(skip_serializing_if_is_none)]
     pub parent_id: Option<Uuid>,
 }
+
+impl UnitEntry {
+    /// A unit as the directory holds it.
+    pub fn of(u: crate::cases::views::Unit) -> Self {
+        Self {
+            id: u.id,
+            code: u.code,
+            name: u.name,
+            kind: u.kind,
+            parent_id: u.parent_id,
+        }
+    }
+}

@@ -117,7 +117,8 @@ impl CasesApi {
         state: Data<&AppState>,
         auth: BearerAuth,
     ) -> Res<Json<Vec<UnitEntry>>, ListErrors> {
-        Ok(Json(views::units(&state, &auth.0)?))
+        let units = views::units(&state, &auth.0)?;
+        Ok(Json(units.into_iter().map(UnitEntry::of).collect()))
     }
 
     /// The reporter's identity (staff, audited)

@@ -138,3 +138,6 @@ fn after_due(c: DueCursor) -> Condition {
         None => Condition::all().add(DueAt.is_null()).add(Id.gt(c.id)),
     }
 }
+
+/// A unit of the directory, as stored (`units` lists them).
+pub type Unit = entity::unit::Model;

@@ -9,7 +9,7 @@ mod list;
 pub use detail::{
     CaseBrief, CaseDetail, Extension, Filed, Reporter, StaffEvent, get, reporter, show,
 };
-pub use list::{CaseList, Filters, ListOrder, list};
+pub use list::{CaseList, Filters, ListOrder, Unit, list};
 
 use super::error::CaseError;
 use crate::core::{Caller, Role};
@@ -24,23 +24,14 @@ fn staff_only(caller: &Caller) -> Result<(), CaseError> {
 }
 
 /// The unit directory as the caller may see it (its scope), by code.
-pub fn units(
-    state: &crate::state::AppState,
-    caller: &Caller,
-) -> Result<Vec<super::dto::UnitEntry>, CaseError> {
+pub fn units(state: &crate::state::AppState, caller: &Caller) -> Result<Vec<Unit>, CaseError> {
     let scope = super::filter::scope(state, caller)?;
     let dir = state.directory.get();
     let mut out: Vec<_> = dir
         .units
         .values()
         .filter(|u| scope.as_ref().is_none_or(|s| s.contains(&u.id)))
-        .map(|u| super::dto::UnitEntry {
-            id: u.id,
-            code: u.code.clone(),
-            name: u.name.clone(),
-            kind: u.kind.clone(),
-            parent_id: u.parent_id,
-        })
+        .cloned()
         .collect();
     out.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(out)
