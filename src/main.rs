@@ -216,10 +216,7 @@ async fn main() -> anyhow::Result<()> {
                     out!("migrations applied");
                 }
                 MigrateAction::Status => {
-                    use migration::MigratorTrait;
-                    migration::Migrator::status(&conn)
-                        .await
-                        .context("migration status")?;
+                    db::migration_status(&conn).await?;
                 }
             }
             Ok(())

@@ -3,14 +3,14 @@
 //! `#[OpenApi]` impl with its DTOs in `mod.rs`, the queries in `service.rs`).
 //! The same services back `suishoupai admin`.
 
+pub use suishoupai_core::admin::*;
+
 pub mod accounts;
 pub mod api_keys;
 pub mod areas;
 pub mod audit;
 pub mod calendar;
 pub mod categories;
-mod codes;
-pub mod error;
 pub mod rules;
 pub mod units;
 
@@ -20,7 +20,6 @@ pub use areas::AdminAreasApi;
 pub use audit::AdminAuditApi;
 pub use calendar::AdminCalendarApi;
 pub use categories::AdminCategoriesApi;
-pub use error::AdminError;
 pub use rules::AdminRulesApi;
 pub use units::AdminUnitsApi;
 

@@ -1,16 +1,8 @@
 //! Authentication: WeChat login for citizens, password login for staff and
 //! unit accounts, dev login in the embedded default; bearer JWTs; `/me`.
 
-pub mod accounts;
-pub mod binding;
-pub mod error;
-pub mod jwt;
-pub mod password;
-pub mod service;
-pub mod sessions;
-pub mod wechat;
+pub use suishoupai_core::auth::*;
 
-pub use crate::core::{Caller, Role};
 use crate::{
     api::Tag,
     error::{ApiError, Res},

@@ -32,12 +32,6 @@ async fn run(
     Ok(Json(CaseView::of(state, case, CoordSystem::Wgs84)))
 }
 
-impl From<Command> for Action {
-    fn from(c: Command) -> Self {
-        Self::Do(c)
-    }
-}
-
 #[OpenApi(prefix_path = "/api/v1", tag = "Tag::Cases")]
 impl CaseActionsApi {
     /// Accept (受理/立案) — dispatcher

@@ -1,25 +1,14 @@
 //! Cases for staff and units: the lifecycle actions of `api-docs/contract.md` §2, the views,
 //! deadlines and the scheduler that watches them.
 
+pub use suishoupai_core::cases::*;
+
 mod actions_api;
 pub mod bodies;
-pub mod clock;
 pub mod dto;
-pub mod error;
-pub mod filter;
 pub mod filter_params;
-pub mod numbers;
-pub mod publication;
-pub mod repo;
-pub mod scheduler;
-pub mod service;
 pub mod source;
 pub mod view_dto;
-pub mod views;
-
-pub use actions_api::CaseActionsApi;
-/// The typed case and the pure transition core, from the `domain` crate.
-pub use domain::case::{model, transition};
 
 use crate::{
     api::Tag,
@@ -28,6 +17,7 @@ use crate::{
     state::AppState,
     web::enums::{CaseOrder, CoordSystem},
 };
+pub use actions_api::CaseActionsApi;
 use chrono::{DateTime, FixedOffset};
 use dto::{CasePage, CaseView, ReporterView, UnitEntry};
 use filter_params::{Bbox, CaseFilters};

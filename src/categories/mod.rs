@@ -1,9 +1,6 @@
 //! The category tree (大类/小类) with time limits, as the mini-program shows it.
 
-pub mod attributes;
-pub mod catalog;
-pub mod service;
-mod store;
+pub use suishoupai_core::categories::*;
 
 use crate::{api::Tag, error::Res, state::AppState, web::enums};
 use poem::web::Data;

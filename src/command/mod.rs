@@ -3,17 +3,11 @@
 //! case index (see [`index`]) with the same filters everywhere (see
 //! [`filter`]).
 
+pub use suishoupai_core::command::*;
+
 pub mod dto;
-pub mod export;
 pub mod export_api;
-mod export_rows;
-pub mod index;
-pub mod map;
 mod map_api;
-pub mod period;
-pub mod seed;
-pub mod service;
-pub mod stats;
 mod stats_api;
 pub mod view_dto;
 

@@ -6,12 +6,9 @@
 //! flag for the dispatcher. Off in the embedded default
 //! (`wechat.content_security.enabled`).
 
-pub mod checks;
+pub use suishoupai_core::content::*;
+
 pub mod dto;
-pub mod error;
-pub mod flags;
-pub mod push;
-pub mod wechat;
 
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};
 use dto::{ContentFlag, FlagPage, FlagReview, PushMessage};
@@ -24,8 +21,6 @@ use poem_openapi::{
 };
 use secrecy::ExposeSecret;
 use uuid::Uuid;
-
-pub use checks::{PHOTO_JOB, Rejected, Subject, TEXT_JOB};
 
 pub struct ContentApi;
 

@@ -1,10 +1,10 @@
 //! The live feed of the command centre: every committed timeline entry, on
 //! every node, as Server-Sent Events.
 
+pub use suishoupai_core::live::*;
+
 use crate::error::ErrorCode;
 pub mod dto;
-pub mod feed;
-pub mod sweep;
 
 use crate::{
     api::Tag, auth::BearerAuth, error::ApiError, error::Res, state::AppState,

@@ -1,9 +1,7 @@
 //! Photos: upload (one multipart `file` per request, as `wx.uploadFile`
 //! sends it) and signed, expiring URLs to read them back.
 
-pub mod pipeline;
-pub mod service;
-pub mod stored;
+pub use suishoupai_core::media::*;
 
 use crate::core::photos::Variant;
 use crate::{

@@ -8,10 +8,10 @@
 //! `services.xml` are two operations, and `services/{code}.json` is one
 //! operation whose last segment carries the extension.
 
+pub use suishoupai_core::open311::*;
+
 pub mod dto;
-pub mod error;
 pub mod post;
-pub mod service;
 pub mod view_dto;
 pub mod wire;
 

@@ -1,9 +1,10 @@
 //! Operations endpoints: liveness, readiness, Prometheus metrics.
 
+pub use suishoupai_core::ops::*;
+
 pub mod body;
 pub mod middleware;
 pub mod server;
-pub mod service;
 
 use crate::{
     api::Tag,

@@ -5,11 +5,9 @@
 //! month; a catalogue of rewards with stock, codes to show, and staff
 //! checking them off. Following a case (附议) earns nothing.
 
+pub use suishoupai_core::points::*;
+
 pub mod dto;
-pub mod error;
-pub mod ledger;
-pub mod rewards;
-pub mod rules;
 
 use crate::{api::Tag, auth::BearerAuth, core::Role, error::Res, state::AppState};
 use dto::{CheckOff, MyPoints, PointsRulesBody, Redemption, RedemptionPage, Reward, RewardInput};

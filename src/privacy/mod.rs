@@ -4,9 +4,7 @@
 //! kept as long as the city's retention says (`retention.*`), applied by
 //! a job (`retention`).
 
-pub mod error;
-pub mod retention;
-pub mod service;
+pub use suishoupai_core::privacy::*;
 
 use crate::{
     api::Tag,

@@ -1,11 +1,8 @@
 //! The citizen's reports: submit one, list mine, follow one.
 
+pub use suishoupai_core::reports::*;
+
 pub mod dto;
-pub mod error;
-pub mod idempotency;
-pub mod nearby;
-pub mod submit;
-pub mod views;
 
 use crate::{
     api::Tag,

@@ -1,6 +1,6 @@
 //! Admin: staff and unit accounts.
 
-pub mod service;
+pub use suishoupai_core::admin::accounts::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState, web::enums};

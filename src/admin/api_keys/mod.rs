@@ -1,6 +1,6 @@
 //! Admin: Open311 api_keys, one per integrator.
 
-pub mod service;
+pub use suishoupai_core::admin::api_keys::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};

@@ -1,6 +1,6 @@
 //! Admin: areas (district, street, grid) imported from GeoJSON.
 
-pub mod service;
+pub use suishoupai_core::admin::areas::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};

@@ -1,6 +1,6 @@
 //! Admin: the audit log.
 
-pub mod service;
+pub use suishoupai_core::admin::audit::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, state::AppState};

@@ -1,7 +1,7 @@
 //! Admin: the working calendar (working hours, holiday-cn years) and the
 //! deadlines it gives.
 
-pub mod service;
+pub use suishoupai_core::admin::calendar::*;
 
 use super::{AdminErrors, admin};
 use crate::{

@@ -1,6 +1,6 @@
 //! Admin: categories (大类 and 小类), their time limits and close criteria.
 
-pub mod service;
+pub use suishoupai_core::admin::categories::*;
 
 use super::{AdminErrors, admin};
 use crate::{

@@ -1,6 +1,6 @@
 //! Admin: routing rules, (category, area) → the unit responsible.
 
-pub mod service;
+pub use suishoupai_core::admin::rules::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};

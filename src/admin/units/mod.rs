@@ -1,6 +1,6 @@
 //! Admin: units (责任单位), their tree and their webhooks.
 
-pub mod service;
+pub use suishoupai_core::admin::units::*;
 
 use super::{AdminErrors, admin};
 use crate::{api::Tag, auth::BearerAuth, error::Res, infra::settings::Gen, state::AppState};

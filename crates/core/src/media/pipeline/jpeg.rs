@@ -297,7 +297,7 @@ mod tests {
     fn a_broken_or_cut_jpeg_is_an_error_not_an_unwinding() {
         let photo = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/street-4mp.jpg"
+            "/../../tests/fixtures/street-4mp.jpg"
         ))
         .unwrap();
         let limits = PipelineLimits {

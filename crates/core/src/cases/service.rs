@@ -40,6 +40,12 @@ pub enum Action {
     DecideExtension { id: Uuid, approve: bool },
 }
 
+impl From<Command> for Action {
+    fn from(c: Command) -> Self {
+        Self::Do(c)
+    }
+}
+
 impl Action {
     /// The command as far as it is known before anything is loaded (for
     /// the role and note checks, which come before a 404).

@@ -221,7 +221,7 @@ fn cut_short(e: &str) -> std::io::Error {
     std::io::Error::other(e.to_owned())
 }
 
-pub(super) fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
+pub fn xlsx_err(e: rust_xlsxwriter::XlsxError) -> CaseError {
     CaseError::Internal(anyhow::anyhow!("xlsx: {e}"))
 }
 

@@ -54,6 +54,11 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None).await.context("run migrations")
 }
 
+/// Prints which migrations are applied and which are pending.
+pub async fn migration_status(db: &DatabaseConnection) -> anyhow::Result<()> {
+    Migrator::status(db).await.context("migration status")
+}
+
 /// Runs a node's first-start work (migrations, the shipped calendar, the
 /// demo city) one node at a time on a shared PostgreSQL database: the work
 /// runs under a session advisory lock held by one pinned connection (a

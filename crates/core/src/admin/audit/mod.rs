@@ -1,0 +1,3 @@
+//! The audit feature: its services and storage (its handlers are in the app crate).
+
+pub mod service;

@@ -1,0 +1,3 @@
+//! The calendar feature: its services and storage (its handlers are in the app crate).
+
+pub mod service;

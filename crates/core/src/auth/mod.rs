@@ -1,0 +1,12 @@
+//! The auth feature: its services and storage (its handlers are in the app crate).
+
+pub mod accounts;
+pub mod binding;
+pub mod error;
+pub mod jwt;
+pub mod password;
+pub mod service;
+pub mod sessions;
+pub mod wechat;
+
+pub use crate::core::{Caller, Role};

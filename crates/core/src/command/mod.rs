@@ -1,0 +1,10 @@
+//! The command feature: its services and storage (its handlers are in the app crate).
+
+pub mod export;
+pub mod export_rows;
+pub mod index;
+pub mod map;
+pub mod period;
+pub mod seed;
+pub mod service;
+pub mod stats;

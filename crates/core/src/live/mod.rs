@@ -1,0 +1,4 @@
+//! The live feature: its services and storage (its handlers are in the app crate).
+
+pub mod feed;
+pub mod sweep;

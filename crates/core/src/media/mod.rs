@@ -1,0 +1,5 @@
+//! The media feature: its services and storage (its handlers are in the app crate).
+
+pub mod pipeline;
+pub mod service;
+pub mod stored;

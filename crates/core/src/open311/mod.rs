@@ -1,0 +1,4 @@
+//! The open311 feature: its services and storage (its handlers are in the app crate).
+
+pub mod error;
+pub mod service;
