@@ -470,27 +470,6 @@ impl TestApp {
             .await
             .unwrap()
     }
-
-    /// Moves a case's timers into the past, as if time had passed: only for
-    /// an app on the system's clock (`spawn_on_system_time`, whose browser
-    /// reads the same clock), which a test cannot move; an app on its own
-    /// clock is moved with [`TestApp::advance`] instead.
-    pub async fn age(&self, id: &str, warn_secs_ago: i64, due_secs_ago: Option<i64>) {
-        use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
-        let now = self.now();
-        let warn = now - chrono::Duration::seconds(warn_secs_ago);
-        let mut q = entity::cases::Entity::update_many()
-            .col_expr(entity::cases::Column::WarnAt, Expr::value(warn))
-            .col_expr(entity::cases::Column::TimerAt, Expr::value(warn))
-            .filter(entity::cases::Column::Id.eq(id.parse::<Uuid>().unwrap()));
-        if let Some(d) = due_secs_ago {
-            q = q.col_expr(
-                entity::cases::Column::DueAt,
-                Expr::value(now - chrono::Duration::seconds(d)),
-            );
-        }
-        q.exec(&self.state.db).await.unwrap();
-    }
 }
 
 fn rand_shade() -> u8 {

@@ -86,7 +86,9 @@ async fn the_binary_serves_the_console_with_its_assets_and_settings() {
 
 #[tokio::test]
 async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
-    let app = spawn_on_system_time(|_| {}).await;
+    // The time is the system's at the start, whatever the hour, and the
+    // test can move it on.
+    let app = spawn_with(|c| c.clock.start = Some(chrono::Utc::now().fixed_offset())).await;
     let citizen = app.citizen("console-actions").await;
     let dispatcher = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let supervisor = app.staff(SUPERVISOR.0, SUPERVISOR.1).await;
@@ -168,10 +170,10 @@ async fn a_case_says_what_the_caller_may_do_now_and_the_time_left() {
         ]
     );
 
-    // Overdue: the time left is negative. The deadline goes back 15 days,
-    // so that working time lies between it and now whatever the hour,
-    // weekday or holiday the test runs on (an hour back is none at night).
-    app.age(id, 7200, Some(15 * 86_400)).await;
+    // Overdue: the time left is negative. The clock moves 15 days on, so
+    // that more than two working hours pass whatever the hour, weekday or
+    // holiday the test starts on (an hour on is none at night).
+    app.advance(chrono::Duration::days(15));
     let left = app.case(&dispatcher, id).await["deadlines"]["minutesLeft"]
         .as_i64()
         .unwrap();

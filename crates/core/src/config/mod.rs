@@ -6,12 +6,14 @@ mod content;
 mod embedded;
 mod limits;
 mod media;
+mod store;
 mod webhooks;
 mod wechat;
 pub use clock::ClockConfig;
 pub use content::ContentSecurityConfig;
 pub use limits::RateLimits;
 pub use media::MediaConfig;
+pub use store::{ChecksumMode, S3Config, StoreConfig, StoreKind};
 pub use webhooks::WebhookConfig;
 pub use wechat::WechatConfig;
 
@@ -120,46 +122,6 @@ pub enum TileDatum {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct StoreConfig {
-    /// local | s3
-    pub kind: StoreKind,
-    pub local_root: String,
-    pub s3: S3Config,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StoreKind {
-    Local,
-    S3,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct S3Config {
-    pub endpoint: Option<String>,
-    pub region: String,
-    pub bucket: String,
-    pub access_key: String,
-    #[serde(serialize_with = "ser_secret")]
-    pub secret_key: SecretString,
-    /// Path-style (`endpoint/bucket/key`) rather than virtual-hosted addressing.
-    pub path_style: bool,
-    /// Send CRC checksums only when an operation requires them
-    /// (`when_required`, accepted by every S3-compatible store) or on every
-    /// request (`when_supported`, the AWS SDK default that some stores reject).
-    pub checksums: ChecksumMode,
-    /// Create the bucket at start if it does not exist.
-    pub create_bucket: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChecksumMode {
-    WhenRequired,
-    WhenSupported,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReportConfig {
     pub max_description_chars: usize,
     pub max_address_chars: usize,
@@ -232,7 +194,10 @@ pub struct WorkflowConfig {
     pub background_jobs: bool,
 }
 
-fn ser_secret<S: serde::Serializer>(s: &SecretString, ser: S) -> Result<S::Ok, S::Error> {
+pub(super) fn ser_secret<S: serde::Serializer>(
+    s: &SecretString,
+    ser: S,
+) -> Result<S::Ok, S::Error> {
     ser.serialize_str(s.expose_secret())
 }
 

@@ -2,5 +2,6 @@
 
 pub mod error;
 pub mod ledger;
+pub mod model;
 pub mod rewards;
 pub mod rules;
