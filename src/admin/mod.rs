@@ -1,6 +1,7 @@
 //! Administration API (role admin): categories, units, areas, routing rules,
 //! the working calendar, accounts and the audit log, one folder each (the
-//! `#[OpenApi]` impl with its DTOs in `mod.rs`, the queries in `service.rs`).
+//! `#[OpenApi]` impl with its DTOs in `mod.rs`; the queries in the core
+//! crate's `admin/<folder>/service.rs`, re-exported here).
 //! The same services back `suishoupai admin`.
 
 pub use suishoupai_core::admin::*;
