@@ -575,7 +575,7 @@ async fn suspension_keeps_the_time_left_and_extensions_move_the_deadline() {
     let citizen = app.citizen("clock").await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let unit = app.staff("sh-cgj", UNIT_PASSWORD).await;
-    // The clock arithmetic itself is unit-tested (src/calendar, crates/core/src/cases/clock.rs);
+    // The clock arithmetic itself is unit-tested (crates/domain/src/calendar, crates/domain/src/case/clock.rs);
     // here the API behaviour.
     let id = app.submit(&citizen, "0301", LAT, LNG).await["id"]
         .as_str()
