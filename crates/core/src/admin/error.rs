@@ -1,5 +1,6 @@
-//! Every way an administration change or read can fail; `crate::error` maps
-//! each to its HTTP status. The CLI prints the same messages.
+//! Every way an administration change or read can fail; the app's `error`
+//! module (`src/error/mapping.rs`) maps each to its HTTP status. The CLI prints
+//! the same messages.
 
 use crate::core::ErrorCode;
 use crate::{
@@ -54,8 +55,8 @@ pub enum AdminError {
     Forbidden(#[from] Forbidden),
     #[error(transparent)]
     Cursor(#[from] BadCursor),
-    /// A database failure; a unique violation becomes its client error
-    /// (e.g. `username_taken`) in `crate::error`.
+    /// A database failure; a unique violation becomes its client error (e.g.
+    /// `username_taken`) in the app's `error` module (`src/error/mapping.rs`).
     #[error(transparent)]
     Db(#[from] DbError),
     #[error(transparent)]

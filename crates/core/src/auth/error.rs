@@ -1,4 +1,5 @@
-//! Every way a login can fail; `crate::error` maps each to its HTTP status.
+//! Every way a login can fail; the app's `error` module
+//! (`src/error/mapping.rs`) maps each to its HTTP status.
 
 use super::wechat::WechatError;
 use crate::infra::DbError;

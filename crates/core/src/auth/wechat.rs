@@ -8,8 +8,8 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct WechatClient {
-    pub http: reqwest::Client,
-    pub base_url: String,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
     appid: String,
     secret: SecretString,
 }
@@ -175,7 +175,7 @@ impl WechatClient {
 }
 
 /// reqwest errors print the URL, which carries the app secret: never log it.
-pub fn without_url(e: &reqwest::Error) -> String {
+pub(crate) fn without_url(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     if let Some(url) = e.url() {
         s = s.replace(url.as_str(), "<wechat>");

@@ -1,5 +1,5 @@
-//! Every way a content-security operation can fail; `crate::error` maps
-//! each to its HTTP status.
+//! Every way a content-security operation can fail; the app's `error` module
+//! (`src/error/mapping.rs`) maps each to its HTTP status.
 
 use super::push::PushError;
 use crate::{

@@ -17,8 +17,8 @@ use uuid::Uuid;
 /// An upload as stored: its size, type, owner, case and expiry.
 pub type Upload = media::Model;
 
-/// Every way an upload or a read can fail; `crate::error` maps each to its
-/// HTTP status.
+/// Every way an upload or a read can fail; the app's `error` module
+/// (`src/error/mapping.rs`) maps each to its HTTP status.
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     #[error("the photo is {size} bytes; at most {max} are accepted")]

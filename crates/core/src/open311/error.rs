@@ -1,5 +1,6 @@
-//! Every way a GeoReport read can fail; `crate::error` maps each to its
-//! HTTP status (and `wire.rs` writes it as Open311 shows errors).
+//! Every way a GeoReport read can fail; the app's `error` module
+//! (`src/error/mapping.rs`) maps each to its HTTP status (and the app's
+//! `open311/wire.rs` writes it as Open311 shows errors).
 
 use crate::{core::ErrorCode, infra::DbError};
 

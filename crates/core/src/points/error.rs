@@ -1,5 +1,5 @@
-//! Every way a points operation can fail; `crate::error` maps each to its
-//! HTTP status.
+//! Every way a points operation can fail; the app's `error` module
+//! (`src/error/mapping.rs`) maps each to its HTTP status.
 
 use crate::{
     core::{Forbidden, page::BadCursor},

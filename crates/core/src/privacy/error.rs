@@ -1,5 +1,5 @@
-//! Every way the download or the deletion can fail; `crate::error` maps
-//! each to its HTTP status.
+//! Every way the download or the deletion can fail; the app's `error` module
+//! (`src/error/mapping.rs`) maps each to its HTTP status.
 
 use crate::{
     core::Forbidden, infra::DbError, points::error::PointsError, reports::error::ReportError,

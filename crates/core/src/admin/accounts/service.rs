@@ -55,9 +55,9 @@ pub async fn list<C: ConnectionTrait>(db: &C) -> Result<Vec<Account>, AdminError
 /// Creates a staff or unit account, with its audit entry.
 ///
 /// Whether the username is free is left to the unique constraint on
-/// `users.username`: a check before the insert would let two creations at
-/// once both pass it. Its violation becomes `409 username_taken` in
-/// `crate::error`.
+/// `users.username`: a check before the insert would let two creations at once
+/// both pass it. Its violation becomes `409 username_taken` in the app's
+/// `error` module (`src/error/mapping.rs`).
 pub async fn create_account(
     db: &DatabaseConnection,
     actor: Actor,
