@@ -23,10 +23,12 @@ async fn check_bearer(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
         .data::<AppState>()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("app state missing")))?;
     let claims = state
+        .auth
         .jwt
         .verify(&bearer.token, jwt::TokenKind::Access)
         .ok_or_else(|| ApiError::unauthorized("the bearer token is invalid or expired"))?;
     Ok(state
+        .auth
         .accounts
         .caller(&state.db, &claims)
         .await

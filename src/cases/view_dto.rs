@@ -21,7 +21,7 @@ impl CaseView {
     pub fn of(state: &AppState, d: CaseDetail, system: CoordSystem) -> Self {
         let dir = state.directory.get();
         let ttl = state.config.media.url_ttl_secs;
-        let photo = |p: StoredPhoto| Photo::signed(&state.signer, ttl, &p);
+        let photo = |p: StoredPhoto| Photo::signed(&state.media.signer, ttl, &p);
         let case = d.case;
         let k = &case.clock;
         let mut actions: Vec<CaseAction> = d.actions.iter().filter_map(CaseAction::of).collect();

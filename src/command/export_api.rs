@@ -97,8 +97,8 @@ pub fn indicators_xlsx(t: &IndicatorTable) -> Result<Vec<u8>, CaseError> {
 /// A place for the caller's export, or why there is none now.
 pub fn slot(state: &AppState, caller: &Caller) -> Result<Slot, ApiError> {
     let account = state
-        .exports
-        .per_account
+        .command
+        .exports_per_account
         .take(&caller.user_id.to_string(), 1)
         .ok_or_else(|| ApiError::TooManyRequests {
             code: ErrorCode::TooManyExports,
@@ -106,8 +106,8 @@ pub fn slot(state: &AppState, caller: &Caller) -> Result<Slot, ApiError> {
             retry_after_secs: 10,
         })?;
     let node = state
-        .exports
-        .at_once
+        .command
+        .exports_at_once
         .clone()
         .try_acquire_owned()
         .map_err(|_| ApiError::Unavailable {

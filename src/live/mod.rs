@@ -63,6 +63,7 @@ impl LiveApi {
     ) -> Res<EventStream<BoxStream<'static, FeedMessage>>, FeedErrors> {
         let most = state.config.limits.feeds_per_account;
         let slot = state
+            .live
             .feed_slots
             .take(&auth.0.user_id.to_string(), most)
             .ok_or_else(|| ApiError::TooManyRequests {
@@ -103,7 +104,7 @@ impl LiveApi {
 /// another role or unit.
 async fn standing_ends(state: AppState, token: String, caller: crate::core::Caller) {
     use crate::auth::jwt::TokenKind;
-    let Some(claims) = state.jwt.verify(&token, TokenKind::Access) else {
+    let Some(claims) = state.auth.jwt.verify(&token, TokenKind::Access) else {
         return;
     };
     let every = std::time::Duration::from_secs(state.config.account_cache_secs.clamp(1, 30));
@@ -114,7 +115,7 @@ async fn standing_ends(state: AppState, token: String, caller: crate::core::Call
         }
         let left = std::time::Duration::from_secs(u64::try_from(left).unwrap_or(1));
         tokio::time::sleep(every.min(left)).await;
-        match state.accounts.caller(&state.db, &claims).await {
+        match state.auth.accounts.caller(&state.db, &claims).await {
             Ok(now) if now.role == caller.role && now.unit_id == caller.unit_id => {}
             // A database that cannot be asked is not a revocation.
             Err(crate::auth::error::AuthError::Db(_)) => {}

@@ -82,8 +82,8 @@ pub fn view(state: &AppState, m: &service::Upload) -> MediaView {
         height: m.height,
         bytes: m.bytes,
         content_type: m.content_type.clone(),
-        url: state.signer.url(m.id, Variant::Full.as_str(), ttl),
-        thumbnail_url: state.signer.url(m.id, Variant::Thumb.as_str(), ttl),
+        url: state.media.signer.url(m.id, Variant::Full.as_str(), ttl),
+        thumbnail_url: state.media.signer.url(m.id, Variant::Thumb.as_str(), ttl),
         url_expires_at: url_expiry(ttl),
         expires_at: m.case_id.is_none().then_some(m.expires_at),
     }
@@ -156,7 +156,11 @@ impl MediaApi {
             VariantParam::Full => Variant::Full,
             VariantParam::Thumb => Variant::Thumb,
         };
-        if !state.signer.verify(id.0, v.as_str(), expires.0, &sig.0) {
+        if !state
+            .media
+            .signer
+            .verify(id.0, v.as_str(), expires.0, &sig.0)
+        {
             return Err(ApiError::Forbidden("the photo URL is expired or invalid".into()).into());
         }
         let bytes = service::read(&state, id.0, v).await?;

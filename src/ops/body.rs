@@ -263,7 +263,7 @@ fn signed_in(state: &AppState, req: &Request) -> Result<(), ApiError> {
     let Some(auth) = req.headers().typed_get::<Authorization<Bearer>>() else {
         return Err(ApiError::unauthorized("a bearer token is required"));
     };
-    match state.jwt.verify(auth.token(), TokenKind::Access) {
+    match state.auth.jwt.verify(auth.token(), TokenKind::Access) {
         Some(_) => Ok(()),
         None => Err(ApiError::unauthorized(
             "the bearer token is invalid or expired",

@@ -71,7 +71,7 @@ fn from_ops_network(state: &AppState, req: &Request) -> bool {
     let Ok(ip) = crate::web::client_ip(state, req).parse::<std::net::IpAddr>() else {
         return false;
     };
-    state.ops_networks.contains(ip)
+    state.ops.ops_networks.contains(ip)
 }
 
 fn refused() -> ApiError {

@@ -236,7 +236,7 @@ impl ReportView {
             merged_into,
         } = r;
         let ttl = state.config.media.url_ttl_secs;
-        let signed = |p: &StoredPhoto| Photo::signed(&state.signer, ttl, p);
+        let signed = |p: &StoredPhoto| Photo::signed(&state.media.signer, ttl, p);
         let status = case.status;
         Self {
             id: case.id,
@@ -283,7 +283,7 @@ impl ReportPage {
                 status_label: c.status.label().into(),
                 category: CategoryRef::of(&cats, c.category_id),
                 location: Location::of(Wgs84::from_stored(c.lat, c.lng), system),
-                thumbnail_url: thumbnail.map(|m| state.signer.thumbnail(m, ttl)),
+                thumbnail_url: thumbnail.map(|m| state.media.signer.thumbnail(m, ttl)),
                 created_at: c.created_at,
                 description: c.description,
                 case_no: c.case_no,
@@ -308,7 +308,7 @@ impl NearbyCase {
             status: n.status,
             status_label: n.status.label().into(),
             distance_m: n.distance_m,
-            thumbnail_url: n.thumbnail.map(|m| state.signer.thumbnail(m, ttl)),
+            thumbnail_url: n.thumbnail.map(|m| state.media.signer.thumbnail(m, ttl)),
             followers: n.followers,
             mine: n.mine,
             following: n.following,

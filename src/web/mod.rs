@@ -29,7 +29,7 @@ pub fn client_ip(state: &AppState, req: &Request) -> String {
     let Some(peer) = req.remote_addr().as_socket_addr().map(|a| a.ip()) else {
         return "unknown".into();
     };
-    let trusted = |ip: std::net::IpAddr| state.trusted_proxies.contains(ip);
+    let trusted = |ip: std::net::IpAddr| state.ops.trusted_proxies.contains(ip);
     if !trusted(peer) {
         return peer.to_string();
     }

@@ -208,7 +208,7 @@ async fn signed_urls_expire_and_cannot_be_altered() {
     let past = chrono::Utc::now().timestamp() - 10;
     let sig = {
         // A correct signature for an expiry in the past is still refused.
-        let signer = &app.state.signer;
+        let signer = &app.state.media.signer;
         let u = signer.url(id.parse().unwrap(), "full", 0);
         u.split("sig=").nth(1).unwrap().to_owned()
     };

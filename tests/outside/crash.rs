@@ -8,13 +8,20 @@ use crate::common;
 use common::{jpeg, process};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::HashSet,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
 use suishoupai::{infra::store::ObjectStore, media::service::object_key};
 use uuid::Uuid;
 
 /// A citizen who uploads a photo and reports it, again and again; returns
-/// how many reports were accepted.
-async fn citizen_at_work(base: String, n: u8) -> usize {
+/// how many reports were accepted, and counts each in `accepted` as it goes.
+async fn citizen_at_work(base: String, n: u8, accepted: Arc<AtomicUsize>) -> usize {
     let http = reqwest::Client::new();
     let Ok(r) = http
         .post(format!("{base}/api/v1/auth/dev"))
@@ -61,7 +68,10 @@ async fn citizen_at_work(base: String, n: u8) -> usize {
             .send()
             .await
         {
-            Ok(r) if r.status() == 201 => made += 1,
+            Ok(r) if r.status() == 201 => {
+                made += 1;
+                accepted.fetch_add(1, Ordering::SeqCst);
+            }
             Ok(_) => {}
             Err(_) => return made,
         }
@@ -75,12 +85,21 @@ async fn a_node_killed_mid_write_leaves_no_partial_rows_and_the_sweep_removes_it
     let tmp = tempfile::tempdir().unwrap();
     let c = common::test_config(tmp.path()).await;
     let mut server = process::serve(&c).await;
+    let accepted = Arc::new(AtomicUsize::new(0));
     let load: Vec<_> = (0..4)
-        .map(|n| tokio::spawn(citizen_at_work(server.base.clone(), n)))
+        .map(|n| tokio::spawn(citizen_at_work(server.base.clone(), n, accepted.clone())))
         .collect();
 
-    // Act: SIGKILL while they work.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Act: SIGKILL while they work, once reports are being accepted (the
+    // others are then mid-upload or mid-submission).
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while accepted.load(Ordering::SeqCst) < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no two reports were accepted in 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     let mut made = 0;

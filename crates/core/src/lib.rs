@@ -73,7 +73,7 @@ pub fn spawn_jobs(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         tokio::spawn(live::sweep::run(state.clone(), Duration::from_secs(2))),
         tokio::spawn(command::index::follow(
             state.clone(),
-            state.live.clone(),
+            state.live.bus.clone(),
             Duration::from_millis(state.config.workflow.index_catch_up_ms.max(100)),
         )),
     ];

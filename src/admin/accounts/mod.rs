@@ -226,6 +226,6 @@ async fn apply(
 ) -> Res<Json<AccountRow>, AdminErrors> {
     let actor = admin(auth)?;
     let a = service::change_account(&state.db, actor, id, change).await?;
-    state.accounts.forget(id);
+    state.auth.accounts.forget(id);
     Ok(Json(a.into()))
 }

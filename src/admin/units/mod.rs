@@ -125,7 +125,7 @@ impl AdminUnitsApi {
     ) -> Res<Json<UnitRow>, AdminErrors> {
         let actor = admin(&auth)?;
         let saved =
-            service::upsert_unit(&state.db, &state.outbound.egress, actor, body.0.into()).await?;
+            service::upsert_unit(&state.db, &state.notify.egress, actor, body.0.into()).await?;
         state.refresh(&[Gen::Directory]).await?;
         Ok(Json(saved.into()))
     }

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod binding;
+pub mod context;
 pub mod error;
 pub mod jwt;
 pub mod password;

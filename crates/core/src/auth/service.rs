@@ -52,11 +52,12 @@ pub(super) async fn token_for(
     let role = u.role;
     let session = match continued {
         Some(s) => s,
-        None => sessions::open(&state.db, u.id, role, state.jwt.session_secs(role)).await?,
+        None => sessions::open(&state.db, u.id, role, state.auth.jwt.session_secs(role)).await?,
     };
     let refresh = match session.refresh_id {
         Some(jti) => Some(
             state
+                .auth
                 .jwt
                 .refresh(u.id, role, (session.id, session.end), jti)?,
         ),
@@ -64,6 +65,7 @@ pub(super) async fn token_for(
     };
     let end = refresh.as_ref().map(|r| r.exp);
     let access = state
+        .auth
         .jwt
         .access(u.id, role, u.unit_id, Some((session.id, session.end)))?;
     Ok(Tokens {
@@ -79,6 +81,7 @@ pub(super) async fn token_for(
 /// the refresh token was not used before (one used again ends the session).
 pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Tokens, AuthError> {
     let claims = state
+        .auth
         .jwt
         .verify(refresh_token, super::jwt::TokenKind::Refresh)
         .ok_or(AuthError::BadRefresh)?;
@@ -87,16 +90,16 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<Tokens, Au
     };
     // Read afresh, not through the cache: a session goes on only for an
     // account that stands now.
-    state.accounts.forget(claims.sub);
-    state.accounts.forget_session(sid);
-    state.accounts.caller(&state.db, &claims).await?;
+    state.auth.accounts.forget(claims.sub);
+    state.auth.accounts.forget_session(sid);
+    state.auth.accounts.caller(&state.db, &claims).await?;
     let u = user::Entity::find_by_id(claims.sub)
         .one(&state.db)
         .await?
         .ok_or(AuthError::AccountGone)?;
     let next = match sessions::rotate(&state.db, (sid, jti)).await {
         Err(e @ AuthError::RefreshReused) => {
-            state.accounts.forget_session(sid);
+            state.auth.accounts.forget_session(sid);
             return Err(e);
         }
         r => r?,
@@ -119,7 +122,7 @@ pub async fn logout(
     let mut claims = vec![];
     for (token, kind) in [(access, TokenKind::Access), (refresh, TokenKind::Refresh)] {
         if let Some(t) = token {
-            let c = state.jwt.verify_any_age(t, kind);
+            let c = state.auth.jwt.verify_any_age(t, kind);
             claims.push(c.ok_or(AuthError::BadLogout)?);
         }
     }
@@ -128,7 +131,7 @@ pub async fn logout(
     }
     for sid in claims.into_iter().filter_map(|c| c.sid) {
         sessions::end(&state.db, sid, "logout").await?;
-        state.accounts.forget_session(sid);
+        state.auth.accounts.forget_session(sid);
     }
     Ok(())
 }
@@ -225,7 +228,7 @@ pub(super) async fn password_matches(
         .unwrap_or_else(|| password::dummy_hash().to_owned());
     let pw = password.to_owned();
     let wait = std::time::Duration::from_millis(state.config.limits.password_check_wait_ms);
-    let _permit = tokio::time::timeout(wait, state.password_checks.clone().acquire_owned())
+    let _permit = tokio::time::timeout(wait, state.auth.password_checks.clone().acquire_owned())
         .await
         .map_err(|_| AuthError::Busy)?
         .context("password check permits")?;

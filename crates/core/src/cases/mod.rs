@@ -1,6 +1,7 @@
 //! The cases feature: its services and storage (its handlers are in the app crate).
 
 pub mod clock;
+pub mod context;
 pub mod error;
 pub mod filter;
 pub mod numbers;

@@ -262,12 +262,12 @@ pub async fn commit(
             at: now,
         })
         .collect();
-    state.live.publish(announced);
+    state.live.bus.publish(announced);
     // Read-your-writes on this node: its map and indicators count the
     // change before the caller has the answer; other nodes follow the bus.
     // A slow index read (a large catch-up ahead of it) delays the answer
     // by at most 2 s; the follow task then picks the change up.
-    let refresh = state.case_index.refresh(vec![case.id]);
+    let refresh = state.command.index.refresh(vec![case.id]);
     match tokio::time::timeout(std::time::Duration::from_secs(2), refresh).await {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {

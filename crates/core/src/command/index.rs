@@ -410,7 +410,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
     let mut last_catch_up = tokio::time::Instant::now();
     let mut lagged = false;
     // From before the load began: what changed while it ran is read again.
-    let mut since = state.case_index.loaded_at - chrono::Duration::seconds(60);
+    let mut since = state.command.index.loaded_at - chrono::Duration::seconds(60);
     loop {
         let mut ids = HashSet::new();
         let wait = tokio::time::sleep(Duration::from_millis(100));
@@ -429,13 +429,13 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             }
         }
         if !ids.is_empty()
-            && let Err(e) = state.case_index.refresh(ids.into_iter().collect()).await
+            && let Err(e) = state.command.index.refresh(ids.into_iter().collect()).await
         {
             tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
         }
         if lagged || last_catch_up.elapsed() >= catch_up {
             let started = state.clock.now();
-            match state.case_index.changed_since(since).await {
+            match state.command.index.changed_since(since).await {
                 Ok(_) => {
                     since = started - chrono::Duration::seconds(30);
                     last_catch_up = tokio::time::Instant::now();

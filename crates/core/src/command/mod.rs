@@ -1,5 +1,6 @@
 //! The command feature: its services and storage (its handlers are in the app crate).
 
+pub mod context;
 pub mod export;
 pub mod export_rows;
 pub mod index;

@@ -109,7 +109,7 @@ async fn on_index<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&Data) -> T + Send + 'static,
 ) -> Result<T, CaseError> {
-    let idx = state.case_index.clone();
+    let idx = state.command.index.clone();
     tokio::task::spawn_blocking(move || idx.read(f))
         .await
         .map_err(|e| CaseError::Internal(anyhow::anyhow!("index task: {e}")))

@@ -185,7 +185,8 @@ pub struct WorkflowConfig {
     /// First retry delay, doubled at each attempt, milliseconds.
     pub outbox_backoff_ms: u64,
     /// How often a node checks whether areas, units, rules, categories or
-    /// the calendar changed elsewhere, milliseconds.
+    /// the calendar changed elsewhere, and reads its cached settings (the
+    /// points rules) again, milliseconds.
     pub cache_refresh_ms: u64,
     /// How often the case index re-reads the cases whose `updated_at`
     /// moved (for changes the live bus lost), milliseconds.

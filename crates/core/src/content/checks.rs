@@ -224,7 +224,7 @@ pub async fn run_job(state: &AppState, row: &outbox::Model) -> Outcome {
 async fn send_photo(state: &AppState, c: &check::Model, openid: &str) -> Result<(), String> {
     let ttl = state.config.wechat.content_security.fetch_url_ttl_secs;
     let media_id = c.media_id.ok_or("a photo check without a photo")?;
-    let url = state.signer.url(media_id, "full", ttl);
+    let url = state.media.signer.url(media_id, "full", ttl);
     let trace = wechat::send_photo(state, openid, &url).await?;
     check::Entity::update_many()
         .col_expr(check::Column::TraceId, Expr::value(trace))

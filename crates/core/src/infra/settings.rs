@@ -53,18 +53,20 @@ pub async fn put<C: ConnectionTrait>(db: &C, key: &str, value: &str) -> anyhow::
     Ok(())
 }
 
-/// Settings as a node reads them: again at most every 5 s, so that a hot
-/// path costs no read of them (a change applies at once on the node that
-/// made it, which forgets it, and within 5 s on the others).
+/// Settings as a node reads them: again at most every
+/// `workflow.cache_refresh_ms` (5 s by default), so that a hot path costs
+/// no read of them (a change applies at once on the node that made it,
+/// which forgets it, and within that time on the others).
 #[derive(Clone)]
 pub struct Cached(moka::sync::Cache<String, Option<String>>);
 
-impl Default for Cached {
-    fn default() -> Self {
+impl Cached {
+    /// A cache whose entries are read again after `every`.
+    pub fn new(every: std::time::Duration) -> Self {
         Self(
             moka::sync::Cache::builder()
                 .max_capacity(64)
-                .time_to_live(std::time::Duration::from_secs(5))
+                .time_to_live(every)
                 .build(),
         )
     }

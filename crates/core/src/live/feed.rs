@@ -201,7 +201,7 @@ pub fn stream(
     let (tx, rx) = mpsc::channel(256);
     tokio::spawn(async move {
         // Subscribe first, so that nothing falls between replay and live.
-        let mut rx_bus = state.live.subscribe();
+        let mut rx_bus = state.live.bus.subscribe();
         let mut sent = HashSet::new();
         // The newest event this feed has passed (sent, or out of scope):
         // where a replay after a lag starts.

@@ -22,7 +22,7 @@ const WINDOW_MS: u64 = 12_000;
 const SETTLE_MS: u64 = 2_000;
 
 pub async fn run(state: AppState, every: Duration) {
-    let mut rx = state.live.subscribe();
+    let mut rx = state.live.bus.subscribe();
     let mut seen: HashMap<Uuid, Instant> = HashMap::new();
     loop {
         let wait = tokio::time::sleep(every);
@@ -51,7 +51,7 @@ pub async fn run(state: AppState, every: Duration) {
                 for e in events.into_iter().filter(|e| e.id < settled) {
                     if seen.insert(e.id, Instant::now()).is_none() {
                         tracing::debug!(event = %e.id, "live sweep: announcing an event the bus lost");
-                        state.live.announce_here(e);
+                        state.live.bus.announce_here(e);
                     }
                 }
             }

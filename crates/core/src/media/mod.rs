@@ -1,5 +1,6 @@
 //! The media feature: its services and storage (its handlers are in the app crate).
 
+pub mod context;
 pub mod pipeline;
 pub mod service;
 pub mod stored;

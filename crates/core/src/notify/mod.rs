@@ -3,6 +3,7 @@
 //! and backoff. Citizens get WeChat subscribe messages; units get a WeCom
 //! group-robot markdown message or a JSON POST signed with HMAC.
 
+pub mod context;
 mod outbox;
 pub mod wechat;
 pub mod worker;

@@ -36,7 +36,7 @@ pub type OtherJobs =
 /// its own row; the row's lease keeps other nodes off it meanwhile.
 pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<usize> {
     let now = utc_now();
-    let free = state.outbound.slots.available_permits();
+    let free = state.notify.slots.available_permits();
     if free == 0 {
         return Ok(0);
     }
@@ -55,7 +55,7 @@ pub async fn deliver_due(state: &AppState, other: OtherJobs) -> anyhow::Result<u
         .context("read outbox")?;
     let mut claimed_rows = 0;
     for row in rows {
-        let Ok(permit) = state.outbound.slots.clone().try_acquire_owned() else {
+        let Ok(permit) = state.notify.slots.clone().try_acquire_owned() else {
             break;
         };
         let claimed = outbox::Entity::update_many()
@@ -190,12 +190,12 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
     };
     // A literal address never reaches the resolver's guard: checked here
     // (URLs saved before the check existed).
-    if let Err(e) = state.outbound.egress.check_literal(url) {
+    if let Err(e) = state.notify.egress.check_literal(url) {
         return Outcome::Skipped(e.to_string());
     }
     let request = if unit.webhook_kind.as_deref() == Some("wecom") {
         state
-            .outbound
+            .notify
             .webhook_http
             .post(url)
             .json(&serde_json::json!({
@@ -214,7 +214,7 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
         mac.update(body.as_bytes());
         let sig = hex::encode(mac.finalize().into_bytes());
         state
-            .outbound
+            .notify
             .webhook_http
             .post(url)
             .header("content-type", "application/json")

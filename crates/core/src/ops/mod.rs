@@ -1,3 +1,4 @@
 //! The ops feature: its services and storage (its handlers are in the app crate).
 
+pub mod context;
 pub mod service;

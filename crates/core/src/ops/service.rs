@@ -28,7 +28,7 @@ fn outcome(r: anyhow::Result<()>, what: &str) -> &'static str {
 /// with its outcome; asked at most once a second (callers meanwhile wait
 /// for, or share, the last answer).
 pub async fn readiness(state: &AppState) -> Probed {
-    let mut last = state.readiness.lock().await;
+    let mut last = state.ops.readiness.lock().await;
     if let Some((at, r)) = last.as_ref()
         && at.elapsed() < std::time::Duration::from_secs(1)
     {

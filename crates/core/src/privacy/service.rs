@@ -198,6 +198,6 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Pr
     )
     .await?;
     txn.commit().await?;
-    state.accounts.forget(user_id);
+    state.auth.accounts.forget(user_id);
     Ok(true)
 }

@@ -317,7 +317,7 @@ pub async fn create(
     let now = state.clock.now();
     // Two independent reads, on two pooled connections at once.
     let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
-        Ok(state.case_numbers.next(&state.db, now).await?)
+        Ok(state.cases.numbers.next(&state.db, now).await?)
     })?;
     let id = Uuid::now_v7();
     let mut t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
