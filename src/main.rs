@@ -55,8 +55,8 @@ enum AdminCommand {
         #[arg(long, env = "SSP_NEW_PASSWORD", hide_env_values = true)]
         password: String,
         /// admin | dispatcher | supervisor | unit_member
-        #[arg(long)]
-        role: String,
+        #[arg(long, value_parser = staff_role)]
+        role: Role,
         /// The unit code, for unit members.
         #[arg(long)]
         unit: Option<String>,
@@ -126,7 +126,8 @@ enum AccountAction {
     /// Change the role (and the unit of a unit member).
     SetRole {
         /// admin | dispatcher | supervisor | unit_member
-        role: String,
+        #[arg(value_parser = staff_role)]
+        role: Role,
         /// The unit code, for unit members.
         #[arg(long)]
         unit: Option<String>,
@@ -238,7 +239,6 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
             unit,
             display_name,
         } => {
-            let role = staff_role(&role)?;
             let a = accounts::service::create_account(
                 &conn,
                 Actor::SYSTEM,
@@ -300,7 +300,7 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
                 AccountAction::Disable => Change::Disabled(true),
                 AccountAction::Enable => Change::Disabled(false),
                 AccountAction::SetRole { role, unit } => Change::Update(AccountChange {
-                    role: Some(staff_role(&role)?),
+                    role: Some(role),
                     unit_code: unit,
                     display_name: None,
                 }),
@@ -377,12 +377,13 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
     }
 }
 
-/// A role the CLI gives an account: staff or a unit's, never a citizen's
-/// (they log in with WeChat) nor an integrator's (an api_key, no login).
-fn staff_role(role: &str) -> anyhow::Result<Role> {
+/// A role the CLI gives an account, parsed as the argument is read: staff
+/// or a unit's, never a citizen's (they log in with WeChat) nor an
+/// integrator's (an api_key, no login).
+fn staff_role(role: &str) -> Result<Role, String> {
     Role::parse(role)
         .filter(|r| !matches!(r, Role::Citizen | Role::Integrator))
-        .context("role must be admin, dispatcher, supervisor or unit_member")
+        .ok_or_else(|| "role must be admin, dispatcher, supervisor or unit_member".to_owned())
 }
 
 async fn shutdown_signal() {

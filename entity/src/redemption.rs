@@ -1,3 +1,4 @@
+use domain::points::RedemptionStatus;
 use sea_orm::entity::prelude::*;
 
 /// A reward a citizen redeemed: the code they show, until staff check it off.
@@ -10,8 +11,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub reward_id: Uuid,
     pub cost: i32,
-    /// issued | used
-    pub status: String,
+    pub status: RedemptionStatus,
     /// The client's Idempotency-Key, unique per citizen.
     pub idempotency_key: Option<String>,
     pub created_at: DateTimeWithTimeZone,

@@ -17,6 +17,7 @@ mod m20261204_000012_sessions;
 mod m20261204_000013_deleted_accounts;
 mod m20261204_000014_typed_jobs;
 mod m20261204_000015_typed_events;
+mod m20261205_000016_typed_redemptions;
 mod typed;
 
 pub struct Migrator;
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_deleted_accounts::Migration),
             Box::new(m20261204_000014_typed_jobs::Migration),
             Box::new(m20261204_000015_typed_events::Migration),
+            Box::new(m20261205_000016_typed_redemptions::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

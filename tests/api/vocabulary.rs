@@ -10,7 +10,7 @@ use domain::{
     case::event::EventAction,
     content::{CheckStatus, Subject},
     outbox::{Job, JobStatus},
-    points::Reason,
+    points::{Reason, RedemptionStatus},
 };
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,6 +91,10 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
             of(&Subject::ALL, Subject::as_str),
         ),
         ("ck_points_ledger_reason", of(&Reason::ALL, Reason::as_str)),
+        (
+            "ck_redemptions_status",
+            of(&RedemptionStatus::ALL, RedemptionStatus::as_str),
+        ),
         (
             "ck_case_events_action",
             of(&EventAction::ALL, EventAction::as_str),

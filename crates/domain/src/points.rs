@@ -56,6 +56,7 @@ impl Reason {
 }
 
 crate::vocabulary! {
+    stored;
     /// Where a redemption stands.
     // Stored in `redemptions.status`.
     #[cfg_attr(

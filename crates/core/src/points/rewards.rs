@@ -132,11 +132,7 @@ fn redemption_view(r: redemption::Model, reward_name: String) -> Redeemed {
         reward_id: r.reward_id,
         reward_name,
         cost: r.cost,
-        status: if r.status == RedemptionStatus::Used.as_str() {
-            RedemptionStatus::Used
-        } else {
-            RedemptionStatus::Issued
-        },
+        status: r.status,
         created_at: r.created_at,
         used_at: r.used_at,
     }
@@ -212,7 +208,7 @@ pub async fn redeem(
         user_id: caller.user_id,
         reward_id: w.id,
         cost: w.cost,
-        status: RedemptionStatus::Issued.as_str().into(),
+        status: RedemptionStatus::Issued,
         idempotency_key: key.clone(),
         created_at: now,
         used_at: None,
@@ -313,7 +309,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redee
         .col_expr(redemption::Column::UsedAt, Expr::value(now))
         .col_expr(redemption::Column::UsedBy, Expr::value(caller.user_id))
         .filter(redemption::Column::Id.eq(row.id))
-        .filter(redemption::Column::Status.eq(RedemptionStatus::Issued.as_str()))
+        .filter(redemption::Column::Status.eq(RedemptionStatus::Issued))
         .exec(&txn)
         .await?
         .rows_affected;
@@ -333,7 +329,7 @@ pub async fn check_off(state: &AppState, caller: &Caller, code: &str) -> R<Redee
     .await?;
     txn.commit().await?;
     let used = redemption::Model {
-        status: RedemptionStatus::Used.as_str().into(),
+        status: RedemptionStatus::Used,
         used_at: Some(now),
         used_by: Some(caller.user_id),
         ..row
