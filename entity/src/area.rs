@@ -10,7 +10,7 @@ pub struct Model {
     pub code: String,
     pub name: String,
     /// district | street | grid
-    pub level: String,
+    pub level: domain::geo::AreaLevel,
     pub parent_id: Option<Uuid>,
     /// GeoJSON Polygon or MultiPolygon geometry, WGS-84.
     #[sea_orm(column_type = "Text")]

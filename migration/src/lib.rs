@@ -18,6 +18,7 @@ mod m20261204_000013_deleted_accounts;
 mod m20261204_000014_typed_jobs;
 mod m20261204_000015_typed_events;
 mod m20261205_000016_typed_redemptions;
+mod m20261205_000017_typed_area_levels;
 mod typed;
 
 pub struct Migrator;
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_typed_jobs::Migration),
             Box::new(m20261204_000015_typed_events::Migration),
             Box::new(m20261205_000016_typed_redemptions::Migration),
+            Box::new(m20261205_000017_typed_area_levels::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

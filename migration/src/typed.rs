@@ -3,7 +3,7 @@
 //! existing table, triggers that abort the insert or update. Existing rows
 //! are kept as they are; if one already holds an unknown value, the
 //! migration stops with an error naming the rows, rather than change or
-//! drop data. (Migrations 3, 14, 15 and 16.)
+//! drop data. (Migrations 3, 14, 15, 16 and 17.)
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, Statement};

@@ -211,28 +211,8 @@ impl Ratio {
     }
 }
 
-/// Area level.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Default)]
-#[oai(rename_all = "lowercase")]
-pub enum AreaLevel {
-    /// 区.
-    #[default]
-    District,
-    /// 街道.
-    Street,
-    /// 单元网格.
-    Grid,
-}
-
-impl From<AreaLevel> for crate::geo::areas::Level {
-    fn from(l: AreaLevel) -> Self {
-        match l {
-            AreaLevel::District => Self::District,
-            AreaLevel::Street => Self::Street,
-            AreaLevel::Grid => Self::Grid,
-        }
-    }
-}
+/// Area level (the domain's, shown in the spec as it is stored).
+pub use domain::geo::AreaLevel;
 
 /// One area's counts on the choropleth.
 #[derive(Debug, Clone, Object)]

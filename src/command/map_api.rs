@@ -109,7 +109,7 @@ impl MapApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        let counts = service::areas(&state, &auth.0, f, level.0.into(), period).await?;
+        let counts = service::areas(&state, &auth.0, f, level.0, period).await?;
         let areas = AreaCollection::of(&counts, level.0, zoom.0, coord_system.0);
         Ok(Json(areas))
     }

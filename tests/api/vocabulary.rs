@@ -9,6 +9,7 @@ use crate::common;
 use domain::{
     case::event::EventAction,
     content::{CheckStatus, Subject},
+    geo::AreaLevel,
     outbox::{Job, JobStatus},
     points::{Reason, RedemptionStatus},
 };
@@ -91,6 +92,7 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
             of(&Subject::ALL, Subject::as_str),
         ),
         ("ck_points_ledger_reason", of(&Reason::ALL, Reason::as_str)),
+        ("ck_areas_level", of(&AreaLevel::ALL, AreaLevel::as_str)),
         (
             "ck_redemptions_status",
             of(&RedemptionStatus::ALL, RedemptionStatus::as_str),

@@ -4,6 +4,7 @@
 
 use crate::auth::{Role, password};
 use crate::core::LimitUnit;
+use crate::geo::areas::Level;
 use anyhow::Context;
 use entity::{area, category, routing_rule, unit, user};
 use sea_orm::{
@@ -550,29 +551,32 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
     // Areas: district ⊃ street ⊃ two grids each.
     let mut district_area: HashMap<&str, (Uuid, &str)> = HashMap::new();
     let mut street_area: HashMap<&str, (Uuid, &str)> = HashMap::new();
-    let add_area =
-        |code: String, name: String, level: &str, parent: Option<Uuid>, b: (f64, f64, f64, f64)| {
-            let id = Uuid::now_v7();
-            let model = area::ActiveModel {
-                id: Set(id),
-                code: Set(code),
-                name: Set(name),
-                level: Set(level.into()),
-                parent_id: Set(parent),
-                geometry: Set(rect(b.0, b.1, b.2, b.3)),
-                min_lng: Set(b.0),
-                max_lng: Set(b.1),
-                min_lat: Set(b.2),
-                max_lat: Set(b.3),
-                created_at: Set(now),
-            };
-            (id, model)
+    let add_area = |code: String,
+                    name: String,
+                    level: Level,
+                    parent: Option<Uuid>,
+                    b: (f64, f64, f64, f64)| {
+        let id = Uuid::now_v7();
+        let model = area::ActiveModel {
+            id: Set(id),
+            code: Set(code),
+            name: Set(name),
+            level: Set(level),
+            parent_id: Set(parent),
+            geometry: Set(rect(b.0, b.1, b.2, b.3)),
+            min_lng: Set(b.0),
+            max_lng: Set(b.1),
+            min_lat: Set(b.2),
+            max_lat: Set(b.3),
+            created_at: Set(now),
         };
+        (id, model)
+    };
     for (code, name, unit_code, x0, x1, y0, y1, streets) in DISTRICTS {
         let (did, m) = add_area(
             (*code).into(),
             (*name).into(),
-            "district",
+            Level::District,
             None,
             (*x0, *x1, *y0, *y1),
         );
@@ -585,7 +589,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
             let (sid, m) = add_area(
                 (*scode).into(),
                 format!("{name}{sname}"),
-                "street",
+                Level::Street,
                 Some(did),
                 (sx0, sx1, *y0, *y1),
             );
@@ -596,7 +600,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
                 let (_, m) = add_area(
                     format!("{scode}{:03}", j + 1),
                     format!("{sname}{label}片网格"),
-                    "grid",
+                    Level::Grid,
                     Some(sid),
                     (sx0, sx1, gy0, gy1),
                 );

@@ -15,6 +15,28 @@ pub enum CoordSystem {
     Gcj02,
 }
 
+crate::vocabulary! {
+    stored;
+    /// Area level.
+    // Stored in `areas.level`; most general first, so a child's level is
+    // its parent's plus one.
+    #[derive(PartialOrd, Ord, Default)]
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "lowercase")
+    )]
+    pub enum AreaLevel {
+        /// 区.
+        #[default]
+        District = "district",
+        /// 街道.
+        Street = "street",
+        /// 单元网格.
+        Grid = "grid",
+    }
+}
+
 /// A validated WGS-84 point; the only form stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Wgs84 {

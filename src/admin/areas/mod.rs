@@ -30,7 +30,7 @@ impl From<service::Area> for AreaRow {
             id: a.id,
             code: a.code,
             name: a.name,
-            level: a.level,
+            level: a.level.as_str().into(),
             parent_id: a.parent_id,
         }
     }

@@ -8,24 +8,8 @@ use geo::{
 use rstar::{AABB, RTree, primitives::GeomWithData, primitives::Rectangle};
 use uuid::Uuid;
 
-/// Area levels, most general first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    District = 0,
-    Street = 1,
-    Grid = 2,
-}
-
-impl Level {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "district" => Some(Self::District),
-            "street" => Some(Self::Street),
-            "grid" => Some(Self::Grid),
-            _ => None,
-        }
-    }
-}
+/// Area levels, most general first (the domain's, stored in `areas.level`).
+pub use domain::geo::AreaLevel as Level;
 
 #[derive(Debug, Clone)]
 pub struct AreaShape {

@@ -1,6 +1,6 @@
 //! Reading the city's areas from the database into the index.
 
-use super::areas::{AreaIndex, AreaShape, Level, parse_geometry};
+use super::areas::{AreaIndex, AreaShape, parse_geometry};
 use anyhow::Context;
 use sea_orm::{DatabaseConnection, EntityTrait};
 
@@ -15,8 +15,7 @@ impl AreaIndex {
         for r in rows {
             let shape =
                 parse_geometry(&r.geometry).with_context(|| format!("area {} geometry", r.code))?;
-            let level = Level::parse(&r.level)
-                .with_context(|| format!("area {} level {}", r.code, r.level))?;
+            let level = r.level;
             areas.push(AreaShape {
                 id: r.id,
                 code: r.code,

@@ -146,12 +146,12 @@ pub async fn import_areas(
                             format!("parent {p} does not exist (list parents before children)"),
                         )
                     })?;
-                let plevel = Level::parse(&parent.level).unwrap_or(Level::Grid);
+                let plevel = parent.level;
                 if plevel as i32 + 1 != level as i32 {
                     return Err(AdminError::in_feature(
                         i,
                         ErrorCode::InvalidLevel,
-                        format!("a {} cannot be under a {}", a.level, parent.level),
+                        format!("a {} cannot be under a {}", a.level, parent.level.as_str()),
                     ));
                 }
                 Some(parent.id)
@@ -173,7 +173,7 @@ pub async fn import_areas(
             id: Set(existing.as_ref().map_or_else(Uuid::now_v7, |e| e.id)),
             code: Set(a.code.clone()),
             name: Set(a.name.clone()),
-            level: Set(a.level.clone()),
+            level: Set(level),
             parent_id: Set(parent),
             geometry: Set(a.geometry.clone()),
             min_lng: Set(r.min().x),
