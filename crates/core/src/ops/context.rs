@@ -10,7 +10,7 @@ use tokio::sync::Mutex;
 pub struct Context {
     /// `limits.trusted_proxies`: whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Networks,
-    /// `limits.ops_networks`: who may read `/metrics`.
+    /// `limits.ops_networks`: who may ask `/readyz` and `/metrics`.
     pub ops_networks: Networks,
     /// The last readiness answer and when it was had (`/readyz`).
     pub readiness: Arc<Mutex<Option<(Instant, Probed)>>>,
