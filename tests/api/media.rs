@@ -207,7 +207,9 @@ async fn signed_urls_expire_and_cannot_be_altered() {
     let id = m["id"].as_str().unwrap();
     let past = chrono::Utc::now().timestamp() - 10;
     let sig = {
-        // A correct signature for an expiry in the past is still refused.
+        // An expiry moved into the past, with a signature made for another
+        // expiry, is refused (a correct signature for a passed expiry is
+        // the domain's unit test, `photos::tests`).
         let signer = &app.state.media.signer;
         let u = signer.url(id.parse().unwrap(), "full", 0);
         u.split("sig=").nth(1).unwrap().to_owned()

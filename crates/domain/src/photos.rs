@@ -97,3 +97,53 @@ impl UrlSigner {
 fn unreachable_mac() -> Hmac<Sha256> {
     unreachable!("HMAC takes keys of any length")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signer() -> UrlSigner {
+        UrlSigner::new(&SecretString::from("a test secret"), "https://ssp.example")
+    }
+
+    #[test]
+    fn a_good_signature_holds_until_its_expiry_and_for_its_own_photo_and_variant_only() {
+        let s = signer();
+        let (id, other) = (Uuid::now_v7(), Uuid::now_v7());
+        let now = chrono::Utc::now().timestamp();
+        let (future, past) = (now + 600, now - 10);
+
+        let good = s.sig(id, "full", future);
+        assert!(s.verify(id, "full", future, &good));
+        assert!(!s.verify(id, "thumb", future, &good), "another variant");
+        assert!(!s.verify(other, "full", future, &good), "another photo");
+        assert!(!s.verify(id, "full", future + 60, &good), "another expiry");
+        assert!(!s.verify(id, "full", future, "not hex"));
+
+        let expired = s.sig(id, "full", past);
+        assert!(
+            !s.verify(id, "full", past, &expired),
+            "a correct signature whose expiry has passed"
+        );
+    }
+
+    #[test]
+    fn urls_carry_an_expiry_rounded_up_to_the_minute_and_verify() {
+        let s = signer();
+        let id = Uuid::now_v7();
+        let url = s.url(id, "thumb", 600);
+        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
+        let (mut expires, mut sig) = (0_i64, "");
+        for pair in query.split('&') {
+            match pair.split_once('=') {
+                Some(("expires", v)) => expires = v.parse().unwrap_or_default(),
+                Some(("sig", v)) => sig = v,
+                _ => {}
+            }
+        }
+        assert!(url.starts_with(&format!("https://ssp.example/api/v1/media/{id}/thumb?")));
+        assert_eq!(expires % 60, 0);
+        assert!(expires > chrono::Utc::now().timestamp() + 600 - 60);
+        assert!(s.verify(id, "thumb", expires, sig));
+    }
+}
