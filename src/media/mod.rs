@@ -13,7 +13,7 @@ use crate::{
 };
 use poem::{Request, web::Data};
 use poem_openapi::{
-    ApiResponse, Enum, Multipart, Object, OpenApi,
+    ApiResponse, Multipart, Object, OpenApi,
     param::{Path, Query},
     payload::{Binary, Json},
 };
@@ -52,14 +52,6 @@ pub struct MediaView {
     /// An unattached upload is deleted at this time unless a report uses it.
     #[oai(skip_serializing_if_is_none)]
     pub expires_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-}
-
-/// Which rendition of a photo.
-#[derive(Debug, Clone, Copy, Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum VariantParam {
-    Full,
-    Thumb,
 }
 
 #[derive(ApiResponse)]
@@ -146,16 +138,13 @@ impl MediaApi {
         &self,
         state: Data<&AppState>,
         id: Path<Uuid>,
-        variant: Path<VariantParam>,
+        variant: Path<Variant>,
         /// Unix time the URL expires at.
         expires: Query<i64>,
         /// HMAC signature of the URL.
         sig: Query<String>,
     ) -> Res<PhotoResponse, ContentErrors> {
-        let v = match variant.0 {
-            VariantParam::Full => Variant::Full,
-            VariantParam::Thumb => Variant::Thumb,
-        };
+        let v = variant.0;
         if !state
             .media
             .signer

@@ -6,19 +6,18 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use uuid::Uuid;
 
-/// A stored rendition of a photo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Variant {
-    Full,
-    Thumb,
-}
-
-impl Variant {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Full => "full",
-            Self::Thumb => "thumb",
-        }
+crate::vocabulary! {
+    /// Which rendition of a photo.
+    // Each is an object of its own in the store; the API names it in a
+    // photo's path (`/media/{id}/{variant}`).
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename = "VariantParam", rename_all = "lowercase")
+    )]
+    pub enum Variant {
+        Full = "full",
+        Thumb = "thumb",
     }
 }
 
