@@ -74,10 +74,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_taken_on::Migration),
             Box::new(m20261204_000012_sessions::Migration),
             Box::new(m20261204_000013_deleted_accounts::Migration),
-            Box::new(m20261204_000014_typed_jobs::Migration),
-            Box::new(m20261204_000015_typed_events::Migration),
-            Box::new(m20261205_000016_typed_redemptions::Migration),
-            Box::new(m20261205_000017_typed_area_levels::Migration),
+            Box::new(m20261204_000014_typed_jobs::MIGRATION),
+            Box::new(m20261204_000015_typed_events::MIGRATION),
+            Box::new(m20261205_000016_typed_redemptions::MIGRATION),
+            Box::new(m20261205_000017_typed_area_levels::MIGRATION),
         ];
         all.into_iter().map(atomic).collect()
     }

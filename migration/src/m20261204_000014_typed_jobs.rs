@@ -2,16 +2,6 @@
 //! and subjects, and the points ledger's reasons refuse any other value,
 //! as the statuses and roles of migration 3 do (`crate::typed`).
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261204_000014_typed_jobs"
-    }
-}
-
 const JOBS: &[&str] = &[
     "wechat_subscribe",
     "unit_webhook",
@@ -36,13 +26,7 @@ const TYPED: &[crate::typed::Typed] = &[
     ("points_ledger", "id", "reason", REASONS, false),
 ];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::typed::add(manager, TYPED).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::typed::drop(manager, TYPED).await
-    }
-}
+pub const MIGRATION: crate::typed::Checks = crate::typed::Checks {
+    name: "m20261204_000014_typed_jobs",
+    typed: TYPED,
+};

@@ -1,16 +1,6 @@
 //! Timeline events' actions refuse any other value, as the statuses of
 //! migration 3 and the jobs of migration 14 do (`crate::typed`).
 
-use sea_orm_migration::prelude::*;
-
-pub struct Migration;
-
-impl MigrationName for Migration {
-    fn name(&self) -> &str {
-        "m20261204_000015_typed_events"
-    }
-}
-
 const ACTIONS: &[&str] = &[
     "submit",
     "accept",
@@ -37,13 +27,7 @@ const ACTIONS: &[&str] = &[
 
 const TYPED: &[crate::typed::Typed] = &[("case_events", "id", "action", ACTIONS, false)];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::typed::add(manager, TYPED).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::typed::drop(manager, TYPED).await
-    }
-}
+pub const MIGRATION: crate::typed::Checks = crate::typed::Checks {
+    name: "m20261204_000015_typed_events",
+    typed: TYPED,
+};

@@ -109,3 +109,26 @@ pub async fn drop(manager: &SchemaManager<'_>, typed: &[Typed]) -> Result<(), Db
     }
     Ok(())
 }
+
+/// A migration that only adds checks: `up` adds them, `down` drops them.
+pub struct Checks {
+    pub name: &'static str,
+    pub typed: &'static [Typed],
+}
+
+impl MigrationName for Checks {
+    fn name(&self) -> &str {
+        self.name
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Checks {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        add(manager, self.typed).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        drop(manager, self.typed).await
+    }
+}
