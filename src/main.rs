@@ -8,6 +8,7 @@ use suishoupai::{
     audit::Actor,
     auth::Role,
     config::{Config, Mode},
+    core::StaffRole,
     infra::db,
 };
 
@@ -381,9 +382,10 @@ async fn admin(config: Config, command: AdminCommand) -> anyhow::Result<()> {
 /// or a unit's, never a citizen's (they log in with WeChat) nor an
 /// integrator's (an api_key, no login).
 fn staff_role(role: &str) -> Result<Role, String> {
-    Role::parse(role)
-        .filter(|r| !matches!(r, Role::Citizen | Role::Integrator))
-        .ok_or_else(|| "role must be admin, dispatcher, supervisor or unit_member".to_owned())
+    let words: Vec<_> = StaffRole::ALL.iter().map(|r| r.as_str()).collect();
+    StaffRole::parse(role)
+        .map(Role::from)
+        .ok_or_else(|| format!("role must be one of {}", words.join(", ")))
 }
 
 async fn shutdown_signal() {

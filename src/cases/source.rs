@@ -4,18 +4,9 @@
 //! reporter view.
 
 use super::views::Filed;
-use poem_openapi::{Enum, Object};
+pub use crate::core::channel::Channel;
+use poem_openapi::Object;
 use serde::Deserialize;
-
-/// How a report came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "snake_case")]
-pub enum Channel {
-    /// A citizen, in the WeChat mini-program.
-    MiniProgram,
-    /// An integrator (a 12345 hotline, an app) through Open311.
-    Open311,
-}
 
 /// How a report came in, and what an integrator sent with it.
 #[derive(Debug, Object)]

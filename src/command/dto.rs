@@ -267,19 +267,7 @@ pub struct AreaCollection {
 }
 
 /// What indicator rows are grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum, Default)]
-#[oai(rename_all = "lowercase")]
-pub enum GroupBy {
-    /// The unit the case is dispatched to.
-    #[default]
-    Unit,
-    /// The case's area at `areaLevel`.
-    Area,
-    /// The 小类.
-    Category,
-    /// The China-time day of dispatch.
-    Day,
-}
+pub use domain::indicators::GroupBy;
 
 /// One row of indicators: the raw counts, then the rates made of them.
 #[derive(Debug, Clone, Object)]

@@ -57,7 +57,7 @@ impl StatsApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        let (by, level) = (group_by.0.into(), area_level.0);
+        let (by, level) = (group_by.0, area_level.0);
         let counted = service::indicators(&state, &auth.0, f, period, by, level).await?;
         Ok(Json(IndicatorTable::of(counted, group_by.0)))
     }
@@ -91,7 +91,7 @@ impl StatsApi {
         let f = filters.0;
         let period =
             period::Period::parse(from.0.map(|d| d.0), to.0.map(|d| d.0), state.clock.now())?;
-        let (by, level) = (group_by.0.into(), area_level.0);
+        let (by, level) = (group_by.0, area_level.0);
         let counted = service::indicators(&state, &auth.0, f, period, by, level).await?;
         let t = IndicatorTable::of(counted, group_by.0);
         let name = format!("indicators-{}-{}.xlsx", t.from.0, t.to.0);

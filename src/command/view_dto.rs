@@ -10,7 +10,7 @@ use super::{
         Summary,
     },
     service::{AreaCounts, Clusters, Counts, Heat, Indicators},
-    stats::{self, Tally},
+    stats::Tally,
 };
 use crate::{
     geo::{
@@ -144,17 +144,6 @@ impl IndicatorTable {
                 .map(|(key, name, t)| row(key, name, t))
                 .collect(),
             total: row("total".into(), "合计".into(), i.total),
-        }
-    }
-}
-
-impl From<GroupBy> for stats::Grouping {
-    fn from(g: GroupBy) -> Self {
-        match g {
-            GroupBy::Unit => Self::Unit,
-            GroupBy::Area => Self::Area,
-            GroupBy::Category => Self::Category,
-            GroupBy::Day => Self::Day,
         }
     }
 }

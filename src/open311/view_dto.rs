@@ -7,7 +7,7 @@ use super::{
         Service, ServiceAttribute, ServiceAttributeValue, ServiceDefinition, ServiceRequest,
         TokenAnswer,
     },
-    service::{CLOSED, Found},
+    service::{Found, ServiceStatus},
 };
 use crate::{
     categories::{attributes, catalog::Category},
@@ -128,11 +128,10 @@ pub fn requests(state: &AppState, found: Vec<Found>) -> Vec<ServiceRequest> {
             });
             ServiceRequest {
                 service_request_id: r.case_no,
-                status: if status.is_some_and(|s| CLOSED.contains(&s)) {
-                    "closed".into()
-                } else {
-                    "open".into()
-                },
+                status: status
+                    .map_or(ServiceStatus::Open, ServiceStatus::of)
+                    .as_str()
+                    .into(),
                 status_notes: notes,
                 service_name: cat.map(|c| c.name.clone()).unwrap_or_default(),
                 service_code: cat.map(|c| c.code.clone()).unwrap_or_default(),

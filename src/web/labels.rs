@@ -6,9 +6,15 @@
 use crate::{
     cases::dto::CaseAction,
     core::EventAction,
-    core::{CaseStatus, LimitUnit, Role},
+    core::{CaseStatus, LimitUnit, Role, StaffRole, channel::Channel},
     live::feed::FeedKind,
     web::enums,
+};
+use domain::{
+    content::{CheckStatus, Subject},
+    geo::AreaLevel,
+    indicators::GroupBy,
+    points::RedemptionStatus,
 };
 use poem_openapi::types::ToJSON;
 use serde_json::{Map, Value};
@@ -29,7 +35,7 @@ fn words<T: Copy, S: ToJSON>(all: &[T], spec: fn(T) -> S, label: fn(T) -> &'stat
 }
 
 /// Each labelled schema of the spec.
-fn tables() -> [(&'static str, Words); 6] {
+fn tables() -> [(&'static str, Words); 13] {
     [
         (
             "CaseStatus",
@@ -48,6 +54,19 @@ fn tables() -> [(&'static str, Words); 6] {
         (
             "EventAction",
             words(&EventAction::ALL, |a| a, EventAction::label),
+        ),
+        ("StaffRole", words(&StaffRole::ALL, |r| r, StaffRole::label)),
+        ("Channel", words(&Channel::ALL, |c| c, Channel::label)),
+        ("CheckSubject", words(&Subject::ALL, |s| s, Subject::label)),
+        (
+            "CheckStatus",
+            words(&CheckStatus::ALL, |s| s, CheckStatus::label),
+        ),
+        ("AreaLevel", words(&AreaLevel::ALL, |l| l, AreaLevel::label)),
+        ("GroupBy", words(&GroupBy::ALL, |g| g, GroupBy::label)),
+        (
+            "RedemptionStatus",
+            words(&RedemptionStatus::ALL, |s| s, RedemptionStatus::label),
         ),
     ]
 }

@@ -50,6 +50,44 @@ impl Role {
     }
 }
 
+crate::vocabulary! {
+    /// The role of a staff or unit account (every role but citizen, who log
+    /// in with WeChat).
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    pub enum StaffRole {
+        /// Manages categories, units, areas, routing, calendar and accounts.
+        Admin = "admin",
+        /// 受理员/派遣员: reviews, dispatches, verifies.
+        Dispatcher = "dispatcher",
+        /// 督办: watches overdue work and indicators.
+        Supervisor = "supervisor",
+        /// 责任单位 member: handles its unit's cases.
+        UnitMember = "unit_member",
+    }
+}
+
+impl StaffRole {
+    /// The role in words (the same as the role's).
+    pub fn label(self) -> &'static str {
+        Role::from(self).label()
+    }
+}
+
+impl From<StaffRole> for Role {
+    fn from(r: StaffRole) -> Self {
+        match r {
+            StaffRole::Admin => Self::Admin,
+            StaffRole::Dispatcher => Self::Dispatcher,
+            StaffRole::Supervisor => Self::Supervisor,
+            StaffRole::UnitMember => Self::UnitMember,
+        }
+    }
+}
+
 /// The authenticated caller, from a valid bearer token.
 #[derive(Debug, Clone)]
 pub struct Caller {

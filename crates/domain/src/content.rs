@@ -19,6 +19,15 @@ crate::vocabulary! {
 }
 
 impl Subject {
+    /// The subject in words, as staff read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Description => "问题描述",
+            Self::Comment => "评价内容",
+            Self::Photo => "照片",
+        }
+    }
+
     /// The word for it in a message to the citizen.
     pub fn said(self) -> &'static str {
         match self {
@@ -48,6 +57,19 @@ crate::vocabulary! {
         Risky = "risky",
         /// No verdict could be had (no openid, or retries spent): a person decides.
         Unchecked = "unchecked",
+    }
+}
+
+impl CheckStatus {
+    /// The state in words, as staff read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待检测",
+            Self::Pass => "正常",
+            Self::Review => "疑似违规",
+            Self::Risky => "违规",
+            Self::Unchecked => "未能检测",
+        }
     }
 }
 

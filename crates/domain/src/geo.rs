@@ -37,6 +37,17 @@ crate::vocabulary! {
     }
 }
 
+impl AreaLevel {
+    /// The level in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::District => "区",
+            Self::Street => "街道",
+            Self::Grid => "网格",
+        }
+    }
+}
+
 /// A validated WGS-84 point; the only form stored.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Wgs84 {

@@ -72,6 +72,16 @@ crate::vocabulary! {
     }
 }
 
+impl RedemptionStatus {
+    /// The state in words, as the citizen reads it beside the code.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Issued => "待领取",
+            Self::Used => "已核销",
+        }
+    }
+}
+
 /// When a report's points are awarded.
 #[cfg_attr(
     feature = "openapi",

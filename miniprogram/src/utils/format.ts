@@ -1,5 +1,6 @@
 /** Words and times as a citizen reads them (China time, whatever the phone's zone). */
-import type { CaseStatus, EventAction, LimitUnit, Subcategory } from '../api/types';
+import * as labels from '../api/labels';
+import type { CaseStatus, EventAction, Subcategory } from '../api/types';
 
 const CHINA = 8 * 3600_000;
 
@@ -20,12 +21,8 @@ export function when(iso?: string | null): string {
 
 /** A 小类's time limit in words: 「2个工作时内处理」. */
 export function limitWords(s: Pick<Subcategory, 'timeLimit' | 'limitUnit'>): string {
-  const unit: Record<LimitUnit, string> = {
-    work_hours: '个工作时',
-    work_days: '个工作日',
-    natural_hours: '小时',
-  };
-  return `${s.timeLimit}${unit[s.limitUnit] || ''}内处理`;
+  const unit = labels.LimitUnit[s.limitUnit];
+  return `${s.timeLimit}${unit ? `个${unit}` : ''}内处理`;
 }
 
 /** Time left to a deadline: 「还剩 3小时20分」 or 「已超期 1天2小时」. */
@@ -57,7 +54,11 @@ export function theme(s: CaseStatus): 'default' | 'primary' | 'warning' | 'succe
   }
 }
 
-/** What each step of the timeline means, in a citizen's words. */
+/**
+ * What each step of the timeline means, in a citizen's words: sentences
+ * for the citizen's own report, not the labels (`labels.EventAction`, the
+ * staff's word for each action), which are the fallback.
+ */
 const STEPS: Partial<Record<EventAction, string>> = {
   submit: '您的反映已提交，等待受理',
   accept: '已受理，正在安排负责单位',

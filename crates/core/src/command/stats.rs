@@ -11,15 +11,9 @@ use crate::core::CaseStatus;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
-/// What the rows are grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grouping {
-    Unit,
-    /// By the area at a level (its ancestor, or itself).
-    Area,
-    Category,
-    Day,
-}
+/// What the rows are grouped by (by area: the area at a level, its
+/// ancestor or itself).
+pub use domain::indicators::GroupBy as Grouping;
 
 /// A group's key: an interned unit, area or category, or a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -8,5 +8,6 @@
 pub use domain::case::event::EventAction;
 pub use domain::{
     Actor, Caller, CaseStatus, ClockKind, ErrorCode, ExtensionStatus, Forbidden, LimitUnit, Now,
-    Role, Ts, UnknownStored, caller, limits, page, photos, status, stored, time,
+    Role, StaffRole, Ts, UnknownStored, caller, channel, limits, page, photos, status, stored,
+    time,
 };

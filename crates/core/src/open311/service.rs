@@ -9,6 +9,7 @@ use crate::{
     state::AppState,
 };
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime};
+pub use domain::channel::ServiceStatus;
 use entity::{case_event, cases, open311_request};
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -20,13 +21,6 @@ use uuid::Uuid;
 pub const MAX_SPAN_DAYS: i64 = 90;
 /// The most requests one answer holds (`page_size`'s default and bound).
 pub const MAX_PAGE_SIZE: u64 = 1000;
-
-/// Statuses a GeoReport client reads as `closed`.
-pub const CLOSED: [CaseStatus; 3] = [
-    CaseStatus::Closed,
-    CaseStatus::Rejected,
-    CaseStatus::Duplicate,
-];
 
 /// The filters of `GET requests`, as the client sent them.
 #[derive(Debug, Default)]
@@ -153,10 +147,11 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, 
         let statuses = list(&q.status);
         let (mut open, mut closed) = (false, false);
         for s in &statuses {
-            match s.as_str() {
-                "open" => open = true,
-                "closed" => closed = true,
-                other => {
+            match ServiceStatus::parse(s) {
+                Some(ServiceStatus::Open) => open = true,
+                Some(ServiceStatus::Closed) => closed = true,
+                None => {
+                    let other = s;
                     return Err(bad(
                         ErrorCode::InvalidStatus,
                         format!("status {other} is not open or closed"),
@@ -165,8 +160,12 @@ pub async fn requests(state: &AppState, q: &RequestQuery) -> Result<Vec<Found>, 
             }
         }
         match (open, closed) {
-            (true, false) => filter = filter.add(cases::Column::Status.is_not_in(CLOSED)),
-            (false, true) => filter = filter.add(cases::Column::Status.is_in(CLOSED)),
+            (true, false) => {
+                filter = filter.add(cases::Column::Status.is_not_in(ServiceStatus::CLOSED))
+            }
+            (false, true) => {
+                filter = filter.add(cases::Column::Status.is_in(ServiceStatus::CLOSED))
+            }
             _ => {}
         }
     }

@@ -211,7 +211,7 @@ fn submitted(
             Origin::MiniProgram => serde_json::json!({ "routing": c.route }),
             Origin::Open311(x) => serde_json::json!({
                 "routing": c.route,
-                "channel": "open311",
+                "channel": domain::channel::Channel::Open311.as_str(),
                 "integrator": x.integrator,
             }),
         }),

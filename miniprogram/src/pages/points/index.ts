@@ -5,6 +5,7 @@
 import { api } from '../../api/index';
 import { ApiError } from '../../api/client';
 import type { PointsEntry, Redemption, Reward } from '../../api/types';
+import { RedemptionStatus } from '../../api/labels';
 import { uuid4, when } from '../../utils/format';
 
 /** Keys of redemptions tried and not yet answered, by reward. */
@@ -16,6 +17,7 @@ interface Entry extends PointsEntry {
 
 interface Code extends Redemption {
   when: string;
+  statusLabel: string;
 }
 
 interface Data {
@@ -43,7 +45,7 @@ Page({
         entries: p.entries.map((e) => ({ ...e, when: when(e.createdAt) })),
         cursor: p.nextCursor || '',
         rewards: rewards.filter((r) => r.active),
-        codes: codes.items.map((c) => ({ ...c, when: when(c.createdAt) })),
+        codes: codes.items.map((c) => ({ ...c, when: when(c.createdAt), statusLabel: RedemptionStatus[c.status] })),
         error: '',
       });
     } catch (e) {

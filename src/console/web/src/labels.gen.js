@@ -1,6 +1,13 @@
 // Generated from api-docs/openapi.json (x-labels) by scripts/gen-labels.mjs: do not edit; run `npm run gen`.
 /** @typedef {import('./api-schema').components['schemas']} Schemas */
 
+/** @type {Record<Schemas['AreaLevel'], string>} */
+export const AreaLevel = {
+  "district": "区",
+  "street": "街道",
+  "grid": "网格"
+}
+
 /** @type {Record<Schemas['CaseAction'], string>} */
 export const CaseAction = {
   "accept": "受理立案",
@@ -32,6 +39,28 @@ export const CaseStatus = {
   "closed": "已结案",
   "reopened": "返工",
   "suspended": "挂账"
+}
+
+/** @type {Record<Schemas['Channel'], string>} */
+export const Channel = {
+  "mini_program": "小程序",
+  "open311": "Open311 对接"
+}
+
+/** @type {Record<Schemas['CheckStatus'], string>} */
+export const CheckStatus = {
+  "pending": "待检测",
+  "pass": "正常",
+  "review": "疑似违规",
+  "risky": "违规",
+  "unchecked": "未能检测"
+}
+
+/** @type {Record<Schemas['CheckSubject'], string>} */
+export const CheckSubject = {
+  "description": "问题描述",
+  "comment": "评价内容",
+  "photo": "照片"
 }
 
 /** @type {Record<Schemas['EventAction'], string>} */
@@ -71,11 +100,25 @@ export const FeedKind = {
   "reset": "已重新同步"
 }
 
+/** @type {Record<Schemas['GroupBy'], string>} */
+export const GroupBy = {
+  "unit": "责任单位",
+  "area": "区域",
+  "category": "类别",
+  "day": "日期"
+}
+
 /** @type {Record<Schemas['LimitUnit'], string>} */
 export const LimitUnit = {
   "work_hours": "工作时",
   "work_days": "工作日",
   "natural_hours": "自然小时"
+}
+
+/** @type {Record<Schemas['RedemptionStatus'], string>} */
+export const RedemptionStatus = {
+  "issued": "待领取",
+  "used": "已核销"
 }
 
 /** @type {Record<Schemas['Role'], string>} */
@@ -86,4 +129,12 @@ export const Role = {
   "supervisor": "督办员",
   "unit_member": "责任单位",
   "integrator": "对接系统"
+}
+
+/** @type {Record<Schemas['StaffRole'], string>} */
+export const StaffRole = {
+  "admin": "管理员",
+  "dispatcher": "派遣员",
+  "supervisor": "督办员",
+  "unit_member": "责任单位"
 }

@@ -65,13 +65,9 @@ export function chinaDate(d = new Date()) {
 }
 
 // Content security (内容安全).
-/** @type {Record<Schemas['CheckSubject'], string>} */
-export const CHECK_SUBJECT = { description: '问题描述', comment: '评价内容', photo: '照片' }
-/** @type {Record<Schemas['CheckStatus'], string>} */
-export const CHECK_STATUS = {
-  pending: '待检测',
-  pass: '正常',
-  review: '疑似违规',
-  risky: '违规',
-  unchecked: '未能检测',
-}
+export const CHECK_SUBJECT = spec.CheckSubject
+export const CHECK_STATUS = spec.CheckStatus
+
+// The command centre's area levels and indicator groupings.
+export const LEVEL = spec.AreaLevel
+export const GROUP = spec.GroupBy

@@ -7,6 +7,7 @@ import { api } from '../../../api/index';
 import { NeedStaffLogin } from '../../../api/auth';
 import { ApiError } from '../../../api/client';
 import { compress, uploadPhoto } from '../../../api/upload';
+import { LimitUnit as LimitUnitLabel } from '../../../api/labels';
 import type { CaseView, LimitUnit } from '../../../api/types';
 import { left, when } from '../../../utils/format';
 
@@ -30,13 +31,14 @@ interface Data {
   note: string;
   amount: number;
   unit: LimitUnit;
+  unitLabel: typeof LimitUnitLabel;
   after: After[];
   busy: boolean;
   error: string;
 }
 
 Page({
-  data: { id: '', c: null, can: {}, due: '', left: '', form: '', note: '', amount: 1, unit: 'work_days', after: [], busy: false, error: '' } as Data,
+  data: { id: '', c: null, can: {}, due: '', left: '', form: '', note: '', amount: 1, unit: 'work_days', unitLabel: LimitUnitLabel, after: [], busy: false, error: '' } as Data,
 
   onLoad(q: Record<string, string | undefined>) {
     this.setData({ id: q.id || '' });

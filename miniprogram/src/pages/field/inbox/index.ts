@@ -6,10 +6,10 @@ import { api } from '../../../api/index';
 import { NeedStaffLogin, staffLogout, staffSession } from '../../../api/auth';
 import { ApiError } from '../../../api/client';
 import type { CaseStatus, CaseSummary } from '../../../api/types';
+import { CaseStatus as LABEL } from '../../../api/labels';
 import { left } from '../../../utils/format';
 
 const OPEN: CaseStatus[] = ['dispatched', 'in_progress', 'reopened'];
-const LABEL: Partial<Record<CaseStatus, string>> = { dispatched: '待接单', in_progress: '处置中', reopened: '返工' };
 
 interface Row extends CaseSummary {
   label: string;

@@ -1,0 +1,129 @@
+// Generated from api-docs/openapi.json (x-labels) by scripts/gen-labels.js: do not edit; run `npm run gen`.
+import type { components } from './schema';
+
+type S = components['schemas'];
+
+export const AreaLevel: Record<S['AreaLevel'], string> = {
+  "district": "区",
+  "street": "街道",
+  "grid": "网格",
+};
+
+export const CaseAction: Record<S['CaseAction'], string> = {
+  "accept": "受理立案",
+  "reject": "不予受理",
+  "mark_duplicate": "标记重复",
+  "dispatch": "派遣",
+  "claim": "接单",
+  "return": "回退",
+  "resolve": "处置反馈",
+  "close": "核查结案",
+  "reopen": "返工",
+  "suspend": "挂账",
+  "resume": "恢复",
+  "escalate": "督办",
+  "request_extension": "申请延期",
+  "decide_extension": "审批延期",
+};
+
+export const CaseStatus: Record<S['CaseStatus'], string> = {
+  "submitted": "待受理",
+  "rejected": "不予受理",
+  "duplicate": "重复上报",
+  "accepted": "已立案",
+  "dispatched": "已派遣",
+  "returned": "已回退",
+  "in_progress": "处置中",
+  "resolved": "已处置",
+  "closed": "已结案",
+  "reopened": "返工",
+  "suspended": "挂账",
+};
+
+export const Channel: Record<S['Channel'], string> = {
+  "mini_program": "小程序",
+  "open311": "Open311 对接",
+};
+
+export const CheckStatus: Record<S['CheckStatus'], string> = {
+  "pending": "待检测",
+  "pass": "正常",
+  "review": "疑似违规",
+  "risky": "违规",
+  "unchecked": "未能检测",
+};
+
+export const CheckSubject: Record<S['CheckSubject'], string> = {
+  "description": "问题描述",
+  "comment": "评价内容",
+  "photo": "照片",
+};
+
+export const EventAction: Record<S['EventAction'], string> = {
+  "submit": "上报",
+  "accept": "受理立案",
+  "reject": "不予受理",
+  "mark_duplicate": "标记重复",
+  "dispatch": "派遣",
+  "redispatch": "改派",
+  "claim": "接单",
+  "return": "回退",
+  "resolve": "处置反馈",
+  "close": "核查结案",
+  "reopen": "返工",
+  "suspend": "挂账",
+  "resume": "恢复",
+  "escalate": "督办",
+  "request_extension": "申请延期",
+  "extension_approved": "同意延期",
+  "extension_refused": "驳回延期",
+  "rate": "评价",
+  "accept_overdue": "接单超时",
+  "warning": "预警",
+  "overdue": "超期",
+};
+
+export const FeedKind: Record<S['FeedKind'], string> = {
+  "new_case": "新上报",
+  "status_changed": "状态变更",
+  "warning": "预警",
+  "overdue": "超期",
+  "accept_overdue": "接单超时",
+  "escalation": "督办",
+  "updated": "更新",
+  "reset": "已重新同步",
+};
+
+export const GroupBy: Record<S['GroupBy'], string> = {
+  "unit": "责任单位",
+  "area": "区域",
+  "category": "类别",
+  "day": "日期",
+};
+
+export const LimitUnit: Record<S['LimitUnit'], string> = {
+  "work_hours": "工作时",
+  "work_days": "工作日",
+  "natural_hours": "自然小时",
+};
+
+export const RedemptionStatus: Record<S['RedemptionStatus'], string> = {
+  "issued": "待领取",
+  "used": "已核销",
+};
+
+export const Role: Record<S['Role'], string> = {
+  "citizen": "市民",
+  "admin": "管理员",
+  "dispatcher": "派遣员",
+  "supervisor": "督办员",
+  "unit_member": "责任单位",
+  "integrator": "对接系统",
+};
+
+export const StaffRole: Record<S['StaffRole'], string> = {
+  "admin": "管理员",
+  "dispatcher": "派遣员",
+  "supervisor": "督办员",
+  "unit_member": "责任单位",
+};
