@@ -31,6 +31,9 @@ pub enum Tag {
     Open311,
     /// Liveness, readiness and metrics.
     Operations,
+    /// Volunteers (志愿者): teams, their spots (挂包点位), patrols (巡访)
+    /// and volunteer hours (志愿时长).
+    Volunteers,
 }
 
 pub type Apis = (
@@ -55,6 +58,7 @@ pub type Apis = (
         crate::content::ContentApi,
         crate::points::PointsApi,
         crate::privacy::PrivacyApi,
+        crate::volunteers::VolunteersApi,
     ),
 );
 
@@ -82,6 +86,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::content::ContentApi,
                 crate::points::PointsApi,
                 crate::privacy::PrivacyApi,
+                crate::volunteers::VolunteersApi,
             ),
         ),
         "Suishoupai (随手拍) API",

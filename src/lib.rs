@@ -18,6 +18,7 @@ pub mod ops;
 pub mod points;
 pub mod privacy;
 pub mod reports;
+pub mod volunteers;
 pub mod web;
 
 // What has no HTTP of its own is the core crate's, under the same paths.

@@ -15,6 +15,7 @@ use crate::{
     points::error::PointsError,
     privacy::error::PrivacyError,
     reports::error::ReportError,
+    volunteers::error::VolunteerError,
 };
 
 impl From<Forbidden> for ApiError {
@@ -391,6 +392,38 @@ impl From<PrivacyError> for ApiError {
             PrivacyError::Forbidden(f) => f.into(),
             PrivacyError::Db(d) => d.into(),
             PrivacyError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<VolunteerError> for ApiError {
+    fn from(e: VolunteerError) -> Self {
+        let message = e.to_string();
+        match e {
+            VolunteerError::NotFound { .. } => Self::NotFound(message),
+            VolunteerError::InvalidName { .. } => {
+                Self::bad_request(ErrorCode::InvalidName, message)
+            }
+            VolunteerError::NameTaken { .. } => Self::conflict(ErrorCode::NameTaken, message),
+            VolunteerError::InvalidPatrolTime(_) => {
+                Self::bad_request(ErrorCode::InvalidPatrolTime, message)
+            }
+            VolunteerError::AlreadyInTeam { .. } => {
+                Self::conflict(ErrorCode::AlreadyInTeam, message)
+            }
+            VolunteerError::LeaderCannotLeave => {
+                Self::conflict(ErrorCode::LeaderCannotLeave, message)
+            }
+            VolunteerError::NotAMember => Self::conflict(ErrorCode::NotAMember, message),
+            VolunteerError::PatrolOpen { .. } => Self::conflict(ErrorCode::PatrolOpen, message),
+            VolunteerError::PatrolEnded => Self::conflict(ErrorCode::PatrolEnded, message),
+            VolunteerError::TooFar { .. } => {
+                Self::unprocessable(ErrorCode::TooFarFromSpot, message)
+            }
+            VolunteerError::Cursor(c) => c.into(),
+            VolunteerError::Forbidden(f) => f.into(),
+            VolunteerError::Db(d) => d.into(),
+            VolunteerError::Internal(e) => Self::Internal(e),
         }
     }
 }

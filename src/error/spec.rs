@@ -15,6 +15,7 @@ use crate::{
     points::error::PointsError,
     privacy::error::PrivacyError,
     reports::error::ReportError,
+    volunteers::error::VolunteerError,
 };
 use poem_openapi::{
     registry::{MetaHeader, MetaMediaType, MetaResponse, MetaResponses, Registry},
@@ -100,6 +101,7 @@ impl IntoApiError for ContentError {}
 impl IntoApiError for PushError {}
 impl IntoApiError for GeoReportError {}
 impl IntoApiError for PrivacyError {}
+impl IntoApiError for VolunteerError {}
 
 impl<S: ErrorSet, E: IntoApiError> From<E> for Errors<S> {
     fn from(e: E) -> Self {

@@ -15,6 +15,7 @@ use domain::{
     geo::AreaLevel,
     indicators::GroupBy,
     points::RedemptionStatus,
+    volunteers::{PatrolEnd, TeamRole},
 };
 use poem_openapi::types::ToJSON;
 use serde_json::{Map, Value};
@@ -35,7 +36,7 @@ fn words<T: Copy, S: ToJSON>(all: &[T], spec: fn(T) -> S, label: fn(T) -> &'stat
 }
 
 /// Each labelled schema of the spec.
-fn tables() -> [(&'static str, Words); 13] {
+fn tables() -> [(&'static str, Words); 15] {
     [
         (
             "CaseStatus",
@@ -68,6 +69,8 @@ fn tables() -> [(&'static str, Words); 13] {
             "RedemptionStatus",
             words(&RedemptionStatus::ALL, |s| s, RedemptionStatus::label),
         ),
+        ("PatrolEnd", words(&PatrolEnd::ALL, |e| e, PatrolEnd::label)),
+        ("TeamRole", words(&TeamRole::ALL, |r| r, TeamRole::label)),
     ]
 }
 

@@ -26,3 +26,4 @@ mod reports;
 mod s3;
 mod scheduler;
 mod vocabulary;
+mod volunteers;

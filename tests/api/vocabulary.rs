@@ -101,6 +101,13 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
             "ck_case_events_action",
             of(&EventAction::ALL, EventAction::as_str),
         ),
+        (
+            "ck_patrols_ended_by",
+            of(
+                &domain::volunteers::PatrolEnd::ALL,
+                domain::volunteers::PatrolEnd::as_str,
+            ),
+        ),
     ]
     .into_iter()
     .collect();

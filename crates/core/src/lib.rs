@@ -27,6 +27,7 @@ pub mod privacy;
 pub mod reports;
 pub mod routing;
 pub mod state;
+pub mod volunteers;
 
 use anyhow::Context;
 use config::{Config, Mode};
@@ -140,6 +141,9 @@ async fn run_scheduler(state: AppState) {
         }
         if let Err(e) = content::checks::resend_stale(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "content check resend failed");
+        }
+        if let Err(e) = volunteers::patrols::close_capped(&state).await {
+            tracing::warn!(error = %format!("{e:#}"), "closing capped patrols failed");
         }
         tokio::time::sleep(every).await;
     }

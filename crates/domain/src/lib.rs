@@ -29,6 +29,7 @@ pub mod status;
 pub mod stored;
 pub mod time;
 pub mod vocab;
+pub mod volunteers;
 
 pub use caller::{Actor, Caller, Forbidden, Role, StaffRole};
 pub use error_code::ErrorCode;

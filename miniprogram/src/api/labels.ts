@@ -107,6 +107,11 @@ export const LimitUnit: Record<S['LimitUnit'], string> = {
   "natural_hours": "自然小时",
 };
 
+export const PatrolEnd: Record<S['PatrolEnd'], string> = {
+  "checked_out": "已签退",
+  "capped": "未签退，到时自动结束",
+};
+
 export const RedemptionStatus: Record<S['RedemptionStatus'], string> = {
   "issued": "待领取",
   "used": "已核销",
@@ -126,4 +131,9 @@ export const StaffRole: Record<S['StaffRole'], string> = {
   "dispatcher": "派遣员",
   "supervisor": "督办员",
   "unit_member": "责任单位",
+};
+
+export const TeamRole: Record<S['TeamRole'], string> = {
+  "leader": "队长",
+  "member": "队员",
 };

@@ -115,6 +115,12 @@ export const LimitUnit = {
   "natural_hours": "自然小时"
 }
 
+/** @type {Record<Schemas['PatrolEnd'], string>} */
+export const PatrolEnd = {
+  "checked_out": "已签退",
+  "capped": "未签退，到时自动结束"
+}
+
 /** @type {Record<Schemas['RedemptionStatus'], string>} */
 export const RedemptionStatus = {
   "issued": "待领取",
@@ -137,4 +143,10 @@ export const StaffRole = {
   "dispatcher": "派遣员",
   "supervisor": "督办员",
   "unit_member": "责任单位"
+}
+
+/** @type {Record<Schemas['TeamRole'], string>} */
+export const TeamRole = {
+  "leader": "队长",
+  "member": "队员"
 }

@@ -1,0 +1,9 @@
+//! Volunteers (志愿者): teams and their members, the spots they are
+//! assigned (挂包点位), and patrols (巡访) from check-in to check-out, the
+//! volunteer hours (志愿时长). Its handlers are in the app crate.
+
+pub mod error;
+pub mod model;
+pub mod patrols;
+pub mod rules;
+pub mod teams;

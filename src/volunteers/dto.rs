@@ -1,0 +1,335 @@
+//! The volunteers API's shapes.
+
+use super::{Member, MyTeam, Patrol, PatrolPage, Spot, Team, TeamDetail};
+use crate::web::{dto::Location, enums::CoordSystem};
+use chrono::{DateTime, FixedOffset};
+use domain::volunteers::{PatrolEnd, PatrolTime, TeamRole, VolunteerRules};
+use poem_openapi::Object;
+use uuid::Uuid;
+
+/// A team as staff name it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TeamInput {
+    /// The team's name (志愿服务队), unique.
+    #[oai(validator(min_length = 1, max_length = 60))]
+    pub name: String,
+    /// A team stood down takes no one new and no check-ins (default true).
+    #[oai(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Who leads the team.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct LeaderInput {
+    /// A member of the team.
+    pub user_id: Uuid,
+}
+
+/// A citizen joins a team.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct JoinInput {
+    /// The code the team's leader shares (case does not matter).
+    #[oai(validator(min_length = 4, max_length = 16))]
+    pub join_code: String,
+    /// The name the volunteer serves under (志愿者姓名), as the city's
+    /// volunteer-service platform knows them.
+    #[oai(validator(min_length = 1, max_length = 40))]
+    pub name: String,
+}
+
+/// A team.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TeamView {
+    pub id: Uuid,
+    pub name: String,
+    pub active: bool,
+    /// The code to join with; shown to staff and to the team's leader.
+    #[oai(skip_serializing_if_is_none)]
+    pub join_code: Option<String>,
+    #[oai(skip_serializing_if_is_none)]
+    pub leader: Option<MemberView>,
+    /// Members, the leader included.
+    pub members: u64,
+    pub spots: u64,
+}
+
+impl TeamView {
+    fn of(t: Team, show_code: bool) -> Self {
+        Self {
+            id: t.id,
+            name: t.name,
+            active: t.active,
+            join_code: show_code.then_some(t.join_code),
+            leader: t.leader.map(MemberView::from),
+            members: t.members,
+            spots: t.spots,
+        }
+    }
+}
+
+impl From<Team> for TeamView {
+    fn from(t: Team) -> Self {
+        Self::of(t, true)
+    }
+}
+
+/// A member of a team.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MemberView {
+    pub user_id: Uuid,
+    pub name: String,
+    pub role: TeamRole,
+    pub joined_at: DateTime<FixedOffset>,
+}
+
+impl From<Member> for MemberView {
+    fn from(m: Member) -> Self {
+        Self {
+            user_id: m.user_id,
+            name: m.name,
+            role: m.role,
+            joined_at: m.joined_at,
+        }
+    }
+}
+
+/// When a spot is patrolled.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PatrolTimeView {
+    /// 1 (Monday) … 7 (Sunday).
+    #[oai(validator(min_items = 1, max_items = 7))]
+    pub weekdays: Vec<u8>,
+    /// Start, China time, `HH:MM`.
+    #[oai(validator(pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    pub from: String,
+    /// End, China time, `HH:MM`, after the start.
+    #[oai(validator(pattern = "^[0-2][0-9]:[0-5][0-9]$"))]
+    pub to: String,
+}
+
+impl PatrolTimeView {
+    pub fn parse(&self) -> Result<PatrolTime, String> {
+        PatrolTime::parse(self.weekdays.clone(), &self.from, &self.to)
+    }
+}
+
+impl From<PatrolTime> for PatrolTimeView {
+    fn from(t: PatrolTime) -> Self {
+        Self {
+            weekdays: t.weekdays,
+            from: t.from.format("%H:%M").to_string(),
+            to: t.to.format("%H:%M").to_string(),
+        }
+    }
+}
+
+/// A spot (挂包点位) as staff assign it.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SpotInput {
+    #[oai(validator(min_length = 1, max_length = 60))]
+    pub name: String,
+    /// Its centre.
+    pub location: Location,
+    /// Metres around the centre a check-in is on site.
+    #[oai(validator(minimum(value = "10"), maximum(value = "3000")))]
+    pub radius_m: i32,
+    /// The area it stands for (a street, a grid): a check-in inside it is
+    /// on site too.
+    #[oai(validator(min_length = 1, max_length = 32))]
+    pub area_code: Option<String>,
+    /// When it is patrolled.
+    #[oai(default, validator(max_items = 14))]
+    pub times: Vec<PatrolTimeView>,
+}
+
+/// A spot (挂包点位).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SpotView {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub name: String,
+    /// Its centre, in the datum asked for.
+    pub location: Location,
+    pub radius_m: i32,
+    #[oai(skip_serializing_if_is_none)]
+    pub area_code: Option<String>,
+    pub times: Vec<PatrolTimeView>,
+}
+
+impl SpotView {
+    pub fn of(s: Spot, system: CoordSystem) -> Self {
+        Self {
+            id: s.id,
+            team_id: s.team_id,
+            name: s.name,
+            location: Location::of(s.centre, system),
+            radius_m: s.radius_m,
+            area_code: s.area_code,
+            times: s.times.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A team with its members and spots.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TeamDetailView {
+    pub team: TeamView,
+    pub members: Vec<MemberView>,
+    pub spots: Vec<SpotView>,
+}
+
+impl TeamDetailView {
+    pub fn of(d: TeamDetail, show_code: bool, system: CoordSystem) -> Self {
+        Self {
+            team: TeamView::of(d.team, show_code),
+            members: d.members.into_iter().map(Into::into).collect(),
+            spots: d
+                .spots
+                .into_iter()
+                .map(|s| SpotView::of(s, system))
+                .collect(),
+        }
+    }
+}
+
+/// The caller's team and their place in it (the join code only for its leader).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct MyTeamView {
+    pub role: TeamRole,
+    #[oai(flatten)]
+    pub detail: TeamDetailView,
+}
+
+impl MyTeamView {
+    pub fn of(m: MyTeam, system: CoordSystem) -> Self {
+        Self {
+            role: m.role,
+            detail: TeamDetailView::of(m.detail, m.role == TeamRole::Leader, system),
+        }
+    }
+}
+
+/// A check-in.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CheckInInput {
+    /// One of the caller's team's spots.
+    pub spot_id: Uuid,
+    /// Where the volunteer stands (the phone's fix).
+    pub location: Location,
+}
+
+/// A check-out.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CheckOutInput {
+    /// Where the volunteer stands, if the phone gave it.
+    pub location: Option<Location>,
+}
+
+/// A patrol (巡访).
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PatrolView {
+    pub id: Uuid,
+    pub team_id: Uuid,
+    pub spot_id: Uuid,
+    pub spot_name: String,
+    pub started_at: DateTime<FixedOffset>,
+    /// None while open.
+    #[oai(skip_serializing_if_is_none)]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    /// `capped`: no check-out came, and the patrol closed itself at the
+    /// city's cap, which is all it counts.
+    #[oai(skip_serializing_if_is_none)]
+    pub ended_by: Option<PatrolEnd>,
+    /// 志愿时长 in whole minutes: so far (open) or in all.
+    pub minutes: i64,
+    /// Metres from the spot's centre at check-in.
+    pub start_distance_m: i32,
+    /// Reports the volunteer filed during the patrol.
+    pub reports: u64,
+}
+
+impl From<Patrol> for PatrolView {
+    fn from(p: Patrol) -> Self {
+        Self {
+            id: p.id,
+            team_id: p.team_id,
+            spot_id: p.spot_id,
+            spot_name: p.spot_name,
+            started_at: p.started_at,
+            ended_at: p.ended_at,
+            ended_by: p.ended_by,
+            minutes: p.minutes,
+            start_distance_m: p.start_distance_m,
+            reports: p.reports,
+        }
+    }
+}
+
+/// The caller's patrols, newest first, and their hours.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PatrolPageView {
+    pub items: Vec<PatrolView>,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+    /// Minutes of every ended patrol (志愿时长 in all).
+    pub total_minutes: i64,
+}
+
+impl From<PatrolPage> for PatrolPageView {
+    fn from(p: PatrolPage) -> Self {
+        Self {
+            items: p.items.into_iter().map(Into::into).collect(),
+            next_cursor: p.next_cursor,
+            total_minutes: p.total_minutes,
+        }
+    }
+}
+
+/// The patrol rules a city sets.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct VolunteerRulesBody {
+    /// A patrol left open closes itself this many minutes after check-in,
+    /// and counts that long (15–720).
+    #[oai(validator(minimum(value = "15"), maximum(value = "720")))]
+    pub patrol_cap_minutes: i32,
+    /// Metres a check-in may be beyond a spot's radius (0–500).
+    #[oai(validator(minimum(value = "0"), maximum(value = "500")))]
+    pub check_in_slack_m: i32,
+}
+
+impl From<VolunteerRules> for VolunteerRulesBody {
+    fn from(r: VolunteerRules) -> Self {
+        Self {
+            patrol_cap_minutes: r.patrol_cap_minutes,
+            check_in_slack_m: r.check_in_slack_m,
+        }
+    }
+}
+
+impl From<VolunteerRulesBody> for VolunteerRules {
+    fn from(r: VolunteerRulesBody) -> Self {
+        Self {
+            patrol_cap_minutes: r.patrol_cap_minutes,
+            check_in_slack_m: r.check_in_slack_m,
+        }
+    }
+}
