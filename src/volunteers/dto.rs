@@ -3,6 +3,7 @@
 use super::{Member, MyTeam, Patrol, PatrolPage, Spot, Team, TeamDetail};
 use crate::web::{dto::Location, enums::CoordSystem};
 use chrono::{DateTime, FixedOffset};
+use domain::geo::{OutOfRange, Wgs84};
 use domain::volunteers::{PatrolEnd, PatrolTime, TeamRole, VolunteerRules};
 use poem_openapi::Object;
 use uuid::Uuid;
@@ -133,6 +134,28 @@ impl From<PatrolTime> for PatrolTimeView {
     }
 }
 
+/// A point a volunteer's phone (or staff's map) gives: in range by the
+/// schema itself.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct Position {
+    /// Latitude in degrees, −90 … 90.
+    #[oai(validator(minimum(value = "-90"), maximum(value = "90")))]
+    pub lat: f64,
+    /// Longitude in degrees, −180 … 180.
+    #[oai(validator(minimum(value = "-180"), maximum(value = "180")))]
+    pub lng: f64,
+    /// The datum of `lat`/`lng`.
+    pub coord_system: CoordSystem,
+}
+
+impl Position {
+    /// The point in WGS-84.
+    pub fn to_wgs84(&self) -> Result<Wgs84, OutOfRange> {
+        Wgs84::parse(self.lat, self.lng, self.coord_system)
+    }
+}
+
 /// A spot (挂包点位) as staff assign it.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -140,13 +163,13 @@ pub struct SpotInput {
     #[oai(validator(min_length = 1, max_length = 60))]
     pub name: String,
     /// Its centre.
-    pub location: Location,
+    pub location: Position,
     /// Metres around the centre a check-in is on site.
     #[oai(validator(minimum(value = "10"), maximum(value = "3000")))]
     pub radius_m: i32,
     /// The area it stands for (a street, a grid): a check-in inside it is
     /// on site too.
-    #[oai(validator(min_length = 1, max_length = 32))]
+    #[oai(nullable, validator(min_length = 1, max_length = 32))]
     pub area_code: Option<String>,
     /// When it is patrolled.
     #[oai(default, validator(max_items = 14))]
@@ -230,7 +253,7 @@ pub struct CheckInInput {
     /// One of the caller's team's spots.
     pub spot_id: Uuid,
     /// Where the volunteer stands (the phone's fix).
-    pub location: Location,
+    pub location: Position,
 }
 
 /// A check-out.
@@ -238,7 +261,8 @@ pub struct CheckInInput {
 #[oai(rename_all = "camelCase")]
 pub struct CheckOutInput {
     /// Where the volunteer stands, if the phone gave it.
-    pub location: Option<Location>,
+    #[oai(nullable)]
+    pub location: Option<Position>,
 }
 
 /// A patrol (巡访).

@@ -429,12 +429,12 @@ fn default_limit() -> u64 {
 }
 
 crate::error_set!(StaffReadErrors: 401, 403);
-crate::error_set!(StaffItemErrors: 401, 403, 404);
+crate::error_set!(StaffItemErrors: 400, 401, 403, 404);
 crate::error_set!(StaffWriteErrors: 400, 401, 403, 409, 413, 415);
 crate::error_set!(StaffUpdateErrors: 400, 401, 403, 404, 409, 413, 415);
-crate::error_set!(MemberErrors: 401, 403, 404, 409);
+crate::error_set!(MemberErrors: 400, 401, 403, 404, 409);
 crate::error_set!(JoinErrors: 400, 401, 403, 404, 409, 413, 415, 429);
-crate::error_set!(MineErrors: 401, 404);
+crate::error_set!(MineErrors: 400, 401, 404);
 crate::error_set!(LeaveErrors: 401, 404, 409);
 crate::error_set!(CheckInErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429);
 crate::error_set!(CheckOutErrors: 400, 401, 404, 409, 413, 415);

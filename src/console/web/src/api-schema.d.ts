@@ -2961,7 +2961,7 @@ export interface components {
              */
             spotId: string;
             /** @description Where the volunteer stands (the phone's fix). */
-            location: components["schemas"]["Location"] & unknown;
+            location: components["schemas"]["Position"] & unknown;
         };
         /**
          * CheckOff
@@ -2977,7 +2977,7 @@ export interface components {
          */
         CheckOutInput: {
             /** @description Where the volunteer stands, if the phone gave it. */
-            location?: components["schemas"]["Location"] & unknown;
+            location?: (components["schemas"]["Position"] & unknown) | null;
         };
         /**
          * @description What WeChat said, or that nobody knows yet.
@@ -4231,6 +4231,25 @@ export interface components {
             monthlyCap: number;
         };
         /**
+         * Position
+         * @description A point a volunteer's phone (or staff's map) gives: in range by the
+         *     schema itself.
+         */
+        Position: {
+            /**
+             * Format: double
+             * @description Latitude in degrees, −90 … 90.
+             */
+            lat: number;
+            /**
+             * Format: double
+             * @description Longitude in degrees, −180 … 180.
+             */
+            lng: number;
+            /** @description The datum of `lat`/`lng`. */
+            coordSystem: components["schemas"]["CoordSystem"] & unknown;
+        };
+        /**
          * PostedRequest
          * @description What a post created.
          */
@@ -4811,7 +4830,7 @@ export interface components {
         SpotInput: {
             name: string;
             /** @description Its centre. */
-            location: components["schemas"]["Location"] & unknown;
+            location: components["schemas"]["Position"] & unknown;
             /**
              * Format: int32
              * @description Metres around the centre a check-in is on site.
@@ -4821,7 +4840,7 @@ export interface components {
              * @description The area it stands for (a street, a grid): a check-in inside it is
              *     on site too.
              */
-            areaCode?: string;
+            areaCode?: string | null;
             /**
              * @description When it is patrolled.
              * @default []
@@ -15156,6 +15175,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["TeamDetailView"];
                 };
             };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -15574,6 +15602,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -15805,6 +15842,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["TeamView"];
                 };
             };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Missing, expired or invalid credentials */
             401: {
                 headers: {
@@ -15873,6 +15919,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
             };
             /** @description Missing, expired or invalid credentials */
             401: {
@@ -15950,6 +16005,15 @@ export interface operations {
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["MyTeamView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description Missing, expired or invalid credentials */
