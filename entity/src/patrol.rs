@@ -8,6 +8,9 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub user_id: Uuid,
+    /// The name the volunteer served under then (it stays with the
+    /// record if they leave the team).
+    pub volunteer_name: String,
     pub team_id: Uuid,
     pub spot_id: Uuid,
     pub started_at: DateTimeWithTimeZone,

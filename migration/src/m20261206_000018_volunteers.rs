@@ -55,6 +55,7 @@ enum Patrols {
     Table,
     Id,
     UserId,
+    VolunteerName,
     TeamId,
     SpotId,
     StartedAt,
@@ -137,6 +138,7 @@ impl MigrationTrait for Migration {
                 .table(Patrols::Table)
                 .col(uuid(Patrols::Id).primary_key())
                 .col(uuid(Patrols::UserId))
+                .col(string(Patrols::VolunteerName))
                 .col(uuid(Patrols::TeamId))
                 .col(uuid(Patrols::SpotId))
                 .col(timestamp_with_time_zone(Patrols::StartedAt))

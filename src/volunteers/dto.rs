@@ -357,3 +357,115 @@ impl From<VolunteerRulesBody> for VolunteerRules {
         }
     }
 }
+
+/// A patrol, as staff read the records.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PatrolRecord {
+    pub id: Uuid,
+    pub volunteer_id: Uuid,
+    /// The name the volunteer served under.
+    pub volunteer_name: String,
+    pub team_id: Uuid,
+    pub team_name: String,
+    pub spot_id: Uuid,
+    pub spot_name: String,
+    pub started_at: DateTime<FixedOffset>,
+    #[oai(skip_serializing_if_is_none)]
+    pub ended_at: Option<DateTime<FixedOffset>>,
+    #[oai(skip_serializing_if_is_none)]
+    pub ended_by: Option<PatrolEnd>,
+    /// Whole minutes: so far (open) or in all.
+    pub minutes: i64,
+}
+
+impl From<super::records::Record> for PatrolRecord {
+    fn from(r: super::records::Record) -> Self {
+        Self {
+            id: r.id,
+            volunteer_id: r.volunteer,
+            volunteer_name: r.volunteer_name,
+            team_id: r.team_id,
+            team_name: r.team_name,
+            spot_id: r.spot_id,
+            spot_name: r.spot_name,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            ended_by: r.ended_by,
+            minutes: r.minutes,
+        }
+    }
+}
+
+/// A page of patrol records, newest first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct PatrolRecordPage {
+    pub items: Vec<PatrolRecord>,
+    #[oai(skip_serializing_if_is_none)]
+    pub next_cursor: Option<String>,
+}
+
+/// A volunteer's or a team's place in a month.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RankedView {
+    /// 1 for the most hours.
+    pub rank: u32,
+    pub id: Uuid,
+    /// The volunteer's name (to volunteers, only its first character and
+    /// `*`) or the team's.
+    pub name: String,
+    /// The volunteer's team.
+    #[oai(skip_serializing_if_is_none)]
+    pub team_name: Option<String>,
+    /// 志愿时长 in the month, whole minutes.
+    pub minutes: i64,
+    pub patrols: u64,
+    /// A team's volunteers who patrolled in the month.
+    pub volunteers: u64,
+}
+
+/// A month's rankings, most hours first.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct RankingView {
+    /// The month, `YYYY-MM`.
+    pub month: String,
+    pub volunteers: Vec<RankedView>,
+    pub teams: Vec<RankedView>,
+}
+
+impl RankingView {
+    /// The ranking; with `full_names` false, each volunteer's name is its
+    /// first character and `*` (a volunteer sees the board, not the roll).
+    pub fn of(r: super::records::Ranking, full_names: bool) -> Self {
+        let ranked = |list: Vec<super::records::Ranked>, mask: bool| {
+            (1u32..)
+                .zip(list)
+                .map(|(rank, x)| RankedView {
+                    rank,
+                    id: x.id,
+                    name: if mask {
+                        x.name
+                            .chars()
+                            .next()
+                            .map(|c| format!("{c}*"))
+                            .unwrap_or_default()
+                    } else {
+                        x.name
+                    },
+                    team_name: x.team_name,
+                    minutes: x.minutes,
+                    patrols: x.patrols,
+                    volunteers: x.volunteers,
+                })
+                .collect()
+        };
+        Self {
+            month: r.month.format("%Y-%m").to_string(),
+            volunteers: ranked(r.volunteers, !full_names),
+            teams: ranked(r.teams, false),
+        }
+    }
+}

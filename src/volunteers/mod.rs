@@ -5,9 +5,9 @@
 //! left open closes itself at the city's cap and says so.
 
 pub use suishoupai_core::volunteers::{
-    error,
+    error, hours,
     model::*,
-    patrols, rules,
+    patrols, records, rules,
     teams::{self, STAFF},
 };
 
@@ -21,15 +21,21 @@ use crate::{
     state::AppState,
     web::enums::CoordSystem,
 };
-use dto::{
-    CheckInInput, CheckOutInput, JoinInput, LeaderInput, MyTeamView, PatrolPageView, PatrolView,
-    SpotInput, SpotView, TeamDetailView, TeamInput, TeamView, VolunteerRulesBody,
+use crate::{
+    core::page::{decode_cursor, encode_cursor},
+    web::date::Date,
 };
-use poem::web::Data;
+use chrono::NaiveDate;
+use dto::{
+    CheckInInput, CheckOutInput, JoinInput, LeaderInput, MyTeamView, PatrolPageView,
+    PatrolRecordPage, PatrolView, RankingView, SpotInput, SpotView, TeamDetailView, TeamInput,
+    TeamView, VolunteerRulesBody,
+};
+use poem::{Body, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Path, Query},
-    payload::Json,
+    payload::{Binary, Json},
 };
 use uuid::Uuid;
 
@@ -58,6 +64,47 @@ pub enum CheckedIn {
     /// The patrol is open; its time runs until check-out (or the cap).
     #[oai(status = 201)]
     Created(Json<PatrolView>),
+}
+
+/// The volunteer-hours sheet as CSV.
+#[derive(ApiResponse)]
+pub enum HoursCsv {
+    /// UTF-8 with a byte-order mark.
+    #[oai(status = 200, content_type = "text/csv; charset=utf-8")]
+    File(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+}
+
+/// The volunteer-hours sheet as XLSX.
+#[derive(ApiResponse)]
+pub enum HoursXlsx {
+    /// An Office Open XML workbook.
+    #[oai(
+        status = 200,
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )]
+    File(Binary<Body>, #[oai(header = "Content-Disposition")] String),
+}
+
+/// Which patrols a records read or an export covers.
+fn record_filter(
+    state: &AppState,
+    from: Option<Date>,
+    to: Option<Date>,
+    team: Option<Uuid>,
+) -> Result<records::RecordFilter, crate::cases::error::CaseError> {
+    let period = crate::command::period::Period::parse(
+        from.map(|d| d.0),
+        to.map(|d| d.0),
+        state.clock.now(),
+    )?;
+    Ok(records::RecordFilter { period, team })
+}
+
+fn hours_name(f: &records::RecordFilter, ext: &str) -> String {
+    format!(
+        "attachment; filename=\"volunteer-hours-{}-{}.{ext}\"",
+        f.period.from, f.period.to
+    )
 }
 
 pub struct VolunteersApi;
@@ -422,10 +469,146 @@ impl VolunteersApi {
         let page = patrols::mine(&state, &auth.0, cursor.0.as_deref(), limit.0).await?;
         Ok(Json(page.into()))
     }
+
+    /// Patrol records
+    ///
+    /// Patrols checked in on the period's days (China time; default the
+    /// last 30 days), of one team or all, newest first, with cursor
+    /// pagination. An open patrol shows its time so far. City staff, or a
+    /// team's leader for their team.
+    #[oai(path = "/admin/patrols", method = "get", operation_id = "listPatrols")]
+    #[allow(clippy::too_many_arguments)]
+    async fn records(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// First day (China time).
+        from: Query<Option<Date>>,
+        /// Last day (China time).
+        to: Query<Option<Date>>,
+        /// One team's patrols.
+        #[oai(name = "teamId")]
+        team_id: Query<Option<Uuid>>,
+        /// `nextCursor` of the previous page.
+        #[oai(validator(min_length = 1, max_length = 512))]
+        cursor: Query<Option<String>>,
+        /// Patrols per page, 1–200 (default 50).
+        #[oai(
+            default = "default_records",
+            validator(minimum(value = "1"), maximum(value = "200"))
+        )]
+        limit: Query<u64>,
+    ) -> Res<Json<PatrolRecordPage>, RecordErrors> {
+        let f = record_filter(&state, from.0, to.0, team_id.0)?;
+        let after = cursor.0.as_deref().map(decode_cursor).transpose()?;
+        let (items, last) = records::records(&state, &auth.0, f, after, limit.0, false).await?;
+        Ok(Json(PatrolRecordPage {
+            items: items.into_iter().map(Into::into).collect(),
+            next_cursor: last.map(encode_cursor),
+        }))
+    }
+
+    /// Export volunteer hours as CSV
+    ///
+    /// One row per ended patrol in the period (as `GET /admin/patrols`),
+    /// oldest first, in the columns a city re-enters into its
+    /// volunteer-service platform: 姓名, 服务队, 日期, 开始时间, 结束时间,
+    /// 时长(小时), 地点, 活动内容, 结束方式. UTF-8 with a byte-order mark; a
+    /// cell that starts like a formula gets a leading `'`. City staff, or a
+    /// team's leader for their team.
+    #[oai(
+        path = "/exports/volunteer-hours.csv",
+        method = "get",
+        operation_id = "exportVolunteerHoursCsv"
+    )]
+    async fn hours_csv(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// First day (China time).
+        from: Query<Option<Date>>,
+        /// Last day (China time).
+        to: Query<Option<Date>>,
+        /// One team's patrols.
+        #[oai(name = "teamId")]
+        team_id: Query<Option<Uuid>>,
+    ) -> Res<HoursCsv, RecordErrors> {
+        let f = record_filter(&state, from.0, to.0, team_id.0)?;
+        let rows = hours::ended(&state, &auth.0, f).await?;
+        Ok(HoursCsv::File(
+            Binary(Body::from(hours::csv(&rows)?)),
+            hours_name(&f, "csv"),
+        ))
+    }
+
+    /// Export volunteer hours as XLSX
+    ///
+    /// The sheet of `GET /exports/volunteer-hours.csv` as a workbook (the
+    /// hours a number, the rest text).
+    #[oai(
+        path = "/exports/volunteer-hours.xlsx",
+        method = "get",
+        operation_id = "exportVolunteerHoursXlsx"
+    )]
+    async fn hours_xlsx(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// First day (China time).
+        from: Query<Option<Date>>,
+        /// Last day (China time).
+        to: Query<Option<Date>>,
+        /// One team's patrols.
+        #[oai(name = "teamId")]
+        team_id: Query<Option<Uuid>>,
+    ) -> Res<HoursXlsx, RecordErrors> {
+        let f = record_filter(&state, from.0, to.0, team_id.0)?;
+        let rows = hours::ended(&state, &auth.0, f).await?;
+        Ok(HoursXlsx::File(
+            Binary(Body::from(hours::xlsx(&rows)?)),
+            hours_name(&f, "xlsx"),
+        ))
+    }
+
+    /// Monthly rankings
+    ///
+    /// Volunteers and teams by 志愿时长 in the month (ended patrols checked
+    /// in during it, China time), then by patrols. City staff see full
+    /// names; a volunteer (a member of any team) sees each volunteer's
+    /// first character and `*`.
+    #[oai(
+        path = "/volunteers/rankings",
+        method = "get",
+        operation_id = "volunteerRankings"
+    )]
+    async fn rankings(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// The month, `YYYY-MM` (default this month, China time).
+        #[oai(validator(pattern = "^20[0-9]{2}-(0[1-9]|1[0-2])$"))]
+        month: Query<Option<String>>,
+    ) -> Res<Json<RankingView>, StaffItemErrors> {
+        let first = match month.0.as_deref() {
+            Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").map_err(|_| {
+                ApiError::bad_request(
+                    ErrorCode::InvalidPeriod,
+                    format!("{m} is not a month YYYY-MM"),
+                )
+            })?,
+            None => records::this_month(state.clock.now()),
+        };
+        let r = records::ranking(&state, &auth.0, first).await?;
+        Ok(Json(RankingView::of(r, auth.0.require(&STAFF).is_ok())))
+    }
 }
 
 fn default_limit() -> u64 {
     20
+}
+
+fn default_records() -> u64 {
+    50
 }
 
 crate::error_set!(StaffReadErrors: 401, 403);
@@ -440,3 +623,4 @@ crate::error_set!(CheckInErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429);
 crate::error_set!(CheckOutErrors: 400, 401, 404, 409, 413, 415);
 crate::error_set!(ReadErrors: 401);
 crate::error_set!(ListErrors: 400, 401);
+crate::error_set!(RecordErrors: 400, 401, 403);

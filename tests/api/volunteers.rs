@@ -49,6 +49,16 @@ async fn team_with_spot(
     admin: &str,
     name: &str,
 ) -> (String, String, String, String) {
+    team_led_by(app, admin, name, "王队长").await
+}
+
+/// The same, its leader serving under `leader_name`.
+async fn team_led_by(
+    app: &TestApp,
+    admin: &str,
+    name: &str,
+    leader_name: &str,
+) -> (String, String, String, String) {
     let team = ok(
         app.post_json("/api/v1/admin/teams", Some(admin), &json!({"name": name}))
             .await,
@@ -78,7 +88,7 @@ async fn team_with_spot(
         app.post_json(
             "/api/v1/me/team",
             Some(&leader),
-            &json!({"joinCode": code.to_lowercase(), "name": "王队长"}),
+            &json!({"joinCode": code.to_lowercase(), "name": leader_name}),
         )
         .await,
         200,
@@ -98,7 +108,7 @@ async fn team_with_spot(
         200,
     )
     .await;
-    assert_eq!(named["leader"]["name"], "王队长");
+    assert_eq!(named["leader"]["name"], leader_name);
     (id, spot["id"].as_str().unwrap().to_owned(), code, leader)
 }
 
@@ -430,4 +440,208 @@ async fn teams_and_spots_are_staffs_and_bad_spots_are_refused_whole() {
     .await;
     assert_eq!(t["spots"].as_array().unwrap().len(), 0);
     assert_eq!(app.count(entity::spot::Entity).await, 0);
+}
+
+#[tokio::test]
+async fn hours_are_exported_and_ranked_by_month_as_counted_by_hand() {
+    // Arrange: a one-hour cap; team 甲队 (王队长, 李四) and 乙队 (赵五).
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    set_rules(&app, &admin, 60, 50).await;
+    let (a, a_spot, a_code, leader) = team_led_by(&app, &admin, "甲队", "王队长").await;
+    let (_, b_spot, _, zhao) = team_led_by(&app, &admin, "乙队", "赵五").await;
+    let li = app.citizen("rank-li").await;
+    ok(
+        app.post_json(
+            "/api/v1/me/team",
+            Some(&li),
+            &json!({"joinCode": a_code, "name": "李四"}),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let outsider = app.citizen("rank-outsider").await;
+    let check_in = |who: &str, spot: &str| {
+        let body = check_in_body(spot, LAT, LNG, "wgs84");
+        let who = who.to_owned();
+        let app = &app;
+        async move {
+            ok(
+                send(
+                    app,
+                    reqwest::Method::POST,
+                    "/api/v1/me/patrols",
+                    &who,
+                    Some(body),
+                )
+                .await,
+                201,
+            )
+            .await
+        }
+    };
+    let check_out = |who: &str, p: &Value| {
+        let path = format!("/api/v1/me/patrols/{}/check-out", p["id"].as_str().unwrap());
+        let who = who.to_owned();
+        let app = &app;
+        async move { ok(app.post_json(&path, Some(&who), &json!({})).await, 200).await }
+    };
+
+    // Act: 30 November (the clock's first day), 李四 patrols 20 minutes.
+    let p = check_in(&li, &a_spot).await;
+    app.advance(chrono::Duration::minutes(20));
+    check_out(&li, &p).await;
+    // 1 December from 10:00: 王队长 45 + 30, 李四 50, 赵五 never checks out.
+    app.advance(chrono::Duration::hours(24) - chrono::Duration::minutes(20));
+    let (l1, l2, z1) = (
+        check_in(&leader, &a_spot).await,
+        check_in(&li, &a_spot).await,
+        check_in(&zhao, &b_spot).await,
+    );
+    app.advance(chrono::Duration::minutes(45));
+    check_out(&leader, &l1).await;
+    app.advance(chrono::Duration::minutes(5));
+    check_out(&li, &l2).await;
+    app.advance(chrono::Duration::minutes(10));
+    let l3 = check_in(&leader, &a_spot).await;
+    app.advance(chrono::Duration::minutes(30));
+    check_out(&leader, &l3).await;
+    let _ = z1;
+    let staff_view = ok(
+        app.get("/api/v1/volunteers/rankings?month=2026-12", Some(&admin))
+            .await,
+        200,
+    )
+    .await;
+    let li_view = ok(app.get("/api/v1/volunteers/rankings", Some(&li)).await, 200).await;
+    let november = ok(
+        app.get("/api/v1/volunteers/rankings?month=2026-11", Some(&admin))
+            .await,
+        200,
+    )
+    .await;
+    let csv = app
+        .get(
+            &format!(
+                "/api/v1/exports/volunteer-hours.csv?from=2026-12-01&to=2026-12-01&teamId={a}"
+            ),
+            Some(&admin),
+        )
+        .await;
+    let by_leader = app
+        .get(
+            &format!(
+                "/api/v1/exports/volunteer-hours.csv?from=2026-11-30&to=2026-12-01&teamId={a}"
+            ),
+            Some(&leader),
+        )
+        .await;
+    let leader_all = app
+        .get("/api/v1/exports/volunteer-hours.csv", Some(&leader))
+        .await;
+    let xlsx = app
+        .get(
+            "/api/v1/exports/volunteer-hours.xlsx?from=2026-12-01&to=2026-12-01",
+            Some(&admin),
+        )
+        .await;
+    let records = ok(
+        app.get(
+            "/api/v1/admin/patrols?from=2026-12-01&to=2026-12-01&limit=2",
+            Some(&admin),
+        )
+        .await,
+        200,
+    )
+    .await;
+
+    // Assert: December by hand: 王队长 75 min (2), 赵五 60 (the cap, 1),
+    // 李四 50 (1; his 20 November minutes are November's); 甲队 125 (3
+    // patrols, 2 volunteers), 乙队 60.
+    let rows = |v: &Value, k: &str| -> Vec<(String, i64, u64)> {
+        v[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["name"].as_str().unwrap().to_owned(),
+                    r["minutes"].as_i64().unwrap(),
+                    r["patrols"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(staff_view["month"], "2026-12");
+    assert_eq!(
+        rows(&staff_view, "volunteers"),
+        [
+            ("王队长".into(), 75, 2),
+            ("赵五".into(), 60, 1),
+            ("李四".into(), 50, 1)
+        ]
+    );
+    assert_eq!(
+        rows(&staff_view, "teams"),
+        [("甲队".into(), 125, 3), ("乙队".into(), 60, 1)]
+    );
+    assert_eq!(staff_view["teams"][0]["volunteers"], 2);
+    assert_eq!(staff_view["volunteers"][0]["rank"], 1);
+    assert_eq!(rows(&li_view, "volunteers")[0].0, "王*");
+    assert_eq!(rows(&november, "volunteers"), [("李四".into(), 20, 1)]);
+    expect_error(
+        app.get("/api/v1/volunteers/rankings", Some(&outsider))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "姓名,服务队,日期,开始时间,结束时间,时长(小时),地点,活动内容,结束方式",
+            "王队长,甲队,2026-12-01,10:00,10:45,0.75,新华广场,文明巡访,已签退",
+            "李四,甲队,2026-12-01,10:00,10:50,0.83,新华广场,文明巡访,已签退",
+            "王队长,甲队,2026-12-01,11:00,11:30,0.50,新华广场,文明巡访,已签退",
+        ]
+    );
+    let led = by_leader.text().await.unwrap();
+    assert_eq!(led.lines().count(), 5, "{led}");
+    expect_error(leader_all, 403, "forbidden").await;
+    assert_eq!(xlsx.status(), 200);
+    let sheet = sheet_xml(&xlsx.bytes().await.unwrap());
+    assert!(
+        sheet.contains("赵五") && sheet.contains("未签退，到时自动结束"),
+        "{sheet}"
+    );
+    assert_eq!(records["items"].as_array().unwrap().len(), 2);
+    let next = records["nextCursor"].as_str().unwrap();
+    let rest = ok(
+        app.get(
+            &format!("/api/v1/admin/patrols?from=2026-12-01&to=2026-12-01&limit=2&cursor={next}"),
+            Some(&admin),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(rest["items"].as_array().unwrap().len(), 2);
+    assert!(rest.get("nextCursor").is_none(), "{rest}");
+}
+
+/// The first worksheet's XML of an XLSX file, with its shared strings.
+fn sheet_xml(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = String::new();
+    for name in ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"] {
+        if let Ok(mut f) = zip.by_name(name) {
+            f.read_to_string(&mut out).unwrap();
+        }
+    }
+    out
 }

@@ -2279,6 +2279,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/patrols": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patrol records
+         * @description Patrols checked in on the period's days (China time; default the
+         *     last 30 days), of one team or all, newest first, with cursor
+         *     pagination. An open patrol shows its time so far. City staff, or a
+         *     team's leader for their team.
+         */
+        get: operations["listPatrols"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/volunteer-hours.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export volunteer hours as CSV
+         * @description One row per ended patrol in the period (as `GET /admin/patrols`),
+         *     oldest first, in the columns a city re-enters into its
+         *     volunteer-service platform: 姓名, 服务队, 日期, 开始时间, 结束时间,
+         *     时长(小时), 地点, 活动内容, 结束方式. UTF-8 with a byte-order mark; a
+         *     cell that starts like a formula gets a leading `'`. City staff, or a
+         *     team's leader for their team.
+         */
+        get: operations["exportVolunteerHoursCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/volunteer-hours.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export volunteer hours as XLSX
+         * @description The sheet of `GET /exports/volunteer-hours.csv` as a workbook (the
+         *     hours a number, the rest text).
+         */
+        get: operations["exportVolunteerHoursXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/volunteers/rankings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly rankings
+         * @description Volunteers and teams by 志愿时长 in the month (ended patrols checked
+         *     in during it, China time), then by patrols. City staff see full
+         *     names; a volunteer (a member of any team) sees each volunteer's
+         *     first character and `*`.
+         */
+        get: operations["volunteerRankings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4055,6 +4147,42 @@ export interface components {
             totalMinutes: number;
         };
         /**
+         * PatrolRecord
+         * @description A patrol, as staff read the records.
+         */
+        PatrolRecord: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            volunteerId: string;
+            /** @description The name the volunteer served under. */
+            volunteerName: string;
+            /** Format: uuid */
+            teamId: string;
+            teamName: string;
+            /** Format: uuid */
+            spotId: string;
+            spotName: string;
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            endedAt?: string;
+            endedBy?: components["schemas"]["PatrolEnd"];
+            /**
+             * Format: int64
+             * @description Whole minutes: so far (open) or in all.
+             */
+            minutes: number;
+        };
+        /**
+         * PatrolRecordPage
+         * @description A page of patrol records, newest first.
+         */
+        PatrolRecordPage: {
+            items: components["schemas"]["PatrolRecord"][];
+            nextCursor?: string;
+        };
+        /**
          * PatrolTimeView
          * @description When a spot is patrolled.
          */
@@ -4301,6 +4429,48 @@ export interface components {
              * @description WeChat's label.
              */
             label?: number;
+        };
+        /**
+         * RankedView
+         * @description A volunteer's or a team's place in a month.
+         */
+        RankedView: {
+            /**
+             * Format: uint32
+             * @description 1 for the most hours.
+             */
+            rank: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The volunteer's name (to volunteers, only its first character and
+             *     `*`) or the team's.
+             */
+            name: string;
+            /** @description The volunteer's team. */
+            teamName?: string;
+            /**
+             * Format: int64
+             * @description 志愿时长 in the month, whole minutes.
+             */
+            minutes: number;
+            /** Format: uint64 */
+            patrols: number;
+            /**
+             * Format: uint64
+             * @description A team's volunteers who patrolled in the month.
+             */
+            volunteers: number;
+        };
+        /**
+         * RankingView
+         * @description A month's rankings, most hours first.
+         */
+        RankingView: {
+            /** @description The month, `YYYY-MM`. */
+            month: string;
+            volunteers: components["schemas"]["RankedView"][];
+            teams: components["schemas"]["RankedView"][];
         };
         /**
          * RatingBody
@@ -16580,6 +16750,311 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPatrols: {
+        parameters: {
+            query?: {
+                /** @description First day (China time). */
+                from?: string;
+                /** @description Last day (China time). */
+                to?: string;
+                /** @description One team's patrols. */
+                teamId?: string;
+                /** @description `nextCursor` of the previous page. */
+                cursor?: string;
+                /** @description Patrols per page, 1–200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PatrolRecordPage"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportVolunteerHoursCsv: {
+        parameters: {
+            query?: {
+                /** @description First day (China time). */
+                from?: string;
+                /** @description Last day (China time). */
+                to?: string;
+                /** @description One team's patrols. */
+                teamId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UTF-8 with a byte-order mark. */
+            200: {
+                headers: {
+                    "CONTENT-DISPOSITION": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    exportVolunteerHoursXlsx: {
+        parameters: {
+            query?: {
+                /** @description First day (China time). */
+                from?: string;
+                /** @description Last day (China time). */
+                to?: string;
+                /** @description One team's patrols. */
+                teamId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An Office Open XML workbook. */
+            200: {
+                headers: {
+                    "CONTENT-DISPOSITION": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    volunteerRankings: {
+        parameters: {
+            query?: {
+                /** @description The month, `YYYY-MM` (default this month, China time). */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["RankingView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

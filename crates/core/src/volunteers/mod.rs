@@ -3,7 +3,9 @@
 //! volunteer hours (志愿时长). Its handlers are in the app crate.
 
 pub mod error;
+pub mod hours;
 pub mod model;
 pub mod patrols;
+pub mod records;
 pub mod rules;
 pub mod teams;

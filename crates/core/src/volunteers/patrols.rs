@@ -75,6 +75,7 @@ pub async fn check_in(state: &AppState, caller: &Caller, spot_id: Uuid, here: Wg
     let row = patrol::Model {
         id: Uuid::now_v7(),
         user_id: caller.user_id,
+        volunteer_name: m.name.clone(),
         team_id: m.team_id,
         spot_id: s.id,
         started_at: state.clock.now(),
