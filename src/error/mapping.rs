@@ -417,9 +417,17 @@ impl From<VolunteerError> for ApiError {
             VolunteerError::NotAMember => Self::conflict(ErrorCode::NotAMember, message),
             VolunteerError::PatrolOpen { .. } => Self::conflict(ErrorCode::PatrolOpen, message),
             VolunteerError::PatrolEnded => Self::conflict(ErrorCode::PatrolEnded, message),
-            VolunteerError::TooFar { .. } => {
-                Self::unprocessable(ErrorCode::TooFarFromSpot, message)
-            }
+            VolunteerError::TooFar {
+                distance_m,
+                allowed_m,
+                ..
+            } => Self::Unprocessable {
+                code: ErrorCode::TooFarFromSpot,
+                message,
+                details: Some(
+                    serde_json::json!({ "distanceM": distance_m, "allowedM": allowed_m }),
+                ),
+            },
             VolunteerError::Cursor(c) => c.into(),
             VolunteerError::Forbidden(f) => f.into(),
             VolunteerError::Db(d) => d.into(),

@@ -303,6 +303,8 @@ async fn a_check_in_away_from_the_spot_is_refused_in_either_datum() {
     // Assert
     let e = expect_error(far, 422, "too_far_from_spot").await;
     assert!(e["message"].as_str().unwrap().contains("300 m"), "{e}");
+    assert_eq!(e["details"]["distanceM"], 300, "{e}");
+    assert_eq!(e["details"]["allowedM"], 100, "{e}");
     expect_error(mislabelled, 422, "too_far_from_spot").await;
     let p = ok(on_site, 201).await;
     assert!(p["startDistanceM"].as_i64().unwrap() < 5, "{p}");

@@ -21,6 +21,10 @@ import type {
   ReportPage,
   ReportView,
   Reward,
+  MyTeamView,
+  PatrolView,
+  PatrolPageView,
+  RankingView,
 } from './types';
 import type { components } from './schema';
 
@@ -48,6 +52,27 @@ export const api = {
 
   rate: (id: string, score: number, comment?: string) =>
     call<ReportView>(`/api/v1/reports/${id}/rating`, { method: 'POST', data: { score, comment: comment || undefined } }),
+
+  /** The caller's team (404 `not_found` when they are in none). */
+  myTeam: () => call<MyTeamView>('/api/v1/me/team', { query: { coordSystem: 'gcj02' } }),
+  joinTeam: (joinCode: string, name: string) =>
+    call<MyTeamView>('/api/v1/me/team', { method: 'POST', data: { joinCode, name } }),
+  leaveTeam: () => call<void>('/api/v1/me/team', { method: 'DELETE' }),
+  /** Checks in at a spot where the phone is (GCJ-02, as `wx.getLocation` gives it). */
+  checkIn: (spotId: string, lat: number, lng: number) =>
+    call<PatrolView>('/api/v1/me/patrols', { method: 'POST', data: { spotId, location: { lat, lng, coordSystem: 'gcj02' } } }),
+  checkOut: (id: string, lat?: number, lng?: number) =>
+    call<PatrolView>(`/api/v1/me/patrols/${id}/check-out`, {
+      method: 'POST',
+      data: lat === undefined || lng === undefined ? {} : { location: { lat, lng, coordSystem: 'gcj02' } },
+    }),
+  /** The open patrol, or nothing (204). */
+  currentPatrol: async (): Promise<PatrolView | undefined> => {
+    const p = await call<PatrolView | ''>('/api/v1/me/patrols/current');
+    return p && typeof p === 'object' ? p : undefined;
+  },
+  myPatrols: (cursor?: string) => call<PatrolPageView>('/api/v1/me/patrols', { query: { cursor, limit: 20 } }),
+  rankings: () => call<RankingView>('/api/v1/volunteers/rankings'),
 
   points: (cursor?: string) => call<MyPoints>('/api/v1/me/points', { query: { cursor, limit: 20 } }),
   rewards: () => call<Reward[]>('/api/v1/rewards'),

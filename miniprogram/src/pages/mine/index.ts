@@ -82,6 +82,10 @@ Page({
     wx.navigateTo({ url: '/pages/points/index' });
   },
 
+  openVolunteer() {
+    wx.navigateTo({ url: '/pages/volunteer/index' });
+  },
+
   openField() {
     wx.navigateTo({ url: '/pages/field/inbox/index' });
   },

@@ -1,0 +1,218 @@
+/**
+ * 志愿服务: join a team with the code its leader shares; then the team,
+ * its spots (挂包点位) and their patrol times, checking in on site (where
+ * the phone is, GCJ-02) with the time running, checking out, and my hours.
+ * A patrol never checked out says it closed itself at the city's cap.
+ */
+import { api } from '../../api/index';
+import { ApiError } from '../../api/client';
+import { PatrolEnd, TeamRole } from '../../api/labels';
+import type { MyTeamView, PatrolView, SpotView } from '../../api/types';
+import { when } from '../../utils/format';
+
+interface SpotRow extends SpotView {
+  timesText: string;
+}
+
+interface PatrolRow extends PatrolView {
+  when: string;
+  endText: string;
+  hours: string;
+}
+
+interface Data {
+  state: 'loading' | 'join' | 'team';
+  team: MyTeamView | null;
+  roleText: string;
+  spots: SpotRow[];
+  current: PatrolRow | null;
+  patrols: PatrolRow[];
+  totalHours: string;
+  joinCode: string;
+  name: string;
+  busy: boolean;
+  error: string;
+}
+
+const WEEK = ['', '一', '二', '三', '四', '五', '六', '日'];
+
+/** Patrol times in words: 「周六、周日 08:00–11:00」. */
+function timesText(s: SpotView): string {
+  return s.times.map((t) => `${t.weekdays.map((d) => `周${WEEK[d]}`).join('、')} ${t.from}–${t.to}`).join('；');
+}
+
+/** A refusal in the volunteer's words (the server's codes, the page's sentences). */
+function refusal(e: unknown): string {
+  const err = e as ApiError;
+  const d = (err.details || {}) as { distanceM?: number; allowedM?: number };
+  switch (err.code) {
+    case 'too_far_from_spot':
+      return `您距离点位约${d.distanceM}米，请到点位${d.allowedM}米范围内再签到`;
+    case 'patrol_open':
+      return '您有一次巡访尚未签退，请先签退';
+    case 'patrol_ended':
+      return '这次巡访已超过时长上限，已自动结束';
+    case 'already_in_team':
+      return '您已加入一支服务队，请先退出再加入其他服务队';
+    case 'leader_cannot_leave':
+      return '队长不能退出服务队，请联系工作人员更换队长';
+    case 'not_found':
+      return '加入码不正确，或该服务队已停止招募，请向队长确认';
+    default:
+      return err.message;
+  }
+}
+
+function hours(minutes: number): string {
+  return (minutes / 60).toFixed(1);
+}
+
+function row(p: PatrolView): PatrolRow {
+  return {
+    ...p,
+    when: when(p.startedAt),
+    endText: p.endedBy ? PatrolEnd[p.endedBy] : '进行中',
+    hours: hours(p.minutes),
+  };
+}
+
+/** Where the phone is, in GCJ-02 (what the server checks against the spot). */
+function here(): Promise<{ latitude: number; longitude: number }> {
+  return new Promise((resolve, reject) =>
+    wx.getLocation({
+      type: 'gcj02',
+      isHighAccuracy: true,
+      success: (r) => resolve({ latitude: r.latitude, longitude: r.longitude }),
+      fail: () => reject(new ApiError('network', 0, '没有定位：签到需要您当前的位置，请在设置中允许定位后重试')),
+    }),
+  );
+}
+
+Page({
+  data: {
+    state: 'loading', team: null, roleText: '', spots: [], current: null, patrols: [], totalHours: '0.0',
+    joinCode: '', name: '', busy: false, error: '',
+  } as Data,
+
+  timer: 0 as number,
+
+  onShow() {
+    this.load();
+    // The time on an open patrol runs while the page shows.
+    this.timer = setInterval(() => this.tick(), 30000) as unknown as number;
+  },
+
+  onHide() {
+    clearInterval(this.timer);
+  },
+
+  onUnload() {
+    clearInterval(this.timer);
+  },
+
+  async load() {
+    try {
+      const team = await api.myTeam();
+      const [current, mine] = await Promise.all([api.currentPatrol(), api.myPatrols()]);
+      this.setData({
+        state: 'team',
+        team,
+        roleText: TeamRole[team.role],
+        spots: team.spots.map((s) => ({ ...s, timesText: timesText(s) })),
+        current: current ? row(current) : null,
+        patrols: mine.items.filter((p) => p.endedAt).map(row),
+        totalHours: hours(mine.totalMinutes),
+        error: '',
+      });
+    } catch (e) {
+      const err = e as ApiError;
+      if (err.code === 'not_found') this.setData({ state: 'join', team: null, error: '' });
+      else this.setData({ error: err.message });
+    }
+  },
+
+  /** Refreshes the open patrol's time from the server. */
+  async tick() {
+    if (!(this.data as Data).current) return;
+    try {
+      const current = await api.currentPatrol();
+      if (current) this.setData({ current: row(current) });
+      else this.load();
+    } catch {
+      // The next tick tries again.
+    }
+  },
+
+  onCode(e: WechatMiniprogram.CustomEvent) {
+    this.setData({ joinCode: String(e.detail.value || '') });
+  },
+
+  onName(e: WechatMiniprogram.CustomEvent) {
+    this.setData({ name: String(e.detail.value || '') });
+  },
+
+  async join() {
+    const d = this.data as Data;
+    if (!d.joinCode.trim() || !d.name.trim()) return this.setData({ error: '请填写队长提供的加入码和您的姓名' });
+    this.setData({ busy: true, error: '' });
+    try {
+      await api.joinTeam(d.joinCode.trim(), d.name.trim());
+      this.setData({ busy: false });
+      await this.load();
+    } catch (e) {
+      this.setData({ busy: false, error: refusal(e) });
+    }
+  },
+
+  async checkIn(e: WechatMiniprogram.BaseEvent) {
+    const spot = String(e.currentTarget.dataset.id);
+    this.setData({ busy: true, error: '' });
+    try {
+      const p = await here();
+      const patrol = await api.checkIn(spot, p.latitude, p.longitude);
+      this.setData({ busy: false, current: row(patrol) });
+      wx.showToast({ title: '签到成功', icon: 'success' });
+    } catch (err) {
+      this.setData({ busy: false, error: refusal(err) });
+    }
+  },
+
+  async checkOut() {
+    const d = this.data as Data;
+    if (!d.current) return;
+    this.setData({ busy: true, error: '' });
+    let at: { latitude: number; longitude: number } | undefined;
+    try {
+      at = await here();
+    } catch {
+      at = undefined; // A check-out without a place still counts.
+    }
+    try {
+      const done = await api.checkOut(d.current.id, at && at.latitude, at && at.longitude);
+      wx.showToast({ title: `签退成功，${hours(done.minutes)}小时`, icon: 'none' });
+      this.setData({ busy: false, current: null });
+      await this.load();
+    } catch (err) {
+      await this.load();
+      this.setData({ busy: false, error: refusal(err) });
+    }
+  },
+
+  async leave() {
+    const ok = await new Promise<boolean>((resolve) =>
+      wx.showModal({
+        title: '退出服务队',
+        content: '退出后您的志愿时长记录仍然保留。确定退出？',
+        success: (r) => resolve(!!r.confirm),
+        fail: () => resolve(false),
+      }),
+    );
+    if (!ok) return;
+    try {
+      await api.leaveTeam();
+      this.setData({ state: 'join', team: null, joinCode: '', name: '' });
+    } catch (e) {
+      this.setData({ error: refusal(e) });
+    }
+  },
+});
