@@ -50,15 +50,19 @@ pub struct JoinInput {
 #[oai(rename_all = "camelCase")]
 pub struct TeamView {
     pub id: Uuid,
+    /// The team's name.
     pub name: String,
+    /// False once stood down: it takes no one new and no check-ins.
     pub active: bool,
     /// The code to join with; shown to staff and to the team's leader.
     #[oai(skip_serializing_if_is_none)]
     pub join_code: Option<String>,
+    /// The leader, once staff have named one.
     #[oai(skip_serializing_if_is_none)]
     pub leader: Option<MemberView>,
     /// Members, the leader included.
     pub members: u64,
+    /// Spots (挂包点位) assigned.
     pub spots: u64,
 }
 
@@ -86,9 +90,13 @@ impl From<Team> for TeamView {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct MemberView {
+    /// The member's user id.
     pub user_id: Uuid,
+    /// The name they serve under (志愿者姓名).
     pub name: String,
+    /// Leader or member.
     pub role: TeamRole,
+    /// When they joined.
     pub joined_at: DateTime<FixedOffset>,
 }
 
@@ -160,6 +168,7 @@ impl Position {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct SpotInput {
+    /// The spot's name (a square, a street, a bus stop).
     #[oai(validator(min_length = 1, max_length = 60))]
     pub name: String,
     /// Its centre.
@@ -181,13 +190,18 @@ pub struct SpotInput {
 #[oai(rename_all = "camelCase")]
 pub struct SpotView {
     pub id: Uuid,
+    /// The team it is assigned to.
     pub team_id: Uuid,
+    /// The spot's name.
     pub name: String,
     /// Its centre, in the datum asked for.
     pub location: Location,
+    /// Metres around the centre a check-in is on site (plus the city's slack).
     pub radius_m: i32,
+    /// The area it stands for, if any.
     #[oai(skip_serializing_if_is_none)]
     pub area_code: Option<String>,
+    /// When it is patrolled.
     pub times: Vec<PatrolTimeView>,
 }
 
@@ -209,8 +223,11 @@ impl SpotView {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct TeamDetailView {
+    /// The team.
     pub team: TeamView,
+    /// Its members, first joined first.
     pub members: Vec<MemberView>,
+    /// Its spots, by name.
     pub spots: Vec<SpotView>,
 }
 
@@ -232,6 +249,7 @@ impl TeamDetailView {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct MyTeamView {
+    /// The caller's place in the team.
     pub role: TeamRole,
     #[oai(flatten)]
     pub detail: TeamDetailView,
@@ -270,9 +288,13 @@ pub struct CheckOutInput {
 #[oai(rename_all = "camelCase")]
 pub struct PatrolView {
     pub id: Uuid,
+    /// The team patrolled for.
     pub team_id: Uuid,
+    /// The spot checked in at.
     pub spot_id: Uuid,
+    /// The spot's name (empty once it was removed).
     pub spot_name: String,
+    /// Check-in.
     pub started_at: DateTime<FixedOffset>,
     /// None while open.
     #[oai(skip_serializing_if_is_none)]
@@ -310,7 +332,9 @@ impl From<Patrol> for PatrolView {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct PatrolPageView {
+    /// The patrols.
     pub items: Vec<PatrolView>,
+    /// Pass as `cursor` for the next page; absent on the last.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
     /// Minutes of every ended patrol (志愿时长 in all).
@@ -363,16 +387,24 @@ impl From<VolunteerRulesBody> for VolunteerRules {
 #[oai(rename_all = "camelCase")]
 pub struct PatrolRecord {
     pub id: Uuid,
+    /// The volunteer's user id.
     pub volunteer_id: Uuid,
     /// The name the volunteer served under.
     pub volunteer_name: String,
+    /// The team.
     pub team_id: Uuid,
+    /// The team's name.
     pub team_name: String,
+    /// The spot checked in at.
     pub spot_id: Uuid,
+    /// The spot's name (「（已撤销点位）」 once removed).
     pub spot_name: String,
+    /// Check-in.
     pub started_at: DateTime<FixedOffset>,
+    /// The end: check-out, or the cap; absent while open.
     #[oai(skip_serializing_if_is_none)]
     pub ended_at: Option<DateTime<FixedOffset>>,
+    /// How it ended.
     #[oai(skip_serializing_if_is_none)]
     pub ended_by: Option<PatrolEnd>,
     /// Whole minutes: so far (open) or in all.
@@ -401,7 +433,9 @@ impl From<super::records::Record> for PatrolRecord {
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
 pub struct PatrolRecordPage {
+    /// The patrols.
     pub items: Vec<PatrolRecord>,
+    /// Pass as `cursor` for the next page; absent on the last.
     #[oai(skip_serializing_if_is_none)]
     pub next_cursor: Option<String>,
 }
@@ -421,6 +455,7 @@ pub struct RankedView {
     pub team_name: Option<String>,
     /// 志愿时长 in the month, whole minutes.
     pub minutes: i64,
+    /// Ended patrols in the month.
     pub patrols: u64,
     /// A team's volunteers who patrolled in the month.
     pub volunteers: u64,
@@ -432,7 +467,9 @@ pub struct RankedView {
 pub struct RankingView {
     /// The month, `YYYY-MM`.
     pub month: String,
+    /// Volunteers, most hours first.
     pub volunteers: Vec<RankedView>,
+    /// Teams, most hours first.
     pub teams: Vec<RankedView>,
 }
 

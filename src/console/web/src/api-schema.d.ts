@@ -3941,11 +3941,19 @@ export interface components {
          * @description A member of a team.
          */
         MemberView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The member's user id.
+             */
             userId: string;
+            /** @description The name they serve under (志愿者姓名). */
             name: string;
-            role: components["schemas"]["TeamRole"];
-            /** Format: date-time */
+            /** @description Leader or member. */
+            role: components["schemas"]["TeamRole"] & unknown;
+            /**
+             * Format: date-time
+             * @description When they joined.
+             */
             joinedAt: string;
         };
         /**
@@ -4034,9 +4042,13 @@ export interface components {
          * @description The caller's team and their place in it (the join code only for its leader).
          */
         MyTeamView: {
-            role: components["schemas"]["TeamRole"];
-            team: components["schemas"]["TeamView"];
+            /** @description The caller's place in the team. */
+            role: components["schemas"]["TeamRole"] & unknown;
+            /** @description The team. */
+            team: components["schemas"]["TeamView"] & unknown;
+            /** @description Its members, first joined first. */
             members: components["schemas"]["MemberView"][];
+            /** @description Its spots, by name. */
             spots: components["schemas"]["SpotView"][];
         };
         /**
@@ -4138,7 +4150,9 @@ export interface components {
          * @description The caller's patrols, newest first, and their hours.
          */
         PatrolPageView: {
+            /** @description The patrols. */
             items: components["schemas"]["PatrolView"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
             nextCursor?: string;
             /**
              * Format: int64
@@ -4153,21 +4167,39 @@ export interface components {
         PatrolRecord: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The volunteer's user id.
+             */
             volunteerId: string;
             /** @description The name the volunteer served under. */
             volunteerName: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The team.
+             */
             teamId: string;
+            /** @description The team's name. */
             teamName: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The spot checked in at.
+             */
             spotId: string;
+            /** @description The spot's name (「（已撤销点位）」 once removed). */
             spotName: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Check-in.
+             */
             startedAt: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The end: check-out, or the cap; absent while open.
+             */
             endedAt?: string;
-            endedBy?: components["schemas"]["PatrolEnd"];
+            /** @description How it ended. */
+            endedBy?: components["schemas"]["PatrolEnd"] & unknown;
             /**
              * Format: int64
              * @description Whole minutes: so far (open) or in all.
@@ -4179,7 +4211,9 @@ export interface components {
          * @description A page of patrol records, newest first.
          */
         PatrolRecordPage: {
+            /** @description The patrols. */
             items: components["schemas"]["PatrolRecord"][];
+            /** @description Pass as `cursor` for the next page; absent on the last. */
             nextCursor?: string;
         };
         /**
@@ -4201,12 +4235,22 @@ export interface components {
         PatrolView: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The team patrolled for.
+             */
             teamId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The spot checked in at.
+             */
             spotId: string;
+            /** @description The spot's name (empty once it was removed). */
             spotName: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Check-in.
+             */
             startedAt: string;
             /**
              * Format: date-time
@@ -4454,7 +4498,10 @@ export interface components {
              * @description 志愿时长 in the month, whole minutes.
              */
             minutes: number;
-            /** Format: uint64 */
+            /**
+             * Format: uint64
+             * @description Ended patrols in the month.
+             */
             patrols: number;
             /**
              * Format: uint64
@@ -4469,7 +4516,9 @@ export interface components {
         RankingView: {
             /** @description The month, `YYYY-MM`. */
             month: string;
+            /** @description Volunteers, most hours first. */
             volunteers: components["schemas"]["RankedView"][];
+            /** @description Teams, most hours first. */
             teams: components["schemas"]["RankedView"][];
         };
         /**
@@ -4998,6 +5047,7 @@ export interface components {
          * @description A spot (挂包点位) as staff assign it.
          */
         SpotInput: {
+            /** @description The spot's name (a square, a street, a bus stop). */
             name: string;
             /** @description Its centre. */
             location: components["schemas"]["Position"] & unknown;
@@ -5024,14 +5074,23 @@ export interface components {
         SpotView: {
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The team it is assigned to.
+             */
             teamId: string;
+            /** @description The spot's name. */
             name: string;
             /** @description Its centre, in the datum asked for. */
             location: components["schemas"]["Location"] & unknown;
-            /** Format: int32 */
+            /**
+             * Format: int32
+             * @description Metres around the centre a check-in is on site (plus the city's slack).
+             */
             radiusM: number;
+            /** @description The area it stands for, if any. */
             areaCode?: string;
+            /** @description When it is patrolled. */
             times: components["schemas"]["PatrolTimeView"][];
         };
         /**
@@ -5200,8 +5259,11 @@ export interface components {
          * @description A team with its members and spots.
          */
         TeamDetailView: {
-            team: components["schemas"]["TeamView"];
+            /** @description The team. */
+            team: components["schemas"]["TeamView"] & unknown;
+            /** @description Its members, first joined first. */
             members: components["schemas"]["MemberView"][];
+            /** @description Its spots, by name. */
             spots: components["schemas"]["SpotView"][];
         };
         /**
@@ -5229,17 +5291,23 @@ export interface components {
         TeamView: {
             /** Format: uuid */
             id: string;
+            /** @description The team's name. */
             name: string;
+            /** @description False once stood down: it takes no one new and no check-ins. */
             active: boolean;
             /** @description The code to join with; shown to staff and to the team's leader. */
             joinCode?: string;
-            leader?: components["schemas"]["MemberView"];
+            /** @description The leader, once staff have named one. */
+            leader?: components["schemas"]["MemberView"] & unknown;
             /**
              * Format: uint64
              * @description Members, the leader included.
              */
             members: number;
-            /** Format: uint64 */
+            /**
+             * Format: uint64
+             * @description Spots (挂包点位) assigned.
+             */
             spots: number;
         };
         /**
