@@ -15,13 +15,19 @@ pub struct TeamInput {
     /// The team's name (志愿服务队), unique.
     #[oai(validator(min_length = 1, max_length = 60))]
     pub name: String,
-    /// A team stood down takes no one new and no check-ins (default true).
-    #[oai(default = "yes")]
-    pub active: bool,
 }
 
-fn yes() -> bool {
-    true
+/// A change to a team.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct TeamChange {
+    /// The team's name (志愿服务队), unique.
+    #[oai(validator(min_length = 1, max_length = 60))]
+    pub name: String,
+    /// `false` stands the team down (it takes no one new and no
+    /// check-ins), `true` stands it up again; absent keeps it as it is.
+    #[oai(nullable)]
+    pub active: Option<bool>,
 }
 
 /// Who leads the team.

@@ -28,8 +28,8 @@ use crate::{
 use chrono::NaiveDate;
 use dto::{
     CheckInInput, CheckOutInput, JoinInput, LeaderInput, MyTeamView, PatrolPageView,
-    PatrolRecordPage, PatrolView, RankingView, SpotInput, SpotView, TeamDetailView, TeamInput,
-    TeamView, VolunteerRulesBody,
+    PatrolRecordPage, PatrolView, RankingView, SpotInput, SpotView, TeamChange, TeamDetailView,
+    TeamInput, TeamView, VolunteerRulesBody,
 };
 use poem::{Body, web::Data};
 use poem_openapi::{
@@ -168,7 +168,7 @@ impl VolunteersApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-        body: Json<TeamInput>,
+        body: Json<TeamChange>,
     ) -> Res<Json<TeamView>, StaffUpdateErrors> {
         let t = teams::update(&state, &auth.0, id.0, &body.0.name, body.0.active).await?;
         Ok(Json(t.into()))
@@ -274,8 +274,9 @@ impl VolunteersApi {
 
     /// Set the patrol rules
     ///
-    /// Applies to patrols from now on (an open patrol closes at the cap in
-    /// force when it is closed). Admins; audited.
+    /// Applies at once, to patrols already open too: an open patrol closes
+    /// at the cap in force when it is closed (lower the cap outside patrol
+    /// times). Admins; audited.
     #[oai(
         path = "/admin/volunteers/rules",
         method = "put",
@@ -623,4 +624,4 @@ crate::error_set!(CheckInErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429);
 crate::error_set!(CheckOutErrors: 400, 401, 404, 409, 413, 415);
 crate::error_set!(ReadErrors: 401);
 crate::error_set!(ListErrors: 400, 401);
-crate::error_set!(RecordErrors: 400, 401, 403);
+crate::error_set!(RecordErrors: 400, 401, 403, 404);

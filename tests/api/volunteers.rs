@@ -220,7 +220,7 @@ async fn a_team_is_joined_with_its_code_and_left_and_its_leader_removes_members(
     assert_eq!(joined["spots"][0]["name"], "新华广场");
     expect_error(twice, 409, "already_in_team").await;
     expect_error(unknown, 404, "not_found").await;
-    expect_error(by_member, 403, "forbidden").await;
+    expect_error(by_member, 404, "not_found").await;
     assert_eq!(by_leader.status(), 204);
     expect_error(app.get("/api/v1/me/team", Some(&b)).await, 404, "not_found").await;
     expect_error(leader_leaves, 409, "leader_cannot_leave").await;
@@ -633,6 +633,147 @@ async fn hours_are_exported_and_ranked_by_month_as_counted_by_hand() {
     .await;
     assert_eq!(rest["items"].as_array().unwrap().len(), 2);
     assert!(rest.get("nextCursor").is_none(), "{rest}");
+}
+
+#[tokio::test]
+async fn leaving_or_deleting_the_account_ends_the_patrol_and_an_early_patrol_is_its_days() {
+    // Arrange: 1 December, 07:30 China time (23:30 UTC the day before).
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    set_rules(&app, &admin, 240, 50).await;
+    let (team, spot, code, leader) = team_with_spot(&app, &admin, "早班志愿服务队").await;
+    let (li, wang) = (
+        app.citizen("early-li").await,
+        app.citizen("early-wang").await,
+    );
+    for (who, name) in [(&li, "李四"), (&wang, "王五")] {
+        ok(
+            app.post_json(
+                "/api/v1/me/team",
+                Some(who),
+                &json!({"joinCode": code, "name": name}),
+            )
+            .await,
+            200,
+        )
+        .await;
+    }
+    app.advance(chrono::Duration::minutes(21 * 60 + 30));
+    let body = check_in_body(&spot, LAT, LNG, "wgs84");
+    for who in [&li, &wang, &leader] {
+        ok(
+            send(
+                &app,
+                reqwest::Method::POST,
+                "/api/v1/me/patrols",
+                who,
+                Some(body.clone()),
+            )
+            .await,
+            201,
+        )
+        .await;
+    }
+
+    // Act: after 20 minutes 李四 leaves, 王五 deletes his account; staff
+    // stand the team down, then rename it.
+    app.advance(chrono::Duration::minutes(20));
+    assert_eq!(
+        send(&app, reqwest::Method::DELETE, "/api/v1/me/team", &li, None)
+            .await
+            .status(),
+        204
+    );
+    assert_eq!(
+        send(&app, reqwest::Method::DELETE, "/api/v1/me", &wang, None)
+            .await
+            .status(),
+        204
+    );
+    let down = ok(
+        send(
+            &app,
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/teams/{team}"),
+            &admin,
+            Some(json!({"name": "早班志愿服务队", "active": false})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let renamed = ok(
+        send(
+            &app,
+            reqwest::Method::PUT,
+            &format!("/api/v1/admin/teams/{team}"),
+            &admin,
+            Some(json!({"name": "晨练志愿服务队"})),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let csv = app
+        .get(
+            &format!(
+                "/api/v1/exports/volunteer-hours.csv?from=2026-12-01&to=2026-12-01&teamId={team}"
+            ),
+            Some(&admin),
+        )
+        .await;
+    let day_before = app
+        .get(
+            &format!(
+                "/api/v1/exports/volunteer-hours.csv?from=2026-11-30&to=2026-11-30&teamId={team}"
+            ),
+            Some(&admin),
+        )
+        .await;
+    let other_leader = app.citizen("early-other").await;
+    let not_theirs = app
+        .get(
+            &format!("/api/v1/admin/patrols?teamId={team}"),
+            Some(&other_leader),
+        )
+        .await;
+
+    // Assert: both patrols ended at the leaving (20 minutes) and count on
+    // 1 December; the deleted account's name is gone; the leader's patrol
+    // is still open (not in the sheet); a renamed team stays stood down.
+    let mine = ok(app.get("/api/v1/me/patrols", Some(&li)).await, 200).await;
+    assert_eq!(mine["items"][0]["endedBy"], "checked_out");
+    assert_eq!(mine["items"][0]["minutes"], 20);
+    assert_eq!(down["active"], false);
+    assert_eq!(renamed["active"], false);
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[1..],
+        [
+            "李四,晨练志愿服务队,2026-12-01,07:30,07:50,0.33,新华广场,文明巡访,已签退",
+            "已注销用户,晨练志愿服务队,2026-12-01,07:30,07:50,0.33,新华广场,文明巡访,已签退",
+        ]
+    );
+    assert_eq!(
+        day_before.text().await.unwrap().lines().count(),
+        1,
+        "only the header on 30 November"
+    );
+    expect_error(not_theirs, 404, "not_found").await;
+    let t = ok(
+        app.get(&format!("/api/v1/admin/teams/{team}"), Some(&admin))
+            .await,
+        200,
+    )
+    .await;
+    let names: Vec<&str> = t["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["王队长"]);
 }
 
 /// The first worksheet's XML of an XLSX file, with its shared strings.

@@ -2125,8 +2125,9 @@ export interface paths {
         get: operations["getVolunteerRules"];
         /**
          * Set the patrol rules
-         * @description Applies to patrols from now on (an open patrol closes at the cap in
-         *     force when it is closed). Admins; audited.
+         * @description Applies at once, to patrols already open too: an open patrol closes
+         *     at the cap in force when it is closed (lower the cap outside patrol
+         *     times). Admins; audited.
          */
         put: operations["setVolunteerRules"];
         post?: never;
@@ -5255,6 +5256,19 @@ export interface components {
             suspended: number;
         };
         /**
+         * TeamChange
+         * @description A change to a team.
+         */
+        TeamChange: {
+            /** @description The team's name (志愿服务队), unique. */
+            name: string;
+            /**
+             * @description `false` stands the team down (it takes no one new and no
+             *     check-ins), `true` stands it up again; absent keeps it as it is.
+             */
+            active?: boolean | null;
+        };
+        /**
          * TeamDetailView
          * @description A team with its members and spots.
          */
@@ -5273,11 +5287,6 @@ export interface components {
         TeamInput: {
             /** @description The team's name (志愿服务队), unique. */
             name: string;
-            /**
-             * @description A team stood down takes no one new and no check-ins (default true).
-             * @default true
-             */
-            active: boolean;
         };
         /**
          * @description A volunteer's place in their team.
@@ -15482,7 +15491,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json; charset=utf-8": components["schemas"]["TeamInput"];
+                "application/json; charset=utf-8": components["schemas"]["TeamChange"];
             };
         };
         responses: {
@@ -16902,6 +16911,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Internal error; the body carries only a request id, which is in the log */
             500: {
                 headers: {
@@ -16977,6 +16995,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Internal error; the body carries only a request id, which is in the log */
             500: {
                 headers: {
@@ -17045,6 +17072,15 @@ export interface operations {
             };
             /** @description Authenticated, but this role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -8,7 +8,9 @@ use crate::{
     state::AppState,
 };
 use chrono::{DateTime, FixedOffset};
-use entity::{case_follower, content_check, media, outbox, session, user};
+use entity::{
+    case_follower, content_check, media, outbox, patrol, session, team, team_member, user,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr};
 use uuid::Uuid;
 
@@ -152,6 +154,26 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Pr
         .await?;
     case_follower::Entity::delete_many()
         .filter(case_follower::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    // A volunteer: out of their team (a team they led has no leader until
+    // staff name one), their open patrol ended, and the name they served
+    // under gone from their patrols, which stay as the city's record.
+    crate::volunteers::patrols::end_open(state, &txn, user_id)
+        .await
+        .map_err(anyhow::Error::new)?;
+    team_member::Entity::delete_many()
+        .filter(team_member::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    team::Entity::update_many()
+        .col_expr(team::Column::LeaderId, Expr::value(Option::<Uuid>::None))
+        .filter(team::Column::LeaderId.eq(user_id))
+        .exec(&txn)
+        .await?;
+    patrol::Entity::update_many()
+        .col_expr(patrol::Column::VolunteerName, Expr::value(GONE))
+        .filter(patrol::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
     if let Some(openid) = &u.openid {

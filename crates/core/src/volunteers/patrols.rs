@@ -191,6 +191,32 @@ pub async fn mine(
     })
 }
 
+/// Ends the volunteer's open patrol, if any, now (or at the cap, if that
+/// came first), in `db`'s transaction: they leave the team, are removed
+/// from it, or delete their account.
+pub async fn end_open<C: sea_orm::ConnectionTrait>(state: &AppState, db: &C, user: Uuid) -> R<()> {
+    let rules = rules::load(db).await?;
+    let open = patrol::Entity::find()
+        .filter(patrol::Column::UserId.eq(user))
+        .filter(patrol::Column::EndedAt.is_null())
+        .one(db)
+        .await?;
+    if let Some(p) = open {
+        let (end, how) = rules.end_of(p.started_at, state.clock.now());
+        patrol::Entity::update_many()
+            .set(patrol::ActiveModel {
+                ended_at: Set(Some(end)),
+                ended_by: Set(Some(how)),
+                ..Default::default()
+            })
+            .filter(patrol::Column::Id.eq(p.id))
+            .filter(patrol::Column::EndedAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Closes every patrol left open past the cap, at the cap (the background
 /// job's step); returns how many. Each is closed under a guard
 /// (`ended_at IS NULL`), so nodes running it at once close each once.

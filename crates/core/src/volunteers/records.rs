@@ -5,14 +5,17 @@
 use super::{error::VolunteerError, patrols::close_capped, rules, teams::STAFF};
 use crate::{
     command::period::Period,
-    core::{Caller, Role, time::shanghai},
+    core::{
+        Caller, Role,
+        time::{shanghai, utc},
+    },
     state::AppState,
 };
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, TimeZone};
 use domain::volunteers::{PatrolEnd, minutes};
 use entity::{patrol, spot, team, team_member as member};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 type R<T> = Result<T, VolunteerError>;
@@ -42,11 +45,13 @@ pub struct RecordFilter {
     pub team: Option<Uuid>,
 }
 
+/// China-time midnight at the start of `d`, in UTC: stored instants are
+/// UTC, and SQLite compares them as text.
 fn instant(d: NaiveDate) -> DateTime<FixedOffset> {
     shanghai()
         .from_local_datetime(&d.and_time(chrono::NaiveTime::MIN))
         .single()
-        .unwrap_or_else(|| DateTime::<FixedOffset>::MIN_UTC.fixed_offset())
+        .map_or_else(|| DateTime::<FixedOffset>::MIN_UTC.fixed_offset(), utc)
 }
 
 /// A page of the patrols matching `f`, after the patrol `after` (in the
@@ -121,8 +126,9 @@ struct Names {
 
 impl Names {
     async fn of(state: &AppState, rows: &[patrol::Model]) -> R<Self> {
-        let team_ids: Vec<Uuid> = rows.iter().map(|p| p.team_id).collect();
-        let spot_ids: Vec<Uuid> = rows.iter().map(|p| p.spot_id).collect();
+        // Each id once: a month's patrols name few teams and spots.
+        let team_ids: HashSet<Uuid> = rows.iter().map(|p| p.team_id).collect();
+        let spot_ids: HashSet<Uuid> = rows.iter().map(|p| p.spot_id).collect();
         let teams = team::Entity::find()
             .filter(team::Column::Id.is_in(team_ids))
             .all(&state.db)
@@ -158,17 +164,19 @@ async fn may_read(state: &AppState, caller: &Caller, team: Option<Uuid>) -> R<()
         return Ok(());
     }
     caller.require(&[Role::Citizen])?;
-    let leads = match team {
-        Some(t) => team::Entity::find_by_id(t)
-            .one(&state.db)
-            .await?
-            .is_some_and(|t| t.leader_id == Some(caller.user_id)),
-        None => false,
+    let Some(team) = team else {
+        // A leader reads their own team's records, never the city's.
+        return Err(crate::core::Forbidden { role: caller.role }.into());
     };
+    let leads = team::Entity::find_by_id(team)
+        .one(&state.db)
+        .await?
+        .is_some_and(|t| t.leader_id == Some(caller.user_id));
     if leads {
         Ok(())
     } else {
-        Err(crate::core::Forbidden { role: caller.role }.into())
+        // Another team is as unknown to them as no team.
+        Err(VolunteerError::NotFound { what: "team" })
     }
 }
 

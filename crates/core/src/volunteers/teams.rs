@@ -108,19 +108,20 @@ pub async fn get(state: &AppState, caller: &Caller, id: Uuid) -> R<TeamDetail> {
     detail(state, find(&state.db, id).await?).await
 }
 
-/// Staff rename a team, or stand it down (a team stood down takes no one
-/// new and no check-ins).
+/// Staff rename a team, or stand it down or up again (`active`; none
+/// keeps it as it is). A team stood down takes no one new and no check-ins.
 pub async fn update(
     state: &AppState,
     caller: &Caller,
     id: Uuid,
     name: &str,
-    active: bool,
+    active: Option<bool>,
 ) -> R<Team> {
     caller.require(&STAFF)?;
     let name = trimmed(name, "a team")?;
     let txn = state.db.begin().await?;
     let t = find(&txn, id).await?;
+    let active = active.unwrap_or(t.active);
     let row = team::ActiveModel {
         name: Set(name.clone()),
         active: Set(active),
@@ -256,9 +257,12 @@ pub async fn leave(state: &AppState, caller: &Caller) -> R<()> {
     if t.leader_id == Some(caller.user_id) {
         return Err(VolunteerError::LeaderCannotLeave);
     }
+    let txn = state.db.begin().await?;
     member::Entity::delete_by_id(caller.user_id)
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
+    super::patrols::end_open(state, &txn, caller.user_id).await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -269,16 +273,19 @@ pub async fn remove(state: &AppState, caller: &Caller, id: Uuid, user: Uuid) -> 
     if t.leader_id == Some(user) {
         return Err(VolunteerError::LeaderCannotLeave);
     }
+    let txn = state.db.begin().await?;
     let gone = member::Entity::delete_many()
         .filter(member::Column::UserId.eq(user))
         .filter(member::Column::TeamId.eq(id))
-        .exec(&state.db)
+        .exec(&txn)
         .await?;
     if gone.rows_affected == 0 {
         return Err(VolunteerError::NotFound { what: "member" });
     }
+    // A removed member's open patrol ends now: it was for this team.
+    super::patrols::end_open(state, &txn, user).await?;
     audit::record(
-        &state.db,
+        &txn,
         Actor::of(caller),
         "team.remove_member",
         "team",
@@ -287,6 +294,7 @@ pub async fn remove(state: &AppState, caller: &Caller, id: Uuid, user: Uuid) -> 
         Some(serde_json::json!({ "member": user })),
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -339,12 +347,13 @@ pub async fn add_spot(state: &AppState, caller: &Caller, id: Uuid, s: SpotSpec) 
 /// Staff take a spot from its team (its patrols stay in the record).
 pub async fn delete_spot(state: &AppState, caller: &Caller, id: Uuid) -> R<()> {
     caller.require(&STAFF)?;
-    let gone = spot::Entity::delete_by_id(id).exec(&state.db).await?;
+    let txn = state.db.begin().await?;
+    let gone = spot::Entity::delete_by_id(id).exec(&txn).await?;
     if gone.rows_affected == 0 {
         return Err(VolunteerError::NotFound { what: "spot" });
     }
     audit::record(
-        &state.db,
+        &txn,
         Actor::of(caller),
         "spot.delete",
         "spot",
@@ -353,6 +362,7 @@ pub async fn delete_spot(state: &AppState, caller: &Caller, id: Uuid) -> R<()> {
         None,
     )
     .await?;
+    txn.commit().await?;
     Ok(())
 }
 
@@ -365,11 +375,13 @@ pub async fn spot(state: &AppState, id: Uuid) -> R<Spot> {
     Ok(spot_view(state, row))
 }
 
+/// The team's leader or city staff; to anyone else the team is unknown
+/// (404), as another unit's case is to a unit member.
 fn leads_or_staff(caller: &Caller, t: &team::Model) -> R<()> {
-    if t.leader_id == Some(caller.user_id) {
+    if t.leader_id == Some(caller.user_id) || caller.require(&STAFF).is_ok() {
         Ok(())
     } else {
-        Ok(caller.require(&STAFF)?)
+        Err(VolunteerError::NotFound { what: "team" })
     }
 }
 

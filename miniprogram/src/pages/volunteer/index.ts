@@ -42,7 +42,7 @@ function timesText(s: SpotView): string {
 }
 
 /** A refusal in the volunteer's words (the server's codes, the page's sentences). */
-function refusal(e: unknown): string {
+function refusal(e: unknown, joining = false): string {
   const err = e as ApiError;
   const d = (err.details || {}) as { distanceM?: number; allowedM?: number };
   switch (err.code) {
@@ -57,7 +57,7 @@ function refusal(e: unknown): string {
     case 'leader_cannot_leave':
       return '队长不能退出服务队，请联系工作人员更换队长';
     case 'not_found':
-      return '加入码不正确，或该服务队已停止招募，请向队长确认';
+      return joining ? '加入码不正确，或该服务队已停止招募，请向队长确认' : '服务队或点位已有变动，请下拉刷新后重试';
     default:
       return err.message;
   }
@@ -100,6 +100,10 @@ Page({
     this.load();
     // The time on an open patrol runs while the page shows.
     this.timer = setInterval(() => this.tick(), 30000) as unknown as number;
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
   },
 
   onHide() {
@@ -160,7 +164,7 @@ Page({
       this.setData({ busy: false });
       await this.load();
     } catch (e) {
-      this.setData({ busy: false, error: refusal(e) });
+      this.setData({ busy: false, error: refusal(e, true) });
     }
   },
 
