@@ -165,7 +165,13 @@ Page({
     const path = (this.data as Data).after[index].path;
     this.setData({ [`after[${index}].status`]: 'uploading', [`after[${index}].error`]: '' });
     try {
-      const m = await uploadPhoto(path, (p) => this.setData({ [`after[${index}].progress`]: p }), 'staff');
+      // A progress event may come after the answer (or after the form was
+      // submitted and emptied): only a photo still uploading takes it.
+      const progress = (p: number) => {
+        const a = (this.data as Data).after[index];
+        if (a && a.path === path && a.status === 'uploading') this.setData({ [`after[${index}].progress`]: p });
+      };
+      const m = await uploadPhoto(path, progress, 'staff');
       this.setData({ [`after[${index}].status`]: 'done', [`after[${index}].mediaId`]: m.id, [`after[${index}].progress`]: 100 });
     } catch (e) {
       this.setData({ [`after[${index}].status`]: 'failed', [`after[${index}].error`]: (e as ApiError).message });
