@@ -58,7 +58,8 @@ pub type Apis = (
         crate::content::ContentApi,
         crate::points::PointsApi,
         crate::privacy::PrivacyApi,
-        crate::volunteers::VolunteersApi,
+        crate::volunteers::TeamsApi,
+        crate::volunteers::PatrolsApi,
     ),
 );
 
@@ -86,7 +87,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::content::ContentApi,
                 crate::points::PointsApi,
                 crate::privacy::PrivacyApi,
-                crate::volunteers::VolunteersApi,
+                crate::volunteers::TeamsApi,
+                crate::volunteers::PatrolsApi,
             ),
         ),
         "Suishoupai (随手拍) API",

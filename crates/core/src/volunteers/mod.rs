@@ -8,4 +8,5 @@ pub mod model;
 pub mod patrols;
 pub mod records;
 pub mod rules;
+pub mod spots;
 pub mod teams;

@@ -6,7 +6,7 @@
 //! reader sees never depends on when the job last ran).
 
 pub use super::model::{Patrol, PatrolPage};
-use super::{error::VolunteerError, rules, teams};
+use super::{error::VolunteerError, rules};
 use crate::{
     core::{
         Caller, Role,
@@ -270,7 +270,7 @@ async fn view(state: &AppState, rules: &VolunteerRules, p: patrol::Model) -> R<P
         .filter(cases::Column::CreatedAt.lte(until))
         .count(&state.db)
         .await?;
-    let spot_name = match teams::spot(state, p.spot_id).await {
+    let spot_name = match super::spots::get(state, p.spot_id).await {
         Ok(s) => s.name,
         Err(VolunteerError::NotFound { .. }) => String::new(),
         Err(e) => return Err(e),

@@ -3,16 +3,13 @@
 //! are removed by the leader; staff assign the team its spots.
 
 use super::error::VolunteerError;
-pub use super::model::{Member, MyTeam, Spot, SpotSpec, Team, TeamDetail};
+pub use super::model::{Member, MyTeam, Team, TeamDetail};
 use crate::{
     audit,
     core::{Actor, Caller, Role},
     state::AppState,
 };
-use domain::{
-    geo::Wgs84,
-    volunteers::{PatrolTime, TeamRole},
-};
+use domain::volunteers::TeamRole;
 use entity::{spot, team, team_member as member};
 use rand::Rng;
 use sea_orm::{
@@ -36,7 +33,7 @@ fn new_code() -> String {
         .collect()
 }
 
-fn trimmed(name: &str, what: &'static str) -> R<String> {
+pub(super) fn trimmed(name: &str, what: &'static str) -> R<String> {
     let name = name.trim();
     if name.is_empty() {
         return Err(VolunteerError::InvalidName { what });
@@ -298,83 +295,6 @@ pub async fn remove(state: &AppState, caller: &Caller, id: Uuid, user: Uuid) -> 
     Ok(())
 }
 
-/// Staff assign the team a spot.
-pub async fn add_spot(state: &AppState, caller: &Caller, id: Uuid, s: SpotSpec) -> R<Spot> {
-    caller.require(&STAFF)?;
-    let t = find(&state.db, id).await?;
-    let name = trimmed(&s.name, "a spot")?;
-    let area_id = match s.area_code.as_deref() {
-        None => None,
-        Some(code) => Some(
-            state
-                .areas
-                .get()
-                .by_code(code)
-                .map(|a| a.id)
-                .ok_or(VolunteerError::NotFound { what: "area" })?,
-        ),
-    };
-    let row = spot::Model {
-        id: Uuid::now_v7(),
-        team_id: t.id,
-        name,
-        lat: s.centre.lat(),
-        lng: s.centre.lng(),
-        radius_m: s.radius_m,
-        area_id,
-        times: serde_json::to_string(&s.times).map_err(anyhow::Error::from)?,
-        created_at: state.clock.now(),
-    };
-    let txn = state.db.begin().await?;
-    spot::Entity::insert(spot::ActiveModel::from(row.clone()))
-        .exec_without_returning(&txn)
-        .await?;
-    let data = serde_json::json!({ "team": t.id, "name": row.name, "radiusM": row.radius_m });
-    audit::record(
-        &txn,
-        Actor::of(caller),
-        "spot.create",
-        "spot",
-        Some(row.id.to_string()),
-        None,
-        Some(data),
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(spot_view(state, row))
-}
-
-/// Staff take a spot from its team (its patrols stay in the record).
-pub async fn delete_spot(state: &AppState, caller: &Caller, id: Uuid) -> R<()> {
-    caller.require(&STAFF)?;
-    let txn = state.db.begin().await?;
-    let gone = spot::Entity::delete_by_id(id).exec(&txn).await?;
-    if gone.rows_affected == 0 {
-        return Err(VolunteerError::NotFound { what: "spot" });
-    }
-    audit::record(
-        &txn,
-        Actor::of(caller),
-        "spot.delete",
-        "spot",
-        Some(id.to_string()),
-        None,
-        None,
-    )
-    .await?;
-    txn.commit().await?;
-    Ok(())
-}
-
-/// A spot, read back.
-pub async fn spot(state: &AppState, id: Uuid) -> R<Spot> {
-    let row = spot::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(VolunteerError::NotFound { what: "spot" })?;
-    Ok(spot_view(state, row))
-}
-
 /// The team's leader or city staff; to anyone else the team is unknown
 /// (404), as another unit's case is to a unit member.
 fn leads_or_staff(caller: &Caller, t: &team::Model) -> R<()> {
@@ -393,7 +313,7 @@ fn role_of(t: &team::Model, user: Uuid) -> TeamRole {
     }
 }
 
-async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> R<team::Model> {
+pub(super) async fn find<C: ConnectionTrait>(db: &C, id: Uuid) -> R<team::Model> {
     team::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -452,29 +372,11 @@ async fn detail(state: &AppState, t: team::Model) -> R<TeamDetail> {
         .all(&state.db)
         .await?
         .into_iter()
-        .map(|s| spot_view(state, s))
+        .map(|s| super::spots::view(state, s))
         .collect();
     Ok(TeamDetail {
         team: summary(&state.db, t).await?,
         members,
         spots,
     })
-}
-
-fn spot_view(state: &AppState, s: spot::Model) -> Spot {
-    let areas = state.areas.get();
-    Spot {
-        id: s.id,
-        team_id: s.team_id,
-        name: s.name,
-        centre: Wgs84::from_stored(s.lat, s.lng),
-        radius_m: s.radius_m,
-        area_code: s
-            .area_id
-            .and_then(|a| areas.by_id(a))
-            .map(|a| a.code.clone()),
-        // Written by `add_spot` from checked values; an unreadable list
-        // reads as none rather than hiding the spot.
-        times: serde_json::from_str::<Vec<PatrolTime>>(&s.times).unwrap_or_default(),
-    }
 }
