@@ -60,6 +60,7 @@ pub type Apis = (
         crate::privacy::PrivacyApi,
         crate::volunteers::TeamsApi,
         crate::volunteers::PatrolsApi,
+        crate::volunteers::WorkApi,
     ),
 );
 
@@ -89,6 +90,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::privacy::PrivacyApi,
                 crate::volunteers::TeamsApi,
                 crate::volunteers::PatrolsApi,
+                crate::volunteers::WorkApi,
             ),
         ),
         "Suishoupai (随手拍) API",

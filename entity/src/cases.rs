@@ -20,6 +20,8 @@ pub struct Model {
     /// The most specific area containing the point.
     pub area_id: Uuid,
     pub status: CaseStatus,
+    /// How the report came in.
+    pub channel: domain::channel::Channel,
     /// Optimistic-concurrency version, bumped on every transition.
     pub version: i32,
     /// The unit the case is dispatched to; none before dispatch.

@@ -18,6 +18,7 @@ pub mod media;
 pub mod open311_request;
 pub mod outbox;
 pub mod patrol;
+pub mod persuasion;
 pub mod points_entry;
 pub mod redemption;
 pub mod reward;

@@ -23,6 +23,9 @@ pub struct Model {
     /// The case this photo is attached to; none while unattached.
     pub case_id: Option<Uuid>,
     pub event_id: Option<Uuid>,
+    /// The volunteer record (a 劝导) this photo belongs to, when it is not
+    /// a case's; kept like an attached photo.
+    pub record_id: Option<Uuid>,
     pub created_at: DateTimeWithTimeZone,
     /// Unattached uploads are deleted after this time.
     pub expires_at: DateTimeWithTimeZone,

@@ -17,6 +17,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub note: Option<String>,
     pub redemption_id: Option<Uuid>,
+    /// The volunteer record that earned the points (a patrol, a 劝导);
+    /// (user_id, record_id, reason) is unique.
+    pub record_id: Option<Uuid>,
     pub created_at: DateTimeWithTimeZone,
 }
 

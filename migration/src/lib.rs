@@ -20,6 +20,7 @@ mod m20261204_000015_typed_events;
 mod m20261205_000016_typed_redemptions;
 mod m20261205_000017_typed_area_levels;
 mod m20261206_000018_volunteers;
+mod m20261206_000019_volunteer_work;
 mod typed;
 
 pub struct Migrator;
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000016_typed_redemptions::MIGRATION),
             Box::new(m20261205_000017_typed_area_levels::MIGRATION),
             Box::new(m20261206_000018_volunteers::Migration),
+            Box::new(m20261206_000019_volunteer_work::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

@@ -226,7 +226,11 @@ impl CaseActionsApi {
     /// Verify (核查) — dispatcher
     ///
     /// `resolved` → `closed` (结案) or `reopened` (返工, note required; the
-    /// handling clock starts again).
+    /// handling clock starts again). A volunteer's 随手治 (channel
+    /// `self_fix`) that no unit has had yet: closing it earns the
+    /// volunteer their points; reopening it dispatches it to the routed
+    /// unit (`dispatched`, with both clocks), `422 no_unit` when routing
+    /// found none. Such a case may also be rejected while it waits.
     #[oai(
         path = "/cases/:id/verify",
         method = "post",

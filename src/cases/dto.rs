@@ -194,7 +194,9 @@ impl CaseAction {
             K::Escalate => Self::Escalate,
             K::RequestExtension { .. } => Self::RequestExtension,
             K::DecideExtension { .. } => Self::DecideExtension,
-            K::Rate { .. } | K::AutoDispatch { .. } | K::Tick => return None,
+            K::Rate { .. } | K::AutoDispatch { .. } | K::SelfFixed { .. } | K::Tick => {
+                return None;
+            }
         })
     }
 }

@@ -1,5 +1,5 @@
-//! How a report came in: the mini-program, or an Open311 integrator with
-//! what it sent besides (a photo link, answers to the category's extra
+//! How a report came in: the mini-program, a volunteer's failed 劝导 or
+//! 随手治, or an Open311 integrator with what it sent besides (a photo link, answers to the category's extra
 //! questions). Its contact stays out: staff read it through the audited
 //! reporter view.
 
@@ -38,10 +38,10 @@ pub struct AttributeAnswer {
 
 /// How the report came in: an Open311 case names its integrator (from
 /// its submit event) and shows its photo link and attribute answers.
-pub fn of(open311: Option<Filed>) -> CaseSource {
+pub fn of(channel: Channel, open311: Option<Filed>) -> CaseSource {
     let Some(o) = open311 else {
         return CaseSource {
-            channel: Channel::MiniProgram,
+            channel,
             integrator: None,
             media_url: None,
             answers: vec![],

@@ -76,7 +76,7 @@ impl CaseView {
                 at: x.at,
             }),
             photos: d.photos.into_iter().map(photo).collect(),
-            source: source::of(d.open311),
+            source: source::of(case.channel, d.open311),
             followers: i64::try_from(d.followers).unwrap_or(i64::MAX),
             content_flags: d.content_flags.into_iter().map(Into::into).collect(),
             timeline: timeline.collect(),

@@ -342,6 +342,27 @@ pub struct IndicatorTable {
     pub rows: Vec<IndicatorRow>,
     /// The whole cohort.
     pub total: IndicatorRow,
+    /// 群众自治: the 随手治 cases volunteers filed in the period (by filing
+    /// date, with the same filters), which are not in the cohort unless a
+    /// reopening sent them to a unit.
+    pub self_governed: SelfGovernedView,
+}
+
+/// 群众自治: volunteers' 随手治 in the period.
+#[derive(Debug, Clone, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SelfGovernedView {
+    /// Filed in the period.
+    pub filed: u64,
+    /// Verified and closed, never sent to a unit.
+    pub verified: u64,
+    /// Reopened at verification and sent to the routed unit (these are
+    /// in the cohort, as dispatched at the reopening).
+    pub sent_to_units: u64,
+    /// Waiting for 核查.
+    pub waiting: u64,
+    /// Refused at verification.
+    pub rejected: u64,
 }
 
 /// The counts a command centre's header shows, now.

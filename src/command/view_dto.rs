@@ -7,7 +7,7 @@ use super::{
         AreaCollection, AreaFeature, AreaLevel, AreaProperties, ClusterCollection, ClusterFeature,
         ClusterProperties, FeatureCollectionType, FeatureType, GroupBy, HeatFeature,
         HeatProperties, HeatmapCollection, IndicatorRow, IndicatorTable, PointGeometry, Ratio,
-        Summary,
+        SelfGovernedView, Summary,
     },
     service::{AreaCounts, Clusters, Counts, Heat, Indicators},
     stats::Tally,
@@ -144,6 +144,13 @@ impl IndicatorTable {
                 .map(|(key, name, t)| row(key, name, t))
                 .collect(),
             total: row("total".into(), "合计".into(), i.total),
+            self_governed: SelfGovernedView {
+                filed: i.self_governed.filed,
+                verified: i.self_governed.verified,
+                sent_to_units: i.self_governed.sent_to_units,
+                waiting: i.self_governed.waiting,
+                rejected: i.self_governed.rejected,
+            },
         }
     }
 }

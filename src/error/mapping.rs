@@ -428,6 +428,13 @@ impl From<VolunteerError> for ApiError {
                     serde_json::json!({ "distanceM": distance_m, "allowedM": allowed_m }),
                 ),
             },
+            VolunteerError::NotAVolunteer => Self::Forbidden(message),
+            VolunteerError::InvalidMedia { ids } => Self::Unprocessable {
+                code: ErrorCode::InvalidMedia,
+                message,
+                details: Some(serde_json::json!({ "mediaIds": ids })),
+            },
+            VolunteerError::Report(r) => r.into(),
             VolunteerError::Cursor(c) => c.into(),
             VolunteerError::Forbidden(f) => f.into(),
             VolunteerError::Db(d) => d.into(),

@@ -95,6 +95,10 @@ pub struct ReportView {
     pub photos: Vec<Photo>,
     /// The unit's photos of the work done (处置后), once it has resolved.
     pub after_photos: Vec<Photo>,
+    /// How it came in: a 随手治 (`self_fix`) starts resolved with the
+    /// volunteer's own after photos; a failed 劝导 (`persuasion`) is the
+    /// volunteer's report.
+    pub channel: crate::core::channel::Channel,
     /// When the city promised to finish: the handling deadline, while its
     /// clock runs (dispatched, in progress, reopened). Whole minutes.
     #[oai(skip_serializing_if_is_none)]
@@ -238,6 +242,9 @@ impl ReportView {
         let ttl = state.config.media.url_ttl_secs;
         let signed = |p: &StoredPhoto| Photo::signed(&state.media.signer, ttl, p);
         let status = case.status;
+        let self_fix = case.channel == crate::core::channel::Channel::SelfFix;
+        let (before, after) =
+            crate::media::stored::before_after(&photos, case.reporter_id, self_fix);
         Self {
             id: case.id,
             case_no: case.case_no,
@@ -248,16 +255,9 @@ impl ReportView {
             location: Location::of(Wgs84::from_stored(case.lat, case.lng), system),
             address: case.address,
             area: AreaRef::of(&state.areas.get(), case.area_id),
-            photos: photos
-                .iter()
-                .filter(|p| p.owner_id == case.reporter_id)
-                .map(signed)
-                .collect(),
-            after_photos: photos
-                .iter()
-                .filter(|p| p.owner_id != case.reporter_id)
-                .map(signed)
-                .collect(),
+            photos: before.iter().map(signed).collect(),
+            after_photos: after.iter().map(signed).collect(),
+            channel: case.channel,
             due_at: case.clock.due_at.filter(|_| status.clock_runs()),
             timeline: events.into_iter().map(TimelineEntry::from).collect(),
             merged_into: merged_into.map(|(id, case_no)| MergedInto { id, case_no }),

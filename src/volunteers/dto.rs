@@ -281,6 +281,17 @@ pub struct VolunteerRulesBody {
     /// Metres a check-in may be beyond a spot's radius (0–500).
     #[oai(validator(minimum(value = "0"), maximum(value = "500")))]
     pub check_in_slack_m: i32,
+    /// Points per hour of a patrol, pro rata and rounded down, when it
+    /// ends (0–1000; 0 awards none).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_hour: i32,
+    /// Points per 劝导 record, when it is filed (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_persuasion: i32,
+    /// Points per 随手治 case, when the dispatcher verifies and closes it
+    /// (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_self_fix: i32,
 }
 
 impl From<VolunteerRules> for VolunteerRulesBody {
@@ -288,15 +299,48 @@ impl From<VolunteerRules> for VolunteerRulesBody {
         Self {
             patrol_cap_minutes: r.patrol_cap_minutes,
             check_in_slack_m: r.check_in_slack_m,
+            points_per_hour: r.points_per_hour,
+            points_per_persuasion: r.points_per_persuasion,
+            points_per_self_fix: r.points_per_self_fix,
         }
     }
 }
 
-impl From<VolunteerRulesBody> for VolunteerRules {
-    fn from(r: VolunteerRulesBody) -> Self {
-        Self {
-            patrol_cap_minutes: r.patrol_cap_minutes,
-            check_in_slack_m: r.check_in_slack_m,
+/// The volunteer rules as an admin sets them: a points figure left out
+/// keeps the one in force. The citizens' daily and monthly caps
+/// (`/admin/points/rules`) bound volunteers' points too.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct VolunteerRulesInput {
+    /// A patrol left open closes itself this many minutes after check-in,
+    /// and counts that long (15–720).
+    #[oai(validator(minimum(value = "15"), maximum(value = "720")))]
+    pub patrol_cap_minutes: i32,
+    /// Metres a check-in may be beyond a spot's radius (0–500).
+    #[oai(validator(minimum(value = "0"), maximum(value = "500")))]
+    pub check_in_slack_m: i32,
+    /// Points per hour of a patrol (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_hour: Option<i32>,
+    /// Points per 劝导 record (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_persuasion: Option<i32>,
+    /// Points per verified 随手治 case (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_self_fix: Option<i32>,
+}
+
+impl VolunteerRulesInput {
+    /// The rules it sets, over those in force.
+    pub fn over(self, now: VolunteerRules) -> VolunteerRules {
+        VolunteerRules {
+            patrol_cap_minutes: self.patrol_cap_minutes,
+            check_in_slack_m: self.check_in_slack_m,
+            points_per_hour: self.points_per_hour.unwrap_or(now.points_per_hour),
+            points_per_persuasion: self
+                .points_per_persuasion
+                .unwrap_or(now.points_per_persuasion),
+            points_per_self_fix: self.points_per_self_fix.unwrap_or(now.points_per_self_fix),
         }
     }
 }

@@ -9,15 +9,19 @@ pub use suishoupai_core::volunteers::{
     model::*,
     patrols, records, rules, spots,
     teams::{self, STAFF},
+    work,
 };
 
 pub mod dto;
 pub mod patrol_dto;
 mod patrols_api;
 mod teams_api;
+mod work_api;
+pub mod work_dto;
 
 pub use patrols_api::PatrolsApi;
 pub use teams_api::TeamsApi;
+pub use work_api::WorkApi;
 
 use poem_openapi::ApiResponse;
 
@@ -50,3 +54,4 @@ crate::error_set!(CheckOutErrors: 400, 401, 404, 409, 413, 415);
 crate::error_set!(ReadErrors: 401);
 crate::error_set!(ListErrors: 400, 401);
 crate::error_set!(RecordErrors: 400, 401, 403, 404);
+crate::error_set!(WorkErrors: 400, 401, 403, 409, 413, 415, 422, 429);

@@ -56,6 +56,10 @@ pub struct PatrolView {
     pub start_distance_m: i32,
     /// Reports the volunteer filed during the patrol.
     pub reports: u64,
+    /// 劝导 records filed meanwhile.
+    pub persuasions: u64,
+    /// 随手治 cases filed meanwhile (also counted in `reports`).
+    pub self_fixes: u64,
 }
 
 impl From<Patrol> for PatrolView {
@@ -71,6 +75,8 @@ impl From<Patrol> for PatrolView {
             minutes: p.minutes,
             start_distance_m: p.start_distance_m,
             reports: p.reports,
+            persuasions: p.persuasions,
+            self_fixes: p.self_fixes,
         }
     }
 }

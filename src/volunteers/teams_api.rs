@@ -6,7 +6,7 @@ use super::{
     StaffReadErrors, StaffUpdateErrors, StaffWriteErrors,
     dto::{
         JoinInput, LeaderInput, MyTeamView, SpotInput, SpotView, TeamChange, TeamDetailView,
-        TeamInput, TeamView, VolunteerRulesBody,
+        TeamInput, TeamView, VolunteerRulesBody, VolunteerRulesInput,
     },
     rules, spots, teams,
 };
@@ -175,8 +175,9 @@ impl TeamsApi {
 
     /// Patrol rules
     ///
-    /// The cap at which an open patrol closes itself, and the slack a
-    /// check-in has beyond a spot's radius. City staff.
+    /// The cap at which an open patrol closes itself, the slack a
+    /// check-in has beyond a spot's radius, and the points volunteers'
+    /// work earns. City staff.
     #[oai(
         path = "/admin/volunteers/rules",
         method = "get",
@@ -205,10 +206,10 @@ impl TeamsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        body: Json<VolunteerRulesBody>,
+        body: Json<VolunteerRulesInput>,
     ) -> Res<Json<VolunteerRulesBody>, StaffWriteErrors> {
         auth.0.require(&[Role::Admin])?;
-        let r = body.0.into();
+        let r = body.0.over(rules::load(&state.db).await?);
         rules::set(&state, &auth.0, &r).await?;
         Ok(Json(r.into()))
     }

@@ -26,4 +26,5 @@ mod reports;
 mod s3;
 mod scheduler;
 mod vocabulary;
+mod volunteer_work;
 mod volunteers;

@@ -247,6 +247,7 @@ async fn the_caps_count_the_day_from_midnight_china_time() {
         points: Set(13),
         note: Set(Some("fixture".into())),
         redemption_id: Set(None),
+        record_id: Set(None),
         created_at: Set(early.with_timezone(&chrono::Utc).fixed_offset()),
     })
     .exec(&app.state.db)

@@ -4,6 +4,7 @@
 use crate::CaseStatus;
 
 crate::vocabulary! {
+    stored;
     /// How a report came in.
     #[cfg_attr(
         feature = "openapi",
@@ -15,6 +16,13 @@ crate::vocabulary! {
         MiniProgram = "mini_program",
         /// An integrator (a 12345 hotline, an app) through Open311.
         Open311 = "open311",
+        /// A volunteer's 劝导 that failed: the behaviour goes on, so it
+        /// becomes a case for the routed unit.
+        Persuasion = "persuasion",
+        /// 随手治: a volunteer fixed a small problem and filed it with
+        /// before and after photos; the case starts resolved, for the
+        /// dispatcher to verify (群众自治, counted apart from the units' work).
+        SelfFix = "self_fix",
     }
 }
 
@@ -24,6 +32,8 @@ impl Channel {
         match self {
             Self::MiniProgram => "小程序",
             Self::Open311 => "Open311 对接",
+            Self::Persuasion => "志愿者劝导未果",
+            Self::SelfFix => "随手治",
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum Points {
     Reverse,
     /// The reporter rated the fixed case as solved.
     Solved,
+    /// A volunteer's 随手治 case was verified and closed.
+    SelfFixed,
 }
 
 crate::vocabulary! {
@@ -40,6 +42,12 @@ crate::vocabulary! {
         CaseAcceptedReversed = "case_accepted_reversed",
         /// Points spent on a reward.
         Redeem = "redeem",
+        /// A volunteer's patrol hours (志愿时长).
+        PatrolHours = "patrol_hours",
+        /// A volunteer's 劝导 record.
+        Persuasion = "persuasion",
+        /// A volunteer's 随手治 case, verified and closed.
+        SelfFix = "self_fix",
     }
 }
 
@@ -51,6 +59,9 @@ impl Reason {
             Self::Solved => "评价为已解决",
             Self::CaseAcceptedReversed => "立案积分撤回",
             Self::Redeem => "兑换奖品",
+            Self::PatrolHours => "志愿巡访时长",
+            Self::Persuasion => "文明劝导",
+            Self::SelfFix => "随手治",
         }
     }
 }

@@ -67,6 +67,27 @@ pub struct VolunteerRules {
     /// Metres a check-in may be outside a spot's radius (a phone's fix in
     /// a street canyon is often 30–50 m off).
     pub check_in_slack_m: i32,
+    /// Points per whole hour of a patrol (志愿时长), at its end.
+    #[serde(default = "default_per_hour")]
+    pub points_per_hour: i32,
+    /// Points per 劝导 record, at filing.
+    #[serde(default = "default_per_persuasion")]
+    pub points_per_persuasion: i32,
+    /// Points per 随手治 case, when the dispatcher verifies and closes it.
+    #[serde(default = "default_per_self_fix")]
+    pub points_per_self_fix: i32,
+}
+
+fn default_per_hour() -> i32 {
+    VolunteerRules::default().points_per_hour
+}
+
+fn default_per_persuasion() -> i32 {
+    VolunteerRules::default().points_per_persuasion
+}
+
+fn default_per_self_fix() -> i32 {
+    VolunteerRules::default().points_per_self_fix
 }
 
 impl Default for VolunteerRules {
@@ -74,14 +95,22 @@ impl Default for VolunteerRules {
         Self {
             patrol_cap_minutes: 240,
             check_in_slack_m: 50,
+            points_per_hour: 2,
+            points_per_persuasion: 1,
+            points_per_self_fix: 3,
         }
     }
 }
 
 impl VolunteerRules {
     /// The inclusive range of each number, by its name in the API.
-    pub const RANGES: [(&'static str, i32, i32); 2] =
-        [("patrolCapMinutes", 15, 720), ("checkInSlackM", 0, 500)];
+    pub const RANGES: [(&'static str, i32, i32); 5] = [
+        ("patrolCapMinutes", 15, 720),
+        ("checkInSlackM", 0, 500),
+        ("pointsPerHour", 0, 1000),
+        ("pointsPerPersuasion", 0, 1000),
+        ("pointsPerSelfFix", 0, 1000),
+    ];
 
     /// Rules as saved (JSON), checked.
     pub fn from_saved(json: &str) -> Result<Self, String> {
@@ -97,7 +126,13 @@ impl VolunteerRules {
 
     /// Every number within its range.
     pub fn check(&self) -> Result<(), String> {
-        let values = [self.patrol_cap_minutes, self.check_in_slack_m];
+        let values = [
+            self.patrol_cap_minutes,
+            self.check_in_slack_m,
+            self.points_per_hour,
+            self.points_per_persuasion,
+            self.points_per_self_fix,
+        ];
         for ((name, lo, hi), v) in Self::RANGES.into_iter().zip(values) {
             if !(lo..=hi).contains(&v) {
                 return Err(format!("{name} is {v}, outside {lo}–{hi}"));
@@ -176,7 +211,7 @@ mod tests {
     fn a_patrol_counts_to_its_check_out_or_to_the_cap() {
         let r = VolunteerRules {
             patrol_cap_minutes: 240,
-            check_in_slack_m: 50,
+            ..VolunteerRules::default()
         };
         let start = at("2026-12-05T08:00:00+08:00");
         let (end, how) = r.end_of(start, at("2026-12-05T10:30:00+08:00"));

@@ -43,6 +43,8 @@ export const CaseStatus: Record<S['CaseStatus'], string> = {
 export const Channel: Record<S['Channel'], string> = {
   "mini_program": "小程序",
   "open311": "Open311 对接",
+  "persuasion": "志愿者劝导未果",
+  "self_fix": "随手治",
 };
 
 export const CheckStatus: Record<S['CheckStatus'], string> = {

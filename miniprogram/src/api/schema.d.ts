@@ -698,7 +698,11 @@ export interface paths {
         /**
          * Verify (核查) — dispatcher
          * @description `resolved` → `closed` (结案) or `reopened` (返工, note required; the
-         *     handling clock starts again).
+         *     handling clock starts again). A volunteer's 随手治 (channel
+         *     `self_fix`) that no unit has had yet: closing it earns the
+         *     volunteer their points; reopening it dispatches it to the routed
+         *     unit (`dispatched`, with both clocks), `422 no_unit` when routing
+         *     found none. Such a case may also be rejected while it waits.
          */
         post: operations["verifyCase"];
         delete?: never;
@@ -2119,8 +2123,9 @@ export interface paths {
         };
         /**
          * Patrol rules
-         * @description The cap at which an open patrol closes itself, and the slack a
-         *     check-in has beyond a spot's radius. City staff.
+         * @description The cap at which an open patrol closes itself, the slack a
+         *     check-in has beyond a spot's radius, and the points volunteers'
+         *     work earns. City staff.
          */
         get: operations["getVolunteerRules"];
         /**
@@ -2366,6 +2371,88 @@ export interface paths {
         get: operations["volunteerRankings"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/persuasions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My 劝导 records
+         * @description The caller's records, newest first.
+         */
+        get: operations["listMyPersuasions"];
+        put?: never;
+        /**
+         * File a 劝导
+         * @description A volunteer persuaded someone out of an uncivil act (the behaviour
+         *     is a small category), or tried. Stopped on the spot
+         *     (`persuaded: true`): a record, no case. Not stopped: the act
+         *     becomes a case for the routed unit, as the volunteer's report
+         *     (channel `persuasion`), with the photo if there is one; refused as
+         *     a report would be (`400 outside_service_area`, `422
+         *     unknown_category`, `422 content_rejected` …), and then nothing is
+         *     written. Earns the city's points per 劝导 (`GET
+         *     /admin/volunteers/rules`), within the daily and monthly caps.
+         *     Volunteers (citizens in a team).
+         */
+        post: operations["createPersuasion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/persuasions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 劝导 records
+         * @description Newest first: the city's, or one team's (`teamId`); only those that
+         *     stopped, or only those that became cases (`persuaded`). City staff,
+         *     or a team's leader for their own team.
+         */
+        get: operations["listPersuasions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/self-fixes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a 随手治
+         * @description A volunteer fixed a small problem themselves (tore down a 牛皮癣
+         *     ad, picked up litter) and files it with photos before and after.
+         *     It becomes a case already `resolved` (channel `self_fix`), which
+         *     the dispatcher verifies: closing it earns the volunteer the city's
+         *     points per 随手治; reopening it sends it to the routed unit, as a
+         *     dispatch with its deadlines. Counted apart from the units' own
+         *     work in the indicators (群众自治). Refused as a report would be.
+         *     Volunteers (citizens in a team).
+         */
+        post: operations["createSelfFix"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2788,6 +2875,19 @@ export interface components {
             status: components["schemas"]["CaseStatus"];
         };
         /**
+         * CaseRefView
+         * @description The case a failed 劝导 became.
+         */
+        CaseRefView: {
+            /**
+             * Format: uuid
+             * @description The case's id.
+             */
+            id: string;
+            /** @description Its number (案件编号). */
+            caseNo: string;
+        };
+        /**
          * CaseSource
          * @description How a report came in, and what an integrator sent with it.
          */
@@ -3042,7 +3142,7 @@ export interface components {
          * @description How a report came in.
          * @enum {string}
          */
-        Channel: "mini_program" | "open311";
+        Channel: "mini_program" | "open311" | "persuasion" | "self_fix";
         /**
          * CheckInInput
          * @description A check-in.
@@ -3809,6 +3909,12 @@ export interface components {
             rows: components["schemas"]["IndicatorRow"][];
             /** @description The whole cohort. */
             total: components["schemas"]["IndicatorRow"] & unknown;
+            /**
+             * @description 群众自治: the 随手治 cases volunteers filed in the period (by filing
+             *     date, with the same filters), which are not in the cohort unless a
+             *     reopening sent them to a unit.
+             */
+            selfGoverned: components["schemas"]["SelfGovernedView"] & unknown;
         };
         /**
          * IssuedKey
@@ -4278,6 +4384,102 @@ export interface components {
              * @description Reports the volunteer filed during the patrol.
              */
             reports: number;
+            /**
+             * Format: uint64
+             * @description 劝导 records filed meanwhile.
+             */
+            persuasions: number;
+            /**
+             * Format: uint64
+             * @description 随手治 cases filed meanwhile (also counted in `reports`).
+             */
+            selfFixes: number;
+        };
+        /**
+         * PersuasionInput
+         * @description A 劝导 as the volunteer files it, on the spot.
+         */
+        PersuasionInput: {
+            /**
+             * @description The behaviour: a small category's code (小类, from `GET
+             *     /categories`): the city's one list of uncivil acts.
+             */
+            categoryCode: string;
+            /** @description Where it happened. */
+            location: components["schemas"]["Position"] & unknown;
+            /** @description The street address as the map showed it. */
+            address?: string;
+            /**
+             * @description What happened, in the volunteer's words (becomes the case's
+             *     description when the 劝导 failed).
+             */
+            note?: string;
+            /**
+             * Format: uuid
+             * @description A photo from `POST /media`, if one was taken (not of faces, please:
+             *     the point is the act, not the person).
+             */
+            mediaId?: string;
+            /**
+             * @description `true`: the person stopped (劝导成功), a record and no case.
+             *     `false`: they did not, and the act becomes a case for the routed
+             *     unit, as the volunteer's report.
+             */
+            persuaded: boolean;
+        };
+        /**
+         * PersuasionPageView
+         * @description A page of 劝导 records, newest first.
+         */
+        PersuasionPageView: {
+            /** @description The records of this page. */
+            items: components["schemas"]["PersuasionView"][];
+            /** @description Pass as `cursor` for the next page; absent at the end. */
+            nextCursor?: string;
+        };
+        /**
+         * PersuasionView
+         * @description A 劝导 record.
+         */
+        PersuasionView: {
+            /**
+             * Format: uuid
+             * @description The record's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The volunteer.
+             */
+            volunteerId: string;
+            /** @description The name they serve under (已注销用户 once they deleted their account). */
+            volunteerName: string;
+            /**
+             * Format: uuid
+             * @description Their team then.
+             */
+            teamId: string;
+            /** @description The team's name. */
+            teamName: string;
+            /** @description The behaviour. */
+            category: components["schemas"]["CategoryRef"] & unknown;
+            /** @description Where, in the datum asked for. */
+            location: components["schemas"]["Location"] & unknown;
+            /** @description The street address, if one was given. */
+            address?: string;
+            /** @description What happened, in the volunteer's words. */
+            note?: string;
+            /** @description The photo, if one was taken (and not blocked by content security). */
+            photo?: components["schemas"]["Photo"] & unknown;
+            /** @description Stopped on the spot. */
+            persuaded: boolean;
+            /** @description The case it became, when it did not stop. */
+            case?: components["schemas"]["CaseRefView"] & unknown;
+            /**
+             * Format: date-time
+             * @description When it was filed.
+             */
+            createdAt: string;
         };
         /**
          * Photo
@@ -4357,7 +4559,7 @@ export interface components {
          * @description Why an entry was written.
          * @enum {string}
          */
-        PointsReason: "case_accepted" | "solved" | "case_accepted_reversed" | "redeem";
+        PointsReason: "case_accepted" | "solved" | "case_accepted_reversed" | "redeem" | "patrol_hours" | "persuasion" | "self_fix";
         /**
          * PointsRules
          * @description How citizens earn points (积分).
@@ -4704,6 +4906,12 @@ export interface components {
             /** @description The unit's photos of the work done (处置后), once it has resolved. */
             afterPhotos: components["schemas"]["Photo"][];
             /**
+             * @description How it came in: a 随手治 (`self_fix`) starts resolved with the
+             *     volunteer's own after photos; a failed 劝导 (`persuasion`) is the
+             *     volunteer's report.
+             */
+            channel: components["schemas"]["Channel"] & unknown;
+            /**
              * Format: date-time
              * @description When the city promised to finish: the handling deadline, while its
              *     clock runs (dispatched, in progress, reopened). Whole minutes.
@@ -4921,6 +5129,59 @@ export interface components {
              * @description Unit id.
              */
             unitId: string;
+        };
+        /**
+         * SelfFixInput
+         * @description A 随手治: the volunteer fixed a small problem themselves.
+         */
+        SelfFixInput: {
+            /** @description What it was: a small category's code (小类). */
+            categoryCode: string;
+            /**
+             * @description What they found and did.
+             * @default
+             */
+            description: string;
+            /** @description Where. */
+            location: components["schemas"]["Position"] & unknown;
+            /** @description The street address as the map showed it. */
+            address?: string;
+            /** @description 1–9 photos before (from `POST /media`). */
+            beforeMediaIds: string[];
+            /** @description 1–9 photos after, none of them a before photo. */
+            afterMediaIds: string[];
+        };
+        /**
+         * SelfGovernedView
+         * @description 群众自治: volunteers' 随手治 in the period.
+         */
+        SelfGovernedView: {
+            /**
+             * Format: uint64
+             * @description Filed in the period.
+             */
+            filed: number;
+            /**
+             * Format: uint64
+             * @description Verified and closed, never sent to a unit.
+             */
+            verified: number;
+            /**
+             * Format: uint64
+             * @description Reopened at verification and sent to the routed unit (these are
+             *     in the cohort, as dispatched at the reopening).
+             */
+            sentToUnits: number;
+            /**
+             * Format: uint64
+             * @description Waiting for 核查.
+             */
+            waiting: number;
+            /**
+             * Format: uint64
+             * @description Refused at verification.
+             */
+            rejected: number;
         };
         /**
          * Service
@@ -5493,6 +5754,57 @@ export interface components {
              * @description Metres a check-in may be beyond a spot's radius (0–500).
              */
             checkInSlackM: number;
+            /**
+             * Format: int32
+             * @description Points per hour of a patrol, pro rata and rounded down, when it
+             *     ends (0–1000; 0 awards none).
+             */
+            pointsPerHour: number;
+            /**
+             * Format: int32
+             * @description Points per 劝导 record, when it is filed (0–1000).
+             */
+            pointsPerPersuasion: number;
+            /**
+             * Format: int32
+             * @description Points per 随手治 case, when the dispatcher verifies and closes it
+             *     (0–1000).
+             */
+            pointsPerSelfFix: number;
+        };
+        /**
+         * VolunteerRulesInput
+         * @description The volunteer rules as an admin sets them: a points figure left out
+         *     keeps the one in force. The citizens' daily and monthly caps
+         *     (`/admin/points/rules`) bound volunteers' points too.
+         */
+        VolunteerRulesInput: {
+            /**
+             * Format: int32
+             * @description A patrol left open closes itself this many minutes after check-in,
+             *     and counts that long (15–720).
+             */
+            patrolCapMinutes: number;
+            /**
+             * Format: int32
+             * @description Metres a check-in may be beyond a spot's radius (0–500).
+             */
+            checkInSlackM: number;
+            /**
+             * Format: int32
+             * @description Points per hour of a patrol (0–1000).
+             */
+            pointsPerHour?: number;
+            /**
+             * Format: int32
+             * @description Points per 劝导 record (0–1000).
+             */
+            pointsPerPersuasion?: number;
+            /**
+             * Format: int32
+             * @description Points per verified 随手治 case (0–1000).
+             */
+            pointsPerSelfFix?: number;
         };
         /**
          * WechatLogin
@@ -15973,7 +16285,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json; charset=utf-8": components["schemas"]["VolunteerRulesBody"];
+                "application/json; charset=utf-8": components["schemas"]["VolunteerRulesInput"];
             };
         };
         responses: {
@@ -17160,6 +17472,410 @@ export interface operations {
             /** @description Not found, or not visible to the caller */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMyPersuasions: {
+        parameters: {
+            query?: {
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description Datum of the locations (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PersuasionPageView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createPersuasion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PersuasionInput"];
+            };
+        };
+        responses: {
+            /** @description The record; when the act did not stop, with the case it became. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PersuasionView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPersuasions: {
+        parameters: {
+            query?: {
+                /** @description One team's records. */
+                teamId?: string;
+                /** @description `true`: stopped on the spot; `false`: became cases. */
+                persuaded?: boolean;
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description Datum of the locations (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PersuasionPageView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createSelfFix: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SelfFixInput"];
+            };
+        };
+        responses: {
+            /** @description The case, `resolved`, waiting for the dispatcher's 核查. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ReportView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -233,6 +233,9 @@ pub async fn commit(
                 let id = Some(case.id.to_string());
                 audit::record(&txn, actor, action, "case", id, note.as_deref(), None).await?;
             }
+            Effect::Points(crate::points::ledger::Points::SelfFixed) => {
+                crate::volunteers::work::self_fix_verified(&txn, case, now).await?;
+            }
             Effect::Points(p) => {
                 let rules = crate::points::rules::current(&state.settings, &txn).await?;
                 let whom = (case.reporter_id, case.id);

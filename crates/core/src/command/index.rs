@@ -45,6 +45,8 @@ pub struct Entry {
     pub x: u32,
     pub y: u32,
     pub status: CaseStatus,
+    /// How it came in (a 随手治 is counted apart from the units' work).
+    pub channel: domain::channel::Channel,
     /// Interned category, area and unit (0 = none).
     pub category: u16,
     pub area: u16,
@@ -208,9 +210,10 @@ struct Row {
     due_at: Option<Ts>,
     resolved_at: Option<Ts>,
     closed_at: Option<Ts>,
+    channel: domain::channel::Channel,
 }
 
-const COLUMNS: [C; 23] = [
+const COLUMNS: [C; 24] = [
     C::Id,
     C::CaseNo,
     C::Lat,
@@ -234,6 +237,7 @@ const COLUMNS: [C; 23] = [
     C::DueAt,
     C::ResolvedAt,
     C::ClosedAt,
+    C::Channel,
 ];
 
 /// Web Mercator in a 2³² world: x grows east, y grows south.
@@ -268,6 +272,7 @@ impl Row {
             x,
             y,
             status: self.status,
+            channel: self.channel,
             category: d.categories.intern(self.category_id),
             area: d.areas.intern(self.area_id),
             unit: self.unit_id.map_or(0, |u| d.units.intern(u)),

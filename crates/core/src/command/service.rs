@@ -91,6 +91,8 @@ pub struct Indicators {
     pub rows: Vec<(String, String, Tally)>,
     /// Every group together.
     pub total: Tally,
+    /// 群众自治: volunteers' 随手治 in the period, apart from the cohort.
+    pub self_governed: stats::SelfGoverned,
 }
 
 /// The header's counts.
@@ -315,6 +317,7 @@ pub async fn indicators(
             period,
             rows,
             total: all,
+            self_governed: stats::self_governed(d, &compiled, period),
         }
     })
     .await

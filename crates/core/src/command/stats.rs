@@ -99,6 +99,51 @@ impl Tally {
     }
 }
 
+/// 群众自治: the 随手治 cases volunteers filed in the period (they fixed
+/// the problem themselves), counted apart from the units' cohort, which
+/// holds only those a reopening sent to a unit.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SelfGoverned {
+    /// Filed in the period.
+    pub filed: u64,
+    /// Verified and closed by the dispatcher, never sent to a unit.
+    pub verified: u64,
+    /// Reopened at verification: sent to the routed unit.
+    pub sent_to_units: u64,
+    /// Waiting for 核查.
+    pub waiting: u64,
+    /// Refused at verification (不予受理).
+    pub rejected: u64,
+}
+
+impl SelfGoverned {
+    fn add(&mut self, e: &Entry) {
+        let n = |b: bool| u64::from(b);
+        let kept = e.dispatched.is_none();
+        self.filed += 1;
+        self.verified += n(kept && e.closed.is_some());
+        self.sent_to_units += n(!kept);
+        self.waiting += n(kept && e.status == CaseStatus::Resolved);
+        self.rejected += n(e.status == CaseStatus::Rejected);
+    }
+}
+
+/// The 随手治 cases filed in `period` that match `f`.
+pub fn self_governed(d: &Data, f: &Compiled, period: Period) -> SelfGoverned {
+    let (start, end) = period.secs();
+    let mut s = SelfGoverned::default();
+    for (i, e) in d.entries.iter().enumerate() {
+        if e.channel == domain::channel::Channel::SelfFix
+            && e.created >= start
+            && e.created < end
+            && f.matches(d, i)
+        {
+            s.add(e);
+        }
+    }
+    s
+}
+
 /// The cohort's counts per group, and for the whole cohort.
 pub fn indicators(
     d: &Data,

@@ -119,6 +119,7 @@ pub async fn upload(
         exif_lng: Set(processed.exif.lng),
         case_id: Set(None),
         event_id: Set(None),
+        record_id: Set(None),
         created_at: Set(now.fixed_offset()),
         expires_at: Set((now + ttl).fixed_offset()),
         blocked_at: Set(None),
@@ -269,6 +270,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
     let now = state.clock.now();
     let expired = media::Entity::find()
         .filter(media::Column::CaseId.is_null())
+        .filter(media::Column::RecordId.is_null())
         .filter(media::Column::ExpiresAt.lt(now))
         .select_only()
         .column(media::Column::Id)
@@ -281,6 +283,7 @@ pub async fn purge_expired(state: &AppState) -> anyhow::Result<usize> {
         let res = media::Entity::delete_many()
             .filter(media::Column::Id.eq(id))
             .filter(media::Column::CaseId.is_null())
+            .filter(media::Column::RecordId.is_null())
             .filter(media::Column::ExpiresAt.lt(now))
             .exec(&state.db)
             .await

@@ -13,6 +13,26 @@ pub struct StoredPhoto {
     /// Stored size in pixels.
     pub width: i32,
     pub height: i32,
+    /// The case event it came with (the report, a resolution).
+    pub event_id: Option<Uuid>,
+}
+
+/// A case's photos as (处置前, 处置后): the reporter's and the unit's; for
+/// a 随手治, whose volunteer took both, those of the report's own event
+/// and the rest (event ids grow with time, the report's first).
+pub fn before_after(
+    photos: &[StoredPhoto],
+    reporter: Uuid,
+    self_fix: bool,
+) -> (Vec<StoredPhoto>, Vec<StoredPhoto>) {
+    let first = photos
+        .iter()
+        .filter(|p| p.owner_id == reporter)
+        .filter_map(|p| p.event_id)
+        .min();
+    photos.iter().partition(|p| {
+        p.owner_id == reporter && (!self_fix || p.event_id.is_none() || p.event_id == first)
+    })
 }
 
 impl From<&media::Model> for StoredPhoto {
@@ -22,6 +42,7 @@ impl From<&media::Model> for StoredPhoto {
             owner_id: m.owner_id,
             width: m.width,
             height: m.height,
+            event_id: m.event_id,
         }
     }
 }

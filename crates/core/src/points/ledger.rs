@@ -128,43 +128,64 @@ pub async fn apply<C: ConnectionTrait>(
         }
         Points::FirstOfDuplicate | Points::Reverse => reverse(db, reporter, case_id, now).await,
         Points::Solved => award(db, r, (reporter, case_id), SOLVED, None, now).await,
+        // Its amount is the volunteers' rules': see `award_work`.
+        Points::SelfFixed => Ok(()),
     }
 }
 
-/// Inserts an entry unless (citizen, case, reason) has one: once only.
-async fn insert<C: ConnectionTrait>(db: &C, e: entry::ActiveModel) -> anyhow::Result<()> {
-    entry::Entity::insert(e)
-        .on_conflict(
-            OnConflict::columns([
-                entry::Column::UserId,
-                entry::Column::CaseId,
-                entry::Column::Reason,
-            ])
-            .do_nothing()
-            .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await
-        .context("write points entry")?;
-    Ok(())
+/// What earned a volunteer's award: a case (随手治) or a record of theirs
+/// (a patrol, a 劝导).
+#[derive(Debug, Clone, Copy)]
+pub enum Work {
+    Case(Uuid),
+    Record(Uuid),
 }
 
-async fn award<C: ConnectionTrait>(
+/// Awards a volunteer's work `amount` points under the citizens' caps,
+/// once per (volunteer, work, reason), inside the caller's transaction.
+pub async fn award_work<C: ConnectionTrait>(
     db: &C,
-    r: &PointsRules,
-    (user_id, case_id): (Uuid, Uuid),
-    reason: Reason,
+    user_id: Uuid,
+    work: Work,
+    (reason, amount): (Reason, i32),
     note: Option<&str>,
     now: Ts,
 ) -> anyhow::Result<()> {
-    let amount = if reason == SOLVED {
-        r.solved_bonus
-    } else {
-        r.on_case
-    };
-    if amount <= 0 {
+    let r = super::rules::load(db).await?;
+    if !r.enabled || amount <= 0 || !lock_citizen(db, user_id).await? {
         return Ok(());
     }
+    let (granted, capped) = capped(db, &r, user_id, amount, now).await?;
+    let note = join(note, capped);
+    let (case_id, record_id) = match work {
+        Work::Case(id) => (Some(id), None),
+        Work::Record(id) => (None, Some(id)),
+    };
+    insert(
+        db,
+        entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            user_id: Set(user_id),
+            case_id: Set(case_id),
+            reason: Set(reason),
+            points: Set(granted),
+            note: Set(note),
+            redemption_id: Set(None),
+            record_id: Set(record_id),
+            created_at: Set(now),
+        },
+    )
+    .await
+}
+
+/// `amount`, less what the daily and monthly caps leave, and why.
+async fn capped<C: ConnectionTrait>(
+    db: &C,
+    r: &PointsRules,
+    user_id: Uuid,
+    amount: i32,
+    now: Ts,
+) -> anyhow::Result<(i32, Option<String>)> {
     let local = now.with_timezone(&shanghai());
     let midnight = |d: u32| {
         shanghai()
@@ -189,10 +210,55 @@ async fn award<C: ConnectionTrait>(
             }
         }
     }
-    let note = match (note, capped) {
+    Ok((i32::try_from(granted).unwrap_or(0), capped))
+}
+
+fn join(note: Option<&str>, capped: Option<String>) -> Option<String> {
+    match (note, capped) {
         (Some(n), Some(c)) => Some(format!("{n}；{c}")),
         (n, c) => c.or(n.map(str::to_owned)),
+    }
+}
+
+/// Inserts an entry unless (citizen, case, reason) has one, or (citizen,
+/// record, reason) for a volunteer record's: once only.
+async fn insert<C: ConnectionTrait>(db: &C, e: entry::ActiveModel) -> anyhow::Result<()> {
+    let of_record = matches!(&e.record_id, sea_orm::ActiveValue::Set(Some(_)));
+    let target = if of_record {
+        entry::Column::RecordId
+    } else {
+        entry::Column::CaseId
     };
+    entry::Entity::insert(e)
+        .on_conflict(
+            OnConflict::columns([entry::Column::UserId, target, entry::Column::Reason])
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await
+        .context("write points entry")?;
+    Ok(())
+}
+
+async fn award<C: ConnectionTrait>(
+    db: &C,
+    r: &PointsRules,
+    (user_id, case_id): (Uuid, Uuid),
+    reason: Reason,
+    note: Option<&str>,
+    now: Ts,
+) -> anyhow::Result<()> {
+    let amount = if reason == SOLVED {
+        r.solved_bonus
+    } else {
+        r.on_case
+    };
+    if amount <= 0 {
+        return Ok(());
+    }
+    let (granted, capped) = capped(db, r, user_id, amount, now).await?;
+    let note = join(note, capped);
     insert(
         db,
         entry::ActiveModel {
@@ -200,9 +266,10 @@ async fn award<C: ConnectionTrait>(
             user_id: Set(user_id),
             case_id: Set(Some(case_id)),
             reason: Set(reason),
-            points: Set(i32::try_from(granted).unwrap_or(0)),
+            points: Set(granted),
             note: Set(note),
             redemption_id: Set(None),
+            record_id: Set(None),
             created_at: Set(now),
         },
     )
@@ -240,6 +307,7 @@ async fn reverse<C: ConnectionTrait>(
             points: Set(-points),
             note: Set(Some("案件被判为重复或不予受理，立案积分撤回".into())),
             redemption_id: Set(None),
+            record_id: Set(None),
             created_at: Set(now),
         },
     )

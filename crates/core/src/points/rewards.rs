@@ -236,6 +236,7 @@ pub async fn redeem(
         points: Set(-w.cost),
         note: Set(Some(w.name.clone())),
         redemption_id: Set(Some(row.id)),
+        record_id: Set(None),
         created_at: Set(now),
     })
     .exec_without_returning(&txn)

@@ -176,6 +176,11 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Pr
         .filter(patrol::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
+    entity::persuasion::Entity::update_many()
+        .col_expr(entity::persuasion::Column::VolunteerName, Expr::value(GONE))
+        .filter(entity::persuasion::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
     if let Some(openid) = &u.openid {
         // Messages to the person, queued or sent, name their WeChat.
         outbox::Entity::delete_many()

@@ -74,6 +74,24 @@ pub enum Origin<'a> {
     /// An Open311 integrator (a 12345 hotline has no photo): 0–9 photos,
     /// a longer description, and what it sent besides, kept with the case.
     Open311(&'a Open311Extras),
+    /// A volunteer's 劝导 that failed: 0–9 photos (often none); the
+    /// record is written with the case (`case_id` set there).
+    Persuasion(&'a entity::persuasion::Model),
+    /// A volunteer's 随手治: the report's photos are the before, these
+    /// (1–9) the after; the case starts resolved, waiting for 核查.
+    SelfFix { after: &'a [Uuid] },
+}
+
+impl Origin<'_> {
+    fn channel(&self) -> domain::channel::Channel {
+        use domain::channel::Channel;
+        match self {
+            Self::MiniProgram => Channel::MiniProgram,
+            Self::Open311(_) => Channel::Open311,
+            Self::Persuasion(_) => Channel::Persuasion,
+            Self::SelfFix { .. } => Channel::SelfFix,
+        }
+    }
 }
 
 /// What an Open311 post brings besides the report.
@@ -92,18 +110,20 @@ pub struct Open311Extras {
 pub const OPEN311_MAX_DESCRIPTION: usize = 4000;
 
 /// Validated input, before any write.
-struct Checked {
-    category: category::Model,
+pub(crate) struct Checked {
+    pub(crate) category: category::Model,
     rules: CategoryRules,
-    point: Wgs84,
-    area_id: Uuid,
+    pub(crate) point: Wgs84,
+    pub(crate) area_id: Uuid,
     route: Option<Decision>,
-    description: String,
-    address: Option<String>,
+    pub(crate) description: String,
+    pub(crate) address: Option<String>,
     media_ids: Vec<Uuid>,
 }
 
-async fn check(
+/// Checks a report as `create` does, before anything is written (a 劝导
+/// that stopped the behaviour is checked so, and makes no case).
+pub(crate) async fn check(
     state: &AppState,
     r: &NewReport,
     origin: &Origin<'_>,
@@ -111,7 +131,8 @@ async fn check(
     let cfg = &state.config.reports;
     let description = r.description.trim().to_owned();
     let (max, min_photos) = match origin {
-        Origin::MiniProgram => (cfg.max_description_chars, 1),
+        Origin::MiniProgram | Origin::SelfFix { .. } => (cfg.max_description_chars, 1),
+        Origin::Persuasion(_) => (cfg.max_description_chars, 0),
         Origin::Open311(_) => (OPEN311_MAX_DESCRIPTION, 0),
     };
     if description.chars().count() > max {
@@ -136,8 +157,16 @@ async fn check(
         let msg = format!("a report needs {min_photos} to {MAX_PHOTOS} photos");
         return Err(ReportError::invalid(ErrorCode::InvalidPhotoCount, msg));
     }
-    let unique: HashSet<_> = r.media_ids.iter().collect();
-    if unique.len() != r.media_ids.len() {
+    let after: &[Uuid] = match origin {
+        Origin::SelfFix { after } => after,
+        _ => &[],
+    };
+    if matches!(origin, Origin::SelfFix { .. }) && (after.is_empty() || after.len() > MAX_PHOTOS) {
+        let msg = format!("a 随手治 needs 1 to {MAX_PHOTOS} after photos");
+        return Err(ReportError::invalid(ErrorCode::InvalidPhotoCount, msg));
+    }
+    let unique: HashSet<_> = r.media_ids.iter().chain(after).collect();
+    if unique.len() != r.media_ids.len() + after.len() {
         return Err(ReportError::invalid(
             ErrorCode::DuplicateMediaIds,
             "a photo is listed twice",
@@ -198,6 +227,7 @@ fn submitted(
         lng: c.point.lng(),
         area_id: c.area_id,
         route: c.route.as_ref().map(|r| (r.unit_id, r.rule_id)),
+        channel: origin.channel(),
         at: now,
     });
     let submit = NewEvent {
@@ -211,28 +241,35 @@ fn submitted(
             Origin::MiniProgram => serde_json::json!({ "routing": c.route }),
             Origin::Open311(x) => serde_json::json!({
                 "routing": c.route,
-                "channel": domain::channel::Channel::Open311.as_str(),
+                "channel": origin.channel().as_str(),
                 "integrator": x.integrator,
+            }),
+            Origin::Persuasion(_) | Origin::SelfFix { .. } => serde_json::json!({
+                "routing": c.route,
+                "channel": origin.channel().as_str(),
             }),
         }),
     };
-    let mut t = match (&c.route, c.rules.manual_review) {
-        (Some(route), false) => {
-            let (clock, dir) = (crate::cases::clock::of(state), state.directory.get());
-            let ctx = Ctx {
-                who: &Who::System,
-                now,
-                clock: &clock,
-                units: &*dir,
-                category: &c.rules,
-                expected_version: None,
-            };
-            let cmd = Command::AutoDispatch {
-                unit_id: route.unit_id,
-            };
-            transition::decide(&case, &cmd, None, &ctx)
-                .map_err(crate::cases::error::CaseError::from)?
-        }
+    let (clock, dir) = (crate::cases::clock::of(state), state.directory.get());
+    let ctx = Ctx {
+        who: &Who::System,
+        now,
+        clock: &clock,
+        units: &*dir,
+        category: &c.rules,
+        expected_version: None,
+    };
+    let decided = |cmd: Command| {
+        transition::decide(&case, &cmd, None, &ctx).map_err(crate::cases::error::CaseError::from)
+    };
+    let fixed_by_volunteer = matches!(origin, Origin::SelfFix { .. });
+    let mut t = match (&c.route, c.rules.manual_review, origin) {
+        (_, _, Origin::SelfFix { after }) => decided(Command::SelfFixed {
+            media_ids: after.to_vec(),
+        })?,
+        (Some(route), false, _) => decided(Command::AutoDispatch {
+            unit_id: route.unit_id,
+        })?,
         _ => Transition {
             after: case,
             events: vec![],
@@ -241,7 +278,18 @@ fn submitted(
             assigned: vec![],
         },
     };
+    if fixed_by_volunteer {
+        // The volunteer did the work the resolve event records.
+        for e in &mut t.events {
+            e.actor = Actor::of(caller);
+        }
+    }
     t.events.insert(0, submit);
+    for e in &mut t.effects {
+        if let transition::Effect::AttachPhotos { event, .. } = e {
+            *event += 1;
+        }
+    }
     // The citizen's photos belong to the submit event.
     if !c.media_ids.is_empty() {
         t.effects.push(transition::Effect::AttachPhotos {
@@ -315,10 +363,19 @@ pub async fn create(
             .await
             .map_err(crate::cases::error::CaseError::from)?;
     let now = state.clock.now();
-    // Two independent reads, on two pooled connections at once.
-    let (candidates, case_no) = tokio::try_join!(duplicate_candidates(state, &c, now), async {
-        Ok(state.cases.numbers.next(&state.db, now).await?)
-    })?;
+    // Two independent reads, on two pooled connections at once. A problem
+    // already fixed (随手治) duplicates nothing.
+    let fixed = matches!(origin, Origin::SelfFix { .. });
+    let (candidates, case_no) = tokio::try_join!(
+        async {
+            if fixed {
+                Ok(vec![])
+            } else {
+                duplicate_candidates(state, &c, now).await
+            }
+        },
+        async { Ok(state.cases.numbers.next(&state.db, now).await?) }
+    )?;
     let id = Uuid::now_v7();
     let mut t = submitted(&c, caller, (id, case_no), now, state, &origin)?;
     t.effects
@@ -331,8 +388,10 @@ pub async fn create(
         record_key(&txn, k, id, now, retention).await?;
     }
     repo::insert(&txn, &t.after).await?;
-    if let Origin::Open311(x) = origin {
-        record_open311(&txn, id, x, now).await?;
+    match origin {
+        Origin::Open311(x) => record_open311(&txn, id, x, now).await?,
+        Origin::Persuasion(p) => crate::volunteers::work::record(&txn, p, Some(id), now).await?,
+        Origin::MiniProgram | Origin::SelfFix { .. } => {}
     }
     if !candidates.is_empty() {
         case_link::Entity::insert_many(candidates.iter().map(|(other, d)| {

@@ -42,6 +42,15 @@ pub enum VolunteerError {
         distance_m: i64,
         allowed_m: i64,
     },
+    /// Volunteers' work by someone in no team (403).
+    #[error("only a team's volunteers file 劝导 and 随手治: join a team first")]
+    NotAVolunteer,
+    /// A photo that is not the caller's unattached upload (422).
+    #[error("photos not usable: {ids:?} (unknown, expired, someone else's or already used)")]
+    InvalidMedia { ids: Vec<uuid::Uuid> },
+    /// The report part of the work was refused as a report is.
+    #[error(transparent)]
+    Report(#[from] crate::reports::error::ReportError),
     #[error(transparent)]
     Cursor(#[from] BadCursor),
     #[error(transparent)]

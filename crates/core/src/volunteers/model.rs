@@ -82,8 +82,13 @@ pub struct Patrol {
     pub minutes: i64,
     /// How far from the spot's centre the check-in was.
     pub start_distance_m: i32,
-    /// Reports the volunteer filed between check-in and the end.
+    /// Reports the volunteer filed between check-in and the end (their
+    /// failed 劝导 and 随手治 cases among them).
     pub reports: u64,
+    /// 劝导 records filed meanwhile.
+    pub persuasions: u64,
+    /// 随手治 cases filed meanwhile.
+    pub self_fixes: u64,
 }
 
 /// A volunteer's patrols, newest first, and their hours.

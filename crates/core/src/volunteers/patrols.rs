@@ -23,7 +23,7 @@ use entity::{cases, patrol, spot, team, team_member as member};
 use geo::{Distance, Haversine, Point};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr,
+    QuerySelect, SqlErr, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -120,22 +120,12 @@ pub async fn check_out(
     if p.ended_at.is_some() {
         return Err(VolunteerError::PatrolEnded);
     }
-    let (end, how) = rules.end_of(p.started_at, state.clock.now());
-    let done = patrol::Entity::update_many()
-        .set(patrol::ActiveModel {
-            ended_at: Set(Some(end)),
-            ended_by: Set(Some(how)),
-            end_lat: Set(here.map(Wgs84::lat)),
-            end_lng: Set(here.map(Wgs84::lng)),
-            ..Default::default()
-        })
-        .filter(patrol::Column::Id.eq(id))
-        .filter(patrol::Column::EndedAt.is_null())
-        .exec(&state.db)
-        .await?;
-    if done.rows_affected == 0 {
+    let now = state.clock.now();
+    let txn = state.db.begin().await?;
+    if !finish(&txn, &rules, &p, rules.end_of(p.started_at, now), here, now).await? {
         return Err(VolunteerError::PatrolEnded);
     }
+    txn.commit().await?;
     let p = patrol::Entity::find_by_id(id)
         .one(&state.db)
         .await?
@@ -202,19 +192,46 @@ pub async fn end_open<C: sea_orm::ConnectionTrait>(state: &AppState, db: &C, use
         .one(db)
         .await?;
     if let Some(p) = open {
-        let (end, how) = rules.end_of(p.started_at, state.clock.now());
-        patrol::Entity::update_many()
-            .set(patrol::ActiveModel {
-                ended_at: Set(Some(end)),
-                ended_by: Set(Some(how)),
-                ..Default::default()
-            })
-            .filter(patrol::Column::Id.eq(p.id))
-            .filter(patrol::Column::EndedAt.is_null())
-            .exec(db)
-            .await?;
+        let now = state.clock.now();
+        finish(db, &rules, &p, rules.end_of(p.started_at, now), None, now).await?;
     }
     Ok(())
+}
+
+/// Ends a patrol that is still open (a guard: `ended_at IS NULL`) and
+/// awards its hours' points, in `db`'s transaction; false when it had
+/// ended already.
+async fn finish<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    rules: &VolunteerRules,
+    p: &patrol::Model,
+    (end, how): (DateTime<FixedOffset>, PatrolEnd),
+    here: Option<Wgs84>,
+    now: DateTime<FixedOffset>,
+) -> R<bool> {
+    let done = patrol::Entity::update_many()
+        .set(patrol::ActiveModel {
+            ended_at: Set(Some(end)),
+            ended_by: Set(Some(how)),
+            end_lat: Set(here.map(Wgs84::lat)),
+            end_lng: Set(here.map(Wgs84::lng)),
+            ..Default::default()
+        })
+        .filter(patrol::Column::Id.eq(p.id))
+        .filter(patrol::Column::EndedAt.is_null())
+        .exec(db)
+        .await?;
+    if done.rows_affected == 0 {
+        return Ok(false);
+    }
+    let m = minutes(p.started_at, end);
+    // Pro rata, rounded down: 90 minutes at 2 points an hour earn 3.
+    let points = i32::try_from(m * i64::from(rules.points_per_hour) / 60).unwrap_or(i32::MAX);
+    let note = format!("巡访 {m} 分钟");
+    let work = crate::points::ledger::Work::Record(p.id);
+    let reason = (crate::points::ledger::Reason::PatrolHours, points);
+    crate::points::ledger::award_work(db, p.user_id, work, reason, Some(&note), now).await?;
+    Ok(true)
 }
 
 /// Closes every patrol left open past the cap, at the cap (the background
@@ -236,17 +253,12 @@ async fn close_capped_of(state: &AppState, rules: &VolunteerRules, user: Option<
     }
     let mut closed = 0;
     for p in q.limit(500).all(&state.db).await? {
-        let done = patrol::Entity::update_many()
-            .set(patrol::ActiveModel {
-                ended_at: Set(Some(rules.cap_at(p.started_at))),
-                ended_by: Set(Some(PatrolEnd::Capped)),
-                ..Default::default()
-            })
-            .filter(patrol::Column::Id.eq(p.id))
-            .filter(patrol::Column::EndedAt.is_null())
-            .exec(&state.db)
-            .await?;
-        closed += done.rows_affected;
+        let txn = state.db.begin().await?;
+        let end = (rules.cap_at(p.started_at), PatrolEnd::Capped);
+        if finish(&txn, rules, &p, end, None, now).await? {
+            closed += 1;
+        }
+        txn.commit().await?;
     }
     Ok(closed)
 }
@@ -264,10 +276,20 @@ async fn view(state: &AppState, rules: &VolunteerRules, p: patrol::Model) -> R<P
     let until: DateTime<FixedOffset> = p
         .ended_at
         .unwrap_or_else(|| now.min(rules.cap_at(p.started_at)));
-    let reports = cases::Entity::find()
-        .filter(cases::Column::ReporterId.eq(p.user_id))
-        .filter(cases::Column::CreatedAt.gte(p.started_at))
-        .filter(cases::Column::CreatedAt.lte(until))
+    let during = |q: sea_orm::Select<cases::Entity>| {
+        q.filter(cases::Column::ReporterId.eq(p.user_id))
+            .filter(cases::Column::CreatedAt.gte(p.started_at))
+            .filter(cases::Column::CreatedAt.lte(until))
+    };
+    let reports = during(cases::Entity::find()).count(&state.db).await?;
+    let self_fixes = during(cases::Entity::find())
+        .filter(cases::Column::Channel.eq(domain::channel::Channel::SelfFix))
+        .count(&state.db)
+        .await?;
+    let persuasions = entity::persuasion::Entity::find()
+        .filter(entity::persuasion::Column::UserId.eq(p.user_id))
+        .filter(entity::persuasion::Column::CreatedAt.gte(p.started_at))
+        .filter(entity::persuasion::Column::CreatedAt.lte(until))
         .count(&state.db)
         .await?;
     let spot_name = match super::spots::get(state, p.spot_id).await {
@@ -287,5 +309,7 @@ async fn view(state: &AppState, rules: &VolunteerRules, p: patrol::Model) -> R<P
         minutes: minutes(p.started_at, until),
         start_distance_m: p.start_distance_m,
         reports,
+        persuasions,
+        self_fixes,
     })
 }

@@ -19,6 +19,8 @@ pub struct Case {
     pub address: Option<String>,
     pub area_id: Uuid,
     pub status: CaseStatus,
+    /// How the report came in.
+    pub channel: crate::channel::Channel,
     /// Optimistic-concurrency version, bumped by every action.
     pub version: i32,
     pub unit_id: Option<Uuid>,
@@ -91,6 +93,8 @@ pub struct Report {
     pub area_id: Uuid,
     /// The routed unit and the rule that chose it.
     pub route: Option<(Uuid, Uuid)>,
+    /// How it came in.
+    pub channel: crate::channel::Channel,
     pub at: Ts,
 }
 
@@ -108,6 +112,7 @@ impl Case {
             address: r.address,
             area_id: r.area_id,
             status: CaseStatus::Submitted,
+            channel: r.channel,
             version: 1,
             unit_id: None,
             routed_unit_id: r.route.map(|x| x.0),
@@ -128,6 +133,12 @@ impl Case {
             created_at: r.at,
             updated_at: r.at,
         }
+    }
+
+    /// A 随手治 case the units never had: filed resolved by a volunteer,
+    /// not yet sent to a unit (its reopening dispatches it).
+    pub fn self_fixed(&self) -> bool {
+        self.channel == crate::channel::Channel::SelfFix && self.dispatched_at.is_none()
     }
 
     /// Whether the case counts as overdue now (超期 while its clock runs or

@@ -44,7 +44,9 @@ export const CaseStatus = {
 /** @type {Record<Schemas['Channel'], string>} */
 export const Channel = {
   "mini_program": "小程序",
-  "open311": "Open311 对接"
+  "open311": "Open311 对接",
+  "persuasion": "志愿者劝导未果",
+  "self_fix": "随手治"
 }
 
 /** @type {Record<Schemas['CheckStatus'], string>} */

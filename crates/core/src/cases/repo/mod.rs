@@ -149,6 +149,7 @@ pub fn new_row(case: &Case) -> cases::ActiveModel {
     am.lng = Set(case.lng);
     am.address = Set(case.address.clone());
     am.area_id = Set(case.area_id);
+    am.channel = Set(case.channel);
     am.version = Set(case.version);
     am.routed_unit_id = Set(case.routed_unit_id);
     am.rule_id = Set(case.rule_id);
@@ -241,6 +242,7 @@ pub async fn claim_photos<C: ConnectionTrait>(
         .col_expr(media::Column::EventId, Expr::value(event_id))
         .filter(media::Column::Id.is_in(ids.to_vec()))
         .filter(media::Column::CaseId.is_null())
+        .filter(media::Column::RecordId.is_null())
         .filter(media::Column::OwnerId.eq(owner))
         .filter(media::Column::ExpiresAt.gt(now))
         .exec_with_returning(db)
@@ -318,7 +320,11 @@ pub async fn why_unclaimed<C: ConnectionTrait>(
         .iter()
         .filter(|id| {
             !found.iter().any(|m| {
-                m.id == **id && m.owner_id == owner && m.case_id.is_none() && m.expires_at > now
+                m.id == **id
+                    && m.owner_id == owner
+                    && m.case_id.is_none()
+                    && m.record_id.is_none()
+                    && m.expires_at > now
             })
         })
         .copied()

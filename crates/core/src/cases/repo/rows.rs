@@ -22,6 +22,7 @@ pub fn case_from_row(r: entity::cases::Model) -> Case {
         address: r.address,
         area_id: r.area_id,
         status: r.status,
+        channel: r.channel,
         version: r.version,
         unit_id: r.unit_id,
         routed_unit_id: r.routed_unit_id,

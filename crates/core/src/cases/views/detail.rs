@@ -223,10 +223,10 @@ pub async fn show(state: &AppState, caller: &Caller, case: Case) -> Result<CaseD
         r.linked
             .retain(|_, c| c.unit_id.is_some_and(|u| scope.contains(&u)));
     }
-    let (citizen_photos, after): (Vec<_>, Vec<_>) = r
-        .photos
-        .iter()
-        .partition(|p| p.owner_id == case.reporter_id);
+    let self_fix = case.channel == crate::core::channel::Channel::SelfFix;
+    let all: Vec<StoredPhoto> = r.photos.iter().map(StoredPhoto::from).collect();
+    let (citizen_photos, after) =
+        crate::media::stored::before_after(&all, case.reporter_id, self_fix);
     let timeline: Vec<StaffEvent> = r
         .events
         .into_iter()
@@ -243,7 +243,7 @@ pub async fn show(state: &AppState, caller: &Caller, case: Case) -> Result<CaseD
             photos: after
                 .iter()
                 .filter(|p| p.event_id == Some(e.id))
-                .map(|p| StoredPhoto::from(*p))
+                .copied()
                 .collect(),
             action: e.action,
             actor_role: e.actor_role,
@@ -295,7 +295,7 @@ pub async fn show(state: &AppState, caller: &Caller, case: Case) -> Result<CaseD
         actions: transition::available(&case, caller, pending),
         may_decide_extension: pending && caller.role == Role::Dispatcher,
         extensions,
-        photos: citizen_photos.into_iter().map(StoredPhoto::from).collect(),
+        photos: citizen_photos,
         open311,
         followers: r.followers,
         content_flags,

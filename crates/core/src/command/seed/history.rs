@@ -151,6 +151,7 @@ pub(super) fn one_case(
         lng,
         area_id,
         route: Some((route.unit_id, route.rule_id)),
+        channel: domain::channel::Channel::MiniProgram,
         at: created,
     });
     let submit = NewEvent {

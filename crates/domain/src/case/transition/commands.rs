@@ -48,6 +48,9 @@ pub enum Command {
     Rate { score: i32 },
     /// Automatic 立案 and dispatch at submission — the system.
     AutoDispatch { unit_id: Uuid },
+    /// 随手治 at submission: the volunteer fixed it, with these after
+    /// photos; the case waits for 核查 — the system.
+    SelfFixed { media_ids: Vec<Uuid> },
     /// Whatever timer is due (warning, overdue, escalation, accept
     /// overdue) — the system's scheduler.
     Tick,
@@ -86,7 +89,7 @@ impl Command {
             }
             Self::Escalate => &[Role::Supervisor],
             Self::Rate { .. } => &[Role::Citizen],
-            Self::AutoDispatch { .. } | Self::Tick => return None,
+            Self::AutoDispatch { .. } | Self::SelfFixed { .. } | Self::Tick => return None,
             _ => &[Role::Dispatcher],
         })
     }
@@ -94,7 +97,7 @@ impl Command {
     /// The statuses it applies to; none: any.
     pub fn from(&self) -> Option<&'static [CaseStatus]> {
         Some(match self {
-            Self::Accept | Self::AutoDispatch { .. } => &[S::Submitted],
+            Self::Accept | Self::AutoDispatch { .. } | Self::SelfFixed { .. } => &[S::Submitted],
             // Found out after dispatch too: the case leaves the unit's work,
             // and what its reporter earned is taken back.
             Self::Reject | Self::MarkDuplicate { .. } => WITHDRAWABLE,
@@ -138,14 +141,24 @@ impl Command {
             Self::DecideExtension { approve: false, .. } => "extension_refused",
             Self::Rate { .. } => "rate",
             Self::AutoDispatch { .. } => "auto_dispatch",
+            Self::SelfFixed { .. } => "self_fixed",
             Self::Tick => "timer",
         }
+    }
+
+    /// 不予受理 of a 随手治 case still waiting for 核查 (nothing was
+    /// fixed, or not by this volunteer): allowed although it is resolved.
+    fn rejects_self_fix(&self, case: &Case) -> bool {
+        matches!(self, Self::Reject) && case.status == S::Resolved && case.self_fixed()
     }
 
     pub(super) fn check_from(&self, case: &Case) -> Result<(), Refusal> {
         // A rated case says so before it says it is not closed.
         if matches!(self, Self::Rate { .. }) && case.rating.is_some() {
             return Err(Refusal::AlreadyRated);
+        }
+        if self.rejects_self_fix(case) {
+            return Ok(());
         }
         match self.from() {
             Some(from) if !from.contains(&case.status) => Err(match self {
@@ -191,7 +204,7 @@ pub fn available(case: &Case, caller: &Caller, extension_pending: bool) -> Vec<C
     candidates
         .into_iter()
         .filter(|c| c.roles().is_some_and(|r| r.contains(&caller.role)))
-        .filter(|c| c.from().is_none_or(|f| f.contains(&case.status)))
+        .filter(|c| c.from().is_none_or(|f| f.contains(&case.status)) || c.rejects_self_fix(case))
         .filter(|c| own && !(matches!(c, Command::RequestExtension { .. }) && extension_pending))
         .collect()
 }

@@ -297,3 +297,56 @@ fn points_follow_the_case_a_report_becomes() {
         Points::Solved
     ));
 }
+
+#[test]
+fn a_self_fix_waits_for_verification_and_a_reopening_sends_it_to_the_routed_unit() {
+    let mut filed = case_in(S::Submitted);
+    filed.channel = crate::channel::Channel::SelfFix;
+    let cmd = Command::SelfFixed {
+        media_ids: vec![id(701)],
+    };
+    let fixed = run(&filed, &cmd, &Who::System, None, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(fixed.after.status, S::Resolved);
+    assert_eq!(fixed.after.unit_id, Some(id(1)), "the routed unit");
+    assert_eq!(fixed.after.dispatched_at, None, "the unit never had it");
+    assert_eq!(fixed.after.clock.due_at, None, "no clock runs");
+
+    // 核查 passes: closed, and the volunteer's self-fix points.
+    let d = caller(Role::Dispatcher);
+    let closed = run(
+        &fixed.after,
+        &Command::Verify { close: true },
+        &d,
+        None,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(closed.after.status, S::Closed);
+    assert!(closed.effects.contains(&Effect::Points(Points::SelfFixed)));
+    assert!(!closed.effects.contains(&Effect::Points(Points::Closed)));
+
+    // 核查 fails: the routed unit gets it, with both clocks running.
+    let note = Some("仍有小广告".to_string());
+    let reopened = run(
+        &fixed.after,
+        &Command::Verify { close: false },
+        &d,
+        note,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(reopened.after.status, S::Dispatched);
+    assert_eq!(reopened.after.unit_id, Some(id(1)));
+    assert_eq!(reopened.after.dispatched_at, Some(t(NOW)));
+    assert!(reopened.after.clock.accept_due_at.is_some());
+    assert!(reopened.after.clock.due_at.is_some());
+    assert_eq!(reopened.after.reopen_count, 1);
+    assert!(!reopened.after.self_fixed(), "now the unit's work");
+
+    // A bogus one can be refused while it waits, and only then.
+    let note = Some("照片不实".to_string());
+    let rejected = run(&fixed.after, &Command::Reject, &d, note.clone(), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(rejected.after.status, S::Rejected);
+    assert!(run(&case_in(S::Resolved), &Command::Reject, &d, note, None).is_err());
+}

@@ -98,6 +98,7 @@ pub(super) fn case_in(status: S) -> Case {
         address: None,
         area_id: id(300),
         status,
+        channel: crate::channel::Channel::MiniProgram,
         version: 3,
         unit_id: dispatched.then_some(id(1)),
         routed_unit_id: Some(id(1)),
@@ -254,6 +255,14 @@ pub(super) fn commands() -> Vec<(&'static str, Command, Who, Option<String>)> {
         (
             "auto_dispatch",
             Command::AutoDispatch { unit_id: id(1) },
+            Who::System,
+            None,
+        ),
+        (
+            "self_fixed",
+            Command::SelfFixed {
+                media_ids: vec![id(701)],
+            },
             Who::System,
             None,
         ),

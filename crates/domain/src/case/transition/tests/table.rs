@@ -23,6 +23,7 @@ request_extension   .   .   .   .   Y   .   Y   .   .   Y   .
 extension_approved  Y   Y   Y   Y   Y   Y   Y   Y   Y   Y   Y
 rate                .   .   .   .   .   .   .   .   Y   .   .
 auto_dispatch       Y   .   .   .   .   .   .   .   .   .   .
+self_fixed          Y   .   .   .   .   .   .   .   .   .   .
 timer               .   .   .   .   Y   .   Y   .   .   Y   .
 ";
 
@@ -91,7 +92,7 @@ fn every_status_times_every_command_is_allowed_or_refused_as_the_table_says() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 17 * 11);
+    assert_eq!(checked, 18 * 11);
 }
 
 #[test]
