@@ -60,7 +60,7 @@ pub type Apis = (
         crate::privacy::PrivacyApi,
         crate::volunteers::TeamsApi,
         crate::volunteers::PatrolsApi,
-        crate::volunteers::WorkApi,
+        (crate::volunteers::WorkApi, crate::volunteers::MomentsApi),
     ),
 );
 
@@ -90,7 +90,7 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::privacy::PrivacyApi,
                 crate::volunteers::TeamsApi,
                 crate::volunteers::PatrolsApi,
-                crate::volunteers::WorkApi,
+                (crate::volunteers::WorkApi, crate::volunteers::MomentsApi),
             ),
         ),
         "Suishoupai (随手拍) API",

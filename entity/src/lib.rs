@@ -15,6 +15,7 @@ pub mod extension;
 pub mod holiday_day;
 pub mod idempotency_key;
 pub mod media;
+pub mod moment;
 pub mod open311_request;
 pub mod outbox;
 pub mod patrol;

@@ -3,10 +3,13 @@
 //! did not stop names the case it became), and how each case came in
 //! (`cases.channel`: the mini-program, Open311, a failed 劝导 or a
 //! 随手治, backfilled from `open311_requests` for the Open311 ones).
-//! A photo may belong to a 劝导 record instead of a case
+//! A photo may belong to a 劝导 record or a moment instead of a case
 //! (`media.record_id`), which keeps it from the purge of unattached
 //! uploads; a points entry may name the volunteer record that earned it
-//! (`points_ledger.record_id`: a patrol or a 劝导), once per reason.
+//! (`points_ledger.record_id`: a patrol, a 劝导 or a moment), once per
+//! reason. 文明美好瞬间 (`moments`): good moments anyone files, with their
+//! photos (`media.record_id`), reviewed by staff and, once approved,
+//! published if staff choose.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -34,6 +37,26 @@ enum Persuasions {
     MediaId,
     Persuaded,
     CaseId,
+    CreatedAt,
+}
+
+#[derive(DeriveIden, Clone, Copy)]
+enum Moments {
+    Table,
+    Id,
+    UserId,
+    AuthorName,
+    Body,
+    Lat,
+    Lng,
+    AreaId,
+    Address,
+    TextCheck,
+    Status,
+    Published,
+    ReviewNote,
+    ReviewedBy,
+    ReviewedAt,
     CreatedAt,
 }
 
@@ -70,12 +93,17 @@ const REASONS: &[&str] = &[
     "patrol_hours",
     "persuasion",
     "self_fix",
+    "moment",
 ];
+const MOMENT_STATES: &[&str] = &["pending", "approved", "rejected"];
 
 const TYPED: &[crate::typed::Typed] = &[
     ("cases", "id", "channel", CHANNELS, false),
     ("points_ledger", "id", "reason", REASONS, false),
+    ("moments", "id", "status", MOMENT_STATES, false),
+    ("moments", "id", "text_check", CHECK_STATES, true),
 ];
+const CHECK_STATES: &[&str] = &["pending", "pass", "review", "risky", "unchecked"];
 const REASON_BEFORE: &[crate::typed::Typed] =
     &[("points_ledger", "id", "reason", REASONS_BEFORE, false)];
 
@@ -159,6 +187,42 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        m.create_table(
+            Table::create()
+                .table(Moments::Table)
+                .col(uuid(Moments::Id).primary_key())
+                .col(uuid(Moments::UserId))
+                .col(string(Moments::AuthorName))
+                .col(text(Moments::Body))
+                .col(double(Moments::Lat))
+                .col(double(Moments::Lng))
+                .col(uuid(Moments::AreaId))
+                .col(string_null(Moments::Address))
+                .col(string_null(Moments::TextCheck))
+                .col(string(Moments::Status))
+                .col(boolean(Moments::Published))
+                .col(text_null(Moments::ReviewNote))
+                .col(uuid_null(Moments::ReviewedBy))
+                .col(timestamp_with_time_zone_null(Moments::ReviewedAt))
+                .col(timestamp_with_time_zone(Moments::CreatedAt))
+                .to_owned(),
+        )
+        .await?;
+        for (name, cols) in [
+            ("moments_user_idx", [Moments::UserId, Moments::Id]),
+            ("moments_status_idx", [Moments::Status, Moments::Id]),
+            ("moments_published_idx", [Moments::Published, Moments::Id]),
+        ] {
+            m.create_index(
+                Index::create()
+                    .name(name)
+                    .table(Moments::Table)
+                    .col(cols[0])
+                    .col(cols[1])
+                    .to_owned(),
+            )
+            .await?;
+        }
         crate::typed::drop(m, REASON_BEFORE).await?;
         crate::typed::add(m, TYPED).await
     }
@@ -166,6 +230,8 @@ impl MigrationTrait for Migration {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         crate::typed::drop(m, TYPED).await?;
         crate::typed::add(m, REASON_BEFORE).await?;
+        m.drop_table(Table::drop().table(Moments::Table).to_owned())
+            .await?;
         m.drop_table(Table::drop().table(Persuasions::Table).to_owned())
             .await?;
         m.drop_index(

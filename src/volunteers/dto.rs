@@ -292,6 +292,10 @@ pub struct VolunteerRulesBody {
     /// (0–1000).
     #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_self_fix: i32,
+    /// Points per good moment (文明美好瞬间), when staff approve it
+    /// (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_moment: i32,
 }
 
 impl From<VolunteerRules> for VolunteerRulesBody {
@@ -302,6 +306,7 @@ impl From<VolunteerRules> for VolunteerRulesBody {
             points_per_hour: r.points_per_hour,
             points_per_persuasion: r.points_per_persuasion,
             points_per_self_fix: r.points_per_self_fix,
+            points_per_moment: r.points_per_moment,
         }
     }
 }
@@ -328,6 +333,9 @@ pub struct VolunteerRulesInput {
     /// Points per verified 随手治 case (0–1000).
     #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_self_fix: Option<i32>,
+    /// Points per approved good moment (0–1000).
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    pub points_per_moment: Option<i32>,
 }
 
 impl VolunteerRulesInput {
@@ -341,6 +349,7 @@ impl VolunteerRulesInput {
                 .points_per_persuasion
                 .unwrap_or(now.points_per_persuasion),
             points_per_self_fix: self.points_per_self_fix.unwrap_or(now.points_per_self_fix),
+            points_per_moment: self.points_per_moment.unwrap_or(now.points_per_moment),
         }
     }
 }

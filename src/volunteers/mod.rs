@@ -7,18 +7,21 @@
 pub use suishoupai_core::volunteers::{
     error, hours,
     model::*,
-    patrols, records, rules, spots,
+    moments, patrols, records, rules, spots,
     teams::{self, STAFF},
     work,
 };
 
 pub mod dto;
+pub mod moment_dto;
+mod moments_api;
 pub mod patrol_dto;
 mod patrols_api;
 mod teams_api;
 mod work_api;
 pub mod work_dto;
 
+pub use moments_api::MomentsApi;
 pub use patrols_api::PatrolsApi;
 pub use teams_api::TeamsApi;
 pub use work_api::WorkApi;
@@ -55,3 +58,4 @@ crate::error_set!(ReadErrors: 401);
 crate::error_set!(ListErrors: 400, 401);
 crate::error_set!(RecordErrors: 400, 401, 403, 404);
 crate::error_set!(WorkErrors: 400, 401, 403, 409, 413, 415, 422, 429);
+crate::error_set!(MomentReviewErrors: 400, 401, 403, 404, 409, 413, 415);

@@ -14,8 +14,8 @@ use domain::{
     content::{CheckStatus, Subject},
     geo::AreaLevel,
     indicators::GroupBy,
-    points::RedemptionStatus,
-    volunteers::{PatrolEnd, TeamRole},
+    points::{Reason, RedemptionStatus},
+    volunteers::{MomentStatus, PatrolEnd, TeamRole},
 };
 use poem_openapi::types::ToJSON;
 use serde_json::{Map, Value};
@@ -36,7 +36,7 @@ fn words<T: Copy, S: ToJSON>(all: &[T], spec: fn(T) -> S, label: fn(T) -> &'stat
 }
 
 /// Each labelled schema of the spec.
-fn tables() -> [(&'static str, Words); 15] {
+fn tables() -> [(&'static str, Words); 17] {
     [
         (
             "CaseStatus",
@@ -71,6 +71,11 @@ fn tables() -> [(&'static str, Words); 15] {
         ),
         ("PatrolEnd", words(&PatrolEnd::ALL, |e| e, PatrolEnd::label)),
         ("TeamRole", words(&TeamRole::ALL, |r| r, TeamRole::label)),
+        (
+            "MomentStatus",
+            words(&MomentStatus::ALL, |s| s, MomentStatus::label),
+        ),
+        ("PointsReason", words(&Reason::ALL, |r| r, Reason::label)),
     ]
 }
 

@@ -22,7 +22,11 @@ fn quoted(text: &str) -> BTreeSet<String> {
     text.split('\'')
         .skip(1)
         .step_by(2)
-        .filter(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .filter(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
         .map(str::to_owned)
         .collect()
 }
@@ -100,6 +104,24 @@ async fn the_databases_checks_allow_exactly_the_enums_values() {
         (
             "ck_case_events_action",
             of(&EventAction::ALL, EventAction::as_str),
+        ),
+        (
+            "ck_cases_channel",
+            of(
+                &domain::channel::Channel::ALL,
+                domain::channel::Channel::as_str,
+            ),
+        ),
+        (
+            "ck_moments_status",
+            of(
+                &domain::volunteers::MomentStatus::ALL,
+                domain::volunteers::MomentStatus::as_str,
+            ),
+        ),
+        (
+            "ck_moments_text_check",
+            of(&CheckStatus::ALL, CheckStatus::as_str),
         ),
         (
             "ck_patrols_ended_by",

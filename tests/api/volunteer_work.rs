@@ -511,3 +511,202 @@ async fn volunteers_points_stop_at_the_citizens_daily_cap() {
     assert_eq!(got, [2, 2, 1, 0]);
     assert_eq!(l["balance"], 5);
 }
+
+fn moment(text: &str, photos: &[&str]) -> Value {
+    json!({
+        "text": text,
+        "location": {"lat": LAT, "lng": LNG, "coordSystem": "wgs84"},
+        "address": "新华广场",
+        "mediaIds": photos,
+    })
+}
+
+#[tokio::test]
+async fn a_good_moment_is_public_only_once_approved_and_published_and_earns_its_points() {
+    // Arrange: 3 points a moment; a citizen and a volunteer with photos.
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    put(
+        &app,
+        "/api/v1/admin/volunteers/rules",
+        &admin,
+        json!({"patrolCapMinutes": 240, "checkInSlackM": 50, "pointsPerMoment": 3}),
+    )
+    .await;
+    let (_, _, code, _) = team(&app, &admin, "瞬间队").await;
+    let citizen = app.citizen("moment-citizen").await;
+    let v = volunteer(&app, &code, "moment-volunteer", "郑志愿").await;
+    let (c1, c2) = (
+        app.photo(&citizen, jpeg(64, 48, 120)).await,
+        app.photo(&citizen, jpeg(64, 48, 121)).await,
+    );
+    let v1 = app.photo(&v, jpeg(64, 48, 122)).await;
+
+    // Act: both file; staff approve and publish the citizen's, decline
+    // the volunteer's.
+    let good = app
+        .post_json(
+            "/api/v1/moments",
+            Some(&citizen),
+            &moment("老人摔倒，路人扶起", &[&c1, &c2]),
+        )
+        .await;
+    let good = ok(good, 201).await;
+    let other = app
+        .post_json(
+            "/api/v1/moments",
+            Some(&v),
+            &moment("志愿者清扫落叶", &[&v1]),
+        )
+        .await;
+    let other = ok(other, 201).await;
+    let board_before = ok(app.get("/api/v1/moments", None).await, 200).await;
+    let queue = ok(
+        app.get("/api/v1/admin/moments?status=pending", Some(&disp))
+            .await,
+        200,
+    )
+    .await;
+    let good_id = good["id"].as_str().unwrap();
+    let other_id = other["id"].as_str().unwrap();
+    let review = |id: &str| format!("/api/v1/admin/moments/{id}/review");
+    let approved = app
+        .post_json(
+            &review(good_id),
+            Some(&disp),
+            &json!({"approve": true, "publish": true}),
+        )
+        .await;
+    let approved = ok(approved, 200).await;
+    let declined = app
+        .post_json(
+            &review(other_id),
+            Some(&disp),
+            &json!({"approve": false, "note": "照片与文字不符"}),
+        )
+        .await;
+    let declined = ok(declined, 200).await;
+
+    // Assert: nothing public before; the queue had both.
+    assert_eq!(good["status"], "pending");
+    assert_eq!(good["authorName"], "市民");
+    assert_eq!(other["authorName"], "郑志愿");
+    assert_eq!(good["photos"].as_array().unwrap().len(), 2);
+    assert_eq!(board_before["items"], json!([]));
+    assert_eq!(queue["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        (&approved["status"], &approved["published"]),
+        (&json!("approved"), &json!(true))
+    );
+    assert_eq!(declined["status"], "rejected");
+    // The board shows the approved one, its author by the first character.
+    let board = ok(app.get("/api/v1/moments", None).await, 200).await;
+    let items = board["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{board}");
+    assert_eq!(items[0]["id"], good_id);
+    assert_eq!(items[0]["authorName"], "市*");
+    assert_eq!(items[0]["photos"].as_array().unwrap().len(), 2);
+    assert!(items[0].get("authorId").is_none() && items[0].get("location").is_none());
+    // Its author earned the city's points, once; the declined one none.
+    let l = ledger(&app, &citizen).await;
+    assert_eq!(entries(&l, "moment"), [(3, String::new())]);
+    assert_eq!(entries(&ledger(&app, &v).await, "moment"), []);
+    let again = app
+        .post_json(&review(good_id), Some(&disp), &json!({"approve": true}))
+        .await;
+    expect_error(again, 409, "already_reviewed").await;
+    assert_eq!(entries(&ledger(&app, &citizen).await, "moment").len(), 1);
+    // The author reads the decline and its note.
+    let mine = ok(app.get("/api/v1/me/moments", Some(&v)).await, 200).await;
+    assert_eq!(mine["items"][0]["reviewNote"], "照片与文字不符");
+    // Only an approved one goes on the board; taken off, it is gone.
+    let publication = |id: &str| format!("/api/v1/admin/moments/{id}/publication");
+    let put_pub = |id: String, published: bool| {
+        let (app, disp) = (&app, &disp);
+        async move {
+            app.http
+                .put(app.url(&publication(&id)))
+                .bearer_auth(disp)
+                .json(&json!({ "published": published }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    expect_error(
+        put_pub(other_id.to_owned(), true).await,
+        409,
+        "not_approved",
+    )
+    .await;
+    ok(put_pub(good_id.to_owned(), false).await, 200).await;
+    let board = ok(app.get("/api/v1/moments", None).await, 200).await;
+    assert_eq!(board["items"], json!([]));
+    // Citizens do not review.
+    let by_citizen = app
+        .post_json(&review(other_id), Some(&citizen), &json!({"approve": true}))
+        .await;
+    expect_error(by_citizen, 403, "forbidden").await;
+}
+
+#[tokio::test]
+async fn a_bad_moment_is_refused_whole() {
+    // Arrange
+    let app = spawn_app().await;
+    let citizen = app.citizen("moment-bad").await;
+    let photo = app.photo(&citizen, jpeg(64, 48, 130)).await;
+    ok(
+        app.post_json(
+            "/api/v1/moments",
+            Some(&citizen),
+            &moment("好人好事", &[&photo]),
+        )
+        .await,
+        201,
+    )
+    .await;
+    let fresh = app.photo(&citizen, jpeg(64, 48, 131)).await;
+    let stranger = app.citizen("moment-stranger").await;
+    let theirs = app.photo(&stranger, jpeg(64, 48, 132)).await;
+
+    // Act
+    let reused = app
+        .post_json(
+            "/api/v1/moments",
+            Some(&citizen),
+            &moment("再来一次", &[&fresh, &photo]),
+        )
+        .await;
+    let foreign = app
+        .post_json(
+            "/api/v1/moments",
+            Some(&citizen),
+            &moment("别人的照片", &[&theirs]),
+        )
+        .await;
+    let blank = app
+        .post_json("/api/v1/moments", Some(&citizen), &moment("   ", &[&fresh]))
+        .await;
+    let mut far = moment("远方", &[&fresh]);
+    far["location"] = json!({"lat": 31.23, "lng": 121.47, "coordSystem": "wgs84"});
+    let far = app.post_json("/api/v1/moments", Some(&citizen), &far).await;
+
+    // Assert: refused, and the fresh photo still free for a good one.
+    let body = expect_error(reused, 422, "invalid_media").await;
+    assert_eq!(body["details"]["mediaIds"], json!([photo]));
+    expect_error(foreign, 422, "invalid_media").await;
+    expect_error(blank, 400, "text_required").await;
+    expect_error(far, 400, "outside_service_area").await;
+    assert_eq!(app.count(entity::moment::Entity).await, 1);
+    ok(
+        app.post_json(
+            "/api/v1/moments",
+            Some(&citizen),
+            &moment("好人好事二", &[&fresh]),
+        )
+        .await,
+        201,
+    )
+    .await;
+}

@@ -48,6 +48,8 @@ crate::vocabulary! {
         Persuasion = "persuasion",
         /// A volunteer's 随手治 case, verified and closed.
         SelfFix = "self_fix",
+        /// A good moment (文明美好瞬间) staff approved.
+        Moment = "moment",
     }
 }
 
@@ -62,6 +64,7 @@ impl Reason {
             Self::PatrolHours => "志愿巡访时长",
             Self::Persuasion => "文明劝导",
             Self::SelfFix => "随手治",
+            Self::Moment => "文明美好瞬间",
         }
     }
 }

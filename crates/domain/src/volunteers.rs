@@ -31,6 +31,35 @@ impl PatrolEnd {
 }
 
 crate::vocabulary! {
+    stored;
+    /// Where a good moment (文明美好瞬间) stands.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    pub enum MomentStatus {
+        /// Waiting for staff.
+        Pending = "pending",
+        /// Staff approved it: it earned points, and may be published.
+        Approved = "approved",
+        /// Staff declined it.
+        Rejected = "rejected",
+    }
+}
+
+impl MomentStatus {
+    /// The status in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待审核",
+            Self::Approved => "已通过",
+            Self::Rejected => "未通过",
+        }
+    }
+}
+
+crate::vocabulary! {
     /// A volunteer's place in their team.
     #[cfg_attr(
         feature = "openapi",
@@ -76,6 +105,13 @@ pub struct VolunteerRules {
     /// Points per 随手治 case, when the dispatcher verifies and closes it.
     #[serde(default = "default_per_self_fix")]
     pub points_per_self_fix: i32,
+    /// Points per good moment (文明美好瞬间), when staff approve it.
+    #[serde(default = "default_per_moment")]
+    pub points_per_moment: i32,
+}
+
+fn default_per_moment() -> i32 {
+    VolunteerRules::default().points_per_moment
 }
 
 fn default_per_hour() -> i32 {
@@ -98,18 +134,20 @@ impl Default for VolunteerRules {
             points_per_hour: 2,
             points_per_persuasion: 1,
             points_per_self_fix: 3,
+            points_per_moment: 2,
         }
     }
 }
 
 impl VolunteerRules {
     /// The inclusive range of each number, by its name in the API.
-    pub const RANGES: [(&'static str, i32, i32); 5] = [
+    pub const RANGES: [(&'static str, i32, i32); 6] = [
         ("patrolCapMinutes", 15, 720),
         ("checkInSlackM", 0, 500),
         ("pointsPerHour", 0, 1000),
         ("pointsPerPersuasion", 0, 1000),
         ("pointsPerSelfFix", 0, 1000),
+        ("pointsPerMoment", 0, 1000),
     ];
 
     /// Rules as saved (JSON), checked.
@@ -132,6 +170,7 @@ impl VolunteerRules {
             self.points_per_hour,
             self.points_per_persuasion,
             self.points_per_self_fix,
+            self.points_per_moment,
         ];
         for ((name, lo, hi), v) in Self::RANGES.into_iter().zip(values) {
             if !(lo..=hi).contains(&v) {

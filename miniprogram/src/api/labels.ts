@@ -109,9 +109,26 @@ export const LimitUnit: Record<S['LimitUnit'], string> = {
   "natural_hours": "自然小时",
 };
 
+export const MomentStatus: Record<S['MomentStatus'], string> = {
+  "pending": "待审核",
+  "approved": "已通过",
+  "rejected": "未通过",
+};
+
 export const PatrolEnd: Record<S['PatrolEnd'], string> = {
   "checked_out": "已签退",
   "capped": "未签退，到时自动结束",
+};
+
+export const PointsReason: Record<S['PointsReason'], string> = {
+  "case_accepted": "举报被立案",
+  "solved": "评价为已解决",
+  "case_accepted_reversed": "立案积分撤回",
+  "redeem": "兑换奖品",
+  "patrol_hours": "志愿巡访时长",
+  "persuasion": "文明劝导",
+  "self_fix": "随手治",
+  "moment": "文明美好瞬间",
 };
 
 export const RedemptionStatus: Record<S['RedemptionStatus'], string> = {

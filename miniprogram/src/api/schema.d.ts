@@ -2459,6 +2459,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/moments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The public board of good moments
+         * @description The approved and published moments, newest first, for anyone, with
+         *     no sign-in: the author's name by its first character, the place as
+         *     its area, the photos content security passed.
+         */
+        get: operations["listMoments"];
+        put?: never;
+        /**
+         * File a good moment (文明美好瞬间)
+         * @description A few words, a place in the city and 1–9 photos of a good deed or
+         *     a civil scene; it waits for staff review and is public only once
+         *     approved and published. The text goes through WeChat's check as a
+         *     report's does (`422 content_rejected`); a bad photo, place or count
+         *     is refused as a report's is, and then nothing is written. Citizens.
+         */
+        post: operations["createMoment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/moments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My good moments
+         * @description The caller's moments, newest first, with where each review stands.
+         */
+        get: operations["listMyMoments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/moments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Good moments to review
+         * @description Newest first, in one status or all. City staff.
+         */
+        get: operations["listMomentsForReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/moments/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a good moment
+         * @description Once, while it waits (`409 already_reviewed` after): approved, it
+         *     earns its author the city's points per moment (`GET
+         *     /admin/volunteers/rules`, within the daily and monthly caps) and,
+         *     with `publish`, goes on the public board; declined, it stays its
+         *     author's, with the note. City staff; audited.
+         */
+        post: operations["reviewMoment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/moments/{id}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Publish or withdraw a good moment
+         * @description Puts an approved moment on the public board or takes it off (`409
+         *     not_approved` for one that is not approved). City staff; audited.
+         */
+        put: operations["setMomentPublication"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2806,6 +2921,41 @@ export interface components {
             code: string;
             /** @description The account's password (a token alone does not bind). */
             password: string;
+        };
+        /**
+         * BoardMoment
+         * @description A published moment on the public board: no one's identity, the
+         *     author's name shown by its first character, the place as its area.
+         */
+        BoardMoment: {
+            /**
+             * Format: uuid
+             * @description The moment's id.
+             */
+            id: string;
+            /** @description The author's name, its first character and `*`. */
+            authorName: string;
+            /** @description What happened. */
+            text: string;
+            /** @description The area it is in. */
+            area: components["schemas"]["AreaRef"] & unknown;
+            /** @description Its photos, oldest first. */
+            photos: components["schemas"]["Photo"][];
+            /**
+             * Format: date-time
+             * @description When it was filed.
+             */
+            createdAt: string;
+        };
+        /**
+         * BoardPage
+         * @description A page of the public board, newest first.
+         */
+        BoardPage: {
+            /** @description The moments of this page. */
+            items: components["schemas"]["BoardMoment"][];
+            /** @description Pass as `cursor` for the next page; absent at the end. */
+            nextCursor?: string;
         };
         /**
          * CalendarView
@@ -3508,7 +3658,7 @@ export interface components {
          * @description Stable machine-readable code of an error, snake_case.
          * @enum {string}
          */
-        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_closed" | "not_found" | "not_open" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
+        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_approved" | "not_closed" | "not_found" | "not_open" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "text_required" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
         /**
          * @description What happened to a case, as its timeline records it.
          * @enum {string}
@@ -4074,6 +4224,99 @@ export interface components {
             caseNo: string;
         };
         /**
+         * MomentInput
+         * @description A good moment as its author files it.
+         */
+        MomentInput: {
+            /** @description A few words: what happened (1–500 characters). */
+            text: string;
+            /** @description Where. */
+            location: components["schemas"]["Position"] & unknown;
+            /** @description The street address as the map showed it. */
+            address?: string;
+            /** @description 1–9 photos from `POST /media`, the caller's and not used elsewhere. */
+            mediaIds: string[];
+        };
+        /**
+         * MomentPageView
+         * @description A page of moments, newest first.
+         */
+        MomentPageView: {
+            /** @description The moments of this page. */
+            items: components["schemas"]["MomentView"][];
+            /** @description Pass as `cursor` for the next page; absent at the end. */
+            nextCursor?: string;
+        };
+        /**
+         * MomentReviewInput
+         * @description A staff decision on a moment.
+         */
+        MomentReviewInput: {
+            /** @description Approve it (it earns its author the city's points) or decline it. */
+            approve: boolean;
+            /**
+             * @description Put an approved moment on the public board now.
+             * @default false
+             */
+            publish: boolean;
+            /** @description What the reviewer says (the author reads it). */
+            note?: string;
+        };
+        /**
+         * @description Where a good moment (文明美好瞬间) stands.
+         * @enum {string}
+         */
+        MomentStatus: "pending" | "approved" | "rejected";
+        /**
+         * MomentView
+         * @description A good moment, as its author and staff read it.
+         */
+        MomentView: {
+            /**
+             * Format: uuid
+             * @description The moment's id.
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description Who filed it.
+             */
+            authorId: string;
+            /** @description The name it is shown under: a volunteer's team name, else 市民. */
+            authorName: string;
+            /** @description What happened. */
+            text: string;
+            /** @description Where, in the datum asked for. */
+            location: components["schemas"]["Location"] & unknown;
+            /** @description The area it is in. */
+            area: components["schemas"]["AreaRef"] & unknown;
+            /** @description The street address, if one was given. */
+            address?: string;
+            /**
+             * @description WeChat's verdict on the text when it was not a plain pass (for
+             *     the reviewer: `review`, `pending`, `unchecked`).
+             */
+            textCheck?: components["schemas"]["CheckStatus"] & unknown;
+            /** @description Where the review stands. */
+            status: components["schemas"]["MomentStatus"] & unknown;
+            /** @description On the public board. */
+            published: boolean;
+            /** @description What the reviewer said. */
+            reviewNote?: string;
+            /**
+             * Format: date-time
+             * @description When it was reviewed.
+             */
+            reviewedAt?: string;
+            /** @description Its photos, oldest first (those content security blocked left out). */
+            photos: components["schemas"]["Photo"][];
+            /**
+             * Format: date-time
+             * @description When it was filed.
+             */
+            createdAt: string;
+        };
+        /**
          * MyAccount
          * @description The account as the city holds it.
          */
@@ -4559,7 +4802,7 @@ export interface components {
          * @description Why an entry was written.
          * @enum {string}
          */
-        PointsReason: "case_accepted" | "solved" | "case_accepted_reversed" | "redeem" | "patrol_hours" | "persuasion" | "self_fix";
+        PointsReason: "case_accepted" | "solved" | "case_accepted_reversed" | "redeem" | "patrol_hours" | "persuasion" | "self_fix" | "moment";
         /**
          * PointsRules
          * @description How citizens earn points (积分).
@@ -4637,6 +4880,14 @@ export interface components {
             service_notice?: string | null;
             /** @description The integrator's `account_id`, echoed. */
             account_id?: string | null;
+        };
+        /**
+         * PublicationInput
+         * @description On the public board or off it.
+         */
+        PublicationInput: {
+            /** @description `true` puts an approved moment on the board; `false` takes it off. */
+            published: boolean;
         };
         /**
          * PushMessage
@@ -5771,6 +6022,12 @@ export interface components {
              *     (0–1000).
              */
             pointsPerSelfFix: number;
+            /**
+             * Format: int32
+             * @description Points per good moment (文明美好瞬间), when staff approve it
+             *     (0–1000).
+             */
+            pointsPerMoment: number;
         };
         /**
          * VolunteerRulesInput
@@ -5805,6 +6062,11 @@ export interface components {
              * @description Points per verified 随手治 case (0–1000).
              */
             pointsPerSelfFix?: number;
+            /**
+             * Format: int32
+             * @description Points per approved good moment (0–1000).
+             */
+            pointsPerMoment?: number;
         };
         /**
          * WechatLogin
@@ -17876,6 +18138,568 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMoments: {
+        parameters: {
+            query?: {
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BoardPage"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    createMoment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["MomentInput"];
+            };
+        };
+        responses: {
+            /** @description The moment, waiting for review. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MomentView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMyMoments: {
+        parameters: {
+            query?: {
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description Datum of the locations (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MomentPageView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listMomentsForReview: {
+        parameters: {
+            query?: {
+                /** @description Only those in this status (`pending`: the queue). */
+                status?: components["schemas"]["MomentStatus"];
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+                /** @description Datum of the locations (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MomentPageView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reviewMoment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["MomentReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MomentView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    setMomentPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PublicationInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["MomentView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -176,6 +176,13 @@ pub async fn erase(state: &AppState, user_id: Uuid, why: Why) -> Result<bool, Pr
         .filter(patrol::Column::UserId.eq(user_id))
         .exec(&txn)
         .await?;
+    // Their good moments stay as records, under no name and off the board.
+    entity::moment::Entity::update_many()
+        .col_expr(entity::moment::Column::AuthorName, Expr::value(GONE))
+        .col_expr(entity::moment::Column::Published, Expr::value(false))
+        .filter(entity::moment::Column::UserId.eq(user_id))
+        .exec(&txn)
+        .await?;
     entity::persuasion::Entity::update_many()
         .col_expr(entity::persuasion::Column::VolunteerName, Expr::value(GONE))
         .filter(entity::persuasion::Column::UserId.eq(user_id))

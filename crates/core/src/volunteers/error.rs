@@ -42,6 +42,12 @@ pub enum VolunteerError {
         distance_m: i64,
         allowed_m: i64,
     },
+    /// A moment reviewed already (409).
+    #[error("this moment has been reviewed")]
+    AlreadyReviewed,
+    /// Publishing a moment not approved (409).
+    #[error("only an approved moment can be published")]
+    NotApproved,
     /// Volunteers' work by someone in no team (403).
     #[error("only a team's volunteers file 劝导 and 随手治: join a team first")]
     NotAVolunteer,

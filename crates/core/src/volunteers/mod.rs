@@ -6,6 +6,7 @@
 pub mod error;
 pub mod hours;
 pub mod model;
+pub mod moments;
 pub mod patrols;
 pub mod records;
 pub mod rules;

@@ -117,10 +117,29 @@ export const LimitUnit = {
   "natural_hours": "自然小时"
 }
 
+/** @type {Record<Schemas['MomentStatus'], string>} */
+export const MomentStatus = {
+  "pending": "待审核",
+  "approved": "已通过",
+  "rejected": "未通过"
+}
+
 /** @type {Record<Schemas['PatrolEnd'], string>} */
 export const PatrolEnd = {
   "checked_out": "已签退",
   "capped": "未签退，到时自动结束"
+}
+
+/** @type {Record<Schemas['PointsReason'], string>} */
+export const PointsReason = {
+  "case_accepted": "举报被立案",
+  "solved": "评价为已解决",
+  "case_accepted_reversed": "立案积分撤回",
+  "redeem": "兑换奖品",
+  "patrol_hours": "志愿巡访时长",
+  "persuasion": "文明劝导",
+  "self_fix": "随手治",
+  "moment": "文明美好瞬间"
 }
 
 /** @type {Record<Schemas['RedemptionStatus'], string>} */
