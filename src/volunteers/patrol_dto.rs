@@ -228,3 +228,54 @@ impl RankingView {
         }
     }
 }
+
+/// How one spot was covered in the period.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct SpotCoverageView {
+    /// The spot, its centre in the datum asked for.
+    pub spot: super::dto::SpotView,
+    /// Its team's name.
+    pub team_name: String,
+    /// Visited at least once (a check-in) in the period.
+    pub visited: bool,
+    /// Patrols checked in at it.
+    pub patrols: u64,
+    /// Their 志愿时长, whole minutes.
+    pub minutes: i64,
+    /// Volunteers who patrolled it.
+    pub volunteers: u64,
+    /// The latest check-in.
+    #[oai(skip_serializing_if_is_none)]
+    pub last_visit_at: Option<DateTime<FixedOffset>>,
+}
+
+impl SpotCoverageView {
+    pub fn of(c: super::records::SpotCoverage, system: crate::web::enums::CoordSystem) -> Self {
+        Self {
+            spot: super::dto::SpotView::of(c.spot, system),
+            team_name: c.team_name,
+            visited: c.patrols > 0,
+            patrols: c.patrols,
+            minutes: c.minutes,
+            volunteers: c.volunteers,
+            last_visit_at: c.last_visit,
+        }
+    }
+}
+
+/// Patrol coverage of the spots in a period.
+#[derive(Debug, Object)]
+#[oai(rename_all = "camelCase")]
+pub struct CoverageView {
+    /// First day (China time).
+    pub from: crate::web::date::Date,
+    /// Last day (China time).
+    pub to: crate::web::date::Date,
+    /// Spots visited in the period.
+    pub visited: u64,
+    /// Spots not visited.
+    pub unvisited: u64,
+    /// Every spot, those not visited first.
+    pub spots: Vec<SpotCoverageView>,
+}

@@ -5,7 +5,8 @@ use super::{
     CheckInErrors, CheckOutErrors, ListErrors, ReadErrors, RecordErrors, STAFF, StaffItemErrors,
     default_limit, default_records, hours,
     patrol_dto::{
-        CheckInInput, CheckOutInput, PatrolPageView, PatrolRecordPage, PatrolView, RankingView,
+        CheckInInput, CheckOutInput, CoverageView, PatrolPageView, PatrolRecordPage, PatrolView,
+        RankingView, SpotCoverageView,
     },
     patrols, records,
 };
@@ -265,6 +266,50 @@ impl PatrolsApi {
             Binary(Body::from(hours::xlsx(&rows)?)),
             hours_name(&f, "xlsx"),
         ))
+    }
+
+    /// Patrol coverage of the spots (挂包点位巡访覆盖)
+    ///
+    /// For the period's days (China time; default the last 30): each
+    /// spot of the active teams (or of one team), whether it was visited,
+    /// by how many patrols, volunteers and minutes, and when last; those
+    /// not visited first. The command centre's map draws it. City staff,
+    /// or a team's leader for their own team.
+    #[oai(
+        path = "/stats/patrol-coverage",
+        method = "get",
+        operation_id = "patrolCoverage"
+    )]
+    async fn coverage(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// First day (China time).
+        from: Query<Option<Date>>,
+        /// Last day (China time).
+        to: Query<Option<Date>>,
+        /// One team's spots.
+        #[oai(name = "teamId")]
+        team_id: Query<Option<Uuid>>,
+        /// Datum of the spots' centres (default wgs84).
+        #[oai(name = "coordSystem", default)]
+        coord_system: Query<crate::web::enums::CoordSystem>,
+    ) -> Res<Json<CoverageView>, RecordErrors> {
+        let f = record_filter(&state, from.0, to.0, team_id.0)?;
+        let mut spots: Vec<SpotCoverageView> = records::coverage(&state, &auth.0, f)
+            .await?
+            .into_iter()
+            .map(|c| SpotCoverageView::of(c, coord_system.0))
+            .collect();
+        spots.sort_by_key(|s| s.visited);
+        let visited = spots.iter().filter(|s| s.visited).count() as u64;
+        Ok(Json(CoverageView {
+            from: Date(f.period.from),
+            to: Date(f.period.to),
+            visited,
+            unvisited: spots.len() as u64 - visited,
+            spots,
+        }))
     }
 
     /// Monthly rankings

@@ -710,3 +710,66 @@ async fn a_bad_moment_is_refused_whole() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn patrol_coverage_shows_which_spots_were_visited_and_which_were_not() {
+    // Arrange: a team with two spots; its volunteer patrols the first for
+    // 30 minutes, twice.
+    let app = spawn_app().await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let (team_id, visited, code, leader) = team(&app, &admin, "覆盖队").await;
+    let quiet = ok(
+        app.post_json(
+            &format!("/api/v1/admin/teams/{team_id}/spots"),
+            Some(&admin),
+            &json!({
+                "name": "人民公园", "radiusM": 150,
+                "location": {"lat": 40.80, "lng": 111.71, "coordSystem": "wgs84"},
+                "times": [],
+            }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    let v = volunteer(&app, &code, "coverer", "钱覆盖").await;
+    let at =
+        json!({"spotId": visited, "location": {"lat": LAT, "lng": LNG, "coordSystem": "wgs84"}});
+    for _ in 0..2 {
+        let p = ok(
+            app.post_json("/api/v1/me/patrols", Some(&v), &at).await,
+            201,
+        )
+        .await;
+        app.advance(chrono::Duration::minutes(30));
+        let out = format!("/api/v1/me/patrols/{}/check-out", p["id"].as_str().unwrap());
+        ok(app.post_json(&out, Some(&v), &json!({})).await, 200).await;
+    }
+
+    // Act
+    let path = format!("/api/v1/stats/patrol-coverage?teamId={team_id}");
+    let by_staff = ok(app.get(&path, Some(&admin)).await, 200).await;
+    let by_leader = ok(app.get(&path, Some(&leader)).await, 200).await;
+    let by_member = app.get(&path, Some(&v)).await;
+
+    // Assert: the quiet spot first, not visited; the other twice, 60 min.
+    assert_eq!(
+        (&by_staff["visited"], &by_staff["unvisited"]),
+        (&json!(1), &json!(1))
+    );
+    let spots = by_staff["spots"].as_array().unwrap();
+    assert_eq!(spots[0]["spot"]["id"], quiet["id"]);
+    assert_eq!(spots[0]["visited"], false);
+    assert!(spots[0].get("lastVisitAt").is_none());
+    assert_eq!(spots[1]["spot"]["id"], visited.as_str());
+    assert_eq!(
+        (
+            &spots[1]["patrols"],
+            &spots[1]["minutes"],
+            &spots[1]["volunteers"]
+        ),
+        (&json!(2), &json!(60), &json!(1))
+    );
+    assert_eq!(by_leader["spots"], by_staff["spots"]);
+    expect_error(by_member, 404, "not_found").await;
+}

@@ -2354,6 +2354,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/patrol-coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Patrol coverage of the spots (挂包点位巡访覆盖)
+         * @description For the period's days (China time; default the last 30): each
+         *     spot of the active teams (or of one team), whether it was visited,
+         *     by how many patrols, volunteers and minutes, and when last; those
+         *     not visited first. The command centre's map draws it. City staff,
+         *     or a team's leader for their own team.
+         */
+        get: operations["patrolCoverage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/volunteers/rankings": {
         parameters: {
             query?: never;
@@ -3446,6 +3470,34 @@ export interface components {
          * @enum {string}
          */
         CoordSystem: "wgs84" | "gcj02";
+        /**
+         * CoverageView
+         * @description Patrol coverage of the spots in a period.
+         */
+        CoverageView: {
+            /**
+             * Format: date
+             * @description First day (China time).
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description Last day (China time).
+             */
+            to: string;
+            /**
+             * Format: uint64
+             * @description Spots visited in the period.
+             */
+            visited: number;
+            /**
+             * Format: uint64
+             * @description Spots not visited.
+             */
+            unvisited: number;
+            /** @description Every spot, those not visited first. */
+            spots: components["schemas"]["SpotCoverageView"][];
+        };
         /**
          * CreateReport
          * @description A new report (随手拍).
@@ -5554,6 +5606,38 @@ export interface components {
             long: number;
             /** @description The photo URL the integrator gave with it, if any. */
             media_url?: string | null;
+        };
+        /**
+         * SpotCoverageView
+         * @description How one spot was covered in the period.
+         */
+        SpotCoverageView: {
+            /** @description The spot, its centre in the datum asked for. */
+            spot: components["schemas"]["SpotView"] & unknown;
+            /** @description Its team's name. */
+            teamName: string;
+            /** @description Visited at least once (a check-in) in the period. */
+            visited: boolean;
+            /**
+             * Format: uint64
+             * @description Patrols checked in at it.
+             */
+            patrols: number;
+            /**
+             * Format: int64
+             * @description Their 志愿时长, whole minutes.
+             */
+            minutes: number;
+            /**
+             * Format: uint64
+             * @description Volunteers who patrolled it.
+             */
+            volunteers: number;
+            /**
+             * Format: date-time
+             * @description The latest check-in.
+             */
+            lastVisitAt?: string;
         };
         /**
          * SpotInput
@@ -17624,6 +17708,90 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    patrolCoverage: {
+        parameters: {
+            query?: {
+                /** @description First day (China time). */
+                from?: string;
+                /** @description Last day (China time). */
+                to?: string;
+                /** @description One team's spots. */
+                teamId?: string;
+                /** @description Datum of the spots' centres (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CoverageView"];
                 };
             };
             /** @description Malformed input: body, parameter or multipart that does not parse or validate */

@@ -283,3 +283,77 @@ pub fn this_month(now: DateTime<FixedOffset>) -> NaiveDate {
     let d = now.with_timezone(&shanghai()).date_naive();
     d.with_day(1).unwrap_or(d)
 }
+
+/// How one spot was covered in a period.
+#[derive(Debug, Clone)]
+pub struct SpotCoverage {
+    pub spot: super::model::Spot,
+    pub team_name: String,
+    /// Patrols checked in at it in the period.
+    pub patrols: u64,
+    /// Their 志愿时长, whole minutes (open ones so far).
+    pub minutes: i64,
+    /// Volunteers who patrolled it.
+    pub volunteers: u64,
+    /// The latest check-in.
+    pub last_visit: Option<DateTime<FixedOffset>>,
+}
+
+/// Patrol coverage of every spot (of one team, or all active teams') in
+/// the period's days: which were visited, how much, and which were not.
+/// City staff, or a team's leader for their own team.
+pub async fn coverage(state: &AppState, caller: &Caller, f: RecordFilter) -> R<Vec<SpotCoverage>> {
+    may_read(state, caller, f.team).await?;
+    close_capped(state).await?;
+    let rules = rules::load(&state.db).await?;
+    let mut teams = team::Entity::find().filter(team::Column::Active.eq(true));
+    if let Some(t) = f.team {
+        teams = team::Entity::find().filter(team::Column::Id.eq(t));
+    }
+    let teams: HashMap<Uuid, String> = teams
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect();
+    let spots = spot::Entity::find()
+        .filter(spot::Column::TeamId.is_in(teams.keys().copied().collect::<Vec<_>>()))
+        .order_by_asc(spot::Column::Id)
+        .all(&state.db)
+        .await?;
+    let (start, end) = (
+        instant(f.period.from),
+        instant(f.period.to) + chrono::Duration::days(1),
+    );
+    let patrols = patrol::Entity::find()
+        .filter(patrol::Column::SpotId.is_in(spots.iter().map(|s| s.id).collect::<Vec<_>>()))
+        .filter(patrol::Column::StartedAt.gte(start))
+        .filter(patrol::Column::StartedAt.lt(end))
+        .all(&state.db)
+        .await?;
+    let now = state.clock.now();
+    let mut out = Vec::with_capacity(spots.len());
+    for s in spots {
+        let team_name = teams.get(&s.team_id).cloned().unwrap_or_default();
+        let mine: Vec<&patrol::Model> = patrols.iter().filter(|p| p.spot_id == s.id).collect();
+        let who: HashSet<Uuid> = mine.iter().map(|p| p.user_id).collect();
+        let minutes = mine
+            .iter()
+            .map(|p| {
+                let until = p
+                    .ended_at
+                    .unwrap_or_else(|| now.min(rules.cap_at(p.started_at)));
+                domain::volunteers::minutes(p.started_at, until)
+            })
+            .sum();
+        out.push(SpotCoverage {
+            spot: super::spots::view(state, s),
+            team_name,
+            patrols: mine.len() as u64,
+            minutes,
+            volunteers: who.len() as u64,
+            last_visit: mine.iter().map(|p| p.started_at).max(),
+        });
+    }
+    Ok(out)
+}
