@@ -25,6 +25,14 @@ import type {
   PatrolView,
   PatrolPageView,
   RankingView,
+  PersuasionInput,
+  PersuasionView,
+  PersuasionPageView,
+  SelfFixInput,
+  MomentInput,
+  MomentView,
+  MomentPageView,
+  BoardPage,
 } from './types';
 import type { components } from './schema';
 
@@ -73,6 +81,18 @@ export const api = {
   },
   myPatrols: (cursor?: string) => call<PatrolPageView>('/api/v1/me/patrols', { query: { cursor, limit: 20 } }),
   rankings: () => call<RankingView>('/api/v1/volunteers/rankings'),
+  /** A 劝导: stopped on the spot (a record) or not (a case for the routed unit). */
+  persuade: (body: PersuasionInput) => call<PersuasionView>('/api/v1/me/persuasions', { method: 'POST', data: body }),
+  myPersuasions: (cursor?: string) =>
+    call<PersuasionPageView>('/api/v1/me/persuasions', { query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
+  /** A 随手治: a case filed resolved, waiting for the city's check. */
+  selfFix: (body: SelfFixInput) => call<ReportView>('/api/v1/me/self-fixes', { method: 'POST', data: body }),
+  /** A good moment (文明美好瞬间), waiting for review. */
+  fileMoment: (body: MomentInput) => call<MomentView>('/api/v1/moments', { method: 'POST', data: body }),
+  myMoments: (cursor?: string) =>
+    call<MomentPageView>('/api/v1/me/moments', { query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
+  /** The public board: published moments, no sign-in. */
+  board: (cursor?: string) => call<BoardPage>('/api/v1/moments', { as: 'none', query: { cursor, limit: 20 } }),
 
   points: (cursor?: string) => call<MyPoints>('/api/v1/me/points', { query: { cursor, limit: 20 } }),
   rewards: () => call<Reward[]>('/api/v1/rewards'),

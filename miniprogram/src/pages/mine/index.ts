@@ -86,6 +86,10 @@ Page({
     wx.navigateTo({ url: '/pages/volunteer/index' });
   },
 
+  openMoments() {
+    wx.navigateTo({ url: '/pages/moments/index' });
+  },
+
   openField() {
     wx.navigateTo({ url: '/pages/field/inbox/index' });
   },

@@ -3,6 +3,7 @@
  * its spots (挂包点位) and their patrol times, checking in on site (where
  * the phone is, GCJ-02) with the time running, checking out, and my hours.
  * A patrol never checked out says it closed itself at the city's cap.
+ * From here a volunteer records 劝导 and 随手治 (`pages/act`).
  */
 import { api } from '../../api/index';
 import { ApiError } from '../../api/client';
@@ -18,6 +19,8 @@ interface PatrolRow extends PatrolView {
   when: string;
   endText: string;
   hours: string;
+  /** 「上报 1 · 劝导 2 · 随手治 1」, what was done meanwhile. */
+  counts: string;
 }
 
 interface Data {
@@ -73,6 +76,15 @@ function row(p: PatrolView): PatrolRow {
     when: when(p.startedAt),
     endText: p.endedBy ? PatrolEnd[p.endedBy] : '进行中',
     hours: hours(p.minutes),
+    counts: [
+      // Reports include the 随手治 cases and the failed 劝导's cases.
+      [p.reports - p.selfFixes, '上报'],
+      [p.persuasions, '劝导'],
+      [p.selfFixes, '随手治'],
+    ]
+      .filter(([n]) => Number(n) > 0)
+      .map(([n, w]) => `${w} ${n}`)
+      .join(' · '),
   };
 }
 
@@ -200,6 +212,10 @@ Page({
       await this.load();
       this.setData({ busy: false, error: refusal(err) });
     }
+  },
+
+  openAct(e: WechatMiniprogram.BaseEvent) {
+    wx.navigateTo({ url: `/pages/act/index?kind=${String(e.currentTarget.dataset.kind)}` });
   },
 
   async leave() {
