@@ -3,7 +3,9 @@
 // appear on the map, opens and dispatches it; the unit claims it and
 // resolves it with an after-photo uploaded through the page; the
 // dispatcher closes it; the indicators page counts it; a content flag is
-// reviewed and a redemption code checked off. A screenshot of each page
+// reviewed and a redemption code checked off; a team and its spot are
+// created, a good moment approved and published, the spot's coverage shown
+// in a table and on the map. A screenshot of each page
 // goes to $SCREENSHOTS.
 //
 // Run by tests/console.rs against an app it started:
@@ -238,6 +240,49 @@ try {
   await page.getByTestId('redeem-code').fill(code)
   await page.getByRole('button', { name: '核销' }).click()
   await page.getByRole('alert').filter({ hasText: '不能重复核销' }).waitFor()
+
+  // 10. 志愿服务: the dispatcher creates a team and gives it a spot; a
+  // citizen's good moment is approved and published from the page; the
+  // spot shows unvisited, on the coverage tab and on the map.
+  await page.goto(`${base}/console/#/volunteers?tab=teams`)
+  const teamName = `浏览器测试服务队-${Date.now()}`
+  await page.getByTestId('new-team').fill(teamName)
+  await page.getByRole('button', { name: '创建' }).click()
+  await page.getByTestId('team-detail').filter({ hasText: teamName }).waitFor()
+  const joinCode = (await page.getByTestId('join-code').textContent()).trim()
+  assert.match(joinCode, /^[A-Z2-9]{8}$/)
+  await page.getByTestId('spot-name').fill('大学西路口')
+  await page.getByTestId('spot-lat').fill(String(AT.lat))
+  await page.getByTestId('spot-lng').fill(String(AT.lng))
+  await page.getByRole('button', { name: '新增点位' }).click()
+  await page.getByTestId('spots').getByText('大学西路口').waitFor()
+  await shot(page, 'volunteers-team')
+  const citizen = (await http('/auth/dev', { body: { openid: 'e2e-moment' } })).token
+  const form = new FormData()
+  form.append('file', new Blob([readFileSync(afterPhoto)], { type: 'image/png' }), basename(afterPhoto))
+  const media = await http('/media', { token: citizen, form })
+  const words = `浏览器测试：志愿者帮老人过马路 ${Date.now()}`
+  const moment = await http('/moments', {
+    token: citizen,
+    body: { text: words, location: { ...AT, coordSystem: 'wgs84' }, mediaIds: [media.id] },
+  })
+  await page.getByTestId('tab-moments').click()
+  const card = page.locator(`[data-moment="${moment.id}"]`)
+  await card.waitFor()
+  await card.locator('img').waitFor()
+  await shot(page, 'volunteers-moments')
+  await card.getByTestId('approve-publish').click()
+  await card.waitFor({ state: 'detached' })
+  const board = await http('/moments')
+  assert.ok(board.items.some((m) => m.id === moment.id && m.text === words), 'the approved moment is on the board')
+  await page.getByTestId('tab-coverage').click()
+  const spotRow = page.getByTestId('coverage').getByRole('row').filter({ hasText: '大学西路口' })
+  await spotRow.filter({ hasText: '未巡访' }).waitFor()
+  await shot(page, 'volunteers-coverage')
+  await page.goto(`${base}/console/#/map?mode=patrols&lat=${AT.lat}&lng=${AT.lng}&z=16`)
+  await page.getByTestId('patrol-coverage').filter({ hasText: '未巡访' }).waitFor()
+  await page.locator('.leaflet-overlay-pane path[stroke="#dc2626"]').first().waitFor()
+  await shot(page, 'map-patrol-coverage')
   assert.deepEqual(pageErrors, [], 'the page threw')
   console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)
 } catch (e) {

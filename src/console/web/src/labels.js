@@ -71,3 +71,9 @@ export const CHECK_STATUS = spec.CheckStatus
 // The command centre's area levels and indicator groupings.
 export const LEVEL = spec.AreaLevel
 export const GROUP = spec.GroupBy
+
+// Volunteers (志愿服务).
+export const PATROL_END = spec.PatrolEnd
+export const TEAM_ROLE = spec.TeamRole
+export const MOMENT_STATUS = spec.MomentStatus
+export const CHANNEL = spec.Channel
