@@ -167,3 +167,20 @@ test('anyone shares a good moment from 我的; approved and published, the board
   assert.match(text(boardPage), /冯\*/);
   assert.equal(boardPage.data.items.find((m) => m.id === filed.id).photos.length, 1);
 });
+
+test('a leader sees the members and removes one, whose records stay', async () => {
+  const me = await api.call('GET', '/api/v1/me', token());
+  await api.call('PUT', `/api/v1/admin/teams/${state.team.id}/leader`, state.admin, { userId: me.id });
+  const other = await api.citizen(`act-member-${Date.now()}`);
+  await api.call('POST', '/api/v1/me/team', other, { joinCode: state.team.joinCode, name: '陈队员' });
+  const page = await mp.loadPage('/pages/volunteer/index');
+  await waitFor(() => page.data.state === 'team' && page.data.team.role === 'leader', { timeout: 10000 });
+  assert.match(page.querySelector('#members').dom.textContent, /冯劝导[\s\S]*队长[\s\S]*陈队员/);
+  assert.ok(!page.querySelector('#remove-0'), 'the leader is not removed');
+
+  await tapButton(page, 'remove-1');
+  await waitFor(() => page.data.team.members.length === 1, { timeout: 10000 });
+  assert.doesNotMatch(page.querySelector('#members').dom.textContent, /陈队员/);
+  const detail = await api.call('GET', `/api/v1/admin/teams/${state.team.id}`, state.admin);
+  assert.deepEqual(detail.members.map((m) => m.name), ['冯劝导']);
+});

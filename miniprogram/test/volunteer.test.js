@@ -77,6 +77,9 @@ test('a check-in far from the spot is refused in words; on site it starts the ti
   assert.equal(page.data.patrols[0].endedBy, 'checked_out');
   assert.match(text(page), /已签退/);
   assert.equal(page.querySelector('#total-hours').dom.textContent, '0.0');
+  // This month's board names the volunteer by the first character only.
+  await waitFor(() => page.data.ranking && page.data.ranking.volunteers.length > 0, { timeout: 10000 });
+  assert.match(page.querySelector('#ranking').dom.textContent, /本月光荣榜[\s\S]*李\*/);
 });
 
 test('the leader sees the join code; a member leaves and their record stays', async () => {

@@ -81,6 +81,8 @@ export const api = {
   },
   myPatrols: (cursor?: string) => call<PatrolPageView>('/api/v1/me/patrols', { query: { cursor, limit: 20 } }),
   rankings: () => call<RankingView>('/api/v1/volunteers/rankings'),
+  /** The leader removes a member from their team. */
+  removeMember: (teamId: string, userId: string) => call<void>(`/api/v1/teams/${teamId}/members/${userId}`, { method: 'DELETE' }),
   /** A 劝导: stopped on the spot (a record) or not (a case for the routed unit). */
   persuade: (body: PersuasionInput) => call<PersuasionView>('/api/v1/me/persuasions', { method: 'POST', data: body }),
   myPersuasions: (cursor?: string) =>

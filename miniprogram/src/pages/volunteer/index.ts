@@ -8,7 +8,7 @@
 import { api } from '../../api/index';
 import { ApiError } from '../../api/client';
 import { PatrolEnd, TeamRole } from '../../api/labels';
-import type { MyTeamView, PatrolView, SpotView } from '../../api/types';
+import type { MyTeamView, PatrolView, RankingView, SpotView } from '../../api/types';
 import { when } from '../../utils/format';
 
 interface SpotRow extends SpotView {
@@ -23,9 +23,24 @@ interface PatrolRow extends PatrolView {
   counts: string;
 }
 
+interface MemberRow {
+  userId: string;
+  name: string;
+  role: 'leader' | 'member';
+  roleText: string;
+  joined: string;
+}
+
+interface RankingRows {
+  volunteers: { id: string; rank: number; name: string; teamName?: string | null; hours: string }[];
+  teams: RankingView['teams'];
+  teamsText: string;
+}
+
 interface Data {
   state: 'loading' | 'join' | 'team';
-  team: MyTeamView | null;
+  team: (Omit<MyTeamView, 'members'> & { members: MemberRow[] }) | null;
+  ranking: RankingRows | null;
   roleText: string;
   spots: SpotRow[];
   current: PatrolRow | null;
@@ -102,7 +117,7 @@ function here(): Promise<{ latitude: number; longitude: number }> {
 
 Page({
   data: {
-    state: 'loading', team: null, roleText: '', spots: [], current: null, patrols: [], totalHours: '0.0',
+    state: 'loading', team: null, ranking: null, roleText: '', spots: [], current: null, patrols: [], totalHours: '0.0',
     joinCode: '', name: '', busy: false, error: '',
   } as Data,
 
@@ -129,10 +144,28 @@ Page({
   async load() {
     try {
       const team = await api.myTeam();
-      const [current, mine] = await Promise.all([api.currentPatrol(), api.myPatrols()]);
+      const [current, mine, ranking] = await Promise.all([
+        api.currentPatrol(),
+        api.myPatrols(),
+        api.rankings().catch(() => null), // the board is a bonus: never the page's failure
+      ]);
       this.setData({
         state: 'team',
-        team,
+        team: {
+          ...team,
+          members: team.members.map((m) => ({
+            userId: m.userId, name: m.name, role: m.role, roleText: TeamRole[m.role], joined: when(m.joinedAt),
+          })),
+        },
+        ranking: ranking
+          ? {
+              volunteers: ranking.volunteers.slice(0, 10).map((v) => ({
+                id: v.id, rank: v.rank, name: v.name, teamName: v.teamName, hours: hours(v.minutes),
+              })),
+              teams: ranking.teams,
+              teamsText: ranking.teams.slice(0, 3).map((t) => `${t.rank}. ${t.name} ${hours(t.minutes)}小时`).join('；'),
+            }
+          : null,
         roleText: TeamRole[team.role],
         spots: team.spots.map((s) => ({ ...s, timesText: timesText(s) })),
         current: current ? row(current) : null,
@@ -211,6 +244,27 @@ Page({
     } catch (err) {
       await this.load();
       this.setData({ busy: false, error: refusal(err) });
+    }
+  },
+
+  /** The leader removes a member, after saying so. */
+  async removeMember(e: WechatMiniprogram.BaseEvent) {
+    const d = this.data as Data;
+    const { id, name } = e.currentTarget.dataset as { id: string; name: string };
+    const ok = await new Promise<boolean>((resolve) =>
+      wx.showModal({
+        title: '移出队员',
+        content: `将${name}移出服务队？其志愿时长记录仍然保留。`,
+        success: (r) => resolve(!!r.confirm),
+        fail: () => resolve(false),
+      }),
+    );
+    if (!ok || !d.team) return;
+    try {
+      await api.removeMember(d.team.team.id, id);
+      await this.load();
+    } catch (err) {
+      this.setData({ error: refusal(err) });
     }
   },
 
