@@ -129,6 +129,15 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // The public board reads a page of moments' photos by it.
+        m.create_index(
+            Index::create()
+                .name("media_record_idx")
+                .table(Media::Table)
+                .col(Media::RecordId)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(PointsLedger::Table)
@@ -229,6 +238,12 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         crate::typed::drop(m, TYPED).await?;
+        // Volunteers' points go with the work that earned them.
+        m.get_connection()
+            .execute_unprepared(
+                "DELETE FROM points_ledger WHERE reason IN ('patrol_hours', 'persuasion', 'self_fix', 'moment')",
+            )
+            .await?;
         crate::typed::add(m, REASON_BEFORE).await?;
         m.drop_table(Table::drop().table(Moments::Table).to_owned())
             .await?;
@@ -245,6 +260,13 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(PointsLedger::Table)
                 .drop_column(PointsLedger::RecordId)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("media_record_idx")
+                .table(Media::Table)
                 .to_owned(),
         )
         .await?;

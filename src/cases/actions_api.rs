@@ -230,7 +230,8 @@ impl CaseActionsApi {
     /// `self_fix`) that no unit has had yet: closing it earns the
     /// volunteer their points; reopening it dispatches it to the routed
     /// unit (`dispatched`, with both clocks), `422 no_unit` when routing
-    /// found none. Such a case may also be rejected while it waits.
+    /// found none (then dispatch it to a unit). Such a case may also be
+    /// dispatched or rejected while it waits.
     #[oai(
         path = "/cases/:id/verify",
         method = "post",

@@ -430,7 +430,9 @@ impl From<VolunteerError> for ApiError {
             },
             VolunteerError::NotAVolunteer => Self::Forbidden(message),
             VolunteerError::AlreadyReviewed => Self::conflict(ErrorCode::AlreadyReviewed, message),
-            VolunteerError::NotApproved => Self::conflict(ErrorCode::NotApproved, message),
+            VolunteerError::NotApproved | VolunteerError::AuthorGone => {
+                Self::conflict(ErrorCode::NotApproved, message)
+            }
             VolunteerError::InvalidMedia { ids } => Self::Unprocessable {
                 code: ErrorCode::InvalidMedia,
                 message,

@@ -243,6 +243,8 @@ impl ReportView {
         let signed = |p: &StoredPhoto| Photo::signed(&state.media.signer, ttl, p);
         let status = case.status;
         let self_fix = case.channel == crate::core::channel::Channel::SelfFix;
+        // The volunteer does not rate their own 随手治.
+        let self_fixed = case.self_fixed();
         let (before, after) =
             crate::media::stored::before_after(&photos, case.reporter_id, self_fix);
         Self {
@@ -262,7 +264,7 @@ impl ReportView {
             timeline: events.into_iter().map(TimelineEntry::from).collect(),
             merged_into: merged_into.map(|(id, case_no)| MergedInto { id, case_no }),
             rating: case.rating.as_ref().map(|r| r.score),
-            can_rate: case.rating.is_none() && status == CaseStatus::Closed,
+            can_rate: case.rating.is_none() && status == CaseStatus::Closed && !self_fixed,
             created_at: case.created_at,
             updated_at: case.updated_at,
         }

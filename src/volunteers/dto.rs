@@ -312,7 +312,7 @@ impl From<VolunteerRules> for VolunteerRulesBody {
 }
 
 /// The volunteer rules as an admin sets them: a points figure left out
-/// keeps the one in force. The citizens' daily and monthly caps
+/// (or null) keeps the one in force. The citizens' daily and monthly caps
 /// (`/admin/points/rules`) bound volunteers' points too.
 #[derive(Debug, Object)]
 #[oai(rename_all = "camelCase")]
@@ -325,16 +325,16 @@ pub struct VolunteerRulesInput {
     #[oai(validator(minimum(value = "0"), maximum(value = "500")))]
     pub check_in_slack_m: i32,
     /// Points per hour of a patrol (0–1000).
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_hour: Option<i32>,
     /// Points per 劝导 record (0–1000).
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_persuasion: Option<i32>,
     /// Points per verified 随手治 case (0–1000).
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_self_fix: Option<i32>,
     /// Points per approved good moment (0–1000).
-    #[oai(validator(minimum(value = "0"), maximum(value = "1000")))]
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "1000")))]
     pub points_per_moment: Option<i32>,
 }
 

@@ -56,6 +56,7 @@ crate::error_set!(CheckInErrors: 400, 401, 403, 404, 409, 413, 415, 422, 429);
 crate::error_set!(CheckOutErrors: 400, 401, 404, 409, 413, 415);
 crate::error_set!(ReadErrors: 401);
 crate::error_set!(ListErrors: 400, 401);
+crate::error_set!(MyListErrors: 400, 401, 403);
 crate::error_set!(RecordErrors: 400, 401, 403, 404);
 crate::error_set!(WorkErrors: 400, 401, 403, 409, 413, 415, 422, 429);
 crate::error_set!(MomentReviewErrors: 400, 401, 403, 404, 409, 413, 415);

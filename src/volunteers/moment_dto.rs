@@ -27,7 +27,7 @@ pub struct MomentInput {
     /// Where.
     pub location: Position,
     /// The street address as the map showed it.
-    #[oai(validator(max_length = 200))]
+    #[oai(nullable, validator(max_length = 200))]
     pub address: Option<String>,
     /// 1–9 photos from `POST /media`, the caller's and not used elsewhere.
     #[oai(validator(min_items = 1, max_items = 9, unique_items))]
@@ -197,7 +197,7 @@ pub struct MomentReviewInput {
     #[oai(default)]
     pub publish: bool,
     /// What the reviewer says (the author reads it).
-    #[oai(validator(max_length = 500))]
+    #[oai(nullable, validator(max_length = 500))]
     pub note: Option<String>,
 }
 

@@ -2,7 +2,7 @@
 //! the approved ones; the public board shows what is published.
 
 use super::{
-    ListErrors, MomentReviewErrors, StaffItemErrors, WorkErrors, default_limit,
+    MomentReviewErrors, MyListErrors, StaffItemErrors, WorkErrors, default_limit,
     moment_dto::{
         BoardPage, MomentInput, MomentPageView, MomentReviewInput, MomentView, PublicationInput,
     },
@@ -78,7 +78,7 @@ impl MomentsApi {
         /// Datum of the locations (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-    ) -> Res<Json<MomentPageView>, ListErrors> {
+    ) -> Res<Json<MomentPageView>, MyListErrors> {
         let page = moments::list(
             &state,
             Some(&auth.0),

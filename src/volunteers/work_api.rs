@@ -2,7 +2,7 @@
 //! staff and team leaders read.
 
 use super::{
-    ListErrors, RecordErrors, WorkErrors, default_limit,
+    MyListErrors, RecordErrors, WorkErrors, default_limit,
     work::{self, PersuasionFilter},
     work_dto::{PersuasionInput, PersuasionPageView, PersuasionView, SelfFixInput},
 };
@@ -93,7 +93,7 @@ impl WorkApi {
         /// Datum of the locations (default wgs84).
         #[oai(name = "coordSystem", default)]
         coord_system: Query<CoordSystem>,
-    ) -> Res<Json<PersuasionPageView>, ListErrors> {
+    ) -> Res<Json<PersuasionPageView>, MyListErrors> {
         let f = PersuasionFilter {
             user: Some(auth.0.user_id),
             ..PersuasionFilter::default()

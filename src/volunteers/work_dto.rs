@@ -28,14 +28,15 @@ pub struct PersuasionInput {
     /// Where it happened.
     pub location: Position,
     /// The street address as the map showed it.
-    #[oai(validator(max_length = 200))]
+    #[oai(nullable, validator(max_length = 200))]
     pub address: Option<String>,
     /// What happened, in the volunteer's words (becomes the case's
     /// description when the 劝导 failed).
-    #[oai(validator(max_length = 1000))]
+    #[oai(nullable, validator(max_length = 1000))]
     pub note: Option<String>,
     /// A photo from `POST /media`, if one was taken (not of faces, please:
     /// the point is the act, not the person).
+    #[oai(nullable)]
     pub media_id: Option<Uuid>,
     /// `true`: the person stopped (劝导成功), a record and no case.
     /// `false`: they did not, and the act becomes a case for the routed
@@ -162,7 +163,7 @@ pub struct SelfFixInput {
     /// Where.
     pub location: Position,
     /// The street address as the map showed it.
-    #[oai(validator(max_length = 200))]
+    #[oai(nullable, validator(max_length = 200))]
     pub address: Option<String>,
     /// 1–9 photos before (from `POST /media`).
     #[oai(validator(min_items = 1, max_items = 9, unique_items))]

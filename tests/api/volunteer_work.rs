@@ -200,6 +200,9 @@ async fn a_persuasion_that_failed_becomes_a_routed_case_and_one_that_worked_does
         .post_json("/api/v1/reports", Some(&v), &common::report_body(&[&photo]))
         .await;
     expect_error(reuse, 422, "invalid_media").await;
+    // Only the one that stopped earns 劝导 points (the other earns as a report).
+    let l = ledger(&app, &v).await;
+    assert_eq!(entries(&l, "persuasion"), [(1, String::new())]);
     // Both count for the patrol under way, and the failed one's case too.
     let current = ok(app.get("/api/v1/me/patrols/current", Some(&v)).await, 200).await;
     assert_eq!(current["persuasions"], 2, "{current}");
@@ -333,6 +336,21 @@ async fn a_self_fix_is_verified_and_closed_or_reopened_to_the_routed_unit() {
         .act_ok(&disp, a, "verify", json!({"outcome": "close"}))
         .await;
     assert_eq!(closed["status"], "closed");
+    // The volunteer does not rate their own 随手治.
+    let own = ok(
+        app.get(&format!("/api/v1/reports/{a}"), Some(&v)).await,
+        200,
+    )
+    .await;
+    assert_eq!(own["canRate"], false);
+    let rate = app
+        .post_json(
+            &format!("/api/v1/reports/{a}/rating"),
+            Some(&v),
+            &json!({"score": 5}),
+        )
+        .await;
+    expect_error(rate, 409, "illegal_transition").await;
     // It fails for the second: the routed unit gets it, deadlines running.
     let reopened = app
         .act_ok(
@@ -699,7 +717,7 @@ async fn a_bad_moment_is_refused_whole() {
     expect_error(blank, 400, "text_required").await;
     expect_error(far, 400, "outside_service_area").await;
     assert_eq!(app.count(entity::moment::Entity).await, 1);
-    ok(
+    let second = ok(
         app.post_json(
             "/api/v1/moments",
             Some(&citizen),
@@ -709,6 +727,41 @@ async fn a_bad_moment_is_refused_whole() {
         201,
     )
     .await;
+
+    // A deleted author's moment is never published, nor earns.
+    let r = app
+        .http
+        .delete(app.url("/api/v1/me"))
+        .bearer_auth(&citizen)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let id = second["id"].as_str().unwrap();
+    let reviewed = app
+        .post_json(
+            &format!("/api/v1/admin/moments/{id}/review"),
+            Some(&disp),
+            &json!({"approve": true, "publish": true}),
+        )
+        .await;
+    let reviewed = ok(reviewed, 200).await;
+    assert_eq!(
+        (&reviewed["published"], &reviewed["authorName"]),
+        (&json!(false), &json!("已注销用户"))
+    );
+    let republish = app
+        .http
+        .put(app.url(&format!("/api/v1/admin/moments/{id}/publication")))
+        .bearer_auth(&disp)
+        .json(&json!({"published": true}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(republish, 409, "not_approved").await;
+    let board = ok(app.get("/api/v1/moments", None).await, 200).await;
+    assert_eq!(board["items"], json!([]));
 }
 
 #[tokio::test]

@@ -702,7 +702,8 @@ export interface paths {
          *     `self_fix`) that no unit has had yet: closing it earns the
          *     volunteer their points; reopening it dispatches it to the routed
          *     unit (`dispatched`, with both clocks), `422 no_unit` when routing
-         *     found none. Such a case may also be rejected while it waits.
+         *     found none (then dispatch it to a unit). Such a case may also be
+         *     dispatched or rejected while it waits.
          */
         post: operations["verifyCase"];
         delete?: never;
@@ -4285,7 +4286,7 @@ export interface components {
             /** @description Where. */
             location: components["schemas"]["Position"] & unknown;
             /** @description The street address as the map showed it. */
-            address?: string;
+            address?: string | null;
             /** @description 1–9 photos from `POST /media`, the caller's and not used elsewhere. */
             mediaIds: string[];
         };
@@ -4312,7 +4313,7 @@ export interface components {
              */
             publish: boolean;
             /** @description What the reviewer says (the author reads it). */
-            note?: string;
+            note?: string | null;
         };
         /**
          * @description Where a good moment (文明美好瞬间) stands.
@@ -4703,18 +4704,18 @@ export interface components {
             /** @description Where it happened. */
             location: components["schemas"]["Position"] & unknown;
             /** @description The street address as the map showed it. */
-            address?: string;
+            address?: string | null;
             /**
              * @description What happened, in the volunteer's words (becomes the case's
              *     description when the 劝导 failed).
              */
-            note?: string;
+            note?: string | null;
             /**
              * Format: uuid
              * @description A photo from `POST /media`, if one was taken (not of faces, please:
              *     the point is the act, not the person).
              */
-            mediaId?: string;
+            mediaId?: string | null;
             /**
              * @description `true`: the person stopped (劝导成功), a record and no case.
              *     `false`: they did not, and the act becomes a case for the routed
@@ -5448,7 +5449,7 @@ export interface components {
             /** @description Where. */
             location: components["schemas"]["Position"] & unknown;
             /** @description The street address as the map showed it. */
-            address?: string;
+            address?: string | null;
             /** @description 1–9 photos before (from `POST /media`). */
             beforeMediaIds: string[];
             /** @description 1–9 photos after, none of them a before photo. */
@@ -6116,7 +6117,7 @@ export interface components {
         /**
          * VolunteerRulesInput
          * @description The volunteer rules as an admin sets them: a points figure left out
-         *     keeps the one in force. The citizens' daily and monthly caps
+         *     (or null) keeps the one in force. The citizens' daily and monthly caps
          *     (`/admin/points/rules`) bound volunteers' points too.
          */
         VolunteerRulesInput: {
@@ -6135,22 +6136,22 @@ export interface components {
              * Format: int32
              * @description Points per hour of a patrol (0–1000).
              */
-            pointsPerHour?: number;
+            pointsPerHour?: number | null;
             /**
              * Format: int32
              * @description Points per 劝导 record (0–1000).
              */
-            pointsPerPersuasion?: number;
+            pointsPerPersuasion?: number | null;
             /**
              * Format: int32
              * @description Points per verified 随手治 case (0–1000).
              */
-            pointsPerSelfFix?: number;
+            pointsPerSelfFix?: number | null;
             /**
              * Format: int32
              * @description Points per approved good moment (0–1000).
              */
-            pointsPerMoment?: number;
+            pointsPerMoment?: number | null;
         };
         /**
          * WechatLogin
@@ -17972,6 +17973,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Internal error; the body carries only a request id, which is in the log */
             500: {
                 headers: {
@@ -18549,6 +18559,15 @@ export interface operations {
             };
             /** @description Missing, expired or invalid credentials */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

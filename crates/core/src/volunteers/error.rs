@@ -48,8 +48,11 @@ pub enum VolunteerError {
     /// Publishing a moment not approved (409).
     #[error("only an approved moment can be published")]
     NotApproved,
+    /// Publishing a moment whose author deleted their account (409).
+    #[error("its author deleted their account: the moment cannot be published")]
+    AuthorGone,
     /// Volunteers' work by someone in no team (403).
-    #[error("only a team's volunteers file 劝导 and 随手治: join a team first")]
+    #[error("only an active team's volunteers file 劝导 and 随手治: join a team first")]
     NotAVolunteer,
     /// A photo that is not the caller's unattached upload (422).
     #[error("photos not usable: {ids:?} (unknown, expired, someone else's or already used)")]

@@ -2,9 +2,11 @@
 //! photos), as well as the problems they report. Staff review each: an
 //! approved one earns its author the city's points per moment and, if
 //! staff choose, is published on the public board. Publication follows
-//! the trust-and-safety rules: nothing is public before a person approved
-//! it, the text passed WeChat's check (a risky one is refused at filing)
-//! and a photo content security blocked is shown to nobody.
+//! the trust-and-safety rules: nothing is public before a person read and
+//! approved it (WeChat's check of the text refuses a risky one at filing;
+//! its doubt or silence is shown to the reviewer), the board shows only
+//! photos whose content checks passed (as a case's public photos), and a
+//! deleted author's moments are never published.
 
 use super::{error::VolunteerError, rules, teams::STAFF};
 use crate::{
@@ -252,10 +254,22 @@ pub async fn list(
     }
     let mut rows = q.all(&state.db).await?;
     let next_cursor = split_page(&mut rows, limit, |m| m.id);
+    let public = matches!(shown, Shown::Board);
     Ok(MomentPage {
-        items: views(state, rows).await?,
+        items: views(state, rows, public).await?,
         next_cursor,
     })
+}
+
+/// Whether the moment's author deleted their account.
+async fn author_gone<C: ConnectionTrait>(db: &C, id: Uuid) -> R<bool> {
+    let Some(m) = moment::Entity::find_by_id(id).one(db).await? else {
+        return Err(VolunteerError::NotFound { what: "moment" });
+    };
+    Ok(entity::user::Entity::find_by_id(m.user_id)
+        .one(db)
+        .await?
+        .is_none_or(|u| u.deleted_at.is_some()))
 }
 
 /// A staff decision on a moment waiting for review.
@@ -282,10 +296,13 @@ pub async fn review(state: &AppState, caller: &Caller, id: Uuid, r: &Review) -> 
         .filter(|n| !n.is_empty())
         .map(str::to_owned);
     let txn = state.db.begin().await?;
+    // A deleted author's moment is never published, nor earns.
+    let gone = author_gone(&txn, id).await?;
+    let published = r.approve && r.publish && !gone;
     let done = moment::Entity::update_many()
         .set(moment::ActiveModel {
             status: Set(status),
-            published: Set(r.approve && r.publish),
+            published: Set(published),
             review_note: Set(note.clone()),
             reviewed_by: Set(Some(caller.user_id)),
             reviewed_at: Set(Some(now)),
@@ -300,10 +317,10 @@ pub async fn review(state: &AppState, caller: &Caller, id: Uuid, r: &Review) -> 
         get_row(state, id).await?;
         return Err(VolunteerError::AlreadyReviewed);
     }
-    if r.approve {
+    if r.approve && !gone {
         award(&txn, id, now).await?;
     }
-    let data = serde_json::json!({"status": status.as_str(), "published": r.approve && r.publish});
+    let data = serde_json::json!({"status": status.as_str(), "published": published});
     let who = Actor::of(caller);
     audit::record(
         &txn,
@@ -340,6 +357,9 @@ async fn award<C: ConnectionTrait>(db: &C, id: Uuid, now: Ts) -> anyhow::Result<
 pub async fn publish(state: &AppState, caller: &Caller, id: Uuid, published: bool) -> R<Moment> {
     caller.require(&STAFF)?;
     let txn = state.db.begin().await?;
+    if published && author_gone(&txn, id).await? {
+        return Err(VolunteerError::AuthorGone);
+    }
     let done = moment::Entity::update_many()
         .col_expr(moment::Column::Published, Expr::value(published))
         .filter(moment::Column::Id.eq(id))
@@ -382,17 +402,23 @@ async fn get_row(state: &AppState, id: Uuid) -> R<Moment> {
         .one(&state.db)
         .await?
         .ok_or(VolunteerError::NotFound { what: "moment" })?;
-    let mut v = views(state, vec![row]).await?;
+    let mut v = views(state, vec![row], false).await?;
     v.pop().ok_or(VolunteerError::NotFound { what: "moment" })
 }
 
-/// Moments as read, with their photos (one read per page).
-async fn views(state: &AppState, rows: Vec<moment::Model>) -> R<Vec<Moment>> {
+/// Moments as read, with their photos (one read per page): for the
+/// public board, only photos whose content checks passed.
+async fn views(state: &AppState, rows: Vec<moment::Model>, public: bool) -> R<Vec<Moment>> {
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let mut photos: HashMap<Uuid, Vec<StoredPhoto>> = HashMap::new();
+    let shown = if public {
+        crate::cases::publication::photos()
+    } else {
+        sea_orm::Condition::all().add(media::Column::BlockedAt.is_null())
+    };
     for p in media::Entity::find()
         .filter(media::Column::RecordId.is_in(ids))
-        .filter(media::Column::BlockedAt.is_null())
+        .filter(shown)
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?

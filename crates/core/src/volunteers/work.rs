@@ -72,13 +72,23 @@ pub struct PersuasionPage {
     pub next_cursor: Option<String>,
 }
 
-/// The caller's membership: only a volunteer files volunteers' work.
+/// The caller's membership: only a volunteer of an active team files
+/// volunteers' work (as only they check in).
 async fn membership(state: &AppState, caller: &Caller) -> R<member::Model> {
     caller.require(&[Role::Citizen])?;
-    member::Entity::find_by_id(caller.user_id)
+    let m = member::Entity::find_by_id(caller.user_id)
         .one(&state.db)
         .await?
-        .ok_or(VolunteerError::NotAVolunteer)
+        .ok_or(VolunteerError::NotAVolunteer)?;
+    let active = team::Entity::find_by_id(m.team_id)
+        .one(&state.db)
+        .await?
+        .is_some_and(|t| t.active);
+    if active {
+        Ok(m)
+    } else {
+        Err(VolunteerError::NotAVolunteer)
+    }
 }
 
 /// The volunteer files a 劝导: a record, and a case for the routed unit
@@ -166,8 +176,10 @@ async fn keep_photo<C: ConnectionTrait>(
     }
 }
 
-/// Writes a 劝导 record (with the case it became, if any) and its points,
-/// in the caller's transaction.
+/// Writes a 劝导 record (with the case it became, if any) in the
+/// caller's transaction, and, for one that stopped the act, its points (one
+/// that did not earns as the report it became does, and loses them as it
+/// does if the city rejects it).
 pub async fn record<C: ConnectionTrait>(
     db: &C,
     row: &persuasion::Model,
@@ -181,6 +193,9 @@ pub async fn record<C: ConnectionTrait>(
     persuasion::Entity::insert(persuasion::ActiveModel::from(row.clone()))
         .exec_without_returning(db)
         .await?;
+    if !row.persuaded {
+        return Ok(());
+    }
     let points = rules::load(db).await?.points_per_persuasion;
     let work = Work::Record(row.id);
     ledger::award_work(

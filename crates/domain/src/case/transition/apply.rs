@@ -98,6 +98,11 @@ pub(super) fn apply(
                     .ok_or(Refusal::NoUnit)?,
             };
             let mut before = from;
+            if case.self_fixed() {
+                // A 随手治 sent to a unit: its 处置 starts with the unit.
+                t.after.resolved_at = None;
+                t.after.taken_on_at = case.taken_on_at.or(Some(now));
+            }
             if from == S::Submitted {
                 t.event(
                     ctx,
@@ -211,8 +216,7 @@ pub(super) fn apply(
             if media_ids.is_empty() || media_ids.len() > MAX_PHOTOS {
                 return Err(Refusal::AfterPhotosRequired);
             }
-            // The routed unit is the one a reopening sends it to.
-            t.after.unit_id = case.routed_unit_id;
+            // No unit has it: a reopening sends it to the routed unit.
             t.after.resolved_at = Some(now);
             let event = t.event(
                 ctx,
@@ -229,12 +233,13 @@ pub(super) fn apply(
             S::Resolved
         }
         Command::Verify { close: false } if case.self_fixed() => {
-            // Not fixed after all: the case becomes the routed unit's work.
+            // Not fixed after all: the case becomes the routed unit's work,
+            // as a dispatch (its 处置 and 返工 counts start with the unit).
             let unit = case
-                .unit_id
+                .routed_unit_id
                 .and_then(|u| ctx.units.unit(u))
                 .ok_or(Refusal::NoUnit)?;
-            t.after.reopen_count = case.reopen_count + 1;
+            t.after.resolved_at = None;
             t.after.taken_on_at = case.taken_on_at.or(Some(now));
             dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
             t.assign(&F::ALL);

@@ -147,15 +147,27 @@ impl Command {
     }
 
     /// 不予受理 of a 随手治 case still waiting for 核查 (nothing was
-    /// fixed, or not by this volunteer): allowed although it is resolved.
+    /// fixed, or not by this volunteer), or its 派遣 to a unit the
+    /// dispatcher chooses (routing found none): allowed although it is
+    /// resolved.
     fn rejects_self_fix(&self, case: &Case) -> bool {
-        matches!(self, Self::Reject) && case.status == S::Resolved && case.self_fixed()
+        matches!(self, Self::Reject | Self::Dispatch { .. })
+            && case.status == S::Resolved
+            && case.self_fixed()
     }
 
     pub(super) fn check_from(&self, case: &Case) -> Result<(), Refusal> {
         // A rated case says so before it says it is not closed.
         if matches!(self, Self::Rate { .. }) && case.rating.is_some() {
             return Err(Refusal::AlreadyRated);
+        }
+        // A volunteer does not rate their own 随手治 (its points are the
+        // 随手治's; a low score would reopen a case nobody else handled).
+        if matches!(self, Self::Rate { .. }) && case.self_fixed() {
+            return Err(Refusal::IllegalTransition {
+                action: self.name(),
+                from: case.status,
+            });
         }
         if self.rejects_self_fix(case) {
             return Ok(());

@@ -307,7 +307,7 @@ fn a_self_fix_waits_for_verification_and_a_reopening_sends_it_to_the_routed_unit
     };
     let fixed = run(&filed, &cmd, &Who::System, None, None).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(fixed.after.status, S::Resolved);
-    assert_eq!(fixed.after.unit_id, Some(id(1)), "the routed unit");
+    assert_eq!(fixed.after.unit_id, None, "no unit has it");
     assert_eq!(fixed.after.dispatched_at, None, "the unit never had it");
     assert_eq!(fixed.after.clock.due_at, None, "no clock runs");
 
@@ -340,8 +340,25 @@ fn a_self_fix_waits_for_verification_and_a_reopening_sends_it_to_the_routed_unit
     assert_eq!(reopened.after.dispatched_at, Some(t(NOW)));
     assert!(reopened.after.clock.accept_due_at.is_some());
     assert!(reopened.after.clock.due_at.is_some());
-    assert_eq!(reopened.after.reopen_count, 1);
+    assert_eq!(reopened.after.reopen_count, 0, "not the unit's 返工");
+    assert_eq!(reopened.after.resolved_at, None, "not the unit's 处置");
     assert!(!reopened.after.self_fixed(), "now the unit's work");
+
+    // Or to a unit the dispatcher names.
+    let to = Command::Dispatch {
+        unit_code: Some("district".into()),
+    };
+    let sent = run(&fixed.after, &to, &d, None, None).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (sent.after.status, sent.after.unit_id),
+        (S::Dispatched, Some(id(2)))
+    );
+    assert_eq!(sent.after.resolved_at, None);
+
+    // The volunteer does not rate their own 随手治.
+    let c = caller(Role::Citizen);
+    let rated = run(&closed.after, &Command::Rate { score: 5 }, &c, None, None);
+    assert!(rated.is_err(), "{rated:?}");
 
     // A bogus one can be refused while it waits, and only then.
     let note = Some("照片不实".to_string());
