@@ -4,7 +4,8 @@
  * records one that stopped (with a photo) and one that did not, which
  * becomes a case; files a 随手治 with photos before and after, which the
  * city closes; and anyone shares a good moment from 我的, which the city
- * approves and publishes on the board the page shows.
+ * approves and publishes on the board the page shows; a leader sees who is
+ * on patrol and removes a member.
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -28,7 +29,7 @@ const token = () => mp.wx.getStorageSync('ssp.citizen').token;
 before(async () => {
   const admin = await api.staff('admin', 'Admin@2026');
   const team = await api.call('POST', '/api/v1/admin/teams', admin, { name: `文明劝导队-${Date.now()}` });
-  await api.call('POST', `/api/v1/admin/teams/${team.id}/spots`, admin, {
+  state.spot = await api.call('POST', `/api/v1/admin/teams/${team.id}/spots`, admin, {
     name: '新华广场',
     radiusM: 100,
     location: { lat: SPOT.latitude, lng: SPOT.longitude, coordSystem: 'gcj02' },
@@ -173,9 +174,16 @@ test('a leader sees the members and removes one, whose records stay', async () =
   await api.call('PUT', `/api/v1/admin/teams/${state.team.id}/leader`, state.admin, { userId: me.id });
   const other = await api.citizen(`act-member-${Date.now()}`);
   await api.call('POST', '/api/v1/me/team', other, { joinCode: state.team.joinCode, name: '陈队员' });
+  // The member is on patrol this morning: the leader sees who, and where.
+  await api.call('POST', '/api/v1/me/patrols', other, {
+    spotId: state.spot.id,
+    location: { lat: SPOT.latitude, lng: SPOT.longitude, coordSystem: 'gcj02' },
+  });
   const page = await mp.loadPage('/pages/volunteer/index');
   await waitFor(() => page.data.state === 'team' && page.data.team.role === 'leader', { timeout: 10000 });
   assert.match(page.querySelector('#members').dom.textContent, /冯劝导[\s\S]*队长[\s\S]*陈队员/);
+  assert.match(page.querySelector('#members').dom.textContent, /陈队员[\s\S]*巡访中 · 新华广场/);
+  assert.match(page.querySelector('#on-patrol-count').dom.textContent, /今日巡访中 1 人/);
   assert.ok(!page.querySelector('#remove-0'), 'the leader is not removed');
 
   await tapButton(page, 'remove-1');

@@ -25,6 +25,7 @@ import type {
   PatrolView,
   PatrolPageView,
   RankingView,
+  PatrolRecordPage,
   PersuasionInput,
   PersuasionView,
   PersuasionPageView,
@@ -81,6 +82,9 @@ export const api = {
   },
   myPatrols: (cursor?: string) => call<PatrolPageView>('/api/v1/me/patrols', { query: { cursor, limit: 20 } }),
   rankings: () => call<RankingView>('/api/v1/volunteers/rankings'),
+  /** A leader's team's patrols checked in on a day (China time), open ones included. */
+  teamPatrols: (teamId: string, day: string) =>
+    call<PatrolRecordPage>('/api/v1/admin/patrols', { query: { teamId, from: day, to: day, limit: 100 } }),
   /** The leader removes a member from their team. */
   removeMember: (teamId: string, userId: string) => call<void>(`/api/v1/teams/${teamId}/members/${userId}`, { method: 'DELETE' }),
   /** A 劝导: stopped on the spot (a record) or not (a case for the routed unit). */

@@ -52,3 +52,5 @@ export type MomentView = S['MomentView'];
 export type MomentPageView = S['MomentPageView'];
 export type BoardPage = S['BoardPage'];
 export type BoardMoment = S['BoardMoment'];
+export type PatrolRecord = S['PatrolRecord'];
+export type PatrolRecordPage = S['PatrolRecordPage'];

@@ -8,7 +8,7 @@
 import { api } from '../../api/index';
 import { ApiError } from '../../api/client';
 import { PatrolEnd, TeamRole } from '../../api/labels';
-import type { MyTeamView, PatrolView, RankingView, SpotView } from '../../api/types';
+import type { MyTeamView, PatrolRecord, PatrolView, RankingView, SpotView } from '../../api/types';
 import { when } from '../../utils/format';
 
 interface SpotRow extends SpotView {
@@ -29,6 +29,28 @@ interface MemberRow {
   role: 'leader' | 'member';
   roleText: string;
   joined: string;
+  /** For the leader: 「巡访中 · 新华广场 · 35 分钟」 or today's hours. */
+  today: string;
+  onPatrol: boolean;
+}
+
+/** Today in China time, YYYY-MM-DD. */
+function chinaToday(): string {
+  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+}
+
+/** What each member did today, from the team's patrols (a leader's view). */
+function todayOf(records: PatrolRecord[]): Map<string, { text: string; open: boolean }> {
+  const open = new Map<string, PatrolRecord>();
+  const minutes = new Map<string, number>();
+  for (const r of records) {
+    if (!r.endedAt) open.set(r.volunteerId, r);
+    else minutes.set(r.volunteerId, (minutes.get(r.volunteerId) || 0) + r.minutes);
+  }
+  const out = new Map<string, { text: string; open: boolean }>();
+  for (const [who, m] of minutes) out.set(who, { text: `今日已巡访 ${hours(m)} 小时`, open: false });
+  for (const [who, r] of open) out.set(who, { text: `巡访中 · ${r.spotName} · ${r.minutes} 分钟`, open: true });
+  return out;
 }
 
 interface RankingRows {
@@ -41,6 +63,7 @@ interface Data {
   state: 'loading' | 'join' | 'team';
   team: (Omit<MyTeamView, 'members'> & { members: MemberRow[] }) | null;
   ranking: RankingRows | null;
+  onPatrol: number;
   roleText: string;
   spots: SpotRow[];
   current: PatrolRow | null;
@@ -117,7 +140,7 @@ function here(): Promise<{ latitude: number; longitude: number }> {
 
 Page({
   data: {
-    state: 'loading', team: null, ranking: null, roleText: '', spots: [], current: null, patrols: [], totalHours: '0.0',
+    state: 'loading', team: null, ranking: null, onPatrol: 0, roleText: '', spots: [], current: null, patrols: [], totalHours: '0.0',
     joinCode: '', name: '', busy: false, error: '',
   } as Data,
 
@@ -144,19 +167,24 @@ Page({
   async load() {
     try {
       const team = await api.myTeam();
-      const [current, mine, ranking] = await Promise.all([
+      const leads = team.role === 'leader';
+      const [current, mine, ranking, today] = await Promise.all([
         api.currentPatrol(),
         api.myPatrols(),
         api.rankings().catch(() => null), // the board is a bonus: never the page's failure
+        leads ? api.teamPatrols(team.team.id, chinaToday()).then((p) => todayOf(p.items)).catch(() => new Map()) : new Map(),
       ]);
+      const done = today as Map<string, { text: string; open: boolean }>;
       this.setData({
         state: 'team',
         team: {
           ...team,
           members: team.members.map((m) => ({
             userId: m.userId, name: m.name, role: m.role, roleText: TeamRole[m.role], joined: when(m.joinedAt),
+            today: done.get(m.userId)?.text || '', onPatrol: !!done.get(m.userId)?.open,
           })),
         },
+        onPatrol: [...done.values()].filter((x) => x.open).length,
         ranking: ranking
           ? {
               volunteers: ranking.volunteers.slice(0, 10).map((v) => ({
