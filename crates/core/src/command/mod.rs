@@ -5,6 +5,7 @@ pub mod export;
 pub mod export_rows;
 pub mod index;
 pub mod map;
+mod mercator;
 pub mod period;
 pub mod seed;
 pub mod service;

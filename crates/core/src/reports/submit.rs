@@ -21,10 +21,8 @@ use crate::{
     state::AppState,
 };
 use domain::case::event::EventAction;
-use entity::{case_link, cases as case_rows, category};
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
-};
+use entity::{case_link, category};
+use sea_orm::{EntityTrait, Set, TransactionTrait};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -371,7 +369,7 @@ pub async fn create(
             if fixed {
                 Ok(vec![])
             } else {
-                duplicate_candidates(state, &c, now).await
+                super::duplicates::candidates(state, &c, now).await
             }
         },
         async { Ok(state.cases.numbers.next(&state.db, now).await?) }
@@ -442,45 +440,4 @@ async fn record_open311<C: sea_orm::ConnectionTrait>(
     .exec_without_returning(db)
     .await?;
     Ok(())
-}
-
-/// Open cases of the same category within the configured radius and time
-/// window: candidates for the dispatcher to merge.
-async fn duplicate_candidates(
-    state: &AppState,
-    c: &Checked,
-    now: Ts,
-) -> Result<Vec<(Uuid, f64)>, ReportError> {
-    use geo::{Distance, Haversine, Point};
-    let cfg = &state.config.workflow;
-    if cfg.duplicate_radius_m <= 0.0 {
-        return Ok(vec![]);
-    }
-    let (lat, lng) = (c.point.lat(), c.point.lng());
-    let dlat = cfg.duplicate_radius_m / 111_320.0;
-    let dlng = dlat / lat.to_radians().cos().abs().max(0.01);
-    let since = now - chrono::Duration::hours(cfg.duplicate_window_hours.max(0));
-    let near = case_rows::Entity::find()
-        .filter(case_rows::Column::CategoryId.eq(c.category.id))
-        .filter(case_rows::Column::CreatedAt.gte(since))
-        .filter(case_rows::Column::Status.is_in(CaseStatus::OPEN))
-        .filter(case_rows::Column::Lat.between(lat - dlat, lat + dlat))
-        .filter(case_rows::Column::Lng.between(lng - dlng, lng + dlng))
-        .order_by_desc(case_rows::Column::Id)
-        .limit(20)
-        .select_only()
-        .columns([
-            case_rows::Column::Id,
-            case_rows::Column::Lat,
-            case_rows::Column::Lng,
-        ])
-        .into_tuple::<(Uuid, f64, f64)>()
-        .all(&state.db)
-        .await?;
-    let here = Point::new(lng, lat);
-    Ok(near
-        .into_iter()
-        .map(|(id, lat, lng)| (id, Haversine.distance(here, Point::new(lng, lat))))
-        .filter(|(_, d)| *d <= cfg.duplicate_radius_m)
-        .collect())
 }

@@ -4,7 +4,7 @@
 use super::{
     Command, Ctx, Effect, Guard, MAX_PHOTOS, Points, Refusal, Transition,
     deadlines::{dispatch_into, start_clock},
-    extension, timers,
+    extension, self_fix, timers,
 };
 use crate::case::event::EventAction;
 use crate::{
@@ -212,64 +212,12 @@ pub(super) fn apply(
             t.notify_citizen(S::Resolved, note.clone());
             S::Resolved
         }
-        Command::SelfFixed { media_ids } => {
-            if media_ids.is_empty() || media_ids.len() > MAX_PHOTOS {
-                return Err(Refusal::AfterPhotosRequired);
-            }
-            // No unit has it: a reopening sends it to the routed unit.
-            t.after.resolved_at = Some(now);
-            let event = t.event(
-                ctx,
-                EventAction::Resolve,
-                (from, S::Resolved),
-                Some("志愿者随手治：已自行处置，待核查".into()),
-                true,
-                None,
-            );
-            t.effects.push(Effect::AttachPhotos {
-                media_ids: media_ids.clone(),
-                event,
-            });
-            S::Resolved
-        }
+        Command::SelfFixed { media_ids } => self_fix::filed(media_ids, ctx, t)?,
         Command::Verify { close: false } if case.self_fixed() => {
-            // Not fixed after all: the case becomes the routed unit's work,
-            // as a dispatch (its 处置 and 返工 counts start with the unit).
-            let unit = case
-                .routed_unit_id
-                .and_then(|u| ctx.units.unit(u))
-                .ok_or(Refusal::NoUnit)?;
-            t.after.resolved_at = None;
-            t.after.taken_on_at = case.taken_on_at.or(Some(now));
-            dispatch_into(&mut t.after, ctx.clock, cat, unit.id, now);
-            t.assign(&F::ALL);
-            let data = json!({"unitCode": unit.code, "unitName": unit.name});
-            t.event(
-                ctx,
-                EventAction::Reopen,
-                (from, S::Dispatched),
-                note.clone(),
-                true,
-                Some(data),
-            );
-            let text = format!("随手治未处置到位，派遣：{}", cat.name);
-            t.notify_unit(unit.id, "dispatched", text);
-            S::Dispatched
+            self_fix::reopened(case, note.clone(), ctx, t)?
         }
         Command::Verify { close: true } if case.self_fixed() => {
-            t.after.closed_at = Some(now);
-            t.after.taken_on_at = case.taken_on_at.or(Some(now));
-            t.event(
-                ctx,
-                EventAction::Close,
-                (from, S::Closed),
-                note.clone(),
-                true,
-                None,
-            );
-            t.notify_citizen(S::Closed, note.clone());
-            t.effects.push(Effect::Points(Points::SelfFixed));
-            S::Closed
+            self_fix::closed(case, note.clone(), ctx, t)
         }
         Command::Verify { close: true } => {
             t.after.closed_at = Some(now);

@@ -11,6 +11,7 @@ mod apply;
 mod commands;
 mod deadlines;
 mod extension;
+mod self_fix;
 #[cfg(test)]
 mod tests;
 mod timers;
