@@ -34,6 +34,10 @@ pub enum Tag {
     /// Volunteers (志愿者): teams, their spots (挂包点位), patrols (巡访)
     /// and volunteer hours (志愿时长).
     Volunteers,
+    /// The public board (曝光台, 红黑榜) for anyone, with no sign-in:
+    /// closed cases with their published photos, the districts' month
+    /// ranked; cacheable pages.
+    Board,
 }
 
 pub type Apis = (
@@ -60,7 +64,12 @@ pub type Apis = (
         crate::privacy::PrivacyApi,
         crate::volunteers::TeamsApi,
         crate::volunteers::PatrolsApi,
-        (crate::volunteers::WorkApi, crate::volunteers::MomentsApi),
+        (
+            crate::volunteers::WorkApi,
+            crate::volunteers::MomentsApi,
+            crate::board::BoardApi,
+            crate::media::PhotoReviewApi,
+        ),
     ),
 );
 
@@ -90,7 +99,12 @@ pub fn service() -> OpenApiService<Apis, ()> {
                 crate::privacy::PrivacyApi,
                 crate::volunteers::TeamsApi,
                 crate::volunteers::PatrolsApi,
-                (crate::volunteers::WorkApi, crate::volunteers::MomentsApi),
+                (
+                    crate::volunteers::WorkApi,
+                    crate::volunteers::MomentsApi,
+                    crate::board::BoardApi,
+                    crate::media::PhotoReviewApi,
+                ),
             ),
         ),
         "Suishoupai (随手拍) API",

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod board;
 pub mod cases;
 pub mod categories;
 pub mod command;

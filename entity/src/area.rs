@@ -20,6 +20,9 @@ pub struct Model {
     pub max_lng: f64,
     pub max_lat: f64,
     pub created_at: DateTimeWithTimeZone,
+    /// 常住人口, when the city gives it: the public board's cases per
+    /// 10,000 people.
+    pub population: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

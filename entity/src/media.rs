@@ -31,6 +31,16 @@ pub struct Model {
     pub expires_at: DateTimeWithTimeZone,
     /// WeChat's content security found the photo risky: served to nobody.
     pub blocked_at: Option<DateTimeWithTimeZone>,
+    /// A reviewer looked at it before publication: when, and who.
+    pub reviewed_at: Option<DateTimeWithTimeZone>,
+    pub reviewed_by: Option<Uuid>,
+    /// The regions the reviewer marked to blur (faces, number plates), as
+    /// JSON `[{x, y, width, height}]` in fractions of the stored image.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub review_boxes: Option<String>,
+    /// Revision of the blurred derivative the public sees; none when the
+    /// photo has no review or was withheld.
+    pub public_rev: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

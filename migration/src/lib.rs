@@ -21,6 +21,7 @@ mod m20261205_000016_typed_redemptions;
 mod m20261205_000017_typed_area_levels;
 mod m20261206_000018_volunteers;
 mod m20261206_000019_volunteer_work;
+mod m20261207_000020_photo_review;
 mod typed;
 
 pub struct Migrator;
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000017_typed_area_levels::MIGRATION),
             Box::new(m20261206_000018_volunteers::Migration),
             Box::new(m20261206_000019_volunteer_work::Migration),
+            Box::new(m20261207_000020_photo_review::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

@@ -327,6 +327,10 @@ impl From<MediaError> for ApiError {
                 retry_after_secs: 2,
             },
             MediaError::NotFound => Self::NotFound(message),
+            MediaError::Forbidden(f) => f.into(),
+            MediaError::Cursor(c) => c.into(),
+            MediaError::Invalid { code, .. } => Self::bad_request(code, message),
+            MediaError::Conflict { code, .. } => Self::conflict(code, message),
             MediaError::Store(e) => {
                 tracing::error!(error = %format!("{:#}", e.0), "object store failed");
                 Self::Unavailable {
@@ -392,6 +396,20 @@ impl From<PrivacyError> for ApiError {
             PrivacyError::Forbidden(f) => f.into(),
             PrivacyError::Db(d) => d.into(),
             PrivacyError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<suishoupai_core::board::BoardError> for ApiError {
+    fn from(e: suishoupai_core::board::BoardError) -> Self {
+        use suishoupai_core::board::BoardError;
+        let message = e.to_string();
+        match e {
+            BoardError::Cursor => Self::bad_request(ErrorCode::InvalidCursor, message),
+            BoardError::Month => Self::bad_request(ErrorCode::InvalidPeriod, message),
+            BoardError::UnknownDistrict => Self::bad_request(ErrorCode::UnknownArea, message),
+            BoardError::Cases(c) => c.into(),
+            BoardError::Db(d) => d.into(),
         }
     }
 }

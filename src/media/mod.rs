@@ -3,6 +3,9 @@
 
 pub use suishoupai_core::media::*;
 
+mod review_api;
+pub use review_api::PhotoReviewApi;
+
 use crate::core::photos::Variant;
 use crate::{
     api::Tag,

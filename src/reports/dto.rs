@@ -285,7 +285,8 @@ impl ReportPage {
                 status_label: c.status.label().into(),
                 category: CategoryRef::of(&cats, c.category_id),
                 location: Location::of(Wgs84::from_stored(c.lat, c.lng), system),
-                thumbnail_url: thumbnail.map(|m| state.media.signer.thumbnail(m, ttl)),
+                thumbnail_url: thumbnail
+                    .map(|m| Photo::signed(&state.media.signer, ttl, &m).thumbnail_url),
                 created_at: c.created_at,
                 description: c.description,
                 case_no: c.case_no,
@@ -310,7 +311,9 @@ impl NearbyCase {
             status: n.status,
             status_label: n.status.label().into(),
             distance_m: n.distance_m,
-            thumbnail_url: n.thumbnail.map(|m| state.media.signer.thumbnail(m, ttl)),
+            thumbnail_url: n
+                .thumbnail
+                .map(|m| Photo::signed(&state.media.signer, ttl, &m).thumbnail_url),
             followers: n.followers,
             mine: n.mine,
             following: n.following,

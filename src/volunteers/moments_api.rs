@@ -94,7 +94,9 @@ impl MomentsApi {
     ///
     /// The approved and published moments, newest first, for anyone, with
     /// no sign-in: the author's name by its first character, the place as
-    /// its area, the photos content security passed.
+    /// its area, the photos staff reviewed for publication (their
+    /// derivatives, blurred where marked). Cacheable as the 曝光台 is
+    /// (`ETag`, `Cache-Control`, `304` on `If-None-Match`).
     #[oai(path = "/moments", method = "get", operation_id = "listMoments")]
     async fn board(
         &self,
@@ -107,9 +109,26 @@ impl MomentsApi {
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u64>,
-    ) -> Res<Json<BoardPage>, BoardErrors> {
-        let page = moments::list(&state, None, Shown::Board, cursor.0.as_deref(), limit.0).await?;
-        Ok(Json(BoardPage::of(&state, page)))
+        /// The ETag of a copy the client holds.
+        #[oai(name = "If-None-Match")]
+        if_none_match: poem_openapi::param::Header<Option<String>>,
+    ) -> Res<web::cached::Cached<BoardPage>, BoardErrors> {
+        let key = format!("moments|{}|{}", cursor.0.as_deref().unwrap_or(""), limit.0);
+        let page = state
+            .board
+            .get_or_render(&key, async {
+                let page =
+                    moments::list(&state, None, Shown::Board, cursor.0.as_deref(), limit.0).await?;
+                Ok::<_, crate::volunteers::error::VolunteerError>(web::cached::render(
+                    &BoardPage::of(&state, page),
+                ))
+            })
+            .await?;
+        Ok(web::cached::Cached::of(
+            page,
+            if_none_match.0.as_deref(),
+            state.board.ttl.as_secs(),
+        ))
     }
 
     /// Good moments to review

@@ -18,16 +18,22 @@ pub struct Photo {
     pub width: i32,
     /// Stored height in pixels.
     pub height: i32,
-    /// Signed URL; expires.
+    /// Signed URL, which expires; on a public read, the stable URL of the
+    /// photo's blurred derivative.
     pub url: String,
-    /// Signed URL of the thumbnail; expires.
+    /// Signed URL of the thumbnail, which expires (on a public read, of
+    /// the derivative's thumbnail, stable).
     pub thumbnail_url: String,
 }
 
 impl Photo {
-    /// A stored photo with its signed URLs.
+    /// A stored photo with its signed URLs; a public read's, with the
+    /// stable URLs of its blurred derivative.
     pub fn signed(signer: &UrlSigner, ttl_secs: u64, m: &StoredPhoto) -> Self {
-        let urls = signer.photo(m.id, ttl_secs);
+        let urls = match m.public_rev {
+            Some(rev) => signer.public_photo(m.id, rev),
+            None => signer.photo(m.id, ttl_secs),
+        };
         Self {
             id: m.id,
             width: m.width,

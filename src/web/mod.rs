@@ -3,6 +3,7 @@
 //! shared enums.
 
 use crate::error::ErrorCode;
+pub mod cached;
 pub mod date;
 pub mod dto;
 pub mod enums;

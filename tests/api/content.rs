@@ -632,14 +632,46 @@ async fn nothing_is_public_before_a_person_takes_it_on_and_its_checks_pass() {
         .unwrap();
     assert_eq!(own["photos"].as_array().unwrap().len(), 1, "the reporter's");
 
+    // Staff review the photo for publication before its verdict is back:
+    // it is not offered for review, and reviewed anyway it stays private.
+    let photo = own["photos"][0]["id"].as_str().unwrap();
+    let queue: Value = app
+        .get("/api/v1/admin/photo-reviews", Some(&disp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["photo"]["id"] != photo),
+        "an unchecked photo is not offered: {queue}"
+    );
+    let r = app
+        .post_json(
+            &format!("/api/v1/admin/photos/{photo}/review"),
+            Some(&disp),
+            &json!({"publish": true}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let published: Value = r.json().await.unwrap();
+    let published = published["published"]["url"].as_str().unwrap();
+    let published = format!("/api/v1/{}", published.split_once("/api/v1/").unwrap().1);
+    assert_eq!(public.view(id).await, (200, 0));
+    assert_eq!(app.get(&published, None).await.status(), 404);
+
     // Act: the photo's verdict comes back clean.
     assert!(eventually(10, || async { !wx.photos.lock().unwrap().is_empty() }).await);
     let r = push(&app, &verdict("trace-1", "pass", 100), true).await;
     assert_eq!(r.text().await.unwrap(), "success");
 
-    // Assert: now the photo is public too.
+    // Assert: now the photo is public too, as its reviewed derivative.
     assert_eq!(public.view(id).await, (200, 1));
     assert!(public.nearby("0201").await[0].get("thumbnailUrl").is_some());
+    assert_eq!(app.get(&published, None).await.status(), 200);
 
     // Act: found to be junk after dispatch, it is rejected.
     app.act_ok(&disp, id, "reject", json!({"note": "现场无此问题"}))
@@ -648,6 +680,7 @@ async fn nothing_is_public_before_a_person_takes_it_on_and_its_checks_pass() {
     // Assert: gone from every public read, the follower's too.
     assert_eq!(public.open311(case_no).await, 404);
     assert_eq!(public.view(id).await.0, 404);
+    assert_eq!(app.get(&published, None).await.status(), 404);
     let follows: Value = app
         .get("/api/v1/me/follows", Some(&public.other))
         .await

@@ -64,7 +64,7 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
     assert_eq!(first["followers"], 0);
     assert_eq!(first["mine"], true);
 
-    // Taken on: the photo is shown; refused: no longer open, gone.
+    // Taken on: listed, its photo once reviewed; refused: no longer open, gone.
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     let id = waiting["id"].as_str().unwrap();
     app.act_ok(&disp, id, "accept", json!({})).await;
@@ -75,6 +75,29 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
         json!({"note": "重复"}),
     )
     .await;
+    // Its photo shows once reviewed for publication, as the derivative.
+    let found = nearby(&app, &other, LAT + 0.0001, LNG, "0301").await;
+    assert!(found[0].get("thumbnailUrl").is_none(), "{}", found[0]);
+    let queue: Value = app
+        .get("/api/v1/admin/photo-reviews", Some(&disp))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let photo = queue["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["caseId"] == id)
+        .unwrap();
+    let path = format!(
+        "/api/v1/admin/photos/{}/review",
+        photo["photo"]["id"].as_str().unwrap()
+    );
+    let r = app
+        .post_json(&path, Some(&disp), &json!({"publish": true}))
+        .await;
+    assert_eq!(r.status(), 200);
     let found = nearby(&app, &other, LAT + 0.0001, LNG, "0301").await;
     assert_eq!(found.len(), 1);
     assert_eq!(found[0]["status"], "accepted");
@@ -91,8 +114,9 @@ async fn already_reported_lists_open_cases_nearby_and_never_the_reporter() {
     } else {
         thumb.to_owned()
     };
+    assert!(thumb.contains("/api/v1/public/photos/"), "{thumb}");
     let r = app.http.get(thumb).send().await.unwrap();
-    assert_eq!(r.status(), 200, "the thumbnail's signed URL works");
+    assert_eq!(r.status(), 200, "the published thumbnail's URL works");
 
     // The reporter sees it as theirs; far away or another category: nothing.
     assert_eq!(

@@ -10,6 +10,7 @@ mod common;
 mod accounts;
 mod admin;
 mod auth;
+mod board;
 mod cases;
 mod command;
 mod content;

@@ -6,7 +6,9 @@
 
 use crate::common;
 
-use common::{ADMIN, DISPATCHER, TestApp, UNIT_PASSWORD, expect_error, jpeg, spawn_app};
+use common::{
+    ADMIN, DISPATCHER, TestApp, UNIT_PASSWORD, expect_error, jpeg, spawn_app, spawn_with,
+};
 use serde_json::{Value, json};
 
 /// Inside 赛罕区人民路街道, routed to sh-cgj for the demo's categories.
@@ -541,8 +543,9 @@ fn moment(text: &str, photos: &[&str]) -> Value {
 
 #[tokio::test]
 async fn a_good_moment_is_public_only_once_approved_and_published_and_earns_its_points() {
-    // Arrange: 3 points a moment; a citizen and a volunteer with photos.
-    let app = spawn_app().await;
+    // Arrange: 3 points a moment; a citizen and a volunteer with photos;
+    // the board rendered afresh at each read.
+    let app = spawn_with(|c| c.publication.board_cache_secs = 0).await;
     let admin = app.staff(ADMIN.0, ADMIN.1).await;
     let disp = app.staff(DISPATCHER.0, DISPATCHER.1).await;
     put(
@@ -624,6 +627,34 @@ async fn a_good_moment_is_public_only_once_approved_and_published_and_earns_its_
     assert_eq!(items.len(), 1, "{board}");
     assert_eq!(items[0]["id"], good_id);
     assert_eq!(items[0]["authorName"], "市*");
+    // Its photos wait for their review for publication, then show.
+    assert_eq!(items[0]["photos"].as_array().unwrap().len(), 0);
+    let waiting = ok(
+        app.get("/api/v1/admin/photo-reviews", Some(&disp)).await,
+        200,
+    )
+    .await;
+    let of_moment: Vec<&Value> = waiting["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["momentId"] == good_id)
+        .collect();
+    assert_eq!(of_moment.len(), 2, "{waiting}");
+    for p in of_moment {
+        let path = format!(
+            "/api/v1/admin/photos/{}/review",
+            p["photo"]["id"].as_str().unwrap()
+        );
+        ok(
+            app.post_json(&path, Some(&disp), &json!({"publish": true}))
+                .await,
+            200,
+        )
+        .await;
+    }
+    let board = ok(app.get("/api/v1/moments", None).await, 200).await;
+    let items = board["items"].as_array().unwrap();
     assert_eq!(items[0]["photos"].as_array().unwrap().len(), 2);
     assert!(items[0].get("authorId").is_none() && items[0].get("location").is_none());
     // Its author earned the city's points, once; the declined one none.

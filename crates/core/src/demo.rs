@@ -143,6 +143,17 @@ const DISTRICTS: &[District] = &[
     ),
 ];
 
+/// 常住人口 of the demo's districts (Hohhot, 2020 census, rounded).
+fn district_population(code: &str) -> Option<i64> {
+    match code {
+        "150102" => Some(670_000),
+        "150103" => Some(430_000),
+        "150104" => Some(410_000),
+        "150105" => Some(950_000),
+        _ => None,
+    }
+}
+
 /// Who handles a small category.
 #[derive(Clone, Copy)]
 enum Route {
@@ -569,6 +580,7 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
             min_lat: Set(b.2),
             max_lat: Set(b.3),
             created_at: Set(now),
+            population: Set(None),
         };
         (id, model)
     };
@@ -580,6 +592,8 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
             None,
             (*x0, *x1, *y0, *y1),
         );
+        let mut m = m;
+        m.population = Set(district_population(code));
         m.insert(&txn).await?;
         district_area.insert(code, (did, unit_code));
         let xm = (x0 + x1) / 2.0;

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod board;
 pub mod calendar;
 pub mod cases;
 pub mod categories;

@@ -50,6 +50,8 @@ pub struct Inner {
     pub media: crate::media::context::Context,
     pub notify: crate::notify::context::Context,
     pub ops: crate::ops::context::Context,
+    /// The public board's rendered pages (`board::BoardCache`).
+    pub board: crate::board::BoardCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -85,6 +87,9 @@ impl AppState {
             media: crate::media::context::Context::new(&config),
             notify: crate::notify::context::Context::new(&config)?,
             ops: crate::ops::context::Context::new(&config)?,
+            board: crate::board::BoardCache::new(std::time::Duration::from_secs(
+                config.publication.board_cache_secs,
+            )),
             wechat: WechatClient::new(&config.wechat)?,
             settings: crate::infra::settings::Cached::new(std::time::Duration::from_millis(
                 config.workflow.cache_refresh_ms.max(100),

@@ -21,6 +21,54 @@ crate::vocabulary! {
     }
 }
 
+/// A region a reviewer marked to blur before publication (a face, a
+/// number plate), in fractions of the stored image: `x` and `y` its
+/// top-left corner from the left and the top, `width` and `height` its
+/// size, each between 0 and 1.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Region {
+    pub x: f64,
+    pub y: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// At most this many regions on one photo.
+pub const MAX_REGIONS: usize = 50;
+
+impl Region {
+    /// Whether the region lies on the image with some area: each value in
+    /// 0..=1, width and height above zero, and the far edges at most 1
+    /// (a thousandth over, from rounding in a client, is taken as 1).
+    pub fn is_valid(&self) -> bool {
+        let unit = |v: f64| v.is_finite() && (0.0..=1.0).contains(&v);
+        unit(self.x)
+            && unit(self.y)
+            && unit(self.width)
+            && unit(self.height)
+            && self.width > 0.0
+            && self.height > 0.0
+            && self.x + self.width <= 1.001
+            && self.y + self.height <= 1.001
+    }
+
+    /// The region in pixels of a `w` × `h` image: (left, top, width,
+    /// height), at least one pixel, clamped to the image.
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    pub fn pixels(&self, w: u32, h: u32) -> (u32, u32, u32, u32) {
+        let (fw, fh) = (f64::from(w), f64::from(h));
+        let left = ((self.x * fw).floor() as u32).min(w.saturating_sub(1));
+        let top = ((self.y * fh).floor() as u32).min(h.saturating_sub(1));
+        let right = (((self.x + self.width) * fw).ceil() as u32).clamp(left + 1, w);
+        let bottom = (((self.y + self.height) * fh).ceil() as u32).clamp(top + 1, h);
+        (left, top, right - left, bottom - top)
+    }
+}
+
 /// The two URLs a client needs for one photo.
 #[derive(Debug, Clone)]
 pub struct PhotoUrls {
@@ -78,6 +126,16 @@ impl UrlSigner {
         self.url(id, Variant::Thumb.as_str(), ttl_secs)
     }
 
+    /// The stable, unsigned URLs of a photo's public (blurred) derivative,
+    /// revision `rev`: anyone may read and cache them while the photo is
+    /// public.
+    pub fn public_photo(&self, id: Uuid, rev: i32) -> PhotoUrls {
+        PhotoUrls {
+            url: format!("{}/api/v1/public/photos/{id}/{rev}/full", self.base),
+            thumbnail_url: format!("{}/api/v1/public/photos/{id}/{rev}/thumb", self.base),
+        }
+    }
+
     pub fn verify(&self, id: Uuid, variant: &str, expires: i64, sig: &str) -> bool {
         if expires < chrono::Utc::now().timestamp() {
             return false;
@@ -100,6 +158,31 @@ fn unreachable_mac() -> Hmac<Sha256> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_lie_on_the_image_and_cover_whole_pixels() {
+        let r = |x, y, width, height| Region {
+            x,
+            y,
+            width,
+            height,
+        };
+        assert!(r(0.0, 0.0, 1.0, 1.0).is_valid());
+        assert!(
+            r(0.5, 0.5, 0.5005, 0.5).is_valid(),
+            "rounding over the edge"
+        );
+        assert!(!r(0.5, 0.5, 0.6, 0.1).is_valid(), "past the right edge");
+        assert!(!r(0.1, 0.1, 0.0, 0.1).is_valid(), "no width");
+        assert!(!r(-0.1, 0.1, 0.2, 0.1).is_valid());
+        assert!(!r(f64::NAN, 0.1, 0.2, 0.1).is_valid());
+        assert_eq!(r(0.25, 0.5, 0.5, 0.25).pixels(100, 40), (25, 20, 50, 10));
+        assert_eq!(
+            r(0.999, 0.999, 0.001, 0.001).pixels(100, 100),
+            (99, 99, 1, 1)
+        );
+        assert_eq!(r(0.5, 0.0, 0.5005, 1.0).pixels(10, 10), (5, 0, 5, 10));
+    }
 
     fn signer() -> UrlSigner {
         UrlSigner::new(&SecretString::from("a test secret"), "https://ssp.example")

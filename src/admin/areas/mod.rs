@@ -22,6 +22,10 @@ pub struct AreaRow {
     /// Parent area id.
     #[oai(nullable)]
     pub parent_id: Option<Uuid>,
+    /// 常住人口, when the import gave it (the public board's cases per
+    /// 10,000 people).
+    #[oai(nullable)]
+    pub population: Option<i64>,
 }
 
 impl From<service::Area> for AreaRow {
@@ -32,6 +36,7 @@ impl From<service::Area> for AreaRow {
             name: a.name,
             level: a.level.as_str().into(),
             parent_id: a.parent_id,
+            population: a.population,
         }
     }
 }
@@ -64,7 +69,9 @@ impl AdminAreasApi {
     ///
     /// A FeatureCollection (or one Feature) whose features have `code`,
     /// `name`, `level` (district | street | grid) and `parentCode`
-    /// properties and a Polygon or MultiPolygon geometry in WGS-84. All or
+    /// properties, optionally `population` (常住人口, a whole number, for
+    /// the public board's cases per 10,000 people), and a Polygon or
+    /// MultiPolygon geometry in WGS-84. All or
     /// nothing: an invalid or self-intersecting polygon, a missing parent or
     /// a level out of order is a 4xx naming the feature, and nothing changes.
     #[oai(path = "/areas", method = "post", operation_id = "adminImportAreas")]

@@ -5,7 +5,9 @@
 //! claim) and its content checks passed. A city may also publish what was
 //! dispatched automatically (`publication.auto_dispatched`, off by
 //! default). A rejected case, a duplicate never taken on and a photo whose
-//! check has not passed are never public. Every public read (Open311, the
+//! check has not passed are never public, nor is a photo no one reviewed
+//! for publication (`media::review`): the public sees a reviewed photo's
+//! blurred derivative only. Every public read (Open311, the
 //! nearby list, a follower's view) filters with these conditions.
 
 use crate::{
@@ -56,11 +58,19 @@ pub fn cases(p: &PublicationConfig) -> Condition {
         .add(cases::Column::Id.not_in_subquery(held(Subject::Description, check::Column::CaseId)))
 }
 
-/// On `media`: the photos of a public case anyone may see.
-pub fn photos() -> Condition {
+/// On `media`: the photos neither blocked nor held by a content check,
+/// which staff may review for publication.
+pub fn checked_photos() -> Condition {
     Condition::all()
         .add(media::Column::BlockedAt.is_null())
         .add(media::Column::Id.not_in_subquery(held(Subject::Photo, check::Column::MediaId)))
+}
+
+/// On `media`: the photos of a public case (or moment) anyone may see:
+/// checked, and reviewed by staff who published a blurred derivative
+/// (`media::review`); the public sees only that derivative.
+pub fn photos() -> Condition {
+    checked_photos().add(media::Column::PublicRev.is_not_null())
 }
 
 /// Whether anyone may see the case.

@@ -155,13 +155,27 @@ impl Default for RetentionConfig {
 }
 
 /// What the public may see (api-docs/contract.md, "Publication").
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PublicationConfig {
     /// Publish a case that was dispatched automatically (its category
     /// needs no manual review) before any person took it on. Off by
     /// default: that a category needs no review says how it is routed,
     /// not that it may be shown. `SSP_PUBLICATION__AUTO_DISPATCHED=true`.
     pub auto_dispatched: bool,
+    /// How long a node keeps a rendered page of the public board, and
+    /// how long clients and CDNs may (`Cache-Control: max-age`); 0 renders
+    /// every request. `SSP_PUBLICATION__BOARD_CACHE_SECS`.
+    pub board_cache_secs: u64,
+}
+
+impl Default for PublicationConfig {
+    fn default() -> Self {
+        Self {
+            auto_dispatched: false,
+            board_cache_secs: 30,
+        }
+    }
 }
 
 /// Deadlines, the scheduler, duplicates and notification delivery.

@@ -2,5 +2,6 @@
 
 pub mod context;
 pub mod pipeline;
+pub mod review;
 pub mod service;
 pub mod stored;

@@ -5,6 +5,7 @@
 //! JPEG, nearly every phone photo, has a fast path of its own (`jpeg.rs`).
 
 mod jpeg;
+pub mod redact;
 
 use image::{DynamicImage, ImageFormat, ImageReader, Limits, RgbImage, metadata::Orientation};
 use std::io::Cursor;

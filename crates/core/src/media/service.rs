@@ -32,6 +32,22 @@ pub enum MediaError {
     Busy,
     #[error("photo not found")]
     NotFound,
+    #[error(transparent)]
+    Forbidden(#[from] crate::core::Forbidden),
+    #[error(transparent)]
+    Cursor(#[from] crate::core::page::BadCursor),
+    /// A request the API refuses as it stands (400).
+    #[error("{message}")]
+    Invalid {
+        code: crate::core::ErrorCode,
+        message: String,
+    },
+    /// A request at odds with the photo's state (409).
+    #[error("{message}")]
+    Conflict {
+        code: crate::core::ErrorCode,
+        message: String,
+    },
     /// The object store failed (503 `storage_unavailable`).
     #[error(transparent)]
     Store(#[from] crate::infra::store::StoreError),
@@ -123,6 +139,10 @@ pub async fn upload(
         created_at: Set(now.fixed_offset()),
         expires_at: Set((now + ttl).fixed_offset()),
         blocked_at: Set(None),
+        reviewed_at: Set(None),
+        reviewed_by: Set(None),
+        review_boxes: Set(None),
+        public_rev: Set(None),
     };
     // The row and its content check (when on) in one transaction.
     // Citizens' and integrators' photos are checked (an integrator's,
@@ -254,9 +274,25 @@ async fn run_pipeline(state: &AppState, bytes: Vec<u8>) -> Result<Processed, Med
         .map_err(Into::into)
 }
 
+/// Deletes a photo's objects: the original, its thumbnail and any public
+/// derivative (`media/{id}/…`).
 pub async fn remove_objects(state: &AppState, id: Uuid) {
-    for v in [Variant::Full, Variant::Thumb] {
-        if let Err(e) = state.store.delete(&object_key(id, v)).await {
+    let mut keys = vec![
+        object_key(id, Variant::Full),
+        object_key(id, Variant::Thumb),
+    ];
+    match state.store.list(&format!("media/{id}/")).await {
+        Ok(found) => {
+            for k in found {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %format!("{:#}", e.0), %id, "could not list objects"),
+    }
+    for key in keys {
+        if let Err(e) = state.store.delete(&key).await {
             tracing::warn!(error = %format!("{e:#}"), %id, "could not delete object");
         }
     }

@@ -15,6 +15,9 @@ pub struct StoredPhoto {
     pub height: i32,
     /// The case event it came with (the report, a resolution).
     pub event_id: Option<Uuid>,
+    /// Shown as its public derivative, this revision (a public read);
+    /// none: the original, to its owner or staff.
+    pub public_rev: Option<i32>,
 }
 
 /// A case's photos as (处置前, 处置后): the reporter's and the unit's; for
@@ -43,6 +46,18 @@ impl From<&media::Model> for StoredPhoto {
             width: m.width,
             height: m.height,
             event_id: m.event_id,
+            public_rev: None,
+        }
+    }
+}
+
+impl StoredPhoto {
+    /// A photo as the public sees it: its blurred derivative (a photo read
+    /// through `publication::photos()`, which has one).
+    pub fn public(m: &media::Model) -> Self {
+        Self {
+            public_rev: m.public_rev,
+            ..Self::from(m)
         }
     }
 }

@@ -6,6 +6,7 @@
 
 use super::error::ReportError;
 use crate::core::ErrorCode;
+use crate::media::stored::StoredPhoto;
 use crate::{
     cases::publication,
     core::{Caller, CaseStatus, Role, Ts},
@@ -30,7 +31,7 @@ pub struct Nearby {
     /// Metres from the pin, rounded to 10 m.
     pub distance_m: f64,
     /// The reporter's first photo the caller may see.
-    pub thumbnail: Option<Uuid>,
+    pub thumbnail: Option<StoredPhoto>,
     /// How many follow it (附议).
     pub followers: i64,
     /// The caller reported it.
@@ -132,20 +133,27 @@ pub async fn nearby(
             .filter(
                 Condition::any()
                     .add(publication::photos())
-                    .add(media::Column::CaseId.is_in(own)),
+                    .add(media::Column::CaseId.is_in(own.clone())),
             )
             .order_by_asc(media::Column::Id)
             .all(&state.db),
     )?;
+    let own_ids: HashSet<Uuid> = own.into_iter().collect();
     let followers: HashMap<Uuid, i64> = followers.into_iter().collect();
     let mine: HashSet<Uuid> = mine.into_iter().collect();
-    let mut thumb: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut thumb: HashMap<Uuid, StoredPhoto> = HashMap::new();
     let reporters: HashMap<Uuid, Uuid> = near.iter().map(|(c, _)| (c.id, c.reporter_id)).collect();
     for p in photos {
         let Some(case_id) = p.case_id else { continue };
         // The citizen's own photo, not a unit's after-photo.
+        // Another's case shows its public derivative, one's own the original.
         if reporters.get(&case_id) == Some(&p.owner_id) {
-            thumb.entry(case_id).or_insert(p.id);
+            let shown = if own_ids.contains(&case_id) {
+                StoredPhoto::from(&p)
+            } else {
+                StoredPhoto::public(&p)
+            };
+            thumb.entry(case_id).or_insert(shown);
         }
     }
     Ok(near

@@ -53,7 +53,7 @@ pub struct PublicEvent {
 #[derive(Debug)]
 pub struct ReportList {
     /// Each case with its reporter's first shown photo.
-    pub items: Vec<(Case, Option<Uuid>)>,
+    pub items: Vec<(Case, Option<StoredPhoto>)>,
     pub next_cursor: Option<String>,
 }
 
@@ -138,16 +138,21 @@ pub async fn list_mine(
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?;
-    let mut first_photo: HashMap<Uuid, Uuid> = HashMap::new();
+    // A followed case shows its public derivative; one's own, the original.
+    let mut first_photo: HashMap<Uuid, StoredPhoto> = HashMap::new();
     for p in photos {
         if let Some(case_id) = p.case_id {
-            first_photo.entry(case_id).or_insert(p.id);
+            let shown = match which {
+                Mine::Reported => StoredPhoto::from(&p),
+                Mine::Followed => StoredPhoto::public(&p),
+            };
+            first_photo.entry(case_id).or_insert(shown);
         }
     }
     let items = rows
         .into_iter()
         .map(|r| {
-            let thumbnail = first_photo.get(&r.id).copied();
+            let thumbnail = first_photo.remove(&r.id);
             (crate::cases::repo::case_from_row(r), thumbnail)
         })
         .collect();
@@ -221,7 +226,13 @@ async fn show_as(state: &AppState, case: Case, reader: Reader) -> Result<Report,
     Ok(Report {
         case,
         category: (cat.code, cat.name),
-        photos: photos.iter().map(StoredPhoto::from).collect(),
+        photos: photos
+            .iter()
+            .map(|p| match reader {
+                Reader::Reporter => StoredPhoto::from(p),
+                Reader::Public => StoredPhoto::public(p),
+            })
+            .collect(),
         events: events.into_iter().map(PublicEvent::from).collect(),
         merged_into: merged_into.map(|m| (m.id, m.case_no)),
     })

@@ -407,7 +407,8 @@ async fn get_row(state: &AppState, id: Uuid) -> R<Moment> {
 }
 
 /// Moments as read, with their photos (one read per page): for the
-/// public board, only photos whose content checks passed.
+/// public board, only photos whose content checks passed and that staff
+/// reviewed, as their blurred derivatives.
 async fn views(state: &AppState, rows: Vec<moment::Model>, public: bool) -> R<Vec<Moment>> {
     let ids: Vec<Uuid> = rows.iter().map(|m| m.id).collect();
     let mut photos: HashMap<Uuid, Vec<StoredPhoto>> = HashMap::new();
@@ -424,7 +425,12 @@ async fn views(state: &AppState, rows: Vec<moment::Model>, public: bool) -> R<Ve
         .await?
     {
         if let Some(r) = p.record_id {
-            photos.entry(r).or_default().push(StoredPhoto::from(&p));
+            let shown = if public {
+                StoredPhoto::public(&p)
+            } else {
+                StoredPhoto::from(&p)
+            };
+            photos.entry(r).or_default().push(shown);
         }
     }
     Ok(rows

@@ -28,6 +28,8 @@ pub struct AreaInput {
     pub parent_code: Option<String>,
     /// GeoJSON geometry text.
     pub geometry: String,
+    /// 常住人口, from an optional `population` property.
+    pub population: Option<i64>,
 }
 
 /// Every area, by code.
@@ -69,6 +71,18 @@ pub fn parse_feature_collection(text: &str) -> Result<Vec<AreaInput>, AdminError
                 name: prop("name").ok_or_else(|| missing("name"))?,
                 level: prop("level").ok_or_else(|| missing("level"))?,
                 parent_code: prop("parentCode"),
+                population: match f.property("population") {
+                    None | Some(serde_json::Value::Null) => None,
+                    Some(v) => Some(v.as_i64().filter(|n| (0..=100_000_000).contains(n)).ok_or_else(
+                        || AdminError::Invalid {
+                            code: ErrorCode::InvalidGeojson,
+                            message: format!(
+                                "feature {i}: \"population\" is a whole number of people, 0 to 100000000"
+                            ),
+                            details: Some(serde_json::json!({"feature": i})),
+                        },
+                    )?),
+                },
                 geometry: f
                     .geometry
                     .as_ref()
@@ -181,6 +195,7 @@ pub async fn import_areas(
             max_lng: Set(r.max().x),
             max_lat: Set(r.max().y),
             created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
+            population: Set(a.population),
         };
         if existing.is_some() {
             am.update(&txn).await?;
