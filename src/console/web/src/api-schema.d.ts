@@ -1143,7 +1143,9 @@ export interface paths {
          * Import areas from GeoJSON
          * @description A FeatureCollection (or one Feature) whose features have `code`,
          *     `name`, `level` (district | street | grid) and `parentCode`
-         *     properties and a Polygon or MultiPolygon geometry in WGS-84. All or
+         *     properties, optionally `population` (常住人口, a whole number, for
+         *     the public board's cases per 10,000 people), and a Polygon or
+         *     MultiPolygon geometry in WGS-84. All or
          *     nothing: an invalid or self-intersecting polygon, a missing parent or
          *     a level out of order is a 4xx naming the feature, and nothing changes.
          */
@@ -2495,7 +2497,9 @@ export interface paths {
          * The public board of good moments
          * @description The approved and published moments, newest first, for anyone, with
          *     no sign-in: the author's name by its first character, the place as
-         *     its area, the photos content security passed.
+         *     its area, the photos staff reviewed for publication (their
+         *     derivatives, blurred where marked). Cacheable as the 曝光台 is
+         *     (`ETag`, `Cache-Control`, `304` on `If-None-Match`).
          */
         get: operations["listMoments"];
         put?: never;
@@ -2593,6 +2597,132 @@ export interface paths {
          */
         put: operations["setMomentPublication"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/board/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 曝光台: closed cases
+         * @description The closed cases the public may see (taken on by a person, not
+         *     rejected, their text checked), most recently closed first, with
+         *     their before (处置前) and after (处置后) photos, the time they took
+         *     and whether the unit kept its deadline. Only photos staff reviewed
+         *     for publication are shown, as their derivatives with faces and
+         *     number plates blurred; never who reported or handled a case.
+         *     Cacheable: `ETag`, `Cache-Control: public, max-age`; send the ETag
+         *     back in `If-None-Match` for `304`. An unknown `area` is `400
+         *     unknown_area`.
+         */
+        get: operations["boardCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/board/districts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 红黑榜: the districts' month
+         * @description Each district's figures for a month (China time; default this
+         *     month), counted over the cases dispatched to units in it, ranked by
+         *     `rankBy`: 按期结案率, 结案率, 满意率 (highest first) or cases per
+         *     10,000 people (fewest first; needs the district's population).
+         *     `formulas` says how each figure is counted, in words. Cacheable as
+         *     the 曝光台 is. A month that is not `YYYY-MM` is `400 invalid_period`.
+         */
+        get: operations["boardDistricts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/photos/{id}/{rev}/{variant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A published photo
+         * @description The blurred derivative of a reviewed photo, at the stable URL the
+         *     board and every public view give (`/public/photos/{id}/{rev}/…`),
+         *     with no signature: anyone may read and cache it while the photo is
+         *     public. Another revision, a withdrawn or withheld photo, or one
+         *     whose case or moment is not public is `404`.
+         */
+        get: operations["getPublicPhoto"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/photo-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Photos waiting for review before publication
+         * @description The photos of public cases and of approved moments that no one has
+         *     reviewed yet, oldest first; until reviewed, the public sees none of
+         *     them. Dispatchers and admins.
+         */
+        get: operations["listPhotoReviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/photos/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Review a photo for publication
+         * @description Publish it with the given regions (faces, number plates) blurred
+         *     beyond recognition, or withhold it. Publishing makes the public
+         *     derivative once, stores it beside the original (which stays for
+         *     staff and the reporter) and serves it at a stable URL; reviewing
+         *     again replaces it. Regions off the image, or more than 50, are
+         *     `400 invalid_regions`; a photo of no case or moment, or one the
+         *     content check blocked, `409 not_publishable`; two reviewers at once,
+         *     `409 concurrent_update` for the second. Dispatchers and admins.
+         */
+        post: operations["reviewPhoto"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2832,6 +2962,12 @@ export interface components {
              * @description Parent area id.
              */
             parentId?: string | null;
+            /**
+             * Format: int64
+             * @description 常住人口, when the import gave it (the public board's cases per
+             *     10,000 people).
+             */
+            population?: number | null;
         };
         /**
          * Attribute
@@ -2946,6 +3082,69 @@ export interface components {
             code: string;
             /** @description The account's password (a token alone does not bind). */
             password: string;
+        };
+        /**
+         * BoardCasePageView
+         * @description A page of the 曝光台.
+         */
+        BoardCasePageView: {
+            /** @description The cases of this page, most recently closed first. */
+            items: components["schemas"]["BoardCaseView"][];
+            /** @description Pass as `cursor` for the next page; absent at the end. */
+            nextCursor?: string;
+        };
+        /**
+         * BoardCaseView
+         * @description A closed case on the 曝光台.
+         */
+        BoardCaseView: {
+            /** Format: uuid */
+            id: string;
+            /** @description The case number (案件编号). */
+            caseNo: string;
+            category: components["schemas"]["CategoryRef"];
+            /** @description The district (区) it lies in. */
+            district?: (components["schemas"]["AreaRef"] & unknown) | null;
+            /** @description What the reporter wrote (public once its check passed). */
+            description: string;
+            /** @description The address the reporter gave or the map found. */
+            address?: string | null;
+            /** @description Where, in the datum asked for. */
+            location: components["schemas"]["Location"] & unknown;
+            /**
+             * Format: date-time
+             * @description When it was reported.
+             */
+            reportedAt: string;
+            /**
+             * Format: date-time
+             * @description When it was closed (结案).
+             */
+            closedAt: string;
+            /**
+             * Format: double
+             * @description Hours from the report to its closing, by the clock, one decimal.
+             */
+            hoursTaken: number;
+            /**
+             * Format: double
+             * @description Working hours the unit took, from dispatch to resolution (none: no
+             *     unit handled it).
+             */
+            handlingHours?: number | null;
+            /** @description Resolved within its deadline (none: it had none). */
+            onTime?: boolean | null;
+            /** @description Fixed by a volunteer on the spot (随手治), not by a unit. */
+            selfFixed: boolean;
+            /**
+             * Format: int32
+             * @description The reporter's rating, 1–5, when given.
+             */
+            rating?: number | null;
+            /** @description 处置前: the reporter's photos, as published (blurred where marked). */
+            beforePhotos: components["schemas"]["Photo"][];
+            /** @description 处置后: the photos of the fix, as published. */
+            afterPhotos: components["schemas"]["Photo"][];
         };
         /**
          * BoardMoment
@@ -3641,6 +3840,91 @@ export interface components {
             note?: string | null;
         };
         /**
+         * DistrictBoardView
+         * @description The districts' month, ranked.
+         */
+        DistrictBoardView: {
+            /** @description The month, `YYYY-MM` (China time). */
+            month: string;
+            rankBy: components["schemas"]["RankByParam"];
+            /** @description Best first. */
+            districts: components["schemas"]["DistrictView"][];
+            /** @description Each figure's formula in words. */
+            formulas: components["schemas"]["Formula"][];
+        };
+        /**
+         * DistrictView
+         * @description One district's month on the 红黑榜.
+         */
+        DistrictView: {
+            /** @description District code. */
+            code: string;
+            /** @description District name. */
+            name: string;
+            /**
+             * Format: uint32
+             * @description 1 for the best; equal figures share a rank; a district with no
+             *     figure to rank by comes last.
+             */
+            rank: number;
+            /**
+             * Format: uint64
+             * @description 派遣数: cases dispatched to units in the month.
+             */
+            dispatched: number;
+            /**
+             * Format: uint64
+             * @description 挂账: of those, suspended now.
+             */
+            suspended: number;
+            /**
+             * Format: uint64
+             * @description 结案数.
+             */
+            closed: number;
+            /**
+             * Format: uint64
+             * @description 按期结案数: closed with the last resolution by the deadline.
+             */
+            closedOnTime: number;
+            /**
+             * Format: uint64
+             * @description 评价数.
+             */
+            rated: number;
+            /**
+             * Format: uint64
+             * @description 满意数: rated 4 or 5.
+             */
+            satisfied: number;
+            /**
+             * Format: double
+             * @description 按期结案率, 0–1, four places (none: nothing counted).
+             */
+            onTimeCloseRate?: number | null;
+            /**
+             * Format: double
+             * @description 结案率, 0–1.
+             */
+            closeRate?: number | null;
+            /**
+             * Format: double
+             * @description 满意率, 0–1.
+             */
+            satisfactionRate?: number | null;
+            /**
+             * Format: int64
+             * @description 常住人口, when the city gave it.
+             */
+            population?: number | null;
+            /**
+             * Format: double
+             * @description Cases dispatched per 10,000 people, two places (none: no
+             *     population given).
+             */
+            casesPer10k?: number | null;
+        };
+        /**
          * DueAnswer
          * @description What the calendar answers for a time limit.
          */
@@ -3711,7 +3995,7 @@ export interface components {
          * @description Stable machine-readable code of an error, snake_case.
          * @enum {string}
          */
-        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_approved" | "not_closed" | "not_found" | "not_open" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "text_required" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
+        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_regions" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_approved" | "not_closed" | "not_found" | "not_open" | "not_publishable" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "text_required" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
         /**
          * @description What happened to a case, as its timeline records it.
          * @enum {string}
@@ -3906,6 +4190,18 @@ export interface components {
              * @description How many citizens follow it.
              */
             followers: number;
+        };
+        /**
+         * Formula
+         * @description A figure and how it is counted, in words.
+         */
+        Formula: {
+            /** @description The field it fills. */
+            field: string;
+            /** @description Its name (按期结案率 …). */
+            name: string;
+            /** @description How it is counted. */
+            formula: string;
         };
         /**
          * @description What indicator rows are grouped by.
@@ -4794,11 +5090,83 @@ export interface components {
              * @description Stored height in pixels.
              */
             height: number;
-            /** @description Signed URL; expires. */
+            /**
+             * @description Signed URL, which expires; on a public read, the stable URL of the
+             *     photo's blurred derivative.
+             */
             url: string;
-            /** @description Signed URL of the thumbnail; expires. */
+            /**
+             * @description Signed URL of the thumbnail, which expires (on a public read, of
+             *     the derivative's thumbnail, stable).
+             */
             thumbnailUrl: string;
         };
+        /**
+         * PhotoReviewInput
+         * @description A reviewer's decision on a photo.
+         */
+        PhotoReviewInput: {
+            /**
+             * @description Publish the photo (as a derivative with `regions` blurred), or
+             *     withhold it from the public for good.
+             */
+            publish: boolean;
+            /**
+             * @description Faces, number plates and anything else to blur; at most 50.
+             * @default []
+             */
+            regions: components["schemas"]["RegionInput"][];
+        };
+        /**
+         * PhotoReviewPage
+         * @description A page of photos waiting for review.
+         */
+        PhotoReviewPage: {
+            /** @description The photos of this page, oldest first. */
+            items: components["schemas"]["PhotoReviewView"][];
+            /** @description Pass as `cursor` for the next page; absent at the end. */
+            nextCursor?: string;
+        };
+        /**
+         * PhotoReviewView
+         * @description A photo for review, with its review when it has one.
+         */
+        PhotoReviewView: {
+            /** @description The original, for staff: signed URLs that expire. */
+            photo: components["schemas"]["Photo"] & unknown;
+            subject: components["schemas"]["PhotoSubject"];
+            /**
+             * Format: uuid
+             * @description The case, for a case's photo.
+             */
+            caseId?: string | null;
+            /** @description The case number, for a case's photo. */
+            caseNo?: string | null;
+            /**
+             * Format: uuid
+             * @description The moment, for a moment's photo.
+             */
+            momentId?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was reviewed (none: waiting).
+             */
+            reviewedAt?: string | null;
+            /**
+             * @description Published: the public sees `published`; reviewed and not
+             *     published: withheld.
+             */
+            publishable: boolean;
+            /** @description The regions blurred. */
+            regions: components["schemas"]["RegionInput"][];
+            /** @description What the public sees: the blurred derivative's stable URLs. */
+            published?: (components["schemas"]["Photo"] & unknown) | null;
+        };
+        /**
+         * @description What a photo was taken for.
+         * @enum {string}
+         */
+        PhotoSubject: "case_before" | "case_after" | "moment";
         /**
          * PointGeometry
          * @description A GeoJSON point: `coordinates` is `[lng, lat]` in the datum asked for.
@@ -4935,6 +5303,11 @@ export interface components {
             account_id?: string | null;
         };
         /**
+         * @description Which rendition of a published photo.
+         * @enum {string}
+         */
+        PublicVariantParam: "full" | "thumb";
+        /**
          * PublicationInput
          * @description On the public board or off it.
          */
@@ -4981,6 +5354,11 @@ export interface components {
              */
             label?: number;
         };
+        /**
+         * @description What the districts are ranked by.
+         * @enum {string}
+         */
+        RankByParam: "onTimeCloseRate" | "closeRate" | "satisfactionRate" | "casesPer10k";
         /**
          * RankedView
          * @description A volunteer's or a team's place in a month.
@@ -5150,6 +5528,33 @@ export interface components {
         RefreshRequest: {
             /** @description The `refreshToken` of the last password login or refresh. */
             refreshToken: string;
+        };
+        /**
+         * RegionInput
+         * @description A region to blur, in fractions of the image: `x`, `y` its top-left
+         *     corner, `width` and `height` its size, each 0–1, staying on the image.
+         */
+        RegionInput: {
+            /**
+             * Format: double
+             * @description From the left edge, 0–1.
+             */
+            x: number;
+            /**
+             * Format: double
+             * @description From the top edge, 0–1.
+             */
+            y: number;
+            /**
+             * Format: double
+             * @description 0–1 of the image's width.
+             */
+            width: number;
+            /**
+             * Format: double
+             * @description 0–1 of the image's height.
+             */
+            height: number;
         };
         /**
          * ReportPage
@@ -18352,19 +18757,41 @@ export interface operations {
                 /** @description Page size, 1–100. */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description The page. */
             200: {
                 headers: {
+                    /** @description A validator of this page: send it back in `If-None-Match`. */
+                    ETAG: string;
+                    /**
+                     * @description `public, max-age=N`: anyone (a phone, a CDN) may keep the page
+                     *     for N seconds (`publication.board_cache_secs`).
+                     */
+                    "CACHE-CONTROL": string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json; charset=utf-8": components["schemas"]["BoardPage"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` validator is this page's. */
+            304: {
+                headers: {
+                    /** @description The page's validator. */
+                    ETAG: string;
+                    /** @description As on `200`. */
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed input: body, parameter or multipart that does not parse or validate */
             400: {
@@ -18886,6 +19313,391 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    boardCases: {
+        parameters: {
+            query?: {
+                /** @description Only this district's (or street's) cases, by area code. */
+                area?: string;
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–50. */
+                limit?: number;
+                /** @description Datum of the locations (default wgs84). */
+                coordSystem?: components["schemas"]["CoordSystem"] & unknown;
+            };
+            header?: {
+                /** @description The ETag of a copy the client holds. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    /** @description A validator of this page: send it back in `If-None-Match`. */
+                    ETAG: string;
+                    /**
+                     * @description `public, max-age=N`: anyone (a phone, a CDN) may keep the page
+                     *     for N seconds (`publication.board_cache_secs`).
+                     */
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["BoardCasePageView"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` validator is this page's. */
+            304: {
+                headers: {
+                    /** @description The page's validator. */
+                    ETAG: string;
+                    /** @description As on `200`. */
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    boardDistricts: {
+        parameters: {
+            query?: {
+                /** @description The month, `YYYY-MM`. */
+                month?: string;
+                /** @description What to rank by (default onTimeCloseRate). */
+                rankBy?: components["schemas"]["RankByParam"] & unknown;
+            };
+            header?: {
+                /** @description The ETag of a copy the client holds. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    /** @description A validator of this page: send it back in `If-None-Match`. */
+                    ETAG: string;
+                    /**
+                     * @description `public, max-age=N`: anyone (a phone, a CDN) may keep the page
+                     *     for N seconds (`publication.board_cache_secs`).
+                     */
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["DistrictBoardView"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` validator is this page's. */
+            304: {
+                headers: {
+                    /** @description The page's validator. */
+                    ETAG: string;
+                    /** @description As on `200`. */
+                    "CACHE-CONTROL": string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getPublicPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description The derivative's revision, from its URL. */
+                rev: number;
+                variant: components["schemas"]["PublicVariantParam"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The JPEG bytes of the blurred derivative. */
+            200: {
+                headers: {
+                    /**
+                     * @description Public caching for an hour: a revision's bytes never change,
+                     *     but the photo may be withdrawn.
+                     */
+                    "CACHE-CONTROL": string;
+                    /** @description The revision's validator. */
+                    ETAG: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listPhotoReviews: {
+        parameters: {
+            query?: {
+                /** @description From the previous page's `nextCursor`. */
+                cursor?: string;
+                /** @description Page size, 1–100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PhotoReviewPage"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reviewPhoto: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["PhotoReviewInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["PhotoReviewView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
