@@ -21,6 +21,7 @@ fn main() {
     for p in [
         "src",
         "index.html",
+        "board.html",
         "package.json",
         "package-lock.json",
         "vite.config.js",

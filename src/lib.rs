@@ -106,6 +106,8 @@ pub fn routes(state: AppState) -> impl poem::Endpoint<Output = poem::Response> {
     Route::new()
         .at("/docs", ui)
         .nest("/console", console::routes())
+        .at("/board", console::board)
+        .at("/board/", console::board)
         .at("/openapi.json", spec)
         .nest("/", api)
         .data(state.clone())

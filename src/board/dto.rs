@@ -157,9 +157,10 @@ pub struct DistrictView {
     pub code: String,
     /// District name.
     pub name: String,
-    /// 1 for the best; equal figures share a rank; a district with no
-    /// figure to rank by comes last.
-    pub rank: u32,
+    /// 1 for the best; equal figures share a rank; none for a district
+    /// with no figure to rank by (listed last).
+    #[oai(nullable)]
+    pub rank: Option<u32>,
     /// 派遣数: cases dispatched to units in the month.
     pub dispatched: u64,
     /// 挂账: of those, suspended now.
@@ -277,7 +278,7 @@ impl DistrictBoardView {
                 f(
                     "rank",
                     "排名",
-                    "按所选指标由优到劣排列,数值相同者并列;当月没有可计算数值的区排在最后",
+                    "按所选指标由优到劣排列,数值相同者并列;当月没有可计算数值的区不排名,列在最后",
                 ),
             ],
         }

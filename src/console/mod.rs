@@ -23,6 +23,14 @@ mod assets {
     include!(concat!(env!("OUT_DIR"), "/console_assets.rs"));
 }
 
+/// The public board's page at `/board/` (曝光台, 红黑榜, 文明瞬间): for
+/// anyone on a phone, from a 公众号 menu or a poster's QR code; the same
+/// build as the console, its scripts under `/console/assets/`.
+#[handler]
+pub fn board(state: Data<&AppState>) -> Response {
+    serve("board.html", &csp(&state.config)).unwrap_or_else(not_found)
+}
+
 /// The routes under `/console`.
 pub fn routes() -> impl Endpoint {
     Route::new()

@@ -7,6 +7,8 @@ export default defineConfig({
   plugins: [vue()],
   build: {
     target: 'es2020',
+    // Two pages: the console (index.html) and the public board at /board/.
+    rollupOptions: { input: { console: 'index.html', board: 'board.html' } },
     chunkSizeWarningLimit: 1500,
     reportCompressedSize: false,
   },

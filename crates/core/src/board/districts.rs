@@ -35,10 +35,9 @@ pub enum RankBy {
 pub struct DistrictRow {
     pub code: String,
     pub name: String,
-    /// 1 for the best; districts with nothing to rank by (no cases, or no
-    /// population for the per-10,000 figure) share the last place after
-    /// the ranked ones.
-    pub rank: u32,
+    /// 1 for the best; none for a district with nothing to rank by (no
+    /// cases, or no population for the per-10,000 figure), listed last.
+    pub rank: Option<u32>,
     pub tally: Tally,
     pub population: Option<i64>,
 }
@@ -150,7 +149,7 @@ pub async fn districts(
             tally: tallies.remove(&code).unwrap_or_default(),
             code,
             name,
-            rank: 0,
+            rank: None,
             population,
         })
         .collect();
@@ -163,8 +162,8 @@ pub async fn districts(
 }
 
 /// Orders the rows best first and numbers them; equal figures share a
-/// rank (1, 2, 2, 4), and rows with no figure come last, sharing the rank
-/// after the ranked ones; ties are listed by code.
+/// rank (1, 2, 2, 4); rows with no figure come last, unranked; ties are
+/// listed by code.
 pub fn rank(rows: &mut [DistrictRow], by: RankBy) {
     // Rounded to the published precision (rates to 4 places, cases per
     // 10,000 people to 2), so that figures published equal tie.
@@ -180,21 +179,16 @@ pub fn rank(rows: &mut [DistrictRow], by: RankBy) {
         (None, Some(_)) => std::cmp::Ordering::Greater,
         (None, None) => a.code.cmp(&b.code),
     });
-    let ranked = rows.iter().filter(|r| key(r).is_some()).count();
     let mut prev: Option<f64> = None;
     let mut rank = 0;
     for (i, r) in rows.iter_mut().enumerate() {
-        let k = key(r);
-        r.rank = match k {
-            None => u32::try_from(ranked + 1).unwrap_or(u32::MAX),
-            Some(v) => {
-                if prev != Some(v) {
-                    rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
-                }
-                prev = Some(v);
-                rank
+        r.rank = key(r).map(|v| {
+            if prev != Some(v) {
+                rank = u32::try_from(i + 1).unwrap_or(u32::MAX);
             }
-        };
+            prev = Some(v);
+            rank
+        });
     }
 }
 
@@ -211,7 +205,7 @@ mod tests {
         DistrictRow {
             code: code.into(),
             name: code.into(),
-            rank: 0,
+            rank: None,
             tally: Tally {
                 dispatched,
                 closed_on_time,
@@ -230,13 +224,21 @@ mod tests {
             row("b", 2, 4, Some(40_000)),
         ];
         rank(&mut rows, RankBy::OnTimeCloseRate);
-        let got: Vec<(&str, u32)> = rows.iter().map(|r| (r.code.as_str(), r.rank)).collect();
-        assert_eq!(got, [("c", 1), ("a", 2), ("b", 2), ("d", 4)]);
+        let got: Vec<(&str, Option<u32>)> =
+            rows.iter().map(|r| (r.code.as_str(), r.rank)).collect();
+        assert_eq!(
+            got,
+            [("c", Some(1)), ("a", Some(2)), ("b", Some(2)), ("d", None)]
+        );
 
         rank(&mut rows, RankBy::CasesPer10k);
-        let got: Vec<(&str, u32)> = rows.iter().map(|r| (r.code.as_str(), r.rank)).collect();
+        let got: Vec<(&str, Option<u32>)> =
+            rows.iter().map(|r| (r.code.as_str(), r.rank)).collect();
         // a: 1 per 10k, b: 1, c: 4; d has no population.
-        assert_eq!(got, [("a", 1), ("b", 1), ("c", 3), ("d", 4)]);
+        assert_eq!(
+            got,
+            [("a", Some(1)), ("b", Some(1)), ("c", Some(3)), ("d", None)]
+        );
     }
 
     #[test]

@@ -283,6 +283,72 @@ try {
   await page.getByTestId('patrol-coverage').filter({ hasText: '未巡访' }).waitFor()
   await page.locator('.leaflet-overlay-pane path[stroke="#dc2626"]').first().waitFor()
   await shot(page, 'map-patrol-coverage')
+
+  // 11. 照片发布审核: the closed case's two photos and the moment's wait
+  // for review; the dispatcher boxes a region on the first and publishes
+  // each.
+  await page.goto(`${base}/console/#/review`)
+  const queue = page.getByTestId('photo-queue')
+  const ofCase = queue.locator(`[data-case-no="${report.caseNo}"]`)
+  await ofCase.first().waitFor()
+  assert.equal(await ofCase.count(), 2, 'the case has a photo before and one after')
+  await ofCase.first().click()
+  const frame = page.getByTestId('photo-frame')
+  await frame.locator('img').waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid=photo-frame] img')?.naturalWidth > 0)
+  await frame.scrollIntoViewIfNeeded()
+  const box = await frame.boundingBox()
+  await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.2)
+  await page.mouse.down()
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.6, { steps: 5 })
+  await page.mouse.up()
+  assert.equal(await page.getByTestId('region').count(), 1)
+  await shot(page, 'photo-review-box')
+  await page.getByTestId('publish-photo').click()
+  await ofCase.nth(1).waitFor({ state: 'detached' })
+  await ofCase.first().click()
+  await page.getByTestId('publish-photo').click()
+  await ofCase.first().waitFor({ state: 'detached' })
+  await queue.locator(`[data-photo="${media.id}"]`).click()
+  await page.getByTestId('publish-photo').click()
+  await page.locator(`[data-published="${media.id}"] img`).waitFor()
+  await shot(page, 'photo-review-published')
+
+  // 12. The public board on a phone, no sign-in: the case with its photos
+  // before and after, the districts' month, the moment.
+  await page.evaluate(() => localStorage.clear())
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`${base}/board/`)
+  const caseCard = page.locator(`[data-case-no="${report.caseNo}"]`)
+  await caseCard.waitFor()
+  await caseCard.locator('img').nth(1).waitFor()
+  await page.waitForFunction(
+    (no) => [...document.querySelectorAll(`[data-case-no="${no}"] img`)].every((i) => i.naturalWidth > 0),
+    report.caseNo,
+  )
+  const srcs = await caseCard.locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))
+  assert.ok(srcs.every((s) => s.includes('/api/v1/public/photos/')), `published derivatives: ${srcs}`)
+  await shot(page, 'board-cases')
+  await page.getByTestId('board-tab-districts').click()
+  const saihan = page.getByRole('table', { name: '各区排名' }).getByRole('row').filter({ hasText: '赛罕区' })
+  await saihan.waitFor()
+  // The only district with a case closed this month ranks first; the rest are not ranked.
+  assert.equal((await saihan.locator('td.rank').textContent()).trim(), '1')
+  assert.deepEqual(
+    await page.locator('tr[data-district]:not([data-district="150105"]) td.rank').allTextContents(),
+    ['—', '—', '—'],
+  )
+  await page.getByTestId('board-formulas').getByText('按期结案率').waitFor()
+  await page.getByTestId('board-rank-by').selectOption('satisfactionRate')
+  await page.getByRole('columnheader', { name: '满意率' }).waitFor()
+  await shot(page, 'board-districts')
+  await page.getByTestId('board-tab-moments').click()
+  const momentCard = page.locator(`[data-moment="${moment.id}"]`)
+  await momentCard.locator('img').waitFor()
+  await shot(page, 'board-moments')
+  const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
+  assert.ok(sideways <= 0, `the board scrolls sideways by ${sideways}px on a phone`)
+
   assert.deepEqual(pageErrors, [], 'the page threw')
   console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)
 } catch (e) {

@@ -3863,10 +3863,10 @@ export interface components {
             name: string;
             /**
              * Format: uint32
-             * @description 1 for the best; equal figures share a rank; a district with no
-             *     figure to rank by comes last.
+             * @description 1 for the best; equal figures share a rank; none for a district
+             *     with no figure to rank by (listed last).
              */
-            rank: number;
+            rank?: number | null;
             /**
              * Format: uint64
              * @description 派遣数: cases dispatched to units in the month.
