@@ -41,6 +41,8 @@ pub struct Model {
     /// Revision of the blurred derivative the public sees; none when the
     /// photo has no review or was withheld.
     pub public_rev: Option<i32>,
+    /// Reviews begun: each claims the next number as its revision.
+    pub review_seq: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,10 +4,14 @@
 //! and `reviewed_by` say who and when, `review_boxes` the regions they
 //! marked (faces, number plates) as JSON fractions of the stored image,
 //! and `public_rev` the revision of the blurred derivative stored beside
-//! the original (`media/{id}/public-{rev}.jpg` and its thumbnail). A photo
+//! the original (`media/{id}/public-{rev}.jpg` and its thumbnail).
+//! `review_seq` counts the reviews begun: each claims the next number
+//! before it makes anything, so two reviewers at once never share a
+//! revision, and a revision (hence a public URL) is never used twice. A photo
 //! reviewed and withheld has a review and no revision; a photo with no
 //! review has neither, and is never public. `areas.population` (常住人口)
-//! lets the public board give cases per 10,000 people.
+//! lets the public board give cases per 10,000 people. The board reads
+//! closed cases by closing time (`cases_closed_board_idx`).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -26,6 +30,15 @@ enum Media {
     ReviewedBy,
     ReviewBoxes,
     PublicRev,
+    ReviewSeq,
+}
+
+#[derive(DeriveIden)]
+enum Cases {
+    Table,
+    Status,
+    ClosedAt,
+    Id,
 }
 
 #[derive(DeriveIden)]
@@ -42,6 +55,7 @@ impl MigrationTrait for Migration {
             uuid_null(Media::ReviewedBy),
             text_null(Media::ReviewBoxes),
             integer_null(Media::PublicRev),
+            integer(Media::ReviewSeq).default(0).to_owned(),
         ] {
             m.alter_table(
                 Table::alter()
@@ -57,10 +71,27 @@ impl MigrationTrait for Migration {
                 .add_column(big_integer_null(Areas::Population))
                 .to_owned(),
         )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("cases_closed_board_idx")
+                .table(Cases::Table)
+                .col(Cases::Status)
+                .col(Cases::ClosedAt)
+                .col(Cases::Id)
+                .to_owned(),
+        )
         .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_index(
+            Index::drop()
+                .name("cases_closed_board_idx")
+                .table(Cases::Table)
+                .to_owned(),
+        )
+        .await?;
         m.alter_table(
             Table::alter()
                 .table(Areas::Table)
@@ -69,6 +100,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         for col in [
+            Media::ReviewSeq,
             Media::PublicRev,
             Media::ReviewBoxes,
             Media::ReviewedBy,

@@ -48,8 +48,18 @@ pub enum PublicPhoto {
     #[oai(status = 200, content_type = "image/jpeg")]
     Ok(
         Binary<Vec<u8>>,
-        /// Public caching for an hour: a revision's bytes never change,
-        /// but the photo may be withdrawn.
+        /// `public, max-age=N` as the board's pages (a revision's bytes
+        /// never change, but the photo may be withdrawn).
+        #[oai(header = "Cache-Control")]
+        String,
+        /// The revision's validator.
+        #[oai(header = "ETag")]
+        String,
+    ),
+    /// Not modified: `If-None-Match` names this revision, still public.
+    #[oai(status = 304)]
+    NotModified(
+        /// As on `200`.
         #[oai(header = "Cache-Control")]
         String,
         /// The revision's validator.
@@ -170,9 +180,10 @@ impl BoardApi {
     ///
     /// The blurred derivative of a reviewed photo, at the stable URL the
     /// board and every public view give (`/public/photos/{id}/{rev}/…`),
-    /// with no signature: anyone may read and cache it while the photo is
-    /// public. Another revision, a withdrawn or withheld photo, or one
-    /// whose case or moment is not public is `404`.
+    /// with no signature: anyone may read and cache it (as long as a board
+    /// page) while the photo is public; `304` when `If-None-Match` names
+    /// it. Another revision, a withdrawn or withheld photo, or one whose
+    /// case or moment is not public is `404`.
     #[oai(
         path = "/public/photos/:id/:rev/:variant",
         method = "get",
@@ -186,16 +197,25 @@ impl BoardApi {
         #[oai(validator(minimum(value = "1")))]
         rev: Path<i32>,
         variant: Path<PublicVariantParam>,
+        /// The ETag of a copy the client holds.
+        #[oai(name = "If-None-Match")]
+        if_none_match: Header<Option<String>>,
     ) -> Res<PublicPhoto, PublicPhotoErrors> {
         let v = match variant.0 {
             PublicVariantParam::Full => PublicVariant::Full,
             PublicVariantParam::Thumb => PublicVariant::Thumb,
         };
+        // Withdrawn, a copy kept elsewhere lasts no longer than a page.
+        let cache = format!("public, max-age={}", state.board.ttl.as_secs());
+        let etag = format!("\"{}-{}-{}\"", id.0, rev.0, v.as_str());
         let bytes = review::read_public(&state, id.0, rev.0, v).await?;
-        Ok(PublicPhoto::Ok(
-            Binary(bytes.to_vec()),
-            "public, max-age=3600".into(),
-            format!("\"{}-{}-{}\"", id.0, rev.0, v.as_str()),
-        ))
+        if if_none_match.0.as_deref().is_some_and(|h| {
+            h.split(',')
+                .map(str::trim)
+                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+        }) {
+            return Ok(PublicPhoto::NotModified(cache, etag));
+        }
+        Ok(PublicPhoto::Ok(Binary(bytes.to_vec()), cache, etag))
     }
 }

@@ -336,6 +336,44 @@ async fn the_derivative_is_blurred_inside_the_regions_and_matches_outside() {
             .iter()
             .any(|k| k == &format!("media/{photo}/public-1.jpg"))
     );
+
+    // A copy the client holds is still good: 304.
+    let url2 = again["published"]["url"].as_str().unwrap().to_owned();
+    let first = app.get(&url2, None).await;
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let held = app
+        .http
+        .get(app.url(&url2))
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(held.status(), 304);
+
+    // Withheld, then published again: a revision is never used twice, so
+    // no cache can hold the old image under the new URL.
+    let r = review(&app, &disp, &photo, json!({"publish": false})).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(app.get(&url2, None).await.status(), 404);
+    let r = review(&app, &disp, &photo, json!({"publish": true})).await;
+    let third: Value = r.json().await.unwrap();
+    let url4 = third["published"]["url"].as_str().unwrap();
+    assert!(url4.contains("/4/full"), "{url4}");
+    assert_eq!(app.get(url4, None).await.status(), 200);
+    let kept: Vec<String> = app
+        .objects()
+        .await
+        .into_iter()
+        .filter(|k| k.contains("/public-"))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            format!("media/{photo}/public-4-thumb.jpg"),
+            format!("media/{photo}/public-4.jpg")
+        ],
+        "one revision stored"
+    );
 }
 
 /// Closes `id` after its deadline has passed.

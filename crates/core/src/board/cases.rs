@@ -12,7 +12,7 @@ use crate::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use entity::{cases, media};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 /// A closed case as the public sees it.
@@ -104,10 +104,22 @@ pub async fn closed(
         .flatten()
         .and_then(|r| r.closed_at.map(|at| encode(at, r.id)));
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    // Before and after are told apart over every photo of the case (a
+    // 随手治's by its events), then only the published ones are kept.
+    let shown: HashSet<Uuid> = media::Entity::find()
+        .select_only()
+        .column(media::Column::Id)
+        .filter(media::Column::CaseId.is_in(ids.clone()))
+        .filter(publication::photos())
+        .into_tuple::<Uuid>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
     let mut photos: HashMap<Uuid, Vec<StoredPhoto>> = HashMap::new();
     for p in media::Entity::find()
         .filter(media::Column::CaseId.is_in(ids))
-        .filter(publication::photos())
+        .filter(media::Column::BlockedAt.is_null())
         .order_by_asc(media::Column::Id)
         .all(&state.db)
         .await?
@@ -119,6 +131,9 @@ pub async fn closed(
                 .push(StoredPhoto::public(&p));
         }
     }
+    let published = |v: Vec<StoredPhoto>| -> Vec<StoredPhoto> {
+        v.into_iter().filter(|p| shown.contains(&p.id)).collect()
+    };
     let items = rows
         .into_iter()
         .filter_map(|c| {
@@ -126,6 +141,7 @@ pub async fn closed(
             let self_fix = c.channel == Channel::SelfFix;
             let mine = photos.remove(&c.id).unwrap_or_default();
             let (before, after) = before_after(&mine, c.reporter_id, self_fix);
+            let (before, after) = (published(before), published(after));
             Some(BoardCase {
                 id: c.id,
                 case_no: c.case_no,

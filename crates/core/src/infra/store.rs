@@ -219,7 +219,15 @@ impl ObjectStore {
         match self {
             Self::Local { root } => {
                 let mut out = Vec::new();
-                let mut stack = vec![root.clone()];
+                // Start at the prefix's own directory (`media/{id}/` walks
+                // one photo's files, not the whole store); keys have no `..`.
+                let dir = prefix.rsplit_once('/').map_or("", |(d, _)| d);
+                let start = if dir.split('/').any(|p| p == ".." || p == ".") {
+                    root.clone()
+                } else {
+                    root.join(dir)
+                };
+                let mut stack = vec![start];
                 while let Some(dir) = stack.pop() {
                     let mut rd = match tokio::fs::read_dir(&dir).await {
                         Ok(rd) => rd,

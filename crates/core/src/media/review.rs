@@ -3,7 +3,8 @@
 //! faces and number plates on it, and the public gets a derivative with
 //! those regions blurred beyond recognition. The derivative is made once
 //! per review, stored beside the original under a revision of its own
-//! (`media/{id}/public-{rev}.jpg`), and served from the object store at a
+//! (`media/{id}/public-{rev}.jpg`; revisions only grow, so a public URL
+//! never names two different images), and served from the object store at a
 //! stable, unsigned URL that anyone may cache; the original stays for
 //! staff and the reporter. A photo with no review, or withheld at review,
 //! is never public.
@@ -199,11 +200,22 @@ pub async fn review(
         });
     }
     let old = photo.public_rev;
+    // Claim this review's number before making anything: a reviewer at the
+    // same time claims another, and the later claim wins the row.
+    let seq = photo.review_seq + 1;
+    let claimed = media::Entity::update_many()
+        .col_expr(media::Column::ReviewSeq, Expr::value(seq))
+        .filter(media::Column::Id.eq(id))
+        .filter(media::Column::ReviewSeq.eq(photo.review_seq))
+        .exec(&state.db)
+        .await?;
+    if claimed.rows_affected == 0 {
+        return Err(concurrent());
+    }
     let rev = if d.publish {
-        let rev = old.unwrap_or(0) + 1;
         let made = derive(state, &photo, &d.regions).await?;
-        store(state, id, rev, made).await?;
-        Some(rev)
+        store(state, id, seq, made).await?;
+        Some(seq)
     } else {
         None
     };
@@ -214,10 +226,6 @@ pub async fn review(
         .context("regions to JSON")?;
     let written = async {
         let txn = state.db.begin().await?;
-        let same = match old {
-            Some(r) => media::Column::PublicRev.eq(r),
-            None => media::Column::PublicRev.is_null(),
-        };
         let done = media::Entity::update_many()
             .set(media::ActiveModel {
                 reviewed_at: Set(Some(now)),
@@ -227,7 +235,7 @@ pub async fn review(
                 ..Default::default()
             })
             .filter(media::Column::Id.eq(id))
-            .filter(same)
+            .filter(media::Column::ReviewSeq.eq(seq))
             .exec(&txn)
             .await?;
         if done.rows_affected == 0 {
@@ -262,10 +270,7 @@ pub async fn review(
             if let Some(r) = rev {
                 remove_public(state, id, r).await;
             }
-            return Err(MediaError::Conflict {
-                code: ErrorCode::ConcurrentUpdate,
-                message: "someone else reviewed this photo at the same time; reload it".into(),
-            });
+            return Err(concurrent());
         }
         Err(e) => {
             if let Some(r) = rev {
@@ -282,6 +287,13 @@ pub async fn review(
         .await?
         .pop()
         .ok_or(MediaError::NotFound)
+}
+
+fn concurrent() -> MediaError {
+    MediaError::Conflict {
+        code: ErrorCode::ConcurrentUpdate,
+        message: "someone else reviewed this photo at the same time; reload it".into(),
+    }
 }
 
 /// Makes the derivative on the blocking pool, in one of the node's image

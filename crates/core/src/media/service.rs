@@ -143,6 +143,7 @@ pub async fn upload(
         reviewed_by: Set(None),
         review_boxes: Set(None),
         public_rev: Set(None),
+        review_seq: Set(0),
     };
     // The row and its content check (when on) in one transaction.
     // Citizens' and integrators' photos are checked (an integrator's,

@@ -195,7 +195,10 @@ pub async fn import_areas(
             max_lng: Set(r.max().x),
             max_lat: Set(r.max().y),
             created_at: Set(existing.as_ref().map_or(now, |e| e.created_at)),
-            population: Set(a.population),
+            // An import without the figure keeps the one given before.
+            population: Set(a
+                .population
+                .or(existing.as_ref().and_then(|e| e.population))),
         };
         if existing.is_some() {
             am.update(&txn).await?;

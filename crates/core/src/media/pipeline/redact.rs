@@ -1,8 +1,8 @@
 //! The public derivative of a stored photo: each region a reviewer marked
-//! (a face, a number plate) averaged down to blocks an eighth of the
-//! region's long side (at least 8 px) and scaled back up smoothly, so that
-//! nothing in it can be recognised (a face becomes a few soft patches of
-//! colour); the rest of the image is untouched but for the
+//! (a face, a number plate) averaged down to blocks a quarter of the
+//! region's long side (at least 8 px; a plate becomes 4 × 1 or 2 blocks,
+//! fewer than its characters) and scaled back up smoothly, so that nothing
+//! in it can be recognised (a face becomes a few soft patches of colour); the rest of the image is untouched but for the
 //! JPEG re-encoding. Runs on the stored image (already oriented, capped
 //! and without metadata), off the async runtime.
 
@@ -40,7 +40,7 @@ pub fn redact(
 /// Averages one region down to blocks and smooths it back, in place.
 fn obscure(img: &mut RgbImage, r: &Region) {
     let (x, y, w, h) = r.pixels(img.width(), img.height());
-    let block = (w.max(h) / 8).max(8);
+    let block = w.max(h).div_ceil(4).max(8);
     let part = imageops::crop_imm(img, x, y, w, h).to_image();
     // Averaged down to one pixel per block, then back up as blocks.
     let small = imageops::resize(
