@@ -64,7 +64,12 @@ fn hey(url: &str, rate: u32, secs: u32) -> Run {
             r.p99_ms = num(l, "99% in").unwrap_or_default() * 1000.0;
         } else if let Some(rest) = l.strip_prefix('[') {
             let (code, n) = rest.split_once(']').unwrap_or_default();
-            let n: u64 = n.split_whitespace().next().unwrap_or("0").parse().unwrap_or(0);
+            let n: u64 = n
+                .split_whitespace()
+                .next()
+                .unwrap_or("0")
+                .parse()
+                .unwrap_or(0);
             if code == "200" {
                 r.ok += n;
             } else {
@@ -115,7 +120,9 @@ async fn main() {
         .await
         .unwrap();
     suishoupai::infra::db::migrate(&db).await.unwrap();
-    suishoupai::calendar::store::seed_shipped(&db).await.unwrap();
+    suishoupai::calendar::store::seed_shipped(&db)
+        .await
+        .unwrap();
     let now = chrono::Utc::now().fixed_offset();
     suishoupai::demo::load_if_empty(&db, now).await.unwrap();
     let t = std::time::Instant::now();
@@ -132,7 +139,8 @@ async fn main() {
         "INSERT INTO media (id, owner_id, sha256, content_type, width, height, bytes, \
          original_format, object_key, thumb_key, case_id, created_at, expires_at, \
          reviewed_at, public_rev) \
-         SELECT gen_random_uuid(), CASE WHEN k = 0 THEN c.reporter_id ELSE gen_random_uuid() END, \
+         SELECT gen_random_uuid(), CASE WHEN k = 0 THEN c.reporter_id ELSE \
+         (SELECT id FROM users WHERE id <> c.reporter_id LIMIT 1) END, \
          md5(c.id::text || k::text), 'image/jpeg', 2048, 1536, 400000, 'jpeg', \
          'media/x/full.jpg', 'media/x/thumb.jpg', c.id, now(), now(), now(), 1 \
          FROM (SELECT id, reporter_id FROM cases WHERE status = 'closed' \
