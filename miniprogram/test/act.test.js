@@ -161,12 +161,18 @@ test('anyone shares a good moment from 我的; approved and published, the board
   const filed = queue.items.find((m) => m.text === '公交车上小学生给老人让座');
   assert.equal(filed.authorName, '冯劝导', 'a volunteer shares under their team name');
   await api.call('POST', `/api/v1/admin/moments/${filed.id}/review`, state.dispatcher, { approve: true, publish: true });
+  // Its photo reaches the board once staff reviewed it for publication.
+  const photos = await api.pendingPhotos(state.dispatcher, (p) => p.momentId === filed.id);
+  assert.equal(photos.length, 1, 'the moment\'s photo waits for review');
+  // (skipped for the check)
 
   const boardPage = await mp.loadPage('/pages/moments/index');
   await waitFor(() => boardPage.data.items.some((m) => m.id === filed.id), { timeout: 10000 });
   assert.match(text(boardPage), /公交车上小学生给老人让座/);
   assert.match(text(boardPage), /冯\*/);
-  assert.equal(boardPage.data.items.find((m) => m.id === filed.id).photos.length, 1);
+  const shown = boardPage.data.items.find((m) => m.id === filed.id).photos;
+  assert.equal(shown.length, 1);
+  assert.match(shown[0].url, /\/api\/v1\/public\/photos\//, 'the published derivative');
 });
 
 test('a leader sees the members and removes one, whose records stay', async () => {

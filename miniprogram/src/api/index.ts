@@ -34,6 +34,9 @@ import type {
   MomentView,
   MomentPageView,
   BoardPage,
+  BoardCasePageView,
+  DistrictBoardView,
+  RankByParam,
 } from './types';
 import type { components } from './schema';
 
@@ -99,6 +102,12 @@ export const api = {
     call<MomentPageView>('/api/v1/me/moments', { query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
   /** The public board: published moments, no sign-in. */
   board: (cursor?: string) => call<BoardPage>('/api/v1/moments', { as: 'none', query: { cursor, limit: 20 } }),
+  /** 曝光台: closed cases with their reviewed before and after photos, no sign-in. */
+  boardCases: (cursor?: string) =>
+    call<BoardCasePageView>('/api/v1/board/cases', { as: 'none', query: { cursor, limit: 20, coordSystem: 'gcj02' } }),
+  /** 红黑榜: the districts' month (default this month) ranked by `rankBy`, no sign-in. */
+  boardDistricts: (rankBy: RankByParam, month?: string) =>
+    call<DistrictBoardView>('/api/v1/board/districts', { as: 'none', query: { month, rankBy } }),
 
   points: (cursor?: string) => call<MyPoints>('/api/v1/me/points', { query: { cursor, limit: 20 } }),
   rewards: () => call<Reward[]>('/api/v1/rewards'),

@@ -2667,9 +2667,10 @@ export interface paths {
          * A published photo
          * @description The blurred derivative of a reviewed photo, at the stable URL the
          *     board and every public view give (`/public/photos/{id}/{rev}/…`),
-         *     with no signature: anyone may read and cache it while the photo is
-         *     public. Another revision, a withdrawn or withheld photo, or one
-         *     whose case or moment is not public is `404`.
+         *     with no signature: anyone may read and cache it (as long as a board
+         *     page) while the photo is public; `304` when `If-None-Match` names
+         *     it. Another revision, a withdrawn or withheld photo, or one whose
+         *     case or moment is not public is `404`.
          */
         get: operations["getPublicPhoto"];
         put?: never;
@@ -3863,10 +3864,10 @@ export interface components {
             name: string;
             /**
              * Format: uint32
-             * @description 1 for the best; equal figures share a rank; a district with no
-             *     figure to rank by comes last.
+             * @description 1 for the best; equal figures share a rank; none for a district
+             *     with no figure to rank by (listed last).
              */
-            rank: number;
+            rank?: number | null;
             /**
              * Format: uint64
              * @description 派遣数: cases dispatched to units in the month.
@@ -19499,7 +19500,10 @@ export interface operations {
     getPublicPhoto: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of a copy the client holds. */
+                "If-None-Match"?: string;
+            };
             path: {
                 id: string;
                 /** @description The derivative's revision, from its URL. */
@@ -19514,8 +19518,8 @@ export interface operations {
             200: {
                 headers: {
                     /**
-                     * @description Public caching for an hour: a revision's bytes never change,
-                     *     but the photo may be withdrawn.
+                     * @description `public, max-age=N` as the board's pages (a revision's bytes
+                     *     never change, but the photo may be withdrawn).
                      */
                     "CACHE-CONTROL": string;
                     /** @description The revision's validator. */
@@ -19525,6 +19529,17 @@ export interface operations {
                 content: {
                     "image/jpeg": string;
                 };
+            };
+            /** @description Not modified: `If-None-Match` names this revision, still public. */
+            304: {
+                headers: {
+                    /** @description As on `200`. */
+                    "CACHE-CONTROL": string;
+                    /** @description The revision's validator. */
+                    ETAG: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Malformed input: body, parameter or multipart that does not parse or validate */
             400: {

@@ -25,16 +25,31 @@ export function limitWords(s: Pick<Subcategory, 'timeLimit' | 'limitUnit'>): str
   return `${s.timeLimit}${unit ? `个${unit}` : ''}内处理`;
 }
 
+/** A span of whole minutes: 「1天2小时」, 「3小时20分」, 「5分钟」. */
+function span(m: number): string {
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mm = m % 60;
+  return d > 0 ? `${d}天${h}小时` : h > 0 ? `${h}小时${mm}分` : `${mm}分钟`;
+}
+
 /** Time left to a deadline: 「还剩 3小时20分」 or 「已超期 1天2小时」. */
 export function left(dueIso?: string | null, nowMs = Date.now()): string {
   if (!dueIso) return '';
   const ms = Date.parse(dueIso) - nowMs;
-  const m = Math.floor(Math.abs(ms) / 60000);
-  const d = Math.floor(m / 1440);
-  const h = Math.floor((m % 1440) / 60);
-  const mm = m % 60;
-  const span = d > 0 ? `${d}天${h}小时` : h > 0 ? `${h}小时${mm}分` : `${mm}分钟`;
-  return ms >= 0 ? `还剩 ${span}` : `已超期 ${span}`;
+  const s = span(Math.floor(Math.abs(ms) / 60000));
+  return ms >= 0 ? `还剩 ${s}` : `已超期 ${s}`;
+}
+
+/** Hours a case took, as the board gives them: 「用时 1天2小时」. */
+export function took(hours: number): string {
+  // One decimal: 0 is under 0.05 hours.
+  return hours > 0 ? `用时 ${span(Math.round(hours * 60))}` : '用时不到3分钟';
+}
+
+/** A rate 0–1 as a percentage, 「87.5%」; none: 「—」. */
+export function percent(rate?: number | null): string {
+  return rate === undefined || rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
 
 /** A tag theme for a status. */

@@ -41,6 +41,19 @@ const api = {
     if (!r.ok) throw new Error(`upload: ${r.status} ${await r.text()}`);
     return (await r.json()).id;
   },
+  /** The photos waiting for review (GET /admin/photo-reviews, every page) that `match` picks. */
+  async pendingPhotos(token, match) {
+    const found = [];
+    let cursor = '';
+    do {
+      const page = await call('GET', `/api/v1/admin/photo-reviews?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+      found.push(...page.items.filter(match));
+      cursor = page.nextCursor || '';
+    } while (cursor);
+    return found;
+  },
+  /** A reviewer's decision on a photo: `{ publish, regions }`. */
+  review: (token, photoId, body) => call('POST', `/api/v1/admin/photos/${photoId}/review`, token, body),
   async report(token, categoryCode, place, file) {
     const mediaIds = [await this.photo(token, file)];
     return call('POST', '/api/v1/reports', token, {

@@ -86,6 +86,10 @@ Page({
     wx.navigateTo({ url: '/pages/volunteer/index' });
   },
 
+  openBoard() {
+    wx.navigateTo({ url: '/pages/board/index' });
+  },
+
   openMoments() {
     wx.navigateTo({ url: '/pages/moments/index' });
   },

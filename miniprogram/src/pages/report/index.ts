@@ -361,6 +361,11 @@ Page({
     return '';
   },
 
+  /** 曝光台 · 红黑榜: what became of the city's reports. */
+  openBoard() {
+    wx.navigateTo({ url: '/pages/board/index' });
+  },
+
   /** The tap: the subscribe request first (WeChat allows it only in a tap), then the report. */
   onSubmit() {
     const ids = config().subscribeTemplateIds;
