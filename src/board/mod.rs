@@ -152,6 +152,7 @@ impl BoardApi {
         &self,
         state: Data<&AppState>,
         /// The month, `YYYY-MM`.
+        #[oai(validator(pattern = r"^[0-9]{4}-[0-9]{2}$"))]
         month: Query<Option<String>>,
         /// What to rank by (default onTimeCloseRate).
         #[oai(name = "rankBy", default)]

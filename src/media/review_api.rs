@@ -14,19 +14,23 @@ use poem_openapi::{
 use uuid::Uuid;
 
 crate::error_set!(QueueErrors: 400, 401, 403);
-crate::error_set!(ReviewErrors: 400, 401, 403, 404, 409);
+crate::error_set!(ReviewErrors: 400, 401, 403, 404, 409, 415);
 
 /// A region to blur, in fractions of the image: `x`, `y` its top-left
 /// corner, `width` and `height` its size, each 0–1, staying on the image.
 #[derive(Debug, Clone, Object)]
 pub struct RegionInput {
     /// From the left edge, 0–1.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1")))]
     pub x: f64,
     /// From the top edge, 0–1.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1")))]
     pub y: f64,
-    /// 0–1 of the image's width.
+    /// 0–1 of the image's width; above 0, and `x + width` at most 1.
+    #[oai(validator(minimum(value = "0", exclusive), maximum(value = "1")))]
     pub width: f64,
-    /// 0–1 of the image's height.
+    /// 0–1 of the image's height; above 0, and `y + height` at most 1.
+    #[oai(validator(minimum(value = "0", exclusive), maximum(value = "1")))]
     pub height: f64,
 }
 
@@ -38,7 +42,7 @@ pub struct PhotoReviewInput {
     /// withhold it from the public for good.
     pub publish: bool,
     /// Faces, number plates and anything else to blur; at most 50.
-    #[oai(default)]
+    #[oai(default, validator(max_items = 50))]
     pub regions: Vec<RegionInput>,
 }
 

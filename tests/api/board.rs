@@ -189,16 +189,21 @@ async fn only_closed_public_cases_and_reviewed_photos_reach_the_board() {
     expect_error(r, 403, "forbidden").await;
     let r = review(&app, &unit, photo, json!({"publish": true})).await;
     expect_error(r, 403, "forbidden").await;
+    // Off the image: refused by the rule; out of range, empty or too
+    // many: by the schema.
+    let off = json!([{"x": 0.8, "y": 0.1, "width": 0.5, "height": 0.1}]);
+    let r = review(&app, &disp, photo, json!({"publish": true, "regions": off})).await;
+    expect_error(r, 400, "invalid_regions").await;
     for bad in [
-        json!([{"x": 0.8, "y": 0.1, "width": 0.5, "height": 0.1}]),
         json!([{"x": 0.1, "y": 0.1, "width": 0.0, "height": 0.1}]),
+        json!([{"x": -0.1, "y": 0.1, "width": 0.2, "height": 0.1}]),
         json!(vec![
             json!({"x": 0.1, "y": 0.1, "width": 0.1, "height": 0.1});
             51
         ]),
     ] {
         let r = review(&app, &disp, photo, json!({"publish": true, "regions": bad})).await;
-        expect_error(r, 400, "invalid_regions").await;
+        expect_error(r, 400, "invalid_request").await;
     }
     let r = review(
         &app,
@@ -514,11 +519,17 @@ async fn the_districts_are_ranked_as_counted_by_hand() {
             .iter()
             .all(|d| d["dispatched"] == 0)
     );
-    for bad in ["2026-13", "2026-1", "26-11", "x"] {
+    for bad in ["2026-13", "1999-12"] {
         let r = app
             .get(&format!("/api/v1/board/districts?month={bad}"), None)
             .await;
         expect_error(r, 400, "invalid_period").await;
+    }
+    for bad in ["2026-1", "26-11", "x"] {
+        let r = app
+            .get(&format!("/api/v1/board/districts?month={bad}"), None)
+            .await;
+        expect_error(r, 400, "invalid_request").await;
     }
 }
 

@@ -5548,12 +5548,12 @@ export interface components {
             y: number;
             /**
              * Format: double
-             * @description 0–1 of the image's width.
+             * @description 0–1 of the image's width; above 0, and `x + width` at most 1.
              */
             width: number;
             /**
              * Format: double
-             * @description 0–1 of the image's height.
+             * @description 0–1 of the image's height; above 0, and `y + height` at most 1.
              */
             height: number;
         };
@@ -19713,6 +19713,15 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
