@@ -13,6 +13,7 @@
 pub mod attributes;
 pub mod calendar;
 pub mod caller;
+pub mod campaign;
 pub mod case;
 pub mod channel;
 pub mod content;
