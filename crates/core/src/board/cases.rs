@@ -69,6 +69,7 @@ fn decode(s: &str) -> Result<(Ts, Uuid), BoardError> {
 
 /// Closed public cases in `areas` (a district's subtree; none: the city),
 /// most recently closed first.
+#[tracing::instrument(skip(state, areas), fields(areas = areas.as_ref().map(Vec::len)))]
 pub async fn closed(
     state: &AppState,
     areas: Option<Vec<Uuid>>,

@@ -113,6 +113,7 @@ pub fn parse_month(s: Option<&str>, now: crate::core::Ts) -> Result<NaiveDate, B
 }
 
 /// Every district's figures for the month, ranked by `by`.
+#[tracing::instrument(skip(state))]
 pub async fn districts(
     state: &AppState,
     month: NaiveDate,

@@ -91,6 +91,7 @@ pub struct Decision {
 /// The photos waiting for review, oldest first: those of cases the public
 /// may see and of approved moments, not blocked nor held by a content
 /// check, never reviewed.
+#[tracing::instrument(skip(state, caller))]
 pub async fn queue(
     state: &AppState,
     caller: &Caller,
@@ -164,6 +165,7 @@ async fn subjects(state: &AppState, rows: Vec<media::Model>) -> Result<Vec<Revie
 /// Reviews one photo: publish it with the regions blurred (a new
 /// derivative, replacing any earlier one) or withhold it. A photo of no
 /// case nor moment, or one WeChat blocked, is `409 not_publishable`.
+#[tracing::instrument(skip(state, caller, d), fields(publish = d.publish, regions = d.regions.len()))]
 pub async fn review(
     state: &AppState,
     caller: &Caller,
@@ -370,6 +372,7 @@ async fn remove_public(state: &AppState, id: Uuid, rev: i32) {
 /// Reads a public derivative for anyone: only the photo's current
 /// revision, while the photo is public (its case public, or its moment
 /// approved and published; not blocked; its checks passed).
+#[tracing::instrument(skip(state))]
 pub async fn read_public(
     state: &AppState,
     id: Uuid,

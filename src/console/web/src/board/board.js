@@ -40,11 +40,6 @@ export function took(h) {
   return rest ? `${days} 天 ${rest} 小时` : `${days} 天`
 }
 
-/** This month in China time, YYYY-MM. */
-export function thisMonth() {
-  return new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 7)
-}
-
 /**
  * The ranked figure of a district, in words.
  * @param {Schemas['DistrictView']} d
