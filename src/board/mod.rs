@@ -8,18 +8,18 @@ pub use suishoupai_core::board::*;
 
 use crate::{
     api::Tag,
-    error::Res,
-    media::review::{self, PublicVariant},
+    error::{ApiError, Res},
+    media::{review, service::Variant},
     state::AppState,
     web::{
-        cached::{Cached, render},
+        cached::{self, Cached, render},
         enums::CoordSystem,
     },
 };
 use dto::{BoardCasePageView, DistrictBoardView, RankByParam};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, Enum, OpenApi,
+    ApiResponse, OpenApi,
     param::{Header, Path, Query},
     payload::Binary,
 };
@@ -30,16 +30,6 @@ crate::error_set!(PublicPhotoErrors: 400, 404);
 
 fn default_limit() -> u64 {
     20
-}
-
-/// Which rendition of a published photo.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
-#[oai(rename_all = "lowercase")]
-pub enum PublicVariantParam {
-    /// The whole photo (long edge as stored).
-    Full,
-    /// Its thumbnail.
-    Thumb,
 }
 
 #[derive(ApiResponse)]
@@ -111,28 +101,22 @@ impl BoardApi {
             limit.0,
             coord_system.0,
         );
-        let page = state
-            .board
-            .get_or_render(&key, async {
-                let areas = match area.0.as_deref() {
-                    None => None,
-                    Some(code) => Some(
-                        state
-                            .areas
-                            .get()
-                            .subtree_of_code(code)
-                            .ok_or(BoardError::UnknownDistrict)?,
-                    ),
-                };
-                let page = cases::closed(&state, areas, cursor.0.as_deref(), limit.0).await?;
-                Ok::<_, BoardError>(render(&BoardCasePageView::of(&state, page, coord_system.0)))
-            })
-            .await?;
-        Ok(Cached::of(
-            page,
-            if_none_match.0.as_deref(),
-            state.board.ttl.as_secs(),
-        ))
+        let page = cached::page(&state, &key, if_none_match.0.as_deref(), async {
+            let areas = match area.0.as_deref() {
+                None => None,
+                Some(code) => Some(
+                    state
+                        .areas
+                        .get()
+                        .subtree_of_code(code)
+                        .ok_or(BoardError::UnknownDistrict)?,
+                ),
+            };
+            let page = cases::closed(&state, areas, cursor.0.as_deref(), limit.0).await?;
+            Ok::<_, BoardError>(render(&BoardCasePageView::of(&state, page, coord_system.0)))
+        })
+        .await?;
+        Ok(page)
     }
 
     /// 红黑榜: the districts' month
@@ -163,18 +147,12 @@ impl BoardApi {
     ) -> Res<Cached<DistrictBoardView>, BoardErrors> {
         let first = districts::parse_month(month.0.as_deref(), state.clock.now())?;
         let key = format!("districts|{first}|{:?}", rank_by.0);
-        let page = state
-            .board
-            .get_or_render(&key, async {
-                let b = districts::districts(&state, first, rank_by.0.into()).await?;
-                Ok::<_, BoardError>(render(&DistrictBoardView::of(&b, rank_by.0)))
-            })
-            .await?;
-        Ok(Cached::of(
-            page,
-            if_none_match.0.as_deref(),
-            state.board.ttl.as_secs(),
-        ))
+        let page = cached::page(&state, &key, if_none_match.0.as_deref(), async {
+            let b = districts::districts(&state, first, rank_by.0.into()).await?;
+            Ok::<_, BoardError>(render(&DistrictBoardView::of(&b, rank_by.0)))
+        })
+        .await?;
+        Ok(page)
     }
 
     /// A published photo
@@ -197,26 +175,40 @@ impl BoardApi {
         /// The derivative's revision, from its URL.
         #[oai(validator(minimum(value = "1")))]
         rev: Path<i32>,
-        variant: Path<PublicVariantParam>,
+        variant: Path<Variant>,
         /// The ETag of a copy the client holds.
         #[oai(name = "If-None-Match")]
         if_none_match: Header<Option<String>>,
     ) -> Res<PublicPhoto, PublicPhotoErrors> {
-        let v = match variant.0 {
-            PublicVariantParam::Full => PublicVariant::Full,
-            PublicVariantParam::Thumb => PublicVariant::Thumb,
-        };
+        let v = variant.0;
         // Withdrawn, a copy kept elsewhere lasts no longer than a page.
         let cache = format!("public, max-age={}", state.board.ttl.as_secs());
         let etag = format!("\"{}-{}-{}\"", id.0, rev.0, v.as_str());
         let bytes = review::read_public(&state, id.0, rev.0, v).await?;
-        if if_none_match.0.as_deref().is_some_and(|h| {
-            h.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
-        }) {
+        if cached::held(if_none_match.0.as_deref(), &etag) {
             return Ok(PublicPhoto::NotModified(cache, etag));
         }
         Ok(PublicPhoto::Ok(Binary(bytes.to_vec()), cache, etag))
     }
 }
+
+impl From<BoardError> for ApiError {
+    fn from(e: BoardError) -> Self {
+        let message = e.to_string();
+        match e {
+            BoardError::Cursor => {
+                ApiError::bad_request(crate::error::ErrorCode::InvalidCursor, message)
+            }
+            BoardError::Month => {
+                ApiError::bad_request(crate::error::ErrorCode::InvalidPeriod, message)
+            }
+            BoardError::UnknownDistrict => {
+                ApiError::bad_request(crate::error::ErrorCode::UnknownArea, message)
+            }
+            BoardError::Cases(c) => c.into(),
+            BoardError::Db(d) => d.into(),
+        }
+    }
+}
+
+impl crate::error::IntoApiError for BoardError {}

@@ -10,7 +10,7 @@ use crate::{
     categories::service::CategoryError,
     content::{error::ContentError, push::PushError},
     core::{Forbidden, UnknownStored, page::BadCursor},
-    media::{pipeline::PipelineError, service::MediaError},
+    media::pipeline::PipelineError,
     open311::error::GeoReportError,
     points::error::PointsError,
     privacy::error::PrivacyError,
@@ -314,37 +314,6 @@ impl From<PipelineError> for ApiError {
     }
 }
 
-impl From<MediaError> for ApiError {
-    fn from(e: MediaError) -> Self {
-        let message = e.to_string();
-        match e {
-            MediaError::TooLarge { .. } => Self::PayloadTooLarge(message),
-            MediaError::Empty => Self::bad_request(ErrorCode::EmptyFile, message),
-            MediaError::Pipeline(p) => p.into(),
-            MediaError::Busy => Self::Unavailable {
-                code: ErrorCode::MediaBusy,
-                message,
-                retry_after_secs: 2,
-            },
-            MediaError::NotFound => Self::NotFound(message),
-            MediaError::Forbidden(f) => f.into(),
-            MediaError::Cursor(c) => c.into(),
-            MediaError::Invalid { code, .. } => Self::bad_request(code, message),
-            MediaError::Conflict { code, .. } => Self::conflict(code, message),
-            MediaError::Store(e) => {
-                tracing::error!(error = %format!("{:#}", e.0), "object store failed");
-                Self::Unavailable {
-                    code: ErrorCode::StorageUnavailable,
-                    message: "photos cannot be stored or read right now; try again shortly".into(),
-                    retry_after_secs: 5,
-                }
-            }
-            MediaError::Db(d) => d.into(),
-            MediaError::Internal(e) => Self::Internal(e),
-        }
-    }
-}
-
 impl From<AdminError> for ApiError {
     fn from(e: AdminError) -> Self {
         let message = e.to_string();
@@ -396,20 +365,6 @@ impl From<PrivacyError> for ApiError {
             PrivacyError::Forbidden(f) => f.into(),
             PrivacyError::Db(d) => d.into(),
             PrivacyError::Internal(e) => Self::Internal(e),
-        }
-    }
-}
-
-impl From<suishoupai_core::board::BoardError> for ApiError {
-    fn from(e: suishoupai_core::board::BoardError) -> Self {
-        use suishoupai_core::board::BoardError;
-        let message = e.to_string();
-        match e {
-            BoardError::Cursor => Self::bad_request(ErrorCode::InvalidCursor, message),
-            BoardError::Month => Self::bad_request(ErrorCode::InvalidPeriod, message),
-            BoardError::UnknownDistrict => Self::bad_request(ErrorCode::UnknownArea, message),
-            BoardError::Cases(c) => c.into(),
-            BoardError::Db(d) => d.into(),
         }
     }
 }

@@ -91,7 +91,6 @@ impl IntoApiError for BadCursor {}
 impl IntoApiError for DbError {}
 impl IntoApiError for Refusal {}
 impl IntoApiError for CaseError {}
-impl IntoApiError for suishoupai_core::board::BoardError {}
 impl IntoApiError for ReportError {}
 impl IntoApiError for CategoryError {}
 impl IntoApiError for AuthError {}

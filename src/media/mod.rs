@@ -166,3 +166,36 @@ impl MediaApi {
 
 crate::error_set!(UploadErrors: 400, 401, 403, 413, 415, 422, 429, 503);
 crate::error_set!(ContentErrors: 400, 403, 404, 503);
+
+impl From<service::MediaError> for ApiError {
+    fn from(e: service::MediaError) -> Self {
+        let message = e.to_string();
+        match e {
+            service::MediaError::TooLarge { .. } => ApiError::PayloadTooLarge(message),
+            service::MediaError::Empty => {
+                ApiError::bad_request(crate::error::ErrorCode::EmptyFile, message)
+            }
+            service::MediaError::Pipeline(p) => p.into(),
+            service::MediaError::Busy => ApiError::Unavailable {
+                code: crate::error::ErrorCode::MediaBusy,
+                message,
+                retry_after_secs: 2,
+            },
+            service::MediaError::NotFound => ApiError::NotFound(message),
+            service::MediaError::Forbidden(f) => f.into(),
+            service::MediaError::Cursor(c) => c.into(),
+            service::MediaError::Invalid { code, .. } => ApiError::bad_request(code, message),
+            service::MediaError::Conflict { code, .. } => ApiError::conflict(code, message),
+            service::MediaError::Store(e) => {
+                tracing::error!(error = %format!("{:#}", e.0), "object store failed");
+                ApiError::Unavailable {
+                    code: crate::error::ErrorCode::StorageUnavailable,
+                    message: "photos cannot be stored or read right now; try again shortly".into(),
+                    retry_after_secs: 5,
+                }
+            }
+            service::MediaError::Db(d) => d.into(),
+            service::MediaError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}

@@ -114,21 +114,15 @@ impl MomentsApi {
         if_none_match: poem_openapi::param::Header<Option<String>>,
     ) -> Res<web::cached::Cached<BoardPage>, BoardErrors> {
         let key = format!("moments|{}|{}", cursor.0.as_deref().unwrap_or(""), limit.0);
-        let page = state
-            .board
-            .get_or_render(&key, async {
-                let page =
-                    moments::list(&state, None, Shown::Board, cursor.0.as_deref(), limit.0).await?;
-                Ok::<_, crate::volunteers::error::VolunteerError>(web::cached::render(
-                    &BoardPage::of(&state, page),
-                ))
-            })
-            .await?;
-        Ok(web::cached::Cached::of(
-            page,
-            if_none_match.0.as_deref(),
-            state.board.ttl.as_secs(),
-        ))
+        let page = web::cached::page(&state, &key, if_none_match.0.as_deref(), async {
+            let page =
+                moments::list(&state, None, Shown::Board, cursor.0.as_deref(), limit.0).await?;
+            Ok::<_, crate::volunteers::error::VolunteerError>(web::cached::render(&BoardPage::of(
+                &state, page,
+            )))
+        })
+        .await?;
+        Ok(page)
     }
 
     /// Good moments to review

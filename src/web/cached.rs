@@ -68,17 +68,37 @@ pub enum Cached<T: Type + Send> {
     ),
 }
 
+/// Whether an `If-None-Match` header names `etag` (`*`, a list, weak or
+/// strong).
+pub fn held(if_none_match: Option<&str>, etag: &str) -> bool {
+    if_none_match.is_some_and(|h| {
+        h.split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
+    })
+}
+
+/// The page under `key` from the node's board cache (`render` makes it
+/// when missing), answered as `200` or `304`.
+pub async fn page<T, E, F>(
+    state: &crate::state::AppState,
+    key: &str,
+    if_none_match: Option<&str>,
+    render: F,
+) -> Result<Cached<T>, E>
+where
+    T: Type + Send,
+    F: std::future::Future<Output = Result<Vec<u8>, E>>,
+{
+    let page = state.board.get_or_render(key, render).await?;
+    Ok(Cached::of(page, if_none_match, state.board.ttl.as_secs()))
+}
+
 impl<T: Type + Send> Cached<T> {
-    /// The page, or `304` when `if_none_match` names its ETag (`*`, a list,
-    /// weak or strong).
+    /// The page, or `304` when `if_none_match` names its ETag.
     pub fn of(page: Arc<Rendered>, if_none_match: Option<&str>, max_age: u64) -> Self {
         let cache = format!("public, max-age={max_age}");
-        let held = if_none_match.is_some_and(|h| {
-            h.split(',')
-                .map(str::trim)
-                .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == page.etag)
-        });
-        if held {
+        if held(if_none_match, &page.etag) {
             Self::NotModified(page.etag.clone(), cache)
         } else {
             Self::Ok(CachedJson::new(page.clone()), page.etag.clone(), cache)

@@ -12,6 +12,7 @@
 use super::{
     pipeline::{self, PipelineLimits, redact::Derivative},
     service::MediaError,
+    service::Variant,
 };
 use crate::{
     audit::{self, Actor},
@@ -36,27 +37,11 @@ use uuid::Uuid;
 /// Who reviews photos for publication.
 const REVIEWERS: [Role; 2] = [Role::Dispatcher, Role::Admin];
 
-/// Which rendition of a public derivative.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PublicVariant {
-    Full,
-    Thumb,
-}
-
-impl PublicVariant {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Full => "full",
-            Self::Thumb => "thumb",
-        }
-    }
-}
-
 /// The object key of a public derivative.
-pub fn public_key(id: Uuid, rev: i32, v: PublicVariant) -> String {
+pub fn public_key(id: Uuid, rev: i32, v: Variant) -> String {
     match v {
-        PublicVariant::Full => format!("media/{id}/public-{rev}.jpg"),
-        PublicVariant::Thumb => format!("media/{id}/public-{rev}-thumb.jpg"),
+        Variant::Full => format!("media/{id}/public-{rev}.jpg"),
+        Variant::Thumb => format!("media/{id}/public-{rev}-thumb.jpg"),
     }
 }
 
@@ -339,7 +324,7 @@ async fn store(state: &AppState, id: Uuid, rev: i32, d: Derivative) -> Result<()
         state
             .store
             .put(
-                &public_key(id, rev, PublicVariant::Full),
+                &public_key(id, rev, Variant::Full),
                 Bytes::from(d.full),
                 "image/jpeg",
             )
@@ -347,7 +332,7 @@ async fn store(state: &AppState, id: Uuid, rev: i32, d: Derivative) -> Result<()
         state
             .store
             .put(
-                &public_key(id, rev, PublicVariant::Thumb),
+                &public_key(id, rev, Variant::Thumb),
                 Bytes::from(d.thumb),
                 "image/jpeg",
             )
@@ -362,7 +347,7 @@ async fn store(state: &AppState, id: Uuid, rev: i32, d: Derivative) -> Result<()
 }
 
 async fn remove_public(state: &AppState, id: Uuid, rev: i32) {
-    for v in [PublicVariant::Full, PublicVariant::Thumb] {
+    for v in [Variant::Full, Variant::Thumb] {
         if let Err(e) = state.store.delete(&public_key(id, rev, v)).await {
             tracing::warn!(error = %format!("{e:#}"), %id, rev, "could not delete a derivative");
         }
@@ -377,7 +362,7 @@ pub async fn read_public(
     state: &AppState,
     id: Uuid,
     rev: i32,
-    v: PublicVariant,
+    v: Variant,
 ) -> Result<Bytes, MediaError> {
     let published_moments = sea_orm::sea_query::Query::select()
         .column(moment::Column::Id)

@@ -5304,11 +5304,6 @@ export interface components {
             account_id?: string | null;
         };
         /**
-         * @description Which rendition of a published photo.
-         * @enum {string}
-         */
-        PublicVariantParam: "full" | "thumb";
-        /**
          * PublicationInput
          * @description On the public board or off it.
          */
@@ -19508,7 +19503,7 @@ export interface operations {
                 id: string;
                 /** @description The derivative's revision, from its URL. */
                 rev: number;
-                variant: components["schemas"]["PublicVariantParam"];
+                variant: components["schemas"]["VariantParam"];
             };
             cookie?: never;
         };
