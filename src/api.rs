@@ -38,6 +38,11 @@ pub enum Tag {
     /// closed cases with their published photos, the districts' month
     /// ranked; cacheable pages.
     Board,
+    /// 创建日历: the assessment indicators the city works to, their key
+    /// dates and the units' tasks: reminders ahead in working days,
+    /// evidence, acceptance, overdue and escalation, completion rates.
+    #[oai(rename = "Campaign calendar")]
+    Calendar,
 }
 
 pub type Apis = (
@@ -69,6 +74,8 @@ pub type Apis = (
             crate::volunteers::MomentsApi,
             crate::board::BoardApi,
             crate::media::PhotoReviewApi,
+            crate::campaign::CampaignAdminApi,
+            crate::campaign::CalendarApi,
         ),
     ),
 );
@@ -104,6 +111,8 @@ pub fn service() -> OpenApiService<Apis, ()> {
                     crate::volunteers::MomentsApi,
                     crate::board::BoardApi,
                     crate::media::PhotoReviewApi,
+                    crate::campaign::CampaignAdminApi,
+                    crate::campaign::CalendarApi,
                 ),
             ),
         ),

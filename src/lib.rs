@@ -6,6 +6,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod board;
+pub mod campaign;
 pub mod cases;
 pub mod categories;
 pub mod command;

@@ -3,7 +3,9 @@
 
 pub mod api_key;
 pub mod area;
+pub mod assessment_item;
 pub mod audit_log;
+pub mod calendar_task;
 pub mod case_counter;
 pub mod case_event;
 pub mod case_follower;
@@ -14,6 +16,8 @@ pub mod content_check;
 pub mod extension;
 pub mod holiday_day;
 pub mod idempotency_key;
+pub mod item_unit;
+pub mod key_date;
 pub mod media;
 pub mod moment;
 pub mod open311_request;
@@ -27,6 +31,7 @@ pub mod routing_rule;
 pub mod session;
 pub mod setting;
 pub mod spot;
+pub mod task_file;
 pub mod team;
 pub mod team_member;
 pub mod unit;

@@ -22,6 +22,7 @@ mod m20261205_000017_typed_area_levels;
 mod m20261206_000018_volunteers;
 mod m20261206_000019_volunteer_work;
 mod m20261207_000020_photo_review;
+mod m20261208_000021_campaign_calendar;
 mod typed;
 
 pub struct Migrator;
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_volunteers::Migration),
             Box::new(m20261206_000019_volunteer_work::Migration),
             Box::new(m20261207_000020_photo_review::Migration),
+            Box::new(m20261208_000021_campaign_calendar::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

@@ -77,7 +77,10 @@ impl Bound {
 pub fn admit(state: &AppState, req: &mut Request) -> Result<Bound, ApiError> {
     let path = req.uri().path();
     let open311 = path.starts_with("/open311/v2/requests.");
-    let upload_route = path == "/api/v1/media" || open311;
+    let upload_route = path == "/api/v1/media"
+        || path == "/api/v1/calendar/files"
+        || path == "/api/v1/admin/assessment-items/import"
+        || open311;
     let multipart = req
         .header("content-type")
         .is_some_and(|t| t.to_ascii_lowercase().starts_with("multipart/"));

@@ -11,6 +11,7 @@ mod accounts;
 mod admin;
 mod auth;
 mod board;
+mod campaign;
 mod cases;
 mod command;
 mod content;

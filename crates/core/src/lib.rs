@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod calendar;
+pub mod campaign;
 pub mod cases;
 pub mod categories;
 pub mod command;
@@ -132,7 +133,8 @@ async fn sweep_expired_media(state: AppState) {
     }
 }
 
-/// Fires deadline warnings, overdue marks and escalations; sends again the
+/// Fires deadline warnings, overdue marks and escalations; reminds units
+/// of their 创建日历 tasks and marks the overdue ones; sends again the
 /// photos whose content-security verdict has not come.
 async fn run_scheduler(state: AppState) {
     let every = Duration::from_millis(state.config.workflow.scheduler_tick_ms.max(50));
@@ -142,6 +144,9 @@ async fn run_scheduler(state: AppState) {
         }
         if let Err(e) = content::checks::resend_stale(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "content check resend failed");
+        }
+        if let Err(e) = campaign::schedule::tick(&state).await {
+            tracing::warn!(error = %e, "创建日历 tick failed");
         }
         if let Err(e) = volunteers::patrols::close_capped(&state).await {
             tracing::warn!(error = %format!("{e:#}"), "closing capped patrols failed");

@@ -52,6 +52,8 @@ pub struct Inner {
     pub ops: crate::ops::context::Context,
     /// The public board's rendered pages (`board::BoardCache`).
     pub board: crate::board::BoardCache,
+    /// The day the 创建日历's tasks were last generated on this node.
+    pub campaign_day: std::sync::Mutex<Option<chrono::NaiveDate>>,
 }
 
 impl std::ops::Deref for AppState {
@@ -90,6 +92,7 @@ impl AppState {
             board: crate::board::BoardCache::new(std::time::Duration::from_secs(
                 config.publication.board_cache_secs,
             )),
+            campaign_day: std::sync::Mutex::new(None),
             wechat: WechatClient::new(&config.wechat)?,
             settings: crate::infra::settings::Cached::new(std::time::Duration::from_millis(
                 config.workflow.cache_refresh_ms.max(100),

@@ -29,6 +29,8 @@ pub enum RuleError {
     Weekday,
     #[error("at most 366 days before a window")]
     Lead,
+    #[error("a rule is a date (2026-12-20), 每月15日, 每周五 or 测评前10天 2027-03-01")]
+    Unreadable,
 }
 
 impl DateRule {
@@ -83,6 +85,171 @@ impl DateRule {
         }
     }
 }
+
+crate::vocabulary! {
+    stored;
+    /// The kind of a key date's rule, as stored.
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    pub enum RuleKind {
+        /// On one date.
+        Once = "once",
+        /// Every month on a day.
+        Monthly = "monthly",
+        /// Every week on a weekday.
+        Weekly = "weekly",
+        /// A number of days before an inspection window opens.
+        BeforeWindow = "before_window",
+    }
+}
+
+crate::vocabulary! {
+    stored;
+    /// Where a unit's task on one key date stands.
+    #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[cfg_attr(
+        feature = "openapi",
+        derive(poem_openapi::Enum),
+        oai(rename_all = "snake_case")
+    )]
+    pub enum TaskStatus {
+        /// Not done yet (待完成).
+        Pending = "pending",
+        /// The unit marked it done, with its evidence (待验收).
+        Submitted = "submitted",
+        /// A supervisor accepted it (已验收).
+        Accepted = "accepted",
+        /// A supervisor returned it to be done again (已退回).
+        Returned = "returned",
+    }
+}
+
+impl TaskStatus {
+    /// The status in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "待完成",
+            Self::Submitted => "待验收",
+            Self::Accepted => "已验收",
+            Self::Returned => "已退回",
+        }
+    }
+
+    /// Still the unit's to do: pending, or returned.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Returned)
+    }
+}
+
+impl DateRule {
+    /// The rule as stored: its kind, its date (once; the window's opening)
+    /// and its number (day, weekday, days before).
+    pub fn parts(self) -> (RuleKind, Option<NaiveDate>, Option<i32>) {
+        match self {
+            Self::Once(d) => (RuleKind::Once, Some(d), None),
+            Self::Monthly { day } => (RuleKind::Monthly, None, Some(i32::from(day))),
+            Self::Weekly { weekday } => (RuleKind::Weekly, None, Some(i32::from(weekday))),
+            Self::BeforeWindow { opens, days } => {
+                (RuleKind::BeforeWindow, Some(opens), Some(i32::from(days)))
+            }
+        }
+    }
+
+    /// The rule from its stored parts; `None` when a part is missing or out
+    /// of range.
+    pub fn from_parts(kind: RuleKind, date: Option<NaiveDate>, n: Option<i32>) -> Option<Self> {
+        let rule = match kind {
+            RuleKind::Once => Self::Once(date?),
+            RuleKind::Monthly => Self::Monthly {
+                day: u8::try_from(n?).ok()?,
+            },
+            RuleKind::Weekly => Self::Weekly {
+                weekday: u8::try_from(n?).ok()?,
+            },
+            RuleKind::BeforeWindow => Self::BeforeWindow {
+                opens: date?,
+                days: u16::try_from(n?).ok()?,
+            },
+        };
+        rule.check().ok()
+    }
+
+    /// The rule in words, as a sheet writes it: `2026-12-20`, `每月15日`,
+    /// `每周五`, `测评前10天 2027-03-01`.
+    pub fn describe(self) -> String {
+        match self {
+            Self::Once(d) => d.format("%Y-%m-%d").to_string(),
+            Self::Monthly { day } => format!("每月{day}日"),
+            Self::Weekly { weekday } => format!(
+                "每周{}",
+                WEEKDAYS
+                    .get(usize::from(weekday.clamp(1, 7)) - 1)
+                    .unwrap_or(&"一")
+            ),
+            Self::BeforeWindow { opens, days } => {
+                format!("测评前{days}天 {}", opens.format("%Y-%m-%d"))
+            }
+        }
+    }
+
+    /// Reads a rule as a sheet writes it (see [`Self::describe`]); also
+    /// `monthly:15`, `weekly:5` and `before:2027-03-01:10`.
+    pub fn parse(text: &str) -> Result<Self, RuleError> {
+        let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        let date = |s: &str| {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
+                .map_err(|_| RuleError::Unreadable)
+        };
+        let number = |s: &str| s.parse::<u16>().map_err(|_| RuleError::Unreadable);
+        let rule = if let Some(rest) = t.strip_prefix("每月") {
+            let n = number(rest.trim_end_matches(['日', '号']))?;
+            Self::Monthly {
+                day: u8::try_from(n).map_err(|_| RuleError::Day)?,
+            }
+        } else if let Some(rest) = t.strip_prefix("monthly:") {
+            Self::Monthly {
+                day: u8::try_from(number(rest)?).map_err(|_| RuleError::Day)?,
+            }
+        } else if let Some(rest) = t
+            .strip_prefix("每周")
+            .or_else(|| t.strip_prefix("周"))
+            .or_else(|| t.strip_prefix("weekly:"))
+        {
+            let weekday = WEEKDAYS
+                .iter()
+                .position(|w| *w == rest)
+                .map(|i| i + 1)
+                .or_else(|| (rest == "日" || rest == "天").then_some(7))
+                .or_else(|| rest.parse::<usize>().ok())
+                .ok_or(RuleError::Unreadable)?;
+            Self::Weekly {
+                weekday: u8::try_from(weekday).map_err(|_| RuleError::Weekday)?,
+            }
+        } else if let Some(rest) = t.strip_prefix("测评前") {
+            let (days, opens) = rest.split_once('天').ok_or(RuleError::Unreadable)?;
+            Self::BeforeWindow {
+                opens: date(opens)?,
+                days: number(days)?,
+            }
+        } else if let Some(rest) = t.strip_prefix("before:") {
+            let (opens, days) = rest.rsplit_once(':').ok_or(RuleError::Unreadable)?;
+            Self::BeforeWindow {
+                opens: date(opens)?,
+                days: number(days)?,
+            }
+        } else {
+            Self::Once(date(&t)?)
+        };
+        rule.check()
+    }
+}
+
+const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
 
 /// The day a unit is reminded of a key date on `due`: `lead` working days
 /// before it (0: on the day itself, or the working day before it when it
@@ -161,6 +328,34 @@ mod tests {
             DateRule::Weekly { weekday: 8 }.check(),
             Err(RuleError::Weekday)
         );
+    }
+
+    #[test]
+    fn rules_read_as_sheets_write_them_and_round_trip() {
+        let cases = [
+            ("2026-12-20", DateRule::Once(day("2026-12-20"))),
+            ("每月15日", DateRule::Monthly { day: 15 }),
+            ("每周五", DateRule::Weekly { weekday: 5 }),
+            ("每周日", DateRule::Weekly { weekday: 7 }),
+            (
+                "测评前10天 2027-03-01",
+                DateRule::BeforeWindow {
+                    opens: day("2027-03-01"),
+                    days: 10,
+                },
+            ),
+            ("monthly:31", DateRule::Monthly { day: 31 }),
+            ("weekly:1", DateRule::Weekly { weekday: 1 }),
+        ];
+        for (text, rule) in cases {
+            assert_eq!(DateRule::parse(text), Ok(rule), "{text}");
+            assert_eq!(DateRule::parse(&rule.describe()), Ok(rule), "{text}");
+            let (k, d, n) = rule.parts();
+            assert_eq!(DateRule::from_parts(k, d, n), Some(rule));
+        }
+        assert_eq!(DateRule::parse("每月32日"), Err(RuleError::Day));
+        assert_eq!(DateRule::parse("每周八"), Err(RuleError::Unreadable));
+        assert_eq!(DateRule::parse("next tuesday"), Err(RuleError::Unreadable));
     }
 
     #[test]

@@ -2730,6 +2730,248 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/assessment-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the assessment indicators
+         * @description Every indicator (active first, by code) with its responsible units
+         *     and its key dates; `parentCode` makes the tree. Admins.
+         */
+        get: operations["adminListAssessmentItems"];
+        put?: never;
+        /**
+         * Create or replace an indicator
+         * @description By code. Its units and key dates become those given: the coming
+         *     tasks nobody was reminded of follow at once (tasks are generated a
+         *     year ahead); tasks reminded, done or past stay. A rule that does not
+         *     read is `400 invalid_rule`; an unknown unit `422 unknown_unit`; an
+         *     unknown parent, or one below the indicator, `422 invalid_parent`.
+         *     Admins.
+         */
+        post: operations["adminSaveAssessmentItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/assessment-items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Retire an indicator
+         * @description It gives no new tasks; its coming tasks nobody was reminded of go;
+         *     what was done stays, and counts. Admins.
+         */
+        delete: operations["adminRetireAssessmentItem"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/assessment-items/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import indicators from a sheet
+         * @description A CSV (UTF-8, or GB18030 as Excel saves it) or XLSX sheet (its first
+         *     worksheet), one row per key date, with a header row naming the
+         *     columns in Chinese or English: 指标编码 `code`, 指标名称 `name`,
+         *     上级编码 `parent`, 完成标准 `criterion`, 责任单位 `units` (unit codes,
+         *     separated by 、 , ; or spaces), 关键节点 `rule` (as a key date's
+         *     `rule`), 节点说明 `title`, 提前工作日 `lead` (default 2). An
+         *     indicator's rows share its code; a row with no rule is an indicator
+         *     without key dates. All or nothing: any bad row is `422
+         *     invalid_sheet` with `details.rows` listing each (`row`, counting the
+         *     header as 1; `column`; `code`; `message`), and nothing is written. A
+         *     file that does not read as either is `400 invalid_sheet`. At most
+         *     5,000 rows. Admins.
+         */
+        post: operations["adminImportAssessmentItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tasks by month
+         * @description The tasks due in a month (default this one, China time), or in
+         *     `from`–`to` (at most 400 days), by date, indicator and unit. A
+         *     unit's people see their own unit's; city staff see all, or one
+         *     unit's with `unit`. Photos and files are in a single task's read.
+         */
+        get: operations["listCalendarTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One task
+         * @description With its photos (signed URLs) and files. A unit's people read their
+         *     own unit's; another unit's is `404`.
+         */
+        get: operations["getCalendarTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/tasks/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a task done
+         * @description A unit's people hand in their unit's pending or returned task with
+         *     its evidence: a note, photos (`POST /media`), files (`POST
+         *     /calendar/files`); at least one (`422 no_evidence`). Evidence that is
+         *     not the caller's unused upload is `422 invalid_media`, and nothing is
+         *     written. Already handed in or accepted: `409 not_open`; changed since
+         *     `expectedVersion`: `409 concurrent_update`. After its date it is
+         *     done `late`.
+         */
+        post: operations["submitCalendarTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/tasks/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept or return a task
+         * @description Supervisors and admins decide on a handed-in task: accepted (验收通过)
+         *     or returned (退回, with a note saying what is missing: `400
+         *     note_required` without). A returned task is the unit's again, and
+         *     its unit is told; past its date it goes overdue, once. Not handed
+         *     in: `409 not_submitted`.
+         */
+        post: operations["decideCalendarTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload an evidence file
+         * @description One multipart field named `file`, as `wx.uploadFile` sends it: PDF,
+         *     Word, Excel, PowerPoint, plain text, ZIP, JPEG or PNG (`415`
+         *     otherwise), up to the photo upload's size (`413`). It stays the
+         *     caller's, unattached, until a submission names it. A unit's people.
+         */
+        post: operations["uploadCalendarFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read an evidence file
+         * @description Its uploader, its task's unit, and city staff.
+         */
+        get: operations["getCalendarFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calendar/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Completion rates
+         * @description By unit and by indicator over the tasks due from `from` to `to`
+         *     (default this month; at most 400 days), counting only those due up
+         *     to today: 完成率 (accepted ÷ due), 按时完成率 (accepted and handed in
+         *     by its date ÷ due), and how many went overdue. City staff.
+         */
+        get: operations["calendarCompletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3618,6 +3860,30 @@ export interface components {
             category?: (components["schemas"]["CategoryRef"] & unknown) | null;
         };
         /**
+         * CompletionView
+         * @description Completion rates over a range of dates.
+         */
+        CompletionView: {
+            /**
+             * Format: naive-date
+             * @description First due date counted.
+             */
+            from: string;
+            /**
+             * Format: naive-date
+             * @description Last due date asked for (tasks count only up to today).
+             */
+            to: string;
+            /** @description All units together. */
+            total: components["schemas"]["TallyView"] & unknown;
+            /** @description By unit, in code order. */
+            byUnit: components["schemas"]["UnitTally"][];
+            /** @description By indicator, in code order. */
+            byItem: components["schemas"]["ItemTally"][];
+            /** @description The figures in words. */
+            formulas: string[];
+        };
+        /**
          * ContentFlag
          * @description A flag for the dispatcher: content WeChat doubted or could not judge.
          */
@@ -3780,6 +4046,21 @@ export interface components {
              *     minutes past it. Absent while no clock runs.
              */
             minutesLeft?: number;
+        };
+        /**
+         * DecisionInput
+         * @description A supervisor's decision.
+         */
+        DecisionInput: {
+            /** @description Accept (验收通过), or return (退回) to be done again. */
+            accept: boolean;
+            /** @description Why it is returned (required then), at most 2,000 characters. */
+            note?: string | null;
+            /**
+             * Format: int32
+             * @description The `version` read.
+             */
+            expectedVersion?: number | null;
         };
         /**
          * DevLogin
@@ -3996,7 +4277,7 @@ export interface components {
          * @description Stable machine-readable code of an error, snake_case.
          * @enum {string}
          */
-        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_regions" | "invalid_request" | "invalid_role" | "invalid_signature" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_approved" | "not_closed" | "not_found" | "not_open" | "not_publishable" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "text_required" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
+        ErrorCode: "account_disabled" | "address_id_unsupported" | "address_not_located" | "address_too_long" | "after_photos_required" | "already_in_team" | "already_rated" | "already_reviewed" | "already_used" | "api_key_name_taken" | "attribute_required" | "bbox_too_large" | "body_timeout" | "concurrent_update" | "content_rejected" | "database_unavailable" | "date_range_too_long" | "decode_timeout" | "description_too_long" | "duplicate_media_ids" | "empty_file" | "export_busy" | "export_too_large" | "extension_decided" | "extension_pending" | "field_too_long" | "forbidden" | "heic_not_supported" | "idempotency_in_progress" | "idempotency_key_reused" | "illegal_transition" | "image_corrupt" | "image_too_costly" | "image_too_many_pixels" | "insufficient_points" | "internal_error" | "invalid_attribute" | "invalid_attributes" | "invalid_bbox" | "invalid_body" | "invalid_calendar" | "invalid_code" | "invalid_coordinates" | "invalid_credentials" | "invalid_criterion" | "invalid_cursor" | "invalid_date" | "invalid_display_name" | "invalid_from" | "invalid_geojson" | "invalid_idempotency_key" | "invalid_level" | "invalid_media" | "invalid_media_url" | "invalid_message" | "invalid_name" | "invalid_parent" | "invalid_patrol_time" | "invalid_period" | "invalid_periods" | "invalid_photo_count" | "invalid_polygon" | "invalid_rate" | "invalid_refresh_token" | "invalid_regions" | "invalid_request" | "invalid_role" | "invalid_rule" | "invalid_signature" | "invalid_sheet" | "invalid_status" | "invalid_threshold" | "invalid_time_limit" | "invalid_unit" | "invalid_webhook" | "leader_cannot_leave" | "limits_unavailable" | "location_required" | "login_busy" | "media_already_attached" | "media_busy" | "method_not_allowed" | "name_taken" | "no_evidence" | "no_higher_unit" | "no_unit" | "not_a_carrier" | "not_a_member" | "not_a_photo" | "not_approved" | "not_closed" | "not_found" | "not_open" | "not_publishable" | "not_submitted" | "note_required" | "note_too_long" | "nothing_due" | "out_of_stock" | "outside_service_area" | "own_account" | "own_report" | "page_too_deep" | "patrol_ended" | "patrol_open" | "payload_too_large" | "push_unavailable" | "rate_limited" | "reason_required" | "refresh_reused" | "replayed_push" | "rule_exists" | "service_code_required" | "session_ended" | "storage_unavailable" | "text_required" | "token_revoked" | "too_far_from_spot" | "too_many_exports" | "too_many_feeds" | "too_many_ids" | "too_many_scans" | "too_many_uploads" | "unauthorized" | "unit_cycle" | "unknown_area" | "unknown_attribute" | "unknown_case" | "unknown_category" | "unknown_service_code" | "unknown_unit" | "unsupported_content_type" | "unsupported_media_type" | "username_taken" | "version_conflict" | "weak_password" | "webhook_not_allowed" | "wechat_bound_elsewhere" | "wechat_busy" | "wechat_code_invalid" | "wechat_error" | "wechat_not_bound" | "wechat_rate_limited" | "wechat_unavailable";
         /**
          * @description What happened to a case, as its timeline records it.
          * @enum {string}
@@ -4149,6 +4430,25 @@ export interface components {
             at: string;
         };
         /**
+         * FileView
+         * @description An evidence file.
+         */
+        FileView: {
+            /** Format: uuid */
+            id: string;
+            /** @description Its name as uploaded. */
+            name: string;
+            /** @description Its media type. */
+            contentType: string;
+            /**
+             * Format: int64
+             * @description Its size.
+             */
+            bytes: number;
+            /** @description Where to read it (`GET`, with the bearer token). */
+            url: string;
+        };
+        /**
          * FlagPage
          * @description A page of content flags, newest first.
          */
@@ -4280,6 +4580,22 @@ export interface components {
              * @description Areas created or replaced.
              */
             imported: number;
+        };
+        /**
+         * ImportView
+         * @description What an import did.
+         */
+        ImportView: {
+            /**
+             * Format: uint64
+             * @description Indicators created or replaced.
+             */
+            items: number;
+            /**
+             * Format: uint64
+             * @description Key dates in the sheet.
+             */
+            keyDates: number;
         };
         /**
          * IndicatorRow
@@ -4427,6 +4743,102 @@ export interface components {
             key: components["schemas"]["ApiKeyRow"] & unknown;
         };
         /**
+         * ItemInput
+         * @description An indicator to create or replace, by code.
+         */
+        ItemInput: {
+            /** @description Unique code, e.g. `2.3.1`: 1–32 letters, digits, '.', '-' or '_'. */
+            code: string;
+            /** @description Name, 1–100 characters. */
+            name: string;
+            /** @description The indicator above it in the tree. */
+            parentCode?: string | null;
+            /** @description What counts as done (完成标准), at most 2,000 characters. */
+            criterion?: string | null;
+            /**
+             * @description The responsible units, by code (required with key dates).
+             * @default []
+             */
+            unitCodes: string[];
+            /**
+             * @description Its key dates (at most 50); they replace the ones it had.
+             * @default []
+             */
+            keyDates: components["schemas"]["KeyDateInput"][];
+        };
+        /**
+         * ItemOut
+         * @description An indicator as kept.
+         */
+        ItemOut: {
+            /** Format: uuid */
+            id: string;
+            /** @description Code. */
+            code: string;
+            /** @description Name. */
+            name: string;
+            /** @description The indicator above it. */
+            parentCode?: string | null;
+            /** @description What counts as done. */
+            criterion?: string | null;
+            /** @description Retired indicators give no new tasks. */
+            active: boolean;
+            /** @description The responsible units. */
+            units: components["schemas"]["UnitRef"][];
+            /** @description Its key dates. */
+            keyDates: components["schemas"]["KeyDateView"][];
+        };
+        /**
+         * ItemTally
+         * @description One indicator's counts.
+         */
+        ItemTally: {
+            /** @description The indicator's code. */
+            code: string;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: uint64
+             * @description Tasks due in the range, up to today.
+             */
+            due: number;
+            /**
+             * Format: uint64
+             * @description Handed in (waiting, or accepted).
+             */
+            submitted: number;
+            /**
+             * Format: uint64
+             * @description Accepted.
+             */
+            accepted: number;
+            /**
+             * Format: uint64
+             * @description Accepted and handed in by its date.
+             */
+            onTime: number;
+            /**
+             * Format: uint64
+             * @description Marked overdue.
+             */
+            overdue: number;
+            /**
+             * Format: uint64
+             * @description Returned and not handed in again.
+             */
+            returned: number;
+            /**
+             * Format: double
+             * @description 完成率 = accepted ÷ due (none when nothing was due).
+             */
+            completionRate?: number | null;
+            /**
+             * Format: double
+             * @description 按时完成率 = accepted and on time ÷ due.
+             */
+            onTimeRate?: number | null;
+        };
+        /**
          * JoinInput
          * @description A citizen joins a team.
          */
@@ -4438,6 +4850,47 @@ export interface components {
              *     volunteer-service platform knows them.
              */
             name: string;
+        };
+        /**
+         * KeyDateInput
+         * @description A key date to keep.
+         */
+        KeyDateInput: {
+            /** @description What is due (节点说明), 1–100 characters. */
+            title: string;
+            /**
+             * @description When: a date (`2026-12-20`), `每月15日` (monthly on a day; a
+             *     shorter month uses its last day), `每周五` (weekly on a weekday,
+             *     一…日), or `测评前10天 2027-03-01` (days before an inspection
+             *     window opens); also `monthly:15`, `weekly:5`, `before:2027-03-01:10`.
+             */
+            rule: string;
+            /**
+             * Format: uint32
+             * @description Working days ahead the units are reminded, on the city's working
+             *     calendar (0: on the day, or the working day before it).
+             * @default 2
+             */
+            leadWorkingDays: number;
+        };
+        /**
+         * KeyDateView
+         * @description A key date as kept.
+         */
+        KeyDateView: {
+            /** Format: uuid */
+            id: string;
+            /** @description What is due. */
+            title: string;
+            /** @description The rule in words, as `rule` is written. */
+            rule: string;
+            /** @description The rule's kind. */
+            ruleKind: components["schemas"]["RuleKind"] & unknown;
+            /**
+             * Format: int32
+             * @description Working days ahead the units are reminded.
+             */
+            leadWorkingDays: number;
         };
         /**
          * LeaderInput
@@ -5813,6 +6266,11 @@ export interface components {
             unitCode: string;
         };
         /**
+         * @description The kind of a key date's rule, as stored.
+         * @enum {string}
+         */
+        RuleKind: "once" | "monthly" | "weekly" | "before_window";
+        /**
          * RuleRow
          * @description A stored routing rule.
          */
@@ -6218,6 +6676,30 @@ export interface components {
             closeCriterion: string;
         };
         /**
+         * SubmitInput
+         * @description What a unit hands in.
+         */
+        SubmitInput: {
+            /** @description What was done, at most 2,000 characters. */
+            note?: string | null;
+            /**
+             * @description Photos (the caller's unattached uploads from `POST /media`), at
+             *     most 9.
+             * @default []
+             */
+            mediaIds: string[];
+            /**
+             * @description Files (the caller's uploads from `POST /calendar/files`), at most 9.
+             * @default []
+             */
+            fileIds: string[];
+            /**
+             * Format: int32
+             * @description The `version` read; a task changed since is `409 concurrent_update`.
+             */
+            expectedVersion?: number | null;
+        };
+        /**
          * Summary
          * @description The counts a command centre's header shows, now.
          */
@@ -6253,6 +6735,150 @@ export interface components {
              */
             suspended: number;
         };
+        /**
+         * TallyView
+         * @description The counts of one unit, one indicator, or all.
+         */
+        TallyView: {
+            /**
+             * Format: uint64
+             * @description Tasks due in the range, up to today.
+             */
+            due: number;
+            /**
+             * Format: uint64
+             * @description Handed in (waiting, or accepted).
+             */
+            submitted: number;
+            /**
+             * Format: uint64
+             * @description Accepted.
+             */
+            accepted: number;
+            /**
+             * Format: uint64
+             * @description Accepted and handed in by its date.
+             */
+            onTime: number;
+            /**
+             * Format: uint64
+             * @description Marked overdue.
+             */
+            overdue: number;
+            /**
+             * Format: uint64
+             * @description Returned and not handed in again.
+             */
+            returned: number;
+            /**
+             * Format: double
+             * @description 完成率 = accepted ÷ due (none when nothing was due).
+             */
+            completionRate?: number | null;
+            /**
+             * Format: double
+             * @description 按时完成率 = accepted and on time ÷ due.
+             */
+            onTimeRate?: number | null;
+        };
+        /**
+         * TaskList
+         * @description Tasks due in a range of dates.
+         */
+        TaskList: {
+            /**
+             * Format: naive-date
+             * @description First day of the range.
+             */
+            from: string;
+            /**
+             * Format: naive-date
+             * @description Last day of the range.
+             */
+            to: string;
+            /** @description By date, indicator and unit. */
+            items: components["schemas"]["TaskOut"][];
+            /** @description More tasks matched than a list answers (5,000): narrow the range. */
+            truncated: boolean;
+        };
+        /**
+         * TaskOut
+         * @description One unit's task on one key date.
+         */
+        TaskOut: {
+            /** Format: uuid */
+            id: string;
+            /** @description The indicator's code. */
+            itemCode: string;
+            /** @description The indicator's name. */
+            itemName: string;
+            /** @description What counts as done. */
+            criterion?: string | null;
+            /** @description The key date's title. */
+            title: string;
+            /** @description The key date's rule in words. */
+            rule: string;
+            /** @description The unit responsible. */
+            unit: components["schemas"]["UnitRef"] & unknown;
+            /**
+             * Format: naive-date
+             * @description The date it is due (China's calendar).
+             */
+            dueOn: string;
+            /**
+             * Format: naive-date
+             * @description The working day the unit is (or was) reminded on.
+             */
+            remindOn: string;
+            /** @description pending (待完成) | submitted (待验收) | accepted (已验收) | returned (已退回) */
+            status: components["schemas"]["TaskStatus"] & unknown;
+            /** @description The status in words, 超期 when overdue and still open. */
+            statusLabel: string;
+            /** @description Marked overdue (its date passed undone) and still open. */
+            overdue: boolean;
+            /**
+             * Format: date-time
+             * @description When it was marked overdue, even if done since.
+             */
+            overdueAt?: string | null;
+            /** @description The unit above, told when it went overdue (督办). */
+            escalatedTo?: (components["schemas"]["UnitRef"] & unknown) | null;
+            /**
+             * Format: date-time
+             * @description When the unit was reminded.
+             */
+            remindedAt?: string | null;
+            /** @description Handed in after its date. */
+            late: boolean;
+            /** @description The unit's note with its evidence. */
+            note?: string | null;
+            /**
+             * Format: date-time
+             * @description When the unit handed it in (last).
+             */
+            submittedAt?: string | null;
+            /**
+             * Format: date-time
+             * @description When a supervisor accepted or returned it (last).
+             */
+            decidedAt?: string | null;
+            /** @description The supervisor's note (why it was returned). */
+            decisionNote?: string | null;
+            /**
+             * Format: int32
+             * @description Send back as `expectedVersion`.
+             */
+            version: number;
+            /** @description Photos handed in (a single task's read only). */
+            photos: components["schemas"]["Photo"][];
+            /** @description Files handed in (a single task's read only). */
+            files: components["schemas"]["FileView"][];
+        };
+        /**
+         * @description Where a unit's task on one key date stands.
+         * @enum {string}
+         */
+        TaskStatus: "pending" | "submitted" | "accepted" | "returned";
         /**
          * TeamChange
          * @description A change to a team.
@@ -6450,6 +7076,53 @@ export interface components {
             webhookKind?: string | null;
             /** @description Webhook URL, if any. */
             webhookUrl?: string | null;
+        };
+        /**
+         * UnitTally
+         * @description One unit's counts.
+         */
+        UnitTally: {
+            unit: components["schemas"]["UnitRef"];
+            /**
+             * Format: uint64
+             * @description Tasks due in the range, up to today.
+             */
+            due: number;
+            /**
+             * Format: uint64
+             * @description Handed in (waiting, or accepted).
+             */
+            submitted: number;
+            /**
+             * Format: uint64
+             * @description Accepted.
+             */
+            accepted: number;
+            /**
+             * Format: uint64
+             * @description Accepted and handed in by its date.
+             */
+            onTime: number;
+            /**
+             * Format: uint64
+             * @description Marked overdue.
+             */
+            overdue: number;
+            /**
+             * Format: uint64
+             * @description Returned and not handed in again.
+             */
+            returned: number;
+            /**
+             * Format: double
+             * @description 完成率 = accepted ÷ due (none when nothing was due).
+             */
+            completionRate?: number | null;
+            /**
+             * Format: double
+             * @description 按时完成率 = accepted and on time ÷ due.
+             */
+            onTimeRate?: number | null;
         };
         /**
          * @description Which rendition of a photo.
@@ -19717,6 +20390,1144 @@ export interface operations {
             };
             /** @description Unsupported media type */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminListAssessmentItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ItemOut"][];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminSaveAssessmentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["ItemInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ItemOut"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminRetireAssessmentItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The indicator's code. */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Retired. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    adminImportAssessmentItems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The sheet: CSV (UTF-8 or GB18030) or XLSX.
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ImportView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    listCalendarTasks: {
+        parameters: {
+            query?: {
+                /** @description `YYYY-MM`. */
+                month?: string;
+                /** @description First due date (with `to`, instead of `month`). */
+                from?: string;
+                /** @description Last due date. */
+                to?: string;
+                /** @description Only this unit's, by code (staff). */
+                unit?: string;
+                /** @description Only this indicator's, by code. */
+                item?: string;
+                /** @description Only tasks in this status. */
+                status?: components["schemas"]["TaskStatus"];
+                /** @description Only tasks marked overdue (true) or not (false). */
+                overdue?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TaskList"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCalendarTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submitCalendarTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SubmitInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    decideCalendarTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["DecisionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["TaskOut"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    uploadCalendarFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description The file: PDF, Word, Excel, PowerPoint, plain text, ZIP, JPEG or
+                     *     PNG (by its part's media type, else by its name's extension).
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored; the caller's until a submission names it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["FileView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    getCalendarFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description Indicate if the content is expected to be displayed inline in the browser, that is, as a Web page or as part of a Web page, or as an attachment, that is downloaded and saved locally. */
+                    "Content-Disposition": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The request body did not arrive in time: stalled, or slower than the node accepts */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unsupported media type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Abuse limit reached; retry after the Retry-After header's seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error; the body carries only a request id, which is in the log */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description A dependency or capacity is unavailable for now; see Retry-After */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    calendarCompletion: {
+        parameters: {
+            query?: {
+                /** @description First due date (default the first of this month). */
+                from?: string;
+                /** @description Last due date (default the last of this month). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["CompletionView"];
+                };
+            };
+            /** @description Malformed input: body, parameter or multipart that does not parse or validate */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Missing, expired or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Authenticated, but this role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found, or not visible to the caller */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Well-formed but not acceptable (unknown category, foreign photo, reused idempotency key …) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -264,6 +264,7 @@ impl Default for Config {
                 secret: SecretString::from(""),
                 timeout_ms: 5000,
                 subscribe_template_id: None,
+                calendar_template_id: None,
                 miniprogram_state: "formal".into(),
                 content_security: ContentSecurityConfig::default(),
             },

@@ -15,6 +15,11 @@ pub struct WechatConfig {
     /// Subscribe-message template for case status changes (fields
     /// character_string1, thing2, phrase3, time4, thing5); none: no messages.
     pub subscribe_template_id: Option<String>,
+    /// Subscribe-message template for 创建日历 reminders, overdue marks and
+    /// returns to units' bound accounts (fields thing1, time2, thing3,
+    /// thing4); none: no such messages.
+    #[serde(default)]
+    pub calendar_template_id: Option<String>,
     /// developer | trial | formal: which mini-program build a message opens.
     pub miniprogram_state: String,
     /// Content security of citizens' text and photos (off by default).

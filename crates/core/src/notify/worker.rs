@@ -3,6 +3,7 @@
 //! failures are retried with exponential backoff up to a limit.
 
 use super::{UNIT, UnitMessage, WECHAT, wechat};
+use crate::campaign::schedule::TaskMessage;
 use crate::{core::time::utc_now, state::AppState};
 use anyhow::Context;
 use chrono::Duration;
@@ -173,8 +174,26 @@ fn markdown(m: &UnitMessage) -> String {
     )
 }
 
+/// The markdown a WeCom group robot shows for a 创建日历 task.
+fn task_markdown(m: &TaskMessage) -> String {
+    format!(
+        "**{}**\n> 指标：<font color=\"info\">{} {}</font>\n> 节点：{}\n> 日期：{}\n> 单位：{}",
+        m.text,
+        m.item_code,
+        m.item_name,
+        m.title,
+        m.due_on.format("%Y-%m-%d"),
+        m.unit_name
+    )
+}
+
 async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
-    let Ok(msg) = serde_json::from_str::<UnitMessage>(&row.payload) else {
+    // A case's message, or a 创建日历 task's.
+    let content = if let Ok(msg) = serde_json::from_str::<UnitMessage>(&row.payload) {
+        markdown(&msg)
+    } else if let Ok(msg) = serde_json::from_str::<TaskMessage>(&row.payload) {
+        task_markdown(&msg)
+    } else {
         return Outcome::Skipped("payload is not a unit message".into());
     };
     let Ok(unit_id) = row.target.parse() else {
@@ -200,7 +219,7 @@ async fn unit_webhook(state: &AppState, row: &outbox::Model) -> Outcome {
             .post(url)
             .json(&serde_json::json!({
                 "msgtype": "markdown",
-                "markdown": {"content": markdown(&msg)},
+                "markdown": {"content": content},
             }))
     } else {
         let body = row.payload.clone();

@@ -1,0 +1,457 @@
+//! Keeping the indicators: one by one from the console (create or replace
+//! by code; retire), or many at once from a sheet (`sheet`), through the
+//! same checks and the same write.
+
+use super::{CampaignError, error::RowError, schedule, today};
+use crate::{
+    audit::{self, Actor},
+    core::ErrorCode,
+    state::AppState,
+};
+use domain::campaign::DateRule;
+use entity::{assessment_item as item, calendar_task as task, item_unit, key_date, unit};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Most working days a reminder goes out ahead.
+pub const MAX_LEAD: u32 = 60;
+/// Most key dates of one indicator.
+pub const MAX_KEY_DATES: usize = 50;
+
+/// A key date to keep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyDateInput {
+    /// What is due (节点说明), 1–100 characters.
+    pub title: String,
+    pub rule: DateRule,
+    /// Working days ahead the units are reminded, 0–60.
+    pub lead_working_days: u32,
+}
+
+/// An indicator to create or replace, by code.
+#[derive(Debug, Clone, Default)]
+pub struct ItemInput {
+    pub code: String,
+    pub name: String,
+    pub parent_code: Option<String>,
+    pub criterion: Option<String>,
+    pub unit_codes: Vec<String>,
+    pub key_dates: Vec<KeyDateInput>,
+}
+
+/// An indicator as kept, with its units and its key dates.
+#[derive(Debug, Clone)]
+pub struct ItemView {
+    pub item: item::Model,
+    pub parent_code: Option<String>,
+    pub units: Vec<unit::Model>,
+    pub key_dates: Vec<key_date::Model>,
+}
+
+/// The rules an indicator's fields keep, as (column, code, message).
+pub fn check(i: &ItemInput) -> Vec<(&'static str, ErrorCode, String)> {
+    let mut out = vec![];
+    let code_ok = !i.code.is_empty()
+        && i.code.len() <= 32
+        && i.code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if !code_ok {
+        out.push((
+            "code",
+            ErrorCode::InvalidCode,
+            "a code is 1–32 letters, digits, '.', '-' or '_'".into(),
+        ));
+    }
+    if i.name.trim().is_empty() || i.name.chars().count() > 100 {
+        out.push((
+            "name",
+            ErrorCode::InvalidName,
+            "a name is 1–100 characters".into(),
+        ));
+    }
+    if i.criterion
+        .as_deref()
+        .is_some_and(|c| c.chars().count() > 2000)
+    {
+        out.push((
+            "criterion",
+            ErrorCode::InvalidCriterion,
+            "what counts as done is at most 2,000 characters".into(),
+        ));
+    }
+    if i.parent_code.as_deref() == Some(i.code.as_str()) {
+        out.push((
+            "parent",
+            ErrorCode::InvalidParent,
+            "an indicator cannot be under itself".into(),
+        ));
+    }
+    if i.unit_codes.len() > 100 {
+        out.push((
+            "units",
+            ErrorCode::InvalidUnit,
+            "at most 100 responsible units".into(),
+        ));
+    }
+    if !i.key_dates.is_empty() && i.unit_codes.is_empty() {
+        out.push((
+            "units",
+            ErrorCode::InvalidUnit,
+            "an indicator with key dates needs a responsible unit".into(),
+        ));
+    }
+    if i.key_dates.len() > MAX_KEY_DATES {
+        out.push((
+            "rule",
+            ErrorCode::InvalidRule,
+            format!("at most {MAX_KEY_DATES} key dates"),
+        ));
+    }
+    for k in &i.key_dates {
+        if k.title.trim().is_empty() || k.title.chars().count() > 100 {
+            out.push((
+                "title",
+                ErrorCode::InvalidName,
+                "a key date's title is 1–100 characters".into(),
+            ));
+        }
+        if k.lead_working_days > MAX_LEAD {
+            out.push((
+                "lead",
+                ErrorCode::InvalidRule,
+                format!("a reminder goes out 0–{MAX_LEAD} working days ahead"),
+            ));
+        }
+        if let Err(e) = k.rule.check() {
+            out.push(("rule", ErrorCode::InvalidRule, e.to_string()));
+        }
+    }
+    out
+}
+
+/// Creates an indicator, or replaces the one with this code: its units and
+/// key dates become those given. Tasks already reminded, done or past stay;
+/// the coming ones follow the new key dates and units.
+pub async fn save(state: &AppState, actor: Actor, i: ItemInput) -> Result<ItemView, CampaignError> {
+    if let Some((_, code, message)) = check(&i).into_iter().next() {
+        return Err(CampaignError::invalid(code, message));
+    }
+    let txn = state.db.begin().await?;
+    let units = units_by_code(&txn).await?;
+    let unit_ids =
+        resolve_units(&units, &i.unit_codes).map_err(|code| CampaignError::UnknownUnit { code })?;
+    let items = items_by_code(&txn).await?;
+    let parent = resolve_parent(&items, &HashMap::new(), &i)
+        .map_err(|(_, message)| CampaignError::Parent(message))?;
+    let id = write(&txn, state, &i, parent, &unit_ids, &items).await?;
+    audit::record(
+        &txn,
+        actor,
+        "assessment_item.save",
+        "assessment_item",
+        Some(i.code.clone()),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    get(state, id).await
+}
+
+/// Retires an indicator: it gives no new tasks; its coming tasks that no
+/// one was reminded of go; what was done stays.
+pub async fn retire(state: &AppState, actor: Actor, code: &str) -> Result<(), CampaignError> {
+    let txn = state.db.begin().await?;
+    let found = item::Entity::find()
+        .filter(item::Column::Code.eq(code))
+        .one(&txn)
+        .await?
+        .ok_or(CampaignError::NotFound { what: "indicator" })?;
+    item::Entity::update_many()
+        .col_expr(item::Column::Active, Expr::value(false))
+        .col_expr(item::Column::UpdatedAt, Expr::value(state.clock.now()))
+        .filter(item::Column::Id.eq(found.id))
+        .exec(&txn)
+        .await?;
+    key_date::Entity::update_many()
+        .col_expr(key_date::Column::Active, Expr::value(false))
+        .filter(key_date::Column::ItemId.eq(found.id))
+        .exec(&txn)
+        .await?;
+    drop_coming(&txn, found.id, today(state), &[], &[]).await?;
+    audit::record(
+        &txn,
+        actor,
+        "assessment_item.retire",
+        "assessment_item",
+        Some(code.to_owned()),
+        None,
+        None,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Every indicator, active ones first, by code.
+pub async fn list(state: &AppState) -> Result<Vec<ItemView>, CampaignError> {
+    let items = item::Entity::find()
+        .order_by_desc(item::Column::Active)
+        .order_by_asc(item::Column::Code)
+        .all(&state.db)
+        .await?;
+    let links = item_unit::Entity::find().all(&state.db).await?;
+    let dates = key_date::Entity::find()
+        .filter(key_date::Column::Active.eq(true))
+        .order_by_asc(key_date::Column::CreatedAt)
+        .all(&state.db)
+        .await?;
+    let dir = state.directory.get();
+    let codes: HashMap<Uuid, String> = items.iter().map(|i| (i.id, i.code.clone())).collect();
+    Ok(items
+        .into_iter()
+        .map(|it| {
+            let mut units: Vec<unit::Model> = links
+                .iter()
+                .filter(|l| l.item_id == it.id)
+                .filter_map(|l| dir.unit(l.unit_id).cloned())
+                .collect();
+            units.sort_by(|a, b| a.code.cmp(&b.code));
+            ItemView {
+                parent_code: it.parent_id.and_then(|p| codes.get(&p).cloned()),
+                key_dates: dates
+                    .iter()
+                    .filter(|d| d.item_id == it.id)
+                    .cloned()
+                    .collect(),
+                units,
+                item: it,
+            }
+        })
+        .collect())
+}
+
+async fn get(state: &AppState, id: Uuid) -> Result<ItemView, CampaignError> {
+    list(state)
+        .await?
+        .into_iter()
+        .find(|v| v.item.id == id)
+        .ok_or(CampaignError::NotFound { what: "indicator" })
+}
+
+pub(super) async fn units_by_code<C: ConnectionTrait>(
+    db: &C,
+) -> Result<HashMap<String, Uuid>, CampaignError> {
+    Ok(unit::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.id))
+        .collect())
+}
+
+pub(super) async fn items_by_code<C: ConnectionTrait>(
+    db: &C,
+) -> Result<HashMap<String, item::Model>, CampaignError> {
+    Ok(item::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect())
+}
+
+/// The units' ids, or the first code that names none.
+pub(super) fn resolve_units(
+    units: &HashMap<String, Uuid>,
+    codes: &[String],
+) -> Result<Vec<Uuid>, String> {
+    let mut out = vec![];
+    for c in codes {
+        let id = *units.get(c).ok_or_else(|| c.clone())?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// The parent's id (a stored indicator, or one of `pending`, the sheet's
+/// own parents by code), refusing a cycle: `Err((column, message))`.
+pub(super) fn resolve_parent(
+    stored: &HashMap<String, item::Model>,
+    pending: &HashMap<String, Option<String>>,
+    i: &ItemInput,
+) -> Result<Option<String>, (&'static str, String)> {
+    let Some(p) = i.parent_code.clone() else {
+        return Ok(None);
+    };
+    if !stored.contains_key(&p) && !pending.contains_key(&p) {
+        return Err(("parent", format!("no indicator with code {p}")));
+    }
+    // Walk up, through the sheet's parents first (they replace the
+    // stored ones), then the stored tree.
+    let by_id: HashMap<Uuid, &str> = stored.values().map(|m| (m.id, m.code.as_str())).collect();
+    let mut cur = Some(p.clone());
+    let mut steps = 0;
+    while let Some(c) = cur {
+        if c == i.code || steps > 1000 {
+            return Err(("parent", "an indicator cannot be under itself".into()));
+        }
+        steps += 1;
+        cur = match pending.get(&c) {
+            Some(up) => up.clone(),
+            None => stored
+                .get(&c)
+                .and_then(|m| m.parent_id)
+                .and_then(|pid| by_id.get(&pid).map(|s| (*s).to_owned())),
+        };
+    }
+    Ok(Some(p))
+}
+
+/// Writes one indicator in the caller's transaction: the row, its units,
+/// its key dates (unchanged ones are kept, with their tasks), and its
+/// coming tasks. Returns its id.
+pub(super) async fn write(
+    txn: &DatabaseTransaction,
+    state: &AppState,
+    i: &ItemInput,
+    parent_code: Option<String>,
+    unit_ids: &[Uuid],
+    stored: &HashMap<String, item::Model>,
+) -> Result<Uuid, CampaignError> {
+    let now = state.clock.now();
+    let parent_id = match parent_code {
+        None => None,
+        Some(p) => Some(
+            item::Entity::find()
+                .filter(item::Column::Code.eq(&p))
+                .one(txn)
+                .await?
+                .ok_or_else(|| CampaignError::Parent(format!("no indicator with code {p}")))?
+                .id,
+        ),
+    };
+    let existing = stored.get(&i.code);
+    let id = existing.map_or_else(Uuid::now_v7, |e| e.id);
+    let am = item::ActiveModel {
+        id: Set(id),
+        code: Set(i.code.clone()),
+        name: Set(i.name.trim().to_owned()),
+        parent_id: Set(parent_id),
+        criterion: Set(i.criterion.clone().filter(|c| !c.trim().is_empty())),
+        active: Set(true),
+        created_at: Set(existing.map_or(now, |e| e.created_at)),
+        updated_at: Set(now),
+    };
+    if existing.is_some() {
+        am.update(txn).await?;
+    } else {
+        am.insert(txn).await?;
+    }
+    item_unit::Entity::delete_many()
+        .filter(item_unit::Column::ItemId.eq(id))
+        .exec(txn)
+        .await?;
+    if !unit_ids.is_empty() {
+        item_unit::Entity::insert_many(unit_ids.iter().map(|u| item_unit::ActiveModel {
+            item_id: Set(id),
+            unit_id: Set(*u),
+        }))
+        .exec_without_returning(txn)
+        .await?;
+    }
+    // Key dates: keep the unchanged, retire the rest, add the new.
+    let old = key_date::Entity::find()
+        .filter(key_date::Column::ItemId.eq(id))
+        .filter(key_date::Column::Active.eq(true))
+        .all(txn)
+        .await?;
+    let same = |k: &key_date::Model, n: &KeyDateInput| {
+        let (kind, date, num) = n.rule.parts();
+        k.title == n.title.trim()
+            && k.rule_kind == kind
+            && k.rule_date == date
+            && k.rule_n == num
+            && k.lead_working_days == i32::try_from(n.lead_working_days).unwrap_or(0)
+    };
+    let mut kept = vec![];
+    for k in &old {
+        if i.key_dates.iter().any(|n| same(k, n)) {
+            kept.push(k.id);
+        } else {
+            key_date::Entity::update_many()
+                .col_expr(key_date::Column::Active, Expr::value(false))
+                .filter(key_date::Column::Id.eq(k.id))
+                .exec(txn)
+                .await?;
+        }
+    }
+    for n in &i.key_dates {
+        if old.iter().any(|k| same(k, n)) {
+            continue;
+        }
+        let (kind, date, num) = n.rule.parts();
+        let kid = Uuid::now_v7();
+        key_date::ActiveModel {
+            id: Set(kid),
+            item_id: Set(id),
+            title: Set(n.title.trim().to_owned()),
+            rule_kind: Set(kind),
+            rule_date: Set(date),
+            rule_n: Set(num),
+            lead_working_days: Set(i32::try_from(n.lead_working_days).unwrap_or(0)),
+            active: Set(true),
+            created_at: Set(now),
+        }
+        .insert(txn)
+        .await?;
+        kept.push(kid);
+    }
+    drop_coming(txn, id, today(state), &kept, unit_ids).await?;
+    schedule::generate(txn, &state.calendar.get(), now, today(state), Some(id)).await?;
+    Ok(id)
+}
+
+/// Deletes the indicator's coming tasks that no one was reminded of and
+/// that no longer follow from its key dates (`keep`) and units.
+async fn drop_coming<C: ConnectionTrait>(
+    db: &C,
+    item_id: Uuid,
+    today: chrono::NaiveDate,
+    keep: &[Uuid],
+    units: &[Uuid],
+) -> Result<(), CampaignError> {
+    task::Entity::delete_many()
+        .filter(task::Column::ItemId.eq(item_id))
+        .filter(task::Column::Status.eq(domain::campaign::TaskStatus::Pending))
+        .filter(task::Column::RemindedAt.is_null())
+        .filter(task::Column::DueOn.gte(today))
+        .filter(
+            Condition::any()
+                .add(task::Column::KeyDateId.is_not_in(keep.iter().copied()))
+                .add(task::Column::UnitId.is_not_in(units.iter().copied())),
+        )
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Turns the first bad field into a sheet row's error.
+pub(super) fn row_errors(row: usize, i: &ItemInput) -> Vec<RowError> {
+    check(i)
+        .into_iter()
+        .map(|(column, code, message)| RowError {
+            row,
+            column: column.to_owned(),
+            code,
+            message,
+        })
+        .collect()
+}

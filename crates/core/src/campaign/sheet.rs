@@ -1,0 +1,384 @@
+//! Importing indicators from a sheet (CSV, in UTF-8 or the GB18030 that
+//! Excel writes on a Chinese Windows, or XLSX's first worksheet), all or
+//! nothing: every row is checked first, and one bad row refuses the whole
+//! sheet with each bad row listed (its number, column and why).
+//!
+//! One row per key date; an indicator's rows share its code (its name,
+//! parent and criterion on its first row), and a row with no rule is an
+//! indicator without key dates (a heading of the tree). Columns, by
+//! header, in Chinese or English:
+//!
+//! | 指标编码 code | 指标名称 name | 上级编码 parent | 完成标准 criterion |
+//! | 责任单位 units (codes, separated by 、 , ; or spaces) |
+//! | 关键节点 rule (2026-12-20, 每月15日, 每周五, 测评前10天 2027-03-01) |
+//! | 节点说明 title | 提前工作日 lead (default 2) |
+//!
+//! Indicators in the sheet are created or replaced (their units and key
+//! dates become the sheet's); others are left as they are.
+
+use super::{
+    CampaignError,
+    error::RowError,
+    items::{self, ItemInput, KeyDateInput},
+};
+use crate::{
+    audit::{self, Actor},
+    core::ErrorCode,
+    state::AppState,
+};
+use domain::campaign::DateRule;
+use sea_orm::TransactionTrait;
+use std::collections::HashMap;
+
+/// Most rows a sheet may have.
+pub const MAX_ROWS: usize = 5000;
+/// The lead time of a row that gives none.
+pub const DEFAULT_LEAD: u32 = 2;
+
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("code", &["指标编码", "编码", "code"]),
+    ("name", &["指标名称", "名称", "name"]),
+    ("parent", &["上级编码", "上级指标", "parent"]),
+    ("criterion", &["完成标准", "达标要求", "criterion"]),
+    ("units", &["责任单位", "units"]),
+    ("rule", &["关键节点", "时间节点", "rule"]),
+    ("title", &["节点说明", "节点任务", "title"]),
+    ("lead", &["提前工作日", "提前提醒工作日", "lead"]),
+];
+
+/// What an import did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Indicators created or replaced.
+    pub items: usize,
+    /// Key dates in the sheet.
+    pub key_dates: usize,
+}
+
+/// One data row: its sheet row number and its cells by column name.
+type Row = (usize, HashMap<&'static str, String>);
+
+/// Reads a sheet's rows (CSV or XLSX by its first bytes).
+pub fn read(bytes: &[u8]) -> Result<Vec<Row>, CampaignError> {
+    let grid = if bytes.starts_with(b"PK\x03\x04") {
+        xlsx_grid(bytes)?
+    } else {
+        csv_grid(bytes)?
+    };
+    let mut rows = grid.into_iter().enumerate();
+    let Some((_, header)) = rows.next() else {
+        return Err(CampaignError::UnreadableSheet("the sheet is empty".into()));
+    };
+    let mut at: Vec<(usize, &'static str)> = vec![];
+    for (i, h) in header.iter().enumerate() {
+        let h = h.trim().trim_start_matches('\u{feff}').to_lowercase();
+        if let Some((name, _)) = COLUMNS
+            .iter()
+            .find(|(_, names)| names.iter().any(|n| n.to_lowercase() == h))
+        {
+            at.push((i, name));
+        }
+    }
+    for need in ["code", "name"] {
+        if !at.iter().any(|(_, n)| *n == need) {
+            return Err(CampaignError::UnreadableSheet(format!(
+                "the header row needs the column {need} ({})",
+                COLUMNS
+                    .iter()
+                    .find(|(n, _)| *n == need)
+                    .map_or("", |(_, names)| names[0])
+            )));
+        }
+    }
+    let mut out = vec![];
+    for (i, cells) in rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut row = HashMap::new();
+        for (col, name) in &at {
+            row.insert(*name, cells.get(*col).map_or("", |s| s.trim()).to_owned());
+        }
+        out.push((i + 1, row));
+        if out.len() > MAX_ROWS {
+            return Err(CampaignError::UnreadableSheet(format!(
+                "at most {MAX_ROWS} rows in one sheet"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, CampaignError> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_owned(),
+        Err(_) => {
+            let (t, _, bad) = encoding_rs::GB18030.decode(bytes);
+            if bad {
+                return Err(CampaignError::UnreadableSheet(
+                    "a CSV sheet is UTF-8 or GB18030 text".into(),
+                ));
+            }
+            t.into_owned()
+        }
+    };
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut grid = vec![];
+    for rec in r.records() {
+        let rec = rec.map_err(|e| CampaignError::UnreadableSheet(format!("CSV: {e}")))?;
+        grid.push(rec.iter().map(str::to_owned).collect());
+        if grid.len() > MAX_ROWS + 1 {
+            break;
+        }
+    }
+    Ok(grid)
+}
+
+fn xlsx_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, CampaignError> {
+    use calamine::{Data, Reader, Xlsx};
+    let unreadable =
+        |e: &dyn std::fmt::Display| CampaignError::UnreadableSheet(format!("XLSX: {e}"));
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| CampaignError::UnreadableSheet("XLSX: no worksheet".into()))?
+        .map_err(|e| unreadable(&e))?;
+    Ok(range
+        .rows()
+        .take(MAX_ROWS + 2)
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+                    #[allow(clippy::cast_possible_truncation)]
+                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
+                        format!("{}", *f as i64)
+                    }
+                    Data::Float(f) => f.to_string(),
+                    Data::Int(i) => i.to_string(),
+                    Data::Bool(b) => b.to_string(),
+                    Data::DateTime(d) => d
+                        .as_datetime()
+                        .map(|t| t.format("%Y-%m-%d").to_string())
+                        .unwrap_or_default(),
+                    Data::Error(_) | Data::Empty => String::new(),
+                })
+                .collect()
+        })
+        .collect())
+}
+
+fn split_units(s: &str) -> Vec<String> {
+    s.split(['、', ',', '，', ';', '；', ' ', '\n', '/'])
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Imports a sheet: all of it, or (422) nothing, with every bad row.
+pub async fn import(
+    state: &AppState,
+    actor: Actor,
+    bytes: &[u8],
+) -> Result<ImportReport, CampaignError> {
+    let rows = read(bytes)?;
+    if rows.is_empty() {
+        return Err(CampaignError::UnreadableSheet(
+            "the sheet has a header but no rows".into(),
+        ));
+    }
+    let mut errors: Vec<RowError> = vec![];
+    let err = |row: usize, column: &str, code: ErrorCode, message: String| RowError {
+        row,
+        column: column.to_owned(),
+        code,
+        message,
+    };
+    // Group the rows by code, in order of first appearance.
+    let mut order: Vec<String> = vec![];
+    let mut groups: HashMap<String, (usize, ItemInput)> = HashMap::new();
+    let mut key_dates = 0;
+    for (n, r) in &rows {
+        let cell = |c: &str| r.get(c).cloned().unwrap_or_default();
+        let code = cell("code");
+        if code.is_empty() {
+            errors.push(err(
+                *n,
+                "code",
+                ErrorCode::InvalidCode,
+                "every row needs a code".into(),
+            ));
+            continue;
+        }
+        let entry = groups.entry(code.clone()).or_insert_with(|| {
+            order.push(code.clone());
+            (
+                *n,
+                ItemInput {
+                    code: code.clone(),
+                    name: cell("name"),
+                    parent_code: Some(cell("parent")).filter(|p| !p.is_empty()),
+                    criterion: Some(cell("criterion")).filter(|c| !c.is_empty()),
+                    ..ItemInput::default()
+                },
+            )
+        });
+        let (first, item) = entry;
+        if *first != *n {
+            for (col, mine, theirs) in [
+                ("name", cell("name"), Some(item.name.clone())),
+                ("parent", cell("parent"), item.parent_code.clone()),
+                ("criterion", cell("criterion"), item.criterion.clone()),
+            ] {
+                if !mine.is_empty() && Some(&mine) != theirs.as_ref() {
+                    errors.push(err(
+                        *n,
+                        col,
+                        ErrorCode::InvalidRequest,
+                        format!("differs from row {first}, this indicator's first row"),
+                    ));
+                }
+            }
+        }
+        for u in split_units(&cell("units")) {
+            if !item.unit_codes.contains(&u) {
+                item.unit_codes.push(u);
+            }
+        }
+        let (rule, title, lead) = (cell("rule"), cell("title"), cell("lead"));
+        if rule.is_empty() {
+            if !title.is_empty() || !lead.is_empty() {
+                errors.push(err(
+                    *n,
+                    "rule",
+                    ErrorCode::InvalidRule,
+                    "a key date's title or lead needs its rule".into(),
+                ));
+            }
+            continue;
+        }
+        let rule = match DateRule::parse(&rule) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(err(*n, "rule", ErrorCode::InvalidRule, e.to_string()));
+                continue;
+            }
+        };
+        let lead = if lead.is_empty() {
+            DEFAULT_LEAD
+        } else if let Ok(l) = lead.parse::<u32>() {
+            l
+        } else {
+            errors.push(err(
+                *n,
+                "lead",
+                ErrorCode::InvalidRule,
+                "a lead is a whole number of working days".into(),
+            ));
+            continue;
+        };
+        let k = KeyDateInput {
+            title: if title.is_empty() {
+                item.name.clone()
+            } else {
+                title
+            },
+            rule,
+            lead_working_days: lead,
+        };
+        let one = ItemInput {
+            key_dates: vec![k.clone()],
+            unit_codes: vec!["-".into()],
+            ..item.clone()
+        };
+        // The key date's own fields, checked on its row.
+        errors.extend(
+            items::row_errors(*n, &one)
+                .into_iter()
+                .filter(|e| matches!(e.column.as_str(), "title" | "lead" | "rule")),
+        );
+        item.key_dates.push(k);
+        key_dates += 1;
+    }
+    // The indicators' own fields, their units and parents.
+    let txn = state.db.begin().await?;
+    let units = items::units_by_code(&txn).await?;
+    let stored = items::items_by_code(&txn).await?;
+    let pending: HashMap<String, Option<String>> = groups
+        .iter()
+        .map(|(c, (_, i))| (c.clone(), i.parent_code.clone()))
+        .collect();
+    let mut resolved = vec![];
+    for code in &order {
+        let Some((n, i)) = groups.get(code) else {
+            continue;
+        };
+        errors.extend(
+            items::row_errors(*n, i)
+                .into_iter()
+                .filter(|e| !matches!(e.column.as_str(), "title" | "lead" | "rule")),
+        );
+        let unit_ids = match items::resolve_units(&units, &i.unit_codes) {
+            Ok(u) => u,
+            Err(code) => {
+                errors.push(err(
+                    *n,
+                    "units",
+                    ErrorCode::UnknownUnit,
+                    format!("no unit with code {code}"),
+                ));
+                vec![]
+            }
+        };
+        match items::resolve_parent(&stored, &pending, i) {
+            Ok(p) => resolved.push((i.clone(), p, unit_ids)),
+            Err((col, message)) => errors.push(err(*n, col, ErrorCode::InvalidParent, message)),
+        }
+    }
+    if !errors.is_empty() {
+        txn.rollback().await?;
+        errors.sort_by_key(|e| e.row);
+        return Err(CampaignError::Sheet(errors));
+    }
+    // Parents before children.
+    let mut written: Vec<String> = vec![];
+    while written.len() < resolved.len() {
+        let before = written.len();
+        for (i, parent, unit_ids) in &resolved {
+            let ready = parent
+                .as_ref()
+                .is_none_or(|p| !pending.contains_key(p) || written.contains(p));
+            if written.contains(&i.code) || !ready {
+                continue;
+            }
+            items::write(&txn, state, i, parent.clone(), unit_ids, &stored).await?;
+            written.push(i.code.clone());
+        }
+        if written.len() == before {
+            // A cycle within the sheet; resolve_parent refused it already.
+            txn.rollback().await?;
+            return Err(CampaignError::Parent(
+                "the sheet's parents form a cycle".into(),
+            ));
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        "assessment_item.import",
+        "assessment_item",
+        None,
+        None,
+        Some(serde_json::json!({"items": written.len(), "keyDates": key_dates})),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(ImportReport {
+        items: written.len(),
+        key_dates,
+    })
+}

@@ -1,0 +1,501 @@
+//! 创建日历: the indicators the city works to, their key dates, and the
+//! units' tasks (reminded ahead, done with evidence, accepted or returned,
+//! overdue and escalated once), with completion rates. The services are
+//! the core crate's `campaign`.
+
+pub mod dto;
+
+pub use suishoupai_core::campaign::*;
+
+use crate::{
+    api::Tag,
+    auth::BearerAuth,
+    core::{Actor, Role},
+    error::{ApiError, ErrorCode, Res},
+    state::AppState,
+};
+use chrono::{Datelike, NaiveDate};
+use dto::{
+    CompletionView, DecisionInput, FileView, ImportView, ItemInput, ItemOut, SubmitInput, TaskList,
+    TaskOut,
+};
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, Multipart, OpenApi,
+    param::{Path, Query},
+    payload::{Attachment, AttachmentType, Json},
+    types::multipart::Upload,
+};
+use uuid::Uuid;
+
+crate::error_set!(ItemErrors: 400, 401, 403, 404, 409, 422);
+crate::error_set!(SheetErrors: 400, 401, 403, 408, 413, 415, 422);
+crate::error_set!(TaskErrors: 400, 401, 403, 404, 409, 422);
+crate::error_set!(FileErrors: 400, 401, 403, 404, 408, 413, 415, 429);
+
+impl From<CampaignError> for ApiError {
+    fn from(e: CampaignError) -> Self {
+        let message = e.to_string();
+        match e {
+            CampaignError::Invalid { code, message } => ApiError::bad_request(code, message),
+            CampaignError::Sheet(rows) => ApiError::Unprocessable {
+                code: ErrorCode::InvalidSheet,
+                message,
+                details: Some(serde_json::json!({ "rows": rows })),
+            },
+            CampaignError::UnreadableSheet(m) => ApiError::bad_request(ErrorCode::InvalidSheet, m),
+            CampaignError::FileType => ApiError::UnsupportedMedia {
+                code: ErrorCode::UnsupportedMediaType,
+                message,
+            },
+            CampaignError::EmptyFile => ApiError::bad_request(ErrorCode::EmptyFile, message),
+            CampaignError::NotFound { .. } => ApiError::NotFound(message),
+            CampaignError::UnknownUnit { .. } => {
+                ApiError::unprocessable(ErrorCode::UnknownUnit, message)
+            }
+            CampaignError::Parent(m) => ApiError::unprocessable(ErrorCode::InvalidParent, m),
+            CampaignError::NotOpen { .. } => ApiError::conflict(ErrorCode::NotOpen, message),
+            CampaignError::NotSubmitted { .. } => {
+                ApiError::conflict(ErrorCode::NotSubmitted, message)
+            }
+            CampaignError::Concurrent => ApiError::conflict(ErrorCode::ConcurrentUpdate, message),
+            CampaignError::InvalidEvidence { ids } => ApiError::Unprocessable {
+                code: ErrorCode::InvalidMedia,
+                message,
+                details: Some(serde_json::json!({ "ids": ids })),
+            },
+            CampaignError::NoEvidence => ApiError::unprocessable(ErrorCode::NoEvidence, message),
+            CampaignError::Forbidden(f) => f.into(),
+            CampaignError::Db(d) => d.into(),
+            CampaignError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
+impl crate::error::IntoApiError for CampaignError {}
+
+fn admin(auth: &BearerAuth) -> Result<Actor, CampaignError> {
+    auth.0.require(&[Role::Admin])?;
+    Ok(Actor::of(&auth.0))
+}
+
+/// A sheet, as a browser's form sends it.
+#[derive(Debug, Multipart)]
+pub struct SheetForm {
+    /// The sheet: CSV (UTF-8 or GB18030) or XLSX.
+    pub file: Upload,
+}
+
+/// An evidence file, as `wx.uploadFile` sends it.
+#[derive(Debug, Multipart)]
+pub struct FileForm {
+    /// The file: PDF, Word, Excel, PowerPoint, plain text, ZIP, JPEG or
+    /// PNG (by its part's media type, else by its name's extension).
+    pub file: Upload,
+}
+
+#[derive(ApiResponse)]
+pub enum Retired {
+    /// Retired.
+    #[oai(status = 204)]
+    Done,
+}
+
+#[derive(ApiResponse)]
+pub enum FileStored {
+    /// Stored; the caller's until a submission names it.
+    #[oai(status = 201)]
+    Created(Json<FileView>),
+}
+
+async fn read_upload(u: Upload) -> Result<(Option<String>, Option<String>, Vec<u8>), ApiError> {
+    let name = u.file_name().map(str::to_owned);
+    let ct = u.content_type().map(str::to_owned);
+    let bytes = u
+        .into_vec()
+        .await
+        .map_err(|e| ApiError::bad_request(ErrorCode::InvalidBody, e.to_string()))?;
+    Ok((name, ct, bytes))
+}
+
+pub struct CampaignAdminApi;
+
+#[OpenApi(prefix_path = "/api/v1/admin", tag = "Tag::Calendar")]
+impl CampaignAdminApi {
+    /// List the assessment indicators
+    ///
+    /// Every indicator (active first, by code) with its responsible units
+    /// and its key dates; `parentCode` makes the tree. Admins.
+    #[oai(
+        path = "/assessment-items",
+        method = "get",
+        operation_id = "adminListAssessmentItems"
+    )]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Res<Json<Vec<ItemOut>>, ItemErrors> {
+        admin(&auth)?;
+        let items = items::list(&state).await?;
+        Ok(Json(items.into_iter().map(ItemOut::of).collect()))
+    }
+
+    /// Create or replace an indicator
+    ///
+    /// By code. Its units and key dates become those given: the coming
+    /// tasks nobody was reminded of follow at once (tasks are generated a
+    /// year ahead); tasks reminded, done or past stay. A rule that does not
+    /// read is `400 invalid_rule`; an unknown unit `422 unknown_unit`; an
+    /// unknown parent, or one below the indicator, `422 invalid_parent`.
+    /// Admins.
+    #[oai(
+        path = "/assessment-items",
+        method = "post",
+        operation_id = "adminSaveAssessmentItem"
+    )]
+    async fn save(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<ItemInput>,
+    ) -> Res<Json<ItemOut>, ItemErrors> {
+        let actor = admin(&auth)?;
+        let input = body
+            .0
+            .into_input()
+            .map_err(|m| ApiError::bad_request(ErrorCode::InvalidRule, m))?;
+        Ok(Json(ItemOut::of(items::save(&state, actor, input).await?)))
+    }
+
+    /// Retire an indicator
+    ///
+    /// It gives no new tasks; its coming tasks nobody was reminded of go;
+    /// what was done stays, and counts. Admins.
+    #[oai(
+        path = "/assessment-items/:code",
+        method = "delete",
+        operation_id = "adminRetireAssessmentItem"
+    )]
+    async fn retire(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// The indicator's code.
+        code: Path<String>,
+    ) -> Res<Retired, ItemErrors> {
+        let actor = admin(&auth)?;
+        items::retire(&state, actor, &code.0).await?;
+        Ok(Retired::Done)
+    }
+
+    /// Import indicators from a sheet
+    ///
+    /// A CSV (UTF-8, or GB18030 as Excel saves it) or XLSX sheet (its first
+    /// worksheet), one row per key date, with a header row naming the
+    /// columns in Chinese or English: 指标编码 `code`, 指标名称 `name`,
+    /// 上级编码 `parent`, 完成标准 `criterion`, 责任单位 `units` (unit codes,
+    /// separated by 、 , ; or spaces), 关键节点 `rule` (as a key date's
+    /// `rule`), 节点说明 `title`, 提前工作日 `lead` (default 2). An
+    /// indicator's rows share its code; a row with no rule is an indicator
+    /// without key dates. All or nothing: any bad row is `422
+    /// invalid_sheet` with `details.rows` listing each (`row`, counting the
+    /// header as 1; `column`; `code`; `message`), and nothing is written. A
+    /// file that does not read as either is `400 invalid_sheet`. At most
+    /// 5,000 rows. Admins.
+    #[oai(
+        path = "/assessment-items/import",
+        method = "post",
+        operation_id = "adminImportAssessmentItems"
+    )]
+    async fn import(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        form: SheetForm,
+    ) -> Res<Json<ImportView>, SheetErrors> {
+        let actor = admin(&auth)?;
+        let (_, _, bytes) = read_upload(form.file).await?;
+        Ok(Json(sheet::import(&state, actor, &bytes).await?.into()))
+    }
+}
+
+fn month_range(month: Option<&str>, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let first = match month {
+        None => today.with_day(1).unwrap_or(today),
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| ApiError::bad_request(ErrorCode::InvalidPeriod, "month is YYYY-MM"))?,
+    };
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|n| n.pred_opt())
+        .unwrap_or(first);
+    Ok((first, last))
+}
+
+pub struct CalendarApi;
+
+#[OpenApi(prefix_path = "/api/v1/calendar", tag = "Tag::Calendar")]
+impl CalendarApi {
+    /// Tasks by month
+    ///
+    /// The tasks due in a month (default this one, China time), or in
+    /// `from`–`to` (at most 400 days), by date, indicator and unit. A
+    /// unit's people see their own unit's; city staff see all, or one
+    /// unit's with `unit`. Photos and files are in a single task's read.
+    #[oai(path = "/tasks", method = "get", operation_id = "listCalendarTasks")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// `YYYY-MM`.
+        #[oai(validator(pattern = r"^\d{4}-\d{2}$"))]
+        month: Query<Option<String>>,
+        /// First due date (with `to`, instead of `month`).
+        from: Query<Option<NaiveDate>>,
+        /// Last due date.
+        to: Query<Option<NaiveDate>>,
+        /// Only this unit's, by code (staff).
+        unit: Query<Option<String>>,
+        /// Only this indicator's, by code.
+        item: Query<Option<String>>,
+        /// Only tasks in this status.
+        status: Query<Option<domain::campaign::TaskStatus>>,
+        /// Only tasks marked overdue (true) or not (false).
+        overdue: Query<Option<bool>>,
+    ) -> Res<Json<TaskList>, TaskErrors> {
+        let (from, to) = match (from.0, to.0) {
+            (Some(f), Some(t)) => {
+                if t < f || (t - f).num_days() > completion::MAX_DAYS {
+                    return Err(ApiError::bad_request(
+                        ErrorCode::InvalidPeriod,
+                        "from is on or before to, at most 400 days apart",
+                    )
+                    .into());
+                }
+                (f, t)
+            }
+            (None, None) => month_range(month.0.as_deref(), today(&state))?,
+            _ => {
+                return Err(ApiError::bad_request(
+                    ErrorCode::InvalidPeriod,
+                    "give both from and to, or neither",
+                )
+                .into());
+            }
+        };
+        let unit_id = match unit.0.as_deref() {
+            None => None,
+            Some(code) => Some(
+                state
+                    .directory
+                    .get()
+                    .unit_by_code(code)
+                    .map(|u| u.id)
+                    .ok_or_else(|| {
+                        ApiError::bad_request(ErrorCode::UnknownUnit, format!("no unit {code}"))
+                    })?,
+            ),
+        };
+        let filter = tasks::TaskFilter {
+            from: Some(from),
+            to: Some(to),
+            unit_id,
+            item_code: item.0,
+            status: status.0,
+            overdue: overdue.0,
+        };
+        let (rows, truncated) = tasks::list(&state, &auth.0, filter).await?;
+        Ok(Json(TaskList {
+            from,
+            to,
+            items: rows.into_iter().map(|v| TaskOut::of(&state, v)).collect(),
+            truncated,
+        }))
+    }
+
+    /// One task
+    ///
+    /// With its photos (signed URLs) and files. A unit's people read their
+    /// own unit's; another unit's is `404`.
+    #[oai(path = "/tasks/:id", method = "get", operation_id = "getCalendarTask")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Res<Json<TaskOut>, TaskErrors> {
+        let v = tasks::get(&state, &auth.0, id.0).await?;
+        Ok(Json(TaskOut::of(&state, v)))
+    }
+
+    /// Mark a task done
+    ///
+    /// A unit's people hand in their unit's pending or returned task with
+    /// its evidence: a note, photos (`POST /media`), files (`POST
+    /// /calendar/files`); at least one (`422 no_evidence`). Evidence that is
+    /// not the caller's unused upload is `422 invalid_media`, and nothing is
+    /// written. Already handed in or accepted: `409 not_open`; changed since
+    /// `expectedVersion`: `409 concurrent_update`. After its date it is
+    /// done `late`.
+    #[oai(
+        path = "/tasks/:id/submit",
+        method = "post",
+        operation_id = "submitCalendarTask"
+    )]
+    async fn submit(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<SubmitInput>,
+    ) -> Res<Json<TaskOut>, TaskErrors> {
+        let b = body.0;
+        let s = tasks::Submission {
+            note: b.note,
+            media_ids: b.media_ids,
+            file_ids: b.file_ids,
+            expected_version: b.expected_version,
+        };
+        let v = tasks::submit(&state, &auth.0, id.0, s).await?;
+        Ok(Json(TaskOut::of(&state, v)))
+    }
+
+    /// Accept or return a task
+    ///
+    /// Supervisors and admins decide on a handed-in task: accepted (验收通过)
+    /// or returned (退回, with a note saying what is missing: `400
+    /// note_required` without). A returned task is the unit's again, and
+    /// its unit is told; past its date it goes overdue, once. Not handed
+    /// in: `409 not_submitted`.
+    #[oai(
+        path = "/tasks/:id/decision",
+        method = "post",
+        operation_id = "decideCalendarTask"
+    )]
+    async fn decide(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+        body: Json<DecisionInput>,
+    ) -> Res<Json<TaskOut>, TaskErrors> {
+        let b = body.0;
+        let d = tasks::Decision {
+            accept: b.accept,
+            note: b.note,
+            expected_version: b.expected_version,
+        };
+        let v = tasks::decide(&state, &auth.0, id.0, d).await?;
+        Ok(Json(TaskOut::of(&state, v)))
+    }
+
+    /// Upload an evidence file
+    ///
+    /// One multipart field named `file`, as `wx.uploadFile` sends it: PDF,
+    /// Word, Excel, PowerPoint, plain text, ZIP, JPEG or PNG (`415`
+    /// otherwise), up to the photo upload's size (`413`). It stays the
+    /// caller's, unattached, until a submission names it. A unit's people.
+    #[oai(path = "/files", method = "post", operation_id = "uploadCalendarFile")]
+    async fn upload(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        form: FileForm,
+    ) -> Res<FileStored, FileErrors> {
+        auth.0.require(&[Role::UnitMember])?;
+        let (name, ct, bytes) = read_upload(form.file).await?;
+        let name = name.unwrap_or_else(|| "evidence".into());
+        let ct = match ct.as_deref() {
+            Some(t) if tasks::file_type_ok(t) => t.to_owned(),
+            _ => by_extension(&name).to_owned(),
+        };
+        let f = tasks::upload_file(&state, &auth.0, &name, &ct, bytes.into()).await?;
+        Ok(FileStored::Created(Json((&f).into())))
+    }
+
+    /// Read an evidence file
+    ///
+    /// Its uploader, its task's unit, and city staff.
+    #[oai(path = "/files/:id", method = "get", operation_id = "getCalendarFile")]
+    async fn file(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<Uuid>,
+    ) -> Res<Attachment<Vec<u8>>, FileErrors> {
+        let (f, bytes) = tasks::read_file(&state, &auth.0, id.0).await?;
+        let ext = tasks::extension(&f.content_type);
+        let stem: String = f
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let name = if stem.ends_with(&format!(".{ext}")) {
+            stem
+        } else {
+            format!("{stem}.{ext}")
+        };
+        Ok(Attachment::new(bytes.to_vec())
+            .attachment_type(AttachmentType::Attachment)
+            .filename(name))
+    }
+
+    /// Completion rates
+    ///
+    /// By unit and by indicator over the tasks due from `from` to `to`
+    /// (default this month; at most 400 days), counting only those due up
+    /// to today: 完成率 (accepted ÷ due), 按时完成率 (accepted and handed in
+    /// by its date ÷ due), and how many went overdue. City staff.
+    #[oai(
+        path = "/completion",
+        method = "get",
+        operation_id = "calendarCompletion"
+    )]
+    async fn completion(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// First due date (default the first of this month).
+        from: Query<Option<NaiveDate>>,
+        /// Last due date (default the last of this month).
+        to: Query<Option<NaiveDate>>,
+    ) -> Res<Json<CompletionView>, TaskErrors> {
+        let (first, last) = month_range(None, today(&state))?;
+        let c = completion::rates(
+            &state,
+            &auth.0,
+            from.0.unwrap_or(first),
+            to.0.unwrap_or(last),
+        )
+        .await?;
+        Ok(Json(CompletionView::of(&state, c)))
+    }
+}
+
+/// A media type from a file name's extension (`wx.uploadFile` may send
+/// none, or `application/octet-stream`).
+fn by_extension(name: &str) -> &'static str {
+    let ext = name.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "txt" => "text/plain",
+        "zip" => "application/zip",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
