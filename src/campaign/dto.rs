@@ -329,6 +329,9 @@ pub struct TaskList {
     pub items: Vec<TaskOut>,
     /// More tasks matched than a list answers (5,000): narrow the range.
     pub truncated: bool,
+    /// Today on China's calendar by the server's clock (a phone's may be
+    /// off): what is overdue, and what a month view marks as today.
+    pub today: NaiveDate,
 }
 
 /// What a unit hands in.

@@ -312,6 +312,7 @@ impl CalendarApi {
             to,
             items: rows.into_iter().map(|v| TaskOut::of(&state, v)).collect(),
             truncated,
+            today: today(&state),
         }))
     }
 

@@ -11,6 +11,7 @@ use crate::{
     web::enums,
 };
 use domain::{
+    campaign::{RuleKind, TaskStatus},
     content::{CheckStatus, Subject},
     geo::AreaLevel,
     indicators::GroupBy,
@@ -36,7 +37,7 @@ fn words<T: Copy, S: ToJSON>(all: &[T], spec: fn(T) -> S, label: fn(T) -> &'stat
 }
 
 /// Each labelled schema of the spec.
-fn tables() -> [(&'static str, Words); 17] {
+fn tables() -> [(&'static str, Words); 19] {
     [
         (
             "CaseStatus",
@@ -76,6 +77,11 @@ fn tables() -> [(&'static str, Words); 17] {
             words(&MomentStatus::ALL, |s| s, MomentStatus::label),
         ),
         ("PointsReason", words(&Reason::ALL, |r| r, Reason::label)),
+        (
+            "TaskStatus",
+            words(&TaskStatus::ALL, |s| s, TaskStatus::label),
+        ),
+        ("RuleKind", words(&RuleKind::ALL, |k| k, RuleKind::label)),
     ]
 }
 

@@ -486,10 +486,11 @@ fn rect(x0: f64, x1: f64, y0: f64, y1: f64) -> String {
     )
 }
 
-/// Loads the demo city unless the database already has units.
-pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> anyhow::Result<()> {
+/// Loads the demo city unless the database already has units; returns
+/// whether it did.
+pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> anyhow::Result<bool> {
     if unit::Entity::find().count(db).await? > 0 {
-        return Ok(());
+        return Ok(false);
     }
     // Hash each distinct password once, off the async runtime.
     let hashes =
@@ -709,6 +710,106 @@ pub async fn load_if_empty(db: &DatabaseConnection, now: crate::core::Ts) -> any
     }
     txn.commit().await?;
     tracing::info!("demo city (呼和浩特) loaded");
+    Ok(true)
+}
+
+/// The demo city's 创建日历: a few indicators of the 测评体系 with their
+/// units and key dates (the nodes generate the tasks). Loaded with the
+/// demo city on a new embedded database, not into the test suite's.
+pub async fn load_campaign(db: &DatabaseConnection, now: crate::core::Ts) -> anyhow::Result<()> {
+    use domain::campaign::DateRule;
+    use entity::{assessment_item as item, item_unit, key_date};
+    let units: HashMap<String, Uuid> = unit::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.code, u.id))
+        .collect();
+    let districts = ["xc-cgj", "hm-cgj", "yq-cgj", "sh-cgj"];
+    let opens = chrono::NaiveDate::from_ymd_opt(2027, 3, 1).context("date")?;
+    #[allow(clippy::type_complexity)]
+    let items: &[(
+        &str,
+        &str,
+        Option<&str>,
+        &str,
+        &[&str],
+        &[(&str, DateRule, i32)],
+    )] = &[
+        ("2", "公共环境", None, "", &[], &[]),
+        (
+            "2.1",
+            "主次干道和背街小巷环境卫生",
+            Some("2"),
+            "路面干净，无暴露垃圾、无乱堆乱放；每周自查并留存照片",
+            &districts,
+            &[("周自查", DateRule::Weekly { weekday: 5 }, 1)],
+        ),
+        (
+            "2.2",
+            "公益广告宣传",
+            Some("2"),
+            "主次干道、公共场所公益广告占比不低于 25%，按月更新",
+            &districts,
+            &[("公益广告月度更新", DateRule::Monthly { day: 25 }, 3)],
+        ),
+        ("3", "迎检准备", None, "", &[], &[]),
+        (
+            "3.1",
+            "实地测评迎检自查",
+            Some("3"),
+            "测评前完成全部点位自查整改，提交自查报告",
+            &["hhht-cgj", "hhht-hw"],
+            &[(
+                "测评前点位自查",
+                DateRule::BeforeWindow { opens, days: 10 },
+                5,
+            )],
+        ),
+    ];
+    let txn = db.begin().await?;
+    let mut ids: HashMap<&str, Uuid> = HashMap::new();
+    for (code, name, parent, criterion, unit_codes, dates) in items {
+        let id = Uuid::now_v7();
+        item::ActiveModel {
+            id: Set(id),
+            code: Set((*code).into()),
+            name: Set((*name).into()),
+            parent_id: Set(parent.and_then(|p| ids.get(p).copied())),
+            criterion: Set(Some((*criterion).to_owned()).filter(|c| !c.is_empty())),
+            active: Set(true),
+            created_at: Set(now),
+            updated_at: Set(now),
+        }
+        .insert(&txn)
+        .await?;
+        ids.insert(code, id);
+        for u in *unit_codes {
+            item_unit::ActiveModel {
+                item_id: Set(id),
+                unit_id: Set(*units.get(*u).context("demo unit")?),
+            }
+            .insert(&txn)
+            .await?;
+        }
+        for (title, rule, lead) in *dates {
+            let (kind, date, n) = rule.parts();
+            key_date::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                item_id: Set(id),
+                title: Set((*title).into()),
+                rule_kind: Set(kind),
+                rule_date: Set(date),
+                rule_n: Set(n),
+                lead_working_days: Set(*lead),
+                active: Set(true),
+                created_at: Set(now),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
     Ok(())
 }
 

@@ -56,9 +56,14 @@ pub async fn start(config: Config) -> anyhow::Result<AppState> {
         infra::db::migrate(&db).await?;
         calendar::store::seed_shipped(&db).await?;
         if demo {
-            demo::load_if_empty(&db, clock.now())
+            if demo::load_if_empty(&db, clock.now())
                 .await
-                .context("load demo city")?;
+                .context("load demo city")?
+            {
+                demo::load_campaign(&db, clock.now())
+                    .await
+                    .context("load demo 创建日历")?;
+            }
         }
         Ok(())
     })

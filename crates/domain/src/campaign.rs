@@ -128,6 +128,18 @@ crate::vocabulary! {
     }
 }
 
+impl RuleKind {
+    /// The kind in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Once => "指定日期",
+            Self::Monthly => "每月",
+            Self::Weekly => "每周",
+            Self::BeforeWindow => "测评前",
+        }
+    }
+}
+
 impl TaskStatus {
     /// The status in words.
     pub fn label(self) -> &'static str {

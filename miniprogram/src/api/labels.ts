@@ -145,11 +145,25 @@ export const Role: Record<S['Role'], string> = {
   "integrator": "对接系统",
 };
 
+export const RuleKind: Record<S['RuleKind'], string> = {
+  "once": "指定日期",
+  "monthly": "每月",
+  "weekly": "每周",
+  "before_window": "测评前",
+};
+
 export const StaffRole: Record<S['StaffRole'], string> = {
   "admin": "管理员",
   "dispatcher": "派遣员",
   "supervisor": "督办员",
   "unit_member": "责任单位",
+};
+
+export const TaskStatus: Record<S['TaskStatus'], string> = {
+  "pending": "待完成",
+  "submitted": "待验收",
+  "accepted": "已验收",
+  "returned": "已退回",
 };
 
 export const TeamRole: Record<S['TeamRole'], string> = {

@@ -24,6 +24,8 @@ mkdirSync(shots, { recursive: true })
 
 const DISPATCHER = ['dispatcher', 'Dispatch@2026']
 const UNIT = ['sh-cgj', 'Unit@2026']
+const ADMIN = ['admin', 'Admin@2026']
+const SUPERVISOR = ['supervisor', 'Supervise@2026']
 const AT = { lat: 40.7903, lng: 111.7004 }
 
 async function http(path, { token, body, form, method } = {}) {
@@ -348,6 +350,55 @@ try {
   await shot(page, 'board-moments')
   const sideways = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(sideways <= 0, `the board scrolls sideways by ${sideways}px on a phone`)
+
+  // 13. 创建日历: the admin imports a sheet of indicators (a bad one is
+  // refused row by row first); the unit hands in its task due today with
+  // a note; the supervisor accepts it; the completion rates count it.
+  await page.setViewportSize({ width: 1366, height: 768 })
+  await login(page, ADMIN, '系统管理员')
+  const adminToken = await page.evaluate(() => localStorage.getItem('ssp.token'))
+  // Today by the server's clock, which a test may set apart from the browser's.
+  const { today: day } = await http('/calendar/tasks', { token: adminToken })
+  const header = '指标编码,指标名称,上级编码,完成标准,责任单位,关键节点,节点说明,提前工作日\n'
+  const sheet = (rows) => ({ name: '测评指标.csv', mimeType: 'text/csv', buffer: Buffer.from(header + rows.join('\n') + '\n') })
+  await page.goto(`${base}/console/#/calendar?tab=items`)
+  await page.getByTestId('sheet-input').setInputFiles(
+    sheet(['E9,迎检准备,,,,,,', `E9.1,背街小巷整治,E9,无暴露垃圾,sh-cgj、no-such-unit,${day},背街小巷自查,0`]),
+  )
+  await page.getByTestId('sheet-errors').getByRole('row').filter({ hasText: 'no-such-unit' }).waitFor()
+  assert.equal(await page.locator('[data-item="E9.1"]').count(), 0, 'nothing of a refused sheet is imported')
+  await shot(page, 'calendar-sheet-refused')
+  await page.getByTestId('sheet-input').setInputFiles(
+    sheet(['E9,迎检准备,,,,,,', `E9.1,背街小巷整治,E9,无暴露垃圾,sh-cgj,${day},背街小巷自查,0`]),
+  )
+  await page.locator('[data-item="E9.1"]').waitFor()
+  await shot(page, 'calendar-items')
+  const month = day.slice(0, 7)
+  await page.goto(`${base}/console/#/calendar?month=${month}`)
+  const chip = page.locator(`td[data-day="${day}"] .chip`).filter({ hasText: '背街小巷自查' })
+  await chip.waitFor()
+  const taskId = await chip.getAttribute('data-task')
+  await shot(page, 'calendar-month')
+  await logout(page)
+  await login(page, UNIT, '')
+  await page.goto(`${base}/console/#/calendar?month=${month}`)
+  await page.locator(`[data-task="${taskId}"]`).click()
+  await page.getByTestId('task-note').fill('已完成背街小巷自查，整改 3 处（浏览器测试）')
+  await page.getByTestId('task-submit').click()
+  await page.getByTestId('task-state').filter({ hasText: '待验收' }).waitFor()
+  await shot(page, 'calendar-submitted')
+  await logout(page)
+  await login(page, SUPERVISOR, '督办员')
+  await page.goto(`${base}/console/#/calendar?month=${month}`)
+  await page.locator(`[data-task="${taskId}"][data-state="submitted"]`).click()
+  await page.getByTestId('task-accept').click()
+  await page.getByTestId('task-state').filter({ hasText: '已验收' }).waitFor()
+  await page.locator(`[data-task="${taskId}"][data-state="accepted"]`).waitFor()
+  await page.getByTestId('tab-completion').click()
+  const unitRow = page.getByTestId('completion-units').locator('tr[data-unit="sh-cgj"]')
+  await unitRow.waitFor()
+  assert.equal((await unitRow.locator('td.rate').textContent()).trim(), '100.0%')
+  await shot(page, 'calendar-completion')
 
   assert.deepEqual(pageErrors, [], 'the page threw')
   console.log(`console e2e: ${report.caseNo} went through the loop; ${step} screenshots in ${shots}`)

@@ -6800,6 +6800,12 @@ export interface components {
             items: components["schemas"]["TaskOut"][];
             /** @description More tasks matched than a list answers (5,000): narrow the range. */
             truncated: boolean;
+            /**
+             * Format: naive-date
+             * @description Today on China's calendar by the server's clock (a phone's may be
+             *     off): what is overdue, and what a month view marks as today.
+             */
+            today: string;
         };
         /**
          * TaskOut

@@ -30,6 +30,8 @@ export class ApiError extends Error {
     super(body?.message || `请求失败（HTTP ${status}）`)
     this.status = status
     this.code = body?.code || 'http_' + status
+    /** What the error names: the rows of a sheet, the photos refused … */
+    this.details = body?.details
   }
 }
 

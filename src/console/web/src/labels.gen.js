@@ -158,12 +158,28 @@ export const Role = {
   "integrator": "对接系统"
 }
 
+/** @type {Record<Schemas['RuleKind'], string>} */
+export const RuleKind = {
+  "once": "指定日期",
+  "monthly": "每月",
+  "weekly": "每周",
+  "before_window": "测评前"
+}
+
 /** @type {Record<Schemas['StaffRole'], string>} */
 export const StaffRole = {
   "admin": "管理员",
   "dispatcher": "派遣员",
   "supervisor": "督办员",
   "unit_member": "责任单位"
+}
+
+/** @type {Record<Schemas['TaskStatus'], string>} */
+export const TaskStatus = {
+  "pending": "待完成",
+  "submitted": "待验收",
+  "accepted": "已验收",
+  "returned": "已退回"
 }
 
 /** @type {Record<Schemas['TeamRole'], string>} */

@@ -76,4 +76,7 @@ export const GROUP = spec.GroupBy
 export const PATROL_END = spec.PatrolEnd
 export const TEAM_ROLE = spec.TeamRole
 export const MOMENT_STATUS = spec.MomentStatus
+
+// 创建日历.
+export const TASK_STATUS = spec.TaskStatus
 export const CHANNEL = spec.Channel
