@@ -55,15 +55,14 @@ pub async fn start(config: Config) -> anyhow::Result<AppState> {
     infra::db::first_start(&db, config.database_schema.as_deref(), || async {
         infra::db::migrate(&db).await?;
         calendar::store::seed_shipped(&db).await?;
-        if demo {
-            if demo::load_if_empty(&db, clock.now())
+        if demo
+            && demo::load_if_empty(&db, clock.now())
                 .await
                 .context("load demo city")?
-            {
-                demo::load_campaign(&db, clock.now())
-                    .await
-                    .context("load demo 创建日历")?;
-            }
+        {
+            demo::load_campaign(&db, clock.now())
+                .await
+                .context("load demo 创建日历")?;
         }
         Ok(())
     })
