@@ -92,6 +92,10 @@ pub struct FileForm {
     /// The file: PDF, Word, Excel, PowerPoint, plain text, ZIP, JPEG or
     /// PNG (by its part's media type, else by its name's extension).
     pub file: Upload,
+    /// The name to keep, when the part's own is a temporary one (a phone's
+    /// `wx.uploadFile` sends its temporary path's), 1–120 characters.
+    #[oai(validator(min_length = 1, max_length = 120))]
+    pub name: Option<String>,
 }
 
 #[derive(ApiResponse)]
@@ -406,8 +410,8 @@ impl CalendarApi {
         form: FileForm,
     ) -> Res<FileStored, FileErrors> {
         auth.0.require(&[Role::UnitMember])?;
-        let (name, ct, bytes) = read_upload(form.file).await?;
-        let name = name.unwrap_or_else(|| "evidence".into());
+        let (part_name, ct, bytes) = read_upload(form.file).await?;
+        let name = form.name.or(part_name).unwrap_or_else(|| "evidence".into());
         let ct = match ct.as_deref() {
             Some(t) if tasks::file_type_ok(t) => t.to_owned(),
             _ => by_extension(&name).to_owned(),

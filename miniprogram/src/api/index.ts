@@ -37,6 +37,9 @@ import type {
   BoardCasePageView,
   DistrictBoardView,
   RankByParam,
+  SubmitInput,
+  TaskList,
+  TaskOut,
 } from './types';
 import type { components } from './schema';
 
@@ -133,6 +136,11 @@ export const api = {
   resolve: (id: string, body: ResolveBody) => call<CaseView>(`/api/v1/cases/${id}/resolve`, { as: 'staff', method: 'POST', data: body }),
   askExtension: (id: string, body: ExtensionRequest) =>
     call<CaseView>(`/api/v1/cases/${id}/extensions`, { as: 'staff', method: 'POST', data: body }),
+  /** The unit's 创建日历 tasks due from `from` to `to` (YYYY-MM-DD). */
+  tasks: (from: string, to: string) => call<TaskList>('/api/v1/calendar/tasks', { as: 'staff', query: { from, to } }),
+  task: (id: string) => call<TaskOut>(`/api/v1/calendar/tasks/${id}`, { as: 'staff' }),
+  submitTask: (id: string, body: SubmitInput) =>
+    call<TaskOut>(`/api/v1/calendar/tasks/${id}/submit`, { as: 'staff', method: 'POST', data: body }),
   bindWechat: (code: string, password: string) =>
     call<Me>('/api/v1/me/wechat', { as: 'staff', method: 'POST', data: { code, password } as BindWechat }),
 };

@@ -3,7 +3,7 @@
  * server's `POST /media`), with progress, and an error a person can read.
  */
 import { ApiError, As, answer, currentToken, renewToken, safeJson, url } from './client';
-import type { MediaView } from './types';
+import type { FileView, MediaView } from './types';
 
 /** Longest edge sent; the server keeps at most 2560 px anyway. */
 const EDGE = 1920;
@@ -30,12 +30,19 @@ export function compress(path: string, size: number | undefined, width?: number,
   );
 }
 
-function once(path: string, token: string | undefined, progress: (p: number) => void): Promise<{ status: number; data: unknown }> {
+function once(
+  path: string,
+  token: string | undefined,
+  progress: (p: number) => void,
+  to = '/api/v1/media',
+  formData?: Record<string, string>,
+): Promise<{ status: number; data: unknown }> {
   return new Promise((resolve) => {
     const task = wx.uploadFile({
-      url: url('/api/v1/media'),
+      url: url(to),
       filePath: path,
       name: 'file',
+      formData,
       header: token ? { Authorization: `Bearer ${token}` } : {},
       timeout: 60000,
       success: (r) => resolve({ status: r.statusCode, data: safeJson(r.data) }),
@@ -54,4 +61,17 @@ export async function uploadPhoto(path: string, progress: (p: number) => void, a
   }
   if (r.status === 0) throw new ApiError('network', 0, '网络不给力，照片没有传上去，请重试');
   return answer<MediaView>({ status: r.status, data: r.data, header: {} });
+}
+
+/**
+ * Uploads one evidence file of a 创建日历 task (a unit's account), under
+ * its own name (the phone's temporary path has another).
+ */
+export async function uploadEvidence(path: string, name: string, progress: (p: number) => void): Promise<FileView> {
+  const send = async () => once(path, await currentToken('staff'), progress, '/api/v1/calendar/files', { name });
+  const token = await currentToken('staff');
+  let r = await send();
+  if (r.status === 401 && renewToken('staff', token)) r = await send();
+  if (r.status === 0) throw new ApiError('network', 0, '网络不给力，文件没有传上去，请重试');
+  return answer<FileView>({ status: r.status, data: r.data, header: {} });
 }

@@ -254,6 +254,19 @@ function createWx(opts = {}) {
         }),
       };
     }),
+    // Files from a chat: `behave.messageFiles`, under temporary paths with
+    // no name of their own (the name comes separately, as on a phone).
+    chooseMessageFile: asyncApi('chooseMessageFile', (o) => {
+      const files = (behave.messageFiles || []).slice(0, o.count || 9);
+      if (!files.length) throw new Error('cancel');
+      return {
+        tempFiles: files.map((f) => {
+          const virtual = `http://tmp/${++tempSeq}-message-file`;
+          tempFiles.set(virtual, f);
+          return { path: virtual, name: path.basename(f), size: fs.statSync(f).size, type: 'file', time: 0 };
+        }),
+      };
+    }),
     chooseImage: asyncApi('chooseImage', () => {
       const files = opts.mediaFiles || [];
       const paths = files.map((f) => { const v = `http://tmp/${++tempSeq}-${path.basename(f)}`; tempFiles.set(v, f); return v; });

@@ -306,7 +306,7 @@ pub(super) async fn announce<C: ConnectionTrait>(
         let payload = serde_json::json!({
             "touser": openid,
             "template_id": template,
-            "page": format!("pages/field/task?id={}", t.id),
+            "page": format!("pages/field/tasks/index?id={}", t.id),
             "miniprogram_state": state.config.wechat.miniprogram_state,
             "lang": "zh_CN",
             "data": {

@@ -21239,6 +21239,11 @@ export interface operations {
                      *     PNG (by its part's media type, else by its name's extension).
                      */
                     file: string;
+                    /**
+                     * @description The name to keep, when the part's own is a temporary one (a phone's
+                     *     `wx.uploadFile` sends its temporary path's), 1–120 characters.
+                     */
+                    name?: string;
                 };
             };
         };

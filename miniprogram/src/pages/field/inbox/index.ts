@@ -72,6 +72,11 @@ Page({
     wx.navigateTo({ url: `/pages/field/case/index?id=${e.currentTarget.dataset.id}` });
   },
 
+  /** The unit's 创建日历 tasks. */
+  tasks() {
+    wx.navigateTo({ url: '/pages/field/tasks/index' });
+  },
+
   logout() {
     staffLogout();
     wx.redirectTo({ url: '/pages/field/login/index' });
