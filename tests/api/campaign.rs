@@ -388,7 +388,7 @@ async fn what_a_task_refuses_and_who_sees_it() {
         app.post_json(
             &submit,
             Some(&sh),
-            &json!({"note": "x", "expectedVersion": 99}),
+            &json!({"note": "x", "expectedVersion": i32::MAX}),
         )
         .await,
         409,
@@ -451,6 +451,20 @@ async fn what_a_task_refuses_and_who_sees_it() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(app.get(&fpath, Some(&sh)).await.status(), StatusCode::OK);
+    // A file no submission took goes a day on, object and all.
+    let calendar_objects = || async { app.state.store.list("calendar/").await.unwrap().len() };
+    let objects = calendar_objects().await;
+    assert!(objects >= 1);
+    app.advance(chrono::Duration::hours(25));
+    let purged = suishoupai::campaign::tasks::purge_unattached(&app.state)
+        .await
+        .unwrap();
+    assert_eq!(purged, 1);
+    assert_eq!(
+        app.get(&fpath, Some(&sh)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(calendar_objects().await, objects - 1);
     // Keeping indicators: admins only; a rule that does not read; an
     // unknown unit; a parent below itself.
     let save = |body: Value, token: String| {

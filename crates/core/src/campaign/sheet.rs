@@ -185,7 +185,11 @@ pub async fn import(
     actor: Actor,
     bytes: &[u8],
 ) -> Result<ImportReport, CampaignError> {
-    let rows = read(bytes)?;
+    // Unzipping and parsing a large workbook is CPU work: off the runtime.
+    let owned = bytes.to_vec();
+    let rows = tokio::task::spawn_blocking(move || read(&owned))
+        .await
+        .map_err(anyhow::Error::from)??;
     if rows.is_empty() {
         return Err(CampaignError::UnreadableSheet(
             "the sheet has a header but no rows".into(),
@@ -381,4 +385,36 @@ pub async fn import(
         items: written.len(),
         key_dates,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_csv_excel_saved_as_gb18030_reads_as_its_utf8_twin() {
+        let text = "指标编码,指标名称,责任单位,关键节点\n2.1,公共厕所,sh-cgj、xc-cgj,每月15日\n\n";
+        let (gbk, _, _) = encoding_rs::GB18030.encode(text);
+        assert!(
+            std::str::from_utf8(&gbk).is_err(),
+            "the fixture is not UTF-8"
+        );
+        let rows = read(&gbk).map_err(|e| e.to_string());
+        assert_eq!(
+            rows.as_ref().map(|r| r.len()),
+            Ok(1),
+            "one data row, the blank one skipped"
+        );
+        let (n, row) = &rows.as_ref().map(|r| r[0].clone()).unwrap_or_default();
+        assert_eq!(*n, 2);
+        assert_eq!(row.get("name").map(String::as_str), Some("公共厕所"));
+        assert_eq!(row.get("rule").map(String::as_str), Some("每月15日"));
+        assert_eq!(split_units(&row["units"]), ["sh-cgj", "xc-cgj"]);
+    }
+
+    #[test]
+    fn a_sheet_without_a_code_column_is_refused_before_any_row() {
+        let got = read("名称,关键节点\n公共厕所,每月15日\n".as_bytes());
+        assert!(matches!(got, Err(CampaignError::UnreadableSheet(m)) if m.contains("指标编码")));
+    }
 }

@@ -256,7 +256,10 @@ pub async fn submit(
             status: t.status.label(),
         });
     }
-    let version = s.expected_version.unwrap_or(t.version);
+    if s.expected_version.is_some_and(|v| v != t.version) {
+        return Err(CampaignError::Concurrent);
+    }
+    let version = t.version;
     let now = state.clock.now();
     let late = today(state) > t.due_on;
     let txn = state.db.begin().await?;
@@ -266,7 +269,10 @@ pub async fn submit(
         .col_expr(task::Column::SubmittedAt, Expr::value(Some(now)))
         .col_expr(task::Column::SubmittedBy, Expr::value(Some(caller.user_id)))
         .col_expr(task::Column::Late, Expr::value(late))
-        .col_expr(task::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            task::Column::Version,
+            Expr::value(version.saturating_add(1)),
+        )
         .filter(task::Column::Id.eq(id))
         .filter(task::Column::Version.eq(version))
         .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]))
@@ -358,7 +364,10 @@ pub async fn decide(
             status: t.status.label(),
         });
     }
-    let version = d.expected_version.unwrap_or(t.version);
+    if d.expected_version.is_some_and(|v| v != t.version) {
+        return Err(CampaignError::Concurrent);
+    }
+    let version = t.version;
     let status = if d.accept {
         TaskStatus::Accepted
     } else {
@@ -374,7 +383,10 @@ pub async fn decide(
             task::Column::DecisionNote,
             Expr::value(note.map(str::to_owned)),
         )
-        .col_expr(task::Column::Version, Expr::value(version + 1))
+        .col_expr(
+            task::Column::Version,
+            Expr::value(version.saturating_add(1)),
+        )
         .filter(task::Column::Id.eq(id))
         .filter(task::Column::Version.eq(version))
         .filter(task::Column::Status.eq(TaskStatus::Submitted))
@@ -537,7 +549,25 @@ pub fn extension(content_type: &str) -> &'static str {
         .map_or("bin", |(_, e)| e)
 }
 
-/// Tasks overdue or reminded and still open (the console's 待办).
-pub fn needs_attention(v: &TaskView) -> bool {
-    v.task.status.is_open() && (v.task.reminded_at.is_some() || v.task.overdue_at.is_some())
+/// Deletes the evidence files no submission took, once they are older than
+/// unattached photos may be (`media.unattached_ttl_secs`); returns how many.
+pub async fn purge_unattached(state: &AppState) -> Result<usize, CampaignError> {
+    let ttl = i64::try_from(state.config.media.unattached_ttl_secs).unwrap_or(i64::MAX);
+    let before = state.clock.now() - chrono::Duration::seconds(ttl.min(10 * 365 * 86_400));
+    let stale = task_file::Entity::find()
+        .filter(task_file::Column::TaskId.is_null())
+        .filter(task_file::Column::CreatedAt.lt(before))
+        .limit(500)
+        .all(&state.db)
+        .await?;
+    for f in &stale {
+        // The row goes only once its object has: nothing left unnamed.
+        state.store.delete(&f.object_key).await.map_err(|e| e.0)?;
+        task_file::Entity::delete_many()
+            .filter(task_file::Column::Id.eq(f.id))
+            .filter(task_file::Column::TaskId.is_null())
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(stale.len())
 }
