@@ -65,6 +65,17 @@ const CONSTRAINTS: &[(&[&str], u16, ErrorCode, &str)] = &[
         ErrorCode::ConcurrentUpdate,
         "an area with this code was created at the same moment; retry",
     ),
+    (
+        &[
+            "assessment_items_code_key",
+            "assessment_items.code",
+            "item_units_pkey",
+            "item_units.item_id, item_units.unit_id",
+        ],
+        409,
+        ErrorCode::ConcurrentUpdate,
+        "this indicator was saved at the same moment; retry",
+    ),
 ];
 
 /// Maps a constraint violation to the client error it means, if any.

@@ -200,6 +200,23 @@ async fn a_unit_is_reminded_two_working_days_ahead_across_national_day_and_its_o
     assert_eq!(t["overdue"], true);
     assert_eq!(t["statusLabel"], "已超期");
     assert_eq!(t["escalatedTo"]["code"], "hhht-cgj");
+    // The unit above reads the task it was told of, and does not do it.
+    let city_unit = app.staff("hhht-cgj", UNIT_PASSWORD).await;
+    let seen = app
+        .get(&format!("/api/v1/calendar/tasks/{id}"), Some(&city_unit))
+        .await;
+    assert_eq!(seen.status(), StatusCode::OK);
+    expect_error(
+        app.post_json(
+            &format!("/api/v1/calendar/tasks/{id}/submit"),
+            Some(&city_unit),
+            &json!({"note": "x"}),
+        )
+        .await,
+        404,
+        "not_found",
+    )
+    .await;
     let msgs = unit_messages(&app).await;
     let events: Vec<(String, String)> = msgs
         .iter()
@@ -586,6 +603,34 @@ async fn a_sheet_with_bad_rows_is_refused_row_by_row_and_nothing_is_imported() {
     .await;
     assert_eq!(items.as_array().unwrap().len(), 0);
     assert_eq!(task_count(&app).await, 0);
+    // Blank rows are skipped and counted: the bad row is reported as row 4.
+    let gapped = csv(&[
+        ",,,,,,,",
+        "1,基础设施,,,,,,",
+        "1.1,公厕,1,,sh-cgj,每月40日,月检,",
+    ]);
+    let body = expect_error(
+        import(&app, &admin, "gap.csv", gapped).await,
+        422,
+        "invalid_sheet",
+    )
+    .await;
+    assert_eq!(body["details"]["rows"][0]["row"], 4, "{body}");
+    // A tiny XLSX naming the last cell a sheet can have is refused, not
+    // read into memory.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let ws = book.add_worksheet();
+    ws.write_string(0, 0, "code").unwrap();
+    ws.write_string(0, 1, "name").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let far = book.save_to_buffer().unwrap();
+    assert!(far.len() < 20_000);
+    expect_error(
+        import(&app, &admin, "far.xlsx", far).await,
+        400,
+        "invalid_sheet",
+    )
+    .await;
     // Not a sheet at all; not an admin.
     expect_error(
         import(&app, &admin, "x.csv", vec![]).await,
@@ -841,4 +886,79 @@ async fn two_server_processes_mark_each_overdue_task_and_escalate_it_exactly_onc
         .filter(|(_, m)| m["event"] == "calendar_escalated")
         .count();
     assert_eq!(escalations, 12, "each escalated to the city's bureau once");
+}
+
+#[tokio::test]
+async fn an_edited_key_date_keeps_its_tasks_and_a_dropped_one_takes_its_open_tasks_away() {
+    let app = spawn_with(|c| c.workflow.background_jobs = false).await;
+    let admin = app.staff(ADMIN.0, ADMIN.1).await;
+    let save = |body: Value| {
+        let app = &app;
+        let admin = admin.clone();
+        async move {
+            app.post_json("/api/v1/admin/assessment-items", Some(&admin), &body)
+                .await
+        }
+    };
+    let item = |title: &str, rule: &str, lead: u32, units: &[&str]| {
+        json!({"code": "6.1", "name": "窗口单位", "unitCodes": units,
+               "keyDates": [{"title": title, "rule": rule, "leadWorkingDays": lead}]})
+    };
+    let tasks = || async {
+        let l = json_of(
+            app.get(
+                "/api/v1/calendar/tasks?month=2026-12&item=6.1",
+                Some(&admin),
+            )
+            .await,
+        )
+        .await;
+        l["items"].as_array().unwrap().clone()
+    };
+    json_of(save(item("自查", "2026-12-10", 2, &["sh-cgj"])).await).await;
+    let first = tasks().await;
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0]["remindOn"], "2026-12-08");
+    move_to(&app, "2026-12-08T09:00:00+08:00");
+    assert_eq!(tick(&app).await, (1, 0), "reminded");
+
+    // A new title and lead: the same task, not a second one.
+    json_of(save(item("自查（含台账）", "2026-12-10", 1, &["sh-cgj"])).await).await;
+    let edited = tasks().await;
+    assert_eq!(edited.len(), 1, "{edited:?}");
+    assert_eq!(edited[0]["id"], first[0]["id"]);
+    assert_eq!(edited[0]["title"], "自查（含台账）");
+    assert_eq!(tick(&app).await, (0, 0), "not reminded again");
+
+    // The same rule twice is refused.
+    let twice = json!({"code": "6.1", "name": "窗口单位", "unitCodes": ["sh-cgj"],
+        "keyDates": [{"title": "a", "rule": "每周五"}, {"title": "b", "rule": "weekly:5"}]});
+    expect_error(save(twice).await, 400, "invalid_rule").await;
+
+    // Another date: the open task of the old one goes, reminded or not.
+    json_of(save(item("自查", "2026-12-11", 1, &["sh-cgj"])).await).await;
+    let moved = tasks().await;
+    assert_eq!(moved.len(), 1, "{moved:?}");
+    assert_eq!(moved[0]["dueOn"], "2026-12-11");
+    assert_ne!(moved[0]["id"], first[0]["id"]);
+    // Another unit: the dropped unit's open task goes too.
+    json_of(save(item("自查", "2026-12-11", 1, &["xc-cgj"])).await).await;
+    let units: Vec<String> = tasks()
+        .await
+        .iter()
+        .map(|t| t["unit"]["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(units, ["xc-cgj"]);
+    // Retired: nothing left to do, nothing goes overdue.
+    let r = app
+        .http
+        .delete(app.url("/api/v1/admin/assessment-items/6.1"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert!(tasks().await.is_empty());
+    move_to(&app, "2026-12-14T09:00:00+08:00");
+    assert_eq!(tick(&app).await, (0, 0));
 }

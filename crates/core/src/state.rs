@@ -113,9 +113,15 @@ impl AppState {
             match g {
                 Gen::Areas => self.areas.replace(AreaIndex::load(&self.db).await?),
                 Gen::Directory => self.directory.replace(Directory::load(&self.db).await?),
-                Gen::Calendar => self
-                    .calendar
-                    .replace(crate::calendar::store::load(&self.db).await?),
+                Gen::Calendar => {
+                    self.calendar
+                        .replace(crate::calendar::store::load(&self.db).await?);
+                    // The 创建日历's reminder days follow the new working
+                    // days at the next tick.
+                    if let Ok(mut d) = self.campaign_day.lock() {
+                        *d = None;
+                    }
+                }
                 Gen::Categories => self.categories.replace(Catalog::load(&self.db).await?),
             }
         }

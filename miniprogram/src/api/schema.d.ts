@@ -2746,12 +2746,18 @@ export interface paths {
         put?: never;
         /**
          * Create or replace an indicator
-         * @description By code. Its units and key dates become those given: the coming
-         *     tasks nobody was reminded of follow at once (tasks are generated a
-         *     year ahead); tasks reminded, done or past stay. A rule that does not
-         *     read is `400 invalid_rule`; an unknown unit `422 unknown_unit`; an
-         *     unknown parent, or one below the indicator, `422 invalid_parent`.
-         *     Admins.
+         * @description By code. Its units and key dates become those given, and the coming
+         *     tasks follow at once (tasks are generated a year ahead): those still
+         *     open for a key date or unit dropped go; tasks handed in, and past,
+         *     stay. A key date is its rule: one kept keeps its tasks, with its
+         *     title and lead updated. Refusals: a rule that does not read, is
+         *     listed twice, or gives more than 20,000 tasks a year with the units,
+         *     `400 invalid_rule`; a blank name `400 invalid_name`; more than 2,000
+         *     characters of criterion `400 invalid_criterion`; key dates without a
+         *     unit, or over 100 units, `400 invalid_unit`; an unknown unit `422
+         *     unknown_unit`; an unknown parent, or one below the indicator, `422
+         *     invalid_parent`; the same indicator saved at the same moment, `409
+         *     concurrent_update`. Admins.
          */
         post: operations["adminSaveAssessmentItem"];
         delete?: never;
@@ -2800,10 +2806,12 @@ export interface paths {
          *     `rule`), 节点说明 `title`, 提前工作日 `lead` (default 2). An
          *     indicator's rows share its code; a row with no rule is an indicator
          *     without key dates. All or nothing: any bad row is `422
-         *     invalid_sheet` with `details.rows` listing each (`row`, counting the
-         *     header as 1; `column`; `code`; `message`), and nothing is written. A
-         *     file that does not read as either is `400 invalid_sheet`. At most
-         *     5,000 rows. Admins.
+         *     invalid_sheet` with `details.rows` listing each (`row`, the sheet's
+         *     own row number; `column`; `code`; `message`), and nothing is
+         *     written. A file that does not read as either, has no `code` or
+         *     `name` column, more than 5,000 rows or 64 columns, or unpacks to
+         *     more than 64 MB, is `400 invalid_sheet`; a body that is not
+         *     multipart `415`. Admins.
          */
         post: operations["adminImportAssessmentItems"];
         delete?: never;
@@ -2823,8 +2831,11 @@ export interface paths {
          * Tasks by month
          * @description The tasks due in a month (default this one, China time), or in
          *     `from`–`to` (at most 400 days), by date, indicator and unit. A
-         *     unit's people see their own unit's; city staff see all, or one
-         *     unit's with `unit`. Photos and files are in a single task's read.
+         *     unit's people see their own unit's, and those escalated to their
+         *     unit (督办); city staff see all, or one unit's with `unit`. Photos
+         *     and files are in a single task's read. An unknown `unit` is `400
+         *     unknown_unit`, an unknown `item` `404`; `from` without `to`, or a
+         *     range past 400 days, `400 invalid_period`.
          */
         get: operations["listCalendarTasks"];
         put?: never;
@@ -2845,7 +2856,8 @@ export interface paths {
         /**
          * One task
          * @description With its photos (signed URLs) and files. A unit's people read their
-         *     own unit's; another unit's is `404`.
+         *     own unit's and those escalated to their unit; another unit's is
+         *     `404`.
          */
         get: operations["getCalendarTask"];
         put?: never;
@@ -2872,8 +2884,9 @@ export interface paths {
          *     /calendar/files`); at least one (`422 no_evidence`). Evidence that is
          *     not the caller's unused upload is `422 invalid_media`, and nothing is
          *     written. Already handed in or accepted: `409 not_open`; changed since
-         *     `expectedVersion`: `409 concurrent_update`. After its date it is
-         *     done `late`.
+         *     `expectedVersion`: `409 concurrent_update` (without it, the task as it
+         *     is now). After its date it is done `late`. Only the task's own unit
+         *     hands it in (the unit above reads an escalated one: `404`).
          */
         post: operations["submitCalendarTask"];
         delete?: never;

@@ -21,6 +21,28 @@ use uuid::Uuid;
 pub const MAX_LEAD: u32 = 60;
 /// Most key dates of one indicator.
 pub const MAX_KEY_DATES: usize = 50;
+/// Most tasks one indicator may give in a year (its key dates' dates times
+/// its units): a weekly duty for a hundred units is 5,200.
+pub const MAX_TASKS_A_YEAR: usize = 20_000;
+
+/// The tasks an indicator gives over the horizon from `today`.
+pub fn tasks_a_year(i: &ItemInput, units: usize, today: chrono::NaiveDate) -> usize {
+    let until = today
+        .checked_add_days(chrono::Days::new(super::HORIZON_DAYS))
+        .unwrap_or(today);
+    i.key_dates
+        .iter()
+        .map(|k| k.rule.dates(today, until).len())
+        .sum::<usize>()
+        .saturating_mul(units)
+}
+
+/// The refusal of an indicator that gives too many tasks.
+pub fn too_many_tasks(n: usize) -> String {
+    format!(
+        "these key dates and units give {n} tasks a year; at most {MAX_TASKS_A_YEAR}: split the indicator"
+    )
+}
 
 /// A key date to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,7 +134,14 @@ pub fn check(i: &ItemInput) -> Vec<(&'static str, ErrorCode, String)> {
             format!("at most {MAX_KEY_DATES} key dates"),
         ));
     }
-    for k in &i.key_dates {
+    for (n, k) in i.key_dates.iter().enumerate() {
+        if i.key_dates[..n].iter().any(|e| e.rule == k.rule) {
+            out.push((
+                "rule",
+                ErrorCode::InvalidRule,
+                format!("the rule {} is listed twice", k.rule.describe()),
+            ));
+        }
         if k.title.trim().is_empty() || k.title.chars().count() > 100 {
             out.push((
                 "title",
@@ -145,6 +174,13 @@ pub async fn save(state: &AppState, actor: Actor, i: ItemInput) -> Result<ItemVi
     let units = units_by_code(&txn).await?;
     let unit_ids =
         resolve_units(&units, &i.unit_codes).map_err(|code| CampaignError::UnknownUnit { code })?;
+    let n = tasks_a_year(&i, unit_ids.len(), today(state));
+    if n > MAX_TASKS_A_YEAR {
+        return Err(CampaignError::invalid(
+            ErrorCode::InvalidRule,
+            too_many_tasks(n),
+        ));
+    }
     let items = items_by_code(&txn).await?;
     let parent = resolve_parent(&items, &HashMap::new(), &i)
         .map_err(|(_, message)| CampaignError::Parent(message))?;
@@ -373,25 +409,31 @@ pub(super) async fn write(
         .filter(key_date::Column::Active.eq(true))
         .all(txn)
         .await?;
+    // A key date is its rule: one whose rule stays keeps its id and its
+    // tasks (its title and lead are updated in place); the others retire.
     let same = |k: &key_date::Model, n: &KeyDateInput| {
         let (kind, date, num) = n.rule.parts();
-        k.title == n.title.trim()
-            && k.rule_kind == kind
-            && k.rule_date == date
-            && k.rule_n == num
-            && k.lead_working_days == i32::try_from(n.lead_working_days).unwrap_or(0)
+        k.rule_kind == kind && k.rule_date == date && k.rule_n == num
     };
     let mut kept = vec![];
     for k in &old {
-        if i.key_dates.iter().any(|n| same(k, n)) {
-            kept.push(k.id);
-        } else {
-            key_date::Entity::update_many()
-                .col_expr(key_date::Column::Active, Expr::value(false))
-                .filter(key_date::Column::Id.eq(k.id))
-                .exec(txn)
-                .await?;
-        }
+        let update = match i.key_dates.iter().find(|n| same(k, n)) {
+            Some(n) => {
+                kept.push(k.id);
+                key_date::ActiveModel {
+                    id: Set(k.id),
+                    title: Set(n.title.trim().to_owned()),
+                    lead_working_days: Set(i32::try_from(n.lead_working_days).unwrap_or(0)),
+                    ..Default::default()
+                }
+            }
+            None => key_date::ActiveModel {
+                id: Set(k.id),
+                active: Set(false),
+                ..Default::default()
+            },
+        };
+        update.update(txn).await?;
     }
     for n in &i.key_dates {
         if old.iter().any(|k| same(k, n)) {
@@ -419,8 +461,10 @@ pub(super) async fn write(
     Ok(id)
 }
 
-/// Deletes the indicator's coming tasks that no one was reminded of and
-/// that no longer follow from its key dates (`keep`) and units.
+/// Deletes the indicator's coming tasks still open (pending or returned,
+/// reminded or not) that no longer follow from its key dates (`keep`) and
+/// units: a duty the city dropped is no longer due. What was handed in,
+/// and what is past, stays.
 async fn drop_coming<C: ConnectionTrait>(
     db: &C,
     item_id: Uuid,
@@ -430,8 +474,10 @@ async fn drop_coming<C: ConnectionTrait>(
 ) -> Result<(), CampaignError> {
     task::Entity::delete_many()
         .filter(task::Column::ItemId.eq(item_id))
-        .filter(task::Column::Status.eq(domain::campaign::TaskStatus::Pending))
-        .filter(task::Column::RemindedAt.is_null())
+        .filter(task::Column::Status.is_in([
+            domain::campaign::TaskStatus::Pending,
+            domain::campaign::TaskStatus::Returned,
+        ]))
         .filter(task::Column::DueOn.gte(today))
         .filter(
             Condition::any()

@@ -39,7 +39,9 @@ pub struct TaskMessage {
 }
 
 /// Generates the tasks of the active key dates (of one indicator, or all)
-/// from `today` to the horizon; returns how many were new.
+/// from `today` to the horizon, and moves the reminder day of those not
+/// yet reminded to what the lead and working calendar now give; returns
+/// how many rows were written.
 pub async fn generate<C: ConnectionTrait>(
     db: &C,
     cal: &WorkCalendar,
@@ -102,12 +104,16 @@ pub async fn generate<C: ConnectionTrait>(
         let chunk = std::mem::replace(&mut rows, rest);
         added += task::Entity::insert_many(chunk)
             .on_conflict(
+                // A task there already keeps its state; its reminder day
+                // follows the lead and working calendar of now, until the
+                // reminder went out.
                 OnConflict::columns([
                     task::Column::KeyDateId,
                     task::Column::DueOn,
                     task::Column::UnitId,
                 ])
-                .do_nothing()
+                .update_column(task::Column::RemindOn)
+                .action_and_where(Expr::col((task::Entity, task::Column::RemindedAt)).is_null())
                 .to_owned(),
             )
             .exec_without_returning(db)
@@ -141,6 +147,54 @@ pub async fn tick(state: &AppState) -> Result<(usize, usize), CampaignError> {
     Ok((remind(state, day).await?, mark_overdue(state, day).await?))
 }
 
+/// Of `tasks`, those that still follow from an active key date of an
+/// active indicator and a unit still responsible for it. The others (a key
+/// date retired, a unit removed, while another node generated them) are
+/// deleted when still open and not past, and never reminded nor marked.
+async fn live(
+    state: &AppState,
+    tasks: Vec<task::Model>,
+) -> Result<Vec<task::Model>, CampaignError> {
+    if tasks.is_empty() {
+        return Ok(tasks);
+    }
+    let kd_ids: Vec<Uuid> = tasks.iter().map(|t| t.key_date_id).collect();
+    let active: Vec<Uuid> = key_date::Entity::find()
+        .filter(key_date::Column::Id.is_in(kd_ids))
+        .filter(key_date::Column::Active.eq(true))
+        .select_only()
+        .column(key_date::Column::Id)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let item_ids: Vec<Uuid> = tasks.iter().map(|t| t.item_id).collect();
+    let links: Vec<(Uuid, Uuid)> = item_unit::Entity::find()
+        .filter(item_unit::Column::ItemId.is_in(item_ids))
+        .select_only()
+        .column(item_unit::Column::ItemId)
+        .column(item_unit::Column::UnitId)
+        .into_tuple()
+        .all(&state.db)
+        .await?;
+    let day = today(state);
+    let (keep, gone): (Vec<_>, Vec<_>) = tasks
+        .into_iter()
+        .partition(|t| active.contains(&t.key_date_id) && links.contains(&(t.item_id, t.unit_id)));
+    let stale: Vec<Uuid> = gone
+        .iter()
+        .filter(|t| t.due_on >= day)
+        .map(|t| t.id)
+        .collect();
+    if !stale.is_empty() {
+        task::Entity::delete_many()
+            .filter(task::Column::Id.is_in(stale))
+            .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]))
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(keep)
+}
+
 /// Reminds the units of the open tasks whose reminder day has come.
 async fn remind(state: &AppState, day: NaiveDate) -> Result<usize, CampaignError> {
     let due = task::Entity::find()
@@ -152,6 +206,7 @@ async fn remind(state: &AppState, day: NaiveDate) -> Result<usize, CampaignError
         .limit(200)
         .all(&state.db)
         .await?;
+    let due = live(state, due).await?;
     let mut sent = 0;
     for t in due {
         let now = state.clock.now();
@@ -160,6 +215,7 @@ async fn remind(state: &AppState, day: NaiveDate) -> Result<usize, CampaignError
             .col_expr(task::Column::RemindedAt, Expr::value(now))
             .filter(task::Column::Id.eq(t.id))
             .filter(task::Column::RemindedAt.is_null())
+            .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]))
             .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
@@ -193,6 +249,7 @@ async fn mark_overdue(state: &AppState, day: NaiveDate) -> Result<usize, Campaig
         .limit(200)
         .all(&state.db)
         .await?;
+    let due = live(state, due).await?;
     let mut marked = 0;
     for t in due {
         let above = state.directory.get().ancestors(t.unit_id).first().copied();

@@ -56,16 +56,30 @@ pub struct ImportReport {
 }
 
 /// One data row: its sheet row number and its cells by column name.
-type Row = (usize, HashMap<&'static str, String>);
+pub type Row = (usize, HashMap<&'static str, String>);
 
-/// Reads a sheet's rows (CSV or XLSX by its first bytes).
+/// Most columns a sheet's rows may use.
+pub const MAX_COLUMNS: usize = 64;
+/// Most bytes an XLSX file may unpack to (its parts together).
+const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
+/// A sheet's non-blank rows: (row number, counting the first as 1; cells).
+type Grid = Vec<(usize, Vec<String>)>;
+
+fn too_many_rows() -> CampaignError {
+    CampaignError::UnreadableSheet(format!("at most {MAX_ROWS} rows in one sheet"))
+}
+
+/// Reads a sheet's rows (CSV or XLSX by its first bytes): the first
+/// non-blank row is the header; blank rows are skipped, and counted in the
+/// row numbers reported.
 pub fn read(bytes: &[u8]) -> Result<Vec<Row>, CampaignError> {
     let grid = if bytes.starts_with(b"PK\x03\x04") {
         xlsx_grid(bytes)?
     } else {
         csv_grid(bytes)?
     };
-    let mut rows = grid.into_iter().enumerate();
+    let mut rows = grid.into_iter();
     let Some((_, header)) = rows.next() else {
         return Err(CampaignError::UnreadableSheet("the sheet is empty".into()));
     };
@@ -91,25 +105,35 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Row>, CampaignError> {
         }
     }
     let mut out = vec![];
-    for (i, cells) in rows {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for (n, cells) in rows {
         let mut row = HashMap::new();
         for (col, name) in &at {
             row.insert(*name, cells.get(*col).map_or("", |s| s.trim()).to_owned());
         }
-        out.push((i + 1, row));
-        if out.len() > MAX_ROWS {
-            return Err(CampaignError::UnreadableSheet(format!(
-                "at most {MAX_ROWS} rows in one sheet"
-            )));
-        }
+        out.push((n, row));
     }
     Ok(out)
 }
 
-fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, CampaignError> {
+/// Keeps a row unless it is blank; refuses a sheet past the caps.
+fn keep(grid: &mut Grid, n: usize, cells: Vec<String>) -> Result<(), CampaignError> {
+    if cells.iter().all(|c| c.trim().is_empty()) {
+        return Ok(());
+    }
+    if cells.len() > MAX_COLUMNS && cells[MAX_COLUMNS..].iter().any(|c| !c.trim().is_empty()) {
+        return Err(CampaignError::UnreadableSheet(format!(
+            "row {n}: at most {MAX_COLUMNS} columns"
+        )));
+    }
+    // The header and MAX_ROWS rows.
+    if grid.len() > MAX_ROWS {
+        return Err(too_many_rows());
+    }
+    grid.push((n, cells));
+    Ok(())
+}
+
+fn csv_grid(bytes: &[u8]) -> Result<Grid, CampaignError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.to_owned(),
         Err(_) => {
@@ -127,48 +151,92 @@ fn csv_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, CampaignError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut grid = vec![];
-    for rec in r.records() {
-        let rec = rec.map_err(|e| CampaignError::UnreadableSheet(format!("CSV: {e}")))?;
-        grid.push(rec.iter().map(str::to_owned).collect());
-        if grid.len() > MAX_ROWS + 1 {
-            break;
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match r.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let n = rec
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                keep(&mut grid, n, rec.iter().map(str::to_owned).collect())?;
+            }
+            Err(e) => return Err(CampaignError::UnreadableSheet(format!("CSV: {e}"))),
         }
     }
     Ok(grid)
 }
 
-fn xlsx_grid(bytes: &[u8]) -> Result<Vec<Vec<String>>, CampaignError> {
-    use calamine::{Data, Reader, Xlsx};
+/// The first worksheet, streamed cell by cell: a sheet's declared size is
+/// never allocated, so a tiny file naming cell XFD1048576 is refused, not
+/// a node's memory. The parts' unpacked sizes are checked first.
+fn xlsx_grid(bytes: &[u8]) -> Result<Grid, CampaignError> {
+    use calamine::{DataRef, Reader, Xlsx};
     let unreadable =
         |e: &dyn std::fmt::Display| CampaignError::UnreadableSheet(format!("XLSX: {e}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut unpacked = 0u64;
+    for i in 0..zip.len() {
+        unpacked += zip.by_index_raw(i).map_err(|e| unreadable(&e))?.size();
+    }
+    if unpacked > MAX_UNPACKED {
+        return Err(CampaignError::UnreadableSheet(format!(
+            "XLSX: unpacks to more than {} MB",
+            MAX_UNPACKED / 1024 / 1024
+        )));
+    }
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| CampaignError::UnreadableSheet("XLSX: no worksheet".into()))?
+    let first = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| CampaignError::UnreadableSheet("XLSX: no worksheet".into()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
         .map_err(|e| unreadable(&e))?;
-    Ok(range
-        .rows()
-        .take(MAX_ROWS + 2)
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                    #[allow(clippy::cast_possible_truncation)]
-                    Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => {
-                        format!("{}", *f as i64)
-                    }
-                    Data::Float(f) => f.to_string(),
-                    Data::Int(i) => i.to_string(),
-                    Data::Bool(b) => b.to_string(),
-                    Data::DateTime(d) => d
-                        .as_datetime()
-                        .map(|t| t.format("%Y-%m-%d").to_string())
-                        .unwrap_or_default(),
-                    Data::Error(_) | Data::Empty => String::new(),
-                })
-                .collect()
-        })
-        .collect())
+    let mut grid = vec![];
+    let mut row: Option<(u32, Vec<String>)> = None;
+    while let Some(cell) = cells.next_cell().map_err(|e| unreadable(&e))? {
+        let (r, c) = cell.get_position();
+        let text = match cell.get_value() {
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+            DataRef::SharedString(s) => (*s).to_owned(),
+            #[allow(clippy::cast_possible_truncation)]
+            DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+            DataRef::Float(f) => f.to_string(),
+            DataRef::Int(i) => i.to_string(),
+            DataRef::Bool(b) => b.to_string(),
+            DataRef::DateTime(d) => d
+                .as_datetime()
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            DataRef::Error(_) | DataRef::Empty => String::new(),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let col = usize::try_from(c).unwrap_or(usize::MAX);
+        if col >= MAX_COLUMNS {
+            return Err(CampaignError::UnreadableSheet(format!(
+                "row {}: at most {MAX_COLUMNS} columns",
+                r + 1
+            )));
+        }
+        if row.as_ref().is_some_and(|(at, _)| *at != r)
+            && let Some((at, done)) = row.take()
+        {
+            keep(&mut grid, at as usize + 1, done)?;
+        }
+        let (_, cur) = row.get_or_insert_with(|| (r, vec![]));
+        if cur.len() <= col {
+            cur.resize(col + 1, String::new());
+        }
+        cur[col] = text;
+    }
+    if let Some((at, done)) = row {
+        keep(&mut grid, at as usize + 1, done)?;
+    }
+    Ok(grid)
 }
 
 fn split_units(s: &str) -> Vec<String> {
@@ -305,6 +373,15 @@ pub async fn import(
                 .into_iter()
                 .filter(|e| matches!(e.column.as_str(), "title" | "lead" | "rule")),
         );
+        if item.key_dates.iter().any(|e| e.rule == k.rule) {
+            errors.push(err(
+                *n,
+                "rule",
+                ErrorCode::InvalidRule,
+                format!("{} is listed twice for {}", k.rule.describe(), item.code),
+            ));
+            continue;
+        }
         item.key_dates.push(k);
         key_dates += 1;
     }
@@ -338,6 +415,15 @@ pub async fn import(
                 vec![]
             }
         };
+        let n_tasks = items::tasks_a_year(i, unit_ids.len(), super::today(state));
+        if n_tasks > items::MAX_TASKS_A_YEAR {
+            errors.push(err(
+                *n,
+                "rule",
+                ErrorCode::InvalidRule,
+                items::too_many_tasks(n_tasks),
+            ));
+        }
         match items::resolve_parent(&stored, &pending, i) {
             Ok(p) => resolved.push((i.clone(), p, unit_ids)),
             Err((col, message)) => errors.push(err(*n, col, ErrorCode::InvalidParent, message)),

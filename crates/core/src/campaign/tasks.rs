@@ -16,7 +16,7 @@ use domain::campaign::TaskStatus;
 use entity::{assessment_item as item, calendar_task as task, key_date, media, task_file};
 use sea_orm::{
     ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Expr,
+    sea_query::{Expr, ExprTrait},
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -87,7 +87,13 @@ pub async fn list(
         q = q.filter(task::Column::DueOn.lte(d));
     }
     match (caller.role, caller.unit_id, f.unit_id) {
-        (Role::UnitMember, Some(mine), _) => q = q.filter(task::Column::UnitId.eq(mine)),
+        (Role::UnitMember, Some(mine), _) => {
+            q = q.filter(
+                sea_orm::Condition::any()
+                    .add(task::Column::UnitId.eq(mine))
+                    .add(task::Column::EscalatedUnitId.eq(mine)),
+            );
+        }
         (Role::UnitMember, None, _) => return Ok((vec![], false)),
         (_, _, Some(u)) => q = q.filter(task::Column::UnitId.eq(u)),
         _ => {}
@@ -141,7 +147,11 @@ async fn visible(
         .one(&state.db)
         .await?
         .ok_or(CampaignError::NotFound { what: "task" })?;
-    if caller.role == Role::UnitMember && caller.unit_id != Some(t.unit_id) {
+    // A unit's people see their unit's tasks, and (to read) those
+    // escalated to their unit (督办).
+    let theirs = caller.unit_id.is_some()
+        && (caller.unit_id == Some(t.unit_id) || caller.unit_id == t.escalated_unit_id);
+    if caller.role == Role::UnitMember && !theirs {
         return Err(CampaignError::NotFound { what: "task" });
     }
     Ok(t)
@@ -251,6 +261,10 @@ pub async fn submit(
         return Err(CampaignError::NoEvidence);
     }
     let t = visible(state, caller, id).await?;
+    if caller.unit_id != Some(t.unit_id) {
+        // The unit above reads an escalated task; its own unit does it.
+        return Err(CampaignError::NotFound { what: "task" });
+    }
     if !t.status.is_open() {
         return Err(CampaignError::NotOpen {
             status: t.status.label(),
@@ -263,7 +277,7 @@ pub async fn submit(
     let now = state.clock.now();
     let late = today(state) > t.due_on;
     let txn = state.db.begin().await?;
-    let done = task::Entity::update_many()
+    let update = task::Entity::update_many()
         .col_expr(task::Column::Status, Expr::value(TaskStatus::Submitted))
         .col_expr(task::Column::Note, Expr::value(note.map(str::to_owned)))
         .col_expr(task::Column::SubmittedAt, Expr::value(Some(now)))
@@ -271,13 +285,17 @@ pub async fn submit(
         .col_expr(task::Column::Late, Expr::value(late))
         .col_expr(
             task::Column::Version,
-            Expr::value(version.saturating_add(1)),
+            Expr::col(task::Column::Version).add(1),
         )
         .filter(task::Column::Id.eq(id))
-        .filter(task::Column::Version.eq(version))
-        .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]))
-        .exec(&txn)
-        .await?;
+        .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]));
+    // Without an expectedVersion the caller means the task as it is now:
+    // an overdue mark landing meanwhile does not refuse it.
+    let update = match s.expected_version {
+        Some(_) => update.filter(task::Column::Version.eq(version)),
+        None => update,
+    };
+    let done = update.exec(&txn).await?;
     if done.rows_affected != 1 {
         txn.rollback().await?;
         return Err(CampaignError::Concurrent);
@@ -303,6 +321,7 @@ pub async fn submit(
             .filter(task_file::Column::Id.is_in(s.file_ids.clone()))
             .filter(task_file::Column::UploadedBy.eq(caller.user_id))
             .filter(task_file::Column::TaskId.is_null())
+            .filter(task_file::Column::CreatedAt.gt(stale_before(state)))
             .exec(&txn)
             .await?;
         if kept.rows_affected != s.file_ids.len() as u64 {
@@ -398,9 +417,18 @@ pub async fn decide(
     }
     if !d.accept {
         let why = note.unwrap_or_default().to_owned();
-        schedule::announce(state, &txn, &t, t.unit_id, "calendar_returned", |m| {
-            format!("创建日历退回：「{}」{why}", m.title)
-        })
+        let returned = task::Model {
+            status: TaskStatus::Returned,
+            ..t.clone()
+        };
+        schedule::announce(
+            state,
+            &txn,
+            &returned,
+            t.unit_id,
+            "calendar_returned",
+            |m| format!("创建日历退回：「{}」{why}", m.title),
+        )
         .await?;
     }
     audit::record(
@@ -549,25 +577,34 @@ pub fn extension(content_type: &str) -> &'static str {
         .map_or("bin", |(_, e)| e)
 }
 
+/// Unattached evidence files older than this are swept, and no longer taken.
+fn stale_before(state: &AppState) -> crate::core::Ts {
+    let ttl = i64::try_from(state.config.media.unattached_ttl_secs).unwrap_or(i64::MAX);
+    state.clock.now() - chrono::Duration::seconds(std::cmp::min(ttl, 10 * 365 * 86_400))
+}
+
 /// Deletes the evidence files no submission took, once they are older than
 /// unattached photos may be (`media.unattached_ttl_secs`); returns how many.
 pub async fn purge_unattached(state: &AppState) -> Result<usize, CampaignError> {
-    let ttl = i64::try_from(state.config.media.unattached_ttl_secs).unwrap_or(i64::MAX);
-    let before = state.clock.now() - chrono::Duration::seconds(ttl.min(10 * 365 * 86_400));
     let stale = task_file::Entity::find()
         .filter(task_file::Column::TaskId.is_null())
-        .filter(task_file::Column::CreatedAt.lt(before))
+        .filter(task_file::Column::CreatedAt.lt(stale_before(state)))
         .limit(500)
         .all(&state.db)
         .await?;
+    let mut gone = 0;
     for f in &stale {
-        // The row goes only once its object has: nothing left unnamed.
-        state.store.delete(&f.object_key).await.map_err(|e| e.0)?;
-        task_file::Entity::delete_many()
+        // The row first, and only while still unattached (a submission
+        // may take it meanwhile); then its object.
+        let deleted = task_file::Entity::delete_many()
             .filter(task_file::Column::Id.eq(f.id))
             .filter(task_file::Column::TaskId.is_null())
             .exec(&state.db)
             .await?;
+        if deleted.rows_affected == 1 {
+            state.store.delete(&f.object_key).await.map_err(|e| e.0)?;
+            gone += 1;
+        }
     }
-    Ok(stale.len())
+    Ok(gone)
 }
