@@ -150,7 +150,8 @@ pub async fn tick(state: &AppState) -> Result<(usize, usize), CampaignError> {
 /// Of `tasks`, those that still follow from an active key date of an
 /// active indicator and a unit still responsible for it. The others (a key
 /// date retired, a unit removed, while another node generated them) are
-/// deleted when still open and not past, and never reminded nor marked.
+/// deleted while open and not marked overdue, and never reminded nor
+/// marked.
 async fn live(
     state: &AppState,
     tasks: Vec<task::Model>,
@@ -176,19 +177,16 @@ async fn live(
         .into_tuple()
         .all(&state.db)
         .await?;
-    let day = today(state);
     let (keep, gone): (Vec<_>, Vec<_>) = tasks
         .into_iter()
         .partition(|t| active.contains(&t.key_date_id) && links.contains(&(t.item_id, t.unit_id)));
-    let stale: Vec<Uuid> = gone
-        .iter()
-        .filter(|t| t.due_on >= day)
-        .map(|t| t.id)
-        .collect();
-    if !stale.is_empty() {
+    if !gone.is_empty() {
+        // Open and never marked overdue: a duty the city dropped. (Left,
+        // they would fill the scheduler's batches for ever.)
         task::Entity::delete_many()
-            .filter(task::Column::Id.is_in(stale))
+            .filter(task::Column::Id.is_in(gone.iter().map(|t| t.id)))
             .filter(task::Column::Status.is_in([TaskStatus::Pending, TaskStatus::Returned]))
+            .filter(task::Column::OverdueAt.is_null())
             .exec(&state.db)
             .await?;
     }
