@@ -27,7 +27,10 @@ pub struct KeyDateInput {
     pub rule: String,
     /// Working days ahead the units are reminded, on the city's working
     /// calendar (0: on the day, or the working day before it).
-    #[oai(default = "two", validator(maximum(value = "60")))]
+    #[oai(
+        default = "two",
+        validator(minimum(value = "0"), maximum(value = "60"))
+    )]
     pub lead_working_days: u32,
 }
 

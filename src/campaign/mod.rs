@@ -28,9 +28,10 @@ use poem_openapi::{
 };
 use uuid::Uuid;
 
-crate::error_set!(ItemErrors: 400, 401, 403, 404, 409, 422);
-crate::error_set!(SheetErrors: 400, 401, 403, 408, 413, 415, 422);
-crate::error_set!(TaskErrors: 400, 401, 403, 404, 409, 422);
+crate::error_set!(ItemErrors: 400, 401, 403, 404, 409, 415, 422);
+crate::error_set!(SheetErrors: 400, 401, 403, 408, 409, 413, 415, 422);
+crate::error_set!(TaskErrors: 400, 401, 403, 404, 409, 415, 422);
+crate::error_set!(TaskReadErrors: 400, 401, 403, 404);
 crate::error_set!(FileErrors: 400, 401, 403, 404, 408, 413, 415, 429);
 
 impl From<CampaignError> for ApiError {
@@ -279,7 +280,7 @@ impl CalendarApi {
         status: Query<Option<domain::campaign::TaskStatus>>,
         /// Only tasks marked overdue (true) or not (false).
         overdue: Query<Option<bool>>,
-    ) -> Res<Json<TaskList>, TaskErrors> {
+    ) -> Res<Json<TaskList>, TaskReadErrors> {
         let (from, to) = match (from.0, to.0) {
             (Some(f), Some(t)) => {
                 if t < f || (t - f).num_days() > completion::MAX_DAYS {
@@ -342,7 +343,7 @@ impl CalendarApi {
         state: Data<&AppState>,
         auth: BearerAuth,
         id: Path<Uuid>,
-    ) -> Res<Json<TaskOut>, TaskErrors> {
+    ) -> Res<Json<TaskOut>, TaskReadErrors> {
         let v = tasks::get(&state, &auth.0, id.0).await?;
         Ok(Json(TaskOut::of(&state, v)))
     }
@@ -485,7 +486,7 @@ impl CalendarApi {
         from: Query<Option<NaiveDate>>,
         /// Last due date (default the last of this month).
         to: Query<Option<NaiveDate>>,
-    ) -> Res<Json<CompletionView>, TaskErrors> {
+    ) -> Res<Json<CompletionView>, TaskReadErrors> {
         let (first, last) = month_range(None, today(&state))?;
         let c = completion::rates(
             &state,
