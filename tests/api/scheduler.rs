@@ -126,30 +126,8 @@ async fn two_server_processes_fire_each_event_exactly_once() {
     app.advance(chrono::Duration::days(1));
     let cfg = &app.state.config;
     let tmp = tempfile::tempdir().unwrap();
-    let spawn = |n: usize| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_suishoupai"));
-        cmd.arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "warn")
-            .env("SSP_BIND", "127.0.0.1:0")
-            .env("SSP_DATABASE_URL", &cfg.database_url)
-            .env("SSP_DEMO_DATA", "false")
-            .env("SSP_STORE__LOCAL_ROOT", tmp.path().join(format!("o{n}")))
-            .env("SSP_WORKFLOW__SCHEDULER_TICK_MS", "20")
-            .env("SSP_WORKFLOW__OUTBOX_TICK_MS", "20")
-            .env("SSP_CLOCK__START", app.now().to_rfc3339())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
-        if let Some(s) = &cfg.database_schema {
-            cmd.env("SSP_DATABASE_SCHEMA", s);
-        }
-        if let Some(r) = &cfg.redis_url {
-            cmd.env("SSP_REDIS_URL", r)
-                .env("SSP_KEY_PREFIX", &cfg.key_prefix);
-        }
-        cmd.spawn().unwrap()
-    };
+    let spawn =
+        |n: usize| common::process::ticking(cfg, app.now(), &tmp.path().join(format!("o{n}")));
     let mut a = spawn(1);
     let mut b = spawn(2);
 

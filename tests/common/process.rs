@@ -108,3 +108,36 @@ pub async fn serve(c: &Config) -> Server {
     assert!(ready, "the server process did not become ready");
     server
 }
+
+/// A server process on the test config's database (and Redis) that fires
+/// the scheduler and the outbox every 20 ms on a clock started at `now`,
+/// with objects under `store` and no demo data: for "exactly once across
+/// nodes". Kill it when done.
+pub fn ticking(
+    c: &Config,
+    now: chrono::DateTime<chrono::FixedOffset>,
+    store: &std::path::Path,
+) -> Child {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_suishoupai"));
+    cmd.arg("serve")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .env("SSP_BIND", "127.0.0.1:0")
+        .env("SSP_DATABASE_URL", &c.database_url)
+        .env("SSP_DEMO_DATA", "false")
+        .env("SSP_STORE__LOCAL_ROOT", store)
+        .env("SSP_WORKFLOW__SCHEDULER_TICK_MS", "20")
+        .env("SSP_WORKFLOW__OUTBOX_TICK_MS", "20")
+        .env("SSP_CLOCK__START", now.to_rfc3339())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    if let Some(s) = &c.database_schema {
+        cmd.env("SSP_DATABASE_SCHEMA", s);
+    }
+    if let Some(r) = &c.redis_url {
+        cmd.env("SSP_REDIS_URL", r)
+            .env("SSP_KEY_PREFIX", &c.key_prefix);
+    }
+    cmd.spawn().unwrap()
+}

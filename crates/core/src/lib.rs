@@ -129,7 +129,7 @@ async fn sweep_expired_media(state: AppState) {
             }
         }
         tick_no += 1;
-        match campaign::tasks::purge_unattached(&state).await {
+        match campaign::files::purge_unattached(&state).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "unattached 创建日历 files deleted"),
             Err(e) => tracing::warn!(error = %e, "创建日历 file sweep failed"),

@@ -8,12 +8,14 @@
 //!
 //! - `items`: keeping the indicators, one by one;
 //! - `sheet`: importing them from a CSV or XLSX sheet, all or nothing;
-//! - `tasks`: a unit's tasks, their evidence, a supervisor's decision;
+//! - `tasks`: a unit's tasks, handed in with evidence, a supervisor's decision;
+//! - `files`: the evidence files;
 //! - `schedule`: generating the tasks, reminding, marking overdue;
 //! - `completion`: the rates.
 
 pub mod completion;
 pub mod error;
+pub mod files;
 pub mod items;
 pub mod schedule;
 pub mod sheet;

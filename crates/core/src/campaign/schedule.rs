@@ -12,8 +12,8 @@ use chrono::{Days, NaiveDate};
 use domain::campaign::{DateRule, TaskStatus, remind_on};
 use entity::{assessment_item as item, calendar_task as task, item_unit, key_date, unit, user};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Set, TransactionTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 use serde::{Deserialize, Serialize};
@@ -56,12 +56,16 @@ pub async fn generate<C: ConnectionTrait>(
     let dates = q.all(db).await?;
     let active: Vec<Uuid> = item::Entity::find()
         .filter(item::Column::Active.eq(true))
+        .apply_if(only, |q, id| q.filter(item::Column::Id.eq(id)))
         .select_only()
         .column(item::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    let links = item_unit::Entity::find().all(db).await?;
+    let links = item_unit::Entity::find()
+        .apply_if(only, |q, id| q.filter(item_unit::Column::ItemId.eq(id)))
+        .all(db)
+        .await?;
     let until = today
         .checked_add_days(Days::new(HORIZON_DAYS))
         .unwrap_or(today);

@@ -2,7 +2,7 @@
 //! by code; retire), or many at once from a sheet (`sheet`), through the
 //! same checks and the same write.
 
-use super::{CampaignError, error::RowError, schedule, today};
+use super::{CampaignError, schedule, today};
 use crate::{
     audit::{self, Actor},
     core::ErrorCode,
@@ -12,37 +12,14 @@ use domain::campaign::DateRule;
 use entity::{assessment_item as item, calendar_task as task, item_unit, key_date, unit};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::Expr,
+    QueryFilter, QueryOrder, QueryTrait, Set, TransactionTrait, sea_query::Expr,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// Most working days a reminder goes out ahead.
-pub const MAX_LEAD: u32 = 60;
-/// Most key dates of one indicator.
-pub const MAX_KEY_DATES: usize = 50;
-/// Most tasks one indicator may give in a year (its key dates' dates times
-/// its units): a weekly duty for a hundred units is 5,200.
-pub const MAX_TASKS_A_YEAR: usize = 20_000;
+mod check;
 
-/// The tasks an indicator gives over the horizon from `today`.
-pub fn tasks_a_year(i: &ItemInput, units: usize, today: chrono::NaiveDate) -> usize {
-    let until = today
-        .checked_add_days(chrono::Days::new(super::HORIZON_DAYS))
-        .unwrap_or(today);
-    i.key_dates
-        .iter()
-        .map(|k| k.rule.dates(today, until).len())
-        .sum::<usize>()
-        .saturating_mul(units)
-}
-
-/// The refusal of an indicator that gives too many tasks.
-pub fn too_many_tasks(n: usize) -> String {
-    format!(
-        "these key dates and units give {n} tasks a year; at most {MAX_TASKS_A_YEAR}: split the indicator"
-    )
-}
+pub use check::*;
 
 /// A key date to keep.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,95 +49,6 @@ pub struct ItemView {
     pub parent_code: Option<String>,
     pub units: Vec<unit::Model>,
     pub key_dates: Vec<key_date::Model>,
-}
-
-/// The rules an indicator's fields keep, as (column, code, message).
-pub fn check(i: &ItemInput) -> Vec<(&'static str, ErrorCode, String)> {
-    let mut out = vec![];
-    let code_ok = !i.code.is_empty()
-        && i.code.len() <= 32
-        && i.code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if !code_ok {
-        out.push((
-            "code",
-            ErrorCode::InvalidCode,
-            "a code is 1–32 letters, digits, '.', '-' or '_'".into(),
-        ));
-    }
-    if i.name.trim().is_empty() || i.name.chars().count() > 100 {
-        out.push((
-            "name",
-            ErrorCode::InvalidName,
-            "a name is 1–100 characters".into(),
-        ));
-    }
-    if i.criterion
-        .as_deref()
-        .is_some_and(|c| c.chars().count() > 2000)
-    {
-        out.push((
-            "criterion",
-            ErrorCode::InvalidCriterion,
-            "what counts as done is at most 2,000 characters".into(),
-        ));
-    }
-    if i.parent_code.as_deref() == Some(i.code.as_str()) {
-        out.push((
-            "parent",
-            ErrorCode::InvalidParent,
-            "an indicator cannot be under itself".into(),
-        ));
-    }
-    if i.unit_codes.len() > 100 {
-        out.push((
-            "units",
-            ErrorCode::InvalidUnit,
-            "at most 100 responsible units".into(),
-        ));
-    }
-    if !i.key_dates.is_empty() && i.unit_codes.is_empty() {
-        out.push((
-            "units",
-            ErrorCode::InvalidUnit,
-            "an indicator with key dates needs a responsible unit".into(),
-        ));
-    }
-    if i.key_dates.len() > MAX_KEY_DATES {
-        out.push((
-            "rule",
-            ErrorCode::InvalidRule,
-            format!("at most {MAX_KEY_DATES} key dates"),
-        ));
-    }
-    for (n, k) in i.key_dates.iter().enumerate() {
-        if i.key_dates[..n].iter().any(|e| e.rule == k.rule) {
-            out.push((
-                "rule",
-                ErrorCode::InvalidRule,
-                format!("the rule {} is listed twice", k.rule.describe()),
-            ));
-        }
-        if k.title.trim().is_empty() || k.title.chars().count() > 100 {
-            out.push((
-                "title",
-                ErrorCode::InvalidName,
-                "a key date's title is 1–100 characters".into(),
-            ));
-        }
-        if k.lead_working_days > MAX_LEAD {
-            out.push((
-                "lead",
-                ErrorCode::InvalidRule,
-                format!("a reminder goes out 0–{MAX_LEAD} working days ahead"),
-            ));
-        }
-        if let Err(e) = k.rule.check() {
-            out.push(("rule", ErrorCode::InvalidRule, e.to_string()));
-        }
-    }
-    out
 }
 
 /// Creates an indicator, or replaces the one with this code: its units and
@@ -236,19 +124,47 @@ pub async fn retire(state: &AppState, actor: Actor, code: &str) -> Result<(), Ca
 
 /// Every indicator, active ones first, by code.
 pub async fn list(state: &AppState) -> Result<Vec<ItemView>, CampaignError> {
+    views(state, None).await
+}
+
+async fn get(state: &AppState, id: Uuid) -> Result<ItemView, CampaignError> {
+    views(state, Some(id))
+        .await?
+        .pop()
+        .ok_or(CampaignError::NotFound { what: "indicator" })
+}
+
+/// Every indicator with its units and key dates, or only the one asked for.
+async fn views(state: &AppState, only: Option<Uuid>) -> Result<Vec<ItemView>, CampaignError> {
     let items = item::Entity::find()
+        .apply_if(only, |q, id| q.filter(item::Column::Id.eq(id)))
         .order_by_desc(item::Column::Active)
         .order_by_asc(item::Column::Code)
         .all(&state.db)
         .await?;
-    let links = item_unit::Entity::find().all(&state.db).await?;
+    let links = item_unit::Entity::find()
+        .apply_if(only, |q, id| q.filter(item_unit::Column::ItemId.eq(id)))
+        .all(&state.db)
+        .await?;
     let dates = key_date::Entity::find()
         .filter(key_date::Column::Active.eq(true))
+        .apply_if(only, |q, id| q.filter(key_date::Column::ItemId.eq(id)))
         .order_by_asc(key_date::Column::CreatedAt)
         .all(&state.db)
         .await?;
+    // The parents' codes: of the items read, or (one item) its parent's.
+    let parents: Vec<Uuid> = items.iter().filter_map(|i| i.parent_id).collect();
+    let codes: HashMap<Uuid, String> = match only {
+        None => items.iter().map(|i| (i.id, i.code.clone())).collect(),
+        Some(_) => item::Entity::find()
+            .filter(item::Column::Id.is_in(parents))
+            .all(&state.db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.code))
+            .collect(),
+    };
     let dir = state.directory.get();
-    let codes: HashMap<Uuid, String> = items.iter().map(|i| (i.id, i.code.clone())).collect();
     Ok(items
         .into_iter()
         .map(|it| {
@@ -270,14 +186,6 @@ pub async fn list(state: &AppState) -> Result<Vec<ItemView>, CampaignError> {
             }
         })
         .collect())
-}
-
-async fn get(state: &AppState, id: Uuid) -> Result<ItemView, CampaignError> {
-    list(state)
-        .await?
-        .into_iter()
-        .find(|v| v.item.id == id)
-        .ok_or(CampaignError::NotFound { what: "indicator" })
 }
 
 pub(super) async fn units_by_code<C: ConnectionTrait>(
@@ -487,17 +395,4 @@ async fn drop_coming<C: ConnectionTrait>(
         .exec(db)
         .await?;
     Ok(())
-}
-
-/// Turns the first bad field into a sheet row's error.
-pub(super) fn row_errors(row: usize, i: &ItemInput) -> Vec<RowError> {
-    check(i)
-        .into_iter()
-        .map(|(column, code, message)| RowError {
-            row,
-            column: column.to_owned(),
-            code,
-            message,
-        })
-        .collect()
 }
