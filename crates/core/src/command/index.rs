@@ -7,91 +7,39 @@
 //! fraction of a second) and, for what the bus may have lost, by reading
 //! the cases whose `updated_at` moved, every few seconds. The database
 //! stays the only copy: a node can always rebuild its index.
+//!
+//! A case costs 52 bytes here (and its block a few), in three arrays by position: its 24-byte
+//! [`Key`] (what every map view scans), its 12-byte [`Facts`] (what the
+//! indicators count besides) and its id. What a view shows of a single
+//! case beyond these (its number, its exact position) is read from the
+//! database for the few cases shown alone.
 
 use crate::cases::filter::{is_overdue, is_warned};
-use crate::{
-    core::{CaseStatus, Ts, time::utc},
-    infra::bus::LiveBus,
-    state::AppState,
-};
-use entity::cases::{self, Column as C};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-    QuerySelect,
-};
-use std::{
-    collections::{HashMap, HashSet},
-    sync::{Arc, RwLock},
-    time::Duration,
-};
+use crate::core::{CaseStatus, Ts};
+use std::collections::HashMap;
 use uuid::Uuid;
 
+mod blocks;
 mod compiled;
+mod load;
 
+pub use blocks::{BLOCK, Block, meets};
 pub use compiled::{Compiled, Interner};
+pub use load::{CaseIndex, follow};
 
 /// Seconds since the Unix epoch.
 pub type Secs = i64;
 
-/// One case as the command centre counts it.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    pub id: Uuid,
-    pub case_no: Box<str>,
-    /// WGS-84.
-    pub lat: f64,
-    pub lng: f64,
+/// The hot part of a case, which every map view scans: 24 bytes, so that
+/// a scan of a million reads 24 MB.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
     /// Web Mercator position in a 2³² × 2³² world.
     pub x: u32,
     pub y: u32,
     pub status: CaseStatus,
-    /// How it came in (a 随手治 is counted apart from the units' work).
-    pub channel: domain::channel::Channel,
-    /// Interned category, area and unit (0 = none).
-    pub category: u16,
-    pub area: u16,
-    pub unit: u16,
-    pub overdue_marked: bool,
-    pub warned_marked: bool,
-    pub escalation_level: u8,
-    pub extended: bool,
-    pub reopen_count: u16,
-    pub return_count: u16,
-    pub accept_late: bool,
-    pub claimed: bool,
-    pub rating: Option<u8>,
-    pub handling_minutes: Option<i64>,
-    pub created: Secs,
-    pub dispatched: Option<Secs>,
-    pub due: Option<Secs>,
-    pub resolved: Option<Secs>,
-    pub closed: Option<Secs>,
-}
-
-impl Entry {
-    pub fn overdue(&self) -> bool {
-        is_overdue(self.status, self.overdue_marked)
-    }
-    pub fn warned(&self) -> bool {
-        is_warned(self.status, self.warned_marked)
-    }
-    pub fn escalated(&self) -> bool {
-        self.escalation_level > 0
-    }
-    /// Closed (结案) with its last resolution within its deadline.
-    pub fn closed_on_time(&self) -> bool {
-        self.closed.is_some() && matches!((self.resolved, self.due), (Some(r), Some(d)) if r <= d)
-    }
-}
-
-/// The hot part of a case, which every map view scans: 24 bytes, so that
-/// a scan of a million reads 24 MB, not the whole entries.
-#[derive(Debug, Clone, Copy)]
-pub struct Key {
-    pub x: u32,
-    pub y: u32,
-    pub status: CaseStatus,
     flags: u8,
+    /// Interned category, area and unit (0 = none for the unit).
     pub category: u16,
     pub area: u16,
     pub unit: u16,
@@ -100,42 +48,64 @@ pub struct Key {
     pub closed: u32,
 }
 
-/// 2020-01-01T00:00:00Z: the hot key's times count from here.
-pub const EPOCH: i64 = 1_577_836_800;
+/// What the indicators count of a case besides its key: 12 bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts {
+    /// Filed, in seconds since [`EPOCH`].
+    pub created: u32,
+    /// Working minutes to its resolution ([`NO_MINUTES`]: none).
+    handling: u32,
+    /// The citizen's score, 1–5 (0: not rated).
+    pub rating: u8,
+    bits: u8,
+}
 
-/// An instant as the hot key stores it.
+/// 2000-01-01T00:00:00Z: the index's times count from here, so that every
+/// period a view accepts (years 2000–2100) is exact in 32 bits.
+pub const EPOCH: i64 = 946_684_800;
+
+/// An instant as the index stores it.
 pub fn short(t: Option<Secs>) -> u32 {
     t.map_or(0, |t| u32::try_from((t - EPOCH).max(1)).unwrap_or(u32::MAX))
 }
 
+/// An instant the index stored, back in Unix seconds.
+pub fn long(t: u32) -> Option<Secs> {
+    (t != 0).then(|| EPOCH + i64::from(t))
+}
+
+// Key flags.
 const OVERDUE: u8 = 1;
 const WARNED: u8 = 2;
 const ESCALATED: u8 = 4;
 const CLOSED_ON_TIME: u8 = 8;
 
+// Facts bits.
+const RESOLVED: u8 = 1;
+const REOPENED: u8 = 2;
+const EXTENDED: u8 = 4;
+const RETURNED: u8 = 8;
+const CLAIMED: u8 = 16;
+const ACCEPT_LATE: u8 = 32;
+const SELF_FIX: u8 = 64;
+
+const NO_MINUTES: u32 = u32::MAX;
+
+const fn flag(b: bool, f: u8) -> u8 {
+    if b { f } else { 0 }
+}
+
 impl Key {
-    fn of(e: &Entry) -> Self {
-        let flag = |b: bool, f: u8| if b { f } else { 0 };
-        Self {
-            x: e.x,
-            y: e.y,
-            status: e.status,
-            flags: flag(e.overdue_marked, OVERDUE)
-                | flag(e.warned_marked, WARNED)
-                | flag(e.escalated(), ESCALATED)
-                | flag(e.closed_on_time(), CLOSED_ON_TIME),
-            category: e.category,
-            area: e.area,
-            unit: e.unit,
-            dispatched: short(e.dispatched),
-            closed: short(e.closed),
-        }
-    }
     pub fn closed_on_time(&self) -> bool {
         self.flags & CLOSED_ON_TIME != 0
     }
+    /// Overdue now: marked and still counted (see `is_overdue`).
     pub fn overdue(&self) -> bool {
-        is_overdue(self.status, self.flags & OVERDUE != 0)
+        is_overdue(self.status, self.overdue_marked())
+    }
+    /// Marked overdue at some time (超期, as the indicators count it).
+    pub fn overdue_marked(&self) -> bool {
+        self.flags & OVERDUE != 0
     }
     pub fn warned(&self) -> bool {
         is_warned(self.status, self.flags & WARNED != 0)
@@ -145,12 +115,105 @@ impl Key {
     }
 }
 
+impl Facts {
+    pub fn resolved(&self) -> bool {
+        self.bits & RESOLVED != 0
+    }
+    pub fn reopened(&self) -> bool {
+        self.bits & REOPENED != 0
+    }
+    pub fn extended(&self) -> bool {
+        self.bits & EXTENDED != 0
+    }
+    pub fn returned(&self) -> bool {
+        self.bits & RETURNED != 0
+    }
+    pub fn claimed(&self) -> bool {
+        self.bits & CLAIMED != 0
+    }
+    /// Claimed after the time to claim.
+    pub fn accept_late(&self) -> bool {
+        self.bits & ACCEPT_LATE != 0
+    }
+    /// A 随手治: filed by a volunteer who fixed it.
+    pub fn self_fix(&self) -> bool {
+        self.bits & SELF_FIX != 0
+    }
+    pub fn rating(&self) -> Option<u8> {
+        (self.rating != 0).then_some(self.rating)
+    }
+    pub fn handling_minutes(&self) -> Option<i64> {
+        (self.handling != NO_MINUTES).then(|| i64::from(self.handling))
+    }
+}
+
+/// A case as read from the database, before it is packed.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: Uuid,
+    pub lat: f64,
+    pub lng: f64,
+    pub status: CaseStatus,
+    pub channel: domain::channel::Channel,
+    pub category: Uuid,
+    pub area: Uuid,
+    pub unit: Option<Uuid>,
+    pub overdue_marked: bool,
+    pub warned_marked: bool,
+    pub escalation_level: i32,
+    pub extended: bool,
+    pub reopen_count: i32,
+    pub return_count: i32,
+    pub accept_late: bool,
+    pub claimed: bool,
+    pub rating: Option<i32>,
+    pub handling_minutes: Option<i64>,
+    pub created: Ts,
+    pub dispatched: Option<Ts>,
+    pub due: Option<Ts>,
+    pub resolved: Option<Ts>,
+    pub closed: Option<Ts>,
+}
+
+/// Ids by position, and positions by id: a sorted run (cases load in id
+/// order, and ids are UUIDv7, so new cases mostly extend it) searched by
+/// bisection, and a map for the few that arrive out of order.
+#[derive(Default)]
+struct Ids {
+    all: Vec<Uuid>,
+    /// `all[..sorted]` is ascending.
+    sorted: usize,
+    rest: HashMap<Uuid, u32>,
+}
+
+impl Ids {
+    fn find(&self, id: &Uuid) -> Option<usize> {
+        self.all
+            .get(..self.sorted)
+            .and_then(|run| run.binary_search(id).ok())
+            .or_else(|| self.rest.get(id).map(|&i| i as usize))
+    }
+
+    fn push(&mut self, id: Uuid) {
+        let i = self.all.len();
+        if self.sorted == i && self.all.last().is_none_or(|last| *last < id) {
+            self.sorted += 1;
+        } else {
+            self.rest.insert(id, u32::try_from(i).unwrap_or(u32::MAX));
+        }
+        self.all.push(id);
+    }
+}
+
+/// The index's contents: three arrays by position, and the interned ids.
 #[derive(Default)]
 pub struct Data {
-    pub entries: Vec<Entry>,
-    /// `keys[i]` is the hot part of `entries[i]`.
     pub keys: Vec<Key>,
-    by_id: HashMap<Uuid, usize>,
+    /// `facts[i]` goes with `keys[i]`.
+    pub facts: Vec<Facts>,
+    /// `blocks[b]` holds the ranges of the cases at `b * BLOCK..`.
+    pub blocks: Vec<Block>,
+    ids: Ids,
     pub categories: Interner,
     pub areas: Interner,
     /// Index 0 is "no unit".
@@ -164,273 +227,91 @@ impl Data {
         d
     }
 
-    fn upsert(&mut self, row: Row) {
-        let e = row.into_entry(self);
-        match self.by_id.get(&e.id) {
-            // Reads are applied in the order they were made (see
-            // `CaseIndex::reading`), so the last read is the newest state.
-            Some(&i) => {
-                if let (Some(old), Some(key)) = (self.entries.get_mut(i), self.keys.get_mut(i)) {
-                    *key = Key::of(&e);
-                    *old = e;
-                }
-            }
-            None => {
-                self.by_id.insert(e.id, self.entries.len());
-                self.keys.push(Key::of(&e));
-                self.entries.push(e);
-            }
-        }
-    }
-}
-
-/// The columns the index reads.
-#[derive(Debug, FromQueryResult)]
-struct Row {
-    id: Uuid,
-    case_no: String,
-    lat: f64,
-    lng: f64,
-    status: CaseStatus,
-    category_id: Uuid,
-    area_id: Uuid,
-    unit_id: Option<Uuid>,
-    overdue_at: Option<Ts>,
-    warned_at: Option<Ts>,
-    escalation_level: i32,
-    extended: bool,
-    reopen_count: i32,
-    return_count: i32,
-    accept_overdue_at: Option<Ts>,
-    claimed_at: Option<Ts>,
-    rating: Option<i32>,
-    handling_minutes: Option<i64>,
-    created_at: Ts,
-    dispatched_at: Option<Ts>,
-    due_at: Option<Ts>,
-    resolved_at: Option<Ts>,
-    closed_at: Option<Ts>,
-    channel: domain::channel::Channel,
-}
-
-const COLUMNS: [C; 24] = [
-    C::Id,
-    C::CaseNo,
-    C::Lat,
-    C::Lng,
-    C::Status,
-    C::CategoryId,
-    C::AreaId,
-    C::UnitId,
-    C::OverdueAt,
-    C::WarnedAt,
-    C::EscalationLevel,
-    C::Extended,
-    C::ReopenCount,
-    C::ReturnCount,
-    C::AcceptOverdueAt,
-    C::ClaimedAt,
-    C::Rating,
-    C::HandlingMinutes,
-    C::CreatedAt,
-    C::DispatchedAt,
-    C::DueAt,
-    C::ResolvedAt,
-    C::ClosedAt,
-    C::Channel,
-];
-
-pub use super::mercator::{project, unproject};
-
-impl Row {
-    fn into_entry(self, d: &mut Data) -> Entry {
-        let (x, y) = project(self.lng, self.lat);
-        let secs = |t: Option<Ts>| t.map(|t| t.timestamp());
-        let small = |v: i32| u16::try_from(v.max(0)).unwrap_or(u16::MAX);
-        Entry {
-            id: self.id,
-            case_no: self.case_no.into_boxed_str(),
-            lat: self.lat,
-            lng: self.lng,
-            x,
-            y,
-            status: self.status,
-            channel: self.channel,
-            category: d.categories.intern(self.category_id),
-            area: d.areas.intern(self.area_id),
-            unit: self.unit_id.map_or(0, |u| d.units.intern(u)),
-            overdue_marked: self.overdue_at.is_some(),
-            warned_marked: self.warned_at.is_some(),
-            escalation_level: u8::try_from(self.escalation_level.clamp(0, 255)).unwrap_or(0),
-            extended: self.extended,
-            reopen_count: small(self.reopen_count),
-            return_count: small(self.return_count),
-            accept_late: self.accept_overdue_at.is_some(),
-            claimed: self.claimed_at.is_some(),
-            rating: self.rating.and_then(|r| u8::try_from(r).ok()),
-            handling_minutes: self.handling_minutes,
-            created: self.created_at.timestamp(),
-            dispatched: secs(self.dispatched_at),
-            due: secs(self.due_at),
-            resolved: secs(self.resolved_at),
-            // A case rated unsatisfied leaves 结案 and keeps its old
-            // `closed_at`: only a case in 已结案 counts as closed.
-            closed: secs(self.closed_at).filter(|_| self.status == CaseStatus::Closed),
-        }
-    }
-}
-
-/// The index of one node, with the connection it reads through.
-#[derive(Clone)]
-pub struct CaseIndex {
-    data: Arc<RwLock<Data>>,
-    db: DatabaseConnection,
-    /// When the load began.
-    loaded_at: Ts,
-    /// Held from a read of cases until its rows are applied, so that rows
-    /// are applied in the order they were read and a slow older read never
-    /// overwrites a newer one (the follow task and the write path both read).
-    reading: Arc<tokio::sync::Mutex<()>>,
-}
-
-const BATCH: u64 = 20_000;
-
-impl CaseIndex {
-    /// Reads every case, in keyset batches; `started` is the node's time
-    /// (the cases' `updated_at` clock) as the load begins.
-    pub async fn load(db: DatabaseConnection, started: Ts) -> anyhow::Result<Self> {
-        let mut data = Data::new();
-        let mut after: Option<Uuid> = None;
-        loop {
-            let mut q = cases::Entity::find()
-                .select_only()
-                .columns(COLUMNS)
-                .order_by_asc(C::Id)
-                .limit(BATCH);
-            if let Some(a) = after {
-                q = q.filter(C::Id.gt(a));
-            }
-            let rows = q.into_model::<Row>().all(&db).await?;
-            let n = rows.len();
-            after = rows.last().map(|r| r.id);
-            for r in rows {
-                data.upsert(r);
-            }
-            if n < usize::try_from(BATCH).unwrap_or(usize::MAX) {
-                break;
-            }
-        }
-        data.entries.shrink_to_fit();
-        data.keys.shrink_to_fit();
-        Ok(Self {
-            data: Arc::new(RwLock::new(data)),
-            db,
-            loaded_at: started,
-            reading: Arc::default(),
-        })
+    /// Room for `n` more cases, so that a load does not double its arrays.
+    fn reserve(&mut self, n: usize) {
+        self.keys.reserve_exact(n);
+        self.facts.reserve_exact(n);
+        self.ids.all.reserve_exact(n);
+        self.blocks.reserve_exact(n / BLOCK + 1);
     }
 
     pub fn len(&self) -> usize {
-        self.read(|d| d.entries.len())
+        self.keys.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.keys.is_empty()
     }
 
-    /// Runs `f` on the index as it is now.
-    pub fn read<T>(&self, f: impl FnOnce(&Data) -> T) -> T {
-        let guard = self
-            .data
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&guard)
+    /// The id of the case at `i`.
+    pub fn id(&self, i: usize) -> Option<Uuid> {
+        self.ids.all.get(i).copied()
     }
 
-    /// Re-reads these cases.
-    pub async fn refresh(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
-        let _reading = self.reading.lock().await;
-        for chunk in ids.chunks(500) {
-            let rows = cases::Entity::find()
-                .select_only()
-                .columns(COLUMNS)
-                .filter(C::Id.is_in(chunk.to_vec()))
-                .into_model::<Row>()
-                .all(&self.db)
-                .await?;
-            self.apply(rows);
-        }
-        Ok(())
-    }
-
-    /// Re-reads the cases changed since `since`.
-    async fn changed_since(&self, since: Ts) -> anyhow::Result<usize> {
-        let _reading = self.reading.lock().await;
-        let rows = cases::Entity::find()
-            .select_only()
-            .columns(COLUMNS)
-            .filter(C::UpdatedAt.gte(utc(since)))
-            .into_model::<Row>()
-            .all(&self.db)
-            .await?;
-        let n = rows.len();
-        self.apply(rows);
-        Ok(n)
-    }
-
-    fn apply(&self, rows: Vec<Row>) {
-        let mut guard = self
-            .data
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for r in rows {
-            guard.upsert(r);
-        }
-    }
-}
-
-/// Keeps the index current: the cases each event names, re-read in small
-/// batches as they come; and every `catch_up` the cases whose `updated_at`
-/// moved (with a margin for clocks and slow commits), for what the bus
-/// lost.
-pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
-    let mut rx = bus.subscribe();
-    let mut last_catch_up = tokio::time::Instant::now();
-    let mut lagged = false;
-    // From before the load began: what changed while it ran is read again.
-    let mut since = state.command.index.loaded_at - chrono::Duration::seconds(60);
-    loop {
-        let mut ids = HashSet::new();
-        let wait = tokio::time::sleep(Duration::from_millis(100));
-        tokio::pin!(wait);
-        loop {
-            tokio::select! {
-                msg = rx.recv() => match msg {
-                    Ok(e) => { ids.insert(e.case_id); }
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                        // Too much at once: the catch-up covers it.
-                        lagged = true;
-                    }
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
-                },
-                () = &mut wait => break,
-            }
-        }
-        if !ids.is_empty()
-            && let Err(e) = state.command.index.refresh(ids.into_iter().collect()).await
-        {
-            tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
-        }
-        if lagged || last_catch_up.elapsed() >= catch_up {
-            let started = state.clock.now();
-            match state.command.index.changed_since(since).await {
-                Ok(_) => {
-                    since = started - chrono::Duration::seconds(30);
-                    last_catch_up = tokio::time::Instant::now();
-                    lagged = false;
+    /// Reads are applied in the order they were made (see
+    /// `CaseIndex::reading`), so the last read is the newest state.
+    fn upsert(&mut self, c: &Case) {
+        let (key, facts) = self.pack(c);
+        let i = match self.ids.find(&c.id) {
+            Some(i) => {
+                if let (Some(k), Some(f)) = (self.keys.get_mut(i), self.facts.get_mut(i)) {
+                    *k = key;
+                    *f = facts;
                 }
-                Err(e) => tracing::warn!(error = %format!("{e:#}"), "case index: catch-up failed"),
+                i
             }
-        }
+            None => {
+                self.ids.push(c.id);
+                self.keys.push(key);
+                self.facts.push(facts);
+                self.keys.len() - 1
+            }
+        };
+        self.widen_block(i);
+    }
+
+    fn pack(&mut self, c: &Case) -> (Key, Facts) {
+        let (x, y) = project(c.lng, c.lat);
+        let secs = |t: Option<Ts>| t.map(|t| t.timestamp());
+        // A case rated unsatisfied leaves 结案 and keeps its old
+        // `closed_at`: only a case in 已结案 counts as closed.
+        let closed = secs(c.closed).filter(|_| c.status == CaseStatus::Closed);
+        let on_time =
+            closed.is_some() && matches!((c.resolved, c.due), (Some(r), Some(d)) if r <= d);
+        let key = Key {
+            x,
+            y,
+            status: c.status,
+            flags: flag(c.overdue_marked, OVERDUE)
+                | flag(c.warned_marked, WARNED)
+                | flag(c.escalation_level > 0, ESCALATED)
+                | flag(on_time, CLOSED_ON_TIME),
+            category: self.categories.intern(c.category),
+            area: self.areas.intern(c.area),
+            unit: c.unit.map_or(0, |u| self.units.intern(u)),
+            dispatched: short(secs(c.dispatched)),
+            closed: short(closed),
+        };
+        let facts = Facts {
+            created: short(Some(c.created.timestamp())),
+            handling: c.handling_minutes.map_or(NO_MINUTES, |m| {
+                u32::try_from(m.max(0)).map_or(NO_MINUTES - 1, |m| m.min(NO_MINUTES - 1))
+            }),
+            rating: c
+                .rating
+                .and_then(|r| u8::try_from(r).ok())
+                .filter(|r| *r > 0)
+                .unwrap_or(0),
+            bits: flag(c.resolved.is_some(), RESOLVED)
+                | flag(c.reopen_count > 0, REOPENED)
+                | flag(c.extended, EXTENDED)
+                | flag(c.return_count > 0, RETURNED)
+                | flag(c.claimed, CLAIMED)
+                | flag(c.accept_late, ACCEPT_LATE)
+                | flag(c.channel == domain::channel::Channel::SelfFix, SELF_FIX),
+        };
+        (key, facts)
     }
 }
+
+pub use super::mercator::{project, unproject};

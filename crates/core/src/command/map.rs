@@ -5,7 +5,7 @@
 //! heatmap of 16-pixel cells, and the areas with their counts.
 
 use super::{
-    index::{Compiled, Data, Key, short},
+    index::{Block, Compiled, Data, Key, meets, short},
     period::Period,
 };
 use crate::core::CaseStatus;
@@ -45,6 +45,12 @@ impl Window {
 
     fn holds(&self, e: &Key) -> bool {
         e.x >= self.x0 && e.x <= self.x1 && e.y >= self.y0 && e.y <= self.y1
+    }
+
+    /// Whether some case of the block could be in the window.
+    fn meets(&self, b: &Block) -> bool {
+        let within = |r, (lo, hi): (u32, u32)| meets(r, (Some(lo), hi.checked_add(1)));
+        within(b.x, (self.x0, self.x1)) && within(b.y, (self.y0, self.y1))
     }
 }
 
@@ -86,6 +92,20 @@ impl Cell {
         self.overdue += u32::from(e.overdue());
         self.min = (self.min.0.min(e.x), self.min.1.min(e.y));
         self.max = (self.max.0.max(e.x), self.max.1.max(e.y));
+    }
+
+    /// Adds the cases of another part of the same cell.
+    fn merge(&mut self, o: &Self) {
+        self.count += o.count;
+        self.x_sum += o.x_sum;
+        self.y_sum += o.y_sum;
+        for (a, b) in self.by_status.iter_mut().zip(o.by_status) {
+            *a += b;
+        }
+        self.overdue += o.overdue;
+        self.min = (self.min.0.min(o.min.0), self.min.1.min(o.min.1));
+        self.max = (self.max.0.max(o.max.0), self.max.1.max(o.max.1));
+        self.first = self.first.min(o.first);
     }
 
     /// The mean position of its cases on the map (WGS-84 lat, lng).
@@ -133,28 +153,88 @@ pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Ce
     let key = |e: &Key| {
         u64::from((e.x >> s).saturating_sub(cx0)) * ch + u64::from((e.y >> s).saturating_sub(cy0))
     };
-    let matching = d
-        .keys
-        .iter()
-        .enumerate()
-        .filter(|(i, k)| w.holds(k) && f.matches(d, *i));
-    if cw * ch <= 1 << 16 {
-        // Few cells: a dense table.
-        let mut grid: Vec<Option<Cell>> = vec![None; usize::try_from(cw * ch).unwrap_or(0)];
-        for (i, e) in matching {
-            if let Some(slot) = usize::try_from(key(e)).ok().and_then(|k| grid.get_mut(k)) {
-                slot.get_or_insert_with(|| Cell::new(i)).add(e);
+    let dense = cw * ch <= 1 << 16;
+    let parts = d.scan(
+        |b| w.meets(b) && f.admits(b),
+        || Grid::new(dense, cw * ch),
+        |g, i, k, facts| {
+            if w.holds(k) && f.admits_case(k, facts) {
+                g.add(key(k), i, k);
+            }
+        },
+    );
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Vec::new();
+    };
+    for p in parts {
+        all.merge(p);
+    }
+    all.cells()
+}
+
+/// Cells being gathered: a dense table when the window has few cells.
+enum Grid {
+    Dense(Vec<Option<Cell>>),
+    Sparse(HashMap<u64, Cell>),
+}
+
+impl Grid {
+    fn new(dense: bool, cells: u64) -> Self {
+        if dense {
+            Self::Dense(vec![None; usize::try_from(cells).unwrap_or(0)])
+        } else {
+            Self::Sparse(HashMap::new())
+        }
+    }
+
+    fn add(&mut self, at: u64, i: usize, k: &Key) {
+        match self {
+            Self::Dense(grid) => {
+                if let Some(slot) = usize::try_from(at).ok().and_then(|a| grid.get_mut(a)) {
+                    slot.get_or_insert_with(|| Cell::new(i)).add(k);
+                }
+            }
+            Self::Sparse(map) => map.entry(at).or_insert_with(|| Cell::new(i)).add(k),
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        match (self, other) {
+            (Self::Dense(a), Self::Dense(b)) => {
+                for (x, y) in a.iter_mut().zip(b) {
+                    match (x.as_mut(), y) {
+                        (Some(x), Some(y)) => x.merge(&y),
+                        (None, y @ Some(_)) => *x = y,
+                        (_, None) => {}
+                    }
+                }
+            }
+            (Self::Sparse(a), Self::Sparse(b)) => {
+                for (at, c) in b {
+                    match a.get_mut(&at) {
+                        Some(x) => x.merge(&c),
+                        None => {
+                            a.insert(at, c);
+                        }
+                    }
+                }
+            }
+            // Every part is made by the same `Grid::new`.
+            _ => {}
+        }
+    }
+
+    /// The cells with cases, in the table's order or by first case.
+    fn cells(self) -> Vec<Cell> {
+        match self {
+            Self::Dense(grid) => grid.into_iter().flatten().collect(),
+            Self::Sparse(map) => {
+                let mut cells: Vec<Cell> = map.into_values().collect();
+                cells.sort_by_key(|c| c.first);
+                cells
             }
         }
-        grid.into_iter().flatten().collect()
-    } else {
-        let mut map: HashMap<u64, Cell> = HashMap::new();
-        for (i, e) in matching {
-            map.entry(key(e)).or_insert_with(|| Cell::new(i)).add(e);
-        }
-        let mut cells: Vec<Cell> = map.into_values().collect();
-        cells.sort_by_key(|c| c.first);
-        cells
     }
 }
 
@@ -181,31 +261,52 @@ pub fn area_tallies(
     n: usize,
     period: Period,
 ) -> Vec<AreaTally> {
-    let mut out = vec![AreaTally::default(); n];
     let (start, end) = period.secs();
     let (start, end) = (short(Some(start)), short(Some(end)));
     let in_period = |t: u32| t != 0 && t >= start && t < end;
-    for (i, k) in d.keys.iter().enumerate() {
-        let Some(t) = level_of
-            .get(usize::from(k.area))
-            .copied()
-            .flatten()
-            .and_then(|a| out.get_mut(a))
-        else {
-            continue;
-        };
-        if !f.matches(d, i) {
-            continue;
-        }
-        t.total += 1;
-        t.open += u64::from(CaseStatus::OPEN.contains(&k.status));
-        t.overdue += u64::from(k.overdue());
-        t.warned += u64::from(k.warned());
-        t.closed_in_period += u64::from(in_period(k.closed));
-        if in_period(k.dispatched) && k.status != CaseStatus::Suspended {
-            t.due += 1;
-            t.closed_on_time += u64::from(k.closed_on_time());
+    let parts = d.scan(
+        |b| f.admits(b),
+        || vec![AreaTally::default(); n],
+        |out, _, k, facts| {
+            let Some(t) = level_of
+                .get(usize::from(k.area))
+                .copied()
+                .flatten()
+                .and_then(|a| out.get_mut(a))
+            else {
+                return;
+            };
+            if !f.admits_case(k, facts) {
+                return;
+            }
+            t.total += 1;
+            t.open += u64::from(CaseStatus::OPEN.contains(&k.status));
+            t.overdue += u64::from(k.overdue());
+            t.warned += u64::from(k.warned());
+            t.closed_in_period += u64::from(in_period(k.closed));
+            if in_period(k.dispatched) && k.status != CaseStatus::Suspended {
+                t.due += 1;
+                t.closed_on_time += u64::from(k.closed_on_time());
+            }
+        },
+    );
+    let mut out = vec![AreaTally::default(); n];
+    for part in parts {
+        for (a, b) in out.iter_mut().zip(part) {
+            a.add(&b);
         }
     }
     out
+}
+
+impl AreaTally {
+    fn add(&mut self, o: &Self) {
+        self.total += o.total;
+        self.open += o.open;
+        self.overdue += o.overdue;
+        self.warned += o.warned;
+        self.closed_in_period += o.closed_in_period;
+        self.due += o.due;
+        self.closed_on_time += o.closed_on_time;
+    }
 }

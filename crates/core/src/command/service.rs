@@ -132,7 +132,8 @@ fn window(bbox: [f64; 4], zoom: u8, px_log2: u8) -> Result<Window, CaseError> {
     Ok(w)
 }
 
-/// Clusters of 64-pixel cells at `zoom`; single cases as points.
+/// Clusters of 64-pixel cells at `zoom`; single cases as points, with
+/// their number and exact position read from the database.
 pub async fn clusters(
     state: &AppState,
     caller: &Caller,
@@ -142,37 +143,75 @@ pub async fn clusters(
 ) -> Result<Clusters, CaseError> {
     let f = filter.resolve(state, caller)?;
     let w = window(bbox, zoom, 6)?;
-    on_index(state, move |d| {
+    let (mut cells, total) = on_index(state, move |d| {
         let compiled = d.compile(&f);
         let cells = map::cells(d, &compiled, w, zoom, 6);
         let total = cells.iter().map(|c| u64::from(c.count)).sum();
-        let cells = cells
+        let cells: Vec<_> = cells
             .iter()
             .map(|c| {
-                let single = (c.count == 1).then(|| d.entries.get(c.first)).flatten();
-                let (lat, lng) = single.map_or_else(|| c.centre(), |e| (e.lat, e.lng));
+                let alone = (c.count == 1)
+                    .then(|| Some((d.id(c.first)?, d.keys.get(c.first)?)))
+                    .flatten();
+                let (lat, lng) = c.centre();
                 ClusterCell {
                     lat,
                     lng,
                     count: c.count,
                     by_status: c.by_status,
                     overdue: c.overdue,
-                    expansion_zoom: single
+                    expansion_zoom: alone
                         .is_none()
                         .then(|| c.expansion_zoom(zoom, map::shift_at_zero(6)))
                         .flatten(),
-                    single: single.map(|e| Single {
-                        id: e.id,
-                        case_no: e.case_no.to_string(),
-                        status: e.status,
-                        category_id: d.categories.get(e.category),
+                    single: alone.map(|(id, k)| Single {
+                        id,
+                        case_no: String::new(),
+                        status: k.status,
+                        category_id: d.categories.get(k.category),
                     }),
                 }
             })
             .collect();
-        Clusters { cells, total, zoom }
+        (cells, total)
     })
-    .await
+    .await?;
+    singles(state, &mut cells).await?;
+    Ok(Clusters { cells, total, zoom })
+}
+
+/// The number and exact position of each case shown alone (the index
+/// keeps neither): one read by primary key per thousand.
+async fn singles(state: &AppState, cells: &mut [ClusterCell]) -> Result<(), CaseError> {
+    use entity::cases::{self, Column as C};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let ids: Vec<Uuid> = cells
+        .iter()
+        .filter_map(|c| c.single.as_ref().map(|s| s.id))
+        .collect();
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let rows: Vec<(Uuid, String, f64, f64)> = cases::Entity::find()
+            .select_only()
+            .columns([C::Id, C::CaseNo, C::Lat, C::Lng])
+            .filter(C::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(&state.db)
+            .await
+            .map_err(|e| CaseError::Internal(e.into()))?;
+        found.extend(
+            rows.into_iter()
+                .map(|(id, no, lat, lng)| (id, (no, lat, lng))),
+        );
+    }
+    for c in cells {
+        if let Some(s) = &mut c.single
+            && let Some((no, lat, lng)) = found.remove(&s.id)
+        {
+            (s.case_no, c.lat, c.lng) = (no, lat, lng);
+        }
+    }
+    Ok(())
 }
 
 /// Heatmap cells of 16 pixels at `zoom`, weighted by their cases.
@@ -328,20 +367,30 @@ pub async fn summary(state: &AppState, caller: &Caller) -> Result<Counts, CaseEr
     let f = CaseFilter::default().resolve(state, caller)?;
     on_index(state, move |d| {
         let compiled = d.compile(&f);
+        let parts = d.scan(
+            |b| compiled.admits(b),
+            Counts::default,
+            |s, _, e, facts| {
+                if !compiled.admits_case(e, facts) {
+                    return;
+                }
+                let open = CaseStatus::OPEN.contains(&e.status);
+                s.submitted += u64::from(e.status == CaseStatus::Submitted);
+                s.open += u64::from(open);
+                s.warned += u64::from(e.warned());
+                s.overdue += u64::from(e.overdue());
+                s.escalated += u64::from(open && e.escalated());
+                s.suspended += u64::from(e.status == CaseStatus::Suspended);
+            },
+        );
         let mut s = Counts::default();
-        for (_, e) in d
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| compiled.matches(d, *i))
-        {
-            let open = CaseStatus::OPEN.contains(&e.status);
-            s.submitted += u64::from(e.status == CaseStatus::Submitted);
-            s.open += u64::from(open);
-            s.warned += u64::from(e.warned());
-            s.overdue += u64::from(e.overdue());
-            s.escalated += u64::from(open && e.escalated());
-            s.suspended += u64::from(e.status == CaseStatus::Suspended);
+        for p in parts {
+            s.submitted += p.submitted;
+            s.open += p.open;
+            s.warned += p.warned;
+            s.overdue += p.overdue;
+            s.escalated += p.escalated;
+            s.suspended += p.suspended;
         }
         s
     })

@@ -4,7 +4,7 @@
 //! the formulas are in the API description of `GET /stats/indicators`.
 
 use super::{
-    index::{Compiled, Data, Entry},
+    index::{Compiled, Data, Facts, Key as CaseKey, long, meets, short},
     period::{Period, day_of},
 };
 use crate::core::CaseStatus;
@@ -57,27 +57,46 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, e: &Entry) {
+    fn add(&mut self, k: &CaseKey, e: &Facts) {
         let n = |b: bool| u64::from(b);
         self.dispatched += 1;
-        self.suspended += n(e.status == CaseStatus::Suspended);
-        self.closed += n(e.closed.is_some());
-        self.closed_on_time += n(e.closed_on_time());
-        self.resolved += n(e.resolved.is_some());
-        self.reopened += n(e.reopen_count > 0);
-        self.extended += n(e.extended);
-        self.returned += n(e.return_count > 0);
-        self.rated += n(e.rating.is_some());
-        self.satisfied += n(e.rating.is_some_and(|r| r >= 4));
-        self.claimed += n(e.claimed);
-        self.claimed_on_time += n(e.claimed && !e.accept_late);
-        self.overdue += n(e.overdue_marked);
-        self.escalated += n(e.escalated());
-        if e.resolved.is_some()
-            && let Some(m) = e.handling_minutes
+        self.suspended += n(k.status == CaseStatus::Suspended);
+        self.closed += n(k.closed != 0);
+        self.closed_on_time += n(k.closed_on_time());
+        self.resolved += n(e.resolved());
+        self.reopened += n(e.reopened());
+        self.extended += n(e.extended());
+        self.returned += n(e.returned());
+        self.rated += n(e.rating().is_some());
+        self.satisfied += n(e.rating().is_some_and(|r| r >= 4));
+        self.claimed += n(e.claimed());
+        self.claimed_on_time += n(e.claimed() && !e.accept_late());
+        self.overdue += n(k.overdue_marked());
+        self.escalated += n(k.escalated());
+        if e.resolved()
+            && let Some(m) = e.handling_minutes()
         {
             self.handling.push(m);
         }
+    }
+
+    /// Adds another part's counts.
+    fn merge(&mut self, o: Self) {
+        self.dispatched += o.dispatched;
+        self.suspended += o.suspended;
+        self.closed += o.closed;
+        self.closed_on_time += o.closed_on_time;
+        self.resolved += o.resolved;
+        self.reopened += o.reopened;
+        self.extended += o.extended;
+        self.returned += o.returned;
+        self.rated += o.rated;
+        self.satisfied += o.satisfied;
+        self.claimed += o.claimed;
+        self.claimed_on_time += o.claimed_on_time;
+        self.overdue += o.overdue;
+        self.escalated += o.escalated;
+        self.handling.extend(o.handling);
     }
 
     /// Mean and median handling time in working hours.
@@ -117,29 +136,37 @@ pub struct SelfGoverned {
 }
 
 impl SelfGoverned {
-    fn add(&mut self, e: &Entry) {
+    fn add(&mut self, k: &CaseKey) {
         let n = |b: bool| u64::from(b);
-        let kept = e.dispatched.is_none();
+        let kept = k.dispatched == 0;
         self.filed += 1;
-        self.verified += n(kept && e.closed.is_some());
+        self.verified += n(kept && k.closed != 0);
         self.sent_to_units += n(!kept);
-        self.waiting += n(kept && e.status == CaseStatus::Resolved);
-        self.rejected += n(e.status == CaseStatus::Rejected);
+        self.waiting += n(kept && k.status == CaseStatus::Resolved);
+        self.rejected += n(k.status == CaseStatus::Rejected);
     }
 }
 
 /// The 随手治 cases filed in `period` that match `f`.
 pub fn self_governed(d: &Data, f: &Compiled, period: Period) -> SelfGoverned {
     let (start, end) = period.secs();
+    let (start, end) = (short(Some(start)), short(Some(end)));
+    let parts = d.scan(
+        |b| f.admits(b) && meets(b.created, (Some(start), Some(end))),
+        SelfGoverned::default,
+        |s, _, k, e| {
+            if e.self_fix() && e.created >= start && e.created < end && f.admits_case(k, e) {
+                s.add(k);
+            }
+        },
+    );
     let mut s = SelfGoverned::default();
-    for (i, e) in d.entries.iter().enumerate() {
-        if e.channel == domain::channel::Channel::SelfFix
-            && e.created >= start
-            && e.created < end
-            && f.matches(d, i)
-        {
-            s.add(e);
-        }
+    for p in parts {
+        s.filed += p.filed;
+        s.verified += p.verified;
+        s.sent_to_units += p.sent_to_units;
+        s.waiting += p.waiting;
+        s.rejected += p.rejected;
     }
     s
 }
@@ -153,28 +180,37 @@ pub fn indicators(
     area_level_of: &[Option<usize>],
 ) -> (BTreeMap<Key, Tally>, Tally) {
     let (start, end) = period.secs();
+    let (start, end) = (short(Some(start)), short(Some(end)));
+    let parts = d.scan(
+        |b| f.admits(b) && meets(b.dispatched, (Some(start), Some(end))),
+        || (BTreeMap::<Key, Tally>::new(), Tally::default()),
+        |(groups, all), _, k, e| {
+            let t = k.dispatched;
+            if t == 0 || t < start || t >= end || !f.admits_case(k, e) {
+                return;
+            }
+            let key = match by {
+                Grouping::Unit if k.unit == 0 => Key::None,
+                Grouping::Unit => Key::Interned(usize::from(k.unit)),
+                Grouping::Category => Key::Interned(usize::from(k.category)),
+                Grouping::Area => area_level_of
+                    .get(usize::from(k.area))
+                    .copied()
+                    .flatten()
+                    .map_or(Key::None, Key::Interned),
+                Grouping::Day => long(t).and_then(day_of).map_or(Key::None, Key::Day),
+            };
+            groups.entry(key).or_default().add(k, e);
+            all.add(k, e);
+        },
+    );
     let mut groups: BTreeMap<Key, Tally> = BTreeMap::new();
     let mut all = Tally::default();
-    for (i, e) in d.entries.iter().enumerate() {
-        let Some(t) = e.dispatched.filter(|t| *t >= start && *t < end) else {
-            continue;
-        };
-        if !f.matches(d, i) {
-            continue;
+    for (g, a) in parts {
+        for (key, t) in g {
+            groups.entry(key).or_default().merge(t);
         }
-        let key = match by {
-            Grouping::Unit if e.unit == 0 => Key::None,
-            Grouping::Unit => Key::Interned(usize::from(e.unit)),
-            Grouping::Category => Key::Interned(usize::from(e.category)),
-            Grouping::Area => area_level_of
-                .get(usize::from(e.area))
-                .copied()
-                .flatten()
-                .map_or(Key::None, Key::Interned),
-            Grouping::Day => day_of(t).map_or(Key::None, Key::Day),
-        };
-        groups.entry(key).or_default().add(e);
-        all.add(e);
+        all.merge(a);
     }
     (groups, all)
 }

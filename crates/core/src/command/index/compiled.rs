@@ -2,9 +2,10 @@
 //! categories, areas and units as lookup tables over the interned ids, so
 //! that matching a case is a few loads from its hot key.
 
-use super::{Data, Secs};
+use super::{Block, Data, Facts, Key, meets, short};
 use crate::cases::filter::Resolved;
 use crate::core::{CaseStatus, Ts, time::utc};
+
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -52,7 +53,8 @@ impl Data {
                 None => only,
             });
         }
-        let secs = |t: Option<Ts>| t.map(|t| utc(t).timestamp());
+        // Bounds as the index stores times (0 stays "none").
+        let secs = |t: Option<Ts>| t.map(|t| short(Some(utc(t).timestamp())));
         Compiled {
             statuses,
             categories: f.categories.as_ref().map(|s| self.categories.table(s)),
@@ -76,8 +78,8 @@ pub struct Compiled {
     overdue: Option<bool>,
     warned: Option<bool>,
     escalated: Option<bool>,
-    created: (Option<Secs>, Option<Secs>),
-    closed: (Option<Secs>, Option<Secs>),
+    created: (Option<u32>, Option<u32>),
+    closed: (Option<u32>, Option<u32>),
 }
 
 /// `CaseStatus::ALL` is in declaration order.
@@ -90,7 +92,7 @@ fn in_table(t: &Option<Vec<bool>>, i: u16) -> bool {
         .is_none_or(|t| t.get(usize::from(i)).copied().unwrap_or(false))
 }
 
-fn in_range(v: Option<Secs>, (from, to): (Option<Secs>, Option<Secs>)) -> bool {
+fn in_range(v: Option<u32>, (from, to): (Option<u32>, Option<u32>)) -> bool {
     match (from, to) {
         (None, None) => true,
         _ => v.is_some_and(|v| from.is_none_or(|f| v >= f) && to.is_none_or(|t| v < t)),
@@ -98,12 +100,24 @@ fn in_range(v: Option<Secs>, (from, to): (Option<Secs>, Option<Secs>)) -> bool {
 }
 
 impl Compiled {
-    /// Whether the case at `i` matches; its full entry is read only for
-    /// the period filters.
+    /// Whether the case at `i` matches; its facts are read only for the
+    /// period filters.
     pub fn matches(&self, d: &Data, i: usize) -> bool {
-        let Some(k) = d.keys.get(i) else {
-            return false;
-        };
+        match (d.keys.get(i), d.facts.get(i)) {
+            (Some(k), Some(f)) => self.admits_case(k, f),
+            _ => false,
+        }
+    }
+
+    /// Whether some case of the block could match.
+    pub fn admits(&self, b: &Block) -> bool {
+        self.statuses & b.statuses != 0
+            && (self.created == (None, None) || meets(b.created, self.created))
+            && (self.closed == (None, None) || meets(b.closed, self.closed))
+    }
+
+    /// Whether this case matches.
+    pub fn admits_case(&self, k: &Key, e: &Facts) -> bool {
         self.statuses & status_bit(k.status) != 0
             && in_table(&self.categories, k.category)
             && in_table(&self.areas, k.area)
@@ -112,8 +126,7 @@ impl Compiled {
             && self.warned.is_none_or(|w| k.warned() == w)
             && self.escalated.is_none_or(|w| k.escalated() == w)
             && (self.created == (None, None) && self.closed == (None, None)
-                || d.entries.get(i).is_some_and(|e| {
-                    in_range(Some(e.created), self.created) && in_range(e.closed, self.closed)
-                }))
+                || in_range(Some(e.created), self.created)
+                    && in_range((k.closed != 0).then_some(k.closed), self.closed))
     }
 }

@@ -1,0 +1,259 @@
+//! Loading the case index and keeping it current.
+
+use super::{Case, Data};
+use crate::{
+    core::{CaseStatus, Ts, time::utc},
+    infra::bus::LiveBus,
+    state::AppState,
+};
+use entity::cases::{self, Column as C};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::{
+    collections::HashSet,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+use uuid::Uuid;
+
+/// The columns the index reads.
+#[derive(Debug, FromQueryResult)]
+struct Row {
+    id: Uuid,
+    lat: f64,
+    lng: f64,
+    status: CaseStatus,
+    category_id: Uuid,
+    area_id: Uuid,
+    unit_id: Option<Uuid>,
+    overdue_at: Option<Ts>,
+    warned_at: Option<Ts>,
+    escalation_level: i32,
+    extended: bool,
+    reopen_count: i32,
+    return_count: i32,
+    accept_overdue_at: Option<Ts>,
+    claimed_at: Option<Ts>,
+    rating: Option<i32>,
+    handling_minutes: Option<i64>,
+    created_at: Ts,
+    dispatched_at: Option<Ts>,
+    due_at: Option<Ts>,
+    resolved_at: Option<Ts>,
+    closed_at: Option<Ts>,
+    channel: domain::channel::Channel,
+}
+
+const COLUMNS: [C; 23] = [
+    C::Id,
+    C::Lat,
+    C::Lng,
+    C::Status,
+    C::CategoryId,
+    C::AreaId,
+    C::UnitId,
+    C::OverdueAt,
+    C::WarnedAt,
+    C::EscalationLevel,
+    C::Extended,
+    C::ReopenCount,
+    C::ReturnCount,
+    C::AcceptOverdueAt,
+    C::ClaimedAt,
+    C::Rating,
+    C::HandlingMinutes,
+    C::CreatedAt,
+    C::DispatchedAt,
+    C::DueAt,
+    C::ResolvedAt,
+    C::ClosedAt,
+    C::Channel,
+];
+
+impl From<Row> for Case {
+    fn from(r: Row) -> Self {
+        Self {
+            id: r.id,
+            lat: r.lat,
+            lng: r.lng,
+            status: r.status,
+            channel: r.channel,
+            category: r.category_id,
+            area: r.area_id,
+            unit: r.unit_id,
+            overdue_marked: r.overdue_at.is_some(),
+            warned_marked: r.warned_at.is_some(),
+            escalation_level: r.escalation_level,
+            extended: r.extended,
+            reopen_count: r.reopen_count,
+            return_count: r.return_count,
+            accept_late: r.accept_overdue_at.is_some(),
+            claimed: r.claimed_at.is_some(),
+            rating: r.rating,
+            handling_minutes: r.handling_minutes,
+            created: r.created_at,
+            dispatched: r.dispatched_at,
+            due: r.due_at,
+            resolved: r.resolved_at,
+            closed: r.closed_at,
+        }
+    }
+}
+
+/// The index of one node, with the connection it reads through.
+#[derive(Clone)]
+pub struct CaseIndex {
+    data: Arc<RwLock<Data>>,
+    db: DatabaseConnection,
+    /// When the load began.
+    loaded_at: Ts,
+    /// Held from a read of cases until its rows are applied, so that rows
+    /// are applied in the order they were read and a slow older read never
+    /// overwrites a newer one (the follow task and the write path both read).
+    reading: Arc<tokio::sync::Mutex<()>>,
+}
+
+const BATCH: u64 = 20_000;
+
+impl CaseIndex {
+    /// Reads every case, in keyset batches; `started` is the node's time
+    /// (the cases' `updated_at` clock) as the load begins. The arrays are
+    /// sized first (with room for a day's new cases), so that the load
+    /// never holds a doubled copy of them.
+    pub async fn load(db: DatabaseConnection, started: Ts) -> anyhow::Result<Self> {
+        let mut data = Data::new();
+        let count = cases::Entity::find().count(&db).await?;
+        data.reserve(usize::try_from(count + count / 64).unwrap_or(0));
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut q = cases::Entity::find()
+                .select_only()
+                .columns(COLUMNS)
+                .order_by_asc(C::Id)
+                .limit(BATCH);
+            if let Some(a) = after {
+                q = q.filter(C::Id.gt(a));
+            }
+            let rows = q.into_model::<Row>().all(&db).await?;
+            let n = rows.len();
+            after = rows.last().map(|r| r.id);
+            for r in rows {
+                data.upsert(&r.into());
+            }
+            if n < usize::try_from(BATCH).unwrap_or(usize::MAX) {
+                break;
+            }
+        }
+        Ok(Self {
+            data: Arc::new(RwLock::new(data)),
+            db,
+            loaded_at: started,
+            reading: Arc::default(),
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.read(Data::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Runs `f` on the index as it is now.
+    pub fn read<T>(&self, f: impl FnOnce(&Data) -> T) -> T {
+        let guard = self
+            .data
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&guard)
+    }
+
+    /// Re-reads these cases.
+    pub async fn refresh(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        let _reading = self.reading.lock().await;
+        for chunk in ids.chunks(500) {
+            let rows = cases::Entity::find()
+                .select_only()
+                .columns(COLUMNS)
+                .filter(C::Id.is_in(chunk.to_vec()))
+                .into_model::<Row>()
+                .all(&self.db)
+                .await?;
+            self.apply(rows);
+        }
+        Ok(())
+    }
+
+    /// Re-reads the cases changed since `since`.
+    async fn changed_since(&self, since: Ts) -> anyhow::Result<usize> {
+        let _reading = self.reading.lock().await;
+        let rows = cases::Entity::find()
+            .select_only()
+            .columns(COLUMNS)
+            .filter(C::UpdatedAt.gte(utc(since)))
+            .into_model::<Row>()
+            .all(&self.db)
+            .await?;
+        let n = rows.len();
+        self.apply(rows);
+        Ok(n)
+    }
+
+    fn apply(&self, rows: Vec<Row>) {
+        let mut guard = self
+            .data
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for r in rows {
+            guard.upsert(&r.into());
+        }
+    }
+}
+/// Keeps the index current: the cases each event names, re-read in small
+/// batches as they come; and every `catch_up` the cases whose `updated_at`
+/// moved (with a margin for clocks and slow commits), for what the bus
+/// lost.
+pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
+    let mut rx = bus.subscribe();
+    let mut last_catch_up = tokio::time::Instant::now();
+    let mut lagged = false;
+    // From before the load began: what changed while it ran is read again.
+    let mut since = state.command.index.loaded_at - chrono::Duration::seconds(60);
+    loop {
+        let mut ids = HashSet::new();
+        let wait = tokio::time::sleep(Duration::from_millis(100));
+        tokio::pin!(wait);
+        loop {
+            tokio::select! {
+                msg = rx.recv() => match msg {
+                    Ok(e) => { ids.insert(e.case_id); }
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                        // Too much at once: the catch-up covers it.
+                        lagged = true;
+                    }
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                },
+                () = &mut wait => break,
+            }
+        }
+        if !ids.is_empty()
+            && let Err(e) = state.command.index.refresh(ids.into_iter().collect()).await
+        {
+            tracing::warn!(error = %format!("{e:#}"), "case index: refresh failed");
+        }
+        if lagged || last_catch_up.elapsed() >= catch_up {
+            let started = state.clock.now();
+            match state.command.index.changed_since(since).await {
+                Ok(_) => {
+                    since = started - chrono::Duration::seconds(30);
+                    last_catch_up = tokio::time::Instant::now();
+                    lagged = false;
+                }
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "case index: catch-up failed"),
+            }
+        }
+    }
+}
