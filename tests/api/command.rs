@@ -1124,3 +1124,110 @@ async fn every_filter_the_spec_lists_is_read_by_every_operation_that_lists_it() 
         }
     }
 }
+
+/// A node's count of one case index event (`load_snapshot`,
+/// `load_database`, `save_ok`), from `/metrics`.
+async fn index_events(app: &TestApp, event: &str) -> u64 {
+    let text = app.get("/metrics", None).await.text().await.unwrap();
+    let line = format!("suishoupai_case_index_total{{event=\"{event}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(line.as_str()))
+        .map_or(0, |n| n.trim().parse().unwrap())
+}
+
+/// What the command centre shows, for comparing two nodes.
+async fn views(app: &TestApp, token: &str) -> Vec<Value> {
+    let mut out = Vec::new();
+    for path in [
+        "/api/v1/stats/summary".to_owned(),
+        format!("/api/v1/map/clusters?{CITY}&zoom=10"),
+        format!("/api/v1/map/clusters?{NEAR}&zoom=20"),
+        format!("/api/v1/map/heatmap?{NEAR}&zoom=14"),
+        "/api/v1/map/areas?level=district&zoom=10".to_owned(),
+        "/api/v1/stats/indicators?groupBy=unit".to_owned(),
+    ] {
+        out.push(get_json(app, token, &path).await);
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_node_starts_from_the_index_snapshot_and_reads_what_changed_after_it() {
+    // Arrange: node A writes the index's snapshot every second, with three
+    // cases in it; then it stops.
+    let tmp = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(tmp.path()).await;
+    config.workflow.index_snapshot_secs = 1;
+    config.workflow.index_catch_up_ms = 200;
+    let mut a = common::start(config.clone(), tmp).await;
+    let citizen = a.citizen("snapshot-citizen").await;
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let c = a
+            .submit(&citizen, "0201", LAT + 0.001 * f64::from(i), LNG)
+            .await;
+        ids.push(c["id"].as_str().unwrap().to_owned());
+    }
+    // An hour on: the snapshot covers the cases, so that a node starting
+    // from it reads them from the snapshot, not from what changed lately.
+    a.advance(chrono::Duration::hours(1));
+    let before = index_events(&a, "save_ok").await;
+    assert!(
+        eventually(10, || async {
+            index_events(&a, "save_ok").await > before + 1
+        })
+        .await,
+        "node A writes a snapshot after the cases"
+    );
+    let stored = a.state.store.list("index/").await.unwrap();
+    assert_eq!(stored, ["index/cases.snap"]);
+    assert_eq!(index_events(&a, "load_database").await, 1);
+    a.begin_shutdown().await.unwrap().unwrap();
+
+    // Act: node B starts from the snapshot and changes things; node C
+    // starts from the same snapshot afterwards.
+    config.workflow.index_snapshot_secs = 0;
+    let b = common::start(config.clone(), tempfile::tempdir().unwrap()).await;
+    let disp_b = b.staff(DISPATCHER.0, DISPATCHER.1).await;
+    let snapshot_views = views(&b, &disp_b).await;
+    b.advance(chrono::Duration::hours(2));
+    for i in 3..5 {
+        b.submit(&citizen, "0201", LAT + 0.001 * f64::from(i), LNG)
+            .await;
+    }
+    b.act_ok(&disp_b, &ids[0], "suspend", json!({"note": "挂账"}))
+        .await;
+    let b_views = views(&b, &disp_b).await;
+    let c = common::start(config.clone(), tempfile::tempdir().unwrap()).await;
+    let disp_c = c.staff(DISPATCHER.0, DISPATCHER.1).await;
+
+    // Assert: both came from the snapshot; C shows what B changed after
+    // it, the same as B in every view.
+    assert_eq!(index_events(&b, "load_snapshot").await, 1);
+    assert_eq!(index_events(&c, "load_snapshot").await, 1);
+    assert_eq!(index_events(&c, "load_database").await, 0);
+    assert_ne!(snapshot_views, b_views, "B's changes show on B");
+    let near = |v: &[Value]| v[2]["total"].as_u64().unwrap();
+    assert_eq!(near(&b_views), near(&snapshot_views) + 2);
+    assert_eq!(
+        b_views[0]["suspended"],
+        snapshot_views[0]["suspended"].as_u64().unwrap() + 1
+    );
+    assert_eq!(views(&c, &disp_c).await, b_views);
+
+    // A snapshot that does not read is not used: node D reads every case.
+    c.state
+        .store
+        .put(
+            "index/cases.snap",
+            "SSPIDX01 and then nothing".into(),
+            "application/octet-stream",
+        )
+        .await
+        .unwrap();
+    let d = common::start(config, tempfile::tempdir().unwrap()).await;
+    let disp_d = d.staff(DISPATCHER.0, DISPATCHER.1).await;
+    assert_eq!(index_events(&d, "load_snapshot").await, 0);
+    assert_eq!(index_events(&d, "load_database").await, 1);
+    assert_eq!(views(&d, &disp_d).await, b_views);
+}

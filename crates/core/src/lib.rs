@@ -85,6 +85,12 @@ pub fn spawn_jobs(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         )),
     ];
     if state.config.workflow.background_jobs {
+        if state.config.workflow.index_snapshot_secs > 0 {
+            jobs.push(tokio::spawn(command::index::keep_snapshot(
+                state.clone(),
+                Duration::from_secs(state.config.workflow.index_snapshot_secs),
+            )));
+        }
         jobs.push(tokio::spawn(run_scheduler(state.clone())));
         jobs.push(tokio::spawn(run_outbox(state.clone())));
     }

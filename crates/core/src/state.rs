@@ -84,7 +84,13 @@ impl AppState {
             areas,
             auth: crate::auth::context::Context::new(&config),
             cases: crate::cases::context::Context::new(&config),
-            command: crate::command::context::Context::load(&config, index_db, clock.now()).await?,
+            command: crate::command::context::Context::load(
+                &config,
+                index_db,
+                clock.now(),
+                (&store, &metrics),
+            )
+            .await?,
             live: crate::live::context::Context::start(&config).await?,
             media: crate::media::context::Context::new(&config),
             notify: crate::notify::context::Context::new(&config)?,

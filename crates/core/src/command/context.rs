@@ -1,7 +1,10 @@
 //! What the command centre holds on a node.
 
 use super::index::CaseIndex;
-use crate::{config::Config, infra::slots::Slots};
+use crate::{
+    config::Config,
+    infra::{metrics::Metrics, slots::Slots, store::ObjectStore},
+};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
@@ -23,10 +26,12 @@ impl Context {
         config: &Config,
         index_db: DatabaseConnection,
         now: crate::core::Ts,
+        (store, metrics): (&ObjectStore, &Metrics),
     ) -> anyhow::Result<Self> {
         use anyhow::Context as _;
+        let dir = std::path::Path::new(&config.data_dir);
         Ok(Self {
-            index: CaseIndex::load(index_db, now)
+            index: CaseIndex::load(index_db, now, store, dir, metrics)
                 .await
                 .context("load the case index")?,
             exports_per_account: Slots::default(),

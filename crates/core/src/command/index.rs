@@ -22,10 +22,11 @@ use uuid::Uuid;
 mod blocks;
 mod compiled;
 mod load;
+mod snapshot;
 
 pub use blocks::{BLOCK, Block, meets};
 pub use compiled::{Compiled, Interner};
-pub use load::{CaseIndex, follow};
+pub use load::{CaseIndex, follow, keep_snapshot, save_snapshot};
 
 /// Seconds since the Unix epoch.
 pub type Secs = i64;

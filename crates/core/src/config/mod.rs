@@ -205,6 +205,10 @@ pub struct WorkflowConfig {
     /// How often the case index re-reads the cases whose `updated_at`
     /// moved (for changes the live bus lost), milliseconds.
     pub index_catch_up_ms: u64,
+    /// How often the nodes that run the background jobs write the case
+    /// index's snapshot to the object store, for nodes starting to load
+    /// instead of reading every case, seconds (0: never).
+    pub index_snapshot_secs: u64,
     /// Run the scheduler and the outbox worker on this node.
     pub background_jobs: bool,
 }
@@ -319,6 +323,7 @@ impl Default for Config {
                 outbox_backoff_ms: 5000,
                 cache_refresh_ms: 5000,
                 index_catch_up_ms: 5000,
+                index_snapshot_secs: 1800,
                 background_jobs: true,
             },
             publication: PublicationConfig::default(),

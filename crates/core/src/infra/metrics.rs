@@ -18,6 +18,9 @@ pub struct Metrics {
     pub content_checks: IntCounterVec,
     /// SQL statements sent to the database (all nodes' pools count their own).
     pub db_statements: IntCounter,
+    /// Case index loads by source (snapshot, database) and snapshots
+    /// written by outcome.
+    pub case_index: IntCounterVec,
 }
 
 impl Metrics {
@@ -76,6 +79,14 @@ impl Metrics {
             "SQL statements sent to the database by this node",
         )?;
         registry.register(Box::new(db_statements.clone()))?;
+        let case_index = IntCounterVec::new(
+            Opts::new(
+                "case_index_total",
+                "Case index loads by source (load_snapshot, load_database) and snapshots written (save_ok, save_failed)",
+            ),
+            &["event"],
+        )?;
+        registry.register(Box::new(case_index.clone()))?;
         registry.register(Box::new(notifications.clone()))?;
         registry.register(Box::new(case_timers.clone()))?;
         registry.register(Box::new(http_requests.clone()))?;
@@ -92,6 +103,7 @@ impl Metrics {
             content_checks,
             case_timers,
             db_statements,
+            case_index,
         })
     }
 

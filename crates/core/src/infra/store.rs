@@ -43,6 +43,19 @@ fn s3_timeouts() -> aws_sdk_s3::config::timeout::TimeoutConfig {
         .build()
 }
 
+/// Timeouts for one large object: at least 10 MB/s, never under a minute.
+fn large_timeouts(len: u64) -> aws_sdk_s3::config::Builder {
+    use std::time::Duration;
+    let secs = (len / 10_000_000).max(60);
+    aws_sdk_s3::config::Builder::default().timeout_config(
+        aws_sdk_s3::config::timeout::TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .operation_attempt_timeout(Duration::from_secs(secs))
+            .operation_timeout(Duration::from_secs(secs * 2))
+            .build(),
+    )
+}
+
 #[derive(Clone)]
 pub enum ObjectStore {
     Local { root: PathBuf },
@@ -210,6 +223,93 @@ impl ObjectStore {
                     .await
                     .with_context(|| format!("delete object {key} from S3"))?;
                 Ok(())
+            }
+        }
+    }
+
+    /// Stores the file at `path` under `key`, streamed (a large object such
+    /// as the case index's snapshot), with time for its size.
+    pub async fn put_file(&self, key: &str, path: &std::path::Path) -> Result<(), StoreError> {
+        match self {
+            Self::Local { root } => {
+                let target = Self::local_path(root, key)?;
+                if let Some(dir) = target.parent() {
+                    tokio::fs::create_dir_all(dir).await?;
+                }
+                let tmp = target.with_extension("part");
+                tokio::fs::copy(path, &tmp)
+                    .await
+                    .with_context(|| format!("copy to {}", tmp.display()))?;
+                tokio::fs::rename(&tmp, &target).await?;
+                Ok(())
+            }
+            Self::S3 { client, bucket } => {
+                let len = tokio::fs::metadata(path).await?.len();
+                let body = ByteStream::from_path(path)
+                    .await
+                    .with_context(|| format!("open {}", path.display()))?;
+                client
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .content_type("application/octet-stream")
+                    .body(body)
+                    .customize()
+                    .config_override(large_timeouts(len))
+                    .send()
+                    .await
+                    .with_context(|| format!("put object {key} to S3"))?;
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes the object under `key` to the file at `path`, streamed;
+    /// false when there is none.
+    pub async fn get_file(&self, key: &str, path: &std::path::Path) -> Result<bool, StoreError> {
+        use tokio::io::AsyncWriteExt;
+        match self {
+            Self::Local { root } => {
+                let source = Self::local_path(root, key)?;
+                match tokio::fs::copy(&source, path).await {
+                    Ok(_) => Ok(true),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+                    Err(e) => Err(anyhow::Error::new(e)
+                        .context(format!("read {}", source.display()))
+                        .into()),
+                }
+            }
+            Self::S3 { client, bucket } => {
+                let out = match client
+                    .get_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .customize()
+                    .config_override(large_timeouts(1 << 30))
+                    .send()
+                    .await
+                {
+                    Ok(out) => out,
+                    Err(e) if e.as_service_error().is_some_and(|s| s.is_no_such_key()) => {
+                        return Ok(false);
+                    }
+                    Err(e) => {
+                        return Err(anyhow::Error::new(e)
+                            .context(format!("get object {key} from S3"))
+                            .into());
+                    }
+                };
+                let mut body = out.body;
+                let mut file = tokio::fs::File::create(path).await?;
+                while let Some(chunk) = body
+                    .try_next()
+                    .await
+                    .with_context(|| format!("read object {key} from S3"))?
+                {
+                    file.write_all(&chunk).await?;
+                }
+                file.flush().await?;
+                Ok(true)
             }
         }
     }

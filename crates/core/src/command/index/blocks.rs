@@ -128,7 +128,7 @@ impl Data {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::super::{Case, Data};
     use super::BLOCK;
     use crate::cases::filter::Resolved;
@@ -140,7 +140,7 @@ mod tests {
 
     /// Cases over six years in id order (as UUIDv7 gives them), some
     /// changed afterwards, some arriving out of order.
-    fn city(n: usize, rng: &mut StdRng) -> (Data, Vec<Case>) {
+    pub fn city(n: usize, rng: &mut StdRng) -> (Data, Vec<Case>) {
         let cats: Vec<Uuid> = (1..=5).map(|i| Uuid::from_u128(1000 + i)).collect();
         let areas: Vec<Uuid> = (1..=4).map(|i| Uuid::from_u128(2000 + i)).collect();
         let units: Vec<Uuid> = (1..=3).map(|i| Uuid::from_u128(3000 + i)).collect();

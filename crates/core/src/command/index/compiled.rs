@@ -26,6 +26,14 @@ impl Interner {
         self.of.insert(id, i);
         i
     }
+    /// An interner holding these ids, in this order.
+    pub(super) fn from_ids(ids: Vec<Uuid>) -> Self {
+        let mut t = Self::default();
+        for id in ids {
+            t.intern(id);
+        }
+        t
+    }
     pub fn get(&self, i: u16) -> Option<Uuid> {
         self.ids.get(usize::from(i)).copied()
     }

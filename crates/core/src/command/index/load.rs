@@ -1,6 +1,8 @@
 //! Loading the case index and keeping it current.
 
+use super::snapshot;
 use super::{Case, Data};
+use crate::infra::{metrics::Metrics, store::ObjectStore};
 use crate::{
     core::{CaseStatus, Ts, time::utc},
     infra::bus::LiveBus,
@@ -13,9 +15,14 @@ use sea_orm::{
 };
 use std::{
     collections::HashSet,
+    path::Path,
     sync::{Arc, RwLock},
     time::Duration,
 };
+
+/// Room for clocks and slow commits when reading what changed since an
+/// instant.
+const MARGIN: chrono::Duration = chrono::Duration::seconds(60);
 use uuid::Uuid;
 
 /// The columns the index reads.
@@ -109,6 +116,9 @@ pub struct CaseIndex {
     db: DatabaseConnection,
     /// When the load began.
     loaded_at: Ts,
+    /// Every change made before this instant is in the index (the last
+    /// catch-up's start, less its margin): what a snapshot covers.
+    covered: Arc<std::sync::Mutex<Ts>>,
     /// Held from a read of cases until its rows are applied, so that rows
     /// are applied in the order they were read and a slow older read never
     /// overwrites a newer one (the follow task and the write path both read).
@@ -122,7 +132,7 @@ impl CaseIndex {
     /// (the cases' `updated_at` clock) as the load begins. The arrays are
     /// sized first (with room for a day's new cases), so that the load
     /// never holds a doubled copy of them.
-    pub async fn load(db: DatabaseConnection, started: Ts) -> anyhow::Result<Self> {
+    async fn from_database(db: DatabaseConnection, started: Ts) -> anyhow::Result<Self> {
         let mut data = Data::new();
         let count = cases::Entity::find().count(&db).await?;
         data.reserve(usize::try_from(count + count / 64).unwrap_or(0));
@@ -146,12 +156,76 @@ impl CaseIndex {
                 break;
             }
         }
-        Ok(Self {
+        Ok(Self::of(data, db, started))
+    }
+
+    fn of(data: Data, db: DatabaseConnection, loaded_at: Ts) -> Self {
+        Self {
             data: Arc::new(RwLock::new(data)),
             db,
-            loaded_at: started,
+            loaded_at,
+            covered: Arc::new(std::sync::Mutex::new(loaded_at - MARGIN)),
             reading: Arc::default(),
-        })
+        }
+    }
+
+    /// The index from the snapshot in the object store and the cases
+    /// changed since it was covered, or else from every case; `started` is
+    /// the node's time (the cases' `updated_at` clock) as the load begins.
+    pub async fn load(
+        db: DatabaseConnection,
+        started: Ts,
+        store: &ObjectStore,
+        dir: &Path,
+        metrics: &Metrics,
+    ) -> anyhow::Result<Self> {
+        match Self::from_snapshot(&db, store, dir).await {
+            Ok(Some(index)) => {
+                metrics
+                    .case_index
+                    .with_label_values(&["load_snapshot"])
+                    .inc();
+                return Ok(index);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(
+                error = %format!("{e:#}"),
+                "case index: the snapshot is not used; reading every case"
+            ),
+        }
+        let index = Self::from_database(db, started).await?;
+        metrics
+            .case_index
+            .with_label_values(&["load_database"])
+            .inc();
+        Ok(index)
+    }
+
+    async fn from_snapshot(
+        db: &DatabaseConnection,
+        store: &ObjectStore,
+        dir: &Path,
+    ) -> anyhow::Result<Option<Self>> {
+        tokio::fs::create_dir_all(dir).await?;
+        let file = tempfile::NamedTempFile::new_in(dir)?;
+        if !store.get_file(snapshot::KEY, file.path()).await? {
+            return Ok(None);
+        }
+        let read = tokio::task::spawn_blocking(move || snapshot::read(file.as_file())).await??;
+        let Some((data, covered)) = read else {
+            return Ok(None);
+        };
+        let index = Self::of(data, db.clone(), covered);
+        index.changed_since(covered - MARGIN).await?;
+        Ok(Some(index))
+    }
+
+    /// What a snapshot taken now covers.
+    pub fn covered(&self) -> Ts {
+        *self
+            .covered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub fn len(&self) -> usize {
@@ -202,7 +276,9 @@ impl CaseIndex {
         Ok(n)
     }
 
-    fn apply(&self, rows: Vec<Row>) {
+    fn apply(&self, mut rows: Vec<Row>) {
+        // In id order, so that new cases extend the sorted run of ids.
+        rows.sort_unstable_by_key(|r| r.id);
         let mut guard = self
             .data
             .write()
@@ -221,7 +297,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
     let mut last_catch_up = tokio::time::Instant::now();
     let mut lagged = false;
     // From before the load began: what changed while it ran is read again.
-    let mut since = state.command.index.loaded_at - chrono::Duration::seconds(60);
+    let mut since = state.command.index.loaded_at - MARGIN;
     loop {
         let mut ids = HashSet::new();
         let wait = tokio::time::sleep(Duration::from_millis(100));
@@ -249,6 +325,9 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             match state.command.index.changed_since(since).await {
                 Ok(_) => {
                     since = started - chrono::Duration::seconds(30);
+                    if let Ok(mut c) = state.command.index.covered.lock() {
+                        *c = since;
+                    }
                     last_catch_up = tokio::time::Instant::now();
                     lagged = false;
                 }
@@ -256,4 +335,41 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
             }
         }
     }
+}
+
+/// Writes the index's snapshot to the object store every `every` (the
+/// nodes that run the background jobs).
+pub async fn keep_snapshot(state: AppState, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let event = match save_snapshot(&state).await {
+            Ok(n) => {
+                tracing::info!(cases = n, "case index: snapshot written");
+                "save_ok"
+            }
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "case index: snapshot failed");
+                "save_failed"
+            }
+        };
+        state.metrics.case_index.with_label_values(&[event]).inc();
+    }
+}
+
+/// Writes the snapshot to a file under the data folder, then to the
+/// object store; returns the cases written.
+pub async fn save_snapshot(state: &AppState) -> anyhow::Result<u64> {
+    let index = state.command.index.clone();
+    let covered = index.covered();
+    let dir = std::path::PathBuf::from(&state.config.data_dir);
+    tokio::fs::create_dir_all(&dir).await?;
+    let file = tempfile::NamedTempFile::new_in(&dir)?;
+    let (file, n) = tokio::task::spawn_blocking(move || {
+        snapshot::write(&index.data, covered, file.as_file()).map(|n| (file, n))
+    })
+    .await??;
+    state.store.put_file(snapshot::KEY, file.path()).await?;
+    Ok(n)
 }
