@@ -301,8 +301,8 @@ async fn main() {
         .await
         .unwrap();
     let save_secs = t.elapsed().as_secs_f64();
-    let size = std::fs::metadata(tmp.path().join("objects/index/cases.snap"))
-        .map_or(0, |m| m.len());
+    let size =
+        std::fs::metadata(tmp.path().join("objects/index/cases.snap")).map_or(0, |m| m.len());
     let t = Instant::now();
     let second = App::build(c).await.unwrap();
     println!(

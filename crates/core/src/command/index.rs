@@ -55,15 +55,16 @@ pub struct Facts {
     /// Filed, in seconds since [`EPOCH`].
     pub created: u32,
     /// Working minutes to its resolution ([`NO_MINUTES`]: none).
-    handling: u32,
-    /// The citizen's score, 1–5 (0: not rated).
-    pub rating: u8,
+    handling: i32,
+    /// The citizen's score (when the `RATED` bit is set).
+    rating: u8,
     bits: u8,
 }
 
-/// 2000-01-01T00:00:00Z: the index's times count from here, so that every
-/// period a view accepts (years 2000–2100) is exact in 32 bits.
-pub const EPOCH: i64 = 946_684_800;
+/// 2000-01-01T00:00:00 China time: the index's times count from here, so
+/// that every period a view accepts (years 2000–2100, China time) is exact
+/// in 32 bits.
+pub const EPOCH: i64 = 946_656_000;
 
 /// An instant as the index stores it.
 pub fn short(t: Option<Secs>) -> u32 {
@@ -89,8 +90,9 @@ const RETURNED: u8 = 8;
 const CLAIMED: u8 = 16;
 const ACCEPT_LATE: u8 = 32;
 const SELF_FIX: u8 = 64;
+const RATED: u8 = 128;
 
-const NO_MINUTES: u32 = u32::MAX;
+const NO_MINUTES: i32 = i32::MIN;
 
 const fn flag(b: bool, f: u8) -> u8 {
     if b { f } else { 0 }
@@ -141,7 +143,7 @@ impl Facts {
         self.bits & SELF_FIX != 0
     }
     pub fn rating(&self) -> Option<u8> {
-        (self.rating != 0).then_some(self.rating)
+        (self.bits & RATED != 0).then_some(self.rating)
     }
     pub fn handling_minutes(&self) -> Option<i64> {
         (self.handling != NO_MINUTES).then(|| i64::from(self.handling))
@@ -277,8 +279,9 @@ impl Data {
         // A case rated unsatisfied leaves 结案 and keeps its old
         // `closed_at`: only a case in 已结案 counts as closed.
         let closed = secs(c.closed).filter(|_| c.status == CaseStatus::Closed);
-        let on_time =
-            closed.is_some() && matches!((c.resolved, c.due), (Some(r), Some(d)) if r <= d);
+        // On time to the second, as the indicators always counted.
+        let on_time = closed.is_some()
+            && matches!((secs(c.resolved), secs(c.due)), (Some(r), Some(d)) if r <= d);
         let key = Key {
             x,
             y,
@@ -293,17 +296,17 @@ impl Data {
             dispatched: short(secs(c.dispatched)),
             closed: short(closed),
         };
+        // As the indicators always read it: a score that fits a byte.
+        let rating = c.rating.and_then(|r| u8::try_from(r).ok());
         let facts = Facts {
             created: short(Some(c.created.timestamp())),
             handling: c.handling_minutes.map_or(NO_MINUTES, |m| {
-                u32::try_from(m.max(0)).map_or(NO_MINUTES - 1, |m| m.min(NO_MINUTES - 1))
+                i32::try_from(m.clamp(i64::from(NO_MINUTES + 1), i64::from(i32::MAX)))
+                    .unwrap_or(NO_MINUTES)
             }),
-            rating: c
-                .rating
-                .and_then(|r| u8::try_from(r).ok())
-                .filter(|r| *r > 0)
-                .unwrap_or(0),
+            rating: rating.unwrap_or(0),
             bits: flag(c.resolved.is_some(), RESOLVED)
+                | flag(rating.is_some(), RATED)
                 | flag(c.reopen_count > 0, REOPENED)
                 | flag(c.extended, EXTENDED)
                 | flag(c.return_count > 0, RETURNED)

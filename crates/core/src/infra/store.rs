@@ -236,10 +236,15 @@ impl ObjectStore {
                 if let Some(dir) = target.parent() {
                     tokio::fs::create_dir_all(dir).await?;
                 }
-                let tmp = target.with_extension("part");
-                tokio::fs::copy(path, &tmp)
-                    .await
-                    .with_context(|| format!("copy to {}", tmp.display()))?;
+                // A name of its own, so that two writers never mix.
+                let tmp = target.with_extension(format!("part-{}", uuid::Uuid::now_v7().simple()));
+                let copied = tokio::fs::copy(path, &tmp).await;
+                if let Err(e) = copied {
+                    tokio::fs::remove_file(&tmp).await.ok();
+                    return Err(anyhow::Error::new(e)
+                        .context(format!("copy to {}", tmp.display()))
+                        .into());
+                }
                 tokio::fs::rename(&tmp, &target).await?;
                 Ok(())
             }

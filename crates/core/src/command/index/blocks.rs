@@ -90,10 +90,10 @@ impl Data {
             .filter(|(_, b)| admit(b))
             .map(|(i, _)| i)
             .collect();
-        let threads = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .clamp(1, 4)
-            .min(admitted.len().div_ceil(16).max(1));
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        let cores = *CORES
+            .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
+        let threads = cores.clamp(1, 4).min(admitted.len().div_ceil(16).max(1));
         let run = |blocks: &[usize]| {
             let mut acc = init();
             for &b in blocks {
@@ -115,13 +115,21 @@ impl Data {
         }
         let part = admitted.len().div_ceil(threads);
         std::thread::scope(|s| {
-            let handles: Vec<_> = admitted
+            // A part whose thread cannot start runs here.
+            let parts: Vec<_> = admitted
                 .chunks(part)
-                .map(|blocks| s.spawn(|| run(blocks)))
+                .map(|blocks| {
+                    std::thread::Builder::new()
+                        .spawn_scoped(s, || run(blocks))
+                        .map_err(|_| blocks)
+                })
                 .collect();
-            handles
+            parts
                 .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .map(|p| match p {
+                    Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    Err(blocks) => run(blocks),
+                })
                 .collect()
         })
     }

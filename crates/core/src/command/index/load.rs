@@ -116,6 +116,9 @@ pub struct CaseIndex {
     db: DatabaseConnection,
     /// When the load began.
     loaded_at: Ts,
+    /// When these cases were last read in full from the database (a
+    /// snapshot carries it on, and is not used once it is a week old).
+    full_load: Ts,
     /// Every change made before this instant is in the index (the last
     /// catch-up's start, less its margin): what a snapshot covers.
     covered: Arc<std::sync::Mutex<Ts>>,
@@ -156,14 +159,15 @@ impl CaseIndex {
                 break;
             }
         }
-        Ok(Self::of(data, db, started))
+        Ok(Self::of(data, db, (started, started)))
     }
 
-    fn of(data: Data, db: DatabaseConnection, loaded_at: Ts) -> Self {
+    fn of(data: Data, db: DatabaseConnection, (loaded_at, full_load): (Ts, Ts)) -> Self {
         Self {
             data: Arc::new(RwLock::new(data)),
             db,
             loaded_at,
+            full_load,
             covered: Arc::new(std::sync::Mutex::new(loaded_at - MARGIN)),
             reading: Arc::default(),
         }
@@ -179,7 +183,7 @@ impl CaseIndex {
         dir: &Path,
         metrics: &Metrics,
     ) -> anyhow::Result<Self> {
-        match Self::from_snapshot(&db, store, dir).await {
+        match Self::from_snapshot(&db, started, store, dir).await {
             Ok(Some(index)) => {
                 metrics
                     .case_index
@@ -201,22 +205,49 @@ impl CaseIndex {
         Ok(index)
     }
 
+    /// The index from the snapshot, when there is one of this layout and
+    /// schema, read in full from the database within the week, and whose
+    /// cases, with those changed since it was covered, are the database's
+    /// (counted before and after the catch-up, as cases are never deleted:
+    /// a snapshot of another database, or of this one before a restore,
+    /// is not used).
     async fn from_snapshot(
         db: &DatabaseConnection,
+        started: Ts,
         store: &ObjectStore,
         dir: &Path,
     ) -> anyhow::Result<Option<Self>> {
         tokio::fs::create_dir_all(dir).await?;
-        let file = tempfile::NamedTempFile::new_in(dir)?;
+        let file = tempfile::Builder::new()
+            .prefix("case-index-")
+            .tempfile_in(dir)?;
         if !store.get_file(snapshot::KEY, file.path()).await? {
             return Ok(None);
         }
-        let read = tokio::task::spawn_blocking(move || snapshot::read(file.as_file())).await??;
-        let Some((data, covered)) = read else {
+        let len = tokio::fs::metadata(file.path()).await?.len();
+        let read =
+            tokio::task::spawn_blocking(move || snapshot::read(file.as_file(), len)).await??;
+        let Some((data, covered, full_load)) = read else {
             return Ok(None);
         };
-        let index = Self::of(data, db.clone(), covered);
+        if started - full_load > chrono::Duration::days(7) {
+            return Ok(None);
+        }
+        let before = cases::Entity::find().count(db).await?;
+        // `loaded_at` is now: the catch-up below reads what changed before.
+        let index = Self::of(data, db.clone(), (started, full_load));
         index.changed_since(covered - MARGIN).await?;
+        let after = cases::Entity::find().count(db).await?;
+        let held = index.len() as u64;
+        if held < before || held > after {
+            tracing::warn!(
+                held,
+                before,
+                after,
+                "case index: the snapshot's cases are not the database's; reading every case"
+            );
+            return Ok(None);
+        }
         Ok(Some(index))
     }
 
@@ -341,6 +372,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
 /// nodes that run the background jobs).
 pub async fn keep_snapshot(state: AppState, every: Duration) {
     let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     tick.tick().await;
     loop {
         tick.tick().await;
@@ -365,9 +397,11 @@ pub async fn save_snapshot(state: &AppState) -> anyhow::Result<u64> {
     let covered = index.covered();
     let dir = std::path::PathBuf::from(&state.config.data_dir);
     tokio::fs::create_dir_all(&dir).await?;
-    let file = tempfile::NamedTempFile::new_in(&dir)?;
+    let file = tempfile::Builder::new()
+        .prefix("case-index-")
+        .tempfile_in(&dir)?;
     let (file, n) = tokio::task::spawn_blocking(move || {
-        snapshot::write(&index.data, covered, file.as_file()).map(|n| (file, n))
+        snapshot::write(&index.data, (covered, index.full_load), file.as_file()).map(|n| (file, n))
     })
     .await??;
     state.store.put_file(snapshot::KEY, file.path()).await?;

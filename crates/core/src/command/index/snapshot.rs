@@ -8,14 +8,15 @@
 //! ignored, as is one that does not read: the node then loads from the
 //! database, as it always could.
 //!
-//! Layout (little-endian): magic, tag, the instant it covers (Unix µs),
+//! Layout (little-endian): magic, tag, the instant it covers and the
+//! instant its cases were last read in full from the database (Unix µs),
 //! the number of cases, the cases in id order in chunks (ids, keys,
 //! facts), the three interners, an end mark.
 
 use super::{Data, Facts, Ids, Interner, Key};
 use crate::core::{CaseStatus, Ts};
 use anyhow::{Context, bail, ensure};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read as _, Write};
 use std::sync::RwLock;
 use uuid::Uuid;
 
@@ -24,11 +25,12 @@ pub const KEY: &str = "index/cases.snap";
 const MAGIC: &[u8; 8] = b"SSPIDX01";
 const END: &[u8; 8] = b"SSPIDXEN";
 /// Bumped with any change of what a key or facts mean.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// Cases written per read lock.
 const CHUNK: usize = 65_536;
 const KEY_BYTES: usize = 24;
 const FACTS_BYTES: usize = 10;
+const CASE_BYTES: usize = 16 + KEY_BYTES + FACTS_BYTES;
 
 /// What a snapshot must match to be used: this layout and the schema's
 /// last migration.
@@ -73,7 +75,7 @@ const EMPTY_KEY: Key = Key {
 };
 const EMPTY_FACTS: Facts = Facts {
     created: 0,
-    handling: 0,
+    handling: super::NO_MINUTES,
     rating: 0,
     bits: 0,
 };
@@ -114,7 +116,7 @@ fn key_of(b: &[u8]) -> anyhow::Result<Key> {
 fn facts_of(b: &[u8]) -> Facts {
     Facts {
         created: u32_at(b, 0),
-        handling: u32_at(b, 4),
+        handling: i32::from_le_bytes(u32_at(b, 4).to_le_bytes()),
         rating: byte_at(b, 8),
         bits: byte_at(b, 9),
     }
@@ -156,7 +158,11 @@ impl Ids {
 
 /// Writes the index to `out`, a chunk of cases per read lock (what changes
 /// meanwhile is newer than `covered`, and re-read by whoever loads it).
-pub fn write(index: &RwLock<Data>, covered: Ts, out: impl Write) -> anyhow::Result<u64> {
+pub fn write(
+    index: &RwLock<Data>,
+    (covered, full_load): (Ts, Ts),
+    out: impl Write,
+) -> anyhow::Result<u64> {
     let read = |f: &mut dyn FnMut(&Data)| {
         f(&index
             .read()
@@ -177,8 +183,9 @@ pub fn write(index: &RwLock<Data>, covered: Ts, out: impl Write) -> anyhow::Resu
     w.write_all(&u32::try_from(tag.len())?.to_le_bytes())?;
     w.write_all(tag.as_bytes())?;
     w.write_all(&covered.timestamp_micros().to_le_bytes())?;
+    w.write_all(&full_load.timestamp_micros().to_le_bytes())?;
     w.write_all(&(order.len() as u64).to_le_bytes())?;
-    let mut buf = Vec::with_capacity(CHUNK * (16 + KEY_BYTES + FACTS_BYTES));
+    let mut buf = Vec::with_capacity(CHUNK * CASE_BYTES);
     for chunk in order.chunks(CHUNK) {
         buf.clear();
         read(&mut |d| {
@@ -211,35 +218,51 @@ pub fn write(index: &RwLock<Data>, covered: Ts, out: impl Write) -> anyhow::Resu
     Ok(order.len() as u64)
 }
 
-fn exact<const N: usize>(r: &mut impl Read) -> anyhow::Result<[u8; N]> {
+fn exact<const N: usize>(r: &mut impl std::io::Read) -> anyhow::Result<[u8; N]> {
     let mut b = [0; N];
     r.read_exact(&mut b)?;
     Ok(b)
 }
 
-/// Reads a snapshot; none when it was made for another layout or schema.
-pub fn read(input: impl Read) -> anyhow::Result<Option<(Data, Ts)>> {
+/// What a snapshot read gives: the cases, the instant they cover, and
+/// when they were last read in full from the database.
+pub type Loaded = (Data, Ts, Ts);
+
+/// Reads a snapshot of `len` bytes; none when it was made for another
+/// layout or schema.
+pub fn read(input: impl std::io::Read, len: u64) -> anyhow::Result<Option<Loaded>> {
     let mut r = BufReader::with_capacity(1 << 20, input);
     ensure!(&exact::<8>(&mut r)? == MAGIC, "not a case index snapshot");
-    let len = u32::from_le_bytes(exact(&mut r)?) as usize;
-    ensure!(len < 4096, "a snapshot's tag is short");
-    let mut tag = vec![0; len];
+    let tag_len = u32::from_le_bytes(exact(&mut r)?) as usize;
+    ensure!(tag_len < 4096, "a snapshot's tag is short");
+    let mut tag = vec![0; tag_len];
     r.read_exact(&mut tag)?;
     if tag != self::tag().as_bytes() {
         return Ok(None);
     }
-    let covered = chrono::DateTime::from_timestamp_micros(i64::from_le_bytes(exact(&mut r)?))
-        .context("the snapshot's instant")?
-        .fixed_offset();
-    let n = usize::try_from(u64::from_le_bytes(exact(&mut r)?))?;
-    ensure!(n < 1 << 32, "a snapshot holds fewer cases");
+    let mut instant = || -> anyhow::Result<Ts> {
+        Ok(
+            chrono::DateTime::from_timestamp_micros(i64::from_le_bytes(exact(&mut r)?))
+                .context("the snapshot's instant")?
+                .fixed_offset(),
+        )
+    };
+    let (covered, full_load) = (instant()?, instant()?);
+    let n = u64::from_le_bytes(exact(&mut r)?);
+    // Never more cases than the file holds (a bad count must not reserve
+    // memory for them).
+    ensure!(
+        n < 1 << 32 && n.saturating_mul(CASE_BYTES as u64) <= len,
+        "a snapshot holds fewer cases than it says"
+    );
+    let n = usize::try_from(n)?;
     let mut d = Data::default();
     d.reserve(n + n / 64);
     let mut buf = Vec::new();
     let mut left = n;
     while left > 0 {
         let m = left.min(CHUNK);
-        buf.resize(m * (16 + KEY_BYTES + FACTS_BYTES), 0);
+        buf.resize(m * CASE_BYTES, 0);
         r.read_exact(&mut buf)?;
         let (ids, rest) = buf.split_at(m * 16);
         let (keys, facts) = rest.split_at(m * KEY_BYTES);
@@ -268,14 +291,16 @@ pub fn read(input: impl Read) -> anyhow::Result<Option<(Data, Ts)>> {
         for _ in 0..count {
             ids.push(Uuid::from_bytes(exact(&mut r)?));
         }
-        Ok(Interner::from_ids(ids))
+        let t = Interner::from_ids(ids);
+        ensure!(t.ids.len() == count, "an interner holds an id twice");
+        Ok(t)
     };
     d.categories = table()?;
     d.areas = table()?;
     d.units = table()?;
     ensure!(d.units.get(0) == Some(Uuid::nil()), "unit 0 is none");
     ensure!(&exact::<8>(&mut r)? == END, "a snapshot cut short");
-    Ok(Some((d, covered)))
+    Ok(Some((d, covered, full_load)))
 }
 
 #[cfg(test)]
@@ -292,13 +317,16 @@ mod tests {
         let (d, cases) = city(super::CHUNK + 5_000, &mut rng);
         assert!(!d.ids.rest.is_empty());
         let covered = chrono::Utc::now().fixed_offset();
+        let full = covered - chrono::Duration::days(2);
         let lock = RwLock::new(d);
         let mut bytes = Vec::new();
-        let n = write(&lock, covered, &mut bytes).unwrap();
+        let n = write(&lock, (covered, full), &mut bytes).unwrap();
         let d = lock.into_inner().unwrap();
         assert_eq!(n as usize, d.len());
-        let (back, at) = read(bytes.as_slice()).unwrap().unwrap();
+        let len = bytes.len() as u64;
+        let (back, at, full_at) = read(bytes.as_slice(), len).unwrap().unwrap();
         assert_eq!(at.timestamp_micros(), covered.timestamp_micros());
+        assert_eq!(full_at.timestamp_micros(), full.timestamp_micros());
         assert_eq!(back.len(), d.len());
         assert!(back.ids.rest.is_empty(), "read back in id order");
         for c in &cases {
@@ -325,9 +353,11 @@ mod tests {
         }
         assert_eq!(back.blocks.len(), d.blocks.len());
         // Cut short, or of another layout: refused, or not used.
-        assert!(read(&bytes[..bytes.len() - 3]).is_err());
+        assert!(read(&bytes[..bytes.len() - 3], len - 3).is_err());
+        // A count larger than the file: refused before anything is reserved.
+        assert!(read(bytes.as_slice(), 1000).is_err());
         let mut other = bytes.clone();
         other[12] ^= 1;
-        assert!(matches!(read(other.as_slice()), Ok(None)));
+        assert!(matches!(read(other.as_slice(), len), Ok(None)));
     }
 }
