@@ -367,8 +367,16 @@ pub async fn summary(state: &AppState, caller: &Caller) -> Result<Counts, CaseEr
     let f = CaseFilter::default().resolve(state, caller)?;
     on_index(state, move |d| {
         let compiled = d.compile(&f);
+        // Only cases in these statuses count here: a block of settled
+        // history (closed, rejected, merged) is skipped whole.
+        let counted = CaseStatus::ALL
+            .into_iter()
+            .filter(|s| {
+                CaseStatus::OPEN.contains(s) || *s == CaseStatus::Suspended || s.overdue_counts()
+            })
+            .fold(0u16, |m, s| m | 1 << (s as u16));
         let parts = d.scan(
-            |b| compiled.admits(b),
+            |b| b.statuses & counted != 0 && compiled.admits(b),
             Counts::default,
             |s, _, e, facts| {
                 if !compiled.admits_case(e, facts) {
