@@ -22,11 +22,13 @@ use uuid::Uuid;
 mod blocks;
 mod compiled;
 mod load;
+mod rollup;
 mod snapshot;
 
 pub use blocks::{BLOCK, Block, meets};
 pub use compiled::{Compiled, Interner};
 pub use load::{CaseIndex, follow, keep_snapshot, save_snapshot};
+pub use rollup::{AreaRoll, FINE, Fine, Rollup, SEGMENT, SEGMENT_BLOCKS};
 
 /// Seconds since the Unix epoch.
 pub type Secs = i64;
@@ -221,6 +223,11 @@ pub struct Data {
     pub areas: Interner,
     /// Index 0 is "no unit".
     pub units: Interner,
+    /// `rollups[s]` rolls up the cases at `s * SEGMENT..`, while none changed.
+    rollups: Vec<Option<Rollup>>,
+    /// How often the cases of each segment changed (a rollup built before
+    /// the last change is not put in place).
+    generations: Vec<u64>,
 }
 
 impl Data {
@@ -271,6 +278,7 @@ impl Data {
             }
         };
         self.widen_block(i);
+        self.touch(i);
     }
 
     fn pack(&mut self, c: &Case) -> (Key, Facts) {

@@ -5,7 +5,7 @@
 //! heatmap of 16-pixel cells, and the areas with their counts.
 
 use super::{
-    index::{Block, Compiled, Data, Key, meets, short},
+    index::{Block, Compiled, Data, FINE, Facts, Key, Rollup, SEGMENT_BLOCKS, meets, short},
     period::Period,
 };
 use crate::core::CaseStatus;
@@ -47,6 +47,16 @@ impl Window {
         e.x >= self.x0 && e.x <= self.x1 && e.y >= self.y0 && e.y <= self.y1
     }
 
+    /// Whether the box from `min` to `max` is inside the window.
+    fn contains(&self, min: (u32, u32), max: (u32, u32)) -> bool {
+        min.0 >= self.x0 && max.0 <= self.x1 && min.1 >= self.y0 && max.1 <= self.y1
+    }
+
+    /// Whether the box from `min` to `max` is outside the window.
+    fn misses(&self, min: (u32, u32), max: (u32, u32)) -> bool {
+        max.0 < self.x0 || min.0 > self.x1 || max.1 < self.y0 || min.1 > self.y1
+    }
+
     /// Whether some case of the block could be in the window.
     fn meets(&self, b: &Block) -> bool {
         let within = |r, (lo, hi): (u32, u32)| meets(r, (Some(lo), hi.checked_add(1)));
@@ -62,14 +72,14 @@ pub struct Cell {
     y_sum: u64,
     pub by_status: [u32; 11],
     pub overdue: u32,
-    min: (u32, u32),
-    max: (u32, u32),
+    pub(super) min: (u32, u32),
+    pub(super) max: (u32, u32),
     /// The first case in the cell (the case itself when it stands alone).
     pub first: usize,
 }
 
 impl Cell {
-    fn new(first: usize) -> Self {
+    pub(super) fn new(first: usize) -> Self {
         Self {
             count: 0,
             x_sum: 0,
@@ -82,7 +92,9 @@ impl Cell {
         }
     }
 
-    fn add(&mut self, e: &Key) {
+    /// Adds the case at `i`.
+    pub(super) fn add(&mut self, i: usize, e: &Key) {
+        self.first = self.first.min(i);
         self.count += 1;
         self.x_sum += u64::from(e.x);
         self.y_sum += u64::from(e.y);
@@ -95,7 +107,7 @@ impl Cell {
     }
 
     /// Adds the cases of another part of the same cell.
-    fn merge(&mut self, o: &Self) {
+    pub(super) fn merge(&mut self, o: &Self) {
         self.count += o.count;
         self.x_sum += o.x_sum;
         self.y_sum += o.y_sum;
@@ -140,8 +152,21 @@ pub const fn shift_at_zero(px_log2: u8) -> u8 {
 /// a cell is about 8,000).
 pub const MAX_CELLS: u64 = 1 << 18;
 
+/// How a view reads a segment of the index.
+enum Plan<'a> {
+    /// Its blocks, case by case.
+    Blocks(usize),
+    /// Its rollup: whole cells where it can, and the cases of the others.
+    Rollup(&'a Rollup, bool),
+}
+
 /// The cases matching `f` in `w`, gathered into cells of `2^px_log2`
 /// pixels at `zoom` (the caller keeps `w.cells(..)` within [`MAX_CELLS`]).
+///
+/// A segment with a rollup is read by its fine cells when the view is a
+/// part of the city or has no filter: a fine cell outside the window is
+/// skipped, one inside is added whole (no filter, and view cells no finer
+/// than fine ones), and the others' cases are read one by one.
 pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Cell> {
     let s = u32::from(shift_at_zero(px_log2).saturating_sub(zoom).min(31));
     let (cx0, cy0) = (w.x0 >> s, w.y0 >> s);
@@ -150,16 +175,54 @@ pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Ce
         u64::from((w.y1 >> s).saturating_sub(cy0)) + 1,
     );
     // Within the window, so never below the window's first cell.
-    let key = |e: &Key| {
-        u64::from((e.x >> s).saturating_sub(cx0)) * ch + u64::from((e.y >> s).saturating_sub(cy0))
+    let at = |x: u32, y: u32| {
+        u64::from((x >> s).saturating_sub(cx0)) * ch + u64::from((y >> s).saturating_sub(cy0))
     };
     let dense = cw * ch <= 1 << 16;
-    let parts = d.scan(
-        |b| w.meets(b) && f.admits(b),
+    let blocks = |seg: usize| {
+        segment_blocks(d, seg, f).filter(|b| d.blocks.get(*b).is_some_and(|b| w.meets(b)))
+    };
+    let mut plan = Vec::new();
+    for seg in 0..d.blocks.len().div_ceil(SEGMENT_BLOCKS) {
+        match d.rollup(seg) {
+            Some(r) if !w.meets(&r.span) || !f.admits(&r.span) => {}
+            Some(r)
+                if !w.contains((r.span.x.0, r.span.y.0), (r.span.x.1, r.span.y.1))
+                    || (f.admits_all(&r.span) && s >= FINE) =>
+            {
+                plan.push(Plan::Rollup(r, f.admits_all(&r.span) && s >= FINE));
+            }
+            _ => plan.extend(blocks(seg).map(Plan::Blocks)),
+        }
+    }
+    let visit = |g: &mut Grid, i: usize, k: &Key, facts: &Facts| {
+        if w.holds(k) && f.admits_case(k, facts) {
+            g.add(at(k.x, k.y), i, k);
+        }
+    };
+    let parts = d.split(
+        &plan,
+        16,
         || Grid::new(dense, cw * ch),
-        |g, i, k, facts| {
-            if w.holds(k) && f.admits_case(k, facts) {
-                g.add(key(k), i, k);
+        |g, p| match p {
+            Plan::Blocks(b) => d.visit_block(*b, g, &visit),
+            Plan::Rollup(r, whole) => {
+                for fine in &r.cells {
+                    let (min, max) = (fine.cell.min, fine.cell.max);
+                    if w.misses(min, max) {
+                        continue;
+                    }
+                    if *whole && w.contains(min, max) {
+                        g.merge_cell(at(min.0, min.1), &fine.cell);
+                        continue;
+                    }
+                    for &i in r.cases(fine) {
+                        let i = i as usize;
+                        if let (Some(k), Some(facts)) = (d.keys.get(i), d.facts.get(i)) {
+                            visit(g, i, k, facts);
+                        }
+                    }
+                }
             }
         },
     );
@@ -192,10 +255,27 @@ impl Grid {
         match self {
             Self::Dense(grid) => {
                 if let Some(slot) = usize::try_from(at).ok().and_then(|a| grid.get_mut(a)) {
-                    slot.get_or_insert_with(|| Cell::new(i)).add(k);
+                    slot.get_or_insert_with(|| Cell::new(i)).add(i, k);
                 }
             }
-            Self::Sparse(map) => map.entry(at).or_insert_with(|| Cell::new(i)).add(k),
+            Self::Sparse(map) => map.entry(at).or_insert_with(|| Cell::new(i)).add(i, k),
+        }
+    }
+
+    /// Adds a whole cell's cases.
+    fn merge_cell(&mut self, at: u64, c: &Cell) {
+        match self {
+            Self::Dense(grid) => match usize::try_from(at).ok().and_then(|a| grid.get_mut(a)) {
+                Some(Some(x)) => x.merge(c),
+                Some(slot) => *slot = Some(c.clone()),
+                None => {}
+            },
+            Self::Sparse(map) => match map.get_mut(&at) {
+                Some(x) => x.merge(c),
+                None => {
+                    map.insert(at, c.clone());
+                }
+            },
         }
     }
 
@@ -252,8 +332,20 @@ pub struct AreaTally {
     pub closed_on_time: u64,
 }
 
+/// How the choropleth reads a segment of the index.
+enum AreaPlan<'a> {
+    Blocks(usize),
+    /// Its rollup, with whether its closing and its dispatch times are all
+    /// in the period (else all out of it).
+    Rollup(&'a Rollup, bool, bool),
+}
+
 /// Counts per area of one level: `level_of[area]` is the interned area's
 /// ancestor at that level (its index in the output), if any.
+///
+/// A segment with a rollup is added area by area when the filter takes
+/// every case of it and its closing and dispatch times each fall all in
+/// the period or all out of it (a decade's history, for this month).
 pub fn area_tallies(
     d: &Data,
     f: &Compiled,
@@ -264,29 +356,75 @@ pub fn area_tallies(
     let (start, end) = period.secs();
     let (start, end) = (short(Some(start)), short(Some(end)));
     let in_period = |t: u32| t != 0 && t >= start && t < end;
-    let parts = d.scan(
-        |b| f.admits(b),
-        || vec![AreaTally::default(); n],
-        |out, _, k, facts| {
-            let Some(t) = level_of
-                .get(usize::from(k.area))
-                .copied()
-                .flatten()
-                .and_then(|a| out.get_mut(a))
-            else {
-                return;
-            };
-            if !f.admits_case(k, facts) {
-                return;
+    // A range all in the period, all out of it, or across its bounds.
+    let within = |(lo, hi): (u32, u32)| {
+        if lo > hi || hi < start || lo >= end {
+            Some(false)
+        } else {
+            (lo >= start && hi < end).then_some(true)
+        }
+    };
+    let mut plan = Vec::new();
+    for seg in 0..d.blocks.len().div_ceil(SEGMENT_BLOCKS) {
+        match d.rollup(seg) {
+            Some(r) if !f.admits(&r.span) => {}
+            Some(r) if f.admits_all(&r.span) => {
+                if let (Some(c), Some(dd)) = (within(r.span.closed), within(r.span.dispatched)) {
+                    plan.push(AreaPlan::Rollup(r, c, dd));
+                    continue;
+                }
+                plan.extend(segment_blocks(d, seg, f).map(AreaPlan::Blocks));
             }
-            t.total += 1;
-            t.open += u64::from(CaseStatus::OPEN.contains(&k.status));
-            t.overdue += u64::from(k.overdue());
-            t.warned += u64::from(k.warned());
-            t.closed_in_period += u64::from(in_period(k.closed));
-            if in_period(k.dispatched) && k.status != CaseStatus::Suspended {
-                t.due += 1;
-                t.closed_on_time += u64::from(k.closed_on_time());
+            _ => plan.extend(segment_blocks(d, seg, f).map(AreaPlan::Blocks)),
+        }
+    }
+    let tally_of = |out: &mut Vec<AreaTally>, area: u16| -> Option<usize> {
+        level_of
+            .get(usize::from(area))
+            .copied()
+            .flatten()
+            .filter(|a| *a < out.len())
+    };
+    let visit = |out: &mut Vec<AreaTally>, _: usize, k: &Key, facts: &Facts| {
+        let Some(t) = tally_of(out, k.area).and_then(|a| out.get_mut(a)) else {
+            return;
+        };
+        if !f.admits_case(k, facts) {
+            return;
+        }
+        t.total += 1;
+        t.open += u64::from(CaseStatus::OPEN.contains(&k.status));
+        t.overdue += u64::from(k.overdue());
+        t.warned += u64::from(k.warned());
+        t.closed_in_period += u64::from(in_period(k.closed));
+        if in_period(k.dispatched) && k.status != CaseStatus::Suspended {
+            t.due += 1;
+            t.closed_on_time += u64::from(k.closed_on_time());
+        }
+    };
+    let parts = d.split(
+        &plan,
+        16,
+        || vec![AreaTally::default(); n],
+        |out, p| match p {
+            AreaPlan::Blocks(b) => d.visit_block(*b, out, &visit),
+            AreaPlan::Rollup(r, closed, dispatched) => {
+                for (area, a) in &r.areas {
+                    let Some(t) = tally_of(out, *area).and_then(|x| out.get_mut(x)) else {
+                        continue;
+                    };
+                    t.total += u64::from(a.total);
+                    t.open += u64::from(a.open);
+                    t.overdue += u64::from(a.overdue);
+                    t.warned += u64::from(a.warned);
+                    if *closed {
+                        t.closed_in_period += u64::from(a.closed);
+                    }
+                    if *dispatched {
+                        t.due += u64::from(a.due);
+                        t.closed_on_time += u64::from(a.on_time);
+                    }
+                }
             }
         },
     );
@@ -297,6 +435,17 @@ pub fn area_tallies(
         }
     }
     out
+}
+
+/// The blocks of segment `seg` that `f` could match a case of.
+fn segment_blocks<'a>(
+    d: &'a Data,
+    seg: usize,
+    f: &'a Compiled,
+) -> impl Iterator<Item = usize> + 'a {
+    let first = seg * SEGMENT_BLOCKS;
+    (first..(first + SEGMENT_BLOCKS).min(d.blocks.len()))
+        .filter(|b| d.blocks.get(*b).is_some_and(|b| f.admits(b)))
 }
 
 impl AreaTally {

@@ -32,7 +32,7 @@ fn widen(r: &mut (u32, u32), v: u32) {
 }
 
 impl Block {
-    const EMPTY: Self = Self {
+    pub(super) const EMPTY: Self = Self {
         statuses: 0,
         x: NONE,
         y: NONE,
@@ -41,7 +41,7 @@ impl Block {
         closed: NONE,
     };
 
-    fn widen(&mut self, k: &Key, f: &Facts) {
+    pub(super) fn widen(&mut self, k: &Key, f: &Facts) {
         self.statuses |= 1 << (k.status as u16);
         widen(&mut self.x, k.x);
         widen(&mut self.y, k.y);
@@ -90,45 +90,70 @@ impl Data {
             .filter(|(_, b)| admit(b))
             .map(|(i, _)| i)
             .collect();
+        self.split(&admitted, 16, init, |acc, &b| {
+            self.visit_block(b, acc, &visit)
+        })
+    }
+
+    /// Visits every case of block `b`.
+    pub fn visit_block<A>(
+        &self,
+        b: usize,
+        acc: &mut A,
+        visit: &impl Fn(&mut A, usize, &Key, &Facts),
+    ) {
+        let start = b * BLOCK;
+        let end = (start + BLOCK).min(self.keys.len());
+        let (Some(keys), Some(facts)) = (self.keys.get(start..end), self.facts.get(start..end))
+        else {
+            return;
+        };
+        for (j, (k, f)) in keys.iter().zip(facts).enumerate() {
+            visit(acc, start + j, k, f);
+        }
+    }
+
+    /// Runs `run` on every item, split over up to four threads (at least
+    /// `per_thread` items each; items dealt in turn, so that heavy items
+    /// at one end are shared), each folding into an accumulator of its
+    /// own, which are returned to be merged.
+    pub fn split<W: Sync, A: Send>(
+        &self,
+        items: &[W],
+        per_thread: usize,
+        init: impl Fn() -> A + Sync,
+        run: impl Fn(&mut A, &W) + Sync,
+    ) -> Vec<A> {
         static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
         let cores = *CORES
             .get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get));
-        let threads = cores.clamp(1, 4).min(admitted.len().div_ceil(16).max(1));
-        let run = |blocks: &[usize]| {
+        let threads = cores
+            .clamp(1, 4)
+            .min(items.len().div_ceil(per_thread.max(1)).max(1));
+        let part = |t: usize| {
             let mut acc = init();
-            for &b in blocks {
-                let start = b * BLOCK;
-                let end = (start + BLOCK).min(self.keys.len());
-                let (Some(keys), Some(facts)) =
-                    (self.keys.get(start..end), self.facts.get(start..end))
-                else {
-                    continue;
-                };
-                for (j, (k, f)) in keys.iter().zip(facts).enumerate() {
-                    visit(&mut acc, start + j, k, f);
-                }
+            for w in items.iter().skip(t).step_by(threads) {
+                run(&mut acc, w);
             }
             acc
         };
         if threads <= 1 {
-            return vec![run(&admitted)];
+            return vec![part(0)];
         }
-        let part = admitted.len().div_ceil(threads);
         std::thread::scope(|s| {
             // A part whose thread cannot start runs here.
-            let parts: Vec<_> = admitted
-                .chunks(part)
-                .map(|blocks| {
+            let parts: Vec<_> = (0..threads)
+                .map(|t| {
                     std::thread::Builder::new()
-                        .spawn_scoped(s, || run(blocks))
-                        .map_err(|_| blocks)
+                        .spawn_scoped(s, move || part(t))
+                        .map_err(|_| t)
                 })
                 .collect();
             parts
                 .into_iter()
                 .map(|p| match p {
                     Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                    Err(blocks) => run(blocks),
+                    Err(t) => part(t),
                 })
                 .collect()
         })

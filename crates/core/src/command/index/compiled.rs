@@ -107,6 +107,11 @@ fn in_range(v: Option<u32>, (from, to): (Option<u32>, Option<u32>)) -> bool {
     }
 }
 
+/// Whether every value of the range `(lo, hi)` is in `[from, to)`.
+fn holds((from, to): (Option<u32>, Option<u32>), (lo, hi): (u32, u32)) -> bool {
+    lo > hi || (from.is_none_or(|f| lo >= f) && to.is_none_or(|t| hi < t))
+}
+
 impl Compiled {
     /// Whether the case at `i` matches; its facts are read only for the
     /// period filters.
@@ -122,6 +127,20 @@ impl Compiled {
         self.statuses & b.statuses != 0
             && (self.created == (None, None) || meets(b.created, self.created))
             && (self.closed == (None, None) || meets(b.closed, self.closed))
+    }
+
+    /// Whether every case the block's ranges allow matches: no filter
+    /// but statuses the block's all pass and a filing period holding it.
+    pub fn admits_all(&self, b: &Block) -> bool {
+        self.statuses & b.statuses == b.statuses
+            && self.categories.is_none()
+            && self.areas.is_none()
+            && self.units.is_none()
+            && self.overdue.is_none()
+            && self.warned.is_none()
+            && self.escalated.is_none()
+            && self.closed == (None, None)
+            && holds(self.created, b.created)
     }
 
     /// Whether this case matches.

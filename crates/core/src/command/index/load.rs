@@ -307,6 +307,26 @@ impl CaseIndex {
         Ok(n)
     }
 
+    /// Builds the rollups of the whole segments that have none: after a
+    /// load, and of the segments whose cases changed since. Each is built
+    /// under a read lock and put in place unless its segment changed
+    /// meanwhile; returns how many were put in place. Blocking: seconds
+    /// for a decade's index.
+    pub fn settle(&self) -> usize {
+        let mut n = 0;
+        for (s, generation) in self.read(Data::unsettled) {
+            let Some(r) = self.read(|d| d.roll(s)) else {
+                continue;
+            };
+            self.data
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .settle(s, generation, r);
+            n += 1;
+        }
+        n
+    }
+
     fn apply(&self, mut rows: Vec<Row>) {
         // In id order, so that new cases extend the sorted run of ids.
         rows.sort_unstable_by_key(|r| r.id);
@@ -329,6 +349,7 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
     let mut lagged = false;
     // From before the load began: what changed while it ran is read again.
     let mut since = state.command.index.loaded_at - MARGIN;
+    settle(&state).await;
     loop {
         let mut ids = HashSet::new();
         let wait = tokio::time::sleep(Duration::from_millis(100));
@@ -361,10 +382,26 @@ pub async fn follow(state: AppState, bus: LiveBus, catch_up: Duration) {
                     }
                     last_catch_up = tokio::time::Instant::now();
                     lagged = false;
+                    settle(&state).await;
                 }
                 Err(e) => tracing::warn!(error = %format!("{e:#}"), "case index: catch-up failed"),
             }
         }
+    }
+}
+
+/// Builds the rollups the index lacks, off the async threads.
+async fn settle(state: &AppState) {
+    let index = state.command.index.clone();
+    let started = std::time::Instant::now();
+    match tokio::task::spawn_blocking(move || index.settle()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(
+            segments = n,
+            ms = started.elapsed().as_millis(),
+            "case index: segments rolled up"
+        ),
+        Err(e) => tracing::warn!(error = %e, "case index: rollup failed"),
     }
 }
 
