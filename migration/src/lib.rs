@@ -23,6 +23,7 @@ mod m20261206_000018_volunteers;
 mod m20261206_000019_volunteer_work;
 mod m20261207_000020_photo_review;
 mod m20261208_000021_campaign_calendar;
+mod m20261209_000022_status_queues;
 mod typed;
 
 pub struct Migrator;
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000019_volunteer_work::Migration),
             Box::new(m20261207_000020_photo_review::Migration),
             Box::new(m20261208_000021_campaign_calendar::Migration),
+            Box::new(m20261209_000022_status_queues::Migration),
         ];
         all.into_iter().map(atomic).collect()
     }

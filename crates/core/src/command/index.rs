@@ -8,7 +8,8 @@
 //! the cases whose `updated_at` moved, every few seconds. The database
 //! stays the only copy: a node can always rebuild its index.
 //!
-//! A case costs 52 bytes here (and its block a few), in three arrays by position: its 24-byte
+//! A case costs 52 bytes here (its block a few more, and its segment's
+//! rollup about five: see `rollup`), in three arrays by position: its 24-byte
 //! [`Key`] (what every map view scans), its 12-byte [`Facts`] (what the
 //! indicators count besides) and its id. What a view shows of a single
 //! case beyond these (its number, its exact position) is read from the

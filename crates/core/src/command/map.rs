@@ -5,7 +5,7 @@
 //! heatmap of 16-pixel cells, and the areas with their counts.
 
 use super::{
-    index::{Block, Compiled, Data, FINE, Facts, Key, Rollup, SEGMENT_BLOCKS, meets, short},
+    index::{BLOCK, Block, Compiled, Data, FINE, Facts, Key, Rollup, SEGMENT_BLOCKS, meets, short},
     period::Period,
 };
 use crate::core::CaseStatus;
@@ -157,16 +157,28 @@ enum Plan<'a> {
     /// Its blocks, case by case.
     Blocks(usize),
     /// Its rollup: whole cells where it can, and the cases of the others.
-    Rollup(&'a Rollup, bool),
+    Rollup(&'a Rollup, Take),
+}
+
+/// What a view takes of a rolled-up segment's cells.
+#[derive(Clone, Copy)]
+enum Take {
+    /// Every case matches, and a fine cell falls in one view cell: the
+    /// cells inside the window are added whole.
+    Whole,
+    /// Only the cases of these blocks of the segment can match (bit `b`:
+    /// its block `b`), read one by one.
+    Blocks(u64),
 }
 
 /// The cases matching `f` in `w`, gathered into cells of `2^px_log2`
 /// pixels at `zoom` (the caller keeps `w.cells(..)` within [`MAX_CELLS`]).
 ///
-/// A segment with a rollup is read by its fine cells when the view is a
-/// part of the city or has no filter: a fine cell outside the window is
-/// skipped, one inside is added whole (no filter, and view cells no finer
-/// than fine ones), and the others' cases are read one by one.
+/// A segment with a rollup is read by its fine cells when the window
+/// cuts it, or when the filter takes every case of it and the view's
+/// cells are no finer than fine ones: a fine cell outside the window is
+/// skipped, one inside is added whole when both hold, and the others'
+/// cases are read one by one (those of blocks the filter could match).
 pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Cell> {
     let s = u32::from(shift_at_zero(px_log2).saturating_sub(zoom).min(31));
     let (cx0, cy0) = (w.x0 >> s, w.y0 >> s);
@@ -179,45 +191,43 @@ pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Ce
         u64::from((x >> s).saturating_sub(cx0)) * ch + u64::from((y >> s).saturating_sub(cy0))
     };
     let dense = cw * ch <= 1 << 16;
-    let blocks = |seg: usize| {
-        segment_blocks(d, seg, f).filter(|b| d.blocks.get(*b).is_some_and(|b| w.meets(b)))
-    };
-    let mut plan = Vec::new();
-    for seg in 0..d.blocks.len().div_ceil(SEGMENT_BLOCKS) {
-        match d.rollup(seg) {
-            Some(r) if !w.meets(&r.span) || !f.admits(&r.span) => {}
-            Some(r)
-                if !w.contains((r.span.x.0, r.span.y.0), (r.span.x.1, r.span.y.1))
-                    || (f.admits_all(&r.span) && s >= FINE) =>
-            {
-                plan.push(Plan::Rollup(r, f.admits_all(&r.span) && s >= FINE));
-            }
-            _ => plan.extend(blocks(seg).map(Plan::Blocks)),
-        }
-    }
+    let plan = plan_cells(d, f, w, s);
     let visit = |g: &mut Grid, i: usize, k: &Key, facts: &Facts| {
         if w.holds(k) && f.admits_case(k, facts) {
             g.add(at(k.x, k.y), i, k);
         }
     };
+    // A segment's cells are as much work as 16 blocks or more.
+    let per_thread = if plan.iter().any(|p| matches!(p, Plan::Rollup(..))) {
+        2
+    } else {
+        16
+    };
     let parts = d.split(
         &plan,
-        16,
+        per_thread,
         || Grid::new(dense, cw * ch),
         |g, p| match p {
             Plan::Blocks(b) => d.visit_block(*b, g, &visit),
-            Plan::Rollup(r, whole) => {
+            Plan::Rollup(r, take) => {
                 for fine in &r.cells {
                     let (min, max) = (fine.cell.min, fine.cell.max);
                     if w.misses(min, max) {
                         continue;
                     }
-                    if *whole && w.contains(min, max) {
-                        g.merge_cell(at(min.0, min.1), &fine.cell);
-                        continue;
-                    }
+                    let mask = match take {
+                        Take::Whole if w.contains(min, max) => {
+                            g.merge_cell(at(min.0, min.1), &fine.cell);
+                            continue;
+                        }
+                        Take::Whole => u64::MAX,
+                        Take::Blocks(mask) => *mask,
+                    };
                     for &i in r.cases(fine) {
                         let i = i as usize;
+                        if mask & 1 << ((i / BLOCK) % SEGMENT_BLOCKS) == 0 {
+                            continue;
+                        }
                         if let (Some(k), Some(facts)) = (d.keys.get(i), d.facts.get(i)) {
                             visit(g, i, k, facts);
                         }
@@ -234,6 +244,41 @@ pub fn cells(d: &Data, f: &Compiled, w: Window, zoom: u8, px_log2: u8) -> Vec<Ce
         all.merge(p);
     }
     all.cells()
+}
+
+/// How `cells` reads each segment, for view cells of shift `s`.
+fn plan_cells<'a>(d: &'a Data, f: &Compiled, w: Window, s: u32) -> Vec<Plan<'a>> {
+    let blocks = |seg: usize| {
+        segment_blocks(d, seg, f).filter(|b| d.blocks.get(*b).is_some_and(|b| w.meets(b)))
+    };
+    let mut plan = Vec::new();
+    for seg in 0..d.blocks.len().div_ceil(SEGMENT_BLOCKS) {
+        let Some(r) = d.rollup(seg) else {
+            plan.extend(blocks(seg).map(Plan::Blocks));
+            continue;
+        };
+        if !w.meets(&r.span) || !f.admits(&r.span) {
+            continue;
+        }
+        if f.admits_all(&r.span) && s >= FINE {
+            plan.push(Plan::Rollup(r, Take::Whole));
+            continue;
+        }
+        let admitted: Vec<usize> = blocks(seg).collect();
+        let mask = admitted
+            .iter()
+            .fold(0u64, |m, b| m | 1 << (b % SEGMENT_BLOCKS));
+        // The window holds the segment, or the filter leaves few of its
+        // blocks: those blocks, read in order, cost less than its cells.
+        if w.contains((r.span.x.0, r.span.y.0), (r.span.x.1, r.span.y.1))
+            || admitted.len() * 8 <= SEGMENT_BLOCKS
+        {
+            plan.extend(admitted.into_iter().map(Plan::Blocks));
+        } else {
+            plan.push(Plan::Rollup(r, Take::Blocks(mask)));
+        }
+    }
+    plan
 }
 
 /// Cells being gathered: a dense table when the window has few cells.
@@ -378,15 +423,9 @@ pub fn area_tallies(
             _ => plan.extend(segment_blocks(d, seg, f).map(AreaPlan::Blocks)),
         }
     }
-    let tally_of = |out: &mut Vec<AreaTally>, area: u16| -> Option<usize> {
-        level_of
-            .get(usize::from(area))
-            .copied()
-            .flatten()
-            .filter(|a| *a < out.len())
-    };
+    let tally_of = |area: u16| level_of.get(usize::from(area)).copied().flatten();
     let visit = |out: &mut Vec<AreaTally>, _: usize, k: &Key, facts: &Facts| {
-        let Some(t) = tally_of(out, k.area).and_then(|a| out.get_mut(a)) else {
+        let Some(t) = tally_of(k.area).and_then(|a| out.get_mut(a)) else {
             return;
         };
         if !f.admits_case(k, facts) {
@@ -410,7 +449,7 @@ pub fn area_tallies(
             AreaPlan::Blocks(b) => d.visit_block(*b, out, &visit),
             AreaPlan::Rollup(r, closed, dispatched) => {
                 for (area, a) in &r.areas {
-                    let Some(t) = tally_of(out, *area).and_then(|x| out.get_mut(x)) else {
+                    let Some(t) = tally_of(*area).and_then(|x| out.get_mut(x)) else {
                         continue;
                     };
                     t.total += u64::from(a.total);

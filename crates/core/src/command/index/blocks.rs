@@ -113,10 +113,10 @@ impl Data {
         }
     }
 
-    /// Runs `run` on every item, split over up to four threads (at least
-    /// `per_thread` items each; items dealt in turn, so that heavy items
-    /// at one end are shared), each folding into an accumulator of its
-    /// own, which are returned to be merged.
+    /// Runs `run` on every item, split over up to four threads (one more
+    /// thread for every `per_thread` items; items dealt in turn, so that
+    /// heavy items at one end are shared), each folding into an
+    /// accumulator of its own, which are returned to be merged.
     pub fn split<W: Sync, A: Send>(
         &self,
         items: &[W],

@@ -318,11 +318,12 @@ impl CaseIndex {
             let Some(r) = self.read(|d| d.roll(s)) else {
                 continue;
             };
-            self.data
+            let put = self
+                .data
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .settle(s, generation, r);
-            n += 1;
+            n += usize::from(put);
         }
         n
     }

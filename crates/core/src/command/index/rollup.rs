@@ -26,6 +26,9 @@ pub const SEGMENT_BLOCKS: usize = 2;
 /// Cases in a segment.
 pub const SEGMENT: usize = SEGMENT_BLOCKS * BLOCK;
 
+// A view marks a segment's blocks in a `u64`.
+const _: () = assert!(SEGMENT_BLOCKS <= 64);
+
 /// The shift from index coordinates to a fine cell: 64 pixels at zoom
 /// 14, 16 pixels at zoom 12 (the deepest whole-city cluster and heatmap
 /// views merge fine cells; deeper views read their cases).
@@ -100,17 +103,19 @@ impl Data {
             .collect()
     }
 
-    /// Puts a rollup in place, unless its segment changed since `generation`.
-    pub fn settle(&mut self, s: usize, generation: u64, r: Rollup) {
+    /// Puts a rollup in place, unless its segment changed since
+    /// `generation`; whether it did.
+    pub fn settle(&mut self, s: usize, generation: u64, r: Rollup) -> bool {
         if self.generations.get(s).copied().unwrap_or(0) != generation {
-            return;
+            return false;
         }
         while self.rollups.len() <= s {
             self.rollups.push(None);
         }
-        if let Some(slot) = self.rollups.get_mut(s) {
-            *slot = Some(r);
-        }
+        self.rollups
+            .get_mut(s)
+            .map(|slot| *slot = Some(r))
+            .is_some()
     }
 
     /// The segment's rollup, if it has one.
@@ -178,15 +183,14 @@ mod tests {
     use crate::cases::filter::Resolved;
     use crate::command::{map, period::Period};
     use crate::core::CaseStatus;
-    use chrono::NaiveDate;
+    use chrono::{NaiveDate, TimeZone, Utc};
     use rand::{SeedableRng, rngs::StdRng};
 
     fn settle_all(d: &mut Data) -> usize {
         let mut n = 0;
         for (s, g) in d.unsettled() {
             let r = d.roll(s).unwrap();
-            d.settle(s, g, r);
-            n += 1;
+            n += usize::from(d.settle(s, g, r));
         }
         n
     }
@@ -259,6 +263,15 @@ mod tests {
     fn rolled_up_segments_give_every_view_a_plain_scan_gives() {
         let mut rng = StdRng::seed_from_u64(11);
         let (mut d, mut cases) = city(SEGMENT * 4 + 777, &mut rng);
+        let at = |y, m, dd| {
+            Utc.from_utc_datetime(
+                &NaiveDate::from_ymd_opt(y, m, dd)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap(),
+            )
+            .fixed_offset()
+        };
         let filters = [
             Resolved::default(),
             Resolved {
@@ -271,6 +284,18 @@ mod tests {
             },
             Resolved {
                 overdue: Some(true),
+                ..Resolved::default()
+            },
+            // Filed in a period: the first segment whole, the second cut,
+            // the later ones skipped.
+            Resolved {
+                created_from: Some(at(2020, 1, 1)),
+                created_to: Some(at(2021, 12, 1)),
+                ..Resolved::default()
+            },
+            Resolved {
+                statuses: Some([CaseStatus::Submitted].into()),
+                created_from: Some(at(2021, 6, 1)),
                 ..Resolved::default()
             },
         ];
@@ -291,11 +316,16 @@ mod tests {
         // A rollup built before a change is not put in place.
         let (s, g) = d.unsettled()[0];
         let stale = d.roll(s).unwrap();
-        d.upsert(&cases[SEGMENT + 6]);
-        d.settle(s, g, stale);
+        let c = &mut cases[SEGMENT + 6];
+        c.status = CaseStatus::Submitted;
+        c.lng += 0.02;
+        d.upsert(c);
+        let changed_again: Vec<Vec<String>> = filters.iter().map(|r| views(&d, r)).collect();
+        assert_ne!(changed_again, changed);
+        assert!(!d.settle(s, g, stale));
         assert_eq!(d.unsettled().len(), 1);
         assert_eq!(settle_all(&mut d), 1);
-        for (r, want) in filters.iter().zip(&changed) {
+        for (r, want) in filters.iter().zip(&changed_again) {
             assert_eq!(&views(&d, r), want, "{r:?}");
         }
     }
