@@ -5,7 +5,7 @@
 # process's CPU and memory sampled from /proc. See benches/README.md,
 # "The whole system under load".
 #
-#   benches/load/run.sh [CASES=1000000] [STEPS=25,50,100,200] [STEP_SECS=180]
+#   benches/load/run.sh [CASES=1000000] [STEPS=100,200,300,400,500] [STEP_SECS=150]
 #
 # CASES: the city's history, seeded by `admin seed` into the schema
 # `load_city` (kept between runs; a run adds its own reports to it).
@@ -17,8 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 CASES=${1:-1000000}
-STEPS=${2:-25,50,100,200}
-STEP_SECS=${3:-180}
+STEPS=${2:-100,200,300,400,500}
+STEP_SECS=${3:-150}
 WORK=${SSP_LOAD_DIR:-/tmp/ssp-load}
 PG=postgres://postgres@127.0.0.1:5432/test
 SCHEMA=load_city
@@ -108,4 +108,4 @@ SSP_LOAD_OUT="$WORK/steps.json" SSP_LOAD_PHOTOS=$PHOTOS \
 kill -TERM $SAMPLER; wait $SAMPLER || true
 cases_after=$(psql "$PG" -Atqc "select count(*) from $SCHEMA.cases")
 echo "cases: $cases_before before, $cases_after after"
-python3 benches/load/summary.py "$WORK/steps.json" "$WORK/samples.json" "$STEP_SECS" | tee "$WORK/summary.md"
+python3 benches/load/summary.py "$WORK/steps.json" "$WORK/samples.json" | tee "$WORK/summary.md"

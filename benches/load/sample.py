@@ -1,10 +1,11 @@
 """Samples CPU and memory from /proc while the load test runs.
 
-usage: sample.py OUT.json name=pid[,pid…] … [postgres] [redis]
+usage: sample.py OUT.json name=pid[,pid…] … [postgres] [redis-server] [locust]
 
 Every 2 s: each named group's CPU time (utime + stime of its processes)
-and proportional memory (PSS: memory shared between processes counted once); `postgres` and `redis` are found by their command
-name (every PostgreSQL backend counts). The machine's busy time comes
+and proportional memory (PSS: memory shared between processes counted
+once); `postgres` and `redis-server` are found by their command name
+(every PostgreSQL backend counts). The machine's busy time comes
 from /proc/stat. On SIGTERM (or SIGINT) it writes, per 2-second sample,
 each group's CPU in percent of one core and PSS in MiB, and the machine's
 busy percent of all its cores.

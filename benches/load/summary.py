@@ -1,8 +1,8 @@
 """The load test's tables: per step, each operation's rate, p50, p99 and
 errors; and each process's CPU (percent of one core; the machine has
-`nproc` cores) and RSS, with PostgreSQL's share of the CPU used.
+`nproc` cores) and memory (PSS), with PostgreSQL's share of the CPU used.
 
-usage: summary.py steps.json samples.json STEP_SECS
+usage: summary.py steps.json samples.json
 """
 
 import json
