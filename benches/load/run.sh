@@ -12,7 +12,7 @@
 # Needs PostgreSQL at 127.0.0.1:5432 (user postgres, database test) and
 # Redis at 127.0.0.1:6379. Writes $SSP_LOAD_DIR (default /tmp/ssp-load):
 # steps.json (per step and operation: rate, p50, p99, errors),
-# samples.json (per 2 s: CPU and RSS of each node, PostgreSQL, Redis, the
+# samples.json (per 2 s: CPU and PSS of each node, PostgreSQL, Redis, the
 # S3 server and Locust), summary.md (both, as the README's tables).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
