@@ -59,9 +59,12 @@ _errors = defaultdict(lambda: defaultdict(int))
 
 
 def step_now():
+    """The step running now; None before the start and after the last
+    step (requests finishing while Locust stops are not counted)."""
     if _started[0] is None:
-        return 0
-    return min(int((time.time() - _started[0]) // STEP_SECS), len(STEPS) - 1)
+        return None
+    s = int((time.time() - _started[0]) // STEP_SECS)
+    return s if s < len(STEPS) else None
 
 
 @events.test_start.add_listener
@@ -72,6 +75,8 @@ def _start(environment, **_):
 @events.request.add_listener
 def _count(request_type, name, response_time, exception, **_):
     s = step_now()
+    if s is None:
+        return
     _by_step[s][f"{request_type} {name}"].append(response_time)
     if exception is not None:
         _errors[s][f"{request_type} {name}"] += 1
@@ -112,6 +117,14 @@ class StepLoad(LoadTestShape):
         return (STEPS[s], SPAWN_RATE)
 
 
+def code(resp):
+    """The error body's `code`, if any."""
+    try:
+        return resp.json().get("code")
+    except ValueError:
+        return None
+
+
 def ok(resp, *codes):
     """Marks anything but `codes` as a failure, with the body to read."""
     if resp.status_code not in codes:
@@ -147,16 +160,17 @@ class Node(HttpUser):
 
     def password_login(self, username, password):
         # As the console does: `503 login_busy` (the password checks a node
-        # runs at once are spent) is tried again a moment later.
-        for _ in range(20):
+        # runs at once are spent) is tried again a moment later; each such
+        # answer is counted under a name of its own.
+        for attempt in range(20):
             with self.client.post(
                 "/api/v1/auth/password",
                 json={"username": username, "password": password},
-                name="/api/v1/auth/password",
+                name="/api/v1/auth/password" if attempt == 0 else "/api/v1/auth/password (retry)",
                 catch_response=True,
             ) as r:
-                if r.status_code == 503:
-                    r.success()
+                if r.status_code == 503 and code(r) == "login_busy" and attempt < 19:
+                    r.failure("503 login_busy (tried again)")
                     time.sleep(random.uniform(1, 3))
                     continue
                 if ok(r, 200):
@@ -172,8 +186,21 @@ class Node(HttpUser):
             name=name,
             catch_response=True,
         ) as r:
-            # Two people acting on one case at once: the second is told so.
-            ok(r, 200, 409)
+            # Two people acting on one case at once: the second is told
+            # `409 version_conflict`, an answer, counted apart; any other
+            # refusal is an error.
+            if r.status_code == 409 and code(r) == "version_conflict":
+                r.success()
+                events.request.fire(
+                    request_type="POST",
+                    name=f"{name} (409 version_conflict)",
+                    response_time=r.elapsed.total_seconds() * 1000,
+                    response_length=0,
+                    exception=None,
+                    context={},
+                )
+                return
+            ok(r, 200)
 
     def cases(self, query, name):
         with self.client.get(

@@ -46,7 +46,7 @@ PY
 PHOTOS="$WORK/phone-12mp.jpg,$WORK/street-4mp.jpg"
 
 pids=()
-stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait "${pids[@]}" 2>/dev/null || true; }
 trap stop EXIT
 
 export SSP_DATABASE_URL=$PG SSP_DATABASE_SCHEMA=$SCHEMA
@@ -57,7 +57,9 @@ export SSP_STORE__S3__PATH_STYLE=true SSP_STORE__S3__CREATE_BUCKET=true SSP_STOR
 export SSP_JWT_SECRET=load-test-secret-load-test-secret-0123456789
 export SSP_PUBLIC_URL=http://127.0.0.1:18081 RUST_LOG=warn
 # Every simulated phone comes from 127.0.0.1: the per-address limits would
-# see one client (behind a proxy they see each phone). Per-user limits stay.
+# see one client (behind a proxy they see each phone). Per-user limits stay,
+# but for the live feeds a supervisor account may hold (all the listeners
+# share the demo's one supervisor).
 export SSP_LIMITS__UPLOAD_PER_IP=1000000 SSP_LIMITS__REPORT_PER_IP=1000000 SSP_LIMITS__LOGIN_PER_IP=1000000
 export SSP_LIMITS__UPLOADS_PER_ADDRESS=100000 SSP_LIMITS__FEEDS_PER_ACCOUNT=100000
 
@@ -81,7 +83,8 @@ if [ "$have" -lt "$CASES" ]; then
   node 1 18081   # migrates and loads the demo city
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
   t=$(date +%s)
-  "$BIN" admin seed --cases $((CASES - have))
+  # A seed of its own: a top-up must not repeat an earlier run's case numbers.
+  "$BIN" admin seed --cases $((CASES - have)) --seed "$(date +%s)"
   echo "seeded $((CASES - have)) cases in $(( $(date +%s) - t )) s"
 fi
 
@@ -100,6 +103,7 @@ cases_before=$(psql "$PG" -Atqc "select count(*) from $SCHEMA.cases")
 
 python3 benches/load/sample.py "$WORK/samples.json" node1=$N1 node2=$N2 s3=$S3_PID postgres redis-server locust &
 SAMPLER=$!
+pids+=($SAMPLER)
 IFS=, read -ra steps <<<"$STEPS"
 SSP_LOAD_NODES=http://127.0.0.1:18081,http://127.0.0.1:18082 SSP_LOAD_STEPS=$STEPS SSP_LOAD_STEP_SECS=$STEP_SECS \
 SSP_LOAD_OUT="$WORK/steps.json" SSP_LOAD_PHOTOS=$PHOTOS \

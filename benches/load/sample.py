@@ -44,7 +44,9 @@ def cpu_and_rss(pids):
             # Proportional: PostgreSQL's shared buffers counted once.
             with open(f"/proc/{pid}/smaps_rollup") as f:
                 rss += next(int(l.split()[1]) for l in f if l.startswith("Pss:")) * 1024
-        except (OSError, IndexError):
+        except (OSError, IndexError, StopIteration):
+            # A process that ended, or another user's memory map (run as
+            # root, or as the owner of the processes, to see it).
             pass
     return cpu, rss / 2**20
 
