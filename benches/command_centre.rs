@@ -26,9 +26,18 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn rss_mib() -> f64 {
+    status_mib("VmRSS:")
+}
+
+/// The process's highest RSS so far (the kernel's high-water mark).
+fn peak_mib() -> f64 {
+    status_mib("VmHWM:")
+}
+
+fn status_mib(field: &str) -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .unwrap_or(0.0)
         / 1024.0
@@ -305,7 +314,11 @@ async fn main() {
         len as f64 / 1e6,
         t.elapsed().as_secs_f64()
     );
-    println!("RSS at the end: {:.0} MiB", rss_mib());
+    println!(
+        "RSS at the end: {:.0} MiB; the highest of the run: {:.0} MiB",
+        rss_mib(),
+        peak_mib()
+    );
 
     // The index's snapshot, and a second node started from it.
     let t = Instant::now();

@@ -332,6 +332,22 @@ pub(super) mod tests {
                 })
                 .count();
             assert_eq!(all.rated, rated as u64);
+            // The cohort's handling times are its groups', each once.
+            let handled = plain
+                .iter()
+                .filter(|i| {
+                    let t = super::super::long(d.keys[**i].dispatched);
+                    let e = &d.facts[**i];
+                    t.is_some_and(|t| t >= start && t < end)
+                        && e.resolved()
+                        && e.handling_minutes().is_some()
+                })
+                .count();
+            assert_eq!(all.handling.len(), handled);
+            assert_eq!(
+                groups.values().map(|t| t.handling.len()).sum::<usize>(),
+                handled
+            );
             // Areas: every area of one level.
             let level_of = vec![Some(0); d.areas.ids.len()];
             let tallies = map::area_tallies(&d, &f, &level_of, 1, period);
