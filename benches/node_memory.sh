@@ -11,9 +11,11 @@
 # DB: a city the command-centre bench seeded (`cargo bench --bench
 # command_centre -- N sqlite`; 5,000,000 from 1,000,000 with
 # benches/sql/decade_sqlite.py). SECS: how long `hey` drives each view.
-# Needs `hey` (Debian's package). Writes $SSP_NODE_DIR (default
-# /tmp/ssp-node): samples.tsv (time, phase, RSS, high-water mark, PSS in
-# MiB) and node-*.log; prints each phase's highest RSS.
+# Needs `hey` (Debian's package). The node runs on a copy of DB (its jobs
+# write to the database), made with SQLite's backup API. Writes
+# $SSP_NODE_DIR (default /tmp/ssp-node): the copy, samples.tsv (time,
+# phase, RSS, high-water mark, PSS in MiB) and node-*.log; prints each
+# phase's highest RSS. Any answer but 200 stops the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB=${1:-target/bench-city-5000000.sqlite}
@@ -23,11 +25,20 @@ PORT=18090
 BASE=http://127.0.0.1:$PORT
 [ -f "$DB" ] || { echo "no $DB: seed it first (see the header)" >&2; exit 1; }
 command -v hey >/dev/null || { echo "needs hey (apt-get install hey)" >&2; exit 1; }
+if curl -fsS "$BASE/healthz" >/dev/null 2>&1; then
+  echo "something already answers on port $PORT" >&2; exit 1
+fi
 [ -n "${SSP_NODE_NO_BUILD:-}" ] || cargo build --release --bin suishoupai
 BIN=$PWD/target/release/suishoupai
 rm -rf "$WORK" && mkdir -p "$WORK/data"
+python3 - "$(realpath "$DB")" "$WORK/city.sqlite" <<'PY'
+import sqlite3, sys
+src = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
+with sqlite3.connect(sys.argv[2]) as dest:
+    src.backup(dest)
+PY
 
-export SSP_DATABASE_URL="sqlite://$PWD/$DB?mode=rwc" SSP_DATA_DIR=$WORK/data
+export SSP_DATABASE_URL="sqlite://$WORK/city.sqlite?mode=rw" SSP_DATA_DIR=$WORK/data
 export SSP_STORE__LOCAL_ROOT=$WORK/data/objects SSP_BIND=127.0.0.1:$PORT RUST_LOG=warn
 # A snapshot within the run (the default writes one every 30 minutes).
 export SSP_WORKFLOW__INDEX_SNAPSHOT_SECS=60 SSP_LIMITS__LOGIN_PER_IP=1000000
@@ -91,8 +102,11 @@ views() { # $1: phase name
     "/api/v1/stats/indicators?from=$year_ago&to=$today&groupBy=unit" \
     "/api/v1/stats/indicators?from=$year_ago&to=$today&groupBy=day"; do
     printf '%s: ' "${path%%\?*}"
-    hey -z "${SECS}s" -c 4 -H "Authorization: Bearer $token" "$BASE$path" |
-      awk '/Requests\/sec/ {r=$2} /99% in/ {p=$3*1000} /\[200\]/ {ok=$2} END {printf "%.0f req/s, p99 %.1f ms, %s answered 200\n", r, p, ok}'
+    hey -z "${SECS}s" -c 4 -H "Authorization: Bearer $token" "$BASE$path" >"$WORK/hey.txt"
+    awk '/Requests\/sec/ {r=$2} /99% in/ {p=$3*1000} /\[200\]/ {ok=$2} END {printf "%.0f req/s, p99 %.1f ms, %s answered 200\n", r, p, ok}' "$WORK/hey.txt"
+    if grep -qE '^\s+\[([013-9][0-9]{2}|2[1-9][0-9]|20[1-9])\]|Error distribution' "$WORK/hey.txt"; then
+      echo "answers other than 200:" >&2; cat "$WORK/hey.txt" >&2; exit 1
+    fi
   done
   echo "$1-export" >"$WORK/phase"
   curl -fsS -o /dev/null -w 'CSV export: %{size_download} bytes in %{time_total} s\n' \
@@ -105,7 +119,11 @@ views() { # $1: phase name
 start_node from-database
 views from-database
 echo from-database-snapshot >"$WORK/phase"
-until curl -fsS "$BASE/metrics" | grep -q 'case_index_total{event="save_ok"}'; do sleep 1; done
+deadline=$((SECONDS + 300))
+until grep -q 'case_index_total{event="save_ok"}' <<<"$(curl -fsS "$BASE/metrics" || true)"; do
+  [ $SECONDS -lt $deadline ] || { echo "no snapshot within 300 s: $WORK/node-from-database.log" >&2; exit 1; }
+  sleep 1
+done
 kill $node && wait $node 2>/dev/null || true
 start_node from-snapshot
 sleep 10 # the rollups, built in the background after the load

@@ -14,9 +14,9 @@ cases only.
         target/bench-city-5000000.sqlite 4
 
 Only Python's standard library. Times are stored as RFC 3339 text (as sqlx
-writes them); a year earlier is the same text with the year lowered, which
-is exact for every day but 29 February (a seeded year from today has none
-within the last 365 days unless it spans one: checked below).
+writes them); SQLite's date functions shift them (29 February k years
+earlier is 1 March) and write them back as RFC 3339 in UTC, to the
+millisecond.
 """
 
 import datetime as dt
@@ -46,7 +46,7 @@ def uuid7(created: str) -> bytes:
 def shifted(col: str, k: int) -> str:
     """SQL for the text time `col`, k years earlier (NULL stays NULL)."""
     return (f"CASE WHEN {col} IS NULL THEN NULL ELSE "
-            f"printf('%04d', CAST(substr({col}, 1, 4) AS INTEGER) - {k}) || substr({col}, 5) END")
+            f"strftime('%Y-%m-%dT%H:%M:%f', {col}, '-{k} years') || '+00:00' END")
 
 
 def plus_days(col: str, days: int) -> str:
@@ -58,17 +58,17 @@ def main() -> None:
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     src, dest, copies = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if not os.path.exists(src):
+        sys.exit(f"no {src}: seed it first (see above)")
     if os.path.exists(dest):
         sys.exit(f"{dest} exists: delete it first")
-    with sqlite3.connect(src) as s, sqlite3.connect(dest) as d:
+    s = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    with sqlite3.connect(dest) as d:
         s.backup(d)
+    s.close()
     db = sqlite3.connect(dest)
     db.create_function("uuid7", 1, uuid7, deterministic=False)
     cols = [r[1] for r in db.execute("PRAGMA table_info(cases)")]
-    leap = db.execute(
-        "SELECT count(*) FROM cases WHERE substr(created_at, 6, 5) = '02-29'").fetchone()[0]
-    if leap:
-        sys.exit(f"{leap} cases filed on 29 February: shift by days instead")
     (fmt,) = db.execute("SELECT created_at FROM cases LIMIT 1").fetchone()
     if not re.match(r"^\d{4}-\d\d-\d\dT", fmt):
         sys.exit(f"times are not stored as RFC 3339 text: {fmt!r}")

@@ -148,8 +148,8 @@ impl Facts {
     pub fn rating(&self) -> Option<u8> {
         (self.bits & RATED != 0).then_some(self.rating)
     }
-    pub fn handling_minutes(&self) -> Option<i64> {
-        (self.handling != NO_MINUTES).then(|| i64::from(self.handling))
+    pub fn handling_minutes(&self) -> Option<i32> {
+        (self.handling != NO_MINUTES).then_some(self.handling)
     }
 }
 
