@@ -165,6 +165,11 @@ test('the citizen rates the result and reads the timeline', async () => {
   await waitFor(() => page.data.report.rating === 5);
 
   assert.equal(page.data.report.canRate, false);
+  // Filing and dispatch fall in the same minute: the steps' keys must still
+  // differ, or the list re-renders wrongly when a step is added.
+  const keys = page.data.steps.map((s) => s.key);
+  assert.equal(new Set(keys).size, keys.length, JSON.stringify(page.data.steps));
+  assert.ok(page.data.steps.length > new Set(page.data.steps.map((s) => s.at)).size, 'two steps share a minute here');
   const t = text(page);
   assert.match(t, /您的评价：5 星/);
   for (const step of ['您的反映已提交', '已派给负责单位处理', '负责单位已接单', '负责单位已处理完毕', '核查通过，已办结']) {

@@ -8,6 +8,10 @@ import type { ReportView } from '../../api/types';
 import { stepWords, theme, when } from '../../utils/format';
 
 interface Step {
+  /** Unique and stable as the timeline grows: its place in time order. The
+   * time itself is shown to the minute, so two steps can share it, and a
+   * list keyed on it renders wrongly (and j-component throws). */
+  key: string;
   at: string;
   words: string;
   note?: string;
@@ -52,9 +56,8 @@ Page({
       theme: theme(r.status),
       due: r.dueAt && OPEN.includes(r.status) ? when(r.dueAt) : '',
       steps: r.timeline
-        .slice()
-        .reverse()
-        .map((t) => ({ at: when(t.at), words: stepWords(t.action, t.statusLabel), note: t.note || undefined })),
+        .map((t, i) => ({ key: `step-${i}`, at: when(t.at), words: stepWords(t.action, t.statusLabel), note: t.note || undefined }))
+        .reverse(),
     });
   },
 

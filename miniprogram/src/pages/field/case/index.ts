@@ -9,11 +9,14 @@ import { ApiError } from '../../../api/client';
 import { compress, uploadPhoto } from '../../../api/upload';
 import { LimitUnit as LimitUnitLabel } from '../../../api/labels';
 import type { CaseView, LimitUnit } from '../../../api/types';
-import { left, when } from '../../../utils/format';
+import { left, uuid4, when } from '../../../utils/format';
 
 type Form = '' | 'return' | 'extension' | 'resolve';
 
 interface After {
+  /** The list's key: a photo's path changes when it is compressed, and the
+   * same file can be picked twice. */
+  uid: string;
   path: string;
   status: 'uploading' | 'done' | 'failed';
   progress: number;
@@ -155,7 +158,7 @@ Page({
 
   async addAfter(original: string, size: number) {
     const index = (this.data as Data).after.length;
-    this.setData({ [`after[${index}]`]: { path: original, status: 'uploading', progress: 0 } as After });
+    this.setData({ [`after[${index}]`]: { uid: uuid4(), path: original, status: 'uploading', progress: 0 } as After });
     const path = await compress(original, size);
     this.setData({ [`after[${index}].path`]: path });
     await this.uploadAfter(index);

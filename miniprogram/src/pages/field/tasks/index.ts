@@ -10,8 +10,12 @@ import { NeedStaffLogin, staffSession } from '../../../api/auth';
 import { ApiError } from '../../../api/client';
 import { compress, uploadEvidence, uploadPhoto } from '../../../api/upload';
 import type { TaskOut } from '../../../api/types';
+import { uuid4 } from '../../../utils/format';
 
 interface Upload {
+  /** The list's key: the same file can be picked twice, and a photo's path
+   * changes when it is compressed. */
+  uid: string;
   path: string;
   name: string;
   status: 'uploading' | 'done' | 'failed';
@@ -149,7 +153,7 @@ Page({
 
   async addPhoto(original: string, size: number) {
     const i = (this.data as Data).photos.length;
-    this.setData({ [`photos[${i}]`]: { path: original, name: '', status: 'uploading', progress: 0 } as Upload });
+    this.setData({ [`photos[${i}]`]: { uid: uuid4(), path: original, name: '', status: 'uploading', progress: 0 } as Upload });
     const path = await compress(original, size);
     this.setData({ [`photos[${i}].path`]: path });
     try {
@@ -173,7 +177,7 @@ Page({
 
   async addFile(path: string, name: string) {
     const i = (this.data as Data).files.length;
-    this.setData({ [`files[${i}]`]: { path, name, status: 'uploading', progress: 0 } as Upload });
+    this.setData({ [`files[${i}]`]: { uid: uuid4(), path, name, status: 'uploading', progress: 0 } as Upload });
     try {
       const f = await uploadEvidence(path, name, (p) => this.setData({ [`files[${i}].progress`]: p }));
       this.setData({ [`files[${i}].status`]: 'done', [`files[${i}].id`]: f.id });
