@@ -53,8 +53,3 @@ impl Period {
         t.is_some_and(|t| t >= a && t < b)
     }
 }
-
-/// The China-time day of an instant (Unix seconds).
-pub fn day_of(secs: i64) -> Option<NaiveDate> {
-    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.with_timezone(&shanghai()).date_naive())
-}

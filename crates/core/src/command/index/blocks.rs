@@ -173,10 +173,12 @@ pub(super) mod tests {
     use super::super::{Case, Data};
     use super::BLOCK;
     use crate::cases::filter::Resolved;
-    use crate::command::{map, period::Period, stats};
+    use crate::command::{map, period::Period, stats, stats::Grouping};
     use crate::core::CaseStatus;
     use chrono::{NaiveDate, TimeZone, Utc};
+    use domain::time::shanghai;
     use rand::{Rng, SeedableRng, rngs::StdRng};
+    use std::collections::BTreeMap;
     use uuid::Uuid;
 
     /// Cases over six years in id order (as UUIDv7 gives them), some
@@ -359,6 +361,45 @@ pub(super) mod tests {
                 .collect();
             group_times.sort_unstable();
             assert_eq!(group_times, handled);
+            // Every grouping: each group's cohort is the cases with that
+            // key (by area: areas 0 and 1 of the level, the rest outside).
+            let level_of: Vec<Option<usize>> = (0..d.areas.ids.len())
+                .map(|a| (a % 3 != 2).then_some(a % 3))
+                .collect();
+            for by in [
+                Grouping::Unit,
+                Grouping::Category,
+                Grouping::Area,
+                Grouping::Day,
+            ] {
+                let mut want = BTreeMap::<stats::Key, u64>::new();
+                for &i in &plain {
+                    let k = &d.keys[i];
+                    let Some(t) =
+                        super::super::long(k.dispatched).filter(|t| *t >= start && *t < end)
+                    else {
+                        continue;
+                    };
+                    let key = match by {
+                        Grouping::Unit if k.unit == 0 => stats::Key::None,
+                        Grouping::Unit => stats::Key::Interned(usize::from(k.unit)),
+                        Grouping::Category => stats::Key::Interned(usize::from(k.category)),
+                        Grouping::Area => level_of[usize::from(k.area)]
+                            .map_or(stats::Key::None, stats::Key::Interned),
+                        Grouping::Day => stats::Key::Day(
+                            Utc.timestamp_opt(t, 0)
+                                .unwrap()
+                                .with_timezone(&shanghai())
+                                .date_naive(),
+                        ),
+                    };
+                    *want.entry(key).or_default() += 1;
+                }
+                let (groups, _) = stats::indicators(&d, &f, period, by, &level_of);
+                let got: BTreeMap<stats::Key, u64> =
+                    groups.iter().map(|(k, t)| (*k, t.dispatched)).collect();
+                assert_eq!(got, want, "{by:?}");
+            }
             // Areas: every area of one level.
             let level_of = vec![Some(0); d.areas.ids.len()];
             let tallies = map::area_tallies(&d, &f, &level_of, 1, period);
