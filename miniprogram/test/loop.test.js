@@ -9,6 +9,8 @@
  */
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
 const { createMiniProgram } = require('./helpers/mp');
 const { api, PHOTO, SECOND_PHOTO } = require('./helpers/server');
 const { text, tap, tapButton, type, agreePrivacy, waitFor } = require('./helpers/pages');
@@ -165,11 +167,14 @@ test('the citizen rates the result and reads the timeline', async () => {
   await waitFor(() => page.data.report.rating === 5);
 
   assert.equal(page.data.report.canRate, false);
-  // Filing and dispatch fall in the same minute: the steps' keys must still
-  // differ, or the list re-renders wrongly when a step is added.
-  const keys = page.data.steps.map((s) => s.key);
-  assert.equal(new Set(keys).size, keys.length, JSON.stringify(page.data.steps));
+  // Steps shown to the minute share it here; the field the page's list is
+  // keyed by must still differ from step to step, or the list re-renders
+  // wrongly when a step is added (j-component throws).
   assert.ok(page.data.steps.length > new Set(page.data.steps.map((s) => s.at)).size, 'two steps share a minute here');
+  const wxml = fs.readFileSync(path.join(__dirname, '../src/pages/report-detail/index.wxml'), 'utf8');
+  const field = /wx:for="\{\{steps\}\}"\s+wx:key="(\w+)"/.exec(wxml)[1];
+  const keys = page.data.steps.map((s) => s[field]);
+  assert.equal(new Set(keys).size, keys.length, `keyed by ${field}: ${JSON.stringify(page.data.steps)}`);
   const t = text(page);
   assert.match(t, /您的评价：5 星/);
   for (const step of ['您的反映已提交', '已派给负责单位处理', '负责单位已接单', '负责单位已处理完毕', '核查通过，已办结']) {

@@ -8,6 +8,7 @@ import { ApiError } from '../../api/client';
 import { MomentStatus } from '../../api/labels';
 import type { BoardMoment, MomentView } from '../../api/types';
 import { when } from '../../utils/format';
+import { appendNew } from '../../utils/list';
 
 type Tab = 'board' | 'mine';
 
@@ -54,27 +55,35 @@ Page({
     this.load();
   },
 
+  /** Counts first pages asked for: a page that comes back after another
+   * tab or a fresh first page was asked for is dropped. */
+  generation: 0,
+
   async load(cursor?: string) {
     const d = this.data as Data;
+    if (!cursor) this.generation++;
+    const mine = this.generation;
     this.setData({ loading: true, error: '' });
     try {
       const page = d.tab === 'board' ? await api.board(cursor) : await api.myMoments(cursor);
+      if (mine !== this.generation) return;
       const rows = d.tab === 'board'
         ? (page.items as BoardMoment[]).map(fromBoard)
         : (page.items as MomentView[]).map(fromMine);
       this.setData({
-        items: cursor ? (this.data as Data).items.concat(rows) : rows,
+        items: cursor ? appendNew((this.data as Data).items, rows) : rows,
         next: page.nextCursor || '',
         loading: false,
       });
     } catch (e) {
-      this.setData({ loading: false, error: (e as ApiError).message });
+      if (mine === this.generation) this.setData({ loading: false, error: (e as ApiError).message });
     }
   },
 
+  /** The next page; a tap while one is loading does nothing. */
   more() {
     const d = this.data as Data;
-    if (d.next) this.load(d.next);
+    if (d.next && !d.loading) this.load(d.next);
   },
 
   share() {

@@ -7,6 +7,7 @@ import { ApiError } from '../../api/client';
 import type { PointsEntry, Redemption, Reward } from '../../api/types';
 import { RedemptionStatus } from '../../api/labels';
 import { uuid4, when } from '../../utils/format';
+import { appendNew } from '../../utils/list';
 
 /** Keys of redemptions tried and not yet answered, by reward. */
 const PENDING = 'ssp.redeem';
@@ -53,15 +54,21 @@ Page({
     }
   },
 
+  /** Whether a next page is on its way: a second tap waits for it. */
+  fetching: false,
+
   async moreEntries() {
     const d = this.data as Data;
-    if (!d.cursor) return;
+    if (!d.cursor || this.fetching) return;
+    this.fetching = true;
     try {
       const p = await api.points(d.cursor);
-      this.setData({ entries: d.entries.concat(p.entries.map((e) => ({ ...e, when: when(e.createdAt) }))), cursor: p.nextCursor || '' });
+      const rows = p.entries.map((e) => ({ ...e, when: when(e.createdAt) }));
+      this.setData({ entries: appendNew((this.data as Data).entries, rows), cursor: p.nextCursor || '' });
     } catch (e) {
       this.setData({ error: (e as ApiError).message });
     }
+    this.fetching = false;
   },
 
   async redeem(e: WechatMiniprogram.BaseEvent) {

@@ -8,6 +8,7 @@ import { ApiError } from '../../../api/client';
 import type { CaseStatus, CaseSummary } from '../../../api/types';
 import { CaseStatus as LABEL } from '../../../api/labels';
 import { left } from '../../../utils/format';
+import { appendNew } from '../../../utils/list';
 
 const OPEN: CaseStatus[] = ['dispatched', 'in_progress', 'reopened'];
 
@@ -47,24 +48,30 @@ Page({
     if (!d.end && !d.loading) this.more();
   },
 
+  /** Counts reloads: a page that comes back after a reload began is dropped. */
+  generation: 0,
+
   reload() {
+    this.generation++;
     this.setData({ items: [], cursor: '', end: false });
     return this.more();
   },
 
   async more() {
+    const mine = this.generation;
     this.setData({ loading: true, error: '' });
     try {
       const page = await api.inbox(OPEN, (this.data as Data).cursor || undefined);
+      if (mine !== this.generation) return;
       const now = Date.now();
       const rows = page.items.map((c) => ({ ...c, label: LABEL[c.status] || c.status, left: left(c.dueAt, now) }));
-      this.setData({ items: (this.data as Data).items.concat(rows), cursor: page.nextCursor || '', end: !page.nextCursor, loading: false });
+      this.setData({ items: appendNew((this.data as Data).items, rows), cursor: page.nextCursor || '', end: !page.nextCursor, loading: false });
     } catch (e) {
       if (e instanceof NeedStaffLogin) {
         wx.redirectTo({ url: '/pages/field/login/index' });
         return;
       }
-      this.setData({ loading: false, error: (e as ApiError).message });
+      if (mine === this.generation) this.setData({ loading: false, error: (e as ApiError).message });
     }
   },
 

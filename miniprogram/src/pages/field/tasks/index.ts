@@ -152,16 +152,31 @@ Page({
   },
 
   async addPhoto(original: string, size: number) {
+    const uid = uuid4();
     const i = (this.data as Data).photos.length;
-    this.setData({ [`photos[${i}]`]: { uid: uuid4(), path: original, name: '', status: 'uploading', progress: 0 } as Upload });
+    this.setData({ [`photos[${i}]`]: { uid, path: original, name: '', status: 'uploading', progress: 0 } as Upload });
     const path = await compress(original, size);
-    this.setData({ [`photos[${i}].path`]: path });
+    if (!this.patch('photos', uid, { path })) return;
     try {
-      const m = await uploadPhoto(path, (p) => this.setData({ [`photos[${i}].progress`]: p }), 'staff');
-      this.setData({ [`photos[${i}].status`]: 'done', [`photos[${i}].id`]: m.id });
+      const m = await uploadPhoto(path, (p) => this.patch('photos', uid, { progress: p }), 'staff');
+      this.patch('photos', uid, { status: 'done', id: m.id });
     } catch (e) {
-      this.setData({ [`photos[${i}].status`]: 'failed', [`photos[${i}].error`]: (e as ApiError).message });
+      this.patch('photos', uid, { status: 'failed', error: (e as ApiError).message });
     }
+  },
+
+  /**
+   * Changes the upload with this uid, wherever it now is: an upload that
+   * finishes after its task was closed or another opened (which empties
+   * the lists) changes nothing, so it cannot hand in for the wrong task.
+   */
+  patch(list: 'photos' | 'files', uid: string, fields: Partial<Upload>): boolean {
+    const i = (this.data as Data)[list].findIndex((u) => u.uid === uid);
+    if (i < 0) return false;
+    const changes: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) changes[`${list}[${i}].${k}`] = v;
+    this.setData(changes);
+    return true;
   },
 
   /** Files from a chat: a ledger, a report, a sheet. */
@@ -176,13 +191,14 @@ Page({
   },
 
   async addFile(path: string, name: string) {
+    const uid = uuid4();
     const i = (this.data as Data).files.length;
-    this.setData({ [`files[${i}]`]: { uid: uuid4(), path, name, status: 'uploading', progress: 0 } as Upload });
+    this.setData({ [`files[${i}]`]: { uid, path, name, status: 'uploading', progress: 0 } as Upload });
     try {
-      const f = await uploadEvidence(path, name, (p) => this.setData({ [`files[${i}].progress`]: p }));
-      this.setData({ [`files[${i}].status`]: 'done', [`files[${i}].id`]: f.id });
+      const f = await uploadEvidence(path, name, (p) => this.patch('files', uid, { progress: p }));
+      this.patch('files', uid, { status: 'done', id: f.id });
     } catch (e) {
-      this.setData({ [`files[${i}].status`]: 'failed', [`files[${i}].error`]: (e as ApiError).message });
+      this.patch('files', uid, { status: 'failed', error: (e as ApiError).message });
     }
   },
 
