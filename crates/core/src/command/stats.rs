@@ -198,7 +198,7 @@ pub fn indicators(
     let slots = Slots {
         by,
         first_day: china_day(start),
-        from: period.from,
+        first_date: period.from,
         area_level_of,
     };
     let (start, end) = (short(Some(start)), short(Some(end)));
@@ -218,17 +218,7 @@ pub fn indicators(
             all.count(k, e);
         },
     );
-    let mut dense = Vec::<Tally>::new();
-    let mut all = Tally::default();
-    for (g, a) in parts {
-        if dense.len() < g.len() {
-            dense.resize_with(g.len(), Tally::default);
-        }
-        for (mine, t) in dense.iter_mut().zip(g) {
-            mine.merge(t);
-        }
-        all.merge(a);
-    }
+    let (dense, mut all) = merge(parts);
     let groups: BTreeMap<Key, Tally> = dense
         .into_iter()
         .enumerate()
@@ -243,6 +233,23 @@ pub fn indicators(
     (groups, all)
 }
 
+/// The parts' tallies added up, slot by slot (a part holds the slots up
+/// to the highest it met).
+fn merge(parts: Vec<(Vec<Tally>, Tally)>) -> (Vec<Tally>, Tally) {
+    let mut dense = Vec::<Tally>::new();
+    let mut all = Tally::default();
+    for (groups, a) in parts {
+        if dense.len() < groups.len() {
+            dense.resize_with(groups.len(), Tally::default);
+        }
+        for (mine, t) in dense.iter_mut().zip(groups) {
+            mine.merge(t);
+        }
+        all.merge(a);
+    }
+    (dense, all)
+}
+
 /// The China-time day number (days since 1970-01-01) of an instant in
 /// Unix seconds: China keeps UTC+8 all year.
 fn china_day(secs: i64) -> i64 {
@@ -254,10 +261,13 @@ fn china_day(secs: i64) -> i64 {
 /// than a map, and a day by arithmetic than by the calendar. Slot 0 is
 /// [`Key::None`].
 struct Slots<'a> {
+    /// What the slots stand for.
     by: Grouping,
-    /// The period's first day, as a day number and as a date.
+    /// The period's first day as a day number ([`china_day`]) …
     first_day: i64,
-    from: NaiveDate,
+    /// … and as a date.
+    first_date: NaiveDate,
+    /// By area: each area's area at the level grouped by, if any.
     area_level_of: &'a [Option<usize>],
 }
 
@@ -275,10 +285,13 @@ impl Slots<'_> {
                 .copied()
                 .flatten()
                 .map_or(0, |a| a + 1),
-            Grouping::Day => long(t)
-                .and_then(|secs| usize::try_from(china_day(secs) - self.first_day + 1).ok())
-                .unwrap_or(0),
+            Grouping::Day => long(t).map_or(0, |secs| self.day(secs)),
         }
+    }
+
+    /// The slot of the day of an instant (Unix seconds) in the period.
+    fn day(&self, secs: i64) -> usize {
+        usize::try_from(china_day(secs) - self.first_day + 1).unwrap_or(0)
     }
 
     /// The group of slot `i`.
@@ -288,7 +301,7 @@ impl Slots<'_> {
             (Grouping::Unit, i) => Key::Interned(i),
             (Grouping::Category | Grouping::Area, i) => Key::Interned(i - 1),
             (Grouping::Day, i) => self
-                .from
+                .first_date
                 .checked_add_days(chrono::Days::new(u64::try_from(i - 1).unwrap_or(u64::MAX)))
                 .map_or(Key::None, Key::Day),
         }
@@ -362,7 +375,7 @@ mod tests {
         let slots = Slots {
             by: Grouping::Day,
             first_day: china_day(start),
-            from: period.from,
+            first_date: period.from,
             area_level_of: &[],
         };
         let mut rng = StdRng::seed_from_u64(8);
@@ -378,8 +391,7 @@ mod tests {
                 .unwrap()
                 .with_timezone(&shanghai())
                 .date_naive();
-            let slot = usize::try_from(china_day(secs) - slots.first_day + 1).unwrap();
-            assert_eq!(slots.key(slot), Key::Day(want), "{secs}");
+            assert_eq!(slots.key(slots.day(secs)), Key::Day(want), "{secs}");
         }
         assert_eq!(slots.key(0), Key::None);
     }
