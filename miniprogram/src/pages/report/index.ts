@@ -12,6 +12,7 @@ import { compress, uploadPhoto } from '../../api/upload';
 import type { CategoryGroup, Subcategory } from '../../api/types';
 import { config } from '../../config';
 import { limitWords, uuid4 } from '../../utils/format';
+import { rowChanges } from '../../utils/list';
 import { PhotoItem, PhotoStatus, dropDraft, loadDraft, restorePhoto, saveDraft, uid, usable } from './draft';
 
 const MAX_PHOTOS = 9;
@@ -279,12 +280,9 @@ Page({
 
   /** Changes the photo with this uid, wherever it now is; false when it was removed. */
   patch(id: string, change: Partial<PhotoItem>): boolean {
-    const i = (this.data as Data).photos.findIndex((p) => p.uid === id);
-    if (i < 0) return false;
-    const data: Record<string, unknown> = {};
-    Object.entries(change).forEach(([k, v]) => (data[`photos[${i}].${k}`] = v));
-    this.setData(data);
-    return true;
+    const changes = rowChanges((this.data as Data).photos, 'photos', id, change);
+    if (changes) this.setData(changes);
+    return changes !== null;
   },
 
   async upload(id: string) {

@@ -10,6 +10,7 @@ import { compress, uploadPhoto } from '../../../api/upload';
 import { LimitUnit as LimitUnitLabel } from '../../../api/labels';
 import type { CaseView, LimitUnit } from '../../../api/types';
 import { left, uuid4, when } from '../../../utils/format';
+import { rowChanges } from '../../../utils/list';
 
 type Form = '' | 'return' | 'extension' | 'resolve';
 
@@ -157,32 +158,40 @@ Page({
   },
 
   async addAfter(original: string, size: number) {
+    const uid = uuid4();
     const index = (this.data as Data).after.length;
-    this.setData({ [`after[${index}]`]: { uid: uuid4(), path: original, status: 'uploading', progress: 0 } as After });
+    this.setData({ [`after[${index}]`]: { uid, path: original, status: 'uploading', progress: 0 } as After });
     const path = await compress(original, size);
-    this.setData({ [`after[${index}].path`]: path });
-    await this.uploadAfter(index);
+    if (this.patch(uid, { path })) await this.uploadAfter(uid);
   },
 
-  async uploadAfter(index: number) {
-    const path = (this.data as Data).after[index].path;
-    this.setData({ [`after[${index}].status`]: 'uploading', [`after[${index}].error`]: '' });
+  /** Changes the after-photo with this uid, wherever it now is; false when
+   * it is gone (the form was submitted or cancelled, which empties it). */
+  patch(uid: string, fields: Partial<After>): boolean {
+    const changes = rowChanges((this.data as Data).after, 'after', uid, fields);
+    if (changes) this.setData(changes);
+    return changes !== null;
+  },
+
+  async uploadAfter(uid: string) {
+    const a = (this.data as Data).after.find((x) => x.uid === uid);
+    if (!a || !this.patch(uid, { status: 'uploading', error: '' })) return;
     try {
-      // A progress event may come after the answer (or after the form was
-      // submitted and emptied): only a photo still uploading takes it.
+      // A progress event may come after the answer: only a photo still
+      // uploading takes it.
       const progress = (p: number) => {
-        const a = (this.data as Data).after[index];
-        if (a && a.path === path && a.status === 'uploading') this.setData({ [`after[${index}].progress`]: p });
+        const now = (this.data as Data).after.find((x) => x.uid === uid);
+        if (now && now.status === 'uploading') this.patch(uid, { progress: p });
       };
-      const m = await uploadPhoto(path, progress, 'staff');
-      this.setData({ [`after[${index}].status`]: 'done', [`after[${index}].mediaId`]: m.id, [`after[${index}].progress`]: 100 });
+      const m = await uploadPhoto(a.path, progress, 'staff');
+      this.patch(uid, { status: 'done', mediaId: m.id, progress: 100 });
     } catch (e) {
-      this.setData({ [`after[${index}].status`]: 'failed', [`after[${index}].error`]: (e as ApiError).message });
+      this.patch(uid, { status: 'failed', error: (e as ApiError).message });
     }
   },
 
   retryAfter(e: WechatMiniprogram.BaseEvent) {
-    this.uploadAfter(Number(e.currentTarget.dataset.index));
+    this.uploadAfter(String(e.currentTarget.dataset.uid));
   },
 
   submitResolve() {

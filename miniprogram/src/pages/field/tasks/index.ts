@@ -11,6 +11,7 @@ import { ApiError } from '../../../api/client';
 import { compress, uploadEvidence, uploadPhoto } from '../../../api/upload';
 import type { TaskOut } from '../../../api/types';
 import { uuid4 } from '../../../utils/format';
+import { rowChanges } from '../../../utils/list';
 
 interface Upload {
   /** The list's key: the same file can be picked twice, and a photo's path
@@ -171,12 +172,9 @@ Page({
    * the lists) changes nothing, so it cannot hand in for the wrong task.
    */
   patch(list: 'photos' | 'files', uid: string, fields: Partial<Upload>): boolean {
-    const i = (this.data as Data)[list].findIndex((u) => u.uid === uid);
-    if (i < 0) return false;
-    const changes: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(fields)) changes[`${list}[${i}].${k}`] = v;
-    this.setData(changes);
-    return true;
+    const changes = rowChanges((this.data as Data)[list], list, uid, fields);
+    if (changes) this.setData(changes);
+    return changes !== null;
   },
 
   /** Files from a chat: a ledger, a report, a sheet. */
