@@ -198,7 +198,6 @@ pub fn indicators(
     let slots = Slots {
         by,
         first_day: china_day(start),
-        first_date: period.from,
         area_level_of,
     };
     let (start, end) = (short(Some(start)), short(Some(end)));
@@ -263,10 +262,8 @@ fn china_day(secs: i64) -> i64 {
 struct Slots<'a> {
     /// What the slots stand for.
     by: Grouping,
-    /// The period's first day as a day number ([`china_day`]) …
+    /// The period's first day as a day number ([`china_day`]).
     first_day: i64,
-    /// … and as a date.
-    first_date: NaiveDate,
     /// By area: each area's area at the level grouped by, if any.
     area_level_of: &'a [Option<usize>],
 }
@@ -300,10 +297,11 @@ impl Slots<'_> {
             (_, 0) => Key::None,
             (Grouping::Unit, i) => Key::Interned(i),
             (Grouping::Category | Grouping::Area, i) => Key::Interned(i - 1),
-            (Grouping::Day, i) => self
-                .first_date
-                .checked_add_days(chrono::Days::new(u64::try_from(i - 1).unwrap_or(u64::MAX)))
-                .map_or(Key::None, Key::Day),
+            // A China day number is the UTC date of that many days.
+            (Grouping::Day, i) => i64::try_from(i - 1)
+                .ok()
+                .and_then(|d| chrono::DateTime::from_timestamp((self.first_day + d) * 86_400, 0))
+                .map_or(Key::None, |t| Key::Day(t.date_naive())),
         }
     }
 }
@@ -375,7 +373,6 @@ mod tests {
         let slots = Slots {
             by: Grouping::Day,
             first_day: china_day(start),
-            first_date: period.from,
             area_level_of: &[],
         };
         let mut rng = StdRng::seed_from_u64(8);
